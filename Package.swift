@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Descent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "descent", targets: ["descent"]),
+        .library(name: "DescentCore", targets: ["DescentCore"]),
+        .library(name: "DescentHTTP", targets: ["DescentHTTP"]),
+        .library(name: "DescentService", targets: ["DescentService"]),
+        .library(name: "DescentClient", targets: ["DescentClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "DescentCore"),
+        .target(name: "DescentHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "DescentService",
+            dependencies: [
+                "DescentCore", "DescentHTTP",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "DescentClient", dependencies: ["CCurl"]),
+        .executableTarget(
+            name: "descent",
+            dependencies: [
+                "DescentCore", "DescentHTTP", "DescentService", "DescentClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "descent-bench", dependencies: ["DescentCore"], path: "Benchmarks/CoreBench"),
+        .testTarget(name: "DescentCoreTests", dependencies: ["DescentCore"]),
+        .testTarget(name: "DescentHTTPTests", dependencies: ["DescentHTTP"]),
+        .testTarget(name: "DescentServiceTests", dependencies: ["DescentService", "DescentCore", "DescentHTTP"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DescentClient", "DescentCore"]),
+    ]
+)
