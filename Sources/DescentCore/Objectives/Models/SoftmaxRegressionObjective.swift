@@ -78,6 +78,7 @@ public struct SoftmaxRegressionObjective: Objective {
         guard count > 0 else { return out }
         let rows = AffineRows(training)
         var p = [Double](repeating: 0, count: classes)
+        var z = [Double](repeating: 0, count: classes)
         var u = [Double](repeating: 0, count: classes)
         for i in 0..<count {
             probabilities(theta, rows, row: i, logits: &z, into: &p)
