@@ -1,0 +1,136 @@
+/// Extreme eigenpairs of a large symmetric operator from matrix-vector products only
+/// (Lanczos iteration with full reorthogonalisation).
+///
+/// Builds an orthonormal Krylov basis Q from a seeded random start, with every new vector
+/// orthogonalised twice against all previous ones (so no spurious copies appear), and the
+/// tridiagonal T = QᵀAQ. Every 5 steps the Ritz pairs of T (by `SymmetricEigen`) are tested:
+/// a Ritz value θᵢ with Ritz vector Qsᵢ has residual ‖AQsᵢ − θᵢQsᵢ‖ = βₘ·|sᵢ,ₘ|, and the
+/// iteration stops when the wanted `count` residuals are ≤ `tolerance`·max(1, |θ|max). If the
+/// Krylov space becomes invariant before n vectors, it restarts from a fresh random vector
+/// orthogonal to Q.
+public enum Lanczos {
+    /// Which end of the spectrum to return.
+    public enum End: String, Sendable, Codable {
+        /// The largest eigenvalues, largest first.
+        case largest
+        /// The smallest eigenvalues, smallest first.
+        case smallest
+    }
+
+    /// Ritz values and unit Ritz vectors, most extreme first.
+    public struct Result: Sendable, Equatable {
+        /// Eigenvalue estimates, most extreme first.
+        public var eigenvalues: [Double]
+        /// Unit eigenvector estimates (sign fixed as in `SymmetricEigen`).
+        public var eigenvectors: [[Double]]
+        /// Lanczos steps taken (operator applications).
+        public var iterations: Int
+        /// Whether every returned pair met the residual tolerance.
+        public var converged: Bool
+    }
+
+    /// The `count` most extreme eigenpairs of the symmetric operator `multiply` on ℝ^`dimension`.
+    ///
+    /// - Parameters:
+    ///   - tolerance: relative residual bound (default 1e-10).
+    ///   - maxIterations: at most this many operator applications (default 300, capped at n).
+    ///   - seed: seeds the random start vector (default fixed, so results are reproducible).
+    public static func extremeEigenpairs(
+        dimension n: Int, count: Int, end: End, tolerance: Double = 1e-10, maxIterations: Int = 300,
+        seed: UInt64 = 0x4C41_4E43, multiply: ([Double]) -> [Double]
+    ) -> Result {
+        let k = min(max(count, 0), n)
+        guard k > 0 else { return Result(eigenvalues: [], eigenvectors: [], iterations: 0, converged: true) }
+        let limit = min(n, max(maxIterations, k))
+        var rng = SeededRandom(seed: seed)
+        var basis: [[Double]] = []
+        var alpha: [Double] = [], beta: [Double] = []
+        guard var q = freshDirection(n, basis, &rng) else {
+            return Result(eigenvalues: [], eigenvectors: [], iterations: 0, converged: false)
+        }
+        var ritz: (values: [Double], vectors: [[Double]], converged: Bool)?
+        while basis.count < limit {
+            basis.append(q)
+            var w = multiply(q)
+            let a = VectorMath.dot(q, w)
+            alpha.append(a)
+            VectorMath.axpy(-a, q, &w)
+            if basis.count > 1 { VectorMath.axpy(-beta[beta.count - 1], basis[basis.count - 2], &w) }
+            orthogonalize(&w, against: basis)
+            orthogonalize(&w, against: basis)
+            let b = VectorMath.norm(w)
+            let scale = max(1, alpha.map(abs).max() ?? 0)
+            let invariant = b <= 1e-12 * scale
+            let m = basis.count
+            if m >= k && (m % 5 == 0 || m == limit || invariant) {
+                let candidate = ritzPairs(alpha, beta, basis, residualNorm: invariant ? 0 : b, k: k, end: end, tolerance: tolerance)
+                ritz = candidate
+                if candidate.converged { break }
+            }
+            if m == limit { break }
+            beta.append(invariant ? 0 : b)
+            if invariant {
+                guard let restart = freshDirection(n, basis, &rng) else { break }
+                q = restart
+            } else {
+                q = w.map { $0 / b }
+            }
+        }
+        let final = ritz ?? ritzPairs(alpha, beta, basis, residualNorm: 0, k: k, end: end, tolerance: tolerance)
+        return Result(eigenvalues: final.values, eigenvectors: final.vectors, iterations: basis.count, converged: final.converged)
+    }
+
+    /// The `count` most extreme eigenpairs of an objective's Hessian at `point`, from Hessian-vector products.
+    public static func extremeEigenpairs(
+        of objective: any Objective, at point: [Double], count: Int, end: End,
+        tolerance: Double = 1e-10, maxIterations: Int = 300
+    ) -> Result {
+        extremeEigenpairs(dimension: objective.dimension, count: count, end: end, tolerance: tolerance, maxIterations: maxIterations) {
+            objective.hessianVectorProduct(at: point, $0)
+        }
+    }
+
+    private static func ritzPairs(
+        _ alpha: [Double], _ beta: [Double], _ basis: [[Double]], residualNorm: Double, k: Int, end: End, tolerance: Double
+    ) -> (values: [Double], vectors: [[Double]], converged: Bool) {
+        let m = alpha.count
+        var t = Matrix(rows: m, columns: m)
+        for i in 0..<m {
+            t[i, i] = alpha[i]
+            if i + 1 < m { t[i, i + 1] = beta[i]; t[i + 1, i] = beta[i] }
+        }
+        let eigen = SymmetricEigen(t)
+        let scale = max(1, eigen.eigenvalues.map(abs).max() ?? 0)
+        let picked = end == .smallest ? Array(0..<min(k, m)) : Array((0..<m).reversed().prefix(k))
+        var converged = picked.count == k
+        var values: [Double] = [], vectors: [[Double]] = []
+        for i in picked {
+            let s = eigen.eigenvectors[i]
+            if residualNorm * abs(s[m - 1]) > tolerance * scale { converged = false }
+            var y = [Double](repeating: 0, count: basis.first?.count ?? 0)
+            for j in 0..<m { VectorMath.axpy(s[j], basis[j], &y) }
+            y = VectorMath.normalized(y)
+            VectorMath.fixSign(&y)
+            values.append(eigen.eigenvalues[i])
+            vectors.append(y)
+        }
+        return (values, vectors, converged)
+    }
+
+    private static func orthogonalize(_ w: inout [Double], against basis: [[Double]]) {
+        for q in basis { VectorMath.axpy(-VectorMath.dot(q, w), q, &w) }
+    }
+
+    /// A random unit vector orthogonal to `basis`, or nil when the basis already spans ℝⁿ.
+    private static func freshDirection(_ n: Int, _ basis: [[Double]], _ rng: inout SeededRandom) -> [Double]? {
+        guard basis.count < n else { return nil }
+        for _ in 0..<8 {
+            var v = (0..<n).map { _ in rng.nextGaussian() }
+            orthogonalize(&v, against: basis)
+            orthogonalize(&v, against: basis)
+            let norm = VectorMath.norm(v)
+            if norm > 1e-8 { return v.map { $0 / norm } }
+        }
+        return nil
+    }
+}
