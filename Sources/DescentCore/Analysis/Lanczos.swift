@@ -6,8 +6,9 @@
 /// tridiagonal T = QᵀAQ. Every 5 steps the Ritz pairs of T (by `SymmetricEigen`) are tested:
 /// a Ritz value θᵢ with Ritz vector Qsᵢ has residual ‖AQsᵢ − θᵢQsᵢ‖ = βₘ·|sᵢ,ₘ|, and the
 /// iteration stops when the wanted `count` residuals are ≤ `tolerance`·max(1, |θ|max). If the
-/// Krylov space becomes invariant before n vectors, it restarts from a fresh random vector
-/// orthogonal to Q.
+/// Krylov space becomes invariant before n vectors (as it does for repeated eigenvalues), it
+/// restarts from a fresh random vector orthogonal to Q; convergence is only judged on
+/// non-invariant steps, since an invariant subspace may miss the extreme eigenvalues.
 public enum Lanczos {
     /// Which end of the spectrum to return.
     public enum End: String, Sendable, Codable {
@@ -62,7 +63,9 @@ public enum Lanczos {
             let scale = max(1, alpha.map(abs).max() ?? 0)
             let invariant = b <= 1e-12 * scale
             let m = basis.count
-            if m >= k && (m % 5 == 0 || m == limit || invariant) {
+            // An invariant subspace gives exact Ritz values, but not necessarily the extreme ones:
+            // restart rather than stop, unless the basis is complete.
+            if m == limit || (m >= k && m % 5 == 0 && !invariant) {
                 let candidate = ritzPairs(alpha, beta, basis, residualNorm: invariant ? 0 : b, k: k, end: end, tolerance: tolerance)
                 ritz = candidate
                 if candidate.converged { break }
