@@ -3,7 +3,7 @@
 ///
 /// Builds an orthonormal Krylov basis Q from a seeded random start, with every new vector
 /// orthogonalised twice against all previous ones (so no spurious copies appear), and the
-/// tridiagonal T = QᵀAQ. Every 5 steps the Ritz pairs of T (by `SymmetricEigen`) are tested:
+/// tridiagonal T = QᵀAQ. Every 5 steps (10 beyond 50) the Ritz pairs of T (by `SymmetricEigen`) are tested:
 /// a Ritz value θᵢ with Ritz vector Qsᵢ has residual ‖AQsᵢ − θᵢQsᵢ‖ = βₘ·|sᵢ,ₘ|, and the
 /// iteration stops when the wanted `count` residuals are ≤ `tolerance`·max(1, |θ|max). If the
 /// Krylov space becomes invariant before n vectors (as it does for repeated eigenvalues), it
@@ -65,7 +65,7 @@ public enum Lanczos {
             let m = basis.count
             // An invariant subspace gives exact Ritz values, but not necessarily the extreme ones:
             // restart rather than stop, unless the basis is complete.
-            if m == limit || (m >= k && m % 5 == 0 && !invariant) {
+            if m == limit || (m >= k && m % (m < 50 ? 5 : 10) == 0 && !invariant) {
                 let candidate = ritzPairs(alpha, beta, basis, residualNorm: invariant ? 0 : b, k: k, end: end, tolerance: tolerance)
                 ritz = candidate
                 if candidate.converged { break }

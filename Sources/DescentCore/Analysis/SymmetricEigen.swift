@@ -39,23 +39,26 @@ public struct SymmetricEigen: Sendable, Equatable {
         let n = a.rows
         let frobenius = a.storage.reduce(0) { $0 + $1 * $1 }.squareRoot()
         guard frobenius > 0, frobenius.isFinite else { return }
-        for _ in 0..<100 {
-            var off = 0.0
-            for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { off += a[i, j] * a[i, j] } }
-            if off.squareRoot() <= 1e-15 * frobenius { break }
-            for p in 0..<n {
-                for q in (p + 1)..<max(p + 1, n) where a[p, q] != 0 {
-                    rotate(&a, &v, p, q)
+        a.storage.withUnsafeMutableBufferPointer { a in
+            v.storage.withUnsafeMutableBufferPointer { v in
+                for _ in 0..<100 {
+                    var off = 0.0
+                    for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { off += a[i * n + j] * a[i * n + j] } }
+                    if off.squareRoot() <= 1e-15 * frobenius { break }
+                    for p in 0..<n {
+                        for q in (p + 1)..<max(p + 1, n) where a[p * n + q] != 0 {
+                            rotate(a, v, n, p, q)
+                        }
+                    }
                 }
             }
         }
     }
 
-    /// One Jacobi rotation A ← PᵀAP zeroing A[p, q]; V ← VP.
-    private static func rotate(_ a: inout Matrix, _ v: inout Matrix, _ p: Int, _ q: Int) {
-        let n = a.rows
-        let apq = a[p, q]
-        let theta = (a[q, q] - a[p, p]) / (2 * apq)
+    /// One Jacobi rotation A ← PᵀAP zeroing A[p, q]; V ← VP (both n×n, row-major).
+    private static func rotate(_ a: UnsafeMutableBufferPointer<Double>, _ v: UnsafeMutableBufferPointer<Double>, _ n: Int, _ p: Int, _ q: Int) {
+        let apq = a[p * n + q]
+        let theta = (a[q * n + q] - a[p * n + p]) / (2 * apq)
         let t: Double
         if abs(theta) > 1e150 {
             t = 1 / (2 * theta)
@@ -64,20 +67,20 @@ public struct SymmetricEigen: Sendable, Equatable {
         }
         let c = 1 / (t * t + 1).squareRoot(), s = t * c
         for k in 0..<n {
-            let akp = a[k, p], akq = a[k, q]
-            a[k, p] = c * akp - s * akq
-            a[k, q] = s * akp + c * akq
+            let akp = a[k * n + p], akq = a[k * n + q]
+            a[k * n + p] = c * akp - s * akq
+            a[k * n + q] = s * akp + c * akq
         }
         for k in 0..<n {
-            let apk = a[p, k], aqk = a[q, k]
-            a[p, k] = c * apk - s * aqk
-            a[q, k] = s * apk + c * aqk
+            let apk = a[p * n + k], aqk = a[q * n + k]
+            a[p * n + k] = c * apk - s * aqk
+            a[q * n + k] = s * apk + c * aqk
         }
-        a[p, q] = 0; a[q, p] = 0
+        a[p * n + q] = 0; a[q * n + p] = 0
         for k in 0..<n {
-            let vkp = v[k, p], vkq = v[k, q]
-            v[k, p] = c * vkp - s * vkq
-            v[k, q] = s * vkp + c * vkq
+            let vkp = v[k * n + p], vkq = v[k * n + q]
+            v[k * n + p] = c * vkp - s * vkq
+            v[k * n + q] = s * vkp + c * vkq
         }
     }
 }
