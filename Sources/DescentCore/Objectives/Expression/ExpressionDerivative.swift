@@ -8,7 +8,8 @@ extension ExpressionGraph {
     /// d exp a = exp a·da, d log a = da/a, d sin a = cos a·da, d cos a = −sin a·da,
     /// d tanh a = (1 − tanh²a)·da, d √a = da/(2√a).
     mutating func derivatives(of targets: [Int32], withRespectTo v: Int) -> [Int32] {
-        let n = count
+        // Nodes after the last target cannot feed it.
+        let n = Int(targets.max() ?? -1) + 1
         var needed = [Bool](repeating: false, count: n)
         for t in targets { needed[Int(t)] = true }
         for i in stride(from: n - 1, through: 0, by: -1) where needed[i] {

@@ -9,9 +9,18 @@ public struct ExpressionObjective: ClosedFormObjective {
     public let expression: String
     /// The variable names; θᵢ is `variables[i]`.
     public let variables: [String]
-    private let valueProgram: ExpressionProgram
-    private let gradientProgram: ExpressionProgram
-    private let hessianProgram: ExpressionProgram
+    private let programs: Programs
+
+    /// The three compiled programs behind one reference, so copying the objective is one retain.
+    /// Immutable after init, hence `Sendable` without locks.
+    private final class Programs: Sendable {
+        let value: ExpressionProgram
+        let gradient: ExpressionProgram
+        let hessian: ExpressionProgram
+        init(value: ExpressionProgram, gradient: ExpressionProgram, hessian: ExpressionProgram) {
+            self.value = value; self.gradient = gradient; self.hessian = hessian
+        }
+    }
 
     /// Parses and differentiates `expression` in `variables`.
     ///
@@ -49,9 +58,10 @@ public struct ExpressionObjective: ClosedFormObjective {
         }
         self.expression = expression
         self.variables = variables
-        valueProgram = ExpressionProgram(graph, outputs: [root])
-        gradientProgram = ExpressionProgram(graph, outputs: [root] + gradient)
-        hessianProgram = ExpressionProgram(graph, outputs: upper)
+        programs = Programs(
+            value: ExpressionProgram(graph, outputs: [root]),
+            gradient: ExpressionProgram(graph, outputs: [root] + gradient),
+            hessian: ExpressionProgram(graph, outputs: upper))
     }
 
     private static func check(_ graph: ExpressionGraph, _ limits: ExpressionLimits) throws(ExpressionError) {
@@ -65,12 +75,12 @@ public struct ExpressionObjective: ClosedFormObjective {
 
     /// The formula's value.
     public func value(at theta: [Double]) -> Double {
-        valueProgram.withResults(at: theta) { r, out in r[Int(out[0])] }
+        programs.value.withResults(at: theta) { r, out in r[Int(out[0])] }
     }
 
     /// Value and symbolic gradient.
     public func valueAndGradient(at theta: [Double], gradient: inout [Double]) -> Double {
-        gradientProgram.withResults(at: theta) { r, out in
+        programs.gradient.withResults(at: theta) { r, out in
             for i in 0..<dimension { gradient[i] = r[Int(out[i + 1])] }
             return r[Int(out[0])]
         }
@@ -80,7 +90,7 @@ public struct ExpressionObjective: ClosedFormObjective {
     public func hessian(at theta: [Double]) -> Matrix {
         let n = dimension
         var h = Matrix(rows: n, columns: n)
-        hessianProgram.withResults(at: theta) { r, out in
+        programs.hessian.withResults(at: theta) { r, out in
             var k = 0
             for i in 0..<n {
                 for j in i..<n {
