@@ -10,13 +10,7 @@ extension ExpressionGraph {
     mutating func derivatives(of targets: [Int32], withRespectTo v: Int) -> [Int32] {
         // Nodes after the last target cannot feed it.
         let n = Int(targets.max() ?? -1) + 1
-        var needed = [Bool](repeating: false, count: n)
-        for t in targets { needed[Int(t)] = true }
-        for i in stride(from: n - 1, through: 0, by: -1) where needed[i] {
-            let node = nodes[i]
-            if node.lhs >= 0 { needed[Int(node.lhs)] = true }
-            if node.rhs >= 0 { needed[Int(node.rhs)] = true }
-        }
+        let needed = reachable(from: targets, prefix: n)
         var depends = [Bool](repeating: false, count: n)
         var d = [Int32](repeating: zero, count: n)
         for i in 0..<n where needed[i] {

@@ -119,6 +119,18 @@ struct ExpressionGraph: Sendable {
         }
     }
 
+    /// Marks the nodes among the first `prefix` that some target reaches (targets included).
+    func reachable(from targets: [Int32], prefix: Int) -> [Bool] {
+        var reached = [Bool](repeating: false, count: prefix)
+        for t in targets { reached[Int(t)] = true }
+        for i in stride(from: prefix - 1, through: 0, by: -1) where reached[i] {
+            let node = nodes[i]
+            if node.lhs >= 0 { reached[Int(node.lhs)] = true }
+            if node.rhs >= 0 { reached[Int(node.rhs)] = true }
+        }
+        return reached
+    }
+
     private mutating func intern(_ node: ExpressionNode) -> Int32 {
         if let id = ids[node] { return id }
         let id = Int32(nodes.count)

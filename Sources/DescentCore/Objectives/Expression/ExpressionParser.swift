@@ -94,15 +94,7 @@ struct ExpressionParser {
         skipSpace()
         guard let c = peek() else { throw ExpressionError(position: position, reason: "unexpected end of expression") }
         try count()
-        if c == "(" {
-            let open = position
-            try enter()
-            position += 1
-            let inner = try sum()
-            try close(open)
-            depth -= 1
-            return inner
-        }
+        if c == "(" { return try parenthesized() }
         if Self.isDigit(c) || c == "." { return try number() }
         if Self.isIdentifierStart(c) { return try identifier() }
         throw unexpected()
@@ -117,13 +109,7 @@ struct ExpressionParser {
             guard let op = ExpressionOp.functions[name] else {
                 throw ExpressionError(position: start, reason: "unknown function '\(name)'")
             }
-            let open = position
-            try enter()
-            position += 1
-            let argument = try sum()
-            try close(open)
-            depth -= 1
-            return graph.apply(op, argument)
+            return graph.apply(op, try parenthesized())
         }
         if let index = variables[name] { return graph.variable(index) }
         if name == "pi" { return graph.constant(Double.pi) }
@@ -156,6 +142,17 @@ struct ExpressionParser {
             throw ExpressionError(position: start, reason: "number '\(literal)' is out of range")
         }
         return graph.constant(value)
+    }
+
+    /// "(" sum ")", starting at the "(".
+    private mutating func parenthesized() throws(ExpressionError) -> Int32 {
+        let open = position
+        try enter()
+        position += 1
+        let inner = try sum()
+        try close(open)
+        depth -= 1
+        return inner
     }
 
     private mutating func close(_ open: Int) throws(ExpressionError) {

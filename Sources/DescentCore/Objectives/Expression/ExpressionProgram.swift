@@ -20,13 +20,7 @@ struct ExpressionProgram: Sendable {
     /// Compiles the part of `graph` that `outputs` reach.
     init(_ graph: ExpressionGraph, outputs: [Int32]) {
         let n = graph.count
-        var needed = [Bool](repeating: false, count: n)
-        for o in outputs { needed[Int(o)] = true }
-        for i in stride(from: n - 1, through: 0, by: -1) where needed[i] {
-            let node = graph.nodes[i]
-            if node.lhs >= 0 { needed[Int(node.lhs)] = true }
-            if node.rhs >= 0 { needed[Int(node.rhs)] = true }
-        }
+        let needed = graph.reachable(from: outputs, prefix: n)
         var register = [Int32](repeating: -1, count: n)
         for i in 0..<n where needed[i] {
             let node = graph.nodes[i]
