@@ -42,37 +42,62 @@ extension MLPPass {
     mutating func backward(theta: [T], mode: NormalizationMode, gradient: inout [T]) {
         for l in architecture.layers.indices.reversed() {
             let layer = architecture.layers[l]
-            let n = layer.outputs, m = layer.inputs
-            let source = l == 0 ? input : activated
             let sourceOffset = l == 0 ? 0 : blockOffset(l - 1)
-            for b in 0..<batchSize {
-                for o in 0..<n {
-                    let g = delta[b * n + o]
-                    gradient[layer.bias + o] += g
-                    let w = layer.weights + o * m, h = sourceOffset + b * m
-                    for i in 0..<m { gradient[w + i] += g * source[h + i] }
+            // Moved out of `self` so the buffer pointers below are unique and check-free.
+            var next: [T] = []
+            swap(&next, &deltaNext)
+            affineBackward(layer: layer, theta: theta, source: l == 0 ? input : activated, sourceOffset: sourceOffset,
+                           delta: delta, gradient: &gradient, below: &next, propagate: l > 0)
+            if l > 0 {
+                // Through the activation of the layer below.
+                let hidden = activated
+                next.withUnsafeMutableBufferPointer { dh in
+                    for k in 0..<(batchSize * layer.inputs) { dh[k] = dh[k] * activationSlope(hidden[sourceOffset + k]) }
                 }
             }
+            swap(&next, &deltaNext)
             guard l > 0 else { break }
-            // ∂L/∂h of the layer below, then through its activation (and batch norm).
-            for k in 0..<(batchSize * m) { deltaNext[k] = T(constant: 0) }
-            for b in 0..<batchSize {
-                for o in 0..<n {
-                    let g = delta[b * n + o]
-                    let w = layer.weights + o * m
-                    for i in 0..<m { deltaNext[b * m + i] += g * theta[w + i] }
-                }
-            }
-            for b in 0..<batchSize {
-                for i in 0..<m {
-                    deltaNext[b * m + i] = deltaNext[b * m + i] * activationSlope(activated[sourceOffset + b * m + i])
-                }
-            }
             let below = architecture.layers[l - 1]
             if let gamma = below.gamma, let beta = below.beta {
                 normalizationBackward(layer: l - 1, gamma: gamma, beta: beta, theta: theta, mode: mode, gradient: &gradient)
             }
             swap(&delta, &deltaNext)
+        }
+    }
+
+    /// ∂L/∂W += δᵀh, ∂L/∂b += Σδ and, when `propagate`, ∂L/∂h = δW into `below`.
+    private func affineBackward(
+        layer: MLPLayer, theta: [T], source: [T], sourceOffset: Int, delta: [T],
+        gradient: inout [T], below: inout [T], propagate: Bool
+    ) {
+        let n = layer.outputs, m = layer.inputs, count = batchSize
+        theta.withUnsafeBufferPointer { w in
+            source.withUnsafeBufferPointer { h in
+                delta.withUnsafeBufferPointer { dz in
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        for b in 0..<count {
+                            let row = sourceOffset + b * m
+                            for o in 0..<n {
+                                let d = dz[b * n + o]
+                                g[layer.bias + o] += d
+                                let wo = layer.weights + o * m
+                                for i in 0..<m { g[wo + i] += d * h[row + i] }
+                            }
+                        }
+                    }
+                    guard propagate else { return }
+                    below.withUnsafeMutableBufferPointer { dh in
+                        for k in 0..<(count * m) { dh[k] = T(constant: 0) }
+                        for b in 0..<count {
+                            for o in 0..<n {
+                                let d = dz[b * n + o]
+                                let wo = layer.weights + o * m
+                                for i in 0..<m { dh[b * m + i] += d * w[wo + i] }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

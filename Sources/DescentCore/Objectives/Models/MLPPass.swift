@@ -116,13 +116,21 @@ struct MLPPass<T: ModelScalar> {
     /// a = W·h + b for every sample of the batch.
     private mutating func affineMap(layer l: Int, theta: [T], source: [T], sourceOffset: Int) {
         let layer = architecture.layers[l]
-        let n = layer.outputs, m = layer.inputs, out = blockOffsets[l]
-        for b in 0..<batchSize {
-            for o in 0..<n {
-                var s = theta[layer.bias + o]
-                let w = layer.weights + o * m, h = sourceOffset + b * m
-                for i in 0..<m { s += theta[w + i] * source[h + i] }
-                affine[out + b * n + o] = s
+        let n = layer.outputs, m = layer.inputs, out = blockOffsets[l], count = batchSize
+        // Buffer pointers keep bounds and uniqueness checks out of the innermost loop.
+        theta.withUnsafeBufferPointer { weights in
+            source.withUnsafeBufferPointer { h in
+                affine.withUnsafeMutableBufferPointer { a in
+                    for b in 0..<count {
+                        let row = sourceOffset + b * m
+                        for o in 0..<n {
+                            var s = weights[layer.bias + o]
+                            let w = layer.weights + o * m
+                            for i in 0..<m { s += weights[w + i] * h[row + i] }
+                            a[out + b * n + o] = s
+                        }
+                    }
+                }
             }
         }
     }
