@@ -38,32 +38,14 @@ public struct LinearRegressionObjective: Objective {
 
     /// (2/N) X̃ᵀX̃ over all training samples.
     public func hessian(at theta: [Double]) -> Matrix {
-        let n = dimension, count = sampleCount
-        var h = Matrix(rows: n, columns: n)
-        guard count > 0 else { return h }
-        let rows = AffineRows(training)
-        let scale = 2 / Double(count)
-        for i in 0..<count {
-            for a in 0..<n {
-                let xa = rows.extended(row: i, a) * scale
-                for b in 0..<n { h[a, b] += xa * rows.extended(row: i, b) }
-            }
-        }
-        return h
+        let scale = 2 / Double(max(sampleCount, 1))
+        return AffineRows(training).weightedGram(rows: sampleCount) { _ in scale }
     }
 
     /// (2/N) X̃ᵀ(X̃v), without forming the Hessian.
     public func hessianVectorProduct(at theta: [Double], _ v: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: dimension)
-        let count = sampleCount
-        guard count > 0 else { return out }
-        let rows = AffineRows(training)
-        let d = training.featureCount
-        for i in 0..<count {
-            let projection = rows.affine(v, row: i, weights: 0, bias: d)
-            rows.accumulate(2 * projection / Double(count), row: i, into: &out, weights: 0, bias: d)
-        }
-        return out
+        let scale = 2 / Double(max(sampleCount, 1))
+        return AffineRows(training).weightedGramProduct(rows: sampleCount, v) { _ in scale }
     }
 
     /// Mean squared error on the split; no accuracy (regression).

@@ -40,35 +40,18 @@ public struct LogisticRegressionObjective: Objective {
 
     /// (1/N) X̃ᵀ D X̃ over all training samples.
     public func hessian(at theta: [Double]) -> Matrix {
-        let n = dimension, count = sampleCount
-        var h = Matrix(rows: n, columns: n)
-        guard count > 0 else { return h }
-        let rows = AffineRows(training)
-        let d = training.featureCount
-        for i in 0..<count {
-            let p = StableMath.sigmoid(rows.affine(theta, row: i, weights: 0, bias: d))
-            let weight = p * (1 - p) / Double(count)
-            for a in 0..<n {
-                let xa = rows.extended(row: i, a) * weight
-                for b in 0..<n { h[a, b] += xa * rows.extended(row: i, b) }
-            }
-        }
-        return h
+        AffineRows(training).weightedGram(rows: sampleCount) { curvature(theta, row: $0) }
     }
 
     /// (1/N) X̃ᵀ D (X̃v), without forming the Hessian.
     public func hessianVectorProduct(at theta: [Double], _ v: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: dimension)
-        let count = sampleCount
-        guard count > 0 else { return out }
-        let rows = AffineRows(training)
-        let d = training.featureCount
-        for i in 0..<count {
-            let p = StableMath.sigmoid(rows.affine(theta, row: i, weights: 0, bias: d))
-            let projection = rows.affine(v, row: i, weights: 0, bias: d)
-            rows.accumulate(p * (1 - p) * projection / Double(count), row: i, into: &out, weights: 0, bias: d)
-        }
-        return out
+        AffineRows(training).weightedGramProduct(rows: sampleCount, v) { curvature(theta, row: $0) }
+    }
+
+    /// σ(zᵢ)(1 − σ(zᵢ))/N for training row i.
+    private func curvature(_ theta: [Double], row i: Int) -> Double {
+        let p = StableMath.sigmoid(AffineRows(training).affine(theta, row: i, weights: 0, bias: training.featureCount))
+        return p * (1 - p) / Double(sampleCount)
     }
 
     /// Mean cross-entropy and accuracy (class 1 when z > 0, target class 1 when y ≥ 0.5).

@@ -50,6 +50,31 @@ struct AffineRows {
         g[bias] += scale
     }
 
+    /// Σᵢ cᵢ x̃ᵢx̃ᵢᵀ over all rows, with x̃ = [x, 1] and cᵢ = `weight(i)`: the Hessian of the
+    /// single-output linear models (weights then bias).
+    func weightedGram(rows count: Int, weight: (Int) -> Double) -> Matrix {
+        let n = width + 1
+        var h = Matrix(rows: n, columns: n)
+        for i in 0..<count {
+            let c = weight(i)
+            for a in 0..<n {
+                let xa = extended(row: i, a) * c
+                for b in 0..<n { h[a, b] += xa * extended(row: i, b) }
+            }
+        }
+        return h
+    }
+
+    /// Σᵢ cᵢ x̃ᵢ(x̃ᵢ·v) over all rows, i.e. `weightedGram` times v without forming the matrix.
+    func weightedGramProduct(rows count: Int, _ v: [Double], weight: (Int) -> Double) -> [Double] {
+        var out = [Double](repeating: 0, count: width + 1)
+        for i in 0..<count {
+            let projection = affine(v, row: i, weights: 0, bias: width)
+            accumulate(weight(i) * projection, row: i, into: &out, weights: 0, bias: width)
+        }
+        return out
+    }
+
     /// Feature j of the row extended by a trailing 1 (x̃ = [x, 1]).
     func extended(row: Int, _ j: Int) -> Double {
         j < width ? features[row * width + j] : 1
