@@ -60,6 +60,27 @@ import Testing
         #expect(e.eigenvectors == Matrix.identity(4).nested)
     }
 
+    @Test(arguments: [1, 2, 7, 40])
+    func tridiagonalQLAgreesWithJacobi(_ m: Int) {
+        var rng = SeededRandom(seed: UInt64(m))
+        let d = (0..<m).map { _ in rng.nextGaussian() }
+        var off = (0..<max(0, m - 1)).map { _ in rng.nextGaussian() }
+        if m > 4 { off[m / 2] = 0 }  // a split into two blocks
+        var full = Matrix(rows: m, columns: m)
+        for i in 0..<m {
+            full[i, i] = d[i]
+            if i + 1 < m { full[i, i + 1] = off[i]; full[i + 1, i] = off[i] }
+        }
+        let t = TridiagonalEigen(diagonal: d, offDiagonal: off)
+        let j = SymmetricEigen(full)
+        for k in 0..<m {
+            #expect(abs(t.eigenvalues[k] - j.eigenvalues[k]) < 1e-12)
+            let residual = zip(full.multiply(t.eigenvectors[k]), t.eigenvectors[k]).map { $0 - t.eigenvalues[k] * $1 }
+            #expect(residual.allSatisfy { abs($0) < 1e-12 })
+            #expect(abs(dot(t.eigenvectors[k], t.eigenvectors[k]) - 1) < 1e-14)
+        }
+    }
+
     @Test func lanczosAgreesWithJacobiOnARandomHundredDimensionalQuadratic() {
         let n = 100
         let a = Self.randomSymmetric(n, seed: 7)

@@ -3,7 +3,7 @@
 ///
 /// Builds an orthonormal Krylov basis Q from a seeded random start, with every new vector
 /// orthogonalised twice against all previous ones (so no spurious copies appear), and the
-/// tridiagonal T = QᵀAQ. Every 5 steps (10 beyond 50) the Ritz pairs of T (by `SymmetricEigen`) are tested:
+/// tridiagonal T = QᵀAQ. Every 5 steps (10 beyond 50) the Ritz pairs of T (by `TridiagonalEigen`) are tested:
 /// a Ritz value θᵢ with Ritz vector Qsᵢ has residual ‖AQsᵢ − θᵢQsᵢ‖ = βₘ·|sᵢ,ₘ|, and the
 /// iteration stops when the wanted `count` residuals are ≤ `tolerance`·max(1, |θ|max). If the
 /// Krylov space becomes invariant before n vectors (as it does for repeated eigenvalues), it
@@ -97,12 +97,7 @@ public enum Lanczos {
         _ alpha: [Double], _ beta: [Double], _ basis: [[Double]], residualNorm: Double, k: Int, end: End, tolerance: Double
     ) -> (values: [Double], vectors: [[Double]], converged: Bool) {
         let m = alpha.count
-        var t = Matrix(rows: m, columns: m)
-        for i in 0..<m {
-            t[i, i] = alpha[i]
-            if i + 1 < m { t[i, i + 1] = beta[i]; t[i + 1, i] = beta[i] }
-        }
-        let eigen = SymmetricEigen(t)
+        let eigen = TridiagonalEigen(diagonal: alpha, offDiagonal: Array(beta.prefix(max(0, m - 1))))
         let scale = max(1, eigen.eigenvalues.map(abs).max() ?? 0)
         let picked = end == .smallest ? Array(0..<min(k, m)) : Array((0..<m).reversed().prefix(k))
         var converged = picked.count == k
