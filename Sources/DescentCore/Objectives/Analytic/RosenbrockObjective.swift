@@ -26,6 +26,14 @@ public struct RosenbrockObjective: ClosedFormObjective, Equatable {
 
     /// Value and exact gradient: term i adds −4b·xᵢ·u − 2(a − xᵢ) to ∂ᵢ and 2b·u to ∂ᵢ₊₁ (u = xᵢ₊₁ − xᵢ²).
     public func valueAndGradient(at theta: [Double], gradient: inout [Double]) -> Double {
+        if dimension == 2 {
+            // The common 2-D case without the accumulation loop (about twice as fast).
+            let x = theta[0]
+            let u = theta[1] - x * x, v = a - x
+            gradient[0] = -4 * b * x * u - 2 * v
+            gradient[1] = 2 * b * u
+            return b * u * u + v * v
+        }
         for i in 0..<dimension { gradient[i] = 0 }
         var total = 0.0
         for i in 0..<(dimension - 1) {
