@@ -78,6 +78,18 @@ import Testing
         #expect(error("x", ["x", "x"])?.reason == "variable 'x' is listed twice")
     }
 
+    @Test func tooManyVariablesAreRejectedBeforeAnyWork() {
+        let names = (0..<1025).map { "v\($0)" }
+        #expect(error("v0", names) == ExpressionError(position: 0, reason: "more than 1024 variables"))
+    }
+
+    @Test func derivativeGraphLimitStopsRunawayDifferentiation() {
+        let limits = ExpressionLimits(maxDerivativeNodes: 50)
+        #expect(throws: ExpressionError(position: 0, reason: "derivatives need more than 50 nodes")) {
+            try ExpressionObjective(expression: "sin(x*y)*exp(x-y)*tanh(x+y)", variables: ["x", "y"], limits: limits)
+        }
+    }
+
     @Test func errorDescriptionNamesPositionAndReason() {
         #expect(error("(x+1))")?.description == "position 5: unexpected ')'")
     }

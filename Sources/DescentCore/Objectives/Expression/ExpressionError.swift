@@ -25,12 +25,16 @@ public struct ExpressionLimits: Sendable, Equatable {
     public var maxNodes: Int
     /// Most nodes in the shared graph of the formula, its gradient and its Hessian (default 1,000,000).
     public var maxDerivativeNodes: Int
+    /// Most variables (default 1024; the Hessian has n(n+1)/2 distinct entries).
+    public var maxVariables: Int
 
     /// Creates limits; every default is the documented one.
-    public init(maxLength: Int = 4096, maxDepth: Int = 64, maxNodes: Int = 10_000, maxDerivativeNodes: Int = 1_000_000) {
+    public init(maxLength: Int = 4096, maxDepth: Int = 64, maxNodes: Int = 10_000, maxDerivativeNodes: Int = 1_000_000,
+                maxVariables: Int = 1024) {
         self.maxLength = maxLength
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
         self.maxDerivativeNodes = maxDerivativeNodes
+        self.maxVariables = maxVariables
     }
 }

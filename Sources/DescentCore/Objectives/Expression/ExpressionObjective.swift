@@ -28,6 +28,9 @@ public struct ExpressionObjective: ClosedFormObjective {
     ///   bad syntax, an unknown function or variable, a limit exceeded, or a bad variable list
     ///   (reported at position 0).
     public init(expression: String, variables: [String], limits: ExpressionLimits = .init()) throws(ExpressionError) {
+        if variables.count > limits.maxVariables {
+            throw ExpressionError(position: 0, reason: "more than \(limits.maxVariables) variables")
+        }
         var index: [String: Int] = [:]
         for (i, name) in variables.enumerated() {
             let scalars = Array(name.unicodeScalars)
