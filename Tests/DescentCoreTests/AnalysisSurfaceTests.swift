@@ -58,6 +58,33 @@ import Testing
         #expect(skipped.allSatisfy { d[$0] == 0 })
     }
 
+    @Test(arguments: [false, true])
+    func filterNormalisedDirectionFollowsTheMLPObjectivesOwnLayout(_ batchNorm: Bool) throws {
+        let data = SyntheticDataset.twoMoons(samples: 16, noise: 0.1, seed: 1)
+        let mlp = MLPObjective(training: data, hiddenLayers: [4, 3], activation: .tanh,
+                               batchNorm: batchNorm ? BatchNormOptions() : nil)
+        let sizes = try #require(mlp.layerSizes)
+        let center = mlp.initialParameters(seed: 2)
+        let d = LossSurface.randomDirection(center: center, layerSizes: sizes, seed: 3)
+        #expect(d.count == mlp.dimension)
+        // Walk the documented layout: per layer W (row-major), b, then γ, β for normalised hidden layers.
+        var offset = 0
+        for l in 0..<(sizes.count - 1) {
+            let fanIn = sizes[l], fanOut = sizes[l + 1]
+            for r in 0..<fanOut {
+                let row = (offset + r * fanIn)..<(offset + (r + 1) * fanIn)
+                #expect(abs(norm(d[row]) - norm(center[row])) < 1e-12)
+            }
+            offset += fanIn * fanOut
+            let extra = fanOut + (batchNorm && l < sizes.count - 2 ? 2 * fanOut : 0)
+            #expect(d[offset..<(offset + extra)].allSatisfy { $0 == 0 })
+            offset += extra
+        }
+        #expect(offset == center.count)
+        let grid = LossSurface.directions(mlp, center: center, d1: d, d2: d.map { -$0 }, range: -1...1, resolution: 3)
+        #expect(grid.values[1][1] == mlp.value(at: center, batch: .full))
+    }
+
     @Test func sharpnessIsTheLargestHessianEigenvalue() {
         #expect(abs(sharpness(QuadraticObjective.illConditioned(dimension: 5, kappa: 1000), at: [0, 0, 0, 0, 0]) - 1000) < 1e-9)
         #expect(abs(sharpness(SaddleObjective(), at: [0, 0]) - 2) < 1e-15)
