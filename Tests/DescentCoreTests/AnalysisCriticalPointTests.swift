@@ -103,6 +103,21 @@ struct KnownMinimum: Sendable, CustomTestStringConvertible {
         #expect(abs(r.eigenvalues[11] - exact[n - 1]) < 1e-8 * exact[n - 1])
     }
 
+    @Test func mlpSpectrumFromHessianVectorProductsMatchesTheDenseHessian() {
+        let data = SyntheticDataset.twoMoons(samples: 24, noise: 0.1, seed: 4)
+        let mlp = MLPObjective(training: data, hiddenLayers: [8, 8], activation: .tanh)
+        let theta = mlp.initialParameters(seed: 5)
+        #expect(mlp.dimension > 64)
+        let r = analyzeCriticalPoint(mlp, at: theta, options: .init(k: 3))
+        let exact = SymmetricEigen(mlp.hessian(at: theta)).eigenvalues
+        let n = exact.count, scale = max(1, abs(exact[0]), abs(exact[n - 1]))
+        #expect(r.hessian == nil && r.eigenvalues.count == 6)
+        for i in 0..<3 {
+            #expect(abs(r.eigenvalues[i] - exact[i]) < 1e-8 * scale)
+            #expect(abs(r.eigenvalues[5 - i] - exact[n - 1 - i]) < 1e-8 * scale)
+        }
+    }
+
     @Test func reportEncodesTheKindInSnakeCase() throws {
         let r = analyzeCriticalPoint(BoothObjective(), at: [1, 3])
         let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
