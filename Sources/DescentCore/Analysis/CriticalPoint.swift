@@ -89,7 +89,7 @@ public func analyzeCriticalPoint(_ objective: any Objective, at point: [Double],
     }
     let scale = max(1, eigenvalues.map(abs).max() ?? 0)
     let zero = options.eigenvalueTolerance * scale
-    let kind = classify(eigenvalues, zero: zero)
+    let kind = classifyCurvature(eigenvalues, zero: zero)
     var report = CriticalPointReport(
         value: value, gradient: gradient, gradientNorm: gradientNorm,
         isCritical: gradientNorm <= options.gradientTolerance, hessian: hessian,
@@ -103,7 +103,7 @@ public func analyzeCriticalPoint(_ objective: any Objective, at point: [Double],
 }
 
 /// Classifies a spectrum: mixed signs → saddle; all positive → minimum; all negative → maximum; else degenerate.
-func classify(_ eigenvalues: [Double], zero: Double) -> CriticalPointKind {
+func classifyCurvature(_ eigenvalues: [Double], zero: Double) -> CriticalPointKind {
     let negative = eigenvalues.contains { $0 < -zero }
     let positive = eigenvalues.contains { $0 > zero }
     let flat = eigenvalues.contains { !($0 < -zero) && !($0 > zero) }
