@@ -153,3 +153,20 @@ func mlpHessianColumnsEqualHessianVectorProducts(_ testCase: MLPCase) {
     #expect(regression.evaluate(at: regression.initialParameters(seed: 1), buffers: [], split: .training)?.accuracy == nil)
     #expect(regression.evaluate(at: regression.initialParameters(seed: 1), buffers: [], split: .validation) == nil)
 }
+
+@Test func erasedDatasetModelExposesLayoutAndRunningStatistics() {
+    let data = Dataset(features: Matrix([[0.5], [2.0], [-1.0]]), targets: [0.3, -0.2, 0.7], classCount: 0)
+    let erased: any Objective = MLPObjective(training: data, hiddenLayers: [1], activation: .tanh, batchNorm: BatchNormOptions())
+    let theta = [0.8, 0.1, 1.5, -0.2, 2.0, 0.3]
+    guard let model = erased as? any DatasetModel else {
+        Issue.record("MLPObjective is not a DatasetModel")
+        return
+    }
+    #expect(model.layerSizes == [1, 1, 1])
+    #expect(model.initialParameters(seed: 1).count == 6)
+    let moved = model.withRunningStatistics([0.7, 3])
+    #expect(moved.value(at: theta, batch: .full) != model.value(at: theta, batch: .full))
+    let linear: any DatasetModel = LinearRegressionObjective(training: data)
+    #expect(linear.layerSizes == nil)
+    #expect(linear.withRunningStatistics([1]).value(at: [1, 0], batch: .full) == linear.value(at: [1, 0], batch: .full))
+}
