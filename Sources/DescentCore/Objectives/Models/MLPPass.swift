@@ -22,7 +22,9 @@ struct ModelData {
 /// All arrays are allocated once per pass for the batch size B; nothing is allocated per sample.
 /// Per-sample arrays are row-major B×width, layer after layer.
 struct MLPPass<T: ModelScalar> {
+    /// The network's shapes and layout.
     let architecture: MLPArchitecture
+    /// Number of samples B per pass.
     let batchSize: Int
     /// Offsets of each layer's B×width block in `affine`, `normalized` and `activated`.
     private let blockOffsets: [Int]
@@ -38,7 +40,8 @@ struct MLPPass<T: ModelScalar> {
     var activated: [T]
     /// Per-feature batch means, biased batch variances and 1/√(σ² + ε) of normalised layers.
     var batchMean: [T], batchVariance: [T], inverseStd: [T]
-    /// Softmax probabilities, B×K (softmax outputs only).
+    /// Softmax probabilities in the same layout as `affine`, filled in the output block only
+    /// (softmax outputs only).
     var probabilities: [T]
     /// Backward buffers, B×(widest layer): ∂L/∂a of the current layer and of the one below.
     var delta: [T], deltaNext: [T]
@@ -172,6 +175,7 @@ struct MLPPass<T: ModelScalar> {
         }
     }
 
+    /// The hidden nonlinearity act(y).
     func activate(_ y: T) -> T {
         switch architecture.activation {
         case .tanh: return y.tanhValue()
