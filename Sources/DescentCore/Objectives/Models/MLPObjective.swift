@@ -128,7 +128,7 @@ public struct MLPObjective: Objective {
             for i in 0..<n { h[i, j] = column[i] }
         }
         for i in 0..<n {
-            for j in (i + 1)..<max(n, i + 1) {
+            for j in (i + 1)..<n {
                 let mean = 0.5 * (h[i, j] + h[j, i])
                 h[i, j] = mean
                 h[j, i] = mean
