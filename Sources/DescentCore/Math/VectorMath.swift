@@ -1,4 +1,4 @@
-/// Small dense vector helpers for the analysis code.
+/// Dense vector arithmetic (dot, norm, axpy, sign convention) used by the analysis code.
 enum VectorMath {
     /// Σ aᵢbᵢ.
     static func dot(_ a: [Double], _ b: [Double]) -> Double {
