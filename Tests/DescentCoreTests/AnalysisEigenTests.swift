@@ -106,6 +106,12 @@ import Testing
         for (got, want) in zip(r.eigenvalues, [1.0, 1, 1, 5]) { #expect(abs(got - want) < 1e-12) }
     }
 
+    @Test func lanczosReportsNonConvergenceWhenStoppedEarly() {
+        let a = Self.randomSymmetric(100, seed: 11)
+        let r = Lanczos.extremeEigenpairs(dimension: 100, count: 3, end: .smallest, maxIterations: 10) { a.multiply($0) }
+        #expect(r.iterations == 10 && !r.converged && r.eigenvalues.count == 3)
+    }
+
     @Test func lanczosIsDeterministic() {
         let a = Self.randomSymmetric(80, seed: 9)
         let run = { Lanczos.extremeEigenpairs(dimension: 80, count: 2, end: .largest) { a.multiply($0) } }

@@ -3,7 +3,7 @@
 ///
 /// Builds an orthonormal Krylov basis Q from a seeded random start, with every new vector
 /// orthogonalised twice against all previous ones (so no spurious copies appear), and the
-/// tridiagonal T = QᵀAQ. Every 5 steps (10 beyond 50) the Ritz pairs of T (by `TridiagonalEigen`) are tested:
+/// tridiagonal T = QᵀAQ. Every 5 steps the Ritz values of T (by `TridiagonalEigen`, in O(m²)) are tested:
 /// a Ritz value θᵢ with Ritz vector Qsᵢ has residual ‖AQsᵢ − θᵢQsᵢ‖ = βₘ·|sᵢ,ₘ|, and the
 /// iteration stops when the wanted `count` residuals are ≤ `tolerance`·max(1, |θ|max). If the
 /// Krylov space becomes invariant before n vectors (as it does for repeated eigenvalues), it
@@ -42,14 +42,15 @@ public enum Lanczos {
     ) -> Result {
         let k = min(max(count, 0), n)
         guard k > 0 else { return Result(eigenvalues: [], eigenvectors: [], iterations: 0, converged: true) }
-        let limit = min(n, max(maxIterations, k))
+        // The basis holds m·n doubles; cap it at 2²⁴ values (128 MiB).
+        let limit = min(n, max(maxIterations, k), max(k, (1 << 24) / max(n, 1)))
         var rng = SeededRandom(seed: seed)
         var basis: [[Double]] = []
         var alpha: [Double] = [], beta: [Double] = []
         guard var q = freshDirection(n, basis, &rng) else {
             return Result(eigenvalues: [], eigenvectors: [], iterations: 0, converged: false)
         }
-        var ritz: (values: [Double], vectors: [[Double]], converged: Bool)?
+        var converged = false
         while basis.count < limit {
             basis.append(q)
             var w = multiply(q)
@@ -65,10 +66,9 @@ public enum Lanczos {
             let m = basis.count
             // An invariant subspace gives exact Ritz values, but not necessarily the extreme ones:
             // restart rather than stop, unless the basis is complete.
-            if m == limit || (m >= k && m % (m < 50 ? 5 : 10) == 0 && !invariant) {
-                let candidate = ritzPairs(alpha, beta, basis, residualNorm: invariant ? 0 : b, k: k, end: end, tolerance: tolerance)
-                ritz = candidate
-                if candidate.converged { break }
+            if m == limit || (m >= k && m % 5 == 0 && !invariant) {
+                converged = ritzConverged(alpha, beta, residualNorm: invariant ? 0 : b, k: k, end: end, tolerance: tolerance)
+                if converged { break }
             }
             if m == limit { break }
             beta.append(invariant ? 0 : b)
@@ -79,8 +79,8 @@ public enum Lanczos {
                 q = w.map { $0 / b }
             }
         }
-        let final = ritz ?? ritzPairs(alpha, beta, basis, residualNorm: 0, k: k, end: end, tolerance: tolerance)
-        return Result(eigenvalues: final.values, eigenvectors: final.vectors, iterations: basis.count, converged: final.converged)
+        let pairs = ritzPairs(alpha, beta, basis, k: k, end: end)
+        return Result(eigenvalues: pairs.values, eigenvectors: pairs.vectors, iterations: basis.count, converged: converged)
     }
 
     /// The `count` most extreme eigenpairs of an objective's Hessian at `point`, from Hessian-vector products.
@@ -93,18 +93,28 @@ public enum Lanczos {
         }
     }
 
+    /// Whether the wanted Ritz pairs' residuals βₘ·|sᵢ,ₘ| are all within tolerance (O(m²), no vectors).
+    private static func ritzConverged(
+        _ alpha: [Double], _ beta: [Double], residualNorm: Double, k: Int, end: End, tolerance: Double
+    ) -> Bool {
+        let m = alpha.count
+        let ritz = TridiagonalEigen.valuesAndLastComponents(diagonal: alpha, offDiagonal: Array(beta.prefix(max(0, m - 1))))
+        guard m >= k else { return false }
+        let scale = max(1, abs(ritz[0].value), abs(ritz[m - 1].value))
+        let picked = end == .smallest ? ritz.prefix(k) : ritz.suffix(k)
+        return picked.allSatisfy { residualNorm * abs($0.last) <= tolerance * scale }
+    }
+
+    /// The k wanted Ritz values and unit Ritz vectors Q·sᵢ, most extreme first.
     private static func ritzPairs(
-        _ alpha: [Double], _ beta: [Double], _ basis: [[Double]], residualNorm: Double, k: Int, end: End, tolerance: Double
-    ) -> (values: [Double], vectors: [[Double]], converged: Bool) {
+        _ alpha: [Double], _ beta: [Double], _ basis: [[Double]], k: Int, end: End
+    ) -> (values: [Double], vectors: [[Double]]) {
         let m = alpha.count
         let eigen = TridiagonalEigen(diagonal: alpha, offDiagonal: Array(beta.prefix(max(0, m - 1))))
-        let scale = max(1, eigen.eigenvalues.map(abs).max() ?? 0)
         let picked = end == .smallest ? Array(0..<min(k, m)) : Array((0..<m).reversed().prefix(k))
-        var converged = picked.count == k
         var values: [Double] = [], vectors: [[Double]] = []
         for i in picked {
             let s = eigen.eigenvectors[i]
-            if residualNorm * abs(s[m - 1]) > tolerance * scale { converged = false }
             var y = [Double](repeating: 0, count: basis.first?.count ?? 0)
             for j in 0..<m { VectorMath.axpy(s[j], basis[j], &y) }
             y = VectorMath.normalized(y)
@@ -112,7 +122,7 @@ public enum Lanczos {
             values.append(eigen.eigenvalues[i])
             vectors.append(y)
         }
-        return (values, vectors, converged)
+        return (values, vectors)
     }
 
     private static func orthogonalize(_ w: inout [Double], against basis: [[Double]]) {

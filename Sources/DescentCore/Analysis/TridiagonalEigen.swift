@@ -12,26 +12,39 @@ public struct TridiagonalEigen: Sendable, Equatable {
     /// Decomposes the matrix with `diagonal` (m values) and `offDiagonal` (m − 1 values: T[i, i+1] = T[i+1, i]).
     public init(diagonal: [Double], offDiagonal: [Double]) {
         let m = diagonal.count
-        precondition(offDiagonal.count == max(0, m - 1), "off-diagonal must have m − 1 values")
-        var d = diagonal
-        var e = offDiagonal + [0]
-        // z is stored column-major: column k (the k-th eigenvector) at z[k*m ..< (k+1)*m].
-        var z = [Double](repeating: 0, count: m * m)
-        for i in 0..<m { z[i * m + i] = 1 }
-        let converged = Self.diagonalize(&d, &e, &z, m)
-        var order = Array(0..<m)
-        order.sort { (d[$0], $0) < (d[$1], $1) }
-        if !converged { order = Array(0..<m) }
-        eigenvalues = order.map { d[$0] }
-        eigenvectors = order.map { k in
-            var v = VectorMath.normalized(Array(z[(k * m)..<((k + 1) * m)]))
+        let (values, z) = Self.decompose(diagonal, offDiagonal, trackedRows: m)
+        eigenvalues = values.map(\.value)
+        eigenvectors = values.map { entry in
+            var v = VectorMath.normalized(Array(z[(entry.column * m)..<((entry.column + 1) * m)]))
             VectorMath.fixSign(&v)
             return v
         }
     }
 
+    /// Eigenvalues ascending, each with the last component of its unit eigenvector (sign as computed),
+    /// in O(m²): what a Lanczos convergence test needs, without the full vectors.
+    static func valuesAndLastComponents(diagonal: [Double], offDiagonal: [Double]) -> [(value: Double, last: Double)] {
+        let (values, z) = Self.decompose(diagonal, offDiagonal, trackedRows: 1)
+        return values.map { ($0.value, z[$0.column]) }
+    }
+
+    /// Runs QL, accumulating the last `trackedRows` rows of the eigenvector matrix (column-major,
+    /// `trackedRows` values per column); returns the eigenvalues ascending with their columns.
+    private static func decompose(_ diagonal: [Double], _ offDiagonal: [Double], trackedRows: Int) -> ([(value: Double, column: Int)], [Double]) {
+        let m = diagonal.count
+        precondition(offDiagonal.count == max(0, m - 1), "off-diagonal must have m − 1 values")
+        var d = diagonal
+        var e = offDiagonal + [0]
+        var z = [Double](repeating: 0, count: m * trackedRows)
+        for c in 0..<m where c >= m - trackedRows { z[c * trackedRows + (c - (m - trackedRows))] = 1 }
+        let converged = diagonalize(&d, &e, &z, m, trackedRows)
+        var order = Array(0..<m)
+        if converged { order.sort { (d[$0], $0) < (d[$1], $1) } }
+        return (order.map { (d[$0], $0) }, z)
+    }
+
     /// Implicit QL sweeps; returns false if some eigenvalue failed to converge in 30·m iterations.
-    private static func diagonalize(_ d: inout [Double], _ e: inout [Double], _ z: inout [Double], _ m: Int) -> Bool {
+    private static func diagonalize(_ d: inout [Double], _ e: inout [Double], _ z: inout [Double], _ m: Int, _ rows: Int) -> Bool {
         guard m > 1 else { return true }
         for l in 0..<m {
             var iterations = 0
@@ -69,8 +82,8 @@ public struct TridiagonalEigen: Sendable, Equatable {
                     p = s * r
                     d[i + 1] = g + p
                     g = c * r - b
-                    let left = i * m, right = (i + 1) * m
-                    for k in 0..<m {
+                    let left = i * rows, right = (i + 1) * rows
+                    for k in 0..<rows {
                         let zr = z[right + k]
                         z[right + k] = s * z[left + k] + c * zr
                         z[left + k] = c * z[left + k] - s * zr
