@@ -1,0 +1,75 @@
+/// Adam with PyTorch's `torch.optim.Adam` semantics (L2 weight decay added to the gradient).
+///
+/// Pseudo-code (γ = lr, β₁, β₂ = betas, ε = eps, λ = weight_decay):
+/// ```
+/// m₀ ← 0, v₀ ← 0, v₀^max ← 0
+/// if λ ≠ 0:  g ← g + λθ
+/// m ← β₁m + (1 − β₁)g
+/// v ← β₂v + (1 − β₂)g²
+/// if amsgrad:  v^max ← max(v^max, v);  u ← v^max
+/// else:        u ← v
+/// θ ← θ − (γ / (1 − β₁ᵗ)) · m / (√u / √(1 − β₂ᵗ) + ε)
+/// ```
+/// The last line is PyTorch's evaluation order of θ − γ m̂ / (√v̂ + ε) with m̂ = m/(1 − β₁ᵗ),
+/// v̂ = u/(1 − β₂ᵗ). Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0, amsgrad false.
+public struct Adam: Optimizer {
+    /// β₁.
+    public let beta1: Double
+    /// β₂.
+    public let beta2: Double
+    /// ε.
+    public let epsilon: Double
+    /// λ: L2 (coupled) for Adam; decoupled when `decoupled` is true (AdamW).
+    public let weightDecay: Double
+    /// Keep the running maximum of v.
+    public let amsgrad: Bool
+    /// Apply weight decay as θ ← θ − γλθ before the update (AdamW) instead of g ← g + λθ.
+    public let decoupled: Bool
+    /// First moment m.
+    public private(set) var firstMoment: [Double]
+    /// Second moment v.
+    public private(set) var secondMoment: [Double]
+    /// Running maximum of v (amsgrad only).
+    public private(set) var maxSecondMoment: [Double]
+    /// Steps taken so far.
+    public private(set) var stepCount = 0
+    private var beta1Power = 1.0
+    private var beta2Power = 1.0
+
+    /// Creates Adam state for `dimension` parameters.
+    public init(dimension: Int, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+                weightDecay: Double = 0, amsgrad: Bool = false, decoupled: Bool = false) {
+        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
+        self.weightDecay = weightDecay; self.amsgrad = amsgrad; self.decoupled = decoupled
+        firstMoment = [Double](repeating: 0, count: dimension)
+        secondMoment = [Double](repeating: 0, count: dimension)
+        maxSecondMoment = [Double](repeating: 0, count: amsgrad ? dimension : 0)
+    }
+
+    /// One Adam (or AdamW) step.
+    public mutating func step(parameters: inout [Double], gradient: inout [Double], learningRate: Double) {
+        stepCount += 1
+        // β^t by repeated multiplication (what PyTorch's `beta ** step` gives to within an ulp).
+        beta1Power *= beta1
+        beta2Power *= beta2
+        let stepSize = learningRate / (1 - beta1Power)
+        let correction2 = (1 - beta2Power).squareRoot()
+        for i in 0..<parameters.count {
+            var g = gradient[i]
+            if weightDecay != 0 {
+                if decoupled { parameters[i] *= 1 - learningRate * weightDecay } else { g += weightDecay * parameters[i] }
+            }
+            let m = beta1 * firstMoment[i] + (1 - beta1) * g
+            let v = beta2 * secondMoment[i] + (1 - beta2) * g * g
+            firstMoment[i] = m
+            secondMoment[i] = v
+            var u = v
+            if amsgrad {
+                u = max(maxSecondMoment[i], v)
+                maxSecondMoment[i] = u
+            }
+            gradient[i] = g
+            parameters[i] -= stepSize * (m / (u.squareRoot() / correction2 + epsilon))
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// Stochastic gradient descent with PyTorch's `torch.optim.SGD` semantics.
+///
+/// Pseudo-code (γ = lr, λ = weight_decay, μ = momentum, τ = dampening):
+/// ```
+/// g ← ∇L(θ)
+/// if λ ≠ 0:  g ← g + λθ
+/// if μ ≠ 0:
+///     if t > 1:  b ← μb + (1 − τ)g
+///     else:      b ← g
+///     if nesterov:  g ← g + μb
+///     else:         g ← b
+/// if maximize:  θ ← θ + γg
+/// else:         θ ← θ − γg
+/// ```
+/// Defaults: momentum 0, dampening 0, nesterov false, weight_decay 0, maximize false.
+public struct SGD: Optimizer {
+    /// μ.
+    public let momentum: Double
+    /// τ.
+    public let dampening: Double
+    /// Nesterov momentum (needs μ > 0 and τ = 0 in PyTorch).
+    public let nesterov: Bool
+    /// λ (L2 penalty added to the gradient).
+    public let weightDecay: Double
+    /// Ascend instead of descend.
+    public let maximize: Bool
+    /// Momentum buffer b.
+    public private(set) var buffer: [Double]
+    /// Steps taken so far.
+    public private(set) var stepCount = 0
+
+    /// Creates SGD state for `dimension` parameters.
+    public init(dimension: Int, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false,
+                weightDecay: Double = 0, maximize: Bool = false) {
+        self.momentum = momentum; self.dampening = dampening; self.nesterov = nesterov
+        self.weightDecay = weightDecay; self.maximize = maximize
+        buffer = [Double](repeating: 0, count: momentum != 0 ? dimension : 0)
+    }
+
+    /// One SGD step.
+    public mutating func step(parameters: inout [Double], gradient: inout [Double], learningRate: Double) {
+        stepCount += 1
+        let first = stepCount == 1
+        for i in 0..<parameters.count {
+            var g = gradient[i]
+            if weightDecay != 0 { g += weightDecay * parameters[i] }
+            if momentum != 0 {
+                let b = first ? g : momentum * buffer[i] + (1 - dampening) * g
+                buffer[i] = b
+                g = nesterov ? g + momentum * b : b
+            }
+            gradient[i] = g
+            parameters[i] = maximize ? parameters[i] + learningRate * g : parameters[i] - learningRate * g
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// A learning-rate schedule: a pure function from the optimizer step t = 0, 1, 2, … to a rate.
+///
+/// As PyTorch's schedulers do, each schedule scales the optimizer's base rate γ₀ (`base`); the
+/// scheduler is stepped once per optimizer step, so PyTorch's `last_epoch` is our t.
+public indirect enum LearningRateSchedule: Sendable, Equatable {
+    /// γ₀ for every t.
+    case constant
+    /// γ₀ · γ^⌊t / step_size⌋ (`StepLR`).
+    case step(stepSize: Int, gamma: Double)
+    /// γ₀ · γ^(number of milestones ≤ t) (`MultiStepLR`).
+    case multiStep(milestones: [Int], gamma: Double)
+    /// γ₀ · γᵗ (`ExponentialLR`).
+    case exponential(gamma: Double)
+    /// η_min + (γ₀ − η_min)(1 + cos(πt / T_max)) / 2 — `CosineAnnealingLR`'s closed form
+    /// (periodic beyond T_max, as that closed form is).
+    case cosine(tMax: Int, etaMin: Double)
+    /// γ₀ · (f + (1 − f)·t / w) for t < w (`LinearLR` from start factor f to 1), then `then`
+    /// evaluated at t − w (`SequentialLR`).
+    case linearWarmup(warmupSteps: Int, startFactor: Double, then: LearningRateSchedule)
+    /// γ₀ · min(s / w, √(w / s)) with s = t + 1: linear warm-up to γ₀ at s = w, then ∝ 1/√s
+    /// (the Transformer schedule normalised to peak at γ₀).
+    case inverseSqrt(warmupSteps: Int)
+    /// `OneCycleLR` with cosine annealing (two phases): from max_lr/div_factor up to max_lr over
+    /// the first pct_start·total − 1 steps, then down to max_lr/(div_factor·final_div_factor) at
+    /// step total − 1. Ignores γ₀.
+    case oneCycle(maxLR: Double, totalSteps: Int, pctStart: Double, divFactor: Double, finalDivFactor: Double)
+
+    /// The learning rate at optimizer step `t` for base rate `base`.
+    public func learningRate(at t: Int, base: Double) -> Double {
+        switch self {
+        case .constant:
+            return base
+        case let .step(stepSize, gamma):
+            return base * Self.power(gamma, t / stepSize)
+        case let .multiStep(milestones, gamma):
+            return base * Self.power(gamma, milestones.reduce(0) { $0 + ($1 <= t ? 1 : 0) })
+        case let .exponential(gamma):
+            return base * Self.power(gamma, t)
+        case let .cosine(tMax, etaMin):
+            return etaMin + (base - etaMin) * (1 + LibM.cos(Double.pi * Double(t) / Double(tMax))) / 2
+        case let .linearWarmup(warmupSteps, startFactor, then):
+            if t < warmupSteps {
+                return base * (startFactor + (1 - startFactor) * Double(t) / Double(warmupSteps))
+            }
+            return then.learningRate(at: t - warmupSteps, base: base)
+        case let .inverseSqrt(warmupSteps):
+            let s = Double(t + 1), w = Double(warmupSteps)
+            return base * min(s / w, (w / s).squareRoot())
+        case let .oneCycle(maxLR, totalSteps, pctStart, divFactor, finalDivFactor):
+            let initial = maxLR / divFactor
+            let minimum = initial / finalDivFactor
+            let peak = pctStart * Double(totalSteps) - 1
+            let end = Double(totalSteps - 1)
+            let x = Double(t)
+            if x <= peak {
+                return Self.cosineAnneal(from: initial, to: maxLR, fraction: peak > 0 ? x / peak : 1)
+            }
+            return Self.cosineAnneal(from: maxLR, to: minimum, fraction: min(1, (x - peak) / (end - peak)))
+        }
+    }
+
+    /// OneCycleLR's `_annealing_cos`: end + (start − end)/2 · (cos(π·fraction) + 1).
+    static func cosineAnneal(from start: Double, to end: Double, fraction: Double) -> Double {
+        end + (start - end) / 2 * (LibM.cos(Double.pi * fraction) + 1)
+    }
+
+
+    /// γⁿ as the closed forms' `gamma ** n` computes it (C `pow`).
+    static func power(_ x: Double, _ n: Int) -> Double { LibM.pow(x, Double(n)) }
+}

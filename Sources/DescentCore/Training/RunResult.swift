@@ -1,0 +1,53 @@
+/// Why a run stopped.
+public enum StopReason: String, Codable, Sendable {
+    /// The step budget was used up.
+    case budget
+    /// The gradient norm fell to the tolerance.
+    case gradientTolerance = "grad_norm_tol"
+    /// The loss reached the target.
+    case lossTarget = "loss_target"
+    /// The loss became non-finite or exploded.
+    case diverged
+    /// `RunControl.cancel()` was called.
+    case cancelled
+}
+
+/// The rows recorded since the previous progress report.
+public struct TrajectoryChunk: Sendable {
+    /// The new rows (and epoch records).
+    public var records: Trajectory
+    /// Optimizer steps done so far.
+    public var stepsDone: Int
+}
+
+/// The end state of a run.
+public struct RunSummary: Sendable, Equatable, Codable {
+    /// Why it stopped.
+    public var stopReason: StopReason
+    /// Optimizer updates applied.
+    public var stepsRun: Int
+    /// Loss at the final parameters over all training data (inference mode).
+    public var finalLoss: Double
+    /// Smallest batch loss seen.
+    public var bestLoss: Double
+    /// Step of `bestLoss`.
+    public var bestStep: Int
+    /// Parameters at the end.
+    public var finalParams: [Double]
+    /// Full-batch gradient norm at the end.
+    public var finalGradNorm: Double
+    /// Training-set loss at the end (dataset objectives).
+    public var trainLoss: Double?
+    /// Validation loss at the end (with a validation set).
+    public var validationLoss: Double?
+    /// Validation accuracy at the end (classifiers with a validation set).
+    public var validationAccuracy: Double?
+}
+
+/// Everything a run produced.
+public struct RunResult: Sendable {
+    /// The recorded path.
+    public var trajectory: Trajectory
+    /// The end state.
+    public var summary: RunSummary
+}

@@ -1,0 +1,63 @@
+/// Runs an optimizer on an objective and records the trajectory.
+public enum Trainer {
+    /// Runs `optimizer` (a configuration) on `objective`: opens both once, then runs a loop
+    /// specialised for the concrete optimizer type (and, for the common objectives, the concrete
+    /// objective type) so no step goes through an existential.
+    public static func run(
+        objective: any Objective, optimizer: OptimizerConfiguration, configuration: TrainingConfiguration,
+        control: RunControl = RunControl(), progressEvery: Int = 1024,
+        onProgress: ((TrajectoryChunk) -> Void)? = nil
+    ) -> RunResult {
+        let n = objective.dimension
+        switch optimizer {
+        case let .sgd(_, momentum, dampening, nesterov, weightDecay, maximize):
+            return dispatch(objective, SGD(dimension: n, momentum: momentum, dampening: dampening, nesterov: nesterov,
+                                           weightDecay: weightDecay, maximize: maximize),
+                            configuration, control, progressEvery, onProgress)
+        case let .momentumLecture(_, momentum):
+            return dispatch(objective, MomentumLecture(dimension: n, momentum: momentum),
+                            configuration, control, progressEvery, onProgress)
+        case let .adagrad(_, lrDecay, weightDecay, initial, eps):
+            return dispatch(objective, Adagrad(dimension: n, learningRateDecay: lrDecay, weightDecay: weightDecay,
+                                               initialAccumulatorValue: initial, epsilon: eps),
+                            configuration, control, progressEvery, onProgress)
+        case let .adagradLecture(_, sqrtDecay, eps):
+            return dispatch(objective, AdagradLecture(dimension: n, sqrtDecay: sqrtDecay, epsilon: eps),
+                            configuration, control, progressEvery, onProgress)
+        case let .rmsprop(_, alpha, eps, weightDecay, momentum, centered):
+            return dispatch(objective, RMSprop(dimension: n, alpha: alpha, epsilon: eps, weightDecay: weightDecay,
+                                               momentum: momentum, centered: centered),
+                            configuration, control, progressEvery, onProgress)
+        case let .rmspropLecture(_, alpha, eps):
+            return dispatch(objective, RMSpropLecture(dimension: n, alpha: alpha, epsilon: eps),
+                            configuration, control, progressEvery, onProgress)
+        case let .adam(_, beta1, beta2, eps, weightDecay, amsgrad):
+            return dispatch(objective, Adam(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
+                                            weightDecay: weightDecay, amsgrad: amsgrad),
+                            configuration, control, progressEvery, onProgress)
+        case let .adamw(_, beta1, beta2, eps, weightDecay, amsgrad):
+            return dispatch(objective, AdamW.make(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
+                                                  weightDecay: weightDecay, amsgrad: amsgrad),
+                            configuration, control, progressEvery, onProgress)
+        }
+    }
+
+    /// Picks a loop specialised for the objective's concrete type when it is a common one.
+    static func dispatch<P: Optimizer>(
+        _ objective: any Objective, _ optimizer: P, _ configuration: TrainingConfiguration, _ control: RunControl,
+        _ progressEvery: Int, _ onProgress: ((TrajectoryChunk) -> Void)?
+    ) -> RunResult {
+        func special<O: Objective>(_ o: O) -> RunResult {
+            TrainingLoop(objective: o, optimizer: optimizer, configuration: configuration)
+                .run(control: control, progressEvery: progressEvery, onProgress: onProgress)
+        }
+        switch objective {
+        case let o as RosenbrockObjective: return special(o)
+        case let o as QuadraticObjective: return special(o)
+        case let o as SaddleObjective: return special(o)
+        case let o as MLPObjective: return special(o)
+        case let o as LinearRegressionObjective: return special(o)
+        default: return special(objective)  // implicitly opened: generic, not specialised
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// Everything the training loop needs besides the objective and the optimizer.
+public struct TrainingConfiguration: Sendable, Equatable {
+    /// Initial parameters θ₀.
+    public var start: [Double]
+    /// Step budget.
+    public var steps: Int
+    /// Base learning rate γ₀.
+    public var learningRate: Double
+    /// Schedule scaling γ₀.
+    public var schedule: LearningRateSchedule
+    /// Mini-batch size, nil for full batch.
+    public var batchSize: Int?
+    /// Drop the last partial batch of each epoch.
+    public var dropLast: Bool
+    /// Seed of the batch shuffles.
+    public var seed: UInt64
+    /// Stop when the batch gradient norm is ≤ this (0 = never).
+    public var gradNormTolerance: Double
+    /// Stop when the batch loss is ≤ this.
+    public var lossTarget: Double?
+    /// Diverged when |loss| > factor × |initial loss| (skipped when the initial loss is 0).
+    public var divergenceFactor: Double
+    /// Record every k-th step (k ≥ 1).
+    public var recordEvery: Int
+    /// Record the parameters with each row.
+    public var recordParams: Bool
+
+    /// Creates a configuration; defaults: full batch, seed 0, tolerance 0, no target, factor 1e6, record all.
+    public init(start: [Double], steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant,
+                batchSize: Int? = nil, dropLast: Bool = false, seed: UInt64 = 0, gradNormTolerance: Double = 0,
+                lossTarget: Double? = nil, divergenceFactor: Double = 1e6, recordEvery: Int = 1,
+                recordParams: Bool = true) {
+        self.start = start; self.steps = steps; self.learningRate = learningRate; self.schedule = schedule
+        self.batchSize = batchSize; self.dropLast = dropLast; self.seed = seed
+        self.gradNormTolerance = gradNormTolerance; self.lossTarget = lossTarget
+        self.divergenceFactor = divergenceFactor; self.recordEvery = recordEvery; self.recordParams = recordParams
+    }
+
+    /// Rows the trajectory will hold at most: the recorded steps plus the final point.
+    public var maximumRows: Int { (steps + recordEvery - 1) / max(1, recordEvery) + 1 }
+}

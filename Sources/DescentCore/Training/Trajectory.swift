@@ -1,0 +1,70 @@
+/// The recorded path of a run, stored as columns (8 bytes per recorded value).
+public struct Trajectory: Sendable, Equatable, Codable {
+    /// Number of parameters per params row.
+    public var dimension: Int
+    /// Optimizer step of each row (0 = before the first update).
+    public var step: [Int]
+    /// Epoch of each row (0 for objectives without data).
+    public var epoch: [Int]
+    /// Learning rate used at that step.
+    public var lr: [Double]
+    /// Batch loss at that step (training mode).
+    public var loss: [Double]
+    /// Euclidean norm of the batch gradient at that step.
+    public var gradNorm: [Double]
+    /// Parameters before the step's update, `dimension` values per row; empty when not recorded.
+    public var params: [Double]
+    /// One record per completed epoch (dataset objectives only).
+    public var epochs: [EpochRecord]
+
+    /// An empty trajectory for `dimension` parameters.
+    public init(dimension: Int) {
+        self.dimension = dimension
+        step = []; epoch = []; lr = []; loss = []; gradNorm = []; params = []; epochs = []
+    }
+
+    /// Number of rows.
+    public var count: Int { step.count }
+
+    /// Reserves room for `rows` rows (and their params when `withParams`).
+    public mutating func reserve(rows: Int, withParams: Bool) {
+        step.reserveCapacity(rows); epoch.reserveCapacity(rows); lr.reserveCapacity(rows)
+        loss.reserveCapacity(rows); gradNorm.reserveCapacity(rows)
+        if withParams { params.reserveCapacity(rows * dimension) }
+    }
+
+    /// Rows `from..<count` (and epoch records from `epochsFrom`) as a new trajectory.
+    public func suffix(fromRow from: Int, epochsFrom: Int) -> Trajectory {
+        var part = Trajectory(dimension: dimension)
+        part.step = Array(step[from...]); part.epoch = Array(epoch[from...]); part.lr = Array(lr[from...])
+        part.loss = Array(loss[from...]); part.gradNorm = Array(gradNorm[from...])
+        if !params.isEmpty { part.params = Array(params[(from * dimension)...]) }
+        part.epochs = Array(epochs[epochsFrom...])
+        return part
+    }
+
+    /// Parameters of row `row` (empty when params were not recorded).
+    public func parameters(atRow row: Int) -> ArraySlice<Double> {
+        params.isEmpty ? [] : params[(row * dimension)..<((row + 1) * dimension)]
+    }
+}
+
+/// Losses at the end of one epoch, in inference mode.
+public struct EpochRecord: Sendable, Equatable, Codable {
+    /// 0-based epoch number.
+    public var epoch: Int
+    /// Optimizer steps done when the epoch ended.
+    public var step: Int
+    /// Loss over the whole training set.
+    public var trainLoss: Double
+    /// Loss over the validation set, if there is one.
+    public var validationLoss: Double?
+    /// Validation accuracy, for classifiers with a validation set.
+    public var validationAccuracy: Double?
+
+    /// Creates an epoch record.
+    public init(epoch: Int, step: Int, trainLoss: Double, validationLoss: Double?, validationAccuracy: Double?) {
+        self.epoch = epoch; self.step = step; self.trainLoss = trainLoss
+        self.validationLoss = validationLoss; self.validationAccuracy = validationAccuracy
+    }
+}
