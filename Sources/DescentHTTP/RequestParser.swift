@@ -250,7 +250,7 @@ public struct RequestParser: Sendable {
             if let lineEnd = buffer[start...].firstIndex(of: 0x0A) {
                 if lineEnd - start > limits.maxRequestLineBytes + 1 { return .failure(HeaderSyntax.uriTooLong) }
                 if bufferedCount > limits.maxHeaderBytes { return .failure(HeaderSyntax.headerTooLarge) }
-            } else if bufferedCount > limits.maxRequestLineBytes {
+            } else if bufferedCount > limits.maxRequestLineBytes + 1 {
                 return .failure(HeaderSyntax.uriTooLong)
             }
             return nil
