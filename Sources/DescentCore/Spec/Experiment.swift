@@ -1,0 +1,85 @@
+/// A validated, runnable experiment.
+public struct Experiment: Sendable {
+    /// The spec it came from.
+    public let spec: ExperimentSpec
+    /// Number of parameters.
+    public var dimension: Int { objective.dimension }
+    /// The loss.
+    public let objective: any Objective
+    /// The optimizer.
+    public let optimizer: OptimizerConfiguration
+    /// Start, budget, schedule, batching, stops and recording.
+    public let configuration: TrainingConfiguration
+
+    /// Runs the experiment to a stop. Same spec ⇒ bit-identical result.
+    /// - Parameters:
+    ///   - control: cancellation flag, checked every step.
+    ///   - progressEvery: steps between `onProgress` calls (default 1024).
+    ///   - onProgress: receives the rows recorded since the previous call, and once at the end.
+    public func run(control: RunControl = RunControl(), progressEvery: Int = 1024,
+                    onProgress: ((TrajectoryChunk) -> Void)? = nil) -> RunResult {
+        Trainer.run(objective: objective, optimizer: optimizer, configuration: configuration,
+                    control: control, progressEvery: progressEvery, onProgress: onProgress)
+    }
+}
+
+extension ExperimentSpec {
+    /// Checks every field and limit and builds the objective, optimizer and schedule.
+    /// - Throws: `SpecError` naming the offending field's JSON path.
+    public func validated(limits: SpecLimits = .init()) throws(SpecError) -> Experiment {
+        if steps < 1 || steps > limits.maxSteps {
+            throw SpecError(field: "steps", message: "must be in [1, \(limits.maxSteps)]", code: "out_of_range")
+        }
+        if recordEvery < 1 { throw SpecError(field: "record_every", message: "must be in [1, inf)", code: "out_of_range") }
+        if let b = batchSize, b < 1 { throw SpecError(field: "batch_size", message: "must be in [1, inf)", code: "out_of_range") }
+        if seed >= 1 << 53 { throw SpecError(field: "seed", message: "must be in [0, 9007199254740992)", code: "out_of_range") }
+        if !(stop.gradNormTol >= 0 && stop.gradNormTol.isFinite) {
+            throw SpecError(field: "stop.grad_norm_tol", message: "must be in [0, inf)", code: "out_of_range")
+        }
+        if !(stop.divergenceFactor > 1 && stop.divergenceFactor.isFinite) {
+            throw SpecError(field: "stop.divergence_factor", message: "must be in (1, inf)", code: "out_of_range")
+        }
+        if let target = stop.lossTarget, !target.isFinite {
+            throw SpecError(field: "stop.loss_target", message: "must be a finite number", code: "out_of_range")
+        }
+        let objective = try makeObjective(self.objective, dataset: dataset, seed: seed, limits: limits)
+        let optimizer = try self.optimizer.configuration(path: "optimizer")
+        let schedule = try self.schedule?.schedule(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
+        let n = objective.dimension
+        let initial: [Double]
+        if let start {
+            guard start.count == n else {
+                throw SpecError(field: "start", message: "must have \(n) values (the objective's dimension)", code: "invalid_value")
+            }
+            for (i, v) in start.enumerated() where !v.isFinite {
+                throw SpecError(field: "start[\(i)]", message: "must be finite", code: "out_of_range")
+            }
+            initial = start
+        } else if let model = objective as? any DatasetModel {
+            initial = model.initialParameters(seed: seed)
+        } else {
+            // Closed forms: uniform in [-1, 1]ⁿ from the seed.
+            var random = SeededRandom(seed: seed)
+            initial = (0..<n).map { _ in 2 * random.nextDouble() - 1 }
+        }
+        let configuration = TrainingConfiguration(
+            start: initial, steps: steps, learningRate: optimizer.learningRate, schedule: schedule,
+            batchSize: batchSize, dropLast: dropLast, seed: seed, gradNormTolerance: stop.gradNormTol,
+            lossTarget: stop.lossTarget, divergenceFactor: stop.divergenceFactor, recordEvery: recordEvery,
+            recordParams: recordParams)
+        let rows = configuration.maximumRows
+        if rows > limits.maxTrajectoryPoints {
+            throw SpecError(field: "record_every", message: "steps / record_every gives \(rows) rows; at most \(limits.maxTrajectoryPoints)",
+                            code: "too_large")
+        }
+        if recordParams && rows.multipliedReportingOverflow(by: n).partialValue > limits.maxTrajectoryParamValues {
+            throw SpecError(field: "record_params", message: "rows × dimension exceeds \(limits.maxTrajectoryParamValues) values; "
+                            + "raise record_every or set record_params false", code: "too_large")
+        }
+        if dataset != nil, let b = batchSize, dropLast, b > objective.sampleCount {
+            throw SpecError(field: "batch_size", message: "with drop_last must be at most the \(objective.sampleCount) training samples",
+                            code: "invalid_value")
+        }
+        return Experiment(spec: self, objective: objective, optimizer: optimizer, configuration: configuration)
+    }
+}

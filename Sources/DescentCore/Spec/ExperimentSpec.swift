@@ -1,0 +1,108 @@
+/// The JSON spec of one experiment (`descent run` and `POST /v1/experiments`), snake_case keys.
+///
+/// Decoding is strict: unknown fields or types and out-of-range values throw `SpecError` with
+/// the field's JSON path. Absent fields take the defaults listed in `SpecTables.experiment`.
+public struct ExperimentSpec: Codable, Sendable, Equatable {
+    /// Display name.
+    public var name: String
+    /// Labels.
+    public var tags: [String]
+    /// Seed of data, initial parameters and shuffles (< 2⁵³).
+    public var seed: UInt64
+    /// The loss.
+    public var objective: ObjectiveSpec
+    /// Training data (dataset objectives only).
+    public var dataset: DatasetSpec?
+    /// The update rule.
+    public var optimizer: OptimizerSpec
+    /// Learning-rate schedule; nil = constant.
+    public var schedule: ScheduleSpec?
+    /// Mini-batch size; nil = full batch.
+    public var batchSize: Int?
+    /// Drop each epoch's last partial batch.
+    public var dropLast: Bool
+    /// Initial parameters; nil = model initialisation / seeded uniform.
+    public var start: [Double]?
+    /// Step budget.
+    public var steps: Int
+    /// Stopping rules besides the budget.
+    public var stop: StopSpec
+    /// Record every k-th step.
+    public var recordEvery: Int
+    /// Record the parameters with each row.
+    public var recordParams: Bool
+
+    /// Creates a spec; defaults as in the JSON schema.
+    public init(name: String = "experiment", tags: [String] = [], seed: UInt64 = 0, objective: ObjectiveSpec,
+                dataset: DatasetSpec? = nil, optimizer: OptimizerSpec, schedule: ScheduleSpec? = nil,
+                batchSize: Int? = nil, dropLast: Bool = false, start: [Double]? = nil, steps: Int = 1000,
+                stop: StopSpec = StopSpec(), recordEvery: Int = 1, recordParams: Bool = true) {
+        self.name = name; self.tags = tags; self.seed = seed; self.objective = objective; self.dataset = dataset
+        self.optimizer = optimizer; self.schedule = schedule; self.batchSize = batchSize; self.dropLast = dropLast
+        self.start = start; self.steps = steps; self.stop = stop; self.recordEvery = recordEvery
+        self.recordParams = recordParams
+    }
+
+    /// Builds a spec from JSON already parsed into a `SpecValue`, checking every field.
+    public init(checking value: SpecValue) throws(SpecError) {
+        let m = try SpecChecker.checkObject(value, SpecTables.experiment, path: "")
+        func get(_ key: String) -> SpecValue? { m[key].flatMap { $0.isNull ? nil : $0 } }
+        name = get("name")?.string ?? "experiment"
+        tags = get("tags")?.strings ?? []
+        seed = UInt64(get("seed")?.integer ?? 0)
+        guard let objectiveValue = get("objective"), let optimizerValue = get("optimizer") else {
+            throw SpecError(field: get("objective") == nil ? "objective" : "optimizer", message: "is required", code: "missing_field")
+        }
+        objective = try ObjectiveSpec(checking: objectiveValue, path: "objective")
+        optimizer = try OptimizerSpec(checking: optimizerValue, path: "optimizer")
+        if let d = get("dataset") { dataset = try DatasetSpec(checking: d, path: "dataset") } else { dataset = nil }
+        if let s = get("schedule") { schedule = try ScheduleSpec(checking: s, path: "schedule") } else { schedule = nil }
+        batchSize = get("batch_size")?.integer
+        dropLast = get("drop_last")?.bool ?? false
+        start = get("start")?.numbers
+        steps = get("steps")?.integer ?? 1000
+        let s = get("stop")?.object ?? [:]
+        stop = StopSpec(gradNormTol: s["grad_norm_tol"]?.number ?? 0, lossTarget: s["loss_target"]?.number,
+                        divergenceFactor: s["divergence_factor"]?.number ?? 1e6)
+        recordEvery = get("record_every")?.integer ?? 1
+        recordParams = get("record_params")?.bool ?? true
+    }
+
+    /// Decodes strictly (see the type's description); errors are `SpecError`.
+    public init(from decoder: any Decoder) throws {
+        try self.init(checking: try SpecValue(from: decoder))
+    }
+
+    /// The spec as a JSON value with every field written out.
+    public var asValue: SpecValue {
+        var stopMembers: [String: SpecValue] = ["grad_norm_tol": .number(stop.gradNormTol),
+                                                "divergence_factor": .number(stop.divergenceFactor)]
+        stopMembers["loss_target"] = stop.lossTarget.map(SpecValue.number) ?? .null
+        return .object([
+            "name": .string(name), "tags": .array(tags.map(SpecValue.string)), "seed": .number(Double(seed)),
+            "objective": objective.asValue, "dataset": dataset?.asValue ?? .null, "optimizer": optimizer.asValue,
+            "schedule": schedule?.asValue ?? .null, "batch_size": batchSize.map { .number(Double($0)) } ?? .null,
+            "drop_last": .bool(dropLast), "start": start.map { .array($0.map(SpecValue.number)) } ?? .null,
+            "steps": .number(Double(steps)), "stop": .object(stopMembers),
+            "record_every": .number(Double(recordEvery)), "record_params": .bool(recordParams),
+        ])
+    }
+
+    /// Encodes with snake_case keys.
+    public func encode(to encoder: any Encoder) throws { try asValue.encode(to: encoder) }
+}
+
+/// Stopping rules besides the step budget.
+public struct StopSpec: Codable, Sendable, Equatable {
+    /// Stop when the batch gradient norm ≤ this; 0 = never.
+    public var gradNormTol: Double
+    /// Stop when the batch loss ≤ this.
+    public var lossTarget: Double?
+    /// Diverged when |loss| > factor × |initial loss|.
+    public var divergenceFactor: Double
+
+    /// Creates stopping rules (defaults: 0, none, 1e6).
+    public init(gradNormTol: Double = 0, lossTarget: Double? = nil, divergenceFactor: Double = 1e6) {
+        self.gradNormTol = gradNormTol; self.lossTarget = lossTarget; self.divergenceFactor = divergenceFactor
+    }
+}
