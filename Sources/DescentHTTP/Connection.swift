@@ -203,6 +203,7 @@ final class Connection: @unchecked Sendable {
     }
 
     private func finishResponse() {
+        guard phase != .closed else { return }
         servedRequests += 1
         phase = .processing
         if !keepAlive || peerClosed { closeAfterFlush = true }

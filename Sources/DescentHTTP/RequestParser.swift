@@ -80,6 +80,7 @@ public struct RequestParser: Sendable {
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         if start > 0 && start >= buffer.count / 2 {
             buffer.removeSubrange(0..<start)
+            headScan = max(0, headScan - start)
             start = 0
         }
         buffer.append(contentsOf: bytes)

@@ -85,6 +85,16 @@ func requests(_ events: [ParserEvent]) -> [(RequestHead, [UInt8])] {
         #expect(k[0].0.keepAlive)
     }
 
+    @Test func parsesSecondRequestAppendedAfterFirstWasConsumed() {
+        var parser = RequestParser()
+        parser.append(Array("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n".utf8))
+        guard case .request = parser.next() else { Issue.record("first request not parsed"); return }
+        #expect(parser.next() == nil ? true : false)
+        parser.append(Array("GET /2 HTTP/1.1\r\nHost: h\r\n\r\n".utf8))
+        guard case .request(let head, _) = parser.next() else { Issue.record("second request not parsed"); return }
+        #expect(head.target == "/2")
+    }
+
     @Test func connectionCloseDisablesKeepAlive() {
         let r = requests(parse("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", byteByByte: false))
         #expect(!r[0].0.keepAlive)

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Synchronization
+import Testing
+@testable import DescentHTTP
+
+@Suite(.serialized) struct ServerLoadTests {
+    @Test func holdsAThousandConcurrentConnections() async throws {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < 4096 {
+            limit.rlim_cur = min(limit.rlim_max, 8192)
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        try await withServer(testRouter()) { server, port in
+            var clients: [RawClient] = []
+            for _ in 0..<1000 { clients.append(try RawClient(port: port)) }
+            for c in clients { c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n") }
+            var ok = 0
+            for c in clients {
+                let reply = await c.read(until: { $0.hasSuffix("hello") })
+                if reply.text.hasPrefix("HTTP/1.1 200") { ok += 1 }
+            }
+            #expect(ok == 1000)
+            #expect(server.connectionCount == 1000)
+        }
+    }
+
+    @Test func gracefulShutdownFinishesInFlightRequest() async throws {
+        var config = ServerConfiguration()
+        config.port = 0
+        let server = HTTPServer(configuration: config, handler: testRouter().makeHandler(), logger: .init(label: "t"))
+        let port = try server.start()
+        let busy = try RawClient(port: port)
+        let idle = try RawClient(port: port)
+        busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(100))
+        let shutdown = Task { await server.shutdown(gracePeriod: .seconds(5)) }
+        try await Task.sleep(for: .milliseconds(50))
+        let idleReply = await idle.read(timeout: 2)
+        #expect(idleReply.closed)
+        #expect(throws: (any Error).self) { _ = try RawClient(port: port) }
+        let reply = await busy.read(timeout: 3)
+        #expect(reply.text.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(reply.text.contains("Connection: close"))
+        #expect(reply.text.hasSuffix("slow done"))
+        await shutdown.value
+        #expect(server.connectionCount == 0)
+    }
+
+    @Test func streamsServerSentEventsAndDetectsDisconnect() async throws {
+        let stopped = Mutex(false)
+        var router = Router()
+        router.on(.get, "/events") { _ in
+            .eventStream { writer in
+                var i = 0
+                do {
+                    while true {
+                        try await writer.send(event: "tick", id: "\(i)", data: "n=\(i)")
+                        i += 1
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                } catch {
+                    stopped.withLock { $0 = true }
+                    throw error
+                }
+            }
+        }
+        try await withServer(router) { _, port in
+            do {
+                let c = try RawClient(port: port)
+                c.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+                let reply = await c.read(until: { $0.contains("data: n=2\n\n") })
+                #expect(reply.text.contains("Content-Type: text/event-stream"))
+                #expect(reply.text.contains("Transfer-Encoding: chunked"))
+                #expect(reply.text.contains("event: tick\nid: 0\ndata: n=0\n\n"))
+            }
+            // The client is gone (closed by deinit): the producer's next write must fail.
+            for _ in 0..<100 where !stopped.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(stopped.withLock { $0 })
+        }
+    }
+
+    @Test func overMaxConnectionsGets503() async throws {
+        try await withServer(testRouter(), configure: { $0.maxConnections = 2 }) { _, port in
+            let a = try RawClient(port: port), b = try RawClient(port: port)
+            try await Task.sleep(for: .milliseconds(100))
+            let c = try RawClient(port: port)
+            let reply = await c.read()
+            #expect(reply.text.hasPrefix("HTTP/1.1 503 "))
+            _ = (a, b)
+        }
+    }
+}
