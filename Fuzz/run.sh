@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the request-parser fuzzer (libFuzzer + AddressSanitizer) and runs it for SECONDS (default 60).
+# Exits non-zero if the fuzzer finds a crash, a sanitizer report or a split-dependence bug.
+set -euo pipefail
+seconds=${1:-60}
+here=$(cd "$(dirname "$0")" && pwd)
+src="$here/../Sources/DescentHTTP"
+out="$here/out"
+mkdir -p "$out" "$here/corpus-run"
+cp -n "$here"/corpus/* "$here/corpus-run/" 2>/dev/null || true
+swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name DescentHTTPFuzz \
+  "$src/RequestParser.swift" "$src/HeaderSyntax.swift" "$src/TextUtilities.swift" \
+  "$src/HTTPTypes.swift" "$src/EventStream.swift" "$here/ParserFuzz.swift" -o "$out/parser-fuzz"
+"$out/parser-fuzz" -max_total_time="$seconds" -max_len=8192 -print_final_stats=1 \
+  -artifact_prefix="$out/" "$here/corpus-run" 2>&1 | tail -n 25
