@@ -40,6 +40,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "descent-bench", dependencies: ["DescentCore"], path: "Benchmarks/CoreBench"),
+        .executableTarget(
+            name: "descent-http-bench",
+            dependencies: ["DescentHTTP", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/HTTPBench"),
         .testTarget(name: "DescentCoreTests", dependencies: ["DescentCore"]),
         .testTarget(name: "DescentHTTPTests", dependencies: ["DescentHTTP"]),
         .testTarget(name: "DescentServiceTests", dependencies: ["DescentService", "DescentCore", "DescentHTTP"]),
