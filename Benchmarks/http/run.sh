@@ -5,12 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-10}; conns=${2:-64}
 swift build -c release --product descent-http-bench >/dev/null
-(cd Benchmarks/peers/hummingbird && swift build -c release >/dev/null)
+(cd Benchmarks/peers/hummingbird/PeerServer && swift build -c release >/dev/null)
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
 trap cleanup EXIT
 .build/release/descent-http-bench 8091 >/dev/null & pids+=($!)
-Benchmarks/peers/hummingbird/.build/release/PeerServer 8092 >/dev/null 2>&1 & pids+=($!)
+Benchmarks/peers/hummingbird/PeerServer/.build/release/PeerServer 8092 >/dev/null 2>&1 & pids+=($!)
 nginx -c "$PWD/Benchmarks/http/nginx.conf" & pids+=($!)
 sleep 2
 run() { # name url [script]
