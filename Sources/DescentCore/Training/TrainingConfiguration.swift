@@ -14,7 +14,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var dropLast: Bool
     /// Seed of the batch shuffles.
     public var seed: UInt64
-    /// Stop when the batch gradient norm is ≤ this (0 = never).
+    /// Stop when the batch gradient norm is ≤ this (0 = never, so a run at a critical point uses its budget).
     public var gradNormTolerance: Double
     /// Stop when the batch loss is ≤ this.
     public var lossTarget: Double?

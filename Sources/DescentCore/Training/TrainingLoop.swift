@@ -52,7 +52,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 || (initialLoss != 0 && abs(loss) > c.divergenceFactor * abs(initialLoss)) {
                 stop = .diverged; break
             }
-            if gradNorm <= c.gradNormTolerance { stop = .gradientTolerance; break }
+            if c.gradNormTolerance > 0 && gradNorm <= c.gradNormTolerance { stop = .gradientTolerance; break }
             if let target = c.lossTarget, loss <= target { stop = .lossTarget; break }
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
             t += 1
