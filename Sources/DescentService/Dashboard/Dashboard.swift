@@ -1,0 +1,1 @@
+// Dashboard assets and SVG plots.

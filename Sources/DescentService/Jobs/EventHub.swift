@@ -1,0 +1,40 @@
+import Foundation
+import Synchronization
+
+/// A progress or status event of one experiment, fanned out to SSE subscribers.
+public enum ExperimentEvent: Sendable {
+    /// Steps done and the latest recorded loss.
+    case progress(stepsDone: Int, step: Int, loss: Double)
+    /// A status change.
+    case status(ExperimentStatus)
+    /// The experiment reached a final status; no more events follow.
+    case end
+}
+
+/// In-memory fan-out of experiment events to any number of subscribers.
+public final class EventHub: Sendable {
+    private let subscribers = Mutex<[String: [UUID: AsyncStream<ExperimentEvent>.Continuation]]>([:])
+
+    /// Creates an empty hub.
+    public init() {}
+
+    /// Subscribes to one experiment's events; the stream ends after `.end` or when the subscriber stops.
+    public func subscribe(_ id: String) -> AsyncStream<ExperimentEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: ExperimentEvent.self, bufferingPolicy: .bufferingNewest(256))
+        let token = UUID()
+        subscribers.withLock { $0[id, default: [:]][token] = continuation }
+        continuation.onTermination = { [weak self] _ in
+            self?.subscribers.withLock { $0[id]?[token] = nil }
+        }
+        return stream
+    }
+
+    /// Sends an event to every subscriber of `id`.
+    public func publish(_ id: String, _ event: ExperimentEvent) {
+        let targets = subscribers.withLock { Array(($0[id] ?? [:]).values) }
+        for c in targets {
+            c.yield(event)
+            if case .end = event { c.finish() }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import DescentCore
+import Foundation
+import GRDB
+
+/// The embedded SQLite store (GRDB `DatabasePool`: WAL mode, one writer, many readers).
+///
+/// `DatabasePool` serialises writes on its own queue and is safe to share between threads.
+public final class SQLiteStore: Store {
+    private let pool: DatabasePool
+
+    /// Opens (creating and migrating as needed) the database at `path`.
+    public init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        pool = try DatabasePool(path: path, configuration: config)
+        try Self.migrator.migrate(pool)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE experiment (
+                  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                  id TEXT NOT NULL UNIQUE,
+                  status TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  tags TEXT NOT NULL,
+                  objective TEXT NOT NULL,
+                  optimizer TEXT NOT NULL,
+                  spec TEXT NOT NULL,
+                  summary TEXT,
+                  error_code TEXT,
+                  error_message TEXT,
+                  created_at DOUBLE NOT NULL,
+                  started_at DOUBLE,
+                  finished_at DOUBLE,
+                  steps_done INTEGER NOT NULL DEFAULT 0,
+                  idempotency_key TEXT UNIQUE,
+                  body_hash TEXT,
+                  study_id TEXT);
+                CREATE INDEX experiment_status ON experiment(status);
+                CREATE TABLE trajectory_chunk (
+                  experiment_id TEXT NOT NULL REFERENCES experiment(id) ON DELETE CASCADE,
+                  chunk_index INTEGER NOT NULL,
+                  data BLOB NOT NULL,
+                  PRIMARY KEY (experiment_id, chunk_index)) WITHOUT ROWID;
+                CREATE TABLE study (
+                  id TEXT PRIMARY KEY,
+                  name TEXT NOT NULL,
+                  created_at DOUBLE NOT NULL,
+                  experiment_ids TEXT NOT NULL,
+                  labels TEXT NOT NULL,
+                  loss_target DOUBLE);
+                """)
+        }
+        return m
+    }
+
+    public func insert(_ r: ExperimentRecord) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
+                  idempotency_key, body_hash, study_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                """, arguments: [r.id, r.status.rawValue, r.spec.name, try JSONCoding.string(r.spec.tags),
+                                 r.spec.objective.type, r.spec.optimizer.type, try JSONCoding.string(r.spec),
+                                 r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID])
+        }
+    }
+
+    public func experiment(_ id: String) throws -> ExperimentRecord? {
+        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = ?", arguments: [id]) }
+            .map(Self.record)
+    }
+
+    public func experiment(idempotencyKey: String) throws -> ExperimentRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE idempotency_key = ?", arguments: [idempotencyKey])
+        }.map(Self.record)
+    }
+
+    public func experiments(_ q: ExperimentQuery) throws -> [ExperimentRecord] {
+        var sql = "SELECT * FROM experiment WHERE 1"
+        var args: [any DatabaseValueConvertible] = []
+        if let s = q.status { sql += " AND status = ?"; args.append(s.rawValue) }
+        if let o = q.objective { sql += " AND objective = ?"; args.append(o) }
+        if let o = q.optimizer { sql += " AND optimizer = ?"; args.append(o) }
+        if let t = q.tag { sql += " AND EXISTS (SELECT 1 FROM json_each(experiment.tags) WHERE value = ?)"; args.append(t) }
+        if let a = q.after { sql += q.descending ? " AND seq < ?" : " AND seq > ?"; args.append(a) }
+        sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT ?"
+        args.append(q.limit)
+        let rows = try pool.read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)) }
+        return try rows.map(Self.record)
+    }
+
+    public func update(_ r: ExperimentRecord) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE experiment SET status = ?, summary = ?, error_code = ?, error_message = ?, started_at = ?,
+                  finished_at = ?, steps_done = ? WHERE id = ?
+                """, arguments: [r.status.rawValue, try r.summary.map(JSONCoding.string), r.errorCode, r.errorMessage,
+                                 r.startedAt?.timeIntervalSince1970, r.finishedAt?.timeIntervalSince1970, r.stepsDone, r.id])
+        }
+    }
+
+    public func delete(_ id: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM trajectory_chunk WHERE experiment_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM experiment WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func appendChunk(_ id: String, index: Int, chunk: Trajectory, stepsDone: Int) throws {
+        let data = TrajectoryCodec.encode(chunk)
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO trajectory_chunk (experiment_id, chunk_index, data) VALUES (?,?,?)",
+                           arguments: [id, index, data])
+            try db.execute(sql: "UPDATE experiment SET steps_done = ? WHERE id = ?", arguments: [stepsDone, id])
+        }
+    }
+
+    public func trajectory(_ id: String, dimension: Int) throws -> Trajectory {
+        let blobs = try pool.read { db in
+            try Data.fetchAll(db, sql: "SELECT data FROM trajectory_chunk WHERE experiment_id = ? ORDER BY chunk_index",
+                              arguments: [id])
+        }
+        var t = Trajectory(dimension: dimension)
+        for blob in blobs { try TrajectoryCodec.decode(blob, into: &t) }
+        return t
+    }
+
+    public func deleteTrajectory(_ id: String) throws {
+        try pool.write { db in try db.execute(sql: "DELETE FROM trajectory_chunk WHERE experiment_id = ?", arguments: [id]) }
+    }
+
+    public func unfinished() throws -> [ExperimentRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM experiment WHERE status IN ('queued','running') ORDER BY seq")
+        }.map(Self.record)
+    }
+
+    public func insertStudy(_ s: StudyRecord) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO study (id, name, created_at, experiment_ids, labels, loss_target) VALUES (?,?,?,?,?,?)",
+                           arguments: [s.id, s.name, s.createdAt.timeIntervalSince1970, try JSONCoding.string(s.experimentIDs),
+                                       try JSONCoding.string(s.labels), s.lossTarget])
+        }
+    }
+
+    public func study(_ id: String) throws -> StudyRecord? {
+        guard let row = try pool.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM study WHERE id = ?", arguments: [id]) })
+        else { return nil }
+        return StudyRecord(id: row["id"], name: row["name"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                           experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
+                           labels: try JSONCoding.decode([String].self, row["labels"] as String),
+                           lossTarget: row["loss_target"])
+    }
+
+    public func isWritable() -> Bool {
+        (try? pool.write { db in try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS probe(x); DELETE FROM probe") }) != nil
+    }
+
+    private static func record(_ row: Row) throws -> ExperimentRecord {
+        let spec = try JSONCoding.decode(ExperimentSpec.self, row["spec"] as String)
+        let summary: RunSummary? = try (row["summary"] as String?).map { try JSONCoding.decode(RunSummary.self, $0, snakeCase: true) }
+        let started: Double? = row["started_at"], finished: Double? = row["finished_at"]
+        return ExperimentRecord(
+            id: row["id"], sequence: row["seq"], status: ExperimentStatus(rawValue: row["status"]) ?? .failed,
+            spec: spec, summary: summary, errorCode: row["error_code"], errorMessage: row["error_message"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            startedAt: started.map(Date.init(timeIntervalSince1970:)), finishedAt: finished.map(Date.init(timeIntervalSince1970:)),
+            stepsDone: row["steps_done"], idempotencyKey: row["idempotency_key"], bodyHash: row["body_hash"],
+            studyID: row["study_id"])
+    }
+}
