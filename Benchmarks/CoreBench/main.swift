@@ -1,1 +1,79 @@
-print("bench")
+import DescentCore
+
+// Core benchmark: optimizer steps per second on 2-D Rosenbrock with Adam (recording every step,
+// params included), and MLP 2-16-16-1 epochs per second (batch 32). Single thread, release build.
+// Usage: descent-bench [rosenbrock-steps] [repeats] [all|rosenbrock|mlp]
+
+let arguments = CommandLine.arguments
+let steps = arguments.count > 1 ? Int(arguments[1]) ?? 2_000_000 : 2_000_000
+let repeats = arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5
+let only = arguments.count > 3 ? arguments[3] : "all"
+
+/// Seconds taken by `body`.
+func time(_ body: () -> Void) -> Double {
+    let clock = ContinuousClock()
+    let elapsed = clock.measure(body)
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+// 0. The bare loop (no trainer, no recording), for reference.
+if only == "bare" {
+    var p: [Double] = [-1.2, 1], g: [Double] = [0, 0]
+    var optimizer = Adam(dimension: 2)
+    let seconds = time {
+        for _ in 0..<steps {
+            _ = RosenbrockObjective().valueAndGradient(at: p, gradient: &g)
+            optimizer.step(parameters: &p, gradient: &g, learningRate: 1e-3)
+        }
+    }
+    print("bare_rosenbrock2d_adam: steps_per_s=\(Int(Double(steps) / seconds)) params=\(p)")
+}
+
+// 1. Rosenbrock-2D + Adam, every step recorded.
+let adam = OptimizerConfiguration.adam(lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false)
+let rosenbrock = RosenbrockObjective()
+let config = TrainingConfiguration(start: [-1.2, 1], steps: steps, learningRate: 1e-3)
+var rates: [Double] = []
+var lastResult: RunResult?
+for _ in 0..<(only == "mlp" || only == "bare" ? 0 : repeats) {
+    var result: RunResult?
+    let seconds = time { result = Trainer.run(objective: rosenbrock, optimizer: adam, configuration: config) }
+    rates.append(Double(steps) / seconds)
+    lastResult = result
+}
+if let r = lastResult {
+    let t = r.trajectory
+    let values = t.step.count + t.epoch.count + t.lr.count + t.loss.count + t.gradNorm.count + t.params.count
+    let bytes = t.step.count * MemoryLayout<Int>.stride + t.epoch.count * MemoryLayout<Int>.stride
+        + (t.lr.count + t.loss.count + t.gradNorm.count + t.params.count) * MemoryLayout<Double>.stride
+    print("rosenbrock2d_adam_record_every_step: steps=\(steps) repeats=\(repeats) "
+          + "median_steps_per_s=\(Int(median(rates))) min=\(Int(rates.min() ?? 0)) max=\(Int(rates.max() ?? 0))")
+    print("rosenbrock2d_adam_final: params=\(r.summary.finalParams) loss=\(r.summary.finalLoss)")
+    print("trajectory_storage: rows=\(t.count) values=\(values) bytes=\(bytes) bytes_per_value=\(Double(bytes) / Double(values))")
+}
+
+// 2. MLP 2-16-16-1 (tanh, BCE) on 1024 two-moons samples, batch 32 ⇒ 32 updates per epoch.
+let moons = SyntheticDataset.twoMoons(samples: 1024, noise: 0.1, seed: 1)
+let mlp = MLPObjective(training: moons, hiddenLayers: [16, 16], activation: .tanh)
+let epochs = 50
+var mlpConfig = TrainingConfiguration(start: mlp.initialParameters(seed: 1), steps: epochs * 32, learningRate: 1e-2)
+mlpConfig.batchSize = 32
+mlpConfig.recordParams = false
+let mlpAdam = OptimizerConfiguration.adam(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false)
+var epochRates: [Double] = []
+var mlpLoss = 0.0
+for _ in 0..<(only == "rosenbrock" || only == "bare" ? 0 : repeats) {
+    var result: RunResult?
+    let seconds = time { result = Trainer.run(objective: mlp, optimizer: mlpAdam, configuration: mlpConfig) }
+    epochRates.append(Double(epochs) / seconds)
+    mlpLoss = result?.summary.finalLoss ?? .nan
+}
+if !epochRates.isEmpty {
+    print("mlp_2_16_16_1_batch32: samples=1024 epochs=\(epochs) repeats=\(repeats) "
+      + "median_epochs_per_s=\(Int(median(epochRates))) median_steps_per_s=\(Int(median(epochRates) * 32)) final_loss=\(mlpLoss)")
+}

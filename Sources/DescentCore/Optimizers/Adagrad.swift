@@ -37,7 +37,6 @@ public struct Adagrad: Optimizer {
             if weightDecay != 0 { g += weightDecay * parameters[i] }
             let s = stateSum[i] + g * g
             stateSum[i] = s
-            gradient[i] = g
             parameters[i] -= clr * (g / (s.squareRoot() + epsilon))
         }
     }

@@ -43,7 +43,7 @@ public struct Adam: Optimizer {
         self.weightDecay = weightDecay; self.amsgrad = amsgrad; self.decoupled = decoupled
         firstMoment = [Double](repeating: 0, count: dimension)
         secondMoment = [Double](repeating: 0, count: dimension)
-        maxSecondMoment = [Double](repeating: 0, count: amsgrad ? dimension : 0)
+        maxSecondMoment = [Double](repeating: 0, count: dimension)
     }
 
     /// One Adam (or AdamW) step.
@@ -54,22 +54,34 @@ public struct Adam: Optimizer {
         beta2Power *= beta2
         let stepSize = learningRate / (1 - beta1Power)
         let correction2 = (1 - beta2Power).squareRoot()
-        for i in 0..<parameters.count {
-            var g = gradient[i]
-            if weightDecay != 0 {
-                if decoupled { parameters[i] *= 1 - learningRate * weightDecay } else { g += weightDecay * parameters[i] }
+        let (b1, b2, eps, wd, decoupled, amsgrad) = (beta1, beta2, epsilon, weightDecay, decoupled, amsgrad)
+        let n = parameters.count
+        // Raw buffers: one uniqueness check per array per step instead of one per element.
+        parameters.withUnsafeMutableBufferPointer { theta in
+            gradient.withUnsafeBufferPointer { grad in
+                firstMoment.withUnsafeMutableBufferPointer { m in
+                    secondMoment.withUnsafeMutableBufferPointer { v in
+                        maxSecondMoment.withUnsafeMutableBufferPointer { vMax in
+                            for i in 0..<n {
+                                var g = grad[i]
+                                if wd != 0 {
+                                    if decoupled { theta[i] *= 1 - learningRate * wd } else { g += wd * theta[i] }
+                                }
+                                let mi = b1 * m[i] + (1 - b1) * g
+                                let vi = b2 * v[i] + (1 - b2) * g * g
+                                m[i] = mi
+                                v[i] = vi
+                                var u = vi
+                                if amsgrad {
+                                    u = max(vMax[i], vi)
+                                    vMax[i] = u
+                                }
+                                theta[i] -= stepSize * (mi / (u.squareRoot() / correction2 + eps))
+                            }
+                        }
+                    }
+                }
             }
-            let m = beta1 * firstMoment[i] + (1 - beta1) * g
-            let v = beta2 * secondMoment[i] + (1 - beta2) * g * g
-            firstMoment[i] = m
-            secondMoment[i] = v
-            var u = v
-            if amsgrad {
-                u = max(maxSecondMoment[i], v)
-                maxSecondMoment[i] = u
-            }
-            gradient[i] = g
-            parameters[i] -= stepSize * (m / (u.squareRoot() / correction2 + epsilon))
         }
     }
 }

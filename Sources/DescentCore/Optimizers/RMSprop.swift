@@ -35,8 +35,8 @@ public struct RMSprop: Optimizer {
         self.alpha = alpha; self.epsilon = epsilon; self.weightDecay = weightDecay
         self.momentum = momentum; self.centered = centered
         squareAverage = [Double](repeating: 0, count: dimension)
-        gradientAverage = [Double](repeating: 0, count: centered ? dimension : 0)
-        buffer = [Double](repeating: 0, count: momentum > 0 ? dimension : 0)
+        gradientAverage = [Double](repeating: 0, count: dimension)
+        buffer = [Double](repeating: 0, count: dimension)
     }
 
     /// One RMSprop step.
@@ -53,7 +53,6 @@ public struct RMSprop: Optimizer {
                 tilde -= a * a
             }
             let denominator = tilde.squareRoot() + epsilon
-            gradient[i] = g
             if momentum > 0 {
                 let b = momentum * buffer[i] + g / denominator
                 buffer[i] = b

@@ -34,7 +34,7 @@ public struct SGD: Optimizer {
                 weightDecay: Double = 0, maximize: Bool = false) {
         self.momentum = momentum; self.dampening = dampening; self.nesterov = nesterov
         self.weightDecay = weightDecay; self.maximize = maximize
-        buffer = [Double](repeating: 0, count: momentum != 0 ? dimension : 0)
+        buffer = [Double](repeating: 0, count: dimension)
     }
 
     /// One SGD step.
@@ -49,7 +49,6 @@ public struct SGD: Optimizer {
                 buffer[i] = b
                 g = nesterov ? g + momentum * b : b
             }
-            gradient[i] = g
             parameters[i] = maximize ? parameters[i] + learningRate * g : parameters[i] - learningRate * g
         }
     }

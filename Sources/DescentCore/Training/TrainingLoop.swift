@@ -1,12 +1,14 @@
 /// The training loop for one concrete objective and optimizer type (no existentials per step).
 struct TrainingLoop<O: Objective, P: Optimizer> {
     let objective: O
-    var optimizer: P
+    let optimizer: P
     let configuration: TrainingConfiguration
 
     /// Runs to a stop and returns the trajectory and summary.
-    consuming func run(control: RunControl, progressEvery: Int, onProgress: ((TrajectoryChunk) -> Void)?) -> RunResult {
+    func run(control: RunControl, progressEvery: Int, onProgress: ((TrajectoryChunk) -> Void)?) -> RunResult {
         let c = configuration
+        // A local copy: mutating `self.optimizer` in place made Swift copy its state arrays every step.
+        var optimizer = self.optimizer
         let n = objective.dimension
         var theta = c.start
         var gradient = [Double](repeating: 0, count: n)
@@ -44,7 +46,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             if t % recordEvery == 0 {
                 trajectory.step.append(t); trajectory.epoch.append(epoch); trajectory.lr.append(lr)
                 trajectory.loss.append(loss); trajectory.gradNorm.append(gradNorm)
-                if c.recordParams { trajectory.params.append(contentsOf: theta) }
+                if c.recordParams { for i in 0..<n { trajectory.params.append(theta[i]) } }
             }
             if t == 0 { initialLoss = loss }
             if loss < bestLoss { bestLoss = loss; bestStep = t }
