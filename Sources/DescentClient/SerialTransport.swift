@@ -1,0 +1,32 @@
+import Dispatch
+
+/// Sends requests over one reused easy handle, owned by a private serial queue.
+///
+/// `@unchecked Sendable`: the only mutable state, `easy`, is read and written on `queue` alone.
+final class SerialTransport: @unchecked Sendable {
+    private let queue: DispatchQueue
+    private var easy: CurlEasy?
+
+    /// Creates a transport; the easy handle is made on first use.
+    init(label: String) {
+        queue = DispatchQueue(label: label)
+    }
+
+    /// Performs `request` on the queue and resumes with its response.
+    func send(_ request: HTTPRequest) async throws(ClientError) -> HTTPResponse {
+        let result: Result<HTTPResponse, ClientError> = await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: self.performOnQueue(request))
+            }
+        }
+        return try result.get()
+    }
+
+    private func performOnQueue(_ request: HTTPRequest) -> Result<HTTPResponse, ClientError> {
+        if easy == nil {
+            do { easy = try CurlEasy() } catch { return .failure(error) }
+        }
+        guard let easy else { return .failure(.transport(code: -1, message: "no curl handle")) }
+        return easy.perform(request)
+    }
+}
