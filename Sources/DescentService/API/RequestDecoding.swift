@@ -1,0 +1,75 @@
+import DescentCore
+import DescentHTTP
+import Foundation
+
+/// Turns request bodies and query strings into checked values, with API errors.
+enum RequestDecoding {
+    /// The body as a JSON value; 415 for another content type, 400 for malformed JSON.
+    static func json(_ request: HTTPRequest) throws(ServiceError) -> SpecValue {
+        let type = request.headers["Content-Type"] ?? ""
+        let mediaType = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
+            throw .unsupportedMediaType(type.isEmpty ? "none" : type)
+        }
+        guard !request.body.isEmpty else { throw .badJSON("the body is empty") }
+        do {
+            return try JSONDecoder().decode(SpecValue.self, from: Data(request.body))
+        } catch let DecodingError.dataCorrupted(context) {
+            throw .badJSON((context.underlyingError as NSError?)?.localizedDescription ?? context.debugDescription)
+        } catch {
+            throw .badJSON("\(error)")
+        }
+    }
+
+    /// The members of a JSON object body; 422 if it is not an object.
+    static func object(_ value: SpecValue, field: String = "") throws(ServiceError) -> [String: SpecValue] {
+        guard case .object(let o) = value else {
+            throw .invalid(field: field, message: "must be a JSON object", code: "invalid_request")
+        }
+        return o
+    }
+
+    /// An integer query parameter within a range; 422 names the parameter.
+    static func int(_ request: HTTPRequest, _ name: String, default value: Int? = nil, range: ClosedRange<Int>) throws(ServiceError) -> Int? {
+        guard let text = request.query[name] else { return value }
+        guard let n = Int(text), range.contains(n) else {
+            throw .invalid(field: name, message: "must be an integer in [\(range.lowerBound), \(range.upperBound)]", code: "invalid_query")
+        }
+        return n
+    }
+
+    /// A stable 64-bit FNV-1a hash of the canonical JSON form of a value (for idempotency).
+    static func hash(_ value: SpecValue) -> String {
+        let canonical = (try? JSONCoding.encode(value)) ?? []
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in canonical { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return String(h, radix: 16)
+    }
+
+    /// A fresh identifier with a prefix, e.g. "exp_3f9c0a1b2c3d4e5f".
+    static func newID(_ prefix: String) -> String {
+        var g = SystemRandomNumberGenerator()
+        let n = g.next() as UInt64
+        let hex = String(n, radix: 16)
+        return prefix + "_" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+extension SpecValue {
+    /// Sets the member at a dotted path ("optimizer.lr"), creating objects on the way.
+    func setting(_ path: ArraySlice<Substring>, to newValue: SpecValue) -> SpecValue {
+        guard let key = path.first.map(String.init) else { return newValue }
+        var members: [String: SpecValue] = [:]
+        if case .object(let o) = self { members = o }
+        members[key] = (members[key] ?? .null).setting(path.dropFirst(), to: newValue)
+        return .object(members)
+    }
+
+    /// Compact JSON text of the value (for labels).
+    var compactText: String {
+        switch self {
+        case .string(let s): return s
+        default: return (try? JSONCoding.string(self)) ?? "?"
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import DescentCore
+import DescentHTTP
+
+/// Every error the API returns, with its status; converted to HTTP only by `HTTPResponseError`.
+public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
+    private enum Kind: Sendable {
+        case badJSON(String)
+        case unsupportedMediaType(String)
+        case invalid(field: String, message: String, code: String)
+        case notFound(String)
+        case conflict(String)
+        case queueFull(retryAfter: Int)
+        case unauthorized
+        case shuttingDown
+        case tooLarge(String)
+        case notAcceptable(String)
+        case storeFailure(String)
+    }
+
+    private let kind: Kind
+
+    /// 400: the body is not valid JSON.
+    public static func badJSON(_ detail: String) -> ServiceError { .init(kind: .badJSON(detail)) }
+    /// 415: the body is not application/json.
+    public static func unsupportedMediaType(_ got: String) -> ServiceError { .init(kind: .unsupportedMediaType(got)) }
+    /// 422: a field is invalid.
+    public static func invalid(field: String, message: String, code: String = "invalid_spec") -> ServiceError {
+        .init(kind: .invalid(field: field, message: message, code: code))
+    }
+    /// 422 from the core's spec validation.
+    public static func spec(_ e: SpecError) -> ServiceError { .invalid(field: e.field, message: e.message, code: "invalid_spec") }
+    /// 404.
+    public static func notFound(_ what: String) -> ServiceError { .init(kind: .notFound(what)) }
+    /// 409.
+    public static func conflict(_ why: String) -> ServiceError { .init(kind: .conflict(why)) }
+    /// 429 with Retry-After.
+    public static func queueFull(retryAfter: Int) -> ServiceError { .init(kind: .queueFull(retryAfter: retryAfter)) }
+    /// 401.
+    public static let unauthorized = ServiceError(kind: .unauthorized)
+    /// 503.
+    public static let shuttingDown = ServiceError(kind: .shuttingDown)
+    /// 413 for a request that is within the HTTP body limit but over a service limit.
+    public static func tooLarge(_ why: String) -> ServiceError { .init(kind: .tooLarge(why)) }
+    /// 406.
+    public static func notAcceptable(_ why: String) -> ServiceError { .init(kind: .notAcceptable(why)) }
+    /// 500 for a store failure (details are logged, not sent).
+    public static func store(_ error: any Error) -> ServiceError { .init(kind: .storeFailure("\(error)")) }
+
+    public var status: Int {
+        switch kind {
+        case .badJSON: return 400
+        case .unsupportedMediaType: return 415
+        case .invalid: return 422
+        case .notFound: return 404
+        case .conflict: return 409
+        case .queueFull: return 429
+        case .unauthorized: return 401
+        case .shuttingDown: return 503
+        case .tooLarge: return 413
+        case .notAcceptable: return 406
+        case .storeFailure: return 500
+        }
+    }
+
+    public var headers: HTTPHeaders {
+        switch kind {
+        case .queueFull(let s): return ["Retry-After": "\(s)"]
+        case .unauthorized: return ["WWW-Authenticate": "Bearer"]
+        case .shuttingDown: return ["Retry-After": "5"]
+        default: return [:]
+        }
+    }
+
+    /// Machine-readable code.
+    public var code: String {
+        switch kind {
+        case .badJSON: return "bad_json"
+        case .unsupportedMediaType: return "unsupported_media_type"
+        case .invalid(_, _, let code): return code
+        case .notFound: return "not_found"
+        case .conflict: return "conflict"
+        case .queueFull: return "queue_full"
+        case .unauthorized: return "unauthorized"
+        case .shuttingDown: return "shutting_down"
+        case .tooLarge: return "payload_too_large"
+        case .notAcceptable: return "not_acceptable"
+        case .storeFailure: return "internal"
+        }
+    }
+
+    /// Human-readable message.
+    public var message: String {
+        switch kind {
+        case .badJSON(let d): return "request body is not valid JSON: \(d)"
+        case .unsupportedMediaType(let got): return "Content-Type must be application/json, got '\(got)'"
+        case .invalid(_, let m, _): return m
+        case .notFound(let w): return "\(w) not found"
+        case .conflict(let w): return w
+        case .queueFull: return "the experiment queue is full; retry later"
+        case .unauthorized: return "a valid bearer token is required"
+        case .shuttingDown: return "the server is shutting down"
+        case .tooLarge(let w): return w
+        case .notAcceptable(let w): return w
+        case .storeFailure: return "internal storage error"
+        }
+    }
+
+    /// The offending field's JSON path, if any.
+    public var field: String? {
+        if case .invalid(let f, _, _) = kind, !f.isEmpty { return f }
+        return nil
+    }
+
+    public var description: String { "\(status) \(code): \(message)" }
+
+    public func responseBody() -> [UInt8] {
+        var s = "{\"error\":{\"code\":\(jsonString(code)),\"message\":\(jsonString(message))"
+        if let field { s += ",\"field\":\(jsonString(field))" }
+        return Array((s + "}}").utf8)
+    }
+}

@@ -1,0 +1,143 @@
+import DescentCore
+import DescentHTTP
+import Foundation
+
+/// Handlers for /v1/studies and /v1/presets: many experiments compared side by side.
+struct StudyHandlers: Sendable {
+    let experiments: ExperimentHandlers
+    /// Most experiments one study may create.
+    static let maxExperiments = 1000
+
+    func create(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await create(body: RequestDecoding.json(request))
+    }
+
+    /// Expands a study body into checked specs with labels, then stores and queues them.
+    func create(body: SpecValue) async throws -> HTTPResponse {
+        let members = try RequestDecoding.object(body)
+        for key in members.keys where !["name", "base", "grid", "experiments", "loss_target"].contains(key) {
+            throw ServiceError.invalid(field: key, message: "unknown key; allowed: name, base, grid, experiments, loss_target", code: "invalid_study")
+        }
+        let name: String
+        switch members["name"] {
+        case nil: name = "study"
+        case .string(let s)?: name = s
+        default: throw ServiceError.invalid(field: "name", message: "must be a string", code: "invalid_study")
+        }
+        var lossTarget: Double?
+        if let t = members["loss_target"], t != .null {
+            guard case .number(let v) = t, v.isFinite else { throw ServiceError.invalid(field: "loss_target", message: "must be a finite number", code: "invalid_study") }
+            lossTarget = v
+        }
+        let expanded = try expand(members)
+        guard !expanded.isEmpty else { throw ServiceError.invalid(field: "experiments", message: "the study has no experiments", code: "invalid_study") }
+        guard expanded.count <= Self.maxExperiments else {
+            throw ServiceError.invalid(field: "grid", message: "expands to \(expanded.count) experiments; at most \(Self.maxExperiments)", code: "invalid_study")
+        }
+        var specs: [ExperimentSpec] = []
+        for (i, item) in expanded.enumerated() {
+            specs.append(try experiments.check(item.value, prefix: members["experiments"] != nil ? "experiments[\(i)]" : "grid[\(i)]"))
+        }
+        let runner = experiments.runner
+        guard runner.queue.depth + specs.count <= runner.queue.capacity else { throw ServiceError.queueFull(retryAfter: 5) }
+        let studyID = RequestDecoding.newID("std")
+        var ids: [String] = []
+        for spec in specs { ids.append(try experiments.submit(spec, studyID: studyID).id) }
+        let study = StudyRecord(id: studyID, name: name, createdAt: Date(), experimentIDs: ids,
+                                labels: expanded.map(\.label), lossTarget: lossTarget)
+        do { try experiments.store.insertStudy(study) } catch { throw ServiceError.store(error) }
+        var response = try summary(study, status: 202)
+        response.headers["Location"] = "/v1/studies/\(studyID)"
+        return response
+    }
+
+    private func expand(_ members: [String: SpecValue]) throws -> [(label: String, value: SpecValue)] {
+        if let list = members["experiments"] {
+            guard members["grid"] == nil, members["base"] == nil else {
+                throw ServiceError.invalid(field: "experiments", message: "give either experiments or base + grid", code: "invalid_study")
+            }
+            guard case .array(let items) = list else { throw ServiceError.invalid(field: "experiments", message: "must be an array of specs", code: "invalid_study") }
+            return items.enumerated().map { i, v in
+                var label = "#\(i + 1)"
+                if case .object(let o) = v, case .string(let n)? = o["name"] { label = n }
+                return (label, v)
+            }
+        }
+        guard let base = members["base"] else { throw ServiceError.invalid(field: "base", message: "is required with grid", code: "invalid_study") }
+        guard case .object(let grid)? = members["grid"] ?? .object([:]) else {
+            throw ServiceError.invalid(field: "grid", message: "must be an object of dotted spec paths to value lists", code: "invalid_study")
+        }
+        var combos: [(label: [String], value: SpecValue)] = [([], base)]
+        for key in grid.keys.sorted() {
+            guard case .array(let values)? = grid[key], !values.isEmpty else {
+                throw ServiceError.invalid(field: "grid.\(key)", message: "must be a non-empty array of values", code: "invalid_study")
+            }
+            let path = key.split(separator: ".")
+            combos = combos.flatMap { combo in
+                values.map { v in (combo.label + ["\(key)=\(v.compactText)"], combo.value.setting(path[...], to: v)) }
+            }
+            if combos.count > Self.maxExperiments { break }
+        }
+        return combos.map { ($0.label.isEmpty ? "base" : $0.label.joined(separator: ", "), $0.value) }
+    }
+
+    func get(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let id = request.pathParameters["id"] ?? ""
+        let study: StudyRecord?
+        do { study = try experiments.store.study(id) } catch { throw ServiceError.store(error) }
+        guard let study else { throw ServiceError.notFound("study '\(id)'") }
+        return try summary(study, status: 200)
+    }
+
+    func summary(_ study: StudyRecord, status: Int) throws -> HTTPResponse {
+        struct Row: Encodable {
+            var id: String; var label: String; var status: String; var finalLoss: Double?; var bestLoss: Double?
+            var stepsRun: Int?; var stepsToTarget: Int?; var durationMs: Double?
+        }
+        struct Body: Encodable {
+            var id: String; var name: String; var status: String; var createdAt: String; var lossTarget: Double?; var experiments: [Row]
+        }
+        var rows: [Row] = []
+        for (id, label) in zip(study.experimentIDs, study.labels) {
+            guard let r = try? experiments.store.experiment(id) else {
+                rows.append(Row(id: id, label: label, status: "deleted"))
+                continue
+            }
+            var row = Row(id: id, label: label, status: r.status.rawValue, finalLoss: r.summary?.finalLoss,
+                          bestLoss: r.summary?.bestLoss, stepsRun: r.summary?.stepsRun)
+            if let s = r.startedAt, let f = r.finishedAt { row.durationMs = (f.timeIntervalSince(s) * 1e6).rounded() / 1e3 }
+            if let target = study.lossTarget, r.status.isFinal,
+               let t = try? experiments.store.trajectory(id, dimension: r.summary?.finalParams.count ?? 0),
+               let i = t.loss.firstIndex(where: { $0 <= target }) {
+                row.stepsToTarget = t.step[i]
+            }
+            rows.append(row)
+        }
+        let overall: String
+        if rows.allSatisfy({ ExperimentStatus(rawValue: $0.status)?.isFinal ?? true }) { overall = "finished" }
+        else if rows.contains(where: { $0.status == "running" }) { overall = "running" }
+        else { overall = "queued" }
+        let body = Body(id: study.id, name: study.name, status: overall, createdAt: Timestamp.format(study.createdAt),
+                        lossTarget: study.lossTarget, experiments: rows)
+        return .json(try JSONCoding.encode(body), status: status)
+    }
+
+    func presets(_ request: HTTPRequest) async throws -> HTTPResponse {
+        struct Item: Encodable { var name: String; var title: String; var description: String; var kind: String; var body: SpecValue }
+        let items = try PresetCatalog.entries.map { e in
+            Item(name: e.name, title: e.title, description: e.description, kind: e.kind,
+                 body: try JSONDecoder().decode(SpecValue.self, from: Data(e.body.utf8)))
+        }
+        struct List: Encodable { var items: [Item] }
+        return .json(try JSONCoding.encode(List(items: items)))
+    }
+
+    func runPreset(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let name = request.pathParameters["name"] ?? ""
+        guard let preset = PresetCatalog.entries.first(where: { $0.name == name }) else { throw ServiceError.notFound("preset '\(name)'") }
+        let body = try JSONDecoder().decode(SpecValue.self, from: Data(preset.body.utf8))
+        if preset.kind == "study" { return try await create(body: body) }
+        let spec = try experiments.check(body)
+        return try experiments.respond(try experiments.submit(spec), status: 202)
+    }
+}
