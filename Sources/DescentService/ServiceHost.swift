@@ -1,0 +1,40 @@
+import DescentHTTP
+import Foundation
+import Logging
+
+/// Wires the store, the runner and the HTTP server together; starts and stops them in order.
+public final class ServiceHost: Sendable {
+    /// The settings in use.
+    public let settings: ServiceConfiguration
+    /// The runner (store + queue + workers).
+    public let runner: ExperimentRunner
+    private let server: HTTPServer
+    private let logger: Logger
+
+    /// Opens the store in `settings.dataDir` (creating it) and prepares the runner and server.
+    public init(settings: ServiceConfiguration, logger: Logger) throws {
+        self.settings = settings
+        self.logger = logger
+        try FileManager.default.createDirectory(atPath: settings.dataDir, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: (settings.dataDir as NSString).appendingPathComponent("descent.sqlite"))
+        runner = ExperimentRunner(store: store, workers: settings.resolvedWorkers, queueCapacity: settings.queueCapacity,
+                                  limits: settings.specLimits, metrics: ServiceMetrics(), logger: logger)
+        let api = ServiceAPI(runner: runner, authToken: settings.authToken, logger: logger)
+        server = HTTPServer(configuration: settings.serverConfiguration, handler: api.makeRouter().makeHandler(), logger: logger)
+    }
+
+    /// Recovers unfinished work, starts the workers, then listens; returns the bound port.
+    public func start() throws -> Int {
+        try runner.start()
+        return try server.start()
+    }
+
+    /// Stops accepting, finishes in-flight requests, re-queues running experiments, closes the store.
+    public func stop() async {
+        let grace = Duration.seconds(settings.shutdownGraceSeconds)
+        async let http: Void = server.shutdown(gracePeriod: grace)
+        runner.stop(timeout: grace)
+        await http
+        logger.info("stopped")
+    }
+}
