@@ -52,8 +52,8 @@ public final class DescentClient: Sendable {
                            timeoutMilliseconds: timeout ?? timeoutMilliseconds)
     }
 
-    /// Sends a request and returns the response if its status is 2xx, else throws `ClientError.http`.
-    func checked(_ method: String, _ path: String, body: Data? = nil, headers: [String] = []) async throws(ClientError) -> HTTPResponse {
+    /// Sends a request and returns the response if its status is 2xx, else throws `ClientError.http` with the decoded error.
+    public func checked(_ method: String, _ path: String, body: Data? = nil, headers: [String] = []) async throws(ClientError) -> HTTPResponse {
         let response = try await send(method, path, body: body, headers: headers)
         guard (200..<300).contains(response.status) else {
             throw ResponseDecoding.httpError(status: response.status, headers: response.headers, body: response.body)

@@ -1,0 +1,169 @@
+import ArgumentParser
+import DescentClient
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options shared by the client subcommands: which server, and how to print.
+struct ClientOptions: ParsableArguments {
+    @Option(help: "Server URL (default: $DESCENT_URL, else http://127.0.0.1:8080).")
+    var server: String?
+
+    @Option(help: "Bearer token (default: $DESCENT_AUTH_TOKEN).")
+    var authToken: String?
+
+    @Flag(help: "Print the server's JSON instead of a human summary.")
+    var json = false
+
+    /// A client for the chosen server.
+    func client() -> DescentClient {
+        let environment = ProcessInfo.processInfo.environment
+        return DescentClient(baseURL: server ?? environment["DESCENT_URL"] ?? "http://127.0.0.1:8080",
+                             authToken: authToken ?? environment["DESCENT_AUTH_TOKEN"])
+    }
+}
+
+/// `descent submit spec.json [--wait]`: queues one experiment on the server.
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "submit", abstract: "Submit an experiment spec to the server.")
+
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "Path of the spec JSON file ('-' for standard input).")
+    var spec: String
+    @Option(help: "Idempotency key: resubmitting with the same key returns the same experiment.")
+    var idempotencyKey: String?
+    @Flag(help: "Wait for the experiment to finish and print its result.")
+    var wait = false
+
+    func run() async throws {
+        let client = options.client()
+        let body = try ClientOutput.readInput(spec)
+        let submitted = try await ClientOutput.attempt { () async throws(ClientError) in
+            try await client.checked("POST", "/v1/experiments", body: body,
+                                     headers: idempotencyKey.map { ["Idempotency-Key: \($0)"] } ?? [])
+        }
+        guard wait, let id = try? JSONDecoder().decode(IDOnly.self, from: Data(submitted.body)).id else {
+            ClientOutput.emit(submitted, json: options.json, human: ClientOutput.describe)
+            return
+        }
+        try await ClientOutput.waitAndPrint(client: client, id: id, json: options.json, timeout: nil)
+    }
+
+    private struct IDOnly: Decodable { var id: String }
+}
+
+/// `descent get ID`: shows one experiment.
+struct GetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show one experiment.")
+
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "Experiment id.") var id: String
+
+    func run() async throws {
+        let client = options.client()
+        let response = try await ClientOutput.attempt { () async throws(ClientError) in
+            try await client.checked("GET", "/v1/experiments/\(id)")
+        }
+        ClientOutput.emit(response, json: options.json, human: ClientOutput.describe)
+    }
+}
+
+/// `descent wait ID`: waits for an experiment to finish, with a progress bar on a terminal.
+struct WaitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "wait", abstract: "Wait for an experiment to finish.")
+
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "Experiment id.") var id: String
+    @Option(help: "Give up after this many seconds (default 3600).") var timeout: Int?
+
+    func run() async throws {
+        try await ClientOutput.waitAndPrint(client: options.client(), id: id, json: options.json, timeout: timeout)
+    }
+}
+
+/// `descent cancel ID`: asks the server to stop an experiment.
+struct CancelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a queued or running experiment.")
+
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "Experiment id.") var id: String
+
+    func run() async throws {
+        let client = options.client()
+        let response = try await ClientOutput.attempt { () async throws(ClientError) in
+            try await client.checked("POST", "/v1/experiments/\(id)/cancel")
+        }
+        ClientOutput.emit(response, json: options.json, human: ClientOutput.describe)
+    }
+}
+
+/// `descent trajectory ID [--csv]`: prints an experiment's recorded trajectory.
+struct TrajectoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "trajectory", abstract: "Print an experiment's trajectory.")
+
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "Experiment id.") var id: String
+    @Flag(help: "CSV: step,epoch,lr,loss,grad_norm,p0,p1,…") var csv = false
+    @Option(help: "First step.") var from: Int?
+    @Option(help: "Last step.") var to: Int?
+    @Option(help: "Columns, comma-separated: loss,lr,grad_norm,params,epoch.") var fields: String?
+    @Option(help: "Keep every n-th row.") var every: Int?
+    @Option(help: "Downsample to at most this many rows.") var maxPoints: Int?
+
+    func run() async throws {
+        let client = options.client()
+        let query = TrajectoryQuery(from: from, to: to, fields: fields.map { $0.split(separator: ",").map(String.init) },
+                                    every: every, maxPoints: maxPoints)
+        if csv {
+            let text = try await ClientOutput.attempt { () async throws(ClientError) in try await client.trajectoryCSV(id: id, query) }
+            FileHandle.standardOutput.write(Data(text.utf8))
+        } else if options.json {
+            let response = try await ClientOutput.attempt { () async throws(ClientError) in
+                try await client.checked("GET", Self.trajectoryPath(id: id, query: query))
+            }
+            ClientOutput.emit(response, json: true, human: { _ in "" })
+        } else {
+            let data = try await ClientOutput.attempt { () async throws(ClientError) in try await client.trajectory(id: id, query) }
+            print(ClientOutput.table(data))
+        }
+    }
+
+    static func trajectoryPath(id: String, query: TrajectoryQuery) -> String {
+        var items: [String] = []
+        if let v = query.from { items.append("from=\(v)") }
+        if let v = query.to { items.append("to=\(v)") }
+        if let v = query.fields { items.append("fields=\(v.joined(separator: ","))") }
+        if let v = query.every { items.append("every=\(v)") }
+        if let v = query.maxPoints { items.append("max_points=\(v)") }
+        return "/v1/experiments/\(id)/trajectory" + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+    }
+}
+
+/// `descent study grid.json [--wait]`: starts a study (a grid or a list of specs).
+struct StudyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "study", abstract: "Start a study from a grid or list of specs.")
+
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "Path of the study JSON file ('-' for standard input).") var file: String
+    @Flag(help: "Wait until every experiment of the study has finished.") var wait = false
+
+    func run() async throws {
+        let client = options.client()
+        let body = try ClientOutput.readInput(file)
+        var study = try await ClientOutput.attempt { () async throws(ClientError) in try await client.createStudy(json: body) }
+        if wait {
+            let id = study.id
+            study = try await ClientOutput.attempt { () async throws(ClientError) in
+                try await client.waitForStudy(id: id, timeout: .seconds(3600))
+            }
+        }
+        if options.json {
+            let id = study.id
+            let response = try await ClientOutput.attempt { () async throws(ClientError) in try await client.checked("GET", "/v1/studies/\(id)") }
+            ClientOutput.emit(response, json: true, human: { _ in "" })
+        } else {
+            print(ClientOutput.table(study))
+        }
+    }
+}
