@@ -1,1 +1,0 @@
-// Dashboard assets and SVG plots.

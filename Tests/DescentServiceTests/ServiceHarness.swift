@@ -1,0 +1,58 @@
+import DescentCore
+import DescentHTTP
+import Foundation
+import Logging
+@testable import DescentService
+
+/// The real router over a real SQLite store in a temp folder, driven in-process.
+final class ServiceHarness: @unchecked Sendable {
+    let folder: String
+    let runner: ExperimentRunner
+    let handler: HTTPHandler
+
+    init(workers: Int = 2, queueCapacity: Int = 64, authToken: String? = nil, start: Bool = true, folder: String? = nil) throws {
+        self.folder = folder ?? NSTemporaryDirectory() + "descent-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: self.folder, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: self.folder + "/descent.sqlite")
+        runner = ExperimentRunner(store: store, workers: workers, queueCapacity: queueCapacity, limits: SpecLimits(),
+                                  metrics: ServiceMetrics(), logger: Logger(label: "test"))
+        handler = ServiceAPI(runner: runner, authToken: authToken, logger: Logger(label: "test")).makeRouter().makeHandler()
+        if start { try runner.start() }
+    }
+
+    func stop() { runner.stop(timeout: .seconds(5)) }
+
+    deinit { runner.stop(timeout: .seconds(5)) }
+
+    func request(_ method: HTTPMethod, _ target: String, json: String? = nil, headers: [(String, String)] = []) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
+        var h = HTTPHeaders(headers)
+        if json != nil && h["Content-Type"] == nil { h["Content-Type"] = "application/json" }
+        let response = try await handler(HTTPRequest(method: method, target: target, headers: h, body: Array((json ?? "").utf8)))
+        switch response.body {
+        case .bytes(let b): return (response.status, response.headers, String(decoding: b, as: UTF8.self))
+        case .stream(let producer):
+            let sink = CollectingBodySink()
+            try await producer(HTTPBodyWriter(sink: sink))
+            return (response.status, response.headers, String(decoding: sink.bytes, as: UTF8.self))
+        }
+    }
+
+    /// Parses a JSON object body.
+    func object(_ body: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// Polls until the experiment is final; returns its JSON.
+    func waitFinal(_ id: String, timeout: Double = 30) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let r = try await request(.get, "/v1/experiments/\(id)")
+            let o = object(r.body)
+            if let s = o["status"] as? String, !["queued", "running"].contains(s) { return o }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return [:]
+    }
+}
+
+let saddleSpec = #"{"name":"saddle","tags":["t1"],"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.01,0.02],"steps":300}"#
