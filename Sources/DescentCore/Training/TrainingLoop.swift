@@ -6,10 +6,29 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
 
     /// Runs to a stop and returns the trajectory and summary.
     func run(control: RunControl, progressEvery: Int, onProgress: ((TrajectoryChunk) -> Void)?) -> RunResult {
+        var summary: RunSummary?
+        var epochs: [EpochRecord] = []
         let c = configuration
-        // A local copy: mutating `self.optimizer` in place made Swift copy its state arrays every step.
-        var optimizer = self.optimizer
+        var trajectory = TrajectoryColumns.fill(rows: c.maximumRows, dimension: objective.dimension,
+                                                withParams: c.recordParams) { columns in
+            loop(columns, control: control, progressEvery: progressEvery, onProgress: onProgress,
+                 epochs: &epochs, summary: &summary)
+        }
+        trajectory.epochs = epochs
+        // `loop` always sets the summary; the fallback only satisfies the type checker.
+        return RunResult(trajectory: trajectory, summary: summary ?? RunSummary(
+            stopReason: .cancelled, stepsRun: 0, finalLoss: .nan, bestLoss: .nan, bestStep: 0, finalParams: c.start,
+            finalGradNorm: .nan, trainLoss: nil, validationLoss: nil, validationAccuracy: nil))
+    }
+
+    /// The loop proper: fills `columns`, returns the number of rows.
+    private func loop(_ columns: TrajectoryColumns, control: RunControl, progressEvery: Int,
+                      onProgress: ((TrajectoryChunk) -> Void)?, epochs: inout [EpochRecord],
+                      summary: inout RunSummary?) -> Int {
+        let c = configuration
         let n = objective.dimension
+        // A local copy: mutating a stored optimizer in place made Swift copy its state arrays every step.
+        var optimizer = self.optimizer
         var theta = c.start
         var gradient = [Double](repeating: 0, count: n)
         var buffers = objective.initialBuffers()
@@ -17,11 +36,27 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         var batcher = Batcher(sampleCount: objective.sampleCount, batchSize: hasData ? c.batchSize : nil,
                               dropLast: c.dropLast, seed: c.seed)
         let batchesPerEpoch = hasData ? batcher.batchesPerEpoch : Int.max
-        var trajectory = Trajectory(dimension: n)
-        trajectory.reserve(rows: c.maximumRows, withParams: c.recordParams)
+        let fullBatch = batcher.isFullBatch
         let recordEvery = max(1, c.recordEvery)
         let reportEvery = max(1, progressEvery)
-        var reportedRows = 0, reportedEpochs = 0
+        let constantRate = c.schedule == .constant
+        let recordParams = c.recordParams
+        var rows = 0, reportedRows = 0, reportedEpochs = 0
+        var untilRecord = 0, untilReport = reportEvery
+
+        func record(_ t: Int, _ epoch: Int, _ lr: Double, _ loss: Double, _ gradNorm: Double) {
+            columns.step[rows] = t; columns.epoch[rows] = epoch; columns.lr[rows] = lr
+            columns.loss[rows] = loss; columns.gradNorm[rows] = gradNorm
+            if recordParams { for i in 0..<n { columns.params[rows * n + i] = theta[i] } }
+            rows += 1
+        }
+        func report(_ t: Int) {
+            guard let onProgress else { return }
+            var chunk = columns.rows(reportedRows, rows, dimension: n, withParams: recordParams)
+            chunk.epochs = Array(epochs[reportedEpochs...])
+            onProgress(TrajectoryChunk(records: chunk, stepsDone: t))
+            reportedRows = rows; reportedEpochs = epochs.count
+        }
 
         var epoch = 0, batchIndex = 0
         batcher.startEpoch(0)
@@ -32,22 +67,22 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         while t < c.steps {
             if control.isCancelled { stop = .cancelled; break }
             if batchIndex == batchesPerEpoch {
-                trajectory.epochs.append(epochRecord(theta, buffers, epoch: epoch, step: t))
+                epochs.append(epochRecord(theta, buffers, epoch: epoch, step: t))
                 epoch += 1
                 batchIndex = 0
                 batcher.startEpoch(epoch)
             }
-            let lr = c.schedule.learningRate(at: t, base: c.learningRate)
-            let loss = objective.trainingStep(at: theta, batch: batcher.batch(batchIndex), buffers: &buffers,
+            let lr = constantRate ? c.learningRate : c.schedule.learningRate(at: t, base: c.learningRate)
+            let loss = objective.trainingStep(at: theta, batch: fullBatch ? .full : batcher.batch(batchIndex), buffers: &buffers,
                                               gradient: &gradient)
             var squares = 0.0
             for i in 0..<n { squares += gradient[i] * gradient[i] }
             let gradNorm = squares.squareRoot()
-            if t % recordEvery == 0 {
-                trajectory.step.append(t); trajectory.epoch.append(epoch); trajectory.lr.append(lr)
-                trajectory.loss.append(loss); trajectory.gradNorm.append(gradNorm)
-                if c.recordParams { for i in 0..<n { trajectory.params.append(theta[i]) } }
+            if untilRecord == 0 {
+                record(t, epoch, lr, loss, gradNorm)
+                untilRecord = recordEvery
             }
+            untilRecord -= 1
             if t == 0 { initialLoss = loss }
             if loss < bestLoss { bestLoss = loss; bestStep = t }
             if !loss.isFinite || !gradNorm.isFinite
@@ -59,14 +94,14 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
             t += 1
             batchIndex += 1
-            if let onProgress, t % reportEvery == 0 {
-                onProgress(TrajectoryChunk(records: trajectory.suffix(fromRow: reportedRows, epochsFrom: reportedEpochs),
-                                           stepsDone: t))
-                reportedRows = trajectory.count; reportedEpochs = trajectory.epochs.count
+            untilReport -= 1
+            if untilReport == 0 {
+                report(t)
+                untilReport = reportEvery
             }
         }
         if hasData && batchIndex == batchesPerEpoch && stop == .budget {
-            trajectory.epochs.append(epochRecord(theta, buffers, epoch: epoch, step: t))
+            epochs.append(epochRecord(theta, buffers, epoch: epoch, step: t))
         }
 
         // The final point: full-batch loss and gradient at the last parameters.
@@ -77,22 +112,17 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         let training = objective.evaluate(at: theta, buffers: buffers, split: .training)
         let validation = objective.evaluate(at: theta, buffers: buffers, split: .validation)
         let finalLoss = training?.loss ?? trainingModeLoss
-        if trajectory.step.last != t {
-            trajectory.step.append(t); trajectory.epoch.append(epoch)
-            trajectory.lr.append(c.schedule.learningRate(at: t, base: c.learningRate))
-            trajectory.loss.append(finalLoss); trajectory.gradNorm.append(squares.squareRoot())
-            if c.recordParams { trajectory.params.append(contentsOf: theta) }
+        if rows == 0 || columns.step[rows - 1] != t {
+            let lr = c.schedule.learningRate(at: t, base: c.learningRate)
+            record(t, epoch, lr, finalLoss, squares.squareRoot())
         }
-        if let onProgress {
-            onProgress(TrajectoryChunk(records: trajectory.suffix(fromRow: reportedRows, epochsFrom: reportedEpochs),
-                                       stepsDone: t))
-        }
-        let summary = RunSummary(
+        report(t)
+        summary = RunSummary(
             stopReason: stop, stepsRun: t, finalLoss: finalLoss,
             bestLoss: bestLoss.isFinite || bestLoss.isNaN ? bestLoss : finalLoss, bestStep: bestStep,
             finalParams: theta, finalGradNorm: squares.squareRoot(),
             trainLoss: training?.loss, validationLoss: validation?.loss, validationAccuracy: validation?.accuracy)
-        return RunResult(trajectory: trajectory, summary: summary)
+        return rows
     }
 
     /// Inference-mode losses at the end of an epoch.

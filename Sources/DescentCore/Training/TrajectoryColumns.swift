@@ -1,0 +1,60 @@
+/// Raw write positions of a trajectory's columns while a run fills them.
+///
+/// The columns are arrays created with `Array(unsafeUninitializedCapacity:)` for the largest
+/// possible row count, so recording a row is six stores with no capacity or uniqueness checks.
+struct TrajectoryColumns {
+    let step: UnsafeMutablePointer<Int>
+    let epoch: UnsafeMutablePointer<Int>
+    let lr: UnsafeMutablePointer<Double>
+    let loss: UnsafeMutablePointer<Double>
+    let gradNorm: UnsafeMutablePointer<Double>
+    /// Parameters, `dimension` per row (room for one value when not recorded).
+    let params: UnsafeMutablePointer<Double>
+
+    /// Rows `from..<to` copied into a standalone trajectory (for progress reports).
+    func rows(_ from: Int, _ to: Int, dimension: Int, withParams: Bool) -> Trajectory {
+        var part = Trajectory(dimension: dimension)
+        let k = to - from
+        part.step = Array(UnsafeBufferPointer(start: step + from, count: k))
+        part.epoch = Array(UnsafeBufferPointer(start: epoch + from, count: k))
+        part.lr = Array(UnsafeBufferPointer(start: lr + from, count: k))
+        part.loss = Array(UnsafeBufferPointer(start: loss + from, count: k))
+        part.gradNorm = Array(UnsafeBufferPointer(start: gradNorm + from, count: k))
+        if withParams { part.params = Array(UnsafeBufferPointer(start: params + from * dimension, count: k * dimension)) }
+        return part
+    }
+
+    /// Allocates the columns for at most `rows` rows, lets `body` fill them and return the row
+    /// count, and returns the filled trajectory (params empty unless `withParams`).
+    static func fill(rows: Int, dimension: Int, withParams: Bool, _ body: (TrajectoryColumns) -> Int) -> Trajectory {
+        var trajectory = Trajectory(dimension: dimension)
+        var filled = 0
+        let paramCapacity = withParams ? max(1, rows * dimension) : 1
+        var step: [Int] = [], epoch: [Int] = [], lr: [Double] = [], loss: [Double] = [], gradNorm: [Double] = []
+        var params: [Double] = []
+        step = Array(unsafeUninitializedCapacity: max(1, rows)) { s, sCount in
+            epoch = Array(unsafeUninitializedCapacity: max(1, rows)) { e, eCount in
+                lr = Array(unsafeUninitializedCapacity: max(1, rows)) { l, lCount in
+                    loss = Array(unsafeUninitializedCapacity: max(1, rows)) { f, fCount in
+                        gradNorm = Array(unsafeUninitializedCapacity: max(1, rows)) { g, gCount in
+                            params = Array(unsafeUninitializedCapacity: paramCapacity) { p, pCount in
+                                guard let sb = s.baseAddress, let eb = e.baseAddress, let lb = l.baseAddress,
+                                      let fb = f.baseAddress, let gb = g.baseAddress, let pb = p.baseAddress else { return }
+                                filled = body(TrajectoryColumns(step: sb, epoch: eb, lr: lb, loss: fb, gradNorm: gb, params: pb))
+                                pCount = withParams ? filled * dimension : 0
+                            }
+                            gCount = filled
+                        }
+                        fCount = filled
+                    }
+                    lCount = filled
+                }
+                eCount = filled
+            }
+            sCount = filled
+        }
+        trajectory.step = step; trajectory.epoch = epoch; trajectory.lr = lr; trajectory.loss = loss
+        trajectory.gradNorm = gradNorm; trajectory.params = params
+        return trajectory
+    }
+}
