@@ -5,36 +5,46 @@ enum OpenAPIDocument {
     static let yaml = #"""
 openapi: 3.1.0
 info:
-  title: Descent
-  version: 0.1.0
-  summary: Run and analyse numerical optimization experiments.
+  title: Descent experiment service
+  version: 1.0.0
+  summary: Run and analyse numerical optimization experiments over HTTP.
   description: |
-    Submit an experiment spec (objective, optimizer, schedule, batch size, start point, budget);
-    a worker pool runs it; read status, summary and trajectory, or stream progress with SSE.
-    Errors are always `{"error":{"code","message","field"?}}`. Non-finite numbers are sent as the
-    strings "NaN", "Infinity", "-Infinity". The spec schema is documented in docs/spec.md and,
-    machine-readably, at GET /v1/catalog.
+    Submit an experiment spec (the same JSON `descent run` reads), follow it while it runs, and read
+    its summary and trajectory. Studies run many experiments side by side; presets are the lecture's
+    comparisons. Analysis endpoints classify critical points and sample loss surfaces synchronously.
+
+    Conventions:
+    - Every JSON key is snake_case.
+    - Non-finite numbers (NaN, ±Inf) are written as the strings "NaN", "Infinity", "-Infinity".
+    - Every error is `{"error":{"code":…,"message":…,"field":…}}`; `field` is the JSON path of the
+      offending value (e.g. `optimizer.betas[1]`) and is present only when one value is at fault.
+    - When the server runs with an auth token, every POST and DELETE needs
+      `Authorization: Bearer <token>`; otherwise 401.
+  license:
+    name: MIT
 servers:
   - url: http://127.0.0.1:8080
-security:
-  - {}
-  - bearer: []
+    description: descent serve with default settings
 tags:
   - name: experiments
   - name: studies
   - name: analysis
   - name: service
+security:
+  - {}
+  - bearer: []
+
 paths:
   /v1/experiments:
     post:
       tags: [experiments]
       operationId: createExperiment
-      summary: Submit an experiment.
+      summary: Submit an experiment; it is queued and run by a worker.
       parameters:
         - name: Idempotency-Key
           in: header
           required: false
-          description: Same key + same body returns the first experiment (200); same key + other body is 409.
+          description: Same key and same body returns the first experiment (200); same key with another body is 409.
           schema: {type: string, maxLength: 200}
       requestBody:
         required: true
@@ -43,132 +53,175 @@ paths:
             schema: {$ref: '#/components/schemas/ExperimentSpec'}
             examples:
               saddle:
-                summary: Gradient descent escaping the saddle of (1 - w1 w2)^2
-                value: {name: saddle escape, objective: {type: saddle}, optimizer: {type: sgd, lr: 0.1}, start: [0.01, 0.02], steps: 300}
+                summary: Gradient descent escaping the saddle of (1 - w1*w2)^2
+                value: {name: saddle escape, tags: [lecture], objective: {type: saddle}, optimizer: {type: sgd, lr: 0.1}, start: [0.01, 0.02], steps: 300}
+              adam:
+                summary: Adam with warm-up on Rosenbrock
+                value:
+                  name: adam on rosenbrock
+                  seed: 42
+                  objective: {type: rosenbrock, a: 1, b: 100}
+                  optimizer: {type: adam, lr: 0.05, betas: [0.9, 0.999], eps: 1.0e-8}
+                  schedule: {type: linear_warmup, warmup_steps: 100, then: {type: cosine, t_max: 1000, eta_min: 0}}
+                  start: [-1.2, 1]
+                  steps: 2000
+                  stop: {grad_norm_tol: 1.0e-8, loss_target: null, divergence_factor: 1000000}
       responses:
         '202':
           description: Queued.
           headers:
-            Location: {schema: {type: string}, description: URL of the experiment.}
+            Location: {description: URL of the experiment, schema: {type: string}}
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Experiment'}
+              examples:
+                queued: {$ref: '#/components/examples/QueuedExperiment'}
         '200':
           description: Replay of an earlier submission with the same Idempotency-Key and body.
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Experiment'}
-        '400': {$ref: '#/components/responses/Error'}
-        '401': {$ref: '#/components/responses/Error'}
-        '409': {$ref: '#/components/responses/Error'}
-        '413': {$ref: '#/components/responses/Error'}
-        '415': {$ref: '#/components/responses/Error'}
-        '422': {$ref: '#/components/responses/Error'}
-        '429': {$ref: '#/components/responses/Error'}
-        '503': {$ref: '#/components/responses/Error'}
+        '400': {$ref: '#/components/responses/BadJSON'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '415': {$ref: '#/components/responses/UnsupportedMediaType'}
+        '422': {$ref: '#/components/responses/Invalid'}
+        '429': {$ref: '#/components/responses/QueueFull'}
+        '503': {$ref: '#/components/responses/ShuttingDown'}
     get:
       tags: [experiments]
       operationId: listExperiments
-      summary: List experiments, newest first, with cursor pagination.
+      summary: List experiments, newest first by default, with filters and cursor pagination.
       parameters:
         - {name: status, in: query, schema: {$ref: '#/components/schemas/Status'}}
         - {name: tag, in: query, schema: {type: string}}
-        - {name: objective, in: query, schema: {type: string}}
-        - {name: optimizer, in: query, schema: {type: string}}
+        - {name: objective, in: query, description: objective type, schema: {type: string}}
+        - {name: optimizer, in: query, description: optimizer type, schema: {type: string}}
         - {name: sort, in: query, schema: {type: string, enum: [created_at, -created_at], default: -created_at}}
         - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 50}}
-        - {name: cursor, in: query, schema: {type: string, pattern: '^[0-9a-z]+$'}, description: next_cursor of the previous page.}
+        - {name: cursor, in: query, description: next_cursor of the previous page, schema: {type: string}}
       responses:
         '200':
-          description: A page.
+          description: One page.
           content:
             application/json:
-              schema:
-                type: object
-                required: [items, next_cursor]
-                properties:
-                  items: {type: array, items: {$ref: '#/components/schemas/Experiment'}}
-                  next_cursor: {type: [string, 'null']}
-        '422': {$ref: '#/components/responses/Error'}
+              schema: {$ref: '#/components/schemas/ExperimentPage'}
+        '422': {$ref: '#/components/responses/Invalid'}
+
   /v1/experiments/{id}:
     parameters:
-      - {$ref: '#/components/parameters/ExperimentID'}
+      - $ref: '#/components/parameters/ExperimentID'
     get:
       tags: [experiments]
       operationId: getExperiment
-      summary: Status, timings, spec and summary.
+      summary: Status, timings, spec and summary of one experiment.
       responses:
         '200':
           description: The experiment.
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Experiment'}
-        '404': {$ref: '#/components/responses/Error'}
+              examples:
+                finished: {$ref: '#/components/examples/FinishedExperiment'}
+        '404': {$ref: '#/components/responses/NotFound'}
     delete:
       tags: [experiments]
       operationId: deleteExperiment
-      summary: Cancel (if needed) and delete the experiment and its trajectory.
+      summary: Cancel the experiment if needed and delete it with its trajectory.
       responses:
         '204': {description: Deleted.}
-        '401': {$ref: '#/components/responses/Error'}
-        '404': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+
   /v1/experiments/{id}/cancel:
     parameters:
-      - {$ref: '#/components/parameters/ExperimentID'}
+      - $ref: '#/components/parameters/ExperimentID'
     post:
       tags: [experiments]
       operationId: cancelExperiment
       summary: Cancel a queued or running experiment (a finished one is returned unchanged).
       responses:
         '200':
-          description: The experiment after the request.
+          description: The experiment; a running one turns `cancelled` within one step.
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Experiment'}
-        '401': {$ref: '#/components/responses/Error'}
-        '404': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+
   /v1/experiments/{id}/trajectory:
     parameters:
-      - {$ref: '#/components/parameters/ExperimentID'}
+      - $ref: '#/components/parameters/ExperimentID'
     get:
       tags: [experiments]
       operationId: getTrajectory
-      summary: The recorded trajectory, columnar; partial while running.
+      summary: The recorded trajectory (partial while running), columnar JSON or CSV.
+      description: |
+        Rows are filtered by step (`from`, `to`, inclusive), thinned (`every` keeps every k-th row), then
+        downsampled to at most `max_points` rows by largest-triangle-three-buckets on the loss, keeping
+        each bucket's minimum and maximum loss and the first and last rows. `Accept: text/csv` returns
+        CSV with header `step,epoch,lr,loss,grad_norm,p0,p1,…` (only the requested fields).
       parameters:
-        - {name: from, in: query, schema: {type: integer, minimum: 0}, description: First step (inclusive).}
-        - {name: to, in: query, schema: {type: integer, minimum: 0}, description: Last step (inclusive).}
-        - {name: fields, in: query, schema: {type: string, example: 'loss,lr'}, description: 'Comma list of step, epoch, lr, loss, grad_norm, params.'}
-        - {name: every, in: query, schema: {type: integer, minimum: 1}, description: Keep every k-th row.}
-        - {name: max_points, in: query, schema: {type: integer, minimum: 3, maximum: 1000000}, description: Downsample (LTTB on loss plus per-bucket min and max).}
+        - {name: from, in: query, description: first step (inclusive), schema: {type: integer, minimum: 0}}
+        - {name: to, in: query, description: last step (inclusive), schema: {type: integer, minimum: 0}}
+        - name: fields
+          in: query
+          description: comma-separated subset of step, epoch, lr, loss, grad_norm, params (default all)
+          schema: {type: string, example: 'loss,grad_norm'}
+        - {name: every, in: query, schema: {type: integer, minimum: 1, default: 1}}
+        - {name: max_points, in: query, schema: {type: integer, minimum: 3, maximum: 1000000}}
       responses:
         '200':
-          description: Columns of equal length (CSV with Accept text/csv).
+          description: The trajectory.
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Trajectory'}
+              example:
+                id: exp_00c0ffee00c0ffee
+                status: succeeded
+                dimension: 2
+                total: 3
+                count: 3
+                step: [0, 1, 2]
+                epoch: [0, 0, 0]
+                lr: [0.1, 0.1, 0.1]
+                loss: [0.9996, 0.9992, 0.9984]
+                grad_norm: [0.0447, 0.0537, 0.0644]
+                params: [[0.01, 0.02], [0.012, 0.021], [0.0141, 0.0222]]
+                epochs: []
+                downsampled: false
             text/csv:
               schema: {type: string}
-        '404': {$ref: '#/components/responses/Error'}
-        '422': {$ref: '#/components/responses/Error'}
+              example: "step,epoch,lr,loss,grad_norm,p0,p1\n0,0,0.1,0.9996,0.0447,0.01,0.02\n"
+        '404': {$ref: '#/components/responses/NotFound'}
+        '422': {$ref: '#/components/responses/Invalid'}
+
   /v1/experiments/{id}/events:
     parameters:
-      - {$ref: '#/components/parameters/ExperimentID'}
+      - $ref: '#/components/parameters/ExperimentID'
     get:
       tags: [experiments]
       operationId: streamEvents
-      summary: 'Server-Sent Events: status, progress, and a final end event carrying the experiment.'
+      summary: Server-sent events of progress and status until the experiment ends.
+      description: |
+        `event: status` data `{"status":"running"}`; `event: progress` data `{"steps_done":N,"step":N,"loss":x}`;
+        the stream ends after `event: end` whose data is the final experiment JSON. Comment lines keep the
+        connection alive every 15 s.
       responses:
         '200':
-          description: 'event: status | progress | end'
+          description: An event stream.
           content:
             text/event-stream:
               schema: {type: string}
-        '404': {$ref: '#/components/responses/Error'}
+              example: "event: status\ndata: {\"status\":\"running\"}\n\nevent: progress\ndata: {\"steps_done\":8192,\"step\":8191,\"loss\":0.5}\n\n"
+        '404': {$ref: '#/components/responses/NotFound'}
+
   /v1/studies:
     post:
       tags: [studies]
       operationId: createStudy
-      summary: Many experiments from a grid over spec paths, or an explicit list.
+      summary: Run many experiments at once, from a grid over dotted spec paths or a list.
       requestBody:
         required: true
         content:
@@ -176,36 +229,58 @@ paths:
             schema: {$ref: '#/components/schemas/StudyRequest'}
             examples:
               grid:
-                value: {name: lr sweep, base: {objective: {type: saddle}, optimizer: {type: sgd, lr: 0.1}, start: [0.01, 0.02], steps: 300}, grid: {optimizer.lr: [0.05, 0.1, 0.2]}}
+                summary: optimizer × batch size × seed (8 experiments)
+                value:
+                  name: sgd vs adam
+                  base: {objective: {type: linear_regression}, dataset: {type: synthetic, generator: linear, samples: 20, features: 1, noise: 0.1}, optimizer: {type: sgd, lr: 0.05}, steps: 200}
+                  grid: {optimizer.type: [sgd, adam], batch_size: [1, 20], seed: [1, 2]}
+              list:
+                summary: an explicit list
+                value:
+                  name: two starts
+                  experiments:
+                    - {objective: {type: saddle}, optimizer: {type: sgd, lr: 0.1}, start: [0.01, 0.02], steps: 300}
+                    - {objective: {type: saddle}, optimizer: {type: sgd, lr: 0.1}, start: [0, 0], steps: 300}
       responses:
         '202':
-          description: Queued.
+          description: Every experiment of the study is queued.
           headers:
-            Location: {schema: {type: string}}
+            Location: {description: URL of the study, schema: {type: string}}
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Study'}
-        '400': {$ref: '#/components/responses/Error'}
-        '401': {$ref: '#/components/responses/Error'}
-        '413': {$ref: '#/components/responses/Error'}
-        '415': {$ref: '#/components/responses/Error'}
-        '422': {$ref: '#/components/responses/Error'}
-        '429': {$ref: '#/components/responses/Error'}
-        '503': {$ref: '#/components/responses/Error'}
+        '400': {$ref: '#/components/responses/BadJSON'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '415': {$ref: '#/components/responses/UnsupportedMediaType'}
+        '422': {$ref: '#/components/responses/Invalid'}
+        '429': {$ref: '#/components/responses/QueueFull'}
+        '503': {$ref: '#/components/responses/ShuttingDown'}
+
   /v1/studies/{id}:
     parameters:
-      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: id, in: path, required: true, schema: {type: string}, example: std_00c0ffee00c0ffee}
     get:
       tags: [studies]
       operationId: getStudy
-      summary: The study's experiments side by side.
+      summary: The study's experiments side by side (final/best loss, steps to target, duration).
       responses:
         '200':
           description: The study.
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Study'}
-        '404': {$ref: '#/components/responses/Error'}
+              example:
+                id: std_00c0ffee00c0ffee
+                name: batch size 1 vs 20
+                status: finished
+                created_at: '2026-11-26T22:00:00.000Z'
+                loss_target: null
+                experiments:
+                  - {id: exp_0000000000000001, label: 'batch_size=1', status: succeeded, final_loss: 0.0051, best_loss: 0.0049, steps_run: 200, steps_to_target: null, duration_ms: 1.2}
+                  - {id: exp_0000000000000002, label: 'batch_size=20', status: succeeded, final_loss: 0.21, best_loss: 0.21, steps_run: 200, steps_to_target: null, duration_ms: 0.9}
+        '404': {$ref: '#/components/responses/NotFound'}
+
   /v1/presets:
     get:
       tags: [studies]
@@ -213,7 +288,7 @@ paths:
       summary: The lecture's experiments and comparisons, ready to run.
       responses:
         '200':
-          description: Presets.
+          description: Every preset with the body it submits.
           content:
             application/json:
               schema:
@@ -222,22 +297,15 @@ paths:
                 properties:
                   items:
                     type: array
-                    items:
-                      type: object
-                      required: [name, title, description, kind, body]
-                      properties:
-                        name: {type: string}
-                        title: {type: string}
-                        description: {type: string}
-                        kind: {type: string, enum: [experiment, study]}
-                        body: {type: object}
+                    items: {$ref: '#/components/schemas/Preset'}
+
   /v1/presets/{name}/run:
     parameters:
-      - {name: name, in: path, required: true, schema: {type: string}}
+      - {name: name, in: path, required: true, schema: {type: string}, example: saddle-escape}
     post:
       tags: [studies]
       operationId: runPreset
-      summary: Submit a preset (an experiment or a study).
+      summary: Submit a preset; answers like POST /v1/experiments or POST /v1/studies.
       responses:
         '202':
           description: The experiment or study.
@@ -247,91 +315,82 @@ paths:
                 oneOf:
                   - {$ref: '#/components/schemas/Experiment'}
                   - {$ref: '#/components/schemas/Study'}
-        '401': {$ref: '#/components/responses/Error'}
-        '404': {$ref: '#/components/responses/Error'}
-        '429': {$ref: '#/components/responses/Error'}
-        '503': {$ref: '#/components/responses/Error'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '429': {$ref: '#/components/responses/QueueFull'}
+        '503': {$ref: '#/components/responses/ShuttingDown'}
+
   /v1/analysis/critical-point:
     post:
       tags: [analysis]
       operationId: analyzeCriticalPoint
-      summary: Gradient, Hessian eigen-decomposition, classification and escape direction at a point.
+      summary: Gradient, Hessian spectrum and classification of a point, with the escape direction of a saddle.
       requestBody:
         required: true
         content:
           application/json:
-            schema:
-              type: object
-              required: [objective, point]
-              additionalProperties: false
-              properties:
-                objective: {$ref: '#/components/schemas/TypedObject'}
-                dataset: {$ref: '#/components/schemas/TypedObject'}
-                point: {type: array, items: {type: number}}
-                step_length: {type: number, exclusiveMinimum: 0}
-                seed: {type: integer, minimum: 0}
-            examples:
-              saddle:
-                value: {objective: {type: saddle}, point: [0, 0]}
+            schema: {$ref: '#/components/schemas/CriticalPointRequest'}
+            example: {objective: {type: saddle}, point: [0, 0], step_length: 1.0}
       responses:
         '200':
-          description: 'kind is local_minimum, local_maximum, saddle or degenerate.'
+          description: The report.
           content:
             application/json:
               schema: {$ref: '#/components/schemas/CriticalPointReport'}
-        '400': {$ref: '#/components/responses/Error'}
-        '401': {$ref: '#/components/responses/Error'}
-        '415': {$ref: '#/components/responses/Error'}
-        '422': {$ref: '#/components/responses/Error'}
+              example:
+                value: 1
+                gradient: [0, 0]
+                gradient_norm: 0
+                is_critical: true
+                hessian: [[0, -2], [-2, 0]]
+                eigenvalues: [-2, 2]
+                eigenvectors: [[0.7071067811865476, 0.7071067811865476], [-0.7071067811865476, 0.7071067811865476]]
+                kind: saddle
+                escape_direction: [0.7071067811865476, 0.7071067811865476]
+                escape_eigenvalue: -2
+                predicted_decrease: -1
+        '400': {$ref: '#/components/responses/BadJSON'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '415': {$ref: '#/components/responses/UnsupportedMediaType'}
+        '422': {$ref: '#/components/responses/Invalid'}
+
   /v1/analysis/surface:
     post:
       tags: [analysis]
       operationId: lossSurface
-      summary: Loss values on a grid over two parameters.
+      summary: Loss values on a grid over two parameters (values[j][i] at (xs[i], ys[j])).
       requestBody:
         required: true
         content:
           application/json:
-            schema:
-              type: object
-              required: [objective]
-              additionalProperties: false
-              properties:
-                objective: {$ref: '#/components/schemas/TypedObject'}
-                dataset: {$ref: '#/components/schemas/TypedObject'}
-                x_range: {type: array, items: {type: number}, minItems: 2, maxItems: 2}
-                y_range: {type: array, items: {type: number}, minItems: 2, maxItems: 2}
-                resolution: {type: integer, minimum: 2, maximum: 201, default: 50}
-                base: {type: array, items: {type: number}}
-                axes: {type: array, items: {type: integer, minimum: 0}, minItems: 2, maxItems: 2}
-                seed: {type: integer, minimum: 0}
+            schema: {$ref: '#/components/schemas/SurfaceRequest'}
+            example: {objective: {type: himmelblau}, x_range: [-5, 5], y_range: [-5, 5], resolution: 3}
       responses:
         '200':
-          description: values[j][i] is the loss at (xs[i], ys[j]).
+          description: The grid.
           content:
             application/json:
-              schema:
-                type: object
-                required: [xs, ys, values]
-                properties:
-                  xs: {type: array, items: {$ref: '#/components/schemas/Number'}}
-                  ys: {type: array, items: {$ref: '#/components/schemas/Number'}}
-                  values: {type: array, items: {type: array, items: {$ref: '#/components/schemas/Number'}}}
-        '400': {$ref: '#/components/responses/Error'}
-        '401': {$ref: '#/components/responses/Error'}
-        '415': {$ref: '#/components/responses/Error'}
-        '422': {$ref: '#/components/responses/Error'}
+              schema: {$ref: '#/components/schemas/SurfaceGrid'}
+              example: {xs: [-5, 0, 5], ys: [-5, 0, 5], values: [[200, 250, 250], [146, 170, 26], [100, 130, 80]]}
+        '400': {$ref: '#/components/responses/BadJSON'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '415': {$ref: '#/components/responses/UnsupportedMediaType'}
+        '422': {$ref: '#/components/responses/Invalid'}
+
   /v1/catalog:
     get:
       tags: [service]
       operationId: getCatalog
-      summary: Every objective, dataset, optimizer and schedule with parameters, defaults and ranges.
+      summary: Every objective, dataset, generator, optimizer and schedule with parameters, defaults and ranges.
       responses:
         '200':
           description: The catalog.
           content:
             application/json:
-              schema: {type: object}
+              schema: {$ref: '#/components/schemas/Catalog'}
+
   /healthz:
     get:
       tags: [service]
@@ -339,31 +398,39 @@ paths:
       summary: The process is up.
       responses:
         '200':
-          description: OK.
+          description: Up.
           content:
             application/json:
-              schema: {type: object, properties: {status: {type: string}}}
+              schema:
+                type: object
+                required: [status]
+                properties: {status: {type: string, const: ok}}
   /readyz:
     get:
       tags: [service]
       operationId: ready
-      summary: The store is writable and the workers run.
+      summary: The store accepts writes and the workers run.
       responses:
         '200':
           description: Ready.
           content:
             application/json:
-              schema: {type: object}
+              schema: {$ref: '#/components/schemas/Readiness'}
+              example: {status: ready, store: true, workers: true}
         '503':
-          description: Not ready.
+          description: Not ready (shutting down, or the store is not writable).
           content:
             application/json:
-              schema: {type: object}
+              schema: {$ref: '#/components/schemas/Readiness'}
   /metrics:
     get:
       tags: [service]
       operationId: metrics
       summary: Prometheus text exposition.
+      description: |
+        http_requests_total{route,status}, http_request_duration_seconds (histogram by route),
+        descent_queue_depth, descent_running_jobs, descent_steps_total, descent_experiments_finished_total{status},
+        descent_store_errors_total.
       responses:
         '200':
           description: Metrics.
@@ -377,32 +444,116 @@ paths:
       summary: This document.
       responses:
         '200':
-          description: OpenAPI 3.1.
+          description: OpenAPI 3.1 YAML.
           content:
             application/yaml:
               schema: {type: string}
+
 components:
   securitySchemes:
     bearer:
       type: http
       scheme: bearer
-      description: Needed on POST and DELETE only when the server has auth.token set.
+      description: Needed for POST and DELETE when the server is started with an auth token.
+
   parameters:
     ExperimentID:
       name: id
       in: path
       required: true
       schema: {type: string}
+      example: exp_00c0ffee00c0ffee
+
   responses:
-    Error:
-      description: 'An error: code, message, and the offending field path when there is one.'
+    BadJSON:
+      description: The body is not valid JSON (code bad_json).
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
+          example: {error: {code: bad_json, message: 'request body is not valid JSON: unexpected end of data'}}
+    Unauthorized:
+      description: A bearer token is configured and the request did not carry it (code unauthorized).
+      headers:
+        WWW-Authenticate: {schema: {type: string}}
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    NotFound:
+      description: No such resource (code not_found).
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+          example: {error: {code: not_found, message: "experiment 'exp_1' not found"}}
+    Conflict:
+      description: The Idempotency-Key was used with another body (code conflict).
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    PayloadTooLarge:
+      description: The body is over the configured limit (code payload_too_large).
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    UnsupportedMediaType:
+      description: Content-Type is not application/json (code unsupported_media_type).
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    Invalid:
+      description: A value is invalid; `field` names its JSON path (codes invalid_spec, invalid_study, invalid_request, invalid_query).
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+          example: {error: {code: invalid_spec, message: 'must be in [0, 1)', field: 'optimizer.betas[1]'}}
+    QueueFull:
+      description: The job queue is full (code queue_full); retry after the given seconds.
+      headers:
+        Retry-After: {schema: {type: integer}, required: true}
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+    ShuttingDown:
+      description: The server is shutting down (code shutting_down).
+      headers:
+        Retry-After: {schema: {type: integer}}
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Error'}
+
+  examples:
+    QueuedExperiment:
+      value:
+        id: exp_00c0ffee00c0ffee
+        status: queued
+        name: saddle escape
+        tags: [lecture]
+        created_at: '2026-11-26T22:00:00.000Z'
+        started_at: null
+        finished_at: null
+        progress: {steps_done: 0, steps_total: 300}
+        spec: {name: saddle escape, tags: [lecture], seed: 0, objective: {type: saddle}, optimizer: {type: sgd, lr: 0.1}, start: [0.01, 0.02], steps: 300}
+        summary: null
+        error: null
+        study_id: null
+    FinishedExperiment:
+      value:
+        id: exp_00c0ffee00c0ffee
+        status: succeeded
+        name: saddle escape
+        tags: [lecture]
+        created_at: '2026-11-26T22:00:00.000Z'
+        started_at: '2026-11-26T22:00:00.010Z'
+        finished_at: '2026-11-26T22:00:00.012Z'
+        progress: {steps_done: 300, steps_total: 300}
+        spec: {name: saddle escape, tags: [lecture], seed: 0, objective: {type: saddle}, optimizer: {type: sgd, lr: 0.1}, start: [0.01, 0.02], steps: 300}
+        summary: {stop_reason: budget, steps_run: 300, final_loss: 1.2e-31, best_loss: 1.2e-31, best_step: 299, final_params: [0.7, 1.42], final_grad_norm: 1.1e-15, train_loss: null, validation_loss: null, validation_accuracy: null}
+        error: null
+        study_id: null
+
   schemas:
-    Number:
-      description: A float64; non-finite values are the strings NaN, Infinity, -Infinity.
-      oneOf:
+    Float:
+      description: A number; non-finite values are the strings NaN, Infinity, -Infinity.
+      anyOf:
         - {type: number}
         - {type: string, enum: [NaN, Infinity, -Infinity]}
     Error:
@@ -413,58 +564,67 @@ components:
           type: object
           required: [code, message]
           properties:
-            code: {type: string, examples: [invalid_spec]}
+            code:
+              type: string
+              examples: [bad_json, unsupported_media_type, invalid_spec, not_found, method_not_allowed, conflict, payload_too_large, queue_full, unauthorized, shutting_down, internal]
             message: {type: string}
-            field: {type: string, examples: ['optimizer.betas[1]']}
+            field: {type: string, description: JSON path of the offending value}
     Status:
       type: string
       enum: [queued, running, succeeded, failed, diverged, cancelled]
+
+    ExperimentSpec:
+      type: object
+      description: |
+        The spec of one experiment (see GET /v1/catalog for every type, parameter, default and range).
+        Decoding is strict: unknown keys and out-of-range values are 422 with the field's path.
+      required: [objective]
+      properties:
+        name: {type: string, default: experiment}
+        tags: {type: array, items: {type: string}, default: []}
+        seed: {type: integer, minimum: 0, maximum: 9007199254740991, default: 0}
+        objective: {$ref: '#/components/schemas/TypedObject'}
+        dataset:
+          description: Training data, for dataset objectives only.
+          anyOf: [{$ref: '#/components/schemas/TypedObject'}, {type: 'null'}]
+        optimizer: {$ref: '#/components/schemas/TypedObject'}
+        schedule:
+          description: Learning-rate schedule; absent or null = constant.
+          anyOf: [{$ref: '#/components/schemas/TypedObject'}, {type: 'null'}]
+        batch_size: {type: [integer, 'null'], minimum: 1, description: null = full batch}
+        drop_last: {type: boolean, default: false}
+        start: {type: [array, 'null'], items: {type: number}, description: initial parameters; absent = model initialisation}
+        steps: {type: integer, minimum: 1, default: 1000}
+        stop:
+          type: object
+          properties:
+            grad_norm_tol: {type: number, minimum: 0, description: 0 = never}
+            loss_target: {type: [number, 'null']}
+            divergence_factor: {type: number, exclusiveMinimum: 1}
+        record_every: {type: integer, minimum: 1, default: 1}
+        record_params: {type: boolean, default: true}
     TypedObject:
       type: object
+      description: An object whose `type` selects the kind; the other keys are that kind's parameters.
       required: [type]
       properties:
         type: {type: string}
       additionalProperties: true
-    ExperimentSpec:
-      type: object
-      description: See docs/spec.md and GET /v1/catalog for every type and parameter.
-      required: [objective, optimizer, steps]
-      additionalProperties: false
-      properties:
-        name: {type: string}
-        tags: {type: array, items: {type: string}}
-        seed: {type: integer, minimum: 0, maximum: 9007199254740991}
-        objective: {$ref: '#/components/schemas/TypedObject'}
-        dataset: {$ref: '#/components/schemas/TypedObject'}
-        optimizer: {$ref: '#/components/schemas/TypedObject'}
-        schedule: {$ref: '#/components/schemas/TypedObject'}
-        batch_size: {type: [integer, 'null'], minimum: 1}
-        drop_last: {type: boolean}
-        start: {type: array, items: {type: number}}
-        steps: {type: integer, minimum: 1}
-        stop:
-          type: object
-          additionalProperties: false
-          properties:
-            grad_norm_tol: {type: number, minimum: 0}
-            loss_target: {type: [number, 'null']}
-            divergence_factor: {type: number, exclusiveMinimum: 1}
-        record_every: {type: integer, minimum: 1}
-        record_params: {type: boolean}
+
     Summary:
       type: object
       required: [stop_reason, steps_run, final_loss, best_loss, best_step, final_params, final_grad_norm]
       properties:
         stop_reason: {type: string, enum: [budget, grad_norm_tol, loss_target, diverged, cancelled]}
         steps_run: {type: integer}
-        final_loss: {$ref: '#/components/schemas/Number'}
-        best_loss: {$ref: '#/components/schemas/Number'}
+        final_loss: {$ref: '#/components/schemas/Float'}
+        best_loss: {$ref: '#/components/schemas/Float'}
         best_step: {type: integer}
-        final_params: {type: array, items: {$ref: '#/components/schemas/Number'}}
-        final_grad_norm: {$ref: '#/components/schemas/Number'}
-        train_loss: {$ref: '#/components/schemas/Number'}
-        validation_loss: {$ref: '#/components/schemas/Number'}
-        validation_accuracy: {$ref: '#/components/schemas/Number'}
+        final_params: {type: array, items: {$ref: '#/components/schemas/Float'}}
+        final_grad_norm: {$ref: '#/components/schemas/Float'}
+        train_loss: {anyOf: [{$ref: '#/components/schemas/Float'}, {type: 'null'}]}
+        validation_loss: {anyOf: [{$ref: '#/components/schemas/Float'}, {type: 'null'}]}
+        validation_accuracy: {anyOf: [{$ref: '#/components/schemas/Float'}, {type: 'null'}]}
     Experiment:
       type: object
       required: [id, status, name, tags, created_at, started_at, finished_at, progress, spec, summary, error, study_id]
@@ -482,18 +642,32 @@ components:
           properties:
             steps_done: {type: integer}
             steps_total: {type: integer}
-        spec: {type: object}
+        spec: {$ref: '#/components/schemas/ExperimentSpec'}
         summary:
-          oneOf:
-            - {$ref: '#/components/schemas/Summary'}
-            - {type: 'null'}
+          anyOf: [{$ref: '#/components/schemas/Summary'}, {type: 'null'}]
         error:
-          oneOf:
+          anyOf:
             - type: object
               required: [code, message]
               properties: {code: {type: string}, message: {type: string}}
             - {type: 'null'}
         study_id: {type: [string, 'null']}
+    ExperimentPage:
+      type: object
+      required: [items, next_cursor]
+      properties:
+        items: {type: array, items: {$ref: '#/components/schemas/Experiment'}}
+        next_cursor: {type: [string, 'null'], description: pass as cursor for the next page; null on the last page}
+
+    EpochRecord:
+      type: object
+      required: [epoch, step, train_loss]
+      properties:
+        epoch: {type: integer}
+        step: {type: integer}
+        train_loss: {$ref: '#/components/schemas/Float'}
+        validation_loss: {anyOf: [{$ref: '#/components/schemas/Float'}, {type: 'null'}]}
+        validation_accuracy: {anyOf: [{$ref: '#/components/schemas/Float'}, {type: 'null'}]}
     Trajectory:
       type: object
       required: [id, status, dimension, total, count, step, epochs, downsampled]
@@ -501,37 +675,43 @@ components:
         id: {type: string}
         status: {$ref: '#/components/schemas/Status'}
         dimension: {type: integer}
-        total: {type: integer, description: Rows stored.}
-        count: {type: integer, description: Rows returned.}
+        total: {type: integer, description: rows stored}
+        count: {type: integer, description: rows returned}
         step: {type: array, items: {type: integer}}
         epoch: {type: array, items: {type: integer}}
-        lr: {type: array, items: {$ref: '#/components/schemas/Number'}}
-        loss: {type: array, items: {$ref: '#/components/schemas/Number'}}
-        grad_norm: {type: array, items: {$ref: '#/components/schemas/Number'}}
-        params: {type: array, items: {type: array, items: {$ref: '#/components/schemas/Number'}}}
-        epochs:
-          type: array
-          items:
-            type: object
-            properties:
-              epoch: {type: integer}
-              step: {type: integer}
-              train_loss: {$ref: '#/components/schemas/Number'}
-              validation_loss: {$ref: '#/components/schemas/Number'}
-              validation_accuracy: {$ref: '#/components/schemas/Number'}
+        lr: {type: array, items: {$ref: '#/components/schemas/Float'}}
+        loss: {type: array, items: {$ref: '#/components/schemas/Float'}}
+        grad_norm: {type: array, items: {$ref: '#/components/schemas/Float'}}
+        params: {type: array, items: {type: array, items: {$ref: '#/components/schemas/Float'}}, description: absent when parameters were not recorded}
+        epochs: {type: array, items: {$ref: '#/components/schemas/EpochRecord'}}
         downsampled: {type: boolean}
+
     StudyRequest:
       type: object
-      additionalProperties: false
+      description: Either `base` + `grid` (cartesian product over dotted spec paths) or `experiments` (a list). At most 1000 experiments.
       properties:
         name: {type: string}
         base: {$ref: '#/components/schemas/ExperimentSpec'}
         grid:
           type: object
-          description: Dotted spec paths (e.g. optimizer.lr, batch_size) to lists of values; the cartesian product is run.
           additionalProperties: {type: array, minItems: 1}
-        experiments: {type: array, items: {$ref: '#/components/schemas/ExperimentSpec'}, maxItems: 1000}
-        loss_target: {type: number}
+        experiments:
+          type: array
+          items: {$ref: '#/components/schemas/ExperimentSpec'}
+        loss_target: {type: [number, 'null'], description: loss for the steps_to_target column}
+      additionalProperties: false
+    StudyRow:
+      type: object
+      required: [id, label, status]
+      properties:
+        id: {type: string}
+        label: {type: string}
+        status: {type: string, enum: [queued, running, succeeded, failed, diverged, cancelled, deleted]}
+        final_loss: {anyOf: [{$ref: '#/components/schemas/Float'}, {type: 'null'}]}
+        best_loss: {anyOf: [{$ref: '#/components/schemas/Float'}, {type: 'null'}]}
+        steps_run: {type: [integer, 'null']}
+        steps_to_target: {type: [integer, 'null']}
+        duration_ms: {type: [number, 'null']}
     Study:
       type: object
       required: [id, name, status, created_at, experiments]
@@ -540,35 +720,107 @@ components:
         name: {type: string}
         status: {type: string, enum: [queued, running, finished]}
         created_at: {type: string, format: date-time}
-        loss_target: {type: number}
-        experiments:
-          type: array
-          items:
-            type: object
-            required: [id, label, status]
-            properties:
-              id: {type: string}
-              label: {type: string}
-              status: {type: string}
-              final_loss: {$ref: '#/components/schemas/Number'}
-              best_loss: {$ref: '#/components/schemas/Number'}
-              steps_run: {type: integer}
-              steps_to_target: {type: integer}
-              duration_ms: {type: number}
+        loss_target: {type: [number, 'null']}
+        experiments: {type: array, items: {$ref: '#/components/schemas/StudyRow'}}
+    Preset:
+      type: object
+      required: [name, title, description, kind, body]
+      properties:
+        name: {type: string}
+        title: {type: string}
+        description: {type: string}
+        kind: {type: string, enum: [experiment, study]}
+        body: {type: object, description: the experiment spec or study request it submits}
+
+    CriticalPointRequest:
+      type: object
+      required: [objective, point]
+      additionalProperties: false
+      properties:
+        objective: {$ref: '#/components/schemas/TypedObject'}
+        dataset: {anyOf: [{$ref: '#/components/schemas/TypedObject'}, {type: 'null'}]}
+        seed: {type: integer, minimum: 0}
+        point: {type: array, items: {type: number}, description: one value per parameter}
+        step_length: {type: number, exclusiveMinimum: 0, default: 1.0}
     CriticalPointReport:
       type: object
       required: [value, gradient, gradient_norm, is_critical, eigenvalues, eigenvectors, kind]
       properties:
-        value: {$ref: '#/components/schemas/Number'}
-        gradient: {type: array, items: {$ref: '#/components/schemas/Number'}}
-        gradient_norm: {$ref: '#/components/schemas/Number'}
+        value: {$ref: '#/components/schemas/Float'}
+        gradient: {type: array, items: {$ref: '#/components/schemas/Float'}}
+        gradient_norm: {$ref: '#/components/schemas/Float'}
         is_critical: {type: boolean}
-        hessian: {type: array, items: {type: array, items: {$ref: '#/components/schemas/Number'}}}
-        eigenvalues: {type: array, items: {$ref: '#/components/schemas/Number'}}
-        eigenvectors: {type: array, items: {type: array, items: {$ref: '#/components/schemas/Number'}}}
+        hessian: {type: [array, 'null'], items: {type: array, items: {$ref: '#/components/schemas/Float'}}, description: absent for large dimensions}
+        eigenvalues: {type: array, items: {$ref: '#/components/schemas/Float'}}
+        eigenvectors: {type: array, items: {type: array, items: {$ref: '#/components/schemas/Float'}}}
         kind: {type: string, enum: [local_minimum, local_maximum, saddle, degenerate]}
-        escape_direction: {type: array, items: {$ref: '#/components/schemas/Number'}}
-        escape_eigenvalue: {$ref: '#/components/schemas/Number'}
-        predicted_decrease: {$ref: '#/components/schemas/Number'}
+        escape_direction: {type: [array, 'null'], items: {$ref: '#/components/schemas/Float'}}
+        escape_eigenvalue: {anyOf: [{$ref: '#/components/schemas/Float'}, {type: 'null'}]}
+        predicted_decrease: {anyOf: [{$ref: '#/components/schemas/Float'}, {type: 'null'}]}
+    SurfaceRequest:
+      type: object
+      required: [objective]
+      additionalProperties: false
+      properties:
+        objective: {$ref: '#/components/schemas/TypedObject'}
+        dataset: {anyOf: [{$ref: '#/components/schemas/TypedObject'}, {type: 'null'}]}
+        seed: {type: integer, minimum: 0}
+        x_range: {type: array, items: {type: number}, minItems: 2, maxItems: 2, default: [-2, 2]}
+        y_range: {type: array, items: {type: number}, minItems: 2, maxItems: 2, default: [-2, 2]}
+        resolution: {type: integer, minimum: 2, maximum: 201, default: 50}
+        base: {type: array, items: {type: number}, description: point the two axes move away from (required above 2 parameters)}
+        axes: {type: array, items: {type: integer, minimum: 0}, minItems: 2, maxItems: 2, default: [0, 1]}
+    SurfaceGrid:
+      type: object
+      required: [xs, ys, values]
+      properties:
+        xs: {type: array, items: {type: number}}
+        ys: {type: array, items: {type: number}}
+        values: {type: array, items: {type: array, items: {$ref: '#/components/schemas/Float'}}}
+
+    Catalog:
+      type: object
+      required: [objectives, datasets, generators, optimizers, schedules, experiment, dataset_objectives]
+      properties:
+        objectives: {type: array, items: {$ref: '#/components/schemas/CatalogType'}}
+        datasets: {type: array, items: {$ref: '#/components/schemas/CatalogType'}}
+        generators: {type: array, items: {$ref: '#/components/schemas/CatalogType'}}
+        optimizers: {type: array, items: {$ref: '#/components/schemas/CatalogType'}}
+        schedules: {type: array, items: {$ref: '#/components/schemas/CatalogType'}}
+        experiment: {type: array, items: {$ref: '#/components/schemas/CatalogParameter'}}
+        dataset_objectives: {type: array, items: {type: string}}
+    CatalogType:
+      type: object
+      required: [type, description, parameters]
+      properties:
+        type: {type: string}
+        description: {type: string}
+        parameters: {type: array, items: {$ref: '#/components/schemas/CatalogParameter'}}
+    CatalogParameter:
+      type: object
+      required: [name, kind, required, nullable, description]
+      properties:
+        name: {type: string}
+        kind: {type: string}
+        default: {description: default when absent}
+        required: {type: boolean}
+        nullable: {type: boolean}
+        range: {type: string}
+        minimum: {type: number}
+        maximum: {type: number}
+        exclusive_minimum: {type: boolean}
+        exclusive_maximum: {type: boolean}
+        allowed: {type: array, items: {type: string}}
+        length: {type: integer}
+        fields: {type: array, items: {$ref: '#/components/schemas/CatalogParameter'}}
+        description: {type: string}
+    Readiness:
+      type: object
+      required: [status, store, workers]
+      properties:
+        status: {type: string, enum: [ready, not_ready]}
+        store: {type: boolean}
+        workers: {type: boolean}
+
 """#
 }
