@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         let service = try ServiceHost(settings: settings, logger: logger)
         let port = try service.start()
         print("descent listening on http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(port)")
-        fflush(stdout)
+        fflush(nil)  // flush stdout so a parent process reading the pipe sees the line now
         await waitForTermination()
         logger.info("shutting down")
         await service.stop()
