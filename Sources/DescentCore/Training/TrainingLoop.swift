@@ -44,20 +44,6 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         var rows = 0, reportedRows = 0, reportedEpochs = 0
         var untilRecord = 0, untilReport = reportEvery
 
-        func record(_ t: Int, _ epoch: Int, _ lr: Double, _ loss: Double, _ gradNorm: Double) {
-            columns.step[rows] = t; columns.epoch[rows] = epoch; columns.lr[rows] = lr
-            columns.loss[rows] = loss; columns.gradNorm[rows] = gradNorm
-            if recordParams { for i in 0..<n { columns.params[rows * n + i] = theta[i] } }
-            rows += 1
-        }
-        func report(_ t: Int) {
-            guard let onProgress else { return }
-            var chunk = columns.rows(reportedRows, rows, dimension: n, withParams: recordParams)
-            chunk.epochs = Array(epochs[reportedEpochs...])
-            onProgress(TrajectoryChunk(records: chunk, stepsDone: t))
-            reportedRows = rows; reportedEpochs = epochs.count
-        }
-
         var epoch = 0, batchIndex = 0
         batcher.startEpoch(0)
         var initialLoss = 0.0
@@ -79,7 +65,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             for i in 0..<n { squares += gradient[i] * gradient[i] }
             let gradNorm = squares.squareRoot()
             if untilRecord == 0 {
-                record(t, epoch, lr, loss, gradNorm)
+                columns.write(row: rows, step: t, epoch: epoch, lr: lr, loss: loss, gradNorm: gradNorm,
+                              params: theta, recordParams: recordParams)
+                rows += 1
                 untilRecord = recordEvery
             }
             untilRecord -= 1
@@ -96,7 +84,10 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             batchIndex += 1
             untilReport -= 1
             if untilReport == 0 {
-                report(t)
+                if let onProgress {
+                    (reportedRows, reportedEpochs) = columns.report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs,
+                                                                    dimension: n, withParams: recordParams, stepsDone: t, to: onProgress)
+                }
                 untilReport = reportEvery
             }
         }
@@ -114,9 +105,14 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         let finalLoss = training?.loss ?? trainingModeLoss
         if rows == 0 || columns.step[rows - 1] != t {
             let lr = c.schedule.learningRate(at: t, base: c.learningRate)
-            record(t, epoch, lr, finalLoss, squares.squareRoot())
+            columns.write(row: rows, step: t, epoch: epoch, lr: lr, loss: finalLoss, gradNorm: squares.squareRoot(),
+                          params: theta, recordParams: recordParams)
+            rows += 1
         }
-        report(t)
+        if let onProgress {
+            _ = columns.report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs, dimension: n,
+                               withParams: recordParams, stepsDone: t, to: onProgress)
+        }
         summary = RunSummary(
             stopReason: stop, stepsRun: t, finalLoss: finalLoss,
             bestLoss: bestLoss.isFinite || bestLoss.isNaN ? bestLoss : finalLoss, bestStep: bestStep,

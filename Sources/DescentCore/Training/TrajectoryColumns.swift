@@ -11,6 +11,26 @@ struct TrajectoryColumns {
     /// Parameters, `dimension` per row (room for one value when not recorded).
     let params: UnsafeMutablePointer<Double>
 
+    /// Writes one row (and θ when `recordParams`).
+    @inline(__always)
+    func write(row: Int, step t: Int, epoch e: Int, lr rate: Double, loss value: Double, gradNorm norm: Double,
+               params theta: [Double], recordParams: Bool) {
+        step[row] = t; epoch[row] = e; lr[row] = rate; loss[row] = value; gradNorm[row] = norm
+        if recordParams {
+            let n = theta.count
+            for i in 0..<n { params[row * n + i] = theta[i] }
+        }
+    }
+
+    /// Sends rows `rows` and epoch records from `from` to `onProgress`; returns the new report marks.
+    func report(rows: Range<Int>, epochs: [EpochRecord], from: Int, dimension: Int, withParams: Bool, stepsDone: Int,
+                to onProgress: (TrajectoryChunk) -> Void) -> (rows: Int, epochs: Int) {
+        var chunk = self.rows(rows.lowerBound, rows.upperBound, dimension: dimension, withParams: withParams)
+        chunk.epochs = Array(epochs[from...])
+        onProgress(TrajectoryChunk(records: chunk, stepsDone: stepsDone))
+        return (rows.upperBound, epochs.count)
+    }
+
     /// Rows `from..<to` copied into a standalone trajectory (for progress reports).
     func rows(_ from: Int, _ to: Int, dimension: Int, withParams: Bool) -> Trajectory {
         var part = Trajectory(dimension: dimension)
