@@ -1,0 +1,77 @@
+import DescentClient
+import Foundation
+import Testing
+
+extension Integration {
+    /// Cancellation, live events and idempotent submission.
+    @Suite struct Lifecycle {
+        @Test func cancellingARunningExperimentStopsItAsCancelled() async throws {
+            try await withServer { server in
+                let client = server.client()
+                let submitted = try await client.submit(json: Specs.long().data)
+                // Wait until it is actually running and has made progress.
+                let deadline = ContinuousClock.now + .seconds(30)
+                var current = submitted
+                while current.status != .running || (current.progress?.stepsDone ?? 0) == 0, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                    current = try await client.experiment(id: submitted.id)
+                }
+                #expect(current.status == .running)
+                _ = try await client.cancel(id: submitted.id)
+                let done = try await client.wait(id: submitted.id, timeout: .seconds(30))
+                #expect(done.status == .cancelled)
+                let steps = done.summary?.stepsRun ?? done.progress?.stepsDone ?? 0
+                #expect(steps > 0 && steps < 10_000_000)
+            }
+        }
+
+        @Test func eventStreamDeliversProgressAndEndsWithTheFinalExperiment() async throws {
+            try await withServer { server in
+                let client = server.client()
+                let submitted = try await client.submit(json: Specs.moons(seed: 3, steps: 3000).data)
+                var progress = 0
+                var last: Experiment?
+                for try await event in client.events(id: submitted.id) {
+                    switch event {
+                    case .progress: progress += 1
+                    case .end(let experiment): last = experiment
+                    default: break
+                    }
+                }
+                let final = try #require(last, "stream ended without an end event")
+                #expect(final.id == submitted.id)
+                #expect(final.status == .succeeded)
+                #expect(final.summary?.stepsRun == 3000)
+                let stored = try await client.experiment(id: submitted.id)
+                #expect(stored.summary == final.summary)
+                _ = progress  // progress events depend on timing; the end event is the contract
+            }
+        }
+
+        @Test func resubmittingWithTheSameIdempotencyKeyReturnsTheSameExperiment() async throws {
+            try await withServer { server in
+                let client = server.client()
+                let spec = Specs.rosenbrock(seed: 11).data
+                let first = try await client.submit(json: spec, idempotencyKey: "it-key-1")
+                let again = try await client.submit(json: spec, idempotencyKey: "it-key-1")
+                let other = try await client.submit(json: spec, idempotencyKey: "it-key-2")
+                #expect(again.id == first.id)
+                #expect(other.id != first.id)
+                let page = try await client.experiments(ExperimentQuery(limit: 100))
+                #expect(page.items.count == 2)
+            }
+        }
+
+        @Test func reusingAnIdempotencyKeyWithADifferentBodyIsAConflict() async throws {
+            try await withServer { server in
+                let client = server.client()
+                _ = try await client.submit(json: Specs.rosenbrock(seed: 1).data, idempotencyKey: "it-key")
+                let error = await #expect(throws: ClientError.self) {
+                    try await client.submit(json: Specs.rosenbrock(seed: 2).data, idempotencyKey: "it-key")
+                }
+                #expect(error?.status == 409)
+                #expect(error?.apiError?.code == "conflict")
+            }
+        }
+    }
+}
