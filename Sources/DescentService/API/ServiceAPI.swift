@@ -56,6 +56,7 @@ public struct ServiceAPI: Sendable {
         r.on(.get, "/metrics") { _ in .text(runner.metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8") }
         r.on(.get, "/openapi.yaml") { _ in .text(OpenAPIDocument.yaml, contentType: "application/yaml") }
         // dashboard routes
+        Dashboard.register(on: &r, runner: runner)
         return r
     }
 }

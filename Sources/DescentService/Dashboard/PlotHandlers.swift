@@ -1,0 +1,113 @@
+import DescentCore
+import DescentHTTP
+import Foundation
+
+/// Handlers for `GET /v1/experiments/{id}/plot.svg` and `GET /v1/studies/{id}/plot.svg`.
+struct PlotHandlers: Sendable {
+    let store: any Store
+    let limits: SpecLimits
+    /// Most points drawn per series; longer trajectories are downsampled (shape-preserving).
+    static let maxPoints = 2000
+    /// Surface grid side of the path plot.
+    static let surfaceResolution = 81
+
+    func experiment(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let record = try load(request.pathParameters["id"] ?? "")
+        let kind = request.query["kind"] ?? "loss"
+        let logY = try flag(request, "log", default: kind == "loss")
+        let trajectory = try trajectory(of: record)
+        let title = record.spec.name
+        switch kind {
+        case "loss", "lr", "grad_norm":
+            let ys = kind == "loss" ? trajectory.loss : kind == "lr" ? trajectory.lr : trajectory.gradNorm
+            let rows = Self.rows(trajectory.loss)
+            let axis = ["loss": "loss", "lr": "learning rate", "grad_norm": "gradient norm"][kind] ?? kind
+            let series = SVGPlot.Series(name: "\(record.spec.optimizer.type) (\(record.status.rawValue))",
+                                        xs: rows.map { Double(trajectory.step[$0]) }, ys: rows.map { ys[$0] })
+            return svg(SVGPlot.LineChart(title: "\(title): \(axis)", xLabel: "step", yLabel: axis, series: [series], logY: logY).render())
+        case "path":
+            return svg(try pathPlot(record, trajectory).render())
+        default:
+            throw ServiceError.invalid(field: "kind", message: "must be one of loss, lr, grad_norm, path", code: "invalid_query")
+        }
+    }
+
+    func study(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let id = request.pathParameters["id"] ?? ""
+        let found: StudyRecord?
+        do { found = try store.study(id) } catch { throw ServiceError.store(error) }
+        guard let study = found else { throw ServiceError.notFound("study '\(id)'") }
+        let logY = try flag(request, "log", default: true)
+        var series: [SVGPlot.Series] = []
+        for (eid, label) in zip(study.experimentIDs, study.labels) {
+            guard let record = try? store.experiment(eid), let t = try? trajectory(of: record) else { continue }
+            let rows = Self.rows(t.loss)
+            series.append(.init(name: label, xs: rows.map { Double(t.step[$0]) }, ys: rows.map { t.loss[$0] }))
+        }
+        return svg(SVGPlot.LineChart(title: "\(study.name): loss", xLabel: "step", yLabel: "loss", series: series, logY: logY).render())
+    }
+
+    /// The path over the contour of a 2-parameter objective, with the end point classified.
+    private func pathPlot(_ record: ExperimentRecord, _ t: Trajectory) throws -> SVGPlot.ContourPlot {
+        let objective: any Objective
+        do { objective = try record.spec.validated(limits: limits).objective } catch { throw ServiceError.spec(error) }
+        guard objective.dimension == 2, !t.params.isEmpty, t.count > 0 else {
+            throw ServiceError.invalid(field: "kind", message: "a path plot needs a 2-parameter objective with recorded parameters", code: "invalid_query")
+        }
+        let rows = Self.rows(t.loss)
+        let xs = rows.map { t.parameters(atRow: $0).first ?? 0 }
+        let ys = rows.map { t.parameters(atRow: $0).last ?? 0 }
+        let (xr, yr) = (Self.range(xs), Self.range(ys))
+        let grid = LossSurface.rectangle(objective, xRange: xr, yRange: yr, resolution: Self.surfaceResolution, base: nil, axes: (0, 1))
+        var markers: [SVGPlot.Marker] = []
+        if let ex = xs.last(where: \.isFinite), let ey = ys.last(where: \.isFinite) {
+            let report = analyzeCriticalPoint(objective, at: [ex, ey])
+            let kind = report.isCritical ? report.kind.rawValue.replacingOccurrences(of: "_", with: " ") : "not critical"
+            markers.append(.init(x: ex, y: ey, label: "end: \(kind)"))
+        }
+        let name = "\(record.spec.optimizer.type), \(t.step.last ?? 0) steps"
+        return SVGPlot.ContourPlot(title: "\(record.spec.name): parameter path", grid: grid,
+                                   paths: [.init(name: name, xs: xs, ys: ys)], markers: markers)
+    }
+
+    /// Path bounds padded by 15 % (and to at least ±0.5) so the surroundings show.
+    static func range(_ v: [Double]) -> ClosedRange<Double> {
+        let finite = v.filter(\.isFinite)
+        guard let lo = finite.min(), let hi = finite.max() else { return -2...2 }
+        let pad = max((hi - lo) * 0.15, 0.5)
+        return (lo - pad)...(hi + pad)
+    }
+
+    /// Row indices to draw: all, or a shape-preserving downsample to `maxPoints`.
+    static func rows(_ loss: [Double]) -> [Int] {
+        loss.count > maxPoints ? Downsampling.indices(loss, maxPoints: maxPoints) : Array(loss.indices)
+    }
+
+    private func load(_ id: String) throws -> ExperimentRecord {
+        let found: ExperimentRecord?
+        do { found = try store.experiment(id) } catch { throw ServiceError.store(error) }
+        guard let record = found else { throw ServiceError.notFound("experiment '\(id)'") }
+        return record
+    }
+
+    private func trajectory(of record: ExperimentRecord) throws -> Trajectory {
+        var dimension = record.summary?.finalParams.count
+        if dimension == nil { dimension = try? record.spec.validated(limits: limits).dimension }
+        do { return try store.trajectory(record.id, dimension: dimension ?? 0) } catch { throw ServiceError.store(error) }
+    }
+
+    private func flag(_ request: HTTPRequest, _ name: String, default value: Bool) throws -> Bool {
+        switch request.query[name] {
+        case nil: return value
+        case "1", "true": return true
+        case "0", "false": return false
+        default: throw ServiceError.invalid(field: name, message: "must be true or false", code: "invalid_query")
+        }
+    }
+
+    private func svg(_ text: String) -> HTTPResponse {
+        var r = HTTPResponse.text(text, contentType: "image/svg+xml; charset=utf-8")
+        r.headers["Cache-Control"] = "no-cache"
+        return r
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Shared pieces of the server-rendered plots: text escaping, number formatting, ticks, scales.
+public enum SVGPlot {
+    /// Escapes text for XML character data and attribute values (`& < > " '`).
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            // XML 1.0 forbids most control characters, even escaped.
+            case _ where c.value < 0x20 && c != "\n" && c != "\t" && c != "\r": out += " "
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A pixel coordinate with two decimals (enough for screens, short output).
+    static func px(_ v: Double) -> String {
+        guard v.isFinite else { return "0" }
+        let r = (v * 100).rounded() / 100
+        if r == r.rounded(), abs(r) < 1e15 { return String(Int(r)) }
+        return String(r)
+    }
+
+    /// Human label for a tick value, using as many decimals as the tick spacing needs.
+    static func label(_ v: Double, step: Double) -> String {
+        guard v.isFinite else { return String(v) }
+        if v == 0 { return "0" }
+        let mag = abs(v)
+        if mag >= 1e5 || mag < 1e-3 { return scientific(v) }
+        let decimals = max(0, min(6, Int((-log10Floor(step)).rounded(.up))))
+        let scale = pow10(decimals)
+        let r = (v * scale).rounded() / scale
+        if decimals == 0 { return String(Int(r)) }
+        var s = String(r)
+        if s.contains("e") { return scientific(v) }
+        // Pad to a uniform number of decimals.
+        let have = s.split(separator: ".").last.map(\.count) ?? 0
+        if have < decimals { s += String(repeating: "0", count: decimals - have) }
+        return s
+    }
+
+    /// `m·10^e` written as "2e-3" (mantissa rounded to 2 significant digits).
+    static func scientific(_ v: Double) -> String {
+        let e = Int(log10Floor(abs(v)))
+        var m = v / pow10(e)
+        m = (m * 10).rounded() / 10
+        let ms = m == m.rounded() ? String(Int(m)) : String(m)
+        return "\(ms)e\(e)"
+    }
+
+    static func pow10(_ e: Int) -> Double { pow(10, Double(e)) }
+
+    /// ⌊log10 v⌋ for finite v > 0 (0 otherwise), corrected for rounding at exact powers of ten.
+    static func log10Floor(_ v: Double) -> Double {
+        guard v > 0, v.isFinite else { return 0 }
+        var e = Foundation.log10(v).rounded(.down)
+        if pow(10, e + 1) <= v { e += 1 } else if pow(10, e) > v { e -= 1 }
+        return e
+    }
+
+    /// "Nice" ticks (1, 2, 5 × 10ᵏ spacing) covering [lo, hi], about `count` of them.
+    public static func niceTicks(_ lo: Double, _ hi: Double, count: Int = 6) -> [Double] {
+        guard lo.isFinite, hi.isFinite, count >= 2 else { return [] }
+        if lo == hi { return [lo] }
+        let (a, b) = (min(lo, hi), max(lo, hi))
+        let raw = (b - a) / Double(count - 1)
+        let base = pow10(Int(log10Floor(raw)))
+        let frac = raw / base
+        let step = (frac <= 1 ? 1 : frac <= 2 ? 2 : frac <= 5 ? 5 : 10) * base
+        var ticks: [Double] = []
+        var k = (a / step).rounded(.up)
+        while k * step <= b + step * 1e-9, ticks.count < 100 {
+            let t = k * step
+            ticks.append(abs(t) < step * 1e-9 ? 0 : t)
+            k += 1
+        }
+        return ticks
+    }
+
+    /// A named colour cycle with enough contrast on white (all ≥ 3:1).
+    static let palette = ["#1f5fbf", "#c0392b", "#1e8449", "#8e44ad", "#b9770e", "#117a8b", "#5d6d7e", "#a93266"]
+}
+
+/// A linear or logarithmic map from data values to pixels.
+struct AxisScale {
+    var lo: Double
+    var hi: Double
+    var pixelLo: Double
+    var pixelHi: Double
+    var log: Bool
+
+    /// The pixel of `v`, or nil when it cannot be drawn (non-finite, or ≤ 0 on a log axis).
+    func callAsFunction(_ v: Double) -> Double? {
+        guard v.isFinite else { return nil }
+        let t: Double
+        if log {
+            guard v > 0 else { return nil }
+            t = (Self.log10(v) - Self.log10(lo)) / (Self.log10(hi) - Self.log10(lo))
+        } else {
+            t = (v - lo) / (hi - lo)
+        }
+        guard t.isFinite else { return nil }
+        return pixelLo + t * (pixelHi - pixelLo)
+    }
+
+    static func log10(_ x: Double) -> Double { Foundation.log10(x) }
+}
