@@ -36,6 +36,7 @@ td.num { font-variant-numeric: tabular-nums; text-align: right; }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; min-width: 0; }
 .card h2 { margin-top: 2px; }
+figure.plot { margin: 0; }
 svg.chart { width: 100%; height: auto; display: block; background: #fff; }
 svg .axis-text { fill: var(--fg); font-size: 11px; }
 pre, code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; }

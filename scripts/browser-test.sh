@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Browser test of the dashboard: starts `descent serve` on a free port with an empty data dir,
+# runs a lecture preset, loads every page in headless Chromium and checks that the plots rendered
+# with data (SVG paths with points) and that the page reported no JavaScript errors.
+# Saves one screenshot per page into docs/screenshots/. Exits non-zero on any failure.
+#
+# Environment: DESCENT_BIN (prebuilt binary; otherwise `swift build`), SCRATCH (build scratch path),
+# SCREENSHOTS (output folder, default docs/screenshots), BUDGET_MS (virtual time per page, default 15000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "installing chromium" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
+SCRATCH_ARGS=()
+[ -n "${SCRATCH:-}" ] && SCRATCH_ARGS=(--scratch-path "$SCRATCH")
+BIN="${DESCENT_BIN:-}"
+if [ -z "$BIN" ]; then
+    swift build --product descent "${SCRATCH_ARGS[@]}" >&2
+    BIN="$(swift build --show-bin-path "${SCRATCH_ARGS[@]}")/descent"
+fi
+SHOTS="${SCREENSHOTS:-docs/screenshots}"
+BUDGET="${BUDGET_MS:-15000}"
+mkdir -p "$SHOTS"
+
+DATA="$(mktemp -d)"; WORK="$(mktemp -d)"
+"$BIN" serve --port 0 --data-dir "$DATA" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+SERVER=$!
+cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA" "$WORK"; }
+trap cleanup EXIT
+
+URL=""
+for _ in $(seq 1 100); do
+    URL="$(sed -n 's/^descent listening on //p' "$WORK/serve.out")"
+    [ -n "$URL" ] && break
+    sleep 0.1
+done
+[ -n "$URL" ] || { echo "FAIL: server did not start"; cat "$WORK/serve.err"; exit 1; }
+echo "server at $URL"
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
+
+# A study of three optimizers on the same 2-D objective (paths on one contour) and a dataset run (epochs).
+STUDY="$(curl -fsS -X POST "$URL/v1/presets/momentum/run" | sed -n 's/.*"id":"\(std_[^"]*\)".*/\1/p')"
+DATASET_EXP="$(curl -fsS -X POST "$URL/v1/presets/warmup/run" | json_field id)"
+[ -n "$STUDY" ] && [ -n "$DATASET_EXP" ] || { echo "FAIL: could not submit presets"; exit 1; }
+for _ in $(seq 1 600); do
+    curl -fsS "$URL/v1/studies/$STUDY" | grep -q '"status":"finished"' && \
+        curl -fsS "$URL/v1/experiments/$DATASET_EXP" | grep -q '"status":"succeeded"' && break
+    sleep 0.1
+done
+EXP="$(curl -fsS "$URL/v1/studies/$STUDY" | sed -n 's/.*"experiments":\[{[^}]*"id":"\(exp_[^"]*\)".*/\1/p')"
+[ -n "$EXP" ] || { echo "FAIL: study has no experiments"; exit 1; }
+
+chrome() { chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget="$BUDGET" "$@"; }
+
+# Longest SVG series path in a DOM dump, counted in points (M/L commands).
+max_points() { { grep -o 'class="series"[^>]* d="[^"]*"' "$1" || true; } | awk '{ n = gsub(/[ML]/, "&"); if (n > m) m = n } END { print m + 0 }'; }
+
+# check NAME HASH MIN_POINTS [required substring]
+check() {
+    local name="$1" hash="$2" min="$3" needle="${4:-}" dom="$WORK/$1.html"
+    chrome --window-size=1280,800 --dump-dom "$URL/$hash" >"$dom" 2>"$WORK/$name.log" || fail "$name: chromium exited non-zero"
+    grep -q 'data-page-ready=' "$dom" || fail "$name: page did not finish rendering"
+    grep -q 'data-js-errors="0"' "$dom" || fail "$name: JavaScript errors: $(sed -n 's/.*<pre id="errors"[^>]*>\([^<]*\).*/\1/p' "$dom")"
+    local pts; pts="$(max_points "$dom")"
+    [ "$pts" -ge "$min" ] || fail "$name: longest plotted series has $pts points, want >= $min"
+    [ -z "$needle" ] || grep -q "$needle" "$dom" || fail "$name: missing '$needle'"
+    chrome --window-size=1280,800 --screenshot="$SHOTS/$name.png" "$URL/$hash" >/dev/null 2>&1 || fail "$name: screenshot failed"
+    echo "ok   $name: series with $pts points"
+}
+
+check experiments "#/experiments" 10 'class="spark"'
+check experiment "#/experiments/$EXP" 50 'class="contour"'
+check dataset-run "#/experiments/$DATASET_EXP" 50 'train vs validation loss per epoch'
+check compare "#/compare?study=$STUDY" 50 'parameter paths'
+check new "#/new" 0 '&quot;objective&quot;\|"objective"'
+check analysis "#/analysis" 0 'saddle'
+# Phone width.
+chrome --window-size=390,844 --screenshot="$SHOTS/experiments-phone.png" "$URL/#/experiments" >/dev/null 2>&1 || fail "phone screenshot failed"
+
+# Server-rendered plots are standalone SVG.
+for kind in loss lr path; do
+    curl -fsS "$URL/v1/experiments/$EXP/plot.svg?kind=$kind" | grep -q '<path class="series"' || fail "plot.svg?kind=$kind has no series"
+done
+curl -fsS "$URL/v1/studies/$STUDY/plot.svg" | grep -q 'class="legend"' || fail "study plot.svg has no legend"
+
+if [ "$failures" -ne 0 ]; then echo "browser test: $failures failure(s)"; exit 1; fi
+echo "browser test: all pages rendered"
