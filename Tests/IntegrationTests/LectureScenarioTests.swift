@@ -79,14 +79,14 @@ extension Integration {
         @Test func batchNormOnAndOffStudyBothTrainTheMLP() async throws {
             try await withServer { server in
                 let client = server.client()
-                func mlp(_ batchNorm: String) -> String {
+                func mlp(_ label: String, _ batchNorm: String) -> String {
                     """
-                    {"name":"bn \(batchNorm)","seed":4,"objective":{"type":"mlp","hidden":[16,16],"activation":"relu"\(batchNorm)},
+                    {"name":"\(label)","seed":4,"objective":{"type":"mlp","hidden":[16,16],"activation":"relu"\(batchNorm)},
                      "dataset":{"type":"synthetic","generator":"two_moons","samples":200,"noise":0.15,"validation_fraction":0.25},
                      "optimizer":{"type":"sgd","lr":0.1,"momentum":0.9},"batch_size":32,"steps":300,"record_params":false}
                     """
                 }
-                let body = "{\"name\":\"batch norm\",\"experiments\":[\(mlp(",\"batch_norm\":{\"momentum\":0.9}")),\(mlp(""))]}"
+                let body = "{\"name\":\"batch norm\",\"experiments\":[\(mlp("batch norm on", ",\"batch_norm\":{\"momentum\":0.9}")),\(mlp("batch norm off", ""))]}"
                 let study = try await client.createStudy(json: body.data)
                 let done = try await client.waitForStudy(id: study.id, timeout: .seconds(60))
                 #expect(done.experiments.count == 2)
@@ -107,13 +107,13 @@ extension Integration {
                 _ = try await client.wait(id: submitted.id, timeout: .seconds(60))
                 let t = try await client.trajectory(id: submitted.id, TrajectoryQuery(fields: ["lr"]))
                 let lr = try #require(t.lr)
-                #expect(lr.count == 200)
+                #expect(lr.count == 201)  // rows for steps 0…200
                 // Linear warm-up: lr_t = 0.01·(0.01 + 0.99·t/100) for t < 100 (torch LinearLR), then cosine from 0.01.
                 #expect(abs(lr[0] - 1e-4) < 1e-15)
                 #expect(abs(lr[50] - 0.01 * (0.01 + 0.99 * 0.5)) < 1e-12)
                 #expect(zip(lr[0..<100], lr[1...100]).allSatisfy { $0 < $1 })
                 #expect(abs(lr[100] - 0.01) < 1e-12)
-                #expect(zip(lr[100..<199], lr[101...199]).allSatisfy { $0 >= $1 })
+                #expect(zip(lr[100..<200], lr[101...200]).allSatisfy { $0 >= $1 })
             }
         }
     }

@@ -9,14 +9,15 @@ extension Integration {
             try await withServer { server in
                 let client = server.client()
                 let submitted = try await client.submit(json: Specs.long().data)
-                // Wait until it is actually running and has made progress.
+                // Wait until a worker has picked it up, then give it a moment to make progress.
                 let deadline = ContinuousClock.now + .seconds(30)
                 var current = submitted
-                while current.status != .running || (current.progress?.stepsDone ?? 0) == 0, ContinuousClock.now < deadline {
+                while current.status != .running, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(50))
                     current = try await client.experiment(id: submitted.id)
                 }
                 #expect(current.status == .running)
+                try await Task.sleep(for: .milliseconds(200))
                 _ = try await client.cancel(id: submitted.id)
                 let done = try await client.wait(id: submitted.id, timeout: .seconds(30))
                 #expect(done.status == .cancelled)

@@ -6,7 +6,7 @@ extension Integration {
     /// Crash recovery and graceful shutdown against the real binary.
     @Suite struct Recovery {
         /// 5 distinct specs × 10 copies, long enough that a kill lands with some finished, some running, some queued.
-        private static let specs = (0..<5).map { Specs.moons(seed: 20 + $0, steps: 20_000) }
+        private static let specs = (0..<5).map { Specs.moons(seed: 20 + $0, steps: 600) }
 
         @Test func sigkillWithFiftyExperimentsLosesNothingAndRestartFinishesAllIdentically() async throws {
             let first = try await ServerProcess.start(arguments: ["--workers", "2"])
@@ -51,7 +51,7 @@ extension Integration {
             let server = try await ServerProcess.start(arguments: ["--workers", "1"])
             let client = server.client()
             var ids: [String] = []
-            for seed in 0..<3 { ids.append(try await client.submit(json: Specs.moons(seed: 40 + seed, steps: 20_000).data).id) }
+            for seed in 0..<3 { ids.append(try await client.submit(json: Specs.moons(seed: 40 + seed, steps: 2_000).data).id) }
             let stream = client.events(id: ids[0])
             // Readers hammering the server while it shuts down; every answer must be a real one.
             let readers = Task {
@@ -77,14 +77,15 @@ extension Integration {
             #expect(status == 0)
             let answered = try await readers.value
             #expect(answered > 0)
-            for try await _ in stream {}  // the stream ends (or fails) rather than hanging
+            // The open event stream ends, cleanly or with a transport error, rather than hanging.
+            do { for try await _ in stream {} } catch let error as ClientError { #expect(error.isTransport, "\(error)") }
 
             let restarted = try await ServerProcess.start(dataDir: server.dataDir, arguments: ["--workers", "2"])
             let after = restarted.client()
             for id in ids {
                 let done = try await after.wait(id: id, timeout: .seconds(120))
                 #expect(done.status == .succeeded, "\(id): \(done.status)")
-                #expect(done.summary?.stepsRun == 20_000)
+                #expect(done.summary?.stepsRun == 2_000)
             }
             await restarted.terminate()
         }
