@@ -30,10 +30,8 @@ final class Connection: @unchecked Sendable {
     private var peerClosed = false
     private var keepAlive = true
     private var shuttingDown = false
-    private var requestStarted: DispatchTime?
-    private var bodyStarted: DispatchTime?
+    private var deadlines: ConnectionTimeouts
     private var drainWaiters: [CheckedContinuation<Void, any Error>] = []
-    private var servedRequests = 0
 
     init(fd: Int32, remoteAddress: String, queue: DispatchQueue, configuration: ServerConfiguration,
          handler: @escaping HTTPHandler, onClose: @escaping @Sendable (Connection) -> Void) {
@@ -44,6 +42,7 @@ final class Connection: @unchecked Sendable {
         self.handler = handler
         self.onClose = onClose
         parser = RequestParser(limits: configuration.limits)
+        deadlines = ConnectionTimeouts(configuration.timeouts, now: DispatchTime.now().uptimeNanoseconds)
         timer = DispatchSource.makeTimerSource(queue: queue)
     }
 
@@ -127,11 +126,9 @@ final class Connection: @unchecked Sendable {
 
     private func processNext() {
         while phase == .waiting {
-            if !parser.isMidRequest { requestStarted = nil; bodyStarted = nil }
-            else if requestStarted == nil { requestStarted = .now() }
-            if parser.isReadingBody && bodyStarted == nil { bodyStarted = .now() }
+            observeParser()
             guard let event = parser.next() else {
-                if parser.isReadingBody && bodyStarted == nil { bodyStarted = .now() }
+                observeParser()
                 resumeReading()
                 armTimer()
                 if peerClosed { close() }
@@ -139,7 +136,7 @@ final class Connection: @unchecked Sendable {
             }
             switch event {
             case .expectContinue:
-                bodyStarted = .now()
+                deadlines.bodyRequested(now: Self.now())
                 enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
             case .failure(let error):
                 closeAfterFlush = true
@@ -153,8 +150,7 @@ final class Connection: @unchecked Sendable {
 
     private func dispatch(_ head: RequestHead, _ body: [UInt8]) {
         phase = .processing
-        requestStarted = nil
-        bodyStarted = nil
+        deadlines.requestDispatched()
         keepAlive = head.keepAlive && !shuttingDown
         armTimer()
         let request = HTTPRequest(method: head.method, target: head.target, headers: head.headers, body: body,
@@ -204,7 +200,7 @@ final class Connection: @unchecked Sendable {
 
     private func finishResponse() {
         guard phase != .closed else { return }
-        servedRequests += 1
+        deadlines.responseFinished(now: Self.now())
         phase = .processing
         if !keepAlive || peerClosed { closeAfterFlush = true }
         if closeAfterFlush {
@@ -260,6 +256,7 @@ final class Connection: @unchecked Sendable {
                 continue
             } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                 startWriteSource()
+                deadlines.observeOutput(pending: true, now: Self.now())
                 armTimer()
                 return
             } else {
@@ -271,6 +268,7 @@ final class Connection: @unchecked Sendable {
         output.removeAll(keepingCapacity: output.capacity <= 1 << 20)
         outputOffset = 0
         stopWriteSource()
+        deadlines.observeOutput(pending: false, now: Self.now())
         let waiters = drainWaiters
         drainWaiters = []
         for w in waiters { w.resume() }
@@ -302,36 +300,33 @@ final class Connection: @unchecked Sendable {
 
     // MARK: - Timeouts and closing
 
-    private func currentDeadline() -> DispatchTime? {
-        let t = configuration.timeouts
-        if output.count > outputOffset { return .now() + .nanoseconds(t.write.nanoseconds) }
-        switch phase {
-        case .waiting:
-            if let bodyStarted { return bodyStarted + .nanoseconds(t.bodyRead.nanoseconds) }
-            if let requestStarted { return requestStarted + .nanoseconds(t.headerRead.nanoseconds) }
-            return .now() + .nanoseconds((servedRequests == 0 ? t.headerRead : t.idle).nanoseconds)
-        case .processing, .streaming, .closed:
-            return nil
-        }
+    private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    private var activity: ConnectionTimeouts.Activity { phase == .waiting ? .reading : .handling }
+
+    private func observeParser() {
+        deadlines.observeParser(midRequest: parser.isMidRequest, readingBody: parser.isReadingBody, now: Self.now())
     }
 
     private func armTimer() {
         guard phase != .closed else { return }
-        timer.schedule(deadline: currentDeadline() ?? .distantFuture)
+        let deadline = deadlines.deadline(activity: activity).map { DispatchTime(uptimeNanoseconds: $0) }
+        timer.schedule(deadline: deadline ?? .distantFuture)
     }
 
     private func timerFired() {
         guard phase != .closed else { return }
-        if output.count > outputOffset { close(); return }
-        guard phase == .waiting else { return }
-        if parser.isMidRequest {
+        switch deadlines.expiry(activity: activity, midRequest: parser.isMidRequest, now: Self.now()) {
+        case .none:
+            armTimer()
+        case .close:
+            close()
+        case .requestTimeout:
             phase = .processing
             closeAfterFlush = true
             enqueue(ResponseEncoding.errorResponse(
                 .init(status: 408, code: "request_timeout", message: "request not received in time"),
                 serverName: configuration.serverName))
-        } else {
-            close()
         }
     }
 
