@@ -14,9 +14,13 @@ release: deps
 serve: release
 	.build/release/descent serve
 
+# Each test target runs in its own process, one after another: the numeric tests are CPU-bound and
+# would otherwise starve the server tests' handlers of the (2-core) concurrency pool.
+TEST_TARGETS = DescentCoreTests DescentHTTPTests DescentServiceTests IntegrationTests
+
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@set -e; for t in $(TEST_TARGETS); do echo "== $$t"; $(SWIFT) test --skip-build --filter "^$$t\\." ; done
 
 clean:
 	rm -rf .build
