@@ -35,6 +35,7 @@ public final class ServiceHost: Sendable {
         async let http: Void = server.shutdown(gracePeriod: grace)
         runner.stop(timeout: grace)
         await http
+        do { try runner.store.close() } catch { logger.error("could not close the store", metadata: ["error": "\(error)"]) }
         logger.info("stopped")
     }
 }

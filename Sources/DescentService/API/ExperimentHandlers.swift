@@ -101,7 +101,17 @@ struct ExperimentHandlers: Sendable {
         }
         let records: [ExperimentRecord]
         do { records = try store.experiments(q) } catch { throw ServiceError.store(error) }
-        struct Page: Encodable { var items: [ExperimentDTO]; var nextCursor: String? }
+        struct Page: Encodable {
+            var items: [ExperimentDTO]
+            var nextCursor: String?
+            enum CodingKeys: CodingKey { case items, nextCursor }
+            // next_cursor is written as null on the last page rather than left out.
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(items, forKey: .items)
+                try c.encode(nextCursor, forKey: .nextCursor)
+            }
+        }
         let next = records.count == q.limit ? records.last.map { String($0.sequence, radix: 36) } : nil
         return .json(try JSONCoding.encode(Page(items: records.map(ExperimentDTO.init), nextCursor: next)))
     }

@@ -30,6 +30,7 @@ tags:
   - name: studies
   - name: analysis
   - name: service
+  - name: dashboard
 security:
   - {}
   - bearer: []
@@ -213,7 +214,15 @@ paths:
           description: An event stream.
           content:
             text/event-stream:
-              schema: {type: string}
+              schema:
+                description: One event; `data` is the JSON text described above.
+                type: object
+                required: [data]
+                properties:
+                  event: {type: string, enum: [status, progress, end]}
+                  data: {type: string}
+                  id: {type: string}
+                  retry: {type: integer}
               example: "event: status\ndata: {\"status\":\"running\"}\n\nevent: progress\ndata: {\"steps_done\":8192,\"step\":8191,\"loss\":0.5}\n\n"
         '404': {$ref: '#/components/responses/NotFound'}
 
@@ -379,6 +388,53 @@ paths:
         '415': {$ref: '#/components/responses/UnsupportedMediaType'}
         '422': {$ref: '#/components/responses/Invalid'}
 
+  /v1/experiments/{id}/plot.svg:
+    parameters:
+      - $ref: '#/components/parameters/ExperimentID'
+    get:
+      tags: [dashboard]
+      operationId: plotExperiment
+      summary: An SVG chart of the trajectory (loss, lr or gradient norm over steps) or the parameter path over the loss contours.
+      parameters:
+        - {name: kind, in: query, schema: {type: string, enum: [loss, lr, grad_norm, path], default: loss}}
+        - {name: log, in: query, description: logarithmic y axis (default true for loss), schema: {type: boolean}}
+      responses:
+        '200':
+          description: The chart.
+          content:
+            image/svg+xml:
+              schema: {type: string}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '422': {$ref: '#/components/responses/Invalid'}
+  /v1/studies/{id}/plot.svg:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}, example: std_00c0ffee00c0ffee}
+    get:
+      tags: [dashboard]
+      operationId: plotStudy
+      summary: An SVG chart of every experiment's loss in the study, one line each.
+      parameters:
+        - {name: log, in: query, description: logarithmic y axis (default true), schema: {type: boolean}}
+      responses:
+        '200':
+          description: The chart.
+          content:
+            image/svg+xml:
+              schema: {type: string}
+        '404': {$ref: '#/components/responses/NotFound'}
+        '422': {$ref: '#/components/responses/Invalid'}
+  /:
+    get:
+      tags: [dashboard]
+      operationId: dashboard
+      summary: The browser dashboard (HTML; its script and style are served under /assets/).
+      responses:
+        '200':
+          description: The page.
+          content:
+            text/html:
+              schema: {type: string}
+
   /v1/catalog:
     get:
       tags: [service]
@@ -447,7 +503,7 @@ paths:
           description: OpenAPI 3.1 YAML.
           content:
             application/yaml:
-              schema: {type: string}
+              schema: {type: object, description: this OpenAPI document}
 
 components:
   securitySchemes:

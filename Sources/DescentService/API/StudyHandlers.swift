@@ -93,9 +93,25 @@ struct StudyHandlers: Sendable {
         struct Row: Encodable {
             var id: String; var label: String; var status: String; var finalLoss: Double?; var bestLoss: Double?
             var stepsRun: Int?; var stepsToTarget: Int?; var durationMs: Double?
+            enum CodingKeys: CodingKey { case id, label, status, finalLoss, bestLoss, stepsRun, stepsToTarget, durationMs }
+            // Every column is written, null when unknown, so the table has the same keys in each row.
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(id, forKey: .id); try c.encode(label, forKey: .label); try c.encode(status, forKey: .status)
+                try c.encode(finalLoss, forKey: .finalLoss); try c.encode(bestLoss, forKey: .bestLoss)
+                try c.encode(stepsRun, forKey: .stepsRun); try c.encode(stepsToTarget, forKey: .stepsToTarget)
+                try c.encode(durationMs, forKey: .durationMs)
+            }
         }
         struct Body: Encodable {
             var id: String; var name: String; var status: String; var createdAt: String; var lossTarget: Double?; var experiments: [Row]
+            enum CodingKeys: CodingKey { case id, name, status, createdAt, lossTarget, experiments }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(status, forKey: .status)
+                try c.encode(createdAt, forKey: .createdAt); try c.encode(lossTarget, forKey: .lossTarget)
+                try c.encode(experiments, forKey: .experiments)
+            }
         }
         var rows: [Row] = []
         for (id, label) in zip(study.experimentIDs, study.labels) {

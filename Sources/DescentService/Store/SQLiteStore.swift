@@ -160,6 +160,8 @@ public final class SQLiteStore: Store {
         (try? pool.write { db in try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS probe(x); DELETE FROM probe") }) != nil
     }
 
+    public func close() throws { try pool.close() }
+
     private static func record(_ row: Row) throws -> ExperimentRecord {
         let spec = try JSONCoding.decode(ExperimentSpec.self, row["spec"] as String)
         let summary: RunSummary? = try (row["summary"] as String?).map { try JSONCoding.decode(RunSummary.self, $0, snakeCase: true) }

@@ -106,4 +106,6 @@ public protocol Store: Sendable {
     func study(_ id: String) throws -> StudyRecord?
     /// Whether the database accepts writes.
     func isWritable() -> Bool
+    /// Flushes and closes the store; later calls fail.
+    func close() throws
 }
