@@ -22,6 +22,8 @@ public struct HTTPResponse: Sendable {
     public var headers: [String: String]
     /// Body bytes.
     public var body: [UInt8]
+    /// Connections libcurl had to open for this request (0 when a kept-alive one was reused).
+    public var newConnections: Int = 0
 
     /// The body as UTF-8 text.
     public var text: String { String(decoding: body, as: UTF8.self) }
@@ -157,6 +159,8 @@ final class CurlEasy {
         }
         var status = 0
         _ = descent_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.body))
+        var connects = 0
+        _ = descent_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
+        return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.body, newConnections: connects))
     }
 }

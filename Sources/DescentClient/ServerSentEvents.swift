@@ -6,6 +6,11 @@ public struct ServerSentEvent: Sendable, Equatable {
     public var data: String
     /// Last event id, if any.
     public var id: String?
+
+    /// Creates an event value.
+    public init(event: String, data: String, id: String? = nil) {
+        self.event = event; self.data = data; self.id = id
+    }
 }
 
 /// Incremental `text/event-stream` parser (HTML Living Standard, "Parsing an event stream"): bytes in, events out.
