@@ -25,12 +25,14 @@ public struct Adam: Optimizer {
     public let amsgrad: Bool
     /// Apply weight decay as θ ← θ − γλθ before the update (AdamW) instead of g ← g + λθ.
     public let decoupled: Bool
+    /// m, v and v^max side by side per coordinate (one array: one uniqueness check per step).
+    private var moments: [Double]
     /// First moment m.
-    public private(set) var firstMoment: [Double]
+    public var firstMoment: [Double] { stride(from: 0, to: moments.count, by: 3).map { moments[$0] } }
     /// Second moment v.
-    public private(set) var secondMoment: [Double]
-    /// Running maximum of v (amsgrad only).
-    public private(set) var maxSecondMoment: [Double]
+    public var secondMoment: [Double] { stride(from: 1, to: moments.count, by: 3).map { moments[$0] } }
+    /// Running maximum of v (amsgrad only; zeros otherwise).
+    public var maxSecondMoment: [Double] { stride(from: 2, to: moments.count, by: 3).map { moments[$0] } }
     /// Steps taken so far.
     public private(set) var stepCount = 0
     private var beta1Power = 1.0
@@ -41,9 +43,7 @@ public struct Adam: Optimizer {
                 weightDecay: Double = 0, amsgrad: Bool = false, decoupled: Bool = false) {
         self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
         self.weightDecay = weightDecay; self.amsgrad = amsgrad; self.decoupled = decoupled
-        firstMoment = [Double](repeating: 0, count: dimension)
-        secondMoment = [Double](repeating: 0, count: dimension)
-        maxSecondMoment = [Double](repeating: 0, count: dimension)
+        moments = [Double](repeating: 0, count: 3 * dimension)
     }
 
     /// One Adam (or AdamW) step.
@@ -59,26 +59,22 @@ public struct Adam: Optimizer {
         // Raw buffers: one uniqueness check per array per step instead of one per element.
         parameters.withUnsafeMutableBufferPointer { theta in
             gradient.withUnsafeBufferPointer { grad in
-                firstMoment.withUnsafeMutableBufferPointer { m in
-                    secondMoment.withUnsafeMutableBufferPointer { v in
-                        maxSecondMoment.withUnsafeMutableBufferPointer { vMax in
-                            for i in 0..<n {
-                                var g = grad[i]
-                                if wd != 0 {
-                                    if decoupled { theta[i] *= 1 - learningRate * wd } else { g += wd * theta[i] }
-                                }
-                                let mi = b1 * m[i] + (1 - b1) * g
-                                let vi = b2 * v[i] + (1 - b2) * g * g
-                                m[i] = mi
-                                v[i] = vi
-                                var u = vi
-                                if amsgrad {
-                                    u = max(vMax[i], vi)
-                                    vMax[i] = u
-                                }
-                                theta[i] -= stepSize * (mi / (u.squareRoot() / correction2 + eps))
-                            }
+                moments.withUnsafeMutableBufferPointer { state in
+                    for i in 0..<n {
+                        var g = grad[i]
+                        if wd != 0 {
+                            if decoupled { theta[i] *= 1 - learningRate * wd } else { g += wd * theta[i] }
                         }
+                        let mi = b1 * state[3 * i] + (1 - b1) * g
+                        let vi = b2 * state[3 * i + 1] + (1 - b2) * g * g
+                        state[3 * i] = mi
+                        state[3 * i + 1] = vi
+                        var u = vi
+                        if amsgrad {
+                            u = max(state[3 * i + 2], vi)
+                            state[3 * i + 2] = u
+                        }
+                        theta[i] -= stepSize * (mi / (u.squareRoot() / correction2 + eps))
                     }
                 }
             }
