@@ -6,10 +6,22 @@ extension Integration {
     /// Crash recovery and graceful shutdown against the real binary.
     @Suite struct Recovery {
         /// 5 distinct specs × 10 copies, long enough that a kill lands with some finished, some running, some queued.
-        private static let specs = (0..<5).map { Specs.moons(seed: 20 + $0, steps: 600) }
+        private static let specs = (0..<5).map { Specs.moons(seed: 20 + $0, steps: 200) }
 
         @Test func sigkillWithFiftyExperimentsLosesNothingAndRestartFinishesAllIdentically() async throws {
             let first = try await ServerProcess.start(arguments: ["--workers", "2"])
+            let before: Submitted
+            do { before = try await killMidway(first) } catch { await first.killHard(); throw error }
+            let second = try await ServerProcess.start(dataDir: first.dataDir, arguments: ["--workers", "2"])
+            do { try await checkRecovered(second, before) } catch { await second.terminate(); throw error }
+            await second.terminate()
+        }
+
+        /// The experiments submitted (with their spec index) and the summaries finished before the kill.
+        private typealias Submitted = (ids: [(spec: Int, id: String)], finished: [String: ExperimentSummary])
+
+        /// Submits the 50 experiments, waits until a few have finished, and kills the server.
+        private func killMidway(_ first: ServerProcess) async throws -> Submitted {
             let client = first.client()
             var ids: [(spec: Int, id: String)] = []
             for n in 0..<50 { ids.append((n % 5, try await client.submit(json: Self.specs[n % 5].data).id)) }
@@ -24,9 +36,12 @@ extension Integration {
             await first.killHard()
             #expect(finishedBefore.count >= 4)
             #expect(finishedBefore.count < 50, "everything finished before the kill; the test proves little")
+            return (ids, finishedBefore)
+        }
 
-            let second = try await ServerProcess.start(dataDir: first.dataDir, arguments: ["--workers", "2"])
-            defer { Task { await second.terminate() } }
+        /// Checks that every experiment finished after the restart, identically to its twins.
+        private func checkRecovered(_ second: ServerProcess, _ before: Submitted) async throws {
+            let (ids, finishedBefore) = before
             let after = second.client()
             var finals: [String: Experiment] = [:]
             for item in ids { finals[item.id] = try await after.wait(id: item.id, timeout: .seconds(180)) }
@@ -44,14 +59,13 @@ extension Integration {
                 }
             }
             #expect(differing.isEmpty, "differing trajectories: \(differing.prefix(5))")
-            await second.terminate()
         }
 
         @Test func sigtermWithRequestsInFlightExitsCleanlyAndKeepsEveryExperiment() async throws {
             let server = try await ServerProcess.start(arguments: ["--workers", "1"])
             let client = server.client()
             var ids: [String] = []
-            for seed in 0..<3 { ids.append(try await client.submit(json: Specs.moons(seed: 40 + seed, steps: 2_000).data).id) }
+            for seed in 0..<3 { ids.append(try await client.submit(json: Specs.moons(seed: 40 + seed, steps: 1_000).data).id) }
             let stream = client.events(id: ids[0])
             // Readers hammering the server while it shuts down; every answer must be a real one.
             let readers = Task {
@@ -85,7 +99,7 @@ extension Integration {
             for id in ids {
                 let done = try await after.wait(id: id, timeout: .seconds(120))
                 #expect(done.status == .succeeded, "\(id): \(done.status)")
-                #expect(done.summary?.stepsRun == 2_000)
+                #expect(done.summary?.stepsRun == 1_000)
             }
             await restarted.terminate()
         }

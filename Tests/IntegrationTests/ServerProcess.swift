@@ -94,13 +94,13 @@ final class ServerProcess: @unchecked Sendable {
     /// Sends SIGTERM and returns the exit status.
     @discardableResult
     func terminate() async -> Int32 {
-        Glibc.kill(process.processIdentifier, SIGTERM)
+        if !exit.hasExited { Glibc.kill(process.processIdentifier, SIGTERM) }
         return await exitStatus()
     }
 
     /// Sends SIGKILL and waits until the process is gone.
     func killHard() async {
-        Glibc.kill(process.processIdentifier, SIGKILL)
+        if !exit.hasExited { Glibc.kill(process.processIdentifier, SIGKILL) }
         _ = await exitStatus()
     }
 
@@ -120,6 +120,9 @@ final class ServerProcess: @unchecked Sendable {
 /// A child's exit status and the tasks waiting for it, behind one Mutex.
 final class ExitState: Sendable {
     private let state = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
+
+    /// Whether the child has exited (its pid may then belong to another process: never signal it).
+    var hasExited: Bool { state.withLock { $0.status != nil } }
 
     /// Records the status and resumes every waiter.
     func finish(_ status: Int32) {
