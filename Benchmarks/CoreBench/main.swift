@@ -27,6 +27,7 @@ func time(_ body: () -> Void) -> Double {
     wallSeconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     return threadCPUSeconds() - cpuStart
 }
+// Unsafe global: the benchmark is one thread of top-level code; nothing else touches it.
 nonisolated(unsafe) var wallSeconds: [Double] = []
 
 func median(_ xs: [Double]) -> Double {
