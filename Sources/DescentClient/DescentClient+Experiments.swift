@@ -34,15 +34,19 @@ extension DescentClient {
         _ = try await checked("DELETE", "/v1/experiments/\(Self.segment(id))")
     }
 
+    /// The path and query of a trajectory read, for `send`/`checked`.
+    public static func trajectoryPath(id: String, _ query: TrajectoryQuery = TrajectoryQuery()) -> String {
+        path("/v1/experiments/\(segment(id))/trajectory", query.items)
+    }
+
     /// Trajectory columns (`GET /v1/experiments/{id}/trajectory`).
     public func trajectory(id: String, _ query: TrajectoryQuery = TrajectoryQuery()) async throws(ClientError) -> TrajectoryData {
-        try await call(TrajectoryData.self, "GET", Self.path("/v1/experiments/\(Self.segment(id))/trajectory", query.items))
+        try await call(TrajectoryData.self, "GET", Self.trajectoryPath(id: id, query))
     }
 
     /// The trajectory as CSV text (`Accept: text/csv`): `step,epoch,lr,loss,grad_norm,p0,p1,…`.
     public func trajectoryCSV(id: String, _ query: TrajectoryQuery = TrajectoryQuery()) async throws(ClientError) -> String {
-        try await checked("GET", Self.path("/v1/experiments/\(Self.segment(id))/trajectory", query.items),
-                          headers: ["Accept: text/csv"]).text
+        try await checked("GET", Self.trajectoryPath(id: id, query), headers: ["Accept: text/csv"]).text
     }
 
     /// Live events of one experiment (`GET /v1/experiments/{id}/events`), ending after `.end`.

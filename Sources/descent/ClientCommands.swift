@@ -61,11 +61,7 @@ struct GetCommand: AsyncParsableCommand {
     @Argument(help: "Experiment id.") var id: String
 
     func run() async throws {
-        let client = options.client()
-        let response = try await ClientOutput.attempt { () async throws(ClientError) in
-            try await client.checked("GET", "/v1/experiments/\(id)")
-        }
-        ClientOutput.emit(response, json: options.json, human: ClientOutput.describe)
+        try await ClientOutput.show(options, "GET", "/v1/experiments/\(id)")
     }
 }
 
@@ -90,11 +86,7 @@ struct CancelCommand: AsyncParsableCommand {
     @Argument(help: "Experiment id.") var id: String
 
     func run() async throws {
-        let client = options.client()
-        let response = try await ClientOutput.attempt { () async throws(ClientError) in
-            try await client.checked("POST", "/v1/experiments/\(id)/cancel")
-        }
-        ClientOutput.emit(response, json: options.json, human: ClientOutput.describe)
+        try await ClientOutput.show(options, "POST", "/v1/experiments/\(id)/cancel")
     }
 }
 
@@ -119,25 +111,13 @@ struct TrajectoryCommand: AsyncParsableCommand {
             let text = try await ClientOutput.attempt { () async throws(ClientError) in try await client.trajectoryCSV(id: id, query) }
             FileHandle.standardOutput.write(Data(text.utf8))
         } else if options.json {
-            let response = try await ClientOutput.attempt { () async throws(ClientError) in
-                try await client.checked("GET", Self.trajectoryPath(id: id, query: query))
-            }
-            ClientOutput.emit(response, json: true, human: { _ in "" })
+            try await ClientOutput.show(options, "GET", DescentClient.trajectoryPath(id: id, query))
         } else {
             let data = try await ClientOutput.attempt { () async throws(ClientError) in try await client.trajectory(id: id, query) }
             print(ClientOutput.table(data))
         }
     }
 
-    static func trajectoryPath(id: String, query: TrajectoryQuery) -> String {
-        var items: [String] = []
-        if let v = query.from { items.append("from=\(v)") }
-        if let v = query.to { items.append("to=\(v)") }
-        if let v = query.fields { items.append("fields=\(v.joined(separator: ","))") }
-        if let v = query.every { items.append("every=\(v)") }
-        if let v = query.maxPoints { items.append("max_points=\(v)") }
-        return "/v1/experiments/\(id)/trajectory" + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
-    }
 }
 
 /// `descent study grid.json [--wait]`: starts a study (a grid or a list of specs).
@@ -159,9 +139,7 @@ struct StudyCommand: AsyncParsableCommand {
             }
         }
         if options.json {
-            let id = study.id
-            let response = try await ClientOutput.attempt { () async throws(ClientError) in try await client.checked("GET", "/v1/studies/\(id)") }
-            ClientOutput.emit(response, json: true, human: { _ in "" })
+            try await ClientOutput.show(options, "GET", "/v1/studies/\(study.id)")
         } else {
             print(ClientOutput.table(study))
         }

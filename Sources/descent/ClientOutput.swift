@@ -15,6 +15,13 @@ enum ClientOutput {
         }
     }
 
+    /// Sends one request and prints the reply: verbatim JSON with `--json`, else an experiment summary.
+    static func show(_ options: ClientOptions, _ method: String, _ path: String) async throws {
+        let client = options.client()
+        let response = try await attempt { () async throws(ClientError) in try await client.checked(method, path) }
+        emit(response, json: options.json, human: describe)
+    }
+
     /// The bytes of `path`, or of standard input for `-`.
     static func readInput(_ path: String) throws -> Data {
         if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
