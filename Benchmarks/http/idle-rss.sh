@@ -2,9 +2,10 @@
 # RSS of the DescentHTTP bench server before and while 1,000 idle keep-alive connections are open.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift build -c release --product descent-http-bench >/dev/null
+scratch=${SCRATCH:-.build}   # SwiftPM build folder of the main package
+swift build -c release --scratch-path "$scratch" --product descent-http-bench >/dev/null
 ulimit -n 8192
-.build/release/descent-http-bench 8094 >/dev/null & pid=$!
+"$scratch"/release/descent-http-bench 8094 >/dev/null & pid=$!
 sleep 1
 before=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
 fifo=$(mktemp -u); mkfifo "$fifo"

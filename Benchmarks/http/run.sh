@@ -3,13 +3,14 @@
 # Usage: Benchmarks/http/run.sh [seconds] [connections]   (needs wrk and nginx: apt-get install wrk nginx-light)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+scratch=${SCRATCH:-.build}   # SwiftPM build folder of the main package
 secs=${1:-10}; conns=${2:-64}
-swift build -c release --product descent-http-bench >/dev/null
+swift build -c release --scratch-path "$scratch" --product descent-http-bench >/dev/null
 (cd Benchmarks/peers/hummingbird/PeerServer && swift build -c release >/dev/null)
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
 trap cleanup EXIT
-.build/release/descent-http-bench 8091 >/dev/null & pids+=($!)
+"$scratch"/release/descent-http-bench 8091 >/dev/null & pids+=($!)
 Benchmarks/peers/hummingbird/PeerServer/.build/release/PeerServer 8092 >/dev/null 2>&1 & pids+=($!)
 nginx -c "$PWD/Benchmarks/http/nginx.conf" & pids+=($!)
 sleep 2
