@@ -68,7 +68,7 @@ function niceTicks(lo, hi, n) {
   if (!isFinite(lo) || !isFinite(hi)) return [];
   if (lo === hi) return [lo];
   const raw = (hi - lo) / (n - 1), base = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / base;
-  const step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * base, out = [];
+  const step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * base, out = [];
   for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9 && out.length < 50; k++) out.push(Math.abs(k * step) < step * 1e-9 ? 0 : k * step);
   return out;
 }

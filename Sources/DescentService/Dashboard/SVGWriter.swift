@@ -74,7 +74,8 @@ public enum SVGPlot {
         let raw = (b - a) / Double(count - 1)
         let base = pow10(Int(log10Floor(raw)))
         let frac = raw / base
-        let step = (frac <= 1 ? 1 : frac <= 2 ? 2 : frac <= 5 ? 5 : 10) * base
+        // Nearest nice factor (Heckbert, "Nice numbers for graph labels", Graphics Gems, 1990).
+        let step = (frac < 1.5 ? 1 : frac < 3 ? 2 : frac < 7 ? 5 : 10) * base
         var ticks: [Double] = []
         var k = (a / step).rounded(.up)
         while k * step <= b + step * 1e-9, ticks.count < 100 {
