@@ -1,0 +1,47 @@
+import DescentCore
+import Foundation
+import Testing
+@testable import DescentService
+
+@Suite struct RecoveryTests {
+    @Test func unfinishedExperimentsAreRequeuedAndFinishIdentically() async throws {
+        let first = try ServiceHarness(start: false)
+        let id = try #require(first.object(try await first.request(.post, "/v1/experiments", json: saddleSpec).body)["id"] as? String)
+        // Simulate a crash mid-run: mark it running with a stray partial chunk.
+        var record = try #require(try first.runner.store.experiment(id))
+        record.status = .running
+        try first.runner.store.update(record)
+        var partial = Trajectory(dimension: 2)
+        partial.step = [0]; partial.epoch = [0]; partial.lr = [9]; partial.loss = [9]; partial.gradNorm = [9]; partial.params = [9, 9]
+        try first.runner.store.appendChunk(id, index: 0, chunk: partial, stepsDone: 1)
+        let second = try ServiceHarness(folder: first.folder)
+        let final = try await second.waitFinal(id)
+        #expect(final["status"] as? String == "succeeded")
+        let stored = try second.runner.store.trajectory(id, dimension: 2)
+        let direct = try ExperimentSpec(checking: try JSONDecoder().decode(SpecValue.self, from: Data(saddleSpec.utf8))).validated().run()
+        #expect(stored == direct.trajectory)
+    }
+
+    @Test func stopPutsRunningExperimentBackToQueuedWithoutTrajectory() async throws {
+        let h = try ServiceHarness(workers: 1)
+        let long = #"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.01},"start":[0.01,0.02],"steps":5000000,"record_every":1000}"#
+        let id = try #require(h.object(try await h.request(.post, "/v1/experiments", json: long).body)["id"] as? String)
+        let deadline = Date().addingTimeInterval(20)
+        while try h.runner.store.experiment(id)?.status != .running, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        h.stop()
+        let record = try #require(try h.runner.store.experiment(id))
+        #expect(record.status == .queued)
+        #expect(record.stepsDone == 0)
+        #expect(record.startedAt == nil)
+        #expect(try h.runner.store.trajectory(id, dimension: 2).count == 0)
+    }
+
+    @Test func submissionsWhileStoppingAre503() async throws {
+        let h = try ServiceHarness()
+        h.stop()
+        let r = try await h.request(.post, "/v1/experiments", json: saddleSpec)
+        #expect(r.status == 503)
+        #expect(r.headers["Retry-After"] != nil)
+        #expect(r.body.contains(#""code":"shutting_down""#))
+    }
+}

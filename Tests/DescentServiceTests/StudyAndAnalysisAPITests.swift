@@ -1,0 +1,81 @@
+import DescentCore
+import Foundation
+import Testing
+@testable import DescentService
+
+@Suite struct StudyAndAnalysisAPITests {
+    @Test func gridStudyExpandsCartesianProduct() async throws {
+        let h = try ServiceHarness()
+        let body = #"{"name":"g","base":\#(saddleSpec),"grid":{"optimizer.lr":[0.05,0.1],"seed":[1,2,3]}}"#
+        let r = try await h.request(.post, "/v1/studies", json: body)
+        #expect(r.status == 202)
+        let study = h.object(r.body)
+        let rows = try #require(study["experiments"] as? [[String: Any]])
+        #expect(rows.count == 6)
+        #expect((rows.first?["label"] as? String)?.contains("optimizer.lr=0.05") == true)
+        let id = try #require(study["id"] as? String)
+        for row in rows { _ = try await h.waitFinal(row["id"] as? String ?? "") }
+        let done = h.object(try await h.request(.get, "/v1/studies/\(id)").body)
+        #expect(done["status"] as? String == "finished")
+    }
+
+    @Test func studyWithInvalidMemberNamesItsPath() async throws {
+        let h = try ServiceHarness(start: false)
+        let body = #"{"experiments":[\#(saddleSpec),{"objective":{"type":"nope"},"optimizer":{"type":"sgd"},"steps":1}]}"#
+        let r = try await h.request(.post, "/v1/studies", json: body)
+        #expect(r.status == 422)
+        #expect(((h.object(r.body)["error"] as? [String: Any])?["field"] as? String)?.hasPrefix("experiments[1].objective") == true)
+    }
+
+    @Test func everyPresetRuns() async throws {
+        let h = try ServiceHarness(queueCapacity: 100, start: false)
+        let list = h.object(try await h.request(.get, "/v1/presets").body)
+        let items = try #require(list["items"] as? [[String: Any]])
+        #expect(items.count >= 7)
+        for item in items {
+            let name = try #require(item["name"] as? String)
+            #expect(try await h.request(.post, "/v1/presets/\(name)/run").status == 202, "\(name)")
+        }
+    }
+
+    @Test func criticalPointOfSaddleAtOrigin() async throws {
+        let h = try ServiceHarness(start: false)
+        let r = try await h.request(.post, "/v1/analysis/critical-point", json: #"{"objective":{"type":"saddle"},"point":[0,0]}"#)
+        #expect(r.status == 200)
+        let o = h.object(r.body)
+        #expect(o["kind"] as? String == "saddle")
+        let eig = try #require(o["eigenvalues"] as? [Double])
+        #expect(abs(eig[0] + 2) < 1e-12 && abs(eig[1] - 2) < 1e-12)
+        let d = try #require(o["escape_direction"] as? [Double])
+        #expect(abs(abs(d[0]) - 1 / 2.0.squareRoot()) < 1e-12 && abs(d[0] - d[1]) < 1e-12)
+    }
+
+    @Test func criticalPointRejectsWrongDimension() async throws {
+        let h = try ServiceHarness(start: false)
+        let r = try await h.request(.post, "/v1/analysis/critical-point", json: #"{"objective":{"type":"saddle"},"point":[0]}"#)
+        #expect(r.status == 422)
+        #expect((h.object(r.body)["error"] as? [String: Any])?["field"] as? String == "point")
+    }
+
+    @Test func surfaceGridHasRequestedResolution() async throws {
+        let h = try ServiceHarness(start: false)
+        let r = try await h.request(.post, "/v1/analysis/surface", json: #"{"objective":{"type":"saddle"},"x_range":[-1,1],"y_range":[-1,1],"resolution":11}"#)
+        let o = h.object(r.body)
+        #expect((o["xs"] as? [Double])?.count == 11)
+        let values = try #require(o["values"] as? [[Double]])
+        #expect(values.count == 11 && values[5][5] == 1)
+        #expect(try await h.request(.post, "/v1/analysis/surface", json: #"{"objective":{"type":"saddle"},"resolution":100000}"#).status == 422)
+    }
+
+    @Test func healthReadinessMetricsCatalog() async throws {
+        let h = try ServiceHarness()
+        #expect(try await h.request(.get, "/healthz").status == 200)
+        #expect(try await h.request(.get, "/readyz").status == 200)
+        _ = try await h.request(.get, "/v1/experiments")
+        let m = try await h.request(.get, "/metrics")
+        #expect(m.body.contains("http_requests_total{route=\"/v1/experiments\",status=\"200\"} 1"))
+        #expect(m.body.contains("descent_queue_depth"))
+        let catalog = h.object(try await h.request(.get, "/v1/catalog").body)
+        #expect((catalog["optimizers"] as? [Any])?.isEmpty == false)
+    }
+}
