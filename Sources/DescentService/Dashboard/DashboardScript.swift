@@ -247,7 +247,7 @@ async function pageExperiment(main, id) {
   const logToggle = el("input", { type: "checkbox", id: "log-y", checked: true, onchange: () => drawCharts() });
   main.append(head, el("div", { class: "row" }, el("label", { class: "inline" }, logToggle, "log-scale loss axis"),
     el("a", { href: `/v1/experiments/${id}/plot.svg?kind=loss` }, "loss.svg"), el("a", { href: `/v1/experiments/${id}/trajectory`, type: "application/json" }, "trajectory JSON"),
-    el("button", { class: "secondary", type: "button", onclick: async () => { await api(`/v1/experiments/${id}/cancel`, { method: "POST" }); } }, "Cancel run")), charts, surface);
+    el("button", { class: "secondary", type: "button", id: "cancel-run", hidden: FINAL.includes(x.status), onclick: async () => { await api(`/v1/experiments/${id}/cancel`, { method: "POST" }); } }, "Cancel run")), charts, surface);
   let traj = null;
   function drawHead() {
     document.getElementById("exp-title").textContent = x.name || x.id;
@@ -305,7 +305,7 @@ async function pageExperiment(main, id) {
     const reload = async () => { if (pending) return; pending = true; setTimeout(async () => { pending = false; x = await api("/v1/experiments/" + encodeURIComponent(id)); drawHead(); await loadTrajectory(); }, 800); };
     es.addEventListener("progress", reload);
     es.addEventListener("status", reload);
-    es.addEventListener("end", async (e) => { es.close(); x = JSON.parse(e.data); drawHead(); await loadTrajectory(); await drawSurface(); });
+    es.addEventListener("end", async (e) => { es.close(); x = JSON.parse(e.data); document.getElementById("cancel-run").hidden = true; drawHead(); await loadTrajectory(); await drawSurface(); });
     es.onerror = () => { if (es.readyState === 2) reload(); };
   }
 }
