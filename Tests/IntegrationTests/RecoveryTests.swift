@@ -13,6 +13,7 @@ extension Integration {
             let before: Submitted
             do { before = try await killMidway(first) } catch { await first.killHard(); throw error }
             let second = try await ServerProcess.start(dataDir: first.dataDir, arguments: ["--workers", "2"])
+            defer { try? FileManager.default.removeItem(at: second.dataDir) }
             do { try await checkRecovered(second, before) } catch { await second.terminate(); throw error }
             await second.terminate()
         }
@@ -102,6 +103,7 @@ extension Integration {
                 #expect(done.summary?.stepsRun == 1_000)
             }
             await restarted.terminate()
+            try? FileManager.default.removeItem(at: restarted.dataDir)
         }
     }
 }

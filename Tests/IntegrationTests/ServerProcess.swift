@@ -149,6 +149,7 @@ final class ExitState: Sendable {
 func withServer<T>(arguments: [String] = [], environment: [String: String] = [:],
                    _ body: (ServerProcess) async throws -> T) async throws -> T {
     let server = try await ServerProcess.start(arguments: arguments, environment: environment)
+    defer { try? FileManager.default.removeItem(at: server.dataDir) }
     do {
         let result = try await body(server)
         await server.terminate()
