@@ -39,41 +39,70 @@ public enum TrajectoryCodec {
 
     /// Decodes a chunk and appends it to `into`.
     public static func decode(_ data: Data, into t: inout Trajectory) throws {
-        let bytes = [UInt8](data)
-        var r = Reader(bytes: bytes)
-        guard try r.u32() == magic else { throw DecodeError(reason: "bad magic") }
-        let rows = Int(try r.u32()), dimension = Int(try r.u32()), paramRows = Int(try r.u32()), epochs = Int(try r.u32())
-        guard dimension == t.dimension else { throw DecodeError(reason: "dimension \(dimension) ≠ \(t.dimension)") }
-        for _ in 0..<rows { t.step.append(Int(Int64(bitPattern: try r.u64()))) }
-        for _ in 0..<rows { t.epoch.append(Int(Int64(bitPattern: try r.u64()))) }
-        for _ in 0..<rows { t.lr.append(Double(bitPattern: try r.u64())) }
-        for _ in 0..<rows { t.loss.append(Double(bitPattern: try r.u64())) }
-        for _ in 0..<rows { t.gradNorm.append(Double(bitPattern: try r.u64())) }
-        for _ in 0..<(paramRows * dimension) { t.params.append(Double(bitPattern: try r.u64())) }
-        for _ in 0..<epochs {
-            let epoch = Int(Int64(bitPattern: try r.u64())), step = Int(Int64(bitPattern: try r.u64()))
-            let train = Double(bitPattern: try r.u64())
-            let flags = try r.u8()
-            let vl = Double(bitPattern: try r.u64()), va = Double(bitPattern: try r.u64())
-            t.epochs.append(EpochRecord(epoch: epoch, step: step, trainLoss: train,
-                                        validationLoss: flags & 1 != 0 ? vl : nil,
-                                        validationAccuracy: flags & 2 != 0 ? va : nil))
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws in
+            var r = Reader(raw: raw)
+            guard try r.u32() == magic else { throw DecodeError(reason: "bad magic") }
+            let rows = Int(try r.u32()), dimension = Int(try r.u32()), paramRows = Int(try r.u32()), epochs = Int(try r.u32())
+            guard dimension == t.dimension else { throw DecodeError(reason: "dimension \(dimension) ≠ \(t.dimension)") }
+            guard paramRows == 0 || paramRows == rows else { throw DecodeError(reason: "bad parameter row count") }
+            try r.ints(rows, into: &t.step)
+            try r.ints(rows, into: &t.epoch)
+            try r.doubles(rows, into: &t.lr)
+            try r.doubles(rows, into: &t.loss)
+            try r.doubles(rows, into: &t.gradNorm)
+            try r.doubles(paramRows * dimension, into: &t.params)
+            for _ in 0..<epochs {
+                let epoch = Int(Int64(bitPattern: try r.u64())), step = Int(Int64(bitPattern: try r.u64()))
+                let train = Double(bitPattern: try r.u64())
+                let flags = try r.u8()
+                let vl = Double(bitPattern: try r.u64()), va = Double(bitPattern: try r.u64())
+                t.epochs.append(EpochRecord(epoch: epoch, step: step, trainLoss: train,
+                                            validationLoss: flags & 1 != 0 ? vl : nil,
+                                            validationAccuracy: flags & 2 != 0 ? va : nil))
+            }
         }
     }
 
     private static func put(_ out: inout [UInt8], _ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
     private static func put(_ out: inout [UInt8], _ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
 
+    /// Reads little-endian values from raw bytes with bounds checks (unaligned loads).
     private struct Reader {
-        let bytes: [UInt8]
+        let raw: UnsafeRawBufferPointer
         var offset = 0
-        mutating func take(_ n: Int) throws -> ArraySlice<UInt8> {
-            guard offset + n <= bytes.count else { throw DecodeError(reason: "truncated chunk") }
-            defer { offset += n }
-            return bytes[offset..<(offset + n)]
+        mutating func need(_ n: Int) throws {
+            guard n >= 0, offset + n <= raw.count else { throw DecodeError(reason: "truncated chunk") }
         }
-        mutating func u8() throws -> UInt8 { try take(1).first ?? 0 }
-        mutating func u32() throws -> UInt32 { try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) } }
-        mutating func u64() throws -> UInt64 { try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+        mutating func u8() throws -> UInt8 {
+            try need(1)
+            defer { offset += 1 }
+            return raw[offset]
+        }
+        mutating func u32() throws -> UInt32 {
+            try need(4)
+            defer { offset += 4 }
+            return UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        }
+        mutating func u64() throws -> UInt64 {
+            try need(8)
+            defer { offset += 8 }
+            return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        mutating func ints(_ n: Int, into column: inout [Int]) throws {
+            try need(n * 8)
+            column.reserveCapacity(column.count + n)
+            for i in 0..<n {
+                column.append(Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + i * 8, as: Int64.self))))
+            }
+            offset += n * 8
+        }
+        mutating func doubles(_ n: Int, into column: inout [Double]) throws {
+            try need(n * 8)
+            column.reserveCapacity(column.count + n)
+            for i in 0..<n {
+                column.append(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + i * 8, as: UInt64.self))))
+            }
+            offset += n * 8
+        }
     }
 }
