@@ -34,6 +34,7 @@ public final class ServiceHost: Sendable {
         let grace = Duration.seconds(settings.shutdownGraceSeconds)
         async let http: Void = server.shutdown(gracePeriod: grace)
         runner.stop(timeout: grace)
+        runner.hub.finishAll()  // open event streams end with their final chunk, not a reset
         await http
         do { try runner.store.close() } catch { logger.error("could not close the store", metadata: ["error": "\(error)"]) }
         logger.info("stopped")

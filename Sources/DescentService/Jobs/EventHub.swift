@@ -14,6 +14,7 @@ public enum ExperimentEvent: Sendable {
 /// In-memory fan-out of experiment events to any number of subscribers.
 public final class EventHub: Sendable {
     private let subscribers = Mutex<[String: [UUID: AsyncStream<ExperimentEvent>.Continuation]]>([:])
+    private let closed = Atomic<Bool>(false)
 
     /// Creates an empty hub.
     public init() {}
@@ -22,11 +23,25 @@ public final class EventHub: Sendable {
     public func subscribe(_ id: String) -> AsyncStream<ExperimentEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: ExperimentEvent.self, bufferingPolicy: .bufferingNewest(256))
         let token = UUID()
+        if closed.load(ordering: .relaxed) {
+            continuation.finish()
+            return stream
+        }
         subscribers.withLock { $0[id, default: [:]][token] = continuation }
         continuation.onTermination = { [weak self] _ in
             self?.subscribers.withLock { $0[id]?[token] = nil }
         }
         return stream
+    }
+
+    /// Ends every stream (shutdown): event-stream responses then finish cleanly instead of being cut off.
+    public func finishAll() {
+        closed.store(true, ordering: .relaxed)
+        let all = subscribers.withLock { s in
+            defer { s = [:] }
+            return s.values.flatMap { $0.values }
+        }
+        for c in all { c.finish() }
     }
 
     /// Sends an event to every subscriber of `id`.
