@@ -48,6 +48,13 @@ public struct Adam: Optimizer {
 
     /// One Adam (or AdamW) step.
     public mutating func step(parameters: inout [Double], gradient: inout [Double], learningRate: Double) {
+        stepArrays(&parameters, &gradient, learningRate: learningRate)
+    }
+
+    /// One Adam (or AdamW) step on raw buffers of `count` values (the arithmetic of both entry points).
+    @inline(__always)
+    mutating func step(parameters theta: UnsafeMutablePointer<Double>, gradient grad: UnsafePointer<Double>, count n: Int,
+                       learningRate: Double) {
         stepCount += 1
         // β^t by repeated multiplication (what PyTorch's `beta ** step` gives to within an ulp).
         beta1Power *= beta1
@@ -55,29 +62,28 @@ public struct Adam: Optimizer {
         let stepSize = learningRate / (1 - beta1Power)
         let correction2 = (1 - beta2Power).squareRoot()
         let (b1, b2, eps, wd, decoupled, amsgrad) = (beta1, beta2, epsilon, weightDecay, decoupled, amsgrad)
-        let n = parameters.count
-        // Raw buffers: one uniqueness check per array per step instead of one per element.
-        parameters.withUnsafeMutableBufferPointer { theta in
-            gradient.withUnsafeBufferPointer { grad in
-                moments.withUnsafeMutableBufferPointer { state in
-                    for i in 0..<n {
-                        var g = grad[i]
-                        if wd != 0 {
-                            if decoupled { theta[i] *= 1 - learningRate * wd } else { g += wd * theta[i] }
-                        }
-                        let mi = b1 * state[3 * i] + (1 - b1) * g
-                        let vi = b2 * state[3 * i + 1] + (1 - b2) * g * g
-                        state[3 * i] = mi
-                        state[3 * i + 1] = vi
-                        var u = vi
-                        if amsgrad {
-                            u = max(state[3 * i + 2], vi)
-                            state[3 * i + 2] = u
-                        }
-                        theta[i] -= stepSize * (mi / (u.squareRoot() / correction2 + eps))
-                    }
+        // Raw buffers: one uniqueness check per step instead of one per element.
+        guard n > 0 else { return }
+        moments.withUnsafeMutableBufferPointer { state in
+            let state = state.baseAddress!
+            for i in 0..<n {
+                var g = grad[i]
+                if wd != 0 {
+                    if decoupled { theta[i] *= 1 - learningRate * wd } else { g += wd * theta[i] }
                 }
+                let mi = b1 * state[3 * i] + (1 - b1) * g
+                let vi = b2 * state[3 * i + 1] + (1 - b2) * g * g
+                state[3 * i] = mi
+                state[3 * i + 1] = vi
+                var u = vi
+                if amsgrad {
+                    u = max(state[3 * i + 2], vi)
+                    state[3 * i + 2] = u
+                }
+                theta[i] -= stepSize * (mi / (u.squareRoot() / correction2 + eps))
             }
         }
     }
 }
+
+extension Adam: RawStepOptimizer {}

@@ -6,3 +6,30 @@ public protocol Optimizer: Sendable {
     /// Applies one update to `parameters` using `gradient` at the learning rate `learningRate`.
     mutating func step(parameters: inout [Double], gradient: inout [Double], learningRate: Double)
 }
+
+/// An optimizer that can also step on raw buffers (the closed-form fast path's entry point).
+///
+/// The array `step` of a conformer must do exactly the same floating-point operations, in the
+/// same order, as this one (the conformers forward one to the other).
+protocol RawStepOptimizer: Optimizer {
+    /// One update of `count` parameters in place from `gradient` (not modified).
+    mutating func step(parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, count: Int,
+                       learningRate: Double)
+}
+
+extension RawStepOptimizer {
+    /// The array entry point: one raw step over the arrays' storage.
+    @inline(__always)
+    mutating func stepArrays(_ parameters: inout [Double], _ gradient: inout [Double], learningRate: Double) {
+        let n = parameters.count
+        var none = 0.0  // stands in for the storage of empty arrays
+        withUnsafeMutablePointer(to: &none) { empty in
+            parameters.withUnsafeMutableBufferPointer { theta in
+                gradient.withUnsafeBufferPointer { grad in
+                    step(parameters: theta.baseAddress ?? empty, gradient: grad.baseAddress ?? UnsafePointer(empty),
+                         count: n, learningRate: learningRate)
+                }
+            }
+        }
+    }
+}

@@ -39,17 +39,34 @@ public struct SGD: Optimizer {
 
     /// One SGD step.
     public mutating func step(parameters: inout [Double], gradient: inout [Double], learningRate: Double) {
+        stepArrays(&parameters, &gradient, learningRate: learningRate)
+    }
+
+    /// One SGD step on raw buffers of `count` values (the arithmetic of both entry points).
+    @inline(__always)
+    mutating func step(parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, count n: Int,
+                       learningRate: Double) {
         stepCount += 1
         let first = stepCount == 1
-        for i in 0..<parameters.count {
-            var g = gradient[i]
-            if weightDecay != 0 { g += weightDecay * parameters[i] }
-            if momentum != 0 {
-                let b = first ? g : momentum * buffer[i] + (1 - dampening) * g
-                buffer[i] = b
-                g = nesterov ? g + momentum * b : b
+        let (momentum, dampening, nesterov, weightDecay, maximize) = (momentum, dampening, nesterov, weightDecay, maximize)
+        let update = { (buffer: UnsafeMutablePointer<Double>?) in
+            for i in 0..<n {
+                var g = gradient[i]
+                if weightDecay != 0 { g += weightDecay * parameters[i] }
+                if momentum != 0, let buffer {
+                    let b = first ? g : momentum * buffer[i] + (1 - dampening) * g
+                    buffer[i] = b
+                    g = nesterov ? g + momentum * b : b
+                }
+                parameters[i] = maximize ? parameters[i] + learningRate * g : parameters[i] - learningRate * g
             }
-            parameters[i] = maximize ? parameters[i] + learningRate * g : parameters[i] - learningRate * g
+        }
+        if momentum != 0 {
+            buffer.withUnsafeMutableBufferPointer { update($0.baseAddress) }
+        } else {
+            update(nil)
         }
     }
 }
+
+extension SGD: RawStepOptimizer {}

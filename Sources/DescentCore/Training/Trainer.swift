@@ -8,12 +8,22 @@ public enum Trainer {
         control: RunControl = RunControl(), progressEvery: Int = 1024,
         onProgress: ((TrajectoryChunk) -> Void)? = nil
     ) -> RunResult {
+        run(objective: objective, optimizer: optimizer, configuration: configuration, control: control,
+            progressEvery: progressEvery, onProgress: onProgress, fastPath: true)
+    }
+
+    /// `run` with a switch for the closed-form fast path (`fastPath: false` forces the general
+    /// loop; the tests compare both bit for bit).
+    static func run(
+        objective: any Objective, optimizer: OptimizerConfiguration, configuration: TrainingConfiguration,
+        control: RunControl, progressEvery: Int, onProgress: ((TrajectoryChunk) -> Void)?, fastPath: Bool
+    ) -> RunResult {
         let n = objective.dimension
         switch optimizer {
         case let .sgd(_, momentum, dampening, nesterov, weightDecay, maximize):
-            return dispatch(objective, SGD(dimension: n, momentum: momentum, dampening: dampening, nesterov: nesterov,
-                                           weightDecay: weightDecay, maximize: maximize),
-                            configuration, control, progressEvery, onProgress)
+            return dispatchFast(objective, SGD(dimension: n, momentum: momentum, dampening: dampening, nesterov: nesterov,
+                                               weightDecay: weightDecay, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
         case let .momentumLecture(_, momentum):
             return dispatch(objective, MomentumLecture(dimension: n, momentum: momentum),
                             configuration, control, progressEvery, onProgress)
@@ -32,14 +42,36 @@ public enum Trainer {
             return dispatch(objective, RMSpropLecture(dimension: n, alpha: alpha, epsilon: eps),
                             configuration, control, progressEvery, onProgress)
         case let .adam(_, beta1, beta2, eps, weightDecay, amsgrad):
-            return dispatch(objective, Adam(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
-                                            weightDecay: weightDecay, amsgrad: amsgrad),
-                            configuration, control, progressEvery, onProgress)
+            return dispatchFast(objective, Adam(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
+                                                weightDecay: weightDecay, amsgrad: amsgrad),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
         case let .adamw(_, beta1, beta2, eps, weightDecay, amsgrad):
-            return dispatch(objective, AdamW.make(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
-                                                  weightDecay: weightDecay, amsgrad: amsgrad),
-                            configuration, control, progressEvery, onProgress)
+            return dispatchFast(objective, AdamW.make(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
+                                                      weightDecay: weightDecay, amsgrad: amsgrad),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
         }
+    }
+
+    /// The closed-form fast path (`ClosedFormLoop`) when `fastPath` is set and the objective has
+    /// a raw-buffer kernel; otherwise `dispatch`.
+    static func dispatchFast<P: RawStepOptimizer>(
+        _ objective: any Objective, _ optimizer: P, _ configuration: TrainingConfiguration, _ control: RunControl,
+        _ progressEvery: Int, _ onProgress: ((TrajectoryChunk) -> Void)?, fastPath: Bool
+    ) -> RunResult {
+        func fast<O: ClosedFormKernel>(_ o: O) -> RunResult? {
+            guard ClosedFormLoop<O, P>.applies(to: o, configuration) else { return nil }
+            return ClosedFormLoop(objective: o, optimizer: optimizer, configuration: configuration)
+                .run(control: control, progressEvery: progressEvery, onProgress: onProgress)
+        }
+        if fastPath {
+            switch objective {
+            case let o as RosenbrockObjective: if let result = fast(o) { return result }
+            case let o as SaddleObjective: if let result = fast(o) { return result }
+            case let o as QuadraticObjective: if let result = fast(o) { return result }
+            default: break
+            }
+        }
+        return dispatch(objective, optimizer, configuration, control, progressEvery, onProgress)
     }
 
     /// Picks a loop specialised for the objective's concrete type when it is a common one.

@@ -22,6 +22,17 @@ struct TrajectoryColumns {
         }
     }
 
+    /// Writes one row with θ read from raw storage of `dimension` values (and stored when `recordParams`).
+    @inline(__always)
+    func write(row: Int, step t: Int, epoch e: Int, lr rate: Double, loss value: Double, gradNorm norm: Double,
+               params theta: UnsafePointer<Double>, dimension n: Int, recordParams: Bool) {
+        step[row] = t; epoch[row] = e; lr[row] = rate; loss[row] = value; gradNorm[row] = norm
+        if recordParams {
+            let out = params + row * n
+            for i in 0..<n { out[i] = theta[i] }
+        }
+    }
+
     /// Sends rows `rows` and epoch records from `from` to `onProgress`; returns the new report marks.
     func report(rows: Range<Int>, epochs: [EpochRecord], from: Int, dimension: Int, withParams: Bool, stepsDone: Int,
                 to onProgress: (TrajectoryChunk) -> Void) -> (rows: Int, epochs: Int) {

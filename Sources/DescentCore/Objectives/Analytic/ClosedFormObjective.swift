@@ -26,3 +26,13 @@ extension ClosedFormObjective {
     h.storage = [xx, xy, xy, yy]
     return h
 }
+
+/// A closed-form objective whose value and gradient can be computed on raw buffers: the
+/// trainer's fast path for it keeps θ, the gradient and the trajectory in unsafe storage.
+///
+/// `valueAndGradient(_:_:)` must do exactly the floating-point operations, in the same order, of
+/// `valueAndGradient(at:gradient:)` (the fast-path tests compare trajectories bit for bit).
+protocol ClosedFormKernel: ClosedFormObjective {
+    /// L(θ) for θ at `theta` (`dimension` values), writing ∇L(θ) to `gradient` (`dimension` values).
+    func valueAndGradient(_ theta: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>) -> Double
+}

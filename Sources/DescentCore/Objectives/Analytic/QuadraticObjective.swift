@@ -58,3 +58,23 @@ public struct QuadraticObjective: ClosedFormObjective, Equatable {
     /// Av.
     public func hessianVectorProduct(at theta: [Double], _ v: [Double]) -> [Double] { a.multiply(v) }
 }
+
+extension QuadraticObjective: ClosedFormKernel {
+    /// `valueAndGradient(at:gradient:)` on raw buffers (same operations, same order).
+    @inline(__always)
+    func valueAndGradient(_ theta: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>) -> Double {
+        let n = dimension
+        return a.storage.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                var total = 0.0
+                for i in 0..<n {
+                    var ax = 0.0
+                    for j in 0..<n { ax += a[i * n + j] * theta[j] }
+                    gradient[i] = ax + b[i]
+                    total += theta[i] * (0.5 * ax + b[i])
+                }
+                return total
+            }
+        }
+    }
+}

@@ -75,3 +75,27 @@ public struct RosenbrockObjective: ClosedFormObjective, Equatable {
         return (12 * b * x * x - 4 * b * theta[i + 1] + 2, -4 * b * x)
     }
 }
+
+extension RosenbrockObjective: ClosedFormKernel {
+    /// `valueAndGradient(at:gradient:)` on raw buffers (same operations, same order).
+    @inline(__always)
+    func valueAndGradient(_ theta: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>) -> Double {
+        if dimension == 2 {
+            let x = theta[0]
+            let u = theta[1] - x * x, v = a - x
+            gradient[0] = -4 * b * x * u - 2 * v
+            gradient[1] = 2 * b * u
+            return b * u * u + v * v
+        }
+        for i in 0..<dimension { gradient[i] = 0 }
+        var total = 0.0
+        for i in 0..<(dimension - 1) {
+            let x = theta[i]
+            let u = theta[i + 1] - x * x, v = a - x
+            total += b * u * u + v * v
+            gradient[i] += -4 * b * x * u - 2 * v
+            gradient[i + 1] += 2 * b * u
+        }
+        return total
+    }
+}

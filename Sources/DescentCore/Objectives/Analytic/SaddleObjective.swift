@@ -30,3 +30,14 @@ public struct SaddleObjective: ClosedFormObjective, Equatable {
         return symmetric2x2(2 * w2 * w2, 2 * w1 * w2 - 2 * r, 2 * w1 * w1)
     }
 }
+
+extension SaddleObjective: ClosedFormKernel {
+    /// `valueAndGradient(at:gradient:)` on raw buffers (same operations, same order).
+    @inline(__always)
+    func valueAndGradient(_ theta: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>) -> Double {
+        let r = 1 - theta[0] * theta[1]
+        gradient[0] = -2 * r * theta[1]
+        gradient[1] = -2 * r * theta[0]
+        return r * r
+    }
+}

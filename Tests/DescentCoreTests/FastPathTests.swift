@@ -1,0 +1,202 @@
+import Testing
+@testable import DescentCore
+
+// The closed-form fast path (`ClosedFormLoop`) must give bit-identical results to the general
+// loop (`TrainingLoop`): every recorded value is compared by its bit pattern.
+
+private func bits(_ xs: [Double]) -> [UInt64] { xs.map(\.bitPattern) }
+private func bits(_ x: Double?) -> UInt64? { x?.bitPattern }
+
+/// Expects two runs to agree bit for bit (trajectory, epochs and summary).
+private func expectIdentical(_ fast: RunResult, _ general: RunResult, _ label: String) {
+    let f = fast.trajectory, g = general.trajectory
+    #expect(f.dimension == g.dimension, "\(label)")
+    #expect(f.step == g.step, "\(label)")
+    #expect(f.epoch == g.epoch, "\(label)")
+    #expect(bits(f.lr) == bits(g.lr), "\(label)")
+    #expect(bits(f.loss) == bits(g.loss), "\(label)")
+    #expect(bits(f.gradNorm) == bits(g.gradNorm), "\(label)")
+    #expect(bits(f.params) == bits(g.params), "\(label)")
+    #expect(f.epochs == g.epochs, "\(label)")
+    let a = fast.summary, b = general.summary
+    #expect(a.stopReason == b.stopReason, "\(label)")
+    #expect(a.stepsRun == b.stepsRun, "\(label)")
+    #expect(bits(a.finalLoss) == bits(b.finalLoss), "\(label)")
+    #expect(bits(a.bestLoss) == bits(b.bestLoss), "\(label)")
+    #expect(a.bestStep == b.bestStep, "\(label)")
+    #expect(bits(a.finalParams) == bits(b.finalParams), "\(label)")
+    #expect(bits(a.finalGradNorm) == bits(b.finalGradNorm), "\(label)")
+    #expect(bits(a.trainLoss) == bits(b.trainLoss), "\(label)")
+    #expect(bits(a.validationLoss) == bits(b.validationLoss), "\(label)")
+    #expect(bits(a.validationAccuracy) == bits(b.validationAccuracy), "\(label)")
+}
+
+/// Runs both paths and compares them.
+private func compare(_ objective: any Objective, _ optimizer: OptimizerConfiguration,
+                     _ configuration: TrainingConfiguration, _ label: String) {
+    let fast = Trainer.run(objective: objective, optimizer: optimizer, configuration: configuration,
+                           control: RunControl(), progressEvery: 1024, onProgress: nil, fastPath: true)
+    let general = Trainer.run(objective: objective, optimizer: optimizer, configuration: configuration,
+                              control: RunControl(), progressEvery: 1024, onProgress: nil, fastPath: false)
+    expectIdentical(fast, general, label)
+}
+
+private let optimizers: [(String, OptimizerConfiguration)] = [
+    ("sgd", .sgd(lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false)),
+    ("sgd-momentum", .sgd(lr: 1e-3, momentum: 0.9, dampening: 0.1, nesterov: false, weightDecay: 0, maximize: false)),
+    ("sgd-nesterov", .sgd(lr: 1e-3, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 1e-2, maximize: false)),
+    ("adam", .adam(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false)),
+    ("adam-amsgrad-wd", .adam(lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.05, amsgrad: true)),
+    ("adamw", .adamw(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: false)),
+    ("adamw-amsgrad", .adamw(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-1, amsgrad: true)),
+]
+
+private let objectives: [(String, any Objective, [Double])] = [
+    ("rosenbrock-2d", RosenbrockObjective(), [-1.2, 1]),
+    ("rosenbrock-5d", RosenbrockObjective(a: 1.5, b: 50, dimension: 5), [-1, 0.5, 0.2, -0.3, 1.1]),
+    ("saddle", SaddleObjective(), [0.3, -0.2]),
+    ("quadratic-ill", QuadraticObjective.illConditioned(dimension: 3, kappa: 30), [1, -2, 0.5]),
+    ("quadratic", QuadraticObjective(a: Matrix([[2, 0.3], [0.1, 1]]), b: [0.5, -1]), [0.7, 0.9]),
+]
+
+private let schedules: [(String, LearningRateSchedule)] = [
+    ("constant", .constant),
+    ("step", .step(stepSize: 37, gamma: 0.7)),
+    ("cosine", .cosine(tMax: 250, etaMin: 1e-4)),
+    ("warmup-exponential", .linearWarmup(warmupSteps: 20, startFactor: 0.1, then: .exponential(gamma: 0.995))),
+    ("one-cycle", .oneCycle(maxLR: 2e-2, totalSteps: 300, pctStart: 0.3, divFactor: 25, finalDivFactor: 1e4)),
+]
+
+@Test func fastPathMatchesGeneralPathForEveryObjectiveAndOptimizer() {
+    for (objectiveName, objective, start) in objectives {
+        for (optimizerName, optimizer) in optimizers {
+            let config = TrainingConfiguration(start: start, steps: 300, learningRate: optimizer.learningRate)
+            compare(objective, optimizer, config, "\(objectiveName) \(optimizerName)")
+        }
+    }
+}
+
+@Test func fastPathMatchesGeneralPathWithSchedulesAndSparseRecording() {
+    for (scheduleName, schedule) in schedules {
+        for (optimizerName, optimizer) in optimizers {
+            for (recordEvery, recordParams) in [(1, true), (3, true), (7, false), (300, true), (1000, false)] {
+                var config = TrainingConfiguration(start: [-1.2, 1], steps: 300, learningRate: optimizer.learningRate,
+                                                   schedule: schedule)
+                config.recordEvery = recordEvery
+                config.recordParams = recordParams
+                compare(RosenbrockObjective(), optimizer, config,
+                        "\(scheduleName) \(optimizerName) every \(recordEvery) params \(recordParams)")
+            }
+        }
+    }
+}
+
+@Test func fastPathMatchesGeneralPathOnEveryStopReason() {
+    let sgd = OptimizerConfiguration.sgd(lr: 1e-2, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0,
+                                         maximize: false)
+    // Divergence: SGD with a step far too large for Rosenbrock's valley.
+    var diverging = TrainingConfiguration(start: [-1.2, 1], steps: 1000, learningRate: 0.05)
+    diverging.divergenceFactor = 1e6
+    compare(RosenbrockObjective(), .sgd(lr: 0.05, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0,
+                                        maximize: false), diverging, "diverged")
+    // Maximizing blows up to infinity (non-finite loss or gradient).
+    var maximizing = TrainingConfiguration(start: [1, 2], steps: 5000, learningRate: 0.5)
+    maximizing.divergenceFactor = .infinity
+    compare(QuadraticObjective.illConditioned(dimension: 2, kappa: 10),
+            .sgd(lr: 0.5, momentum: 0.5, dampening: 0, nesterov: true, weightDecay: 0, maximize: true), maximizing,
+            "non-finite")
+    // Gradient tolerance and loss target.
+    var tolerance = TrainingConfiguration(start: [1, 2], steps: 10000, learningRate: 1e-2)
+    tolerance.gradNormTolerance = 1e-3
+    compare(QuadraticObjective.illConditioned(dimension: 2, kappa: 10), sgd, tolerance, "gradient tolerance")
+    var target = TrainingConfiguration(start: [0.3, -0.2], steps: 10000, learningRate: 1e-2)
+    target.lossTarget = 1e-4
+    compare(SaddleObjective(), sgd, target, "loss target")
+    // Zero steps: only the final point.
+    compare(RosenbrockObjective(), sgd, TrainingConfiguration(start: [-1.2, 1], steps: 0, learningRate: 1e-2), "zero steps")
+    // Check the stop reasons were really reached.
+    let r = Trainer.run(objective: SaddleObjective(), optimizer: sgd, configuration: target)
+    #expect(r.summary.stopReason == .lossTarget)
+}
+
+/// Cancels from the progress callback once `cancelAt` steps are done; returns the result and the chunks.
+private func cancelledRun(fastPath: Bool, cancelAt: Int) -> (RunResult, [TrajectoryChunk]) {
+    let control = RunControl()
+    var chunks: [TrajectoryChunk] = []
+    let optimizer = OptimizerConfiguration.adam(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0,
+                                                amsgrad: true)
+    var config = TrainingConfiguration(start: [-1.2, 1], steps: 10000, learningRate: 1e-2,
+                                       schedule: .cosine(tMax: 10000, etaMin: 0))
+    config.recordEvery = 3
+    let result = Trainer.run(objective: RosenbrockObjective(), optimizer: optimizer, configuration: config,
+                             control: control, progressEvery: 7, onProgress: { chunk in
+                                 chunks.append(chunk)
+                                 if chunk.stepsDone >= cancelAt { control.cancel() }
+                             }, fastPath: fastPath)
+    return (result, chunks)
+}
+
+@Test func fastPathMatchesGeneralPathWhenCancelledAndReportsTheSameChunks() {
+    let (fast, fastChunks) = cancelledRun(fastPath: true, cancelAt: 100)
+    let (general, generalChunks) = cancelledRun(fastPath: false, cancelAt: 100)
+    #expect(fast.summary.stopReason == .cancelled)
+    #expect(fast.summary.stepsRun == 105)
+    expectIdentical(fast, general, "cancelled")
+    #expect(fastChunks.count == generalChunks.count)
+    for (a, b) in zip(fastChunks, generalChunks) {
+        #expect(a.stepsDone == b.stepsDone)
+        #expect(a.records.step == b.records.step)
+        #expect(bits(a.records.loss) == bits(b.records.loss))
+        #expect(bits(a.records.params) == bits(b.records.params))
+        #expect(a.records.epochs == b.records.epochs)
+    }
+    // Cancelled before the first step.
+    let control = RunControl()
+    control.cancel()
+    let config = TrainingConfiguration(start: [-1.2, 1], steps: 100, learningRate: 1e-3)
+    let adam = OptimizerConfiguration.adam(lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false)
+    let a = Trainer.run(objective: RosenbrockObjective(), optimizer: adam, configuration: config, control: control,
+                        progressEvery: 10, onProgress: nil, fastPath: true)
+    let b = Trainer.run(objective: RosenbrockObjective(), optimizer: adam, configuration: config, control: control,
+                        progressEvery: 10, onProgress: nil, fastPath: false)
+    #expect(a.summary.stepsRun == 0)
+    expectIdentical(a, b, "cancelled before start")
+}
+
+@Test func fastLoopRunsDirectlyAndMatchesTheTrainingLoop() {
+    // The fast loop itself (not only the dispatch) against the general loop, with the same optimizer value.
+    let config = TrainingConfiguration(start: [-1.2, 1], steps: 2000, learningRate: 1e-3)
+    let adam = Adam(dimension: 2)
+    #expect(ClosedFormLoop<RosenbrockObjective, Adam>.applies(to: RosenbrockObjective(), config))
+    let fast = ClosedFormLoop(objective: RosenbrockObjective(), optimizer: adam, configuration: config)
+        .run(control: RunControl(), progressEvery: 1024, onProgress: nil)
+    let general = TrainingLoop(objective: RosenbrockObjective(), optimizer: adam, configuration: config)
+        .run(control: RunControl(), progressEvery: 1024, onProgress: nil)
+    expectIdentical(fast, general, "direct")
+    // A start of the wrong length is left to the general loop.
+    let wrong = TrainingConfiguration(start: [1, 2, 3], steps: 10, learningRate: 1e-3)
+    #expect(!ClosedFormLoop<RosenbrockObjective, Adam>.applies(to: RosenbrockObjective(), wrong))
+}
+
+@Test func rawOptimizerStepsMatchArraySteps() {
+    // The array entry points forward to the raw ones; check a raw run against an array run anyway.
+    var a1 = Adam(dimension: 3, weightDecay: 0.1, amsgrad: true), a2 = a1
+    var s1 = SGD(dimension: 3, momentum: 0.9, dampening: 0.2, nesterov: false, weightDecay: 0.01), s2 = s1
+    var p1: [Double] = [1, -2, 3], q1 = p1
+    var p2 = p1, q2 = p1
+    for k in 0..<50 {
+        var g: [Double] = [Double(k).squareRoot(), -0.5 * Double(k), 1 / Double(k + 1)]
+        var h = g
+        a1.step(parameters: &p1, gradient: &g, learningRate: 1e-2)
+        s1.step(parameters: &q1, gradient: &h, learningRate: 1e-2)
+        g.withUnsafeBufferPointer { gb in
+            p2.withUnsafeMutableBufferPointer { a2.step(parameters: $0.baseAddress!, gradient: gb.baseAddress!, count: 3,
+                                                        learningRate: 1e-2) }
+            q2.withUnsafeMutableBufferPointer { s2.step(parameters: $0.baseAddress!, gradient: gb.baseAddress!, count: 3,
+                                                        learningRate: 1e-2) }
+        }
+    }
+    #expect(bits(p1) == bits(p2))
+    #expect(bits(q1) == bits(q2))
+    #expect(a1.stepCount == 50 && a2.stepCount == 50)
+}
