@@ -1,0 +1,78 @@
+import Testing
+@testable import DescentHTTP
+
+/// Router, middleware and error mapping, called in-process (no sockets).
+@Suite struct RouterTests {
+    struct Teapot: HTTPResponseError {
+        var status: Int { 418 }
+        var headers: HTTPHeaders { ["Retry-After": "7"] }
+        func responseBody() -> [UInt8] { Array("{\"teapot\":true}".utf8) }
+    }
+    struct Hidden: Error {}
+
+    func router() -> HTTPHandler {
+        var r = Router()
+        r.on(.get, "/v1/experiments/:id/trajectory") { req in .text("id=\(req.pathParameters["id"] ?? "-")") }
+        r.on(.post, "/v1/experiments") { _ in .text("created", status: 201) }
+        r.on(.get, "/teapot") { _ in throw Teapot() }
+        r.on(.get, "/hidden") { _ in throw Hidden() }
+        r.use(RequestIDMiddleware())
+        return r.makeHandler()
+    }
+
+    func text(_ response: HTTPResponse) -> String {
+        guard case .bytes(let b) = response.body else { return "<stream>" }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    @Test func capturesPathParameters() async throws {
+        let response = try await router()(HTTPRequest(method: .get, target: "/v1/experiments/abc/trajectory?x=1"))
+        #expect(response.status == 200)
+        #expect(text(response) == "id=abc")
+    }
+
+    @Test func headIsServedByGetRoute() async throws {
+        let response = try await router()(HTTPRequest(method: .head, target: "/v1/experiments/7/trajectory"))
+        #expect(response.status == 200)
+    }
+
+    @Test func unknownPathIs404WithJSONError() async throws {
+        let response = try await router()(HTTPRequest(method: .get, target: "/v1/nothing"))
+        #expect(response.status == 404)
+        #expect(text(response).hasPrefix("{\"error\":{\"code\":\"not_found\""))
+    }
+
+    @Test func wrongMethodIs405WithAllow() async throws {
+        let response = try await router()(HTTPRequest(method: .delete, target: "/v1/experiments"))
+        #expect(response.status == 405)
+        #expect(response.headers["Allow"] == "POST")
+        #expect(text(response).contains("\"code\":\"method_not_allowed\""))
+    }
+
+    @Test func responseErrorKeepsItsStatusHeadersAndBody() async throws {
+        let response = try await router()(HTTPRequest(method: .get, target: "/teapot"))
+        #expect(response.status == 418)
+        #expect(response.headers["retry-after"] == "7")
+        #expect(text(response) == "{\"teapot\":true}")
+    }
+
+    @Test func otherErrorsBecomeBare500() async throws {
+        let response = try await router()(HTTPRequest(method: .get, target: "/hidden"))
+        #expect(response.status == 500)
+        #expect(text(response) == #"{"error":{"code":"internal","message":"internal server error"}}"#)
+    }
+
+    @Test func requestIDIsPassedThroughAndEchoed() async throws {
+        let response = try await router()(
+            HTTPRequest(method: .post, target: "/v1/experiments", headers: ["X-Request-Id": "abc-123"]))
+        #expect(response.headers["X-Request-Id"] == "abc-123")
+    }
+
+    @Test func requestIDIsGeneratedWhenAbsent() async throws {
+        let a = try await router()(HTTPRequest(method: .post, target: "/v1/experiments"))
+        let b = try await router()(HTTPRequest(method: .post, target: "/v1/experiments"))
+        let idA = a.headers["X-Request-Id"] ?? "", idB = b.headers["X-Request-Id"] ?? ""
+        #expect(idA.count == 36)
+        #expect(idA != idB)
+    }
+}
