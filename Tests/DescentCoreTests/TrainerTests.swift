@@ -101,3 +101,16 @@ private func sgd(_ lr: Double) -> OptimizerConfiguration {
     #expect(result.trajectory.epoch.prefix(7) == [0, 0, 0, 1, 1, 1, 2])
     #expect(result.summary.validationLoss != nil)
 }
+
+@Suite struct BestLossTests {
+    @Test func bestLossNeverExceedsFinalLoss() throws {
+        let spec = try ExperimentSpec(checking: .object([
+            "objective": .object(["type": .string("ill_conditioned"), "dimension": .number(2), "kappa": .number(100)]),
+            "optimizer": .object(["type": .string("sgd"), "lr": .number(0.019)]),
+            "start": .array([.number(1), .number(1)]), "steps": .number(200),
+        ]))
+        let summary = try spec.validated().run().summary
+        #expect(summary.bestLoss <= summary.finalLoss)
+        #expect(summary.bestLoss == summary.finalLoss && summary.bestStep == 200)
+    }
+}
