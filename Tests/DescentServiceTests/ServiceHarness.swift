@@ -16,7 +16,9 @@ final class ServiceHarness: @unchecked Sendable {
         let store = try SQLiteStore(path: self.folder + "/descent.sqlite")
         runner = ExperimentRunner(store: store, workers: workers, queueCapacity: queueCapacity, limits: SpecLimits(),
                                   metrics: ServiceMetrics(), logger: Logger(label: "test"))
-        handler = ServiceAPI(runner: runner, authToken: authToken, logger: Logger(label: "test")).makeRouter().makeHandler()
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .warning  // no access-log line per request in test output
+        handler = ServiceAPI(runner: runner, authToken: authToken, logger: quiet).makeRouter().makeHandler()
         if start { try runner.start() }
     }
 
