@@ -112,13 +112,8 @@ struct ClosedFormLoop<O: ClosedFormKernel, P: RawStepOptimizer> {
             _ = columns.report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs, dimension: n,
                                withParams: recordParams, stepsDone: t, to: onProgress)
         }
-        // The final point is a recorded point too, so the best loss never exceeds the final one.
-        if finalLoss < bestLoss { bestLoss = finalLoss; bestStep = t }
-        summary = RunSummary(
-            stopReason: stop, stepsRun: t, finalLoss: finalLoss,
-            bestLoss: bestLoss.isFinite || bestLoss.isNaN ? bestLoss : finalLoss, bestStep: bestStep,
-            finalParams: finalTheta, finalGradNorm: squares.squareRoot(),
-            trainLoss: training?.loss, validationLoss: validation?.loss, validationAccuracy: validation?.accuracy)
+        summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, bestLoss: bestLoss, bestStep: bestStep,
+                             params: finalTheta, gradNorm: squares.squareRoot(), training: training, validation: validation)
         return rows
     }
 }

@@ -51,3 +51,17 @@ public struct RunResult: Sendable {
     /// The end state.
     public var summary: RunSummary
 }
+
+extension RunSummary {
+    /// The summary at the end of a run; the final point counts as a recorded point, so the best
+    /// loss never exceeds the final one.
+    init(finishing stop: StopReason, steps: Int, finalLoss: Double, bestLoss: Double, bestStep: Int, params: [Double],
+         gradNorm: Double, training: Evaluation?, validation: Evaluation?) {
+        var best = bestLoss, bestAt = bestStep
+        if finalLoss < best { best = finalLoss; bestAt = steps }
+        if !(best.isFinite || best.isNaN) { best = finalLoss }
+        self.init(stopReason: stop, stepsRun: steps, finalLoss: finalLoss, bestLoss: best, bestStep: bestAt,
+                  finalParams: params, finalGradNorm: gradNorm, trainLoss: training?.loss,
+                  validationLoss: validation?.loss, validationAccuracy: validation?.accuracy)
+    }
+}

@@ -113,13 +113,8 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             _ = columns.report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs, dimension: n,
                                withParams: recordParams, stepsDone: t, to: onProgress)
         }
-        // The final point is a recorded point too, so the best loss never exceeds the final one.
-        if finalLoss < bestLoss { bestLoss = finalLoss; bestStep = t }
-        summary = RunSummary(
-            stopReason: stop, stepsRun: t, finalLoss: finalLoss,
-            bestLoss: bestLoss.isFinite || bestLoss.isNaN ? bestLoss : finalLoss, bestStep: bestStep,
-            finalParams: theta, finalGradNorm: squares.squareRoot(),
-            trainLoss: training?.loss, validationLoss: validation?.loss, validationAccuracy: validation?.accuracy)
+        summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, bestLoss: bestLoss, bestStep: bestStep,
+                             params: theta, gradNorm: squares.squareRoot(), training: training, validation: validation)
         return rows
     }
 
