@@ -16,25 +16,40 @@ public enum TrajectoryCodec {
 
     private static let magic: UInt32 = 0x3143_5444  // "DTC1"
 
-    /// Encodes a chunk.
+    /// Encodes a chunk (one exact-size allocation, values stored in place).
     public static func encode(_ t: Trajectory) -> Data {
-        var out = [UInt8]()
         let rows = t.count
         let paramRows = t.params.isEmpty ? 0 : rows
-        out.reserveCapacity(20 + rows * 40 + t.params.count * 8 + t.epochs.count * 33)
-        for v in [magic, UInt32(rows), UInt32(t.dimension), UInt32(paramRows), UInt32(t.epochs.count)] { put(&out, v) }
-        for v in t.step { put(&out, UInt64(bitPattern: Int64(v))) }
-        for v in t.epoch { put(&out, UInt64(bitPattern: Int64(v))) }
-        for column in [t.lr, t.loss, t.gradNorm, t.params] { for v in column { put(&out, v.bitPattern) } }
-        for e in t.epochs {
-            put(&out, UInt64(bitPattern: Int64(e.epoch)))
-            put(&out, UInt64(bitPattern: Int64(e.step)))
-            put(&out, e.trainLoss.bitPattern)
-            out.append((e.validationLoss == nil ? 0 : 1) | (e.validationAccuracy == nil ? 0 : 2))
-            put(&out, (e.validationLoss ?? 0).bitPattern)
-            put(&out, (e.validationAccuracy ?? 0).bitPattern)
+        let size = 20 + rows * 40 + t.params.count * 8 + t.epochs.count * 41
+        var out = Data(count: size)
+        out.withUnsafeMutableBytes { (raw: UnsafeMutableRawBufferPointer) in
+            var w = Writer(raw: raw)
+            for v in [magic, UInt32(rows), UInt32(t.dimension), UInt32(paramRows), UInt32(t.epochs.count)] { w.put(v) }
+            for v in t.step { w.put(UInt64(bitPattern: Int64(v))) }
+            for v in t.epoch { w.put(UInt64(bitPattern: Int64(v))) }
+            for v in t.lr { w.put(v.bitPattern) }
+            for v in t.loss { w.put(v.bitPattern) }
+            for v in t.gradNorm { w.put(v.bitPattern) }
+            for v in t.params { w.put(v.bitPattern) }
+            for e in t.epochs {
+                w.put(UInt64(bitPattern: Int64(e.epoch)))
+                w.put(UInt64(bitPattern: Int64(e.step)))
+                w.put(e.trainLoss.bitPattern)
+                w.put((e.validationLoss == nil ? 0 : 1) | (e.validationAccuracy == nil ? 0 : 2) as UInt8)
+                w.put((e.validationLoss ?? 0).bitPattern)
+                w.put((e.validationAccuracy ?? 0).bitPattern)
+            }
         }
-        return Data(out)
+        return out
+    }
+
+    /// Writes little-endian values into a buffer sized in advance.
+    private struct Writer {
+        let raw: UnsafeMutableRawBufferPointer
+        var offset = 0
+        mutating func put(_ v: UInt8) { raw[offset] = v; offset += 1 }
+        mutating func put(_ v: UInt32) { raw.storeBytes(of: v.littleEndian, toByteOffset: offset, as: UInt32.self); offset += 4 }
+        mutating func put(_ v: UInt64) { raw.storeBytes(of: v.littleEndian, toByteOffset: offset, as: UInt64.self); offset += 8 }
     }
 
     /// Decodes a chunk and appends it to `into`.
@@ -62,9 +77,6 @@ public enum TrajectoryCodec {
             }
         }
     }
-
-    private static func put(_ out: inout [UInt8], _ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-    private static func put(_ out: inout [UInt8], _ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
 
     /// Reads little-endian values from raw bytes with bounds checks (unaligned loads).
     private struct Reader {
