@@ -44,7 +44,7 @@ public final class SQLiteStore: Store {
                   experiment_id TEXT NOT NULL REFERENCES experiment(id) ON DELETE CASCADE,
                   chunk_index INTEGER NOT NULL,
                   data BLOB NOT NULL,
-                  PRIMARY KEY (experiment_id, chunk_index)) WITHOUT ROWID;
+                  PRIMARY KEY (experiment_id, chunk_index));
                 CREATE TABLE study (
                   id TEXT PRIMARY KEY,
                   name TEXT NOT NULL,
