@@ -26,24 +26,10 @@ public struct RosenbrockObjective: ClosedFormObjective, Equatable {
 
     /// Value and exact gradient: term i adds −4b·xᵢ·u − 2(a − xᵢ) to ∂ᵢ and 2b·u to ∂ᵢ₊₁ (u = xᵢ₊₁ − xᵢ²).
     public func valueAndGradient(at theta: [Double], gradient: inout [Double]) -> Double {
-        if dimension == 2 {
-            // The common 2-D case without the accumulation loop (about twice as fast).
-            let x = theta[0]
-            let u = theta[1] - x * x, v = a - x
-            gradient[0] = -4 * b * x * u - 2 * v
-            gradient[1] = 2 * b * u
-            return b * u * u + v * v
+        if gradient.count != dimension { gradient = [Double](repeating: 0, count: dimension) }
+        return theta.withUnsafeBufferPointer { t in
+            gradient.withUnsafeMutableBufferPointer { g in valueAndGradient(t.baseAddress!, g.baseAddress!) }
         }
-        for i in 0..<dimension { gradient[i] = 0 }
-        var total = 0.0
-        for i in 0..<(dimension - 1) {
-            let x = theta[i]
-            let u = theta[i + 1] - x * x, v = a - x
-            total += b * u * u + v * v
-            gradient[i] += -4 * b * x * u - 2 * v
-            gradient[i + 1] += 2 * b * u
-        }
-        return total
     }
 
     /// Exact (tridiagonal) Hessian: term i adds 12b·xᵢ² − 4b·xᵢ₊₁ + 2 to Hᵢᵢ, −4b·xᵢ to Hᵢ,ᵢ₊₁, 2b to Hᵢ₊₁,ᵢ₊₁.
@@ -77,10 +63,11 @@ public struct RosenbrockObjective: ClosedFormObjective, Equatable {
 }
 
 extension RosenbrockObjective: ClosedFormKernel {
-    /// `valueAndGradient(at:gradient:)` on raw buffers (same operations, same order).
+    /// Value and gradient on raw buffers; the array method calls this, so both paths agree bit for bit.
     @inline(__always)
     func valueAndGradient(_ theta: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>) -> Double {
         if dimension == 2 {
+            // The common 2-D case without the accumulation loop (about twice as fast).
             let x = theta[0]
             let u = theta[1] - x * x, v = a - x
             gradient[0] = -4 * b * x * u - 2 * v
