@@ -102,16 +102,9 @@ struct ClosedFormLoop<O: ClosedFormKernel, P: RawStepOptimizer> {
         let training = objective.evaluate(at: finalTheta, buffers: buffers, split: .training)
         let validation = objective.evaluate(at: finalTheta, buffers: buffers, split: .validation)
         let finalLoss = training?.loss ?? trainingModeLoss
-        if rows == 0 || columns.step[rows - 1] != t {
-            let lr = c.schedule.learningRate(at: t, base: c.learningRate)
-            columns.write(row: rows, step: t, epoch: 0, lr: lr, loss: finalLoss, gradNorm: squares.squareRoot(),
-                          params: theta, dimension: n, recordParams: recordParams)
-            rows += 1
-        }
-        if let onProgress {
-            _ = columns.report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs, dimension: n,
-                               withParams: recordParams, stepsDone: t, to: onProgress)
-        }
+        rows = columns.finish(rows: rows, step: t, epoch: 0, lr: c.schedule.learningRate(at: t, base: c.learningRate),
+                              loss: finalLoss, gradNorm: squares.squareRoot(), params: finalTheta, recordParams: recordParams,
+                              reportedRows: reportedRows, epochs: epochs, reportedEpochs: reportedEpochs, onProgress: onProgress)
         summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, bestLoss: bestLoss, bestStep: bestStep,
                              params: finalTheta, gradNorm: squares.squareRoot(), training: training, validation: validation)
         return rows

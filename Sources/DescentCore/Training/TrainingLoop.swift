@@ -103,16 +103,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         let training = objective.evaluate(at: theta, buffers: buffers, split: .training)
         let validation = objective.evaluate(at: theta, buffers: buffers, split: .validation)
         let finalLoss = training?.loss ?? trainingModeLoss
-        if rows == 0 || columns.step[rows - 1] != t {
-            let lr = c.schedule.learningRate(at: t, base: c.learningRate)
-            columns.write(row: rows, step: t, epoch: epoch, lr: lr, loss: finalLoss, gradNorm: squares.squareRoot(),
-                          params: theta, recordParams: recordParams)
-            rows += 1
-        }
-        if let onProgress {
-            _ = columns.report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs, dimension: n,
-                               withParams: recordParams, stepsDone: t, to: onProgress)
-        }
+        rows = columns.finish(rows: rows, step: t, epoch: epoch, lr: c.schedule.learningRate(at: t, base: c.learningRate),
+                              loss: finalLoss, gradNorm: squares.squareRoot(), params: theta, recordParams: recordParams,
+                              reportedRows: reportedRows, epochs: epochs, reportedEpochs: reportedEpochs, onProgress: onProgress)
         summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, bestLoss: bestLoss, bestStep: bestStep,
                              params: theta, gradNorm: squares.squareRoot(), training: training, validation: validation)
         return rows

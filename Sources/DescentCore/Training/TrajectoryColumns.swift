@@ -42,6 +42,23 @@ struct TrajectoryColumns {
         return (rows.upperBound, epochs.count)
     }
 
+    /// Ends a run: records the final point unless its step is already the last row, then sends the
+    /// last progress report. Returns the row count.
+    func finish(rows: Int, step t: Int, epoch e: Int, lr rate: Double, loss value: Double, gradNorm norm: Double,
+                params theta: [Double], recordParams: Bool, reportedRows: Int, epochs: [EpochRecord], reportedEpochs: Int,
+                onProgress: ((TrajectoryChunk) -> Void)?) -> Int {
+        var rows = rows
+        if rows == 0 || step[rows - 1] != t {
+            write(row: rows, step: t, epoch: e, lr: rate, loss: value, gradNorm: norm, params: theta, recordParams: recordParams)
+            rows += 1
+        }
+        if let onProgress {
+            _ = report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs, dimension: theta.count,
+                       withParams: recordParams, stepsDone: t, to: onProgress)
+        }
+        return rows
+    }
+
     /// Rows `from..<to` copied into a standalone trajectory (for progress reports).
     func rows(_ from: Int, _ to: Int, dimension: Int, withParams: Bool) -> Trajectory {
         var part = Trajectory(dimension: dimension)
