@@ -23,13 +23,14 @@ let package = Package(
         .target(
             name: "DescentService",
             dependencies: [
-                "DescentCore", "DescentHTTP",
+                "DescentCore", "DescentHTTP", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         .target(name: "DescentClient", dependencies: ["CCurl"]),
         .executableTarget(
             name: "descent",

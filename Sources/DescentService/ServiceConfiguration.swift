@@ -12,6 +12,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var port = 8080
     /// Folder of the SQLite store. Default "./descent-data".
     public var dataDir = "./descent-data"
+    /// Which store: "" (SQLite in `dataDir`), "sqlite:PATH", or "postgres://user@host:port/db" for many
+    /// instances on one PostgreSQL database. Default "".
+    public var storeURL = ""
+    /// Most connections to PostgreSQL per instance. Default 10.
+    public var storePoolSize = 10
+    /// Seconds a job's lease lasts without renewal; a dead instance's jobs are taken over after it. Default 15.
+    public var leaseSeconds = 15
     /// Worker threads; 0 means one per core. Default 0.
     public var workers = 0
     /// Most queued experiments (429 past it). Default 1024.
@@ -47,7 +54,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     private static let keys: [(yaml: String, env: String)] = [
         ("server.host", "DESCENT_HOST"), ("server.port", "DESCENT_PORT"), ("server.max_body_bytes", "DESCENT_MAX_BODY_BYTES"),
         ("server.max_connections", "DESCENT_MAX_CONNECTIONS"), ("server.shutdown_grace_seconds", "DESCENT_SHUTDOWN_GRACE_SECONDS"),
-        ("store.data_dir", "DESCENT_DATA_DIR"), ("jobs.workers", "DESCENT_WORKERS"), ("jobs.queue_capacity", "DESCENT_QUEUE_CAPACITY"),
+        ("store.data_dir", "DESCENT_DATA_DIR"), ("store.url", "DESCENT_STORE_URL"), ("store.pool_size", "DESCENT_STORE_POOL_SIZE"),
+        ("jobs.lease_seconds", "DESCENT_LEASE_SECONDS"), ("jobs.workers", "DESCENT_WORKERS"), ("jobs.queue_capacity", "DESCENT_QUEUE_CAPACITY"),
         ("auth.token", "DESCENT_AUTH_TOKEN"), ("limits.max_steps", "DESCENT_MAX_STEPS"),
         ("limits.max_parameters", "DESCENT_MAX_PARAMETERS"), ("limits.max_dataset_rows", "DESCENT_MAX_DATASET_ROWS"),
         ("limits.max_trajectory_points", "DESCENT_MAX_TRAJECTORY_POINTS"), ("log.level", "DESCENT_LOG_LEVEL"),
@@ -87,6 +95,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
         case "server.max_connections": maxConnections = try int(1...1_000_000)
         case "server.shutdown_grace_seconds": shutdownGraceSeconds = try int(0...3600)
         case "store.data_dir": dataDir = text
+        case "store.url":
+            guard Self.backend(of: text) != nil else {
+                throw Invalid(description: "\(name): '\(text)' must be empty, sqlite:PATH or postgres://user@host:port/database")
+            }
+            storeURL = text
+        case "store.pool_size": storePoolSize = try int(1...1000)
+        case "jobs.lease_seconds": leaseSeconds = try int(1...3600)
         case "jobs.workers": workers = try int(0...1024)
         case "jobs.queue_capacity": queueCapacity = try int(1...10_000_000)
         case "auth.token": authToken = text
@@ -117,6 +132,24 @@ public struct ServiceConfiguration: Sendable, Equatable {
         c.limits.maxBodyBytes = maxBodyBytes
         return c
     }
+
+    /// The store backends.
+    public enum Backend: Sendable, Equatable {
+        /// Embedded SQLite at this file path.
+        case sqlite(path: String)
+        /// PostgreSQL at this URL.
+        case postgres(url: String)
+    }
+
+    private static func backend(of url: String, dataDir: String = "") -> Backend? {
+        if url.isEmpty { return .sqlite(path: (dataDir as NSString).appendingPathComponent("descent.sqlite")) }
+        if url.hasPrefix("sqlite:"), url.count > 7 { return .sqlite(path: String(url.dropFirst(7))) }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return .postgres(url: url) }
+        return nil
+    }
+
+    /// The store `storeURL` names (SQLite in `dataDir` when empty).
+    public var backend: Backend { Self.backend(of: storeURL, dataDir: dataDir) ?? .sqlite(path: dataDir + "/descent.sqlite") }
 
     /// Worker count with 0 resolved to the number of cores.
     public var resolvedWorkers: Int { workers > 0 ? workers : ProcessInfo.processInfo.activeProcessorCount }

@@ -11,14 +11,29 @@ public final class ServiceHost: Sendable {
     private let server: HTTPServer
     private let logger: Logger
 
-    /// Opens the store in `settings.dataDir` (creating it) and prepares the runner and server.
+    /// Opens the store `settings` name (SQLite in `dataDir` by default, creating it; or PostgreSQL, applying
+    /// migrations) and prepares the runner and server.
     public init(settings: ServiceConfiguration, logger: Logger) throws {
         self.settings = settings
         self.logger = logger
-        try FileManager.default.createDirectory(atPath: settings.dataDir, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: (settings.dataDir as NSString).appendingPathComponent("descent.sqlite"))
-        runner = ExperimentRunner(store: store, workers: settings.resolvedWorkers, queueCapacity: settings.queueCapacity,
-                                  limits: settings.specLimits, metrics: ServiceMetrics(), logger: logger)
+        let store: any Store
+        let coordination: any Coordination
+        switch settings.backend {
+        case .sqlite(let path):
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            store = try SQLiteStore(path: path)
+            coordination = LocalCoordination()
+        case .postgres(let url):
+            let pg = try PostgresStore(url: url, poolSize: settings.storePoolSize)
+            store = pg
+            coordination = PostgresCoordination(store: pg, logger: logger)
+        }
+        let shared: Bool
+        if case .postgres = settings.backend { shared = true } else { shared = false }
+        runner = ExperimentRunner(store: store, coordination: coordination, workers: settings.resolvedWorkers,
+                                  queueCapacity: settings.queueCapacity, leaseSeconds: Double(settings.leaseSeconds),
+                                  recoverAtStart: !shared, limits: settings.specLimits, metrics: ServiceMetrics(), logger: logger)
         let api = ServiceAPI(runner: runner, authToken: settings.authToken, logger: logger)
         server = HTTPServer(configuration: settings.serverConfiguration, handler: api.makeRouter().makeHandler(), logger: logger)
     }

@@ -9,13 +9,15 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP service (SQLite store in --data-dir; no config needed).",
+        abstract: "Run the HTTP service (SQLite store in --data-dir by default; PostgreSQL with --store-url).",
         discussion: "Settings come from defaults, then --config FILE (see config/descent.yaml), then DESCENT_* environment variables, then flags.")
 
     @Option(help: "YAML config file (default: none; DESCENT_CONFIG).") var config: String?
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
     @Option(help: "Port; 0 picks a free one (default 8080).") var port: Int?
     @Option(name: .customLong("data-dir"), help: "Folder of the SQLite store (default ./descent-data).") var dataDir: String?
+    @Option(name: .customLong("store-url"), help: "Store: sqlite:PATH or postgres://user@host:port/db (default: SQLite in --data-dir).") var storeURL: String?
+    @Option(name: .customLong("lease-seconds"), help: "Lease of a running job, seconds; others take over a dead instance's jobs after it (default 15).") var leaseSeconds: Int?
     @Option(help: "Worker threads; 0 = one per core (default 0).") var workers: Int?
     @Option(name: .customLong("queue-capacity"), help: "Most queued experiments (default 1024).") var queueCapacity: Int?
     @Option(name: .customLong("auth-token"), help: "Bearer token required for mutating requests.") var authToken: String?
@@ -36,6 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { settings.port = port }
         if let dataDir { settings.dataDir = dataDir }
         if let workers { settings.workers = workers }
+        if let storeURL {
+            do { try settings.apply(environment: ["DESCENT_STORE_URL": storeURL]) } catch { throw ValidationError("--store-url: \(error)") }
+        }
+        if let leaseSeconds {
+            do { try settings.apply(environment: ["DESCENT_LEASE_SECONDS": String(leaseSeconds)]) } catch { throw ValidationError("--lease-seconds: \(error)") }
+        }
         if let queueCapacity { settings.queueCapacity = queueCapacity }
         if let authToken { settings.authToken = authToken }
         if let logLevel { settings.logLevel = logLevel }

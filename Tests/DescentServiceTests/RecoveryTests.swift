@@ -7,13 +7,12 @@ import Testing
     @Test func unfinishedExperimentsAreRequeuedAndFinishIdentically() async throws {
         let first = try ServiceHarness(start: false)
         let id = try #require(first.object(try await first.request(.post, "/v1/experiments", json: saddleSpec).body)["id"] as? String)
-        // Simulate a crash mid-run: mark it running with a stray partial chunk.
-        var record = try #require(try first.runner.store.experiment(id))
-        record.status = .running
-        try first.runner.store.update(record)
+        // Simulate a crash mid-run: a worker of the dead process claimed it and stored a stray partial chunk.
+        let claim = try #require(try first.runner.store.claim(owner: "crashed", leaseSeconds: 3600))
+        #expect(claim.record.id == id)
         var partial = Trajectory(dimension: 2)
         partial.step = [0]; partial.epoch = [0]; partial.lr = [9]; partial.loss = [9]; partial.gradNorm = [9]; partial.params = [9, 9]
-        try first.runner.store.appendChunk(id, index: 0, chunk: partial, stepsDone: 1)
+        #expect(try first.runner.store.appendChunk(claim.lease, index: 0, chunk: partial, stepsDone: 1, leaseSeconds: 3600))
         let second = try ServiceHarness(folder: first.folder)
         let final = try await second.waitFinal(id)
         #expect(final["status"] as? String == "succeeded")

@@ -26,11 +26,11 @@ struct ExperimentHandlers: Sendable {
             id: RequestDecoding.newID("exp"), sequence: 0, status: .queued, spec: spec, summary: nil, errorCode: nil,
             errorMessage: nil, createdAt: Date(), startedAt: nil, finishedAt: nil, stepsDone: 0,
             idempotencyKey: idempotencyKey, bodyHash: bodyHash, studyID: studyID)
-        do { try store.insert(record) } catch { throw .store(error) }
-        guard runner.enqueue(record.id) else {
-            try? store.delete(record.id)
-            throw .queueFull(retryAfter: 2)
-        }
+        do {
+            guard try runner.hasRoom(for: 1) else { throw ServiceError.queueFull(retryAfter: 2) }
+            try store.insert(record)
+        } catch let e as ServiceError { throw e } catch { throw .store(error) }
+        runner.announceWork()
         return record
     }
 

@@ -39,7 +39,7 @@ struct StudyHandlers: Sendable {
             specs.append(try experiments.check(item.value, prefix: members["experiments"] != nil ? "experiments[\(i)]" : "grid[\(i)]"))
         }
         let runner = experiments.runner
-        guard runner.queue.depth + specs.count <= runner.queue.capacity else { throw ServiceError.queueFull(retryAfter: 5) }
+        guard try runner.hasRoom(for: specs.count) else { throw ServiceError.queueFull(retryAfter: 5) }
         let studyID = RequestDecoding.newID("std")
         var ids: [String] = []
         for spec in specs { ids.append(try experiments.submit(spec, studyID: studyID).id) }

@@ -54,6 +54,15 @@ public final class SQLiteStore: Store {
                   loss_target DOUBLE);
                 """)
         }
+        m.registerMigration("v2-leases") { db in
+            try db.execute(sql: """
+                ALTER TABLE experiment ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE experiment ADD COLUMN lease_owner TEXT;
+                ALTER TABLE experiment ADD COLUMN lease_expires DOUBLE;
+                ALTER TABLE experiment ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX experiment_status_seq ON experiment(status, seq);
+                """)
+        }
         return m
     }
 
@@ -110,15 +119,6 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func appendChunk(_ id: String, index: Int, chunk: Trajectory, stepsDone: Int) throws {
-        let data = TrajectoryCodec.encode(chunk)
-        try pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO trajectory_chunk (experiment_id, chunk_index, data) VALUES (?,?,?)",
-                           arguments: [id, index, data])
-            try db.execute(sql: "UPDATE experiment SET steps_done = ? WHERE id = ?", arguments: [stepsDone, id])
-        }
-    }
-
     public func trajectory(_ id: String, dimension: Int) throws -> Trajectory {
         let blobs = try pool.read { db in
             try Data.fetchAll(db, sql: "SELECT data FROM trajectory_chunk WHERE experiment_id = ? ORDER BY chunk_index",
@@ -129,14 +129,110 @@ public final class SQLiteStore: Store {
         return t
     }
 
-    public func deleteTrajectory(_ id: String) throws {
-        try pool.write { db in try db.execute(sql: "DELETE FROM trajectory_chunk WHERE experiment_id = ?", arguments: [id]) }
+    public func queuedCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM experiment WHERE status = 'queued'") ?? 0 }
     }
 
-    public func unfinished() throws -> [ExperimentRecord] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM experiment WHERE status IN ('queued','running') ORDER BY seq")
-        }.map(Self.record)
+    public func claim(owner: String, leaseSeconds: Double) throws -> Claim? {
+        try pool.write { db in
+            let now = Date().timeIntervalSince1970
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT id, attempt, cancel_requested FROM experiment
+                WHERE status = 'queued' OR (status = 'running' AND lease_expires < ?) ORDER BY seq LIMIT 1
+                """, arguments: [now]) else { return nil }
+            let id: String = row["id"]
+            let attempt = (row["attempt"] as Int) + 1
+            try db.execute(sql: """
+                UPDATE experiment SET status = 'running', attempt = ?, lease_owner = ?, lease_expires = ?, started_at = ?,
+                  steps_done = 0 WHERE id = ?
+                """, arguments: [attempt, owner, now + leaseSeconds, now, id])
+            try db.execute(sql: "DELETE FROM trajectory_chunk WHERE experiment_id = ?", arguments: [id])
+            guard let fresh = try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = ?", arguments: [id]) else { return nil }
+            return Claim(record: try Self.record(fresh), lease: Lease(id: id, attempt: attempt),
+                         cancelRequested: row["cancel_requested"] as Bool)
+        }
+    }
+
+    public func renew(_ leases: [Lease], owner: String, leaseSeconds: Double) throws -> [Lease: LeaseState] {
+        guard !leases.isEmpty else { return [:] }
+        return try pool.write { db in
+            var states: [Lease: LeaseState] = [:]
+            let expires = Date().timeIntervalSince1970 + leaseSeconds
+            for lease in leases {
+                try db.execute(sql: """
+                    UPDATE experiment SET lease_expires = ? WHERE id = ? AND attempt = ? AND lease_owner = ? AND status = 'running'
+                    """, arguments: [expires, lease.id, lease.attempt, owner])
+                if db.changesCount == 0 { states[lease] = .lost; continue }
+                let cancel = try Bool.fetchOne(db, sql: "SELECT cancel_requested FROM experiment WHERE id = ?", arguments: [lease.id]) ?? false
+                states[lease] = cancel ? .cancelRequested : .held
+            }
+            return states
+        }
+    }
+
+    public func appendChunk(_ lease: Lease, index: Int, chunk: Trajectory, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
+        let data = TrajectoryCodec.encode(chunk)
+        return try pool.write { db in
+            try db.execute(sql: """
+                UPDATE experiment SET steps_done = ?, lease_expires = ? WHERE id = ? AND attempt = ? AND status = 'running'
+                """, arguments: [stepsDone, Date().timeIntervalSince1970 + leaseSeconds, lease.id, lease.attempt])
+            guard db.changesCount == 1 else { return false }
+            try db.execute(sql: "INSERT INTO trajectory_chunk (experiment_id, chunk_index, data) VALUES (?,?,?)",
+                           arguments: [lease.id, index, data])
+            return true
+        }
+    }
+
+    public func complete(_ lease: Lease, status: ExperimentStatus, summary: RunSummary?, error: (code: String, message: String)?, stepsDone: Int) throws -> ExperimentRecord? {
+        let summaryText = try summary.map(JSONCoding.string)
+        return try pool.write { db in
+            try db.execute(sql: """
+                UPDATE experiment SET status = ?, summary = ?, error_code = ?, error_message = ?, finished_at = ?, steps_done = ?,
+                  lease_owner = NULL, lease_expires = NULL WHERE id = ? AND attempt = ? AND status = 'running'
+                """, arguments: [status.rawValue, summaryText, error?.code, error?.message, Date().timeIntervalSince1970,
+                                 stepsDone, lease.id, lease.attempt])
+            guard db.changesCount == 1 else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = ?", arguments: [lease.id]).map(Self.record)
+        }
+    }
+
+    public func release(_ lease: Lease) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE experiment SET status = 'queued', started_at = NULL, steps_done = 0, lease_owner = NULL, lease_expires = NULL
+                WHERE id = ? AND attempt = ? AND status = 'running'
+                """, arguments: [lease.id, lease.attempt])
+            guard db.changesCount == 1 else { return false }
+            try db.execute(sql: "DELETE FROM trajectory_chunk WHERE experiment_id = ?", arguments: [lease.id])
+            return true
+        }
+    }
+
+    public func cancelQueued(_ id: String) throws -> ExperimentRecord? {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE experiment SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'queued'",
+                           arguments: [Date().timeIntervalSince1970, id])
+            guard db.changesCount == 1 else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = ?", arguments: [id]).map(Self.record)
+        }
+    }
+
+    public func requestCancel(_ id: String) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE experiment SET cancel_requested = 1 WHERE id = ? AND status = 'running'", arguments: [id])
+            return db.changesCount == 1
+        }
+    }
+
+    public func requeueRunning() throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: """
+                DELETE FROM trajectory_chunk WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running');
+                UPDATE experiment SET status = 'queued', started_at = NULL, steps_done = 0, lease_owner = NULL, lease_expires = NULL
+                WHERE status = 'running';
+                """)
+            return db.changesCount
+        }
     }
 
     public func insertStudy(_ s: StudyRecord) throws {
@@ -172,6 +268,6 @@ public final class SQLiteStore: Store {
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
             startedAt: started.map(Date.init(timeIntervalSince1970:)), finishedAt: finished.map(Date.init(timeIntervalSince1970:)),
             stepsDone: row["steps_done"], idempotencyKey: row["idempotency_key"], bodyHash: row["body_hash"],
-            studyID: row["study_id"])
+            studyID: row["study_id"], attempt: row["attempt"])
     }
 }

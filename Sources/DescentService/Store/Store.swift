@@ -39,6 +39,40 @@ public struct ExperimentRecord: Sendable, Equatable {
     public var bodyHash: String?
     /// The study it belongs to, if any.
     public var studyID: String?
+    /// Runs started so far (1 normally; more when a run was taken over after its instance stopped or died).
+    public var attempt: Int = 0
+}
+
+/// A worker's hold on one run of an experiment. The attempt number is a fencing token: only the holder of
+/// the current attempt may write the trajectory or the result, so a run taken over from a dead (or merely
+/// stalled) instance is finished exactly once.
+public struct Lease: Sendable, Hashable {
+    /// The experiment.
+    public var id: String
+    /// The run this lease is for.
+    public var attempt: Int
+    /// A lease on run `attempt` of experiment `id`.
+    public init(id: String, attempt: Int) { self.id = id; self.attempt = attempt }
+}
+
+/// What renewing a lease found.
+public enum LeaseState: Sendable, Equatable {
+    /// Still ours; keep going.
+    case held
+    /// Still ours, but someone asked to cancel it.
+    case cancelRequested
+    /// No longer ours (taken over, deleted or finished): stop without writing anything.
+    case lost
+}
+
+/// A job handed to a worker: the experiment, now running under `lease`.
+public struct Claim: Sendable {
+    /// The experiment (status running, attempt = lease.attempt).
+    public var record: ExperimentRecord
+    /// The worker's lease.
+    public var lease: Lease
+    /// Cancellation was asked for before this run started (a run taken over after a cancel request).
+    public var cancelRequested: Bool
 }
 
 /// A stored study: a named set of experiments with labels.
@@ -77,8 +111,9 @@ public struct ExperimentQuery: Sendable {
     public init() {}
 }
 
-/// Persistence of experiments, trajectories and studies. SQLite is the default backend; every
-/// backend must pass the same contract tests.
+/// Persistence of experiments, trajectories and studies, and the job queue: queued experiments wait in
+/// the experiment table and workers claim them with a lease. SQLite (one process) is the default backend,
+/// PostgreSQL (many instances on one database) the other; both pass the same contract tests.
 public protocol Store: Sendable {
     /// Inserts a new experiment.
     func insert(_ record: ExperimentRecord) throws
@@ -88,18 +123,37 @@ public protocol Store: Sendable {
     func experiment(idempotencyKey: String) throws -> ExperimentRecord?
     /// A page of experiments.
     func experiments(_ query: ExperimentQuery) throws -> [ExperimentRecord]
-    /// Replaces the mutable fields of an experiment.
+    /// Replaces the mutable fields of an experiment (status, summary, error, times, steps done).
     func update(_ record: ExperimentRecord) throws
     /// Deletes an experiment and its trajectory.
     func delete(_ id: String) throws
-    /// Appends one trajectory chunk and updates steps done, in one transaction.
-    func appendChunk(_ id: String, index: Int, chunk: Trajectory, stepsDone: Int) throws
     /// The whole stored trajectory of an experiment.
     func trajectory(_ id: String, dimension: Int) throws -> Trajectory
-    /// Deletes the trajectory chunks (before a re-run).
-    func deleteTrajectory(_ id: String) throws
-    /// Experiments that are queued or running, oldest first (for recovery).
-    func unfinished() throws -> [ExperimentRecord]
+
+    /// Number of queued experiments.
+    func queuedCount() throws -> Int
+    /// Atomically takes the oldest queued experiment, or a running one whose lease has expired, and marks
+    /// it running under a new attempt owned by `owner` for `leaseSeconds`; drops any trajectory an earlier
+    /// attempt left. Concurrent callers never get the same experiment. Nil when there is nothing to run.
+    func claim(owner: String, leaseSeconds: Double) throws -> Claim?
+    /// Extends the leases `owner` still holds; reports each one as held, cancel-requested or lost.
+    func renew(_ leases: [Lease], owner: String, leaseSeconds: Double) throws -> [Lease: LeaseState]
+    /// Appends one trajectory chunk and updates steps done, in one transaction, and extends the lease.
+    /// False, with nothing written, when the lease is no longer held.
+    func appendChunk(_ lease: Lease, index: Int, chunk: Trajectory, stepsDone: Int, leaseSeconds: Double) throws -> Bool
+    /// Records the final status of a leased run and ends the lease; nil, with nothing written, when the
+    /// lease is no longer held. Returns the final record.
+    func complete(_ lease: Lease, status: ExperimentStatus, summary: RunSummary?, error: (code: String, message: String)?, stepsDone: Int) throws -> ExperimentRecord?
+    /// Puts a leased run back in the queue and drops its trajectory (shutdown); false if the lease was lost.
+    func release(_ lease: Lease) throws -> Bool
+    /// Cancels a queued experiment atomically; nil when it was not queued (running, final or absent).
+    func cancelQueued(_ id: String) throws -> ExperimentRecord?
+    /// Marks a running experiment for cancellation, seen by its worker at the next renewal; false if it
+    /// is not running.
+    func requestCancel(_ id: String) throws -> Bool
+    /// Puts every running experiment back in the queue: recovery at start when this process is the
+    /// store's only user (SQLite). Returns how many.
+    func requeueRunning() throws -> Int
     /// Inserts a study.
     func insertStudy(_ study: StudyRecord) throws
     /// The study with `id`.

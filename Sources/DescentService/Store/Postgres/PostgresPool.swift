@@ -1,0 +1,70 @@
+import Foundation
+
+/// A fixed-size pool of libpq connections, opened on demand. A caller holds a connection for one
+/// closure; a connection found broken afterwards is dropped and a new one opened next time.
+///
+/// `@unchecked Sendable`: all state is guarded by `condition`; a connection is used by one thread at a time.
+final class PostgresPool: @unchecked Sendable {
+    private let url: String
+    private let size: Int
+    private let condition = NSCondition()
+    private var idle: [PGConnection] = []
+    private var open = 0
+    private var closed = false
+
+    /// A pool of at most `size` connections to `url`; opens one now so a bad URL fails at start.
+    init(url: String, size: Int) throws {
+        self.url = url
+        self.size = max(1, size)
+        idle.append(try PGConnection(url: url))
+        open = 1
+    }
+
+    /// Runs `body` with a connection, waiting for one when all are in use.
+    @discardableResult
+    func with<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        let connection = try acquire()
+        defer { give(back: connection) }
+        return try body(connection)
+    }
+
+    private func acquire() throws -> PGConnection {
+        condition.lock()
+        while true {
+            if closed {
+                condition.unlock()
+                throw PostgresError(sqlState: nil, message: "the store is closed")
+            }
+            if let c = idle.popLast() {
+                condition.unlock()
+                return c
+            }
+            if open < size {
+                open += 1
+                condition.unlock()
+                do { return try PGConnection(url: url) } catch {
+                    condition.lock(); open -= 1; condition.signal(); condition.unlock()
+                    throw error
+                }
+            }
+            condition.wait()
+        }
+    }
+
+    private func give(back connection: PGConnection) {
+        condition.lock()
+        if connection.isBroken || closed { open -= 1 } else { idle.append(connection) }
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Closes the idle connections; connections in use close when given back. Later calls fail.
+    func close() {
+        condition.lock()
+        closed = true
+        open -= idle.count
+        idle.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+}

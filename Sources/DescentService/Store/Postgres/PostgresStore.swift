@@ -1,0 +1,331 @@
+import DescentCore
+import Foundation
+
+/// The PostgreSQL store: many `descent serve` instances share one database, which is also their job queue
+/// (claims with `FOR UPDATE SKIP LOCKED`, leases with expiry) and their message bus (`LISTEN`/`NOTIFY`,
+/// see `PostgresCoordination`). Lease times come from the database clock, so instances' clocks may differ.
+public final class PostgresStore: Store {
+    private let pool: PostgresPool
+    /// The connection URL (for the notification listener's own connection).
+    public let url: String
+
+    /// Connects to `url` (`postgres://user@host:port/db`) with up to `poolSize` connections and applies
+    /// pending schema migrations (one instance at a time, under an advisory lock).
+    public init(url: String, poolSize: Int = 8) throws {
+        self.url = url
+        pool = try PostgresPool(url: url, size: poolSize)
+        try pool.with { try Self.migrate($0) }
+    }
+
+    /// Versioned migrations, applied in order, each once. Never edit one that has shipped; add a new one.
+    static let migrations: [(version: Int, name: String, sql: String)] = [
+        (1, "experiments, trajectory chunks, studies, leases", """
+            CREATE TABLE experiment (
+              seq BIGSERIAL PRIMARY KEY,
+              id TEXT NOT NULL UNIQUE,
+              status TEXT NOT NULL,
+              name TEXT NOT NULL,
+              tags JSONB NOT NULL,
+              objective TEXT NOT NULL,
+              optimizer TEXT NOT NULL,
+              spec TEXT NOT NULL,
+              summary TEXT,
+              error_code TEXT,
+              error_message TEXT,
+              created_at DOUBLE PRECISION NOT NULL,
+              started_at DOUBLE PRECISION,
+              finished_at DOUBLE PRECISION,
+              steps_done BIGINT NOT NULL DEFAULT 0,
+              idempotency_key TEXT UNIQUE,
+              body_hash TEXT,
+              study_id TEXT,
+              attempt INTEGER NOT NULL DEFAULT 0,
+              lease_owner TEXT,
+              lease_expires DOUBLE PRECISION,
+              cancel_requested BOOLEAN NOT NULL DEFAULT false);
+            CREATE INDEX experiment_status_seq ON experiment (status, seq);
+            CREATE INDEX experiment_pending ON experiment (seq) WHERE status IN ('queued', 'running');
+            CREATE TABLE trajectory_chunk (
+              experiment_id TEXT NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
+              chunk_index INTEGER NOT NULL,
+              data BYTEA NOT NULL,
+              PRIMARY KEY (experiment_id, chunk_index));
+            -- Float columns barely compress: store chunks out of line without trying.
+            ALTER TABLE trajectory_chunk ALTER COLUMN data SET STORAGE EXTERNAL;
+            CREATE TABLE study (
+              id TEXT PRIMARY KEY,
+              name TEXT NOT NULL,
+              created_at DOUBLE PRECISION NOT NULL,
+              experiment_ids JSONB NOT NULL,
+              labels JSONB NOT NULL,
+              loss_target DOUBLE PRECISION);
+            """),
+    ]
+
+    /// Applies pending migrations in one transaction holding a transaction-scoped advisory lock, so
+    /// instances starting together apply each migration once and none sees a half-built schema.
+    static func migrate(_ c: PGConnection) throws {
+        try c.transaction {
+            try c.execute("SELECT pg_advisory_xact_lock(4471530127)")  // any fixed key; "descent migrations"
+            try c.execute("""
+                CREATE TABLE IF NOT EXISTS descent_schema_migration (
+                  version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """)
+            let applied = try c.execute("SELECT version FROM descent_schema_migration")
+            let done = Set((0..<applied.count).compactMap { applied.int($0, "version") })
+            for m in migrations where !done.contains(m.version) {
+                try c.executeScript(m.sql)
+                try c.execute("INSERT INTO descent_schema_migration (version, name) VALUES ($1, $2)", [PGValue(m.version), .text(m.name)])
+            }
+        }
+    }
+
+    /// The schema versions applied, ascending.
+    func appliedMigrations() throws -> [Int] {
+        try pool.with { c in
+            let rows = try c.execute("SELECT version FROM descent_schema_migration ORDER BY version")
+            return (0..<rows.count).compactMap { rows.int($0, "version") }
+        }
+    }
+
+    /// The database clock as seconds since 1970 (leases use it, not the instances' clocks).
+    private static let now = "extract(epoch FROM clock_timestamp())::float8"
+
+    public func insert(_ r: ExperimentRecord) throws {
+        let params: [PGValue] = [
+            .text(r.id), .text(r.status.rawValue), .text(r.spec.name), .text(try JSONCoding.string(r.spec.tags)),
+            .text(r.spec.objective.type), .text(r.spec.optimizer.type), .text(try JSONCoding.string(r.spec)),
+            PGValue(r.createdAt.timeIntervalSince1970), PGValue(r.stepsDone), PGValue(r.idempotencyKey), PGValue(r.bodyHash),
+            PGValue(r.studyID),
+        ]
+        try pool.with { c in
+            try c.execute("""
+                INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
+                  idempotency_key, body_hash, study_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
+                """, params)
+        }
+    }
+
+    public func experiment(_ id: String) throws -> ExperimentRecord? {
+        try first(try pool.with { try $0.execute("SELECT * FROM experiment WHERE id = $1", [.text(id)]) })
+    }
+
+    public func experiment(idempotencyKey: String) throws -> ExperimentRecord? {
+        try first(try pool.with { try $0.execute("SELECT * FROM experiment WHERE idempotency_key = $1", [.text(idempotencyKey)]) })
+    }
+
+    public func experiments(_ q: ExperimentQuery) throws -> [ExperimentRecord] {
+        var sql = "SELECT * FROM experiment WHERE true"
+        var params: [PGValue] = []
+        func bind(_ v: PGValue) -> String { params.append(v); return "$\(params.count)" }
+        if let s = q.status { sql += " AND status = \(bind(.text(s.rawValue)))" }
+        if let o = q.objective { sql += " AND objective = \(bind(.text(o)))" }
+        if let o = q.optimizer { sql += " AND optimizer = \(bind(.text(o)))" }
+        if let t = q.tag { sql += " AND tags ? \(bind(.text(t)))" }
+        if let a = q.after { sql += q.descending ? " AND seq < \(bind(PGValue(a)))" : " AND seq > \(bind(PGValue(a)))" }
+        sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT \(bind(PGValue(q.limit)))"
+        let rows = try pool.with { try $0.execute(sql, params) }
+        return try (0..<rows.count).map { try Self.record(rows, $0) }
+    }
+
+    public func update(_ r: ExperimentRecord) throws {
+        let params: [PGValue] = [
+            .text(r.status.rawValue), PGValue(try r.summary.map(JSONCoding.string)), PGValue(r.errorCode), PGValue(r.errorMessage),
+            PGValue(r.startedAt?.timeIntervalSince1970), PGValue(r.finishedAt?.timeIntervalSince1970), PGValue(r.stepsDone), .text(r.id),
+        ]
+        try pool.with { c in
+            try c.execute("""
+                UPDATE experiment SET status = $1, summary = $2, error_code = $3, error_message = $4, started_at = $5,
+                  finished_at = $6, steps_done = $7 WHERE id = $8
+                """, params)
+        }
+    }
+
+    public func delete(_ id: String) throws {
+        try pool.with { try $0.execute("DELETE FROM experiment WHERE id = $1", [.text(id)]) }  // chunks cascade
+    }
+
+    public func trajectory(_ id: String, dimension: Int) throws -> Trajectory {
+        let rows = try pool.with { c in
+            try c.execute("SELECT data FROM trajectory_chunk WHERE experiment_id = $1 ORDER BY chunk_index", [.text(id)], binary: true)
+        }
+        var t = Trajectory(dimension: dimension)
+        for i in 0..<rows.count {
+            guard let blob = rows.bytes(i, "data") else { continue }
+            try TrajectoryCodec.decode(blob, into: &t)
+        }
+        return t
+    }
+
+    public func queuedCount() throws -> Int {
+        try pool.with { try $0.execute("SELECT count(*) AS n FROM experiment WHERE status = 'queued'").int(0, "n") ?? 0 }
+    }
+
+    public func claim(owner: String, leaseSeconds: Double) throws -> Claim? {
+        try pool.with { c in
+            try c.transaction {
+                // SKIP LOCKED: concurrent claimers each lock a different row instead of queueing on the first one.
+                let rows = try c.execute("""
+                    WITH next AS (
+                      SELECT seq FROM experiment
+                      WHERE status = 'queued' OR (status = 'running' AND lease_expires < \(Self.now))
+                      ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    UPDATE experiment e SET status = 'running', attempt = e.attempt + 1, lease_owner = $1,
+                      lease_expires = \(Self.now) + $2, started_at = \(Self.now), steps_done = 0
+                    FROM next WHERE e.seq = next.seq RETURNING e.*
+                    """, [.text(owner), PGValue(leaseSeconds)])
+                guard let record = try first(rows) else { return nil }
+                if record.attempt > 1 { try c.execute("DELETE FROM trajectory_chunk WHERE experiment_id = $1", [.text(record.id)]) }
+                return Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
+                             cancelRequested: rows.bool(0, "cancel_requested") ?? false)
+            }
+        }
+    }
+
+    public func renew(_ leases: [Lease], owner: String, leaseSeconds: Double) throws -> [Lease: LeaseState] {
+        guard !leases.isEmpty else { return [:] }
+        // Identifiers are generated ("exp_" + hex), so they need no quoting inside an array literal.
+        let ids = "{" + leases.map(\.id).joined(separator: ",") + "}"
+        let attempts = "{" + leases.map { String($0.attempt) }.joined(separator: ",") + "}"
+        let rows = try pool.with { c in
+            try c.execute("""
+                UPDATE experiment SET lease_expires = \(Self.now) + $1
+                WHERE lease_owner = $2 AND status = 'running'
+                  AND (id, attempt) IN (SELECT * FROM unnest($3::text[], $4::int[]))
+                RETURNING id, attempt, cancel_requested
+                """, [PGValue(leaseSeconds), .text(owner), .text(ids), .text(attempts)])
+        }
+        var states = Dictionary(uniqueKeysWithValues: leases.map { ($0, LeaseState.lost) })
+        for i in 0..<rows.count {
+            guard let id = rows.string(i, "id"), let attempt = rows.int(i, "attempt") else { continue }
+            states[Lease(id: id, attempt: attempt)] = rows.bool(i, "cancel_requested") == true ? .cancelRequested : .held
+        }
+        return states
+    }
+
+    public func appendChunk(_ lease: Lease, index: Int, chunk: Trajectory, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
+        let data = TrajectoryCodec.encode(chunk)
+        // One statement: the UPDATE both fences (attempt must still be ours) and row-locks the experiment, so
+        // a concurrent claim of the same experiment either waits for this chunk or makes it write nothing.
+        let rows = try pool.with { c in
+            try c.execute("""
+                WITH lease AS (
+                  UPDATE experiment SET steps_done = $3, lease_expires = \(Self.now) + $4
+                  WHERE id = $1 AND attempt = $2 AND status = 'running' RETURNING id)
+                INSERT INTO trajectory_chunk (experiment_id, chunk_index, data) SELECT id, $5, $6 FROM lease
+                """, [.text(lease.id), PGValue(lease.attempt), PGValue(stepsDone), PGValue(leaseSeconds), PGValue(index), .bytes(data)])
+        }
+        return rows.affected == 1
+    }
+
+    public func complete(_ lease: Lease, status: ExperimentStatus, summary: RunSummary?, error: (code: String, message: String)?, stepsDone: Int) throws -> ExperimentRecord? {
+        let params: [PGValue] = [
+            .text(status.rawValue), PGValue(try summary.map(JSONCoding.string)), PGValue(error?.code), PGValue(error?.message),
+            PGValue(Date().timeIntervalSince1970), PGValue(stepsDone), .text(lease.id), PGValue(lease.attempt),
+        ]
+        return try first(try pool.with { c in
+            try c.execute("""
+                UPDATE experiment SET status = $1, summary = $2, error_code = $3, error_message = $4, finished_at = $5,
+                  steps_done = $6, lease_owner = NULL, lease_expires = NULL
+                WHERE id = $7 AND attempt = $8 AND status = 'running' RETURNING *
+                """, params)
+        })
+    }
+
+    public func release(_ lease: Lease) throws -> Bool {
+        try pool.with { c in
+            try c.transaction {
+                let rows = try c.execute("""
+                    UPDATE experiment SET status = 'queued', started_at = NULL, steps_done = 0, lease_owner = NULL, lease_expires = NULL
+                    WHERE id = $1 AND attempt = $2 AND status = 'running'
+                    """, [.text(lease.id), PGValue(lease.attempt)])
+                guard rows.affected == 1 else { return false }
+                try c.execute("DELETE FROM trajectory_chunk WHERE experiment_id = $1", [.text(lease.id)])
+                return true
+            }
+        }
+    }
+
+    public func cancelQueued(_ id: String) throws -> ExperimentRecord? {
+        try first(try pool.with { c in
+            try c.execute("UPDATE experiment SET status = 'cancelled', finished_at = $2 WHERE id = $1 AND status = 'queued' RETURNING *",
+                          [.text(id), PGValue(Date().timeIntervalSince1970)])
+        })
+    }
+
+    public func requestCancel(_ id: String) throws -> Bool {
+        try pool.with { c in
+            try c.execute("UPDATE experiment SET cancel_requested = true WHERE id = $1 AND status = 'running'", [.text(id)]).affected == 1
+        }
+    }
+
+    public func requeueRunning() throws -> Int {
+        try pool.with { c in
+            try c.transaction {
+                try c.execute("DELETE FROM trajectory_chunk WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running')")
+                return try c.execute("""
+                    UPDATE experiment SET status = 'queued', started_at = NULL, steps_done = 0, lease_owner = NULL, lease_expires = NULL
+                    WHERE status = 'running'
+                    """).affected
+            }
+        }
+    }
+
+    public func insertStudy(_ s: StudyRecord) throws {
+        let params: [PGValue] = [
+            .text(s.id), .text(s.name), PGValue(s.createdAt.timeIntervalSince1970), .text(try JSONCoding.string(s.experimentIDs)),
+            .text(try JSONCoding.string(s.labels)), PGValue(s.lossTarget),
+        ]
+        try pool.with { c in
+            try c.execute("INSERT INTO study (id, name, created_at, experiment_ids, labels, loss_target) VALUES ($1,$2,$3,$4,$5,$6)", params)
+        }
+    }
+
+    public func study(_ id: String) throws -> StudyRecord? {
+        let rows = try pool.with { try $0.execute("SELECT * FROM study WHERE id = $1", [.text(id)]) }
+        guard !rows.isEmpty, let sid = rows.string(0, "id"), let name = rows.string(0, "name"), let created = rows.double(0, "created_at")
+        else { return nil }
+        return StudyRecord(id: sid, name: name, createdAt: Date(timeIntervalSince1970: created),
+                           experimentIDs: try JSONCoding.decode([String].self, rows.string(0, "experiment_ids") ?? "[]"),
+                           labels: try JSONCoding.decode([String].self, rows.string(0, "labels") ?? "[]"),
+                           lossTarget: rows.double(0, "loss_target"))
+    }
+
+    public func isWritable() -> Bool {
+        (try? pool.with { try $0.execute("SELECT NOT pg_is_in_recovery() AS ok").bool(0, "ok") }) == true
+    }
+
+    /// Sends a notification on `channel` to every listening instance (this one included).
+    func notify(_ channel: String, _ payload: String) throws {
+        try pool.with { try $0.execute("SELECT pg_notify($1, $2)", [.text(channel), .text(payload)]) }
+    }
+
+    public func close() throws { pool.close() }
+
+    private func first(_ rows: PGRows) throws -> ExperimentRecord? {
+        rows.isEmpty ? nil : try Self.record(rows, 0)
+    }
+
+    private struct CorruptRow: Error, CustomStringConvertible {
+        let column: String
+        var description: String { "experiment row without a valid \(column)" }
+    }
+
+    private static func record(_ rows: PGRows, _ i: Int) throws -> ExperimentRecord {
+        func need<T>(_ v: T?, _ column: String) throws -> T {
+            guard let v else { throw CorruptRow(column: column) }
+            return v
+        }
+        let spec = try JSONCoding.decode(ExperimentSpec.self, try need(rows.string(i, "spec"), "spec"))
+        let summary = try rows.string(i, "summary").map { try JSONCoding.decode(RunSummary.self, $0, snakeCase: true) }
+        return ExperimentRecord(
+            id: try need(rows.string(i, "id"), "id"), sequence: Int64(try need(rows.int(i, "seq"), "seq")),
+            status: ExperimentStatus(rawValue: rows.string(i, "status") ?? "") ?? .failed, spec: spec, summary: summary,
+            errorCode: rows.string(i, "error_code"), errorMessage: rows.string(i, "error_message"),
+            createdAt: Date(timeIntervalSince1970: try need(rows.double(i, "created_at"), "created_at")),
+            startedAt: rows.double(i, "started_at").map(Date.init(timeIntervalSince1970:)),
+            finishedAt: rows.double(i, "finished_at").map(Date.init(timeIntervalSince1970:)),
+            stepsDone: rows.int(i, "steps_done") ?? 0, idempotencyKey: rows.string(i, "idempotency_key"),
+            bodyHash: rows.string(i, "body_hash"), studyID: rows.string(i, "study_id"), attempt: rows.int(i, "attempt") ?? 0)
+    }
+}

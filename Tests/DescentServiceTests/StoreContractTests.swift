@@ -1,0 +1,223 @@
+import DescentCore
+import Foundation
+import Synchronization
+import Testing
+@testable import DescentService
+
+/// The contract every `Store` backend meets, run against each backend in `StoreBackend.available`.
+@Suite struct StoreContractTests {
+    static let backends = StoreBackend.available
+
+    private func chunk(_ steps: Range<Int>, dimension: Int = 2) -> Trajectory {
+        var t = Trajectory(dimension: dimension)
+        for s in steps {
+            t.step.append(s); t.epoch.append(s / 10); t.lr.append(0.1 / Double(s + 1)); t.loss.append(Double(s).squareRoot() + 1e-300)
+            t.gradNorm.append(.ulpOfOne * Double(s)); t.params += [Double(s) * 0.1, -Double(s) / 3]
+        }
+        return t
+    }
+
+    @Test(arguments: backends) func insertedRecordsReadBackExactly(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let r = try makeRecord(name: "exact", tags: ["a", "b"], key: "k1")
+        try store.insert(r)
+        let got = try #require(try store.experiment(r.id))
+        #expect(got.id == r.id && got.spec == r.spec && got.status == .queued && got.createdAt == r.createdAt)
+        #expect(got.idempotencyKey == "k1" && got.bodyHash == "h-k1" && got.attempt == 0 && got.sequence > 0)
+        #expect(try store.experiment(idempotencyKey: "k1")?.id == r.id)
+        #expect(try store.experiment("exp_missing") == nil)
+        #expect(try store.experiment(idempotencyKey: "nope") == nil)
+    }
+
+    @Test(arguments: backends) func duplicateIdempotencyKeyIsRejected(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        try store.insert(try makeRecord(key: "same"))
+        #expect(throws: (any Error).self) { try store.insert(try makeRecord(key: "same")) }
+    }
+
+    @Test(arguments: backends) func listingFiltersAndPages(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        var ids: [String] = []
+        for i in 0..<7 {
+            let r = try makeRecord(name: "n\(i)", tags: i % 2 == 0 ? ["even"] : ["odd"], optimizer: i < 3 ? "sgd" : "adam")
+            try store.insert(r)
+            ids.append(r.id)
+        }
+        var q = ExperimentQuery()
+        #expect(try store.experiments(q).map(\.id) == ids.reversed())
+        q.limit = 3
+        let page1 = try store.experiments(q)
+        q.after = page1.last?.sequence
+        let page2 = try store.experiments(q)
+        #expect((page1 + page2).map(\.id) == Array(ids.reversed().prefix(6)))
+        var asc = ExperimentQuery()
+        asc.descending = false
+        asc.tag = "even"
+        #expect(try store.experiments(asc).map(\.id) == [ids[0], ids[2], ids[4], ids[6]])
+        var byOptimizer = ExperimentQuery()
+        byOptimizer.optimizer = "adam"
+        #expect(try store.experiments(byOptimizer).count == 4)
+        var byObjective = ExperimentQuery()
+        byObjective.objective = "rosenbrock"
+        #expect(try store.experiments(byObjective).isEmpty)
+        _ = try store.cancelQueued(ids[1])
+        var byStatus = ExperimentQuery()
+        byStatus.status = .cancelled
+        #expect(try store.experiments(byStatus).map(\.id) == [ids[1]])
+    }
+
+    @Test(arguments: backends) func claimsAreFIFOAndMarkRunning(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let a = try makeRecord(name: "a"), b = try makeRecord(name: "b")
+        try store.insert(a); try store.insert(b)
+        #expect(try store.queuedCount() == 2)
+        let first = try #require(try store.claim(owner: "w1", leaseSeconds: 30))
+        #expect(first.record.id == a.id && first.record.status == .running && first.lease == Lease(id: a.id, attempt: 1))
+        #expect(first.record.startedAt != nil && !first.cancelRequested)
+        #expect(try store.claim(owner: "w2", leaseSeconds: 30)?.record.id == b.id)
+        #expect(try store.claim(owner: "w3", leaseSeconds: 30) == nil)
+        #expect(try store.queuedCount() == 0)
+    }
+
+    @Test(arguments: backends) func concurrentClaimersNeverShareAJob(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        for i in 0..<60 { try store.insert(try makeRecord(name: "c\(i)")) }
+        let claimed = Mutex<[String]>([])
+        let group = DispatchGroup()
+        for w in 0..<6 {
+            group.enter()
+            Thread {
+                while let c = try? store.claim(owner: "w\(w)", leaseSeconds: 30) { claimed.withLock { $0.append(c.record.id) } }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        let all = claimed.withLock { $0 }
+        #expect(all.count == 60)
+        #expect(Set(all).count == 60)
+    }
+
+    @Test(arguments: backends) func chunksRoundTripBitExactlyUnderTheLease(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let r = try makeRecord()
+        try store.insert(r)
+        let c = try #require(try store.claim(owner: "w", leaseSeconds: 30))
+        #expect(try store.appendChunk(c.lease, index: 0, chunk: chunk(0..<5), stepsDone: 5, leaseSeconds: 30))
+        #expect(try store.appendChunk(c.lease, index: 1, chunk: chunk(5..<9), stepsDone: 9, leaseSeconds: 30))
+        #expect(try store.experiment(r.id)?.stepsDone == 9)
+        #expect(try store.trajectory(r.id, dimension: 2) == chunk(0..<9))
+        let summary = try r.spec.validated().run().summary
+        let done = try #require(try store.complete(c.lease, status: .succeeded, summary: summary, error: nil, stepsDone: 9))
+        #expect(done.status == .succeeded && done.summary == summary && done.finishedAt != nil && done.stepsDone == 9)
+        #expect(try store.experiment(r.id) == done)
+    }
+
+    @Test(arguments: backends) func anExpiredLeaseIsTakenOverAndFencesTheOldAttempt(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let r = try makeRecord()
+        try store.insert(r)
+        let old = try #require(try store.claim(owner: "dead", leaseSeconds: 0.2))
+        #expect(try store.appendChunk(old.lease, index: 0, chunk: chunk(0..<3), stepsDone: 3, leaseSeconds: 0.2))
+        #expect(try store.claim(owner: "live", leaseSeconds: 30) == nil)  // not expired yet
+        Thread.sleep(forTimeInterval: 0.4)
+        let new = try #require(try store.claim(owner: "live", leaseSeconds: 30))
+        #expect(new.lease == Lease(id: r.id, attempt: 2) && new.record.attempt == 2 && new.record.stepsDone == 0)
+        #expect(try store.trajectory(r.id, dimension: 2).count == 0)  // the old attempt's chunks are gone
+        // The old attempt can write nothing more.
+        #expect(try !store.appendChunk(old.lease, index: 1, chunk: chunk(3..<4), stepsDone: 4, leaseSeconds: 30))
+        #expect(try store.complete(old.lease, status: .succeeded, summary: nil, error: nil, stepsDone: 4) == nil)
+        #expect(try !store.release(old.lease))
+        #expect(try store.renew([old.lease, new.lease], owner: "dead", leaseSeconds: 30)[old.lease] == .lost)
+        #expect(try store.renew([new.lease], owner: "live", leaseSeconds: 30) == [new.lease: .held])
+        #expect(try store.complete(new.lease, status: .succeeded, summary: nil, error: nil, stepsDone: 0)?.attempt == 2)
+        #expect(try store.complete(new.lease, status: .failed, summary: nil, error: nil, stepsDone: 0) == nil)  // once
+        #expect(try store.experiment(r.id)?.status == .succeeded)
+    }
+
+    @Test(arguments: backends) func renewingKeepsALeaseAlive(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        try store.insert(try makeRecord())
+        let c = try #require(try store.claim(owner: "w", leaseSeconds: 0.3))
+        for _ in 0..<4 {
+            Thread.sleep(forTimeInterval: 0.15)
+            #expect(try store.renew([c.lease], owner: "w", leaseSeconds: 0.3) == [c.lease: .held])
+        }
+        #expect(try store.claim(owner: "other", leaseSeconds: 30) == nil)
+    }
+
+    @Test(arguments: backends) func cancellation(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let queued = try makeRecord(), running = try makeRecord()
+        try store.insert(running); try store.insert(queued)
+        let c = try #require(try store.claim(owner: "w", leaseSeconds: 30))
+        #expect(c.record.id == running.id)
+        #expect(try store.cancelQueued(running.id) == nil)  // running: not cancellable that way
+        #expect(try store.requestCancel(running.id))
+        #expect(try store.renew([c.lease], owner: "w", leaseSeconds: 30) == [c.lease: .cancelRequested])
+        let cancelled = try #require(try store.cancelQueued(queued.id))
+        #expect(cancelled.status == .cancelled && cancelled.finishedAt != nil)
+        #expect(try store.cancelQueued(queued.id) == nil)
+        #expect(try !store.requestCancel(queued.id))
+        #expect(try store.claim(owner: "w", leaseSeconds: 30) == nil)
+    }
+
+    @Test(arguments: backends) func releaseRequeuesWithoutTrajectory(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let r = try makeRecord()
+        try store.insert(r)
+        let c = try #require(try store.claim(owner: "w", leaseSeconds: 30))
+        _ = try store.appendChunk(c.lease, index: 0, chunk: chunk(0..<4), stepsDone: 4, leaseSeconds: 30)
+        #expect(try store.release(c.lease))
+        let back = try #require(try store.experiment(r.id))
+        #expect(back.status == .queued && back.stepsDone == 0 && back.startedAt == nil)
+        #expect(try store.trajectory(r.id, dimension: 2).count == 0)
+        #expect(try store.claim(owner: "w", leaseSeconds: 30)?.lease.attempt == 2)
+    }
+
+    @Test(arguments: backends) func requeueRunningRecoversEverythingRunning(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        for _ in 0..<3 { try store.insert(try makeRecord()) }
+        let c = try #require(try store.claim(owner: "w", leaseSeconds: 30))
+        _ = try store.appendChunk(c.lease, index: 0, chunk: chunk(0..<2), stepsDone: 2, leaseSeconds: 30)
+        _ = try store.claim(owner: "w", leaseSeconds: 30)
+        #expect(try store.requeueRunning() == 2)
+        #expect(try store.queuedCount() == 3)
+        #expect(try store.trajectory(c.record.id, dimension: 2).count == 0)
+    }
+
+    @Test(arguments: backends) func deleteRemovesTheTrajectoryAndFencesTheRun(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let r = try makeRecord()
+        try store.insert(r)
+        let c = try #require(try store.claim(owner: "w", leaseSeconds: 30))
+        _ = try store.appendChunk(c.lease, index: 0, chunk: chunk(0..<2), stepsDone: 2, leaseSeconds: 30)
+        try store.delete(r.id)
+        #expect(try store.experiment(r.id) == nil)
+        #expect(try store.trajectory(r.id, dimension: 2).count == 0)
+        #expect(try !store.appendChunk(c.lease, index: 1, chunk: chunk(2..<3), stepsDone: 3, leaseSeconds: 30))
+        #expect(try store.complete(c.lease, status: .succeeded, summary: nil, error: nil, stepsDone: 3) == nil)
+        #expect(try store.renew([c.lease], owner: "w", leaseSeconds: 30) == [c.lease: .lost])
+    }
+
+    @Test(arguments: backends) func updateAndStudies(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        var r = try makeRecord()
+        try store.insert(r)
+        r.status = .failed; r.errorCode = "x"; r.errorMessage = "why"; r.finishedAt = Date(timeIntervalSince1970: 1_800_000_001.5)
+        try store.update(r)
+        let got = try #require(try store.experiment(r.id))
+        #expect(got.status == .failed && got.errorCode == "x" && got.errorMessage == "why" && got.finishedAt == r.finishedAt)
+        let s = StudyRecord(id: "std_1", name: "grid", createdAt: Date(timeIntervalSince1970: 1_800_000_000.25),
+                            experimentIDs: [r.id, "exp_b"], labels: ["lr=0.1", "lr=0.01"], lossTarget: 1e-3)
+        try store.insertStudy(s)
+        #expect(try store.study("std_1") == s)
+        #expect(try store.study("std_2") == nil)
+        #expect(store.isWritable())
+    }
+
+    @Test(arguments: backends) func closedStoreFails(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        try store.close()
+        #expect(throws: (any Error).self) { try store.insert(try makeRecord()) }
+    }
+}
