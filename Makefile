@@ -1,6 +1,6 @@
 # Descent: `make serve` runs the service, `make test` runs the whole test suite.
 SWIFT ?= swift
-.PHONY: deps build release serve test clean
+.PHONY: deps build release serve test test-targets clean
 
 deps:
 	@scripts/install-deps.sh
@@ -18,8 +18,14 @@ serve: release
 # would otherwise starve the server tests' handlers of the (2-core) concurrency pool.
 TEST_TARGETS = DescentCoreTests DescentHTTPTests DescentServiceTests IntegrationTests
 
+# The store contract suite and the scale-out tests also run against PostgreSQL: scripts/with-postgres.sh
+# starts a throwaway cluster on a free loopback port for the duration (and stops it after).
 test: deps
+	@scripts/install-deps.sh postgresql python3
 	$(SWIFT) build --build-tests
+	@scripts/with-postgres.sh $(MAKE) --no-print-directory test-targets
+
+test-targets:
 	@set -e; for t in $(TEST_TARGETS); do echo "== $$t"; $(SWIFT) test --skip-build --filter "^$$t\\." ; done
 
 clean:

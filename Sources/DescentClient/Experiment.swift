@@ -86,6 +86,8 @@ public struct Experiment: Sendable, Equatable, Codable {
     public var error: APIError?
     /// The study it belongs to, if any.
     public var studyId: String?
+    /// Runs started: 0 while queued, 1 normally, more when a run was taken over from a stopped or dead instance.
+    public var attempts: Int?
 }
 
 /// One page of `GET /v1/experiments`.

@@ -23,7 +23,8 @@ import Testing
 
     @Test func stopPutsRunningExperimentBackToQueuedWithoutTrajectory() async throws {
         let h = try ServiceHarness(workers: 1)
-        let long = #"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.01},"start":[0.01,0.02],"steps":5000000,"record_every":1000}"#
+        // Minutes of work, so it is surely still running when the test stops the runner.
+        let long = #"{"objective":{"type":"mlp","hidden":[16]},"dataset":{"type":"synthetic","generator":"two_moons","samples":200},"optimizer":{"type":"adam","lr":0.001},"batch_size":32,"steps":10000000,"record_every":10000,"record_params":false}"#
         let id = try #require(h.object(try await h.request(.post, "/v1/experiments", json: long).body)["id"] as? String)
         let deadline = Date().addingTimeInterval(20)
         while try h.runner.store.experiment(id)?.status != .running, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }

@@ -79,7 +79,7 @@ import Testing
         #expect(try store.queuedCount() == 0)
     }
 
-    @Test(arguments: backends) func concurrentClaimersNeverShareAJob(_ backend: StoreBackend) throws {
+    @Test(arguments: backends) func concurrentClaimersNeverShareAJob(_ backend: StoreBackend) async throws {
         let store = try backend.makeStore()
         for i in 0..<60 { try store.insert(try makeRecord(name: "c\(i)")) }
         let claimed = Mutex<[String]>([])
@@ -91,7 +91,7 @@ import Testing
                 group.leave()
             }.start()
         }
-        group.wait()
+        await withCheckedContinuation { done in group.notify(queue: .global()) { done.resume() } }
         let all = claimed.withLock { $0 }
         #expect(all.count == 60)
         #expect(Set(all).count == 60)
@@ -112,14 +112,14 @@ import Testing
         #expect(try store.experiment(r.id) == done)
     }
 
-    @Test(arguments: backends) func anExpiredLeaseIsTakenOverAndFencesTheOldAttempt(_ backend: StoreBackend) throws {
+    @Test(arguments: backends) func anExpiredLeaseIsTakenOverAndFencesTheOldAttempt(_ backend: StoreBackend) async throws {
         let store = try backend.makeStore()
         let r = try makeRecord()
         try store.insert(r)
         let old = try #require(try store.claim(owner: "dead", leaseSeconds: 0.2))
         #expect(try store.appendChunk(old.lease, index: 0, chunk: chunk(0..<3), stepsDone: 3, leaseSeconds: 0.2))
         #expect(try store.claim(owner: "live", leaseSeconds: 30) == nil)  // not expired yet
-        Thread.sleep(forTimeInterval: 0.4)
+        try await Task.sleep(for: .milliseconds(400))
         let new = try #require(try store.claim(owner: "live", leaseSeconds: 30))
         #expect(new.lease == Lease(id: r.id, attempt: 2) && new.record.attempt == 2 && new.record.stepsDone == 0)
         #expect(try store.trajectory(r.id, dimension: 2).count == 0)  // the old attempt's chunks are gone
@@ -134,12 +134,12 @@ import Testing
         #expect(try store.experiment(r.id)?.status == .succeeded)
     }
 
-    @Test(arguments: backends) func renewingKeepsALeaseAlive(_ backend: StoreBackend) throws {
+    @Test(arguments: backends) func renewingKeepsALeaseAlive(_ backend: StoreBackend) async throws {
         let store = try backend.makeStore()
         try store.insert(try makeRecord())
         let c = try #require(try store.claim(owner: "w", leaseSeconds: 0.3))
         for _ in 0..<4 {
-            Thread.sleep(forTimeInterval: 0.15)
+            try await Task.sleep(for: .milliseconds(150))
             #expect(try store.renew([c.lease], owner: "w", leaseSeconds: 0.3) == [c.lease: .held])
         }
         #expect(try store.claim(owner: "other", leaseSeconds: 30) == nil)

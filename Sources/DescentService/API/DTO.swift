@@ -17,6 +17,7 @@ struct ExperimentDTO: Encodable {
     var summary: RunSummary?
     var error: ErrorInfo?
     var studyId: String?
+    var attempts: Int
 
     init(_ r: ExperimentRecord) {
         id = r.id
@@ -31,11 +32,12 @@ struct ExperimentDTO: Encodable {
         summary = r.summary
         error = r.errorCode.map { ErrorInfo(code: $0, message: r.errorMessage ?? "") }
         studyId = r.studyID
+        attempts = r.attempt
     }
 
     // Optional fields are written as null rather than left out, so clients see every key.
     enum CodingKeys: String, CodingKey {
-        case id, status, name, tags, createdAt, startedAt, finishedAt, progress, spec, summary, error, studyId
+        case id, status, name, tags, createdAt, startedAt, finishedAt, progress, spec, summary, error, studyId, attempts
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -52,6 +54,7 @@ struct ExperimentDTO: Encodable {
         try c.encode(summary, forKey: .summary)
         try c.encode(error, forKey: .error)
         try c.encode(studyId, forKey: .studyId)
+        try c.encode(attempts, forKey: .attempts)
     }
 }
 

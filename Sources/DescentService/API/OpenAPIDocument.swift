@@ -683,7 +683,7 @@ components:
         validation_accuracy: {anyOf: [{$ref: '#/components/schemas/Float'}, {type: 'null'}]}
     Experiment:
       type: object
-      required: [id, status, name, tags, created_at, started_at, finished_at, progress, spec, summary, error, study_id]
+      required: [id, status, name, tags, created_at, started_at, finished_at, progress, spec, summary, error, study_id, attempts]
       properties:
         id: {type: string}
         status: {$ref: '#/components/schemas/Status'}
@@ -708,6 +708,10 @@ components:
               properties: {code: {type: string}, message: {type: string}}
             - {type: 'null'}
         study_id: {type: [string, 'null']}
+        attempts:
+          type: integer
+          minimum: 0
+          description: runs started; 0 while queued, 1 normally, more when a run was taken over from an instance that stopped or died
     ExperimentPage:
       type: object
       required: [items, next_cursor]
