@@ -45,6 +45,7 @@ let package = Package(
             name: "descent-http-bench",
             dependencies: ["DescentHTTP", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/HTTPBench"),
+        .executableTarget(name: "descent-store-bench", dependencies: ["DescentService", "DescentCore"], path: "Benchmarks/StoreBench"),
         .testTarget(name: "DescentCoreTests", dependencies: ["DescentCore"]),
         .testTarget(name: "DescentHTTPTests", dependencies: ["DescentHTTP"]),
         .testTarget(name: "DescentServiceTests", dependencies: ["DescentService", "DescentCore", "DescentHTTP"]),

@@ -22,10 +22,8 @@ struct ExperimentHandlers: Sendable {
     /// Stores and queues one checked spec.
     func submit(_ spec: ExperimentSpec, idempotencyKey: String? = nil, bodyHash: String? = nil, studyID: String? = nil) throws(ServiceError) -> ExperimentRecord {
         guard runner.isRunning else { throw .shuttingDown }
-        let record = ExperimentRecord(
-            id: RequestDecoding.newID("exp"), sequence: 0, status: .queued, spec: spec, summary: nil, errorCode: nil,
-            errorMessage: nil, createdAt: Date(), startedAt: nil, finishedAt: nil, stepsDone: 0,
-            idempotencyKey: idempotencyKey, bodyHash: bodyHash, studyID: studyID)
+        let record = ExperimentRecord(queued: RequestDecoding.newID("exp"), spec: spec, idempotencyKey: idempotencyKey,
+                                      bodyHash: bodyHash, studyID: studyID)
         do {
             guard try runner.hasRoom(for: 1) else { throw ServiceError.queueFull(retryAfter: 2) }
             try store.insert(record)

@@ -13,10 +13,15 @@ public protocol Coordination: Sendable {
     func announceWork()
     /// Tells every runner that `id` should stop (cancelled or deleted).
     func announceCancel(_ id: String)
-    /// Sends an event of `id` to its subscribers on every instance.
-    func publish(_ id: String, _ event: ExperimentEvent)
+    /// Sends events of `id`, in order, to its subscribers on every instance.
+    func publish(_ id: String, _ events: [ExperimentEvent])
     /// Stops delivering.
     func stop()
+}
+
+extension Coordination {
+    /// Sends one event of `id` to its subscribers on every instance.
+    public func publish(_ id: String, _ event: ExperimentEvent) { publish(id, [event]) }
 }
 
 /// One process: messages are function calls.
@@ -37,7 +42,10 @@ public final class LocalCoordination: Coordination {
 
     public func announceWork() { targets.withLock { $0.work }?() }
     public func announceCancel(_ id: String) { targets.withLock { $0.cancel }?(id) }
-    public func publish(_ id: String, _ event: ExperimentEvent) { targets.withLock { $0.hub }?.publish(id, event) }
+    public func publish(_ id: String, _ events: [ExperimentEvent]) {
+        guard let hub = targets.withLock({ $0.hub }) else { return }
+        for e in events { hub.publish(id, e) }
+    }
     public func stop() { targets.withLock { $0 = Targets() } }
 }
 
@@ -92,8 +100,17 @@ final class WorkSignal: @unchecked Sendable {
     }
 }
 
-/// Experiment events as `NOTIFY` payloads: tab-separated, the loss as its shortest exact text.
+/// Experiment events as `NOTIFY` payloads: one event per line, fields tab-separated, the loss as its
+/// shortest exact text.
 enum EventMessage {
+    static func encode(_ id: String, _ events: [ExperimentEvent]) -> String {
+        events.map { encode(id, $0) }.joined(separator: "\n")
+    }
+
+    static func decodeAll(_ payload: String) -> [(id: String, event: ExperimentEvent)] {
+        payload.split(separator: "\n").compactMap { decode(String($0)) }
+    }
+
     static func encode(_ id: String, _ event: ExperimentEvent) -> String {
         switch event {
         case .progress(let done, let step, let loss): return "\(id)\tprogress\t\(done)\t\(step)\t\(loss)"

@@ -118,8 +118,7 @@ public final class ExperimentRunner: Sendable {
         guard let record = try store.experiment(id) else { return nil }
         if record.status == .queued, let cancelled = try store.cancelQueued(id) {
             updateQueueDepth()
-            coordination.publish(id, .status(.cancelled))
-            coordination.publish(id, .end)
+            coordination.publish(id, [.status(.cancelled), .end])
             return cancelled
         }
         if try store.requestCancel(id) { coordination.announceCancel(id) }
@@ -279,7 +278,6 @@ public final class ExperimentRunner: Sendable {
             return
         }
         metrics.finished.increment(label: status.rawValue)
-        coordination.publish(lease.id, .status(status))
-        coordination.publish(lease.id, .end)
+        coordination.publish(lease.id, [.status(status), .end])
     }
 }

@@ -43,6 +43,15 @@ public struct ExperimentRecord: Sendable, Equatable {
     public var attempt: Int = 0
 }
 
+extension ExperimentRecord {
+    /// A new queued experiment, as submitted.
+    public init(queued id: String, spec: ExperimentSpec, createdAt: Date = Date(), idempotencyKey: String? = nil,
+                bodyHash: String? = nil, studyID: String? = nil) {
+        self.init(id: id, sequence: 0, status: .queued, spec: spec, createdAt: createdAt, stepsDone: 0,
+                  idempotencyKey: idempotencyKey, bodyHash: bodyHash, studyID: studyID)
+    }
+}
+
 /// A worker's hold on one run of an experiment. The attempt number is a fencing token: only the holder of
 /// the current attempt may write the trajectory or the result, so a run taken over from a dead (or merely
 /// stalled) instance is finished exactly once.

@@ -66,17 +66,20 @@ public final class PostgresCoordination: Coordination {
         case Self.workChannel: work()
         case Self.cancelChannel: cancel(payload)
         case Self.eventChannel:
-            if let (id, event) = EventMessage.decode(payload) { hub.publish(id, event) }
+            for (id, event) in EventMessage.decodeAll(payload) { hub.publish(id, event) }
         default: break
         }
     }
 
-    public func announceWork() { send(Self.workChannel, "") }
+    /// A no-op: a trigger on the experiment table notifies the work channel whenever a row becomes
+    /// queued (insert or re-queue), in the same transaction, saving a round trip per submission.
+    public func announceWork() {}
     public func announceCancel(_ id: String) { send(Self.cancelChannel, id) }
 
-    public func publish(_ id: String, _ event: ExperimentEvent) {
-        if !send(Self.eventChannel, EventMessage.encode(id, event)) {
-            hub.withLock { $0 }?.publish(id, event)  // at least this instance's subscribers hear it
+    public func publish(_ id: String, _ events: [ExperimentEvent]) {
+        if !send(Self.eventChannel, EventMessage.encode(id, events)) {
+            // At least this instance's subscribers hear it.
+            if let hub = hub.withLock({ $0 }) { for e in events { hub.publish(id, e) } }
         }
     }
 

@@ -7,17 +7,26 @@ import Foundation
 final class PostgresPool: @unchecked Sendable {
     private let url: String
     private let size: Int
+    private let setup: String?
     private let condition = NSCondition()
     private var idle: [PGConnection] = []
     private var open = 0
     private var closed = false
 
-    /// A pool of at most `size` connections to `url`; opens one now so a bad URL fails at start.
-    init(url: String, size: Int) throws {
+    /// A pool of at most `size` connections to `url`, each running `setup` (session settings) once
+    /// connected; opens one now so a bad URL fails at start.
+    init(url: String, size: Int, setup: String? = nil) throws {
         self.url = url
         self.size = max(1, size)
-        idle.append(try PGConnection(url: url))
+        self.setup = setup
+        idle.append(try Self.connect(url, setup))
         open = 1
+    }
+
+    private static func connect(_ url: String, _ setup: String?) throws -> PGConnection {
+        let c = try PGConnection(url: url)
+        if let setup { try c.execute(setup) }
+        return c
     }
 
     /// Runs `body` with a connection, waiting for one when all are in use.
@@ -42,7 +51,7 @@ final class PostgresPool: @unchecked Sendable {
             if open < size {
                 open += 1
                 condition.unlock()
-                do { return try PGConnection(url: url) } catch {
+                do { return try Self.connect(url, setup) } catch {
                     condition.lock(); open -= 1; condition.signal(); condition.unlock()
                     throw error
                 }

@@ -4,8 +4,16 @@ import Foundation
 /// The PostgreSQL store: many `descent serve` instances share one database, which is also their job queue
 /// (claims with `FOR UPDATE SKIP LOCKED`, leases with expiry) and their message bus (`LISTEN`/`NOTIFY`,
 /// see `PostgresCoordination`). Lease times come from the database clock, so instances' clocks may differ.
+///
+/// Two connection pools: submissions and other user writes commit durably (`synchronous_commit` as the
+/// server has it); the queue's own writes — claims, lease renewals, trajectory chunks, results and
+/// notifications — commit asynchronously (`synchronous_commit = off`), which saves a WAL flush per write.
+/// A database crash can then lose the last fraction of a second of those writes, and nothing more: the
+/// experiments concerned are found running with an expired lease and are run again, with identical
+/// results since runs are deterministic.
 public final class PostgresStore: Store {
     private let pool: PostgresPool
+    private let queuePool: PostgresPool
     /// The connection URL (for the notification listener's own connection).
     public let url: String
 
@@ -15,6 +23,7 @@ public final class PostgresStore: Store {
         self.url = url
         pool = try PostgresPool(url: url, size: poolSize)
         try pool.with { try Self.migrate($0) }
+        queuePool = try PostgresPool(url: url, size: poolSize, setup: "SET synchronous_commit TO off")
     }
 
     /// Versioned migrations, applied in order, each once. Never edit one that has shipped; add a new one.
@@ -59,6 +68,15 @@ public final class PostgresStore: Store {
               experiment_ids JSONB NOT NULL,
               labels JSONB NOT NULL,
               loss_target DOUBLE PRECISION);
+            """),
+        (2, "notify workers when an experiment becomes queued", """
+            CREATE FUNCTION descent_notify_work() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              PERFORM pg_notify('\(PostgresCoordination.workChannel)', '');
+              RETURN NULL;
+            END $$;
+            CREATE TRIGGER experiment_queued AFTER INSERT OR UPDATE OF status ON experiment
+              FOR EACH ROW WHEN (NEW.status = 'queued') EXECUTE FUNCTION descent_notify_work();
             """),
     ]
 
@@ -162,7 +180,7 @@ public final class PostgresStore: Store {
     }
 
     public func claim(owner: String, leaseSeconds: Double) throws -> Claim? {
-        try pool.with { c in
+        try queuePool.with { c in
             try c.transaction {
                 // SKIP LOCKED: concurrent claimers each lock a different row instead of queueing on the first one.
                 let rows = try c.execute("""
@@ -187,7 +205,7 @@ public final class PostgresStore: Store {
         // Identifiers are generated ("exp_" + hex), so they need no quoting inside an array literal.
         let ids = "{" + leases.map(\.id).joined(separator: ",") + "}"
         let attempts = "{" + leases.map { String($0.attempt) }.joined(separator: ",") + "}"
-        let rows = try pool.with { c in
+        let rows = try queuePool.with { c in
             try c.execute("""
                 UPDATE experiment SET lease_expires = \(Self.now) + $1
                 WHERE lease_owner = $2 AND status = 'running'
@@ -207,7 +225,7 @@ public final class PostgresStore: Store {
         let data = TrajectoryCodec.encode(chunk)
         // One statement: the UPDATE both fences (attempt must still be ours) and row-locks the experiment, so
         // a concurrent claim of the same experiment either waits for this chunk or makes it write nothing.
-        let rows = try pool.with { c in
+        let rows = try queuePool.with { c in
             try c.execute("""
                 WITH lease AS (
                   UPDATE experiment SET steps_done = $3, lease_expires = \(Self.now) + $4
@@ -223,7 +241,7 @@ public final class PostgresStore: Store {
             .text(status.rawValue), PGValue(try summary.map(JSONCoding.string)), PGValue(error?.code), PGValue(error?.message),
             PGValue(Date().timeIntervalSince1970), PGValue(stepsDone), .text(lease.id), PGValue(lease.attempt),
         ]
-        return try first(try pool.with { c in
+        return try first(try queuePool.with { c in
             try c.execute("""
                 UPDATE experiment SET status = $1, summary = $2, error_code = $3, error_message = $4, finished_at = $5,
                   steps_done = $6, lease_owner = NULL, lease_expires = NULL
@@ -233,7 +251,7 @@ public final class PostgresStore: Store {
     }
 
     public func release(_ lease: Lease) throws -> Bool {
-        try pool.with { c in
+        try queuePool.with { c in
             try c.transaction {
                 let rows = try c.execute("""
                     UPDATE experiment SET status = 'queued', started_at = NULL, steps_done = 0, lease_owner = NULL, lease_expires = NULL
@@ -297,10 +315,13 @@ public final class PostgresStore: Store {
 
     /// Sends a notification on `channel` to every listening instance (this one included).
     func notify(_ channel: String, _ payload: String) throws {
-        try pool.with { try $0.execute("SELECT pg_notify($1, $2)", [.text(channel), .text(payload)]) }
+        try queuePool.with { try $0.execute("SELECT pg_notify($1, $2)", [.text(channel), .text(payload)]) }
     }
 
-    public func close() throws { pool.close() }
+    public func close() throws {
+        pool.close()
+        queuePool.close()
+    }
 
     private func first(_ rows: PGRows) throws -> ExperimentRecord? {
         rows.isEmpty ? nil : try Self.record(rows, 0)
