@@ -28,6 +28,21 @@ import Testing
         #expect(c == ServiceConfiguration())
     }
 
+    @Test func storeURLPicksTheBackend() throws {
+        var c = ServiceConfiguration()
+        #expect(c.backend == .sqlite(path: "./descent-data/descent.sqlite"))
+        try c.apply(environment: ["DESCENT_STORE_URL": "sqlite:/tmp/x.db"])
+        #expect(c.backend == .sqlite(path: "/tmp/x.db"))
+        try c.apply(yaml: "store:\n  url: postgres://u@db:5432/descent\n  pool_size: 4\njobs:\n  lease_seconds: 5\n")
+        #expect(c.backend == .postgres(url: "postgres://u@db:5432/descent"))
+        #expect(c.storePoolSize == 4 && c.leaseSeconds == 5)
+        do {
+            try c.apply(environment: ["DESCENT_STORE_URL": "mysql://nope"])
+            Issue.record("an unknown scheme was accepted")
+        } catch { #expect("\(error)".contains("DESCENT_STORE_URL") && "\(error)".contains("postgres://")) }
+        #expect(throws: ServiceConfiguration.Invalid.self) { try c.apply(environment: ["DESCENT_LEASE_SECONDS": "0"]) }
+    }
+
     @Test func unknownSettingIsRejectedWithItsPath() {
         var c = ServiceConfiguration()
         #expect(throws: ServiceConfiguration.Invalid.self) { try c.apply(yaml: "jobs:\n  wrokers: 2\n") }

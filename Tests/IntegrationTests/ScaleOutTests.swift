@@ -161,3 +161,40 @@ extension Integration {
         }
     }
 }
+
+extension Integration.ScaleOut {
+    @Test(.timeLimit(.minutes(2)))
+    func anEventStreamEndsEvenWhenTheNotificationListenerLosesItsConnection() async throws {
+        let url = try freshPostgresSchema()
+        let server = try await ServerProcess.start(arguments: ["--store-url", url, "--workers", "1", "--lease-seconds", "3"])
+        do {
+            let client = server.client()
+            let id = try await client.submit(json: Specs.long().data).id
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try await client.experiment(id: id).status != .running, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            async let followed = server.client().wait(id: id, timeout: .seconds(60))
+            try await Task.sleep(for: .milliseconds(300))
+            // Cut the instance's LISTEN connection, then cancel: the cancel notification and the final
+            // events may be missed; the heartbeat still sees the cancel, and the reconnected listener
+            // tells the stream to re-read the experiment.
+            let psql = Process()
+            psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            psql.arguments = ["psql", url, "-qtA", "-c",
+                              "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()"]
+            let out = Pipe()
+            psql.standardOutput = out
+            try psql.run()
+            psql.waitUntilExit()
+            let killed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(killed != "0", "no listener connection found to cut")
+            _ = try await client.cancel(id: id)
+            #expect(try await followed.status == .cancelled)
+        } catch {
+            await server.killHard()
+            throw error
+        }
+        await server.terminate()
+    }
+}

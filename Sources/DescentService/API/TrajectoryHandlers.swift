@@ -111,6 +111,13 @@ struct TrajectoryHandlers: Sendable {
                         try await writer.send(event: "end", data: String(decoding: try JSONCoding.encode(ExperimentDTO(final)), as: UTF8.self))
                     }
                     return
+                case .recheck:
+                    guard let now = try handlers.store.experiment(record.id) else { return }
+                    if now.status.isFinal {
+                        try await writer.send(event: "status", data: #"{"status":"\#(now.status.rawValue)"}"#)
+                        try await writer.send(event: "end", data: String(decoding: try JSONCoding.encode(ExperimentDTO(now)), as: UTF8.self))
+                        return
+                    }
                 }
             }
         }

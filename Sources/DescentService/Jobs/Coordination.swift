@@ -116,6 +116,7 @@ enum EventMessage {
         case .progress(let done, let step, let loss): return "\(id)\tprogress\t\(done)\t\(step)\t\(loss)"
         case .status(let s): return "\(id)\tstatus\t\(s.rawValue)"
         case .end: return "\(id)\tend"
+        case .recheck: return "\(id)\trecheck"
         }
     }
 
@@ -130,6 +131,8 @@ enum EventMessage {
             return ExperimentStatus(rawValue: f[2]).map { (f[0], .status($0)) }
         case "end" where f.count == 2:
             return (f[0], .end)
+        case "recheck" where f.count == 2:
+            return (f[0], .recheck)
         default:
             return nil
         }

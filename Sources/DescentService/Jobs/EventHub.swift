@@ -9,6 +9,8 @@ public enum ExperimentEvent: Sendable {
     case status(ExperimentStatus)
     /// The experiment reached a final status; no more events follow.
     case end
+    /// Events may have been missed (the notification listener reconnected): re-read the experiment.
+    case recheck
 }
 
 /// In-memory fan-out of experiment events to any number of subscribers.
@@ -42,6 +44,12 @@ public final class EventHub: Sendable {
             return s.values.flatMap { $0.values }
         }
         for c in all { c.finish() }
+    }
+
+    /// Sends an event to every subscriber of every experiment.
+    public func broadcast(_ event: ExperimentEvent) {
+        let all = subscribers.withLock { s in s.values.flatMap { $0.values } }
+        for c in all { c.yield(event) }
     }
 
     /// Sends an event to every subscriber of `id`.

@@ -5,8 +5,8 @@ import Synchronization
 /// Coordination of many instances through PostgreSQL `LISTEN`/`NOTIFY`: every instance listens on three
 /// channels on a connection of its own, and sends with `pg_notify` through the store's pool. A
 /// notification reaches every listener, the sender included, after the sending transaction commits.
-/// The listener reconnects after a lost connection and then wakes the workers, since work may have
-/// been announced while it was away.
+/// The listener reconnects after a lost connection, then wakes the workers (work may have been queued
+/// while it was away) and tells every event stream to re-read its experiment (it may have missed its end).
 public final class PostgresCoordination: Coordination {
     static let workChannel = "descent_work"
     static let cancelChannel = "descent_cancel"
@@ -36,7 +36,11 @@ public final class PostgresCoordination: Coordination {
                 guard let c = connection else {
                     Thread.sleep(forTimeInterval: 1)
                     connection = try? listen()
-                    if connection != nil { logger.info("notification listener reconnected"); work() }
+                    if connection != nil {
+                        logger.info("notification listener reconnected")
+                        work()  // work may have been queued meanwhile
+                        hub.broadcast(.recheck)  // and event streams may have missed their end
+                    }
                     continue
                 }
                 var fds = pollfd(fd: c.socket, events: Int16(POLLIN), revents: 0)
