@@ -19,6 +19,9 @@ public struct ServiceAPI: Sendable {
         self.logger = logger
     }
 
+    /// Threads for handlers, which block on store calls (shared by every router in the process).
+    static let ioExecutor = BlockingExecutor(threads: 16)
+
     /// The router with every route and middleware.
     public func makeRouter() -> Router {
         let experiments = ExperimentHandlers(runner: runner)
@@ -31,6 +34,7 @@ public struct ServiceAPI: Sendable {
         r.use(MetricsMiddleware(metrics: runner.metrics))
         r.use(AccessLogMiddleware(logger: logger))
         r.use(AuthMiddleware(token: authToken))
+        r.use(BlockingIOMiddleware(executor: Self.ioExecutor))
 
         r.on(.post, "/v1/experiments", experiments.create)
         r.on(.get, "/v1/experiments", experiments.list)

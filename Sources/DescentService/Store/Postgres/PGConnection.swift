@@ -80,12 +80,13 @@ final class PGConnection: @unchecked Sendable {
     /// Connects with a libpq connection string or `postgres://` URL.
     init(url: String) throws {
         guard let conn = PQconnectdb(url) else { throw PostgresError(sqlState: nil, message: "out of memory") }
-        raw = conn
+        // Checked before `raw` is set: a throw after it would run deinit and finish the connection twice.
         guard PQstatus(conn) == CONNECTION_OK else {
             let message = Self.trimmed(PQerrorMessage(conn))
             PQfinish(conn)
             throw PostgresError(sqlState: nil, message: "cannot connect to PostgreSQL: \(message)")
         }
+        raw = conn
         // Server notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
     }

@@ -78,6 +78,9 @@ public final class PostgresStore: Store {
             CREATE TRIGGER experiment_queued AFTER INSERT OR UPDATE OF status ON experiment
               FOR EACH ROW WHEN (NEW.status = 'queued') EXECUTE FUNCTION descent_notify_work();
             """),
+        (3, "index tags for the tag filter", """
+            CREATE INDEX experiment_tags ON experiment USING gin (tags);
+            """),
     ]
 
     /// Applies pending migrations in one transaction holding a transaction-scoped advisory lock, so

@@ -1,0 +1,49 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import DescentService
+
+/// PostgreSQL-only behaviour (the shared contract is in StoreContractTests).
+@Suite(.enabled(if: StoreBackend.postgresURL != nil, "needs DESCENT_TEST_POSTGRES_URL (make test starts a throwaway PostgreSQL)"))
+struct PostgresStoreTests {
+    @Test func instancesStartingTogetherApplyEachMigrationOnce() async throws {
+        let url = try StoreBackend.freshSchemaURL()
+        let errors = Mutex<[String]>([])
+        let group = DispatchGroup()
+        for _ in 0..<4 {
+            group.enter()
+            Thread {
+                do { try PostgresStore(url: url, poolSize: 1).close() } catch { errors.withLock { $0.append("\(error)") } }
+                group.leave()
+            }.start()
+        }
+        await withCheckedContinuation { done in group.notify(queue: .global()) { done.resume() } }
+        #expect(errors.withLock { $0 }.isEmpty)
+        let store = try PostgresStore(url: url, poolSize: 1)
+        #expect(try store.appliedMigrations() == PostgresStore.migrations.map(\.version))
+        #expect(PostgresStore.migrations.map(\.version) == Array(1...PostgresStore.migrations.count))
+    }
+
+    @Test func aBadURLFailsAtOpenWithTheReason() {
+        do {
+            _ = try PostgresStore(url: "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+            Issue.record("opened a store on a closed port")
+        } catch {
+            #expect("\(error)".contains("cannot connect to PostgreSQL"))
+        }
+    }
+
+    @Test func queuingARowNotifiesTheWorkChannel() async throws {
+        let url = try StoreBackend.freshSchemaURL()
+        let store = try PostgresStore(url: url, poolSize: 2)
+        let listener = try PGConnection(url: url)
+        try listener.execute("LISTEN \(PostgresCoordination.workChannel)")
+        try store.insert(try makeRecord())
+        var heard: [(channel: String, payload: String)] = []
+        for _ in 0..<50 where heard.isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+            heard = try listener.notifications()
+        }
+        #expect(heard.map(\.channel) == [PostgresCoordination.workChannel])
+    }
+}
