@@ -80,6 +80,13 @@ public struct ServiceConfiguration: Sendable, Equatable {
         for (path, env) in Self.keys { if let v = environment[env] { try set(path, to: v, source: env) } }
     }
 
+    /// Sets one setting by its config path ("store.url"), checked as from a file; errors name `source`
+    /// (a flag, say) when given.
+    public mutating func apply(setting path: String, value: String, source: String? = nil) throws {
+        guard Self.keys.contains(where: { $0.yaml == path }) else { throw Invalid(description: "unknown setting '\(path)'") }
+        try set(path, to: value, source: source)
+    }
+
     private mutating func set(_ path: String, to text: String, source: String? = nil) throws {
         let name = source ?? path
         func int(_ range: ClosedRange<Int>) throws -> Int {

@@ -39,10 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let dataDir { settings.dataDir = dataDir }
         if let workers { settings.workers = workers }
         if let storeURL {
-            do { try settings.apply(environment: ["DESCENT_STORE_URL": storeURL]) } catch { throw ValidationError("--store-url: \(error)") }
+            do { try settings.apply(setting: "store.url", value: storeURL, source: "--store-url") } catch { throw ValidationError("\(error)") }
         }
         if let leaseSeconds {
-            do { try settings.apply(environment: ["DESCENT_LEASE_SECONDS": String(leaseSeconds)]) } catch { throw ValidationError("--lease-seconds: \(error)") }
+            do { try settings.apply(setting: "jobs.lease_seconds", value: String(leaseSeconds), source: "--lease-seconds") } catch { throw ValidationError("\(error)") }
         }
         if let queueCapacity { settings.queueCapacity = queueCapacity }
         if let authToken { settings.authToken = authToken }
