@@ -198,3 +198,35 @@ extension Integration.ScaleOut {
         await server.terminate()
     }
 }
+
+extension Integration.ScaleOut {
+    @Test(.timeLimit(.minutes(3)))
+    func aStoppingInstanceHandsItsRunningJobToAnother() async throws {
+        let url = try freshPostgresSchema()
+        let a = try await ServerProcess.start(arguments: ["--store-url", url, "--workers", "1"])
+        var b: ServerProcess?
+        do {
+            let spec = Specs.moons(seed: 77, steps: 20000)
+            let reference = try referenceTrajectory(spec)
+            let client = a.client()
+            // Only A runs at first, so the job starts there.
+            let id = try await client.submit(json: spec.data).id
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try await client.experiment(id: id).status != .running, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let other = try await ServerProcess.start(arguments: ["--store-url", url, "--workers", "1"])
+            b = other
+            #expect(await a.terminate() == 0)  // SIGTERM: A puts the run back in the queue and exits
+            let done = try await other.client().wait(id: id, timeout: .seconds(120))
+            #expect(done.status == .succeeded)
+            #expect((done.attempts ?? 0) >= 2, "attempts \(done.attempts ?? -1): the run did not move")
+            #expect(bitIdentical(try await other.client().trajectory(id: id, allColumns), reference))
+        } catch {
+            await a.killHard()
+            if let b { await b.killHard() }
+            throw error
+        }
+        if let b { await b.terminate() }
+    }
+}
