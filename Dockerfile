@@ -11,6 +11,7 @@ COPY Package.swift ./
 COPY Sources ./Sources
 COPY Benchmarks/CoreBench ./Benchmarks/CoreBench
 COPY Benchmarks/HTTPBench ./Benchmarks/HTTPBench
+COPY Benchmarks/StoreBench ./Benchmarks/StoreBench
 COPY Tests ./Tests
 RUN swift build -c release --product descent --static-swift-stdlib \
     && mkdir -p /out && cp "$(swift build -c release --show-bin-path)/descent" /out/descent

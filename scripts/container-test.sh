@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Tests the container image's runtime stage where no Docker engine or registry is reachable:
+# podman (runc, cgroupfs), a Debian 12 base image made with debootstrap, and a descent binary built
+# on the host with the Swift runtime linked in (same Debian 12 userland as the image). Checks
+# /healthz, a submission, the non-root user, and that the /data volume keeps experiments across a
+# container restart. Needs root and: apt-get install -y podman runc debootstrap
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+port=${PORT:-18080}
+export CONTAINERS_CONF=$work/containers.conf
+printf '[containers]\ndefault_ulimits = []\n' >"$CONTAINERS_CONF"  # setrlimit is not permitted on some hosts
+# Without systemd, podman logs errors about healthcheck timers; they are harmless (the check is run by hand below).
+pm=(podman --runtime runc --cgroup-manager cgroupfs)
+cleanup() {
+  "${pm[@]}" rm -f descent-test >/dev/null 2>&1 || true
+  "${pm[@]}" volume rm -f descent-test-data >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if ! "${pm[@]}" image exists localhost/debian:bookworm-slim; then
+  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || echo http://deb.debian.org/debian)
+  echo "== base image: debootstrap bookworm from $mirror"
+  debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log"
+  tar -C "$work/rootfs" -c . | "${pm[@]}" import - localhost/debian:bookworm-slim >/dev/null
+  rm -rf "$work/rootfs"
+fi
+
+echo "== descent binary (release, static Swift runtime)"
+swift build -c release --product descent --static-swift-stdlib --scratch-path .build-static
+mkdir "$work/ctx"
+cp .build-static/release/descent "$work/ctx/"
+cp -r config "$work/ctx/"
+# The Dockerfile's runtime stage as it is, with the binary from the host instead of the build stage.
+{
+  echo "ARG RUNTIME_IMAGE=localhost/debian:bookworm-slim"
+  sed -n '/^FROM \${RUNTIME_IMAGE}/,$p' Dockerfile | sed 's|^COPY --from=build /out/descent |COPY descent |'
+} >"$work/ctx/Containerfile"
+echo "== image"
+"${pm[@]}" build -q --format docker -t localhost/descent:test -f "$work/ctx/Containerfile" "$work/ctx"
+
+start() {
+  "${pm[@]}" run -d --name descent-test -p "127.0.0.1:$port:8080" -v descent-test-data:/data localhost/descent:test >/dev/null
+  for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
+  "${pm[@]}" logs descent-test; echo "container did not become healthy" >&2; exit 1
+}
+echo "== run"
+start
+echo "healthz: $(curl -fsS "http://127.0.0.1:$port/healthz")"
+"${pm[@]}" healthcheck run descent-test && echo "image HEALTHCHECK: healthy"
+user=$("${pm[@]}" exec descent-test id -u)
+[ "$user" = 10001 ] || { echo "runs as uid $user, not 10001" >&2; exit 1; }
+id=$(curl -fsS -X POST "http://127.0.0.1:$port/v1/experiments" -H 'Content-Type: application/json' \
+  -d '{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.01,0.02],"steps":300}' \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+for _ in $(seq 100); do
+  status=$(curl -fsS "http://127.0.0.1:$port/v1/experiments/$id" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')
+  [ "$status" = succeeded ] && break; sleep 0.1
+done
+[ "$status" = succeeded ] || { echo "experiment $id: $status" >&2; exit 1; }
+loss=$(curl -fsS "http://127.0.0.1:$port/v1/experiments/$id" | python3 -c 'import json, sys; print(json.load(sys.stdin)["summary"]["final_loss"])')
+echo "experiment $id succeeded, final loss $loss"
+echo "== restart on the same volume"
+"${pm[@]}" stop -t 10 descent-test >/dev/null
+"${pm[@]}" rm descent-test >/dev/null
+start
+again=$(curl -fsS "http://127.0.0.1:$port/v1/experiments/$id" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["status"], d["summary"]["final_loss"])')
+[ "$again" = "succeeded $loss" ] || { echo "after restart: $again" >&2; exit 1; }
+echo "after restart: $again"
+echo "container test: ok (uid $user, image $("${pm[@]}" image inspect localhost/descent:test --format '{{.Size}}') bytes)"
