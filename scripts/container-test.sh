@@ -3,7 +3,9 @@
 # podman (runc, cgroupfs), a Debian 12 base image made with debootstrap, and a descent binary built
 # on the host with the Swift runtime linked in (same Debian 12 userland as the image). Checks
 # /healthz, a submission, the non-root user, and that the /data volume keeps experiments across a
-# container restart. Needs root and: apt-get install -y podman runc debootstrap
+# container restart. With DESCENT_TEST_POSTGRES_URL set (scripts/with-postgres.sh scripts/container-test.sh),
+# also runs two containers on that database: submit on one, read the result on the other.
+# Needs root and: apt-get install -y podman runc debootstrap
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -13,7 +15,7 @@ printf '[containers]\ndefault_ulimits = []\n' >"$CONTAINERS_CONF"  # setrlimit i
 # Without systemd, podman logs errors about healthcheck timers; they are harmless (the check is run by hand below).
 pm=(podman --runtime runc --cgroup-manager cgroupfs)
 cleanup() {
-  "${pm[@]}" rm -f descent-test >/dev/null 2>&1 || true
+  "${pm[@]}" rm -f descent-test descent-pg-1 descent-pg-2 >/dev/null 2>&1 || true
   "${pm[@]}" volume rm -f descent-test-data >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -68,4 +70,21 @@ start
 again=$(curl -fsS "http://127.0.0.1:$port/v1/experiments/$id" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["status"], d["summary"]["final_loss"])')
 [ "$again" = "succeeded $loss" ] || { echo "after restart: $again" >&2; exit 1; }
 echo "after restart: $again"
+if [ -n "${DESCENT_TEST_POSTGRES_URL:-}" ]; then
+  echo "== two containers on one PostgreSQL database"
+  for n in 1 2; do
+    "${pm[@]}" run -d --name "descent-pg-$n" --network host -e DESCENT_PORT=$((port + n)) \
+      -e DESCENT_STORE_URL="$DESCENT_TEST_POSTGRES_URL" localhost/descent:test >/dev/null
+    for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$((port + n))/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  pid=$(curl -fsS -X POST "http://127.0.0.1:$((port + 1))/v1/experiments" -H 'Content-Type: application/json' \
+    -d '{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.01,0.02],"steps":300}' \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+  for _ in $(seq 100); do
+    seen=$(curl -fsS "http://127.0.0.1:$((port + 2))/v1/experiments/$pid" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["status"], d["summary"] and d["summary"]["final_loss"])')
+    [ "$seen" = "succeeded $loss" ] && break; sleep 0.1
+  done
+  [ "$seen" = "succeeded $loss" ] || { echo "PostgreSQL: submitted on 1, seen on 2: $seen" >&2; exit 1; }
+  echo "PostgreSQL: submitted on container 1, read on container 2: $seen"
+fi
 echo "container test: ok (uid $user, image $("${pm[@]}" image inspect localhost/descent:test --format '{{.Size}}') bytes)"

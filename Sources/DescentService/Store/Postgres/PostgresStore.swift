@@ -72,7 +72,7 @@ public final class PostgresStore: Store {
         (2, "notify workers when an experiment becomes queued", """
             CREATE FUNCTION descent_notify_work() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-              PERFORM pg_notify('\(PostgresCoordination.workChannel)', '');
+              PERFORM pg_notify('\(PostgresCoordination.workChannel)', NEW.id);
               RETURN NULL;
             END $$;
             CREATE TRIGGER experiment_queued AFTER INSERT OR UPDATE OF status ON experiment
