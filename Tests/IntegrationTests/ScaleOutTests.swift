@@ -1,5 +1,6 @@
 import DescentClient
 import Foundation
+import Synchronization
 import Testing
 
 /// A fresh schema in the test database (DESCENT_TEST_POSTGRES_URL) and a URL whose search_path is it,
@@ -227,6 +228,44 @@ extension Integration.ScaleOut {
             if let b { await b.killHard() }
             throw error
         }
+        if let b { await b.terminate() }
+    }
+}
+
+extension Integration.ScaleOut {
+    @Test(.timeLimit(.minutes(2)))
+    func progressOfARunOnOneInstanceStreamsFromAnother() async throws {
+        let url = try freshPostgresSchema()
+        let a = try await ServerProcess.start(arguments: ["--store-url", url, "--workers", "1"])
+        var b: ServerProcess?
+        do {
+            // Only A runs at first, so the run is A's. A progress event every 20,000 of 2 M steps.
+            let start = Array(repeating: "0.5", count: 20).joined(separator: ",")
+            let spec = #"{"objective":{"type":"rastrigin","dimension":20},"optimizer":{"type":"sgd","lr":0.0001},"start":[\#(start)],"steps":2000000,"record_every":1000,"record_params":false}"#
+            let id = try await a.client().submit(json: spec.data).id
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try await a.client().experiment(id: id).status != .running, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let other = try await ServerProcess.start(arguments: ["--store-url", url, "--workers", "1"])
+            b = other
+            let seen = Mutex<[Int]>([])
+            let canceller = other.client()
+            let done = try await other.client().wait(id: id, timeout: .seconds(90)) { event in
+                guard case .progress(let stepsDone, _, _) = event else { return }
+                let count = seen.withLock { $0.append(stepsDone); return $0.count }
+                if count == 10 { Task { _ = try? await canceller.cancel(id: id) } }  // seen enough
+            }
+            let progress = seen.withLock { $0 }
+            #expect(done.status == .cancelled || done.status == .succeeded)
+            #expect(progress.count >= 10, "progress events seen on the other instance: \(progress.count)")
+            #expect(progress == progress.sorted(), "progress went backwards: \(progress.prefix(20))")
+        } catch {
+            await a.killHard()
+            if let b { await b.killHard() }
+            throw error
+        }
+        await a.terminate()
         if let b { await b.terminate() }
     }
 }
