@@ -57,7 +57,7 @@ echo "schemathesis.sh: testing $url"
 status=0
 spec="$(pwd)/openapi.yaml"
 # One worker: with two, Hypothesis parses lambda sources from two threads at once, which trips
-# CPython 3.11.7's "AST constructor recursion depth mismatch" SystemError (fixed in 3.11.8) and
+# CPython 3.11.7's "AST constructor recursion depth mismatch" SystemError (cpython#106905, fixed in 3.11.8) and
 # fails the run inside schemathesis, not in the service.
 # Run from the temporary folder: schemathesis keeps a cache folder in the working directory.
 (cd "$data" && "$venv/bin/schemathesis" run "$spec" --url "$url" \
