@@ -269,3 +269,32 @@ extension Integration.ScaleOut {
         if let b { await b.terminate() }
     }
 }
+
+extension Integration.ScaleOut {
+    @Test(.timeLimit(.minutes(2)))
+    func anInstanceSurvivesLosingEveryDatabaseConnection() async throws {
+        let url = try freshPostgresSchema()
+        let server = try await ServerProcess.start(arguments: ["--store-url", url, "--workers", "1"])
+        do {
+            let client = server.client()
+            let before = try await client.submit(json: Specs.saddle(start: [0.01, 0.02]).data).id
+            #expect(try await client.wait(id: before, timeout: .seconds(30)).status == .succeeded)
+            // As if the database restarted: every connection but this one is terminated.
+            let psql = Process()
+            psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            psql.arguments = ["psql", url, "-qtA", "-c",
+                              "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"]
+            try psql.run()
+            psql.waitUntilExit()
+            // Every request still succeeds (a dead connection is replaced and the statement sent again),
+            // and new work still runs.
+            for _ in 0..<5 { _ = try await client.experiments(ExperimentQuery(limit: 5)) }
+            let after = try await client.submit(json: Specs.saddle(start: [0.02, 0.01]).data).id
+            #expect(try await client.wait(id: after, timeout: .seconds(30)).status == .succeeded)
+        } catch {
+            await server.killHard()
+            throw error
+        }
+        await server.terminate()
+    }
+}

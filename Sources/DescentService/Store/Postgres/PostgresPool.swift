@@ -29,12 +29,25 @@ final class PostgresPool: @unchecked Sendable {
         return c
     }
 
-    /// Runs `body` with a connection, waiting for one when all are in use.
+    /// Runs `body` with a connection, waiting for one when all are in use. When the connection turns
+    /// out to be dead (the server restarted, or the backend was terminated), `body` runs once more on a
+    /// fresh one: a statement sent on a dead connection never ran, and an unfinished transaction was
+    /// rolled back by the server.
     @discardableResult
     func with<T>(_ body: (PGConnection) throws -> T) throws -> T {
         let connection = try acquire()
-        defer { give(back: connection) }
-        return try body(connection)
+        do {
+            let value = try body(connection)
+            give(back: connection)
+            return value
+        } catch {
+            let broken = connection.isBroken
+            give(back: connection)
+            guard broken else { throw error }
+        }
+        let fresh = try acquire()
+        defer { give(back: fresh) }
+        return try body(fresh)
     }
 
     private func acquire() throws -> PGConnection {
