@@ -18,22 +18,23 @@ public final class ServiceHost: Sendable {
         self.logger = logger
         let store: any Store
         let coordination: any Coordination
+        let soleUser: Bool  // only then may running experiments be re-queued at start
         switch settings.backend {
         case .sqlite(let path):
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            let folder = (path as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
             store = try SQLiteStore(path: path)
             coordination = LocalCoordination()
+            soleUser = true
         case .postgres(let url):
             let pg = try PostgresStore(url: url, poolSize: settings.storePoolSize)
             store = pg
             coordination = PostgresCoordination(store: pg, logger: logger)
+            soleUser = false
         }
-        let shared: Bool
-        if case .postgres = settings.backend { shared = true } else { shared = false }
         runner = ExperimentRunner(store: store, coordination: coordination, workers: settings.resolvedWorkers,
                                   queueCapacity: settings.queueCapacity, leaseSeconds: Double(settings.leaseSeconds),
-                                  recoverAtStart: !shared, limits: settings.specLimits, metrics: ServiceMetrics(), logger: logger)
+                                  recoverAtStart: soleUser, limits: settings.specLimits, metrics: ServiceMetrics(), logger: logger)
         let api = ServiceAPI(runner: runner, authToken: settings.authToken, logger: logger)
         server = HTTPServer(configuration: settings.serverConfiguration, handler: api.makeRouter().makeHandler(), logger: logger)
     }

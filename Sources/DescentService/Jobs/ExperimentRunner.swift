@@ -32,6 +32,7 @@ public final class ExperimentRunner: Sendable {
     private let jobs = Mutex<[String: Job]>([:])
     private let stopping = Atomic<Bool>(false)
     private let signal = WorkSignal()
+    private let heartbeatStop = DispatchSemaphore(value: 0)
     private let threadsDone = DispatchGroup()
     private let workerCount: Int
 
@@ -96,28 +97,27 @@ public final class ExperimentRunner: Sendable {
     public func stop(timeout: Duration = .seconds(10)) {
         guard !stopping.exchange(true, ordering: .relaxed) else { return }
         signal.close()
+        heartbeatStop.signal()
         for job in jobs.withLock({ Array($0.values) }) { job.control.cancel() }
         _ = threadsDone.wait(timeout: .now() + .nanoseconds(Int(timeout.components.seconds) * 1_000_000_000))
         coordination.stop()
     }
 
-    /// Whether `count` more experiments fit in the queue.
+    /// Whether `count` more experiments fit in the queue (the count read also refreshes the depth gauge).
     public func hasRoom(for count: Int) throws -> Bool {
-        try store.queuedCount() + count <= queueCapacity
+        let depth = try store.queuedCount()
+        metrics.queueDepth.set(Double(depth))
+        return depth + count <= queueCapacity
     }
 
     /// Wakes workers here and on other instances after experiments were stored as queued.
-    public func announceWork() {
-        coordination.announceWork()
-        updateQueueDepth()
-    }
+    public func announceWork() { coordination.announceWork() }
 
     /// Cancels a queued or running experiment on whichever instance runs it; a final one is returned
     /// unchanged. A running one stops at its next step (its status turns `cancelled` shortly after).
     public func cancel(_ id: String) throws -> ExperimentRecord? {
         guard let record = try store.experiment(id) else { return nil }
         if record.status == .queued, let cancelled = try store.cancelQueued(id) {
-            updateQueueDepth()
             coordination.publish(id, [.status(.cancelled), .end])
             return cancelled
         }
@@ -131,7 +131,6 @@ public final class ExperimentRunner: Sendable {
         try store.delete(id)
         coordination.announceCancel(id)
         coordination.publish(id, .end)
-        updateQueueDepth()
         return true
     }
 
@@ -140,6 +139,7 @@ public final class ExperimentRunner: Sendable {
         jobs.withLock { $0[id] }?.control.cancel()
     }
 
+    /// Reads the queue depth into its gauge: at start and on every heartbeat (not per job or request).
     private func updateQueueDepth() {
         if let depth = try? store.queuedCount() { metrics.queueDepth.set(Double(depth)) }
     }
@@ -161,20 +161,18 @@ public final class ExperimentRunner: Sendable {
                 signal.wait(after: seen, timeout: 1)
                 continue
             }
-            updateQueueDepth()
             run(claim)
         }
     }
 
     /// Renews the leases of this instance's running jobs a few times per lease period; stops jobs whose
-    /// lease was lost and those someone asked to cancel.
+    /// lease was lost and those someone asked to cancel. Ends when `stop` signals `heartbeatStop`.
     private func heartbeatLoop() {
         let period = max(0.05, leaseSeconds / 3)
-        while !signal.isClosed {
-            let until = Date().addingTimeInterval(period)
-            while Date() < until, !signal.isClosed { Thread.sleep(forTimeInterval: min(0.05, period)) }
+        while heartbeatStop.wait(timeout: .now() + period) == .timedOut {
+            updateQueueDepth()
             let current = jobs.withLock { Array($0.values) }
-            guard !current.isEmpty, !stopping.load(ordering: .relaxed) else { continue }
+            guard !current.isEmpty else { continue }
             do {
                 let states = try store.renew(current.map(\.lease), owner: instanceID, leaseSeconds: leaseSeconds)
                 for job in current {
