@@ -17,6 +17,15 @@ import Testing
         return t
     }
 
+    /// A new experiment claimed by "w", with `rows` trajectory rows written under the lease.
+    private func running(in store: any Store, rows: Int) throws -> (record: ExperimentRecord, claim: Claim) {
+        let r = try makeRecord()
+        try store.insert(r)
+        let c = try #require(try store.claim(owner: "w", leaseSeconds: 30))
+        #expect(try store.appendChunk(c.lease, index: 0, chunk: chunk(0..<rows), stepsDone: rows, leaseSeconds: 30))
+        return (r, c)
+    }
+
     @Test(arguments: backends) func insertedRecordsReadBackExactly(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
         let r = try makeRecord(name: "exact", tags: ["a", "b"], key: "k1")
@@ -163,10 +172,7 @@ import Testing
 
     @Test(arguments: backends) func releaseRequeuesWithoutTrajectory(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
-        let r = try makeRecord()
-        try store.insert(r)
-        let c = try #require(try store.claim(owner: "w", leaseSeconds: 30))
-        _ = try store.appendChunk(c.lease, index: 0, chunk: chunk(0..<4), stepsDone: 4, leaseSeconds: 30)
+        let (r, c) = try running(in: store, rows: 4)
         #expect(try store.release(c.lease))
         let back = try #require(try store.experiment(r.id))
         #expect(back.status == .queued && back.stepsDone == 0 && back.startedAt == nil)
@@ -187,10 +193,7 @@ import Testing
 
     @Test(arguments: backends) func deleteRemovesTheTrajectoryAndFencesTheRun(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
-        let r = try makeRecord()
-        try store.insert(r)
-        let c = try #require(try store.claim(owner: "w", leaseSeconds: 30))
-        _ = try store.appendChunk(c.lease, index: 0, chunk: chunk(0..<2), stepsDone: 2, leaseSeconds: 30)
+        let (r, c) = try running(in: store, rows: 2)
         try store.delete(r.id)
         #expect(try store.experiment(r.id) == nil)
         #expect(try store.trajectory(r.id, dimension: 2).count == 0)
