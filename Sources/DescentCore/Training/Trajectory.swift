@@ -43,6 +43,15 @@ public struct Trajectory: Sendable, Equatable, Codable {
         return part
     }
 
+    /// Rows `range` as a new trajectory, without epoch records.
+    public func rows(_ range: Range<Int>) -> Trajectory {
+        var part = Trajectory(dimension: dimension)
+        part.step = Array(step[range]); part.epoch = Array(epoch[range]); part.lr = Array(lr[range])
+        part.loss = Array(loss[range]); part.gradNorm = Array(gradNorm[range])
+        if !params.isEmpty { part.params = Array(params[(range.lowerBound * dimension)..<(range.upperBound * dimension)]) }
+        return part
+    }
+
     /// Parameters of row `row` (empty when params were not recorded).
     public func parameters(atRow row: Int) -> ArraySlice<Double> {
         params.isEmpty ? [] : params[(row * dimension)..<((row + 1) * dimension)]

@@ -208,7 +208,7 @@ public final class ExperimentRunner: Sendable {
         coordination.publish(id, .status(.running))
         metrics.runningJobs.add(1)
         defer { metrics.runningJobs.add(-1) }
-        var chunkIndex = 0
+        var encoder = TrajectoryEncoder()
         var storeFailed = false
         let steps = claim.record.spec.steps
         let every = min(steps, max(8192, steps / 100))
@@ -216,14 +216,14 @@ public final class ExperimentRunner: Sendable {
             guard !storeFailed, !job.lost.load(ordering: .relaxed) else { return }
             do {
                 if chunk.records.count > 0 || !chunk.records.epochs.isEmpty {
-                    let held = try store.appendChunk(lease, index: chunkIndex, chunk: chunk.records, stepsDone: chunk.stepsDone,
-                                                     leaseSeconds: leaseSeconds)
-                    guard held else {
-                        job.lost.store(true, ordering: .relaxed)
-                        job.control.cancel()
-                        return
+                    for stored in encoder.encode(chunk.records) {
+                        let held = try store.appendChunk(lease, chunk: stored, stepsDone: chunk.stepsDone, leaseSeconds: leaseSeconds)
+                        guard held else {
+                            job.lost.store(true, ordering: .relaxed)
+                            job.control.cancel()
+                            return
+                        }
                     }
-                    chunkIndex += 1
                 }
             } catch {
                 storeFailed = true

@@ -6,7 +6,8 @@ import GRDB
 ///
 /// `DatabasePool` serialises writes on its own queue and is safe to share between threads.
 public final class SQLiteStore: Store {
-    private let pool: DatabasePool
+    /// The connection pool (one writer, many readers).
+    let pool: DatabasePool
 
     /// Opens (creating and migrating as needed) the database at `path`.
     public init(path: String) throws {
@@ -63,6 +64,7 @@ public final class SQLiteStore: Store {
                 CREATE INDEX experiment_status_seq ON experiment(status, seq);
                 """)
         }
+        m.registerMigration("v3-chunk-format", migrate: migrateChunksToV3)
         return m
     }
 
@@ -114,18 +116,21 @@ public final class SQLiteStore: Store {
 
     public func delete(_ id: String) throws {
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM trajectory_chunk WHERE experiment_id = ?", arguments: [id])
+            try Self.deleteTrajectory(db, id: id)
             try db.execute(sql: "DELETE FROM experiment WHERE id = ?", arguments: [id])
         }
     }
 
     public func trajectory(_ id: String, dimension: Int) throws -> Trajectory {
-        let blobs = try pool.read { db in
-            try Data.fetchAll(db, sql: "SELECT data FROM trajectory_chunk WHERE experiment_id = ? ORDER BY chunk_index",
-                              arguments: [id])
+        let rows = try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT epochs, data FROM trajectory_chunk WHERE experiment_id = ? ORDER BY chunk_index",
+                             arguments: [id])
         }
         var t = Trajectory(dimension: dimension)
-        for blob in blobs { try TrajectoryCodec.decode(blob, into: &t) }
+        for row in rows {
+            try TrajectoryCodec.decode(row["data"] as Data, into: &t)
+            if let epochs = row["epochs"] as Data? { t.epochs += try TrajectoryCodec.decodeEpochs(Array(epochs)) }
+        }
         return t
     }
 
@@ -146,7 +151,7 @@ public final class SQLiteStore: Store {
                 UPDATE experiment SET status = 'running', attempt = ?, lease_owner = ?, lease_expires = ?, started_at = ?,
                   steps_done = 0 WHERE id = ?
                 """, arguments: [attempt, owner, now + leaseSeconds, now, id])
-            try db.execute(sql: "DELETE FROM trajectory_chunk WHERE experiment_id = ?", arguments: [id])
+            try Self.deleteTrajectory(db, id: id)
             guard let fresh = try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = ?", arguments: [id]) else { return nil }
             return Claim(record: try Self.record(fresh), lease: Lease(id: id, attempt: attempt),
                          cancelRequested: row["cancel_requested"] as Bool)
@@ -170,15 +175,13 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func appendChunk(_ lease: Lease, index: Int, chunk: Trajectory, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
-        let data = TrajectoryCodec.encode(chunk)
-        return try pool.write { db in
+    public func appendChunk(_ lease: Lease, chunk: StoredChunk, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
+        try pool.write { db in
             try db.execute(sql: """
                 UPDATE experiment SET steps_done = ?, lease_expires = ? WHERE id = ? AND attempt = ? AND status = 'running'
                 """, arguments: [stepsDone, Date().timeIntervalSince1970 + leaseSeconds, lease.id, lease.attempt])
             guard db.changesCount == 1 else { return false }
-            try db.execute(sql: "INSERT INTO trajectory_chunk (experiment_id, chunk_index, data) VALUES (?,?,?)",
-                           arguments: [lease.id, index, data])
+            try Self.insertChunk(db, id: lease.id, chunk: chunk)
             return true
         }
     }
@@ -203,7 +206,7 @@ public final class SQLiteStore: Store {
                 WHERE id = ? AND attempt = ? AND status = 'running'
                 """, arguments: [lease.id, lease.attempt])
             guard db.changesCount == 1 else { return false }
-            try db.execute(sql: "DELETE FROM trajectory_chunk WHERE experiment_id = ?", arguments: [lease.id])
+            try Self.deleteTrajectory(db, id: lease.id)
             return true
         }
     }
@@ -226,8 +229,8 @@ public final class SQLiteStore: Store {
 
     public func requeueRunning() throws -> Int {
         try pool.write { db in
+            try Self.deleteRunningTrajectories(db)
             try db.execute(sql: """
-                DELETE FROM trajectory_chunk WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running');
                 UPDATE experiment SET status = 'queued', started_at = NULL, steps_done = 0, lease_owner = NULL, lease_expires = NULL
                 WHERE status = 'running';
                 """)

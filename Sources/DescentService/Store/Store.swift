@@ -149,7 +149,7 @@ public protocol Store: Sendable {
     func renew(_ leases: [Lease], owner: String, leaseSeconds: Double) throws -> [Lease: LeaseState]
     /// Appends one trajectory chunk and updates steps done, in one transaction, and extends the lease.
     /// False, with nothing written, when the lease is no longer held.
-    func appendChunk(_ lease: Lease, index: Int, chunk: Trajectory, stepsDone: Int, leaseSeconds: Double) throws -> Bool
+    func appendChunk(_ lease: Lease, chunk: StoredChunk, stepsDone: Int, leaseSeconds: Double) throws -> Bool
     /// Records the final status of a leased run and ends the lease; nil, with nothing written, when the
     /// lease is no longer held. Returns the final record.
     func complete(_ lease: Lease, status: ExperimentStatus, summary: RunSummary?, error: (code: String, message: String)?, stepsDone: Int) throws -> ExperimentRecord?
@@ -171,4 +171,11 @@ public protocol Store: Sendable {
     func isWritable() -> Bool
     /// Flushes and closes the store; later calls fail.
     func close() throws
+}
+
+extension Store {
+    /// Appends `chunk` encoded as one stored chunk numbered `index` (tests and tools; runs use a `TrajectoryEncoder`).
+    public func appendChunk(_ lease: Lease, index: Int, chunk: Trajectory, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
+        try appendChunk(lease, chunk: StoredChunk(index: index, records: chunk), stepsDone: stepsDone, leaseSeconds: leaseSeconds)
+    }
 }

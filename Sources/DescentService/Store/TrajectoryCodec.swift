@@ -52,6 +52,52 @@ public enum TrajectoryCodec {
         mutating func put(_ v: UInt64) { raw.storeBytes(of: v.littleEndian, toByteOffset: offset, as: UInt64.self); offset += 8 }
     }
 
+    /// Decodes a whole chunk of the v1 format ("DTC1", rows and epoch records in one blob).
+    public static func decodeLegacy(_ bytes: [UInt8]) throws -> Trajectory {
+        guard bytes.count >= 12 else { throw DecodeError(reason: "truncated chunk") }
+        let dimension = bytes.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self))) }
+        var t = Trajectory(dimension: dimension)
+        try decode(Data(bytes), into: &t)
+        return t
+    }
+
+    /// Encodes epoch records: u32 count, then per record i64 epoch | i64 step | f64 trainLoss | u8 flags | f64 | f64.
+    public static func encodeEpochs(_ epochs: [EpochRecord]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 4 + epochs.count * 41)
+        out.withUnsafeMutableBytes { raw in
+            var w = Writer(raw: raw)
+            w.put(UInt32(epochs.count))
+            for e in epochs {
+                w.put(UInt64(bitPattern: Int64(e.epoch)))
+                w.put(UInt64(bitPattern: Int64(e.step)))
+                w.put(e.trainLoss.bitPattern)
+                w.put((e.validationLoss == nil ? 0 : 1) | (e.validationAccuracy == nil ? 0 : 2) as UInt8)
+                w.put((e.validationLoss ?? 0).bitPattern)
+                w.put((e.validationAccuracy ?? 0).bitPattern)
+            }
+        }
+        return out
+    }
+
+    /// Decodes what `encodeEpochs` wrote.
+    public static func decodeEpochs(_ bytes: [UInt8]) throws -> [EpochRecord] {
+        try bytes.withUnsafeBytes { raw in
+            var r = Reader(raw: raw)
+            let n = Int(try r.u32())
+            var out: [EpochRecord] = []
+            out.reserveCapacity(n)
+            for _ in 0..<n {
+                let epoch = Int(Int64(bitPattern: try r.u64())), step = Int(Int64(bitPattern: try r.u64()))
+                let train = Double(bitPattern: try r.u64())
+                let flags = try r.u8()
+                let vl = Double(bitPattern: try r.u64()), va = Double(bitPattern: try r.u64())
+                out.append(EpochRecord(epoch: epoch, step: step, trainLoss: train, validationLoss: flags & 1 != 0 ? vl : nil,
+                                       validationAccuracy: flags & 2 != 0 ? va : nil))
+            }
+            return out
+        }
+    }
+
     /// Decodes a chunk and appends it to `into`.
     public static func decode(_ data: Data, into t: inout Trajectory) throws {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws in

@@ -81,6 +81,7 @@ public final class PostgresStore: Store {
         (3, "index tags for the tag filter", """
             CREATE INDEX experiment_tags ON experiment USING gin (tags);
             """),
+        (4, "chunks with step ranges, compressed columns and summary levels", chunkFormatMigration),
     ]
 
     /// Applies pending migrations in one transaction holding a transaction-scoped advisory lock, so
@@ -96,6 +97,7 @@ public final class PostgresStore: Store {
             let done = Set((0..<applied.count).compactMap { applied.int($0, "version") })
             for m in migrations where !done.contains(m.version) {
                 try c.executeScript(m.sql)
+                if m.version == 4 { try convertLegacyChunks(c) }
                 try c.execute("INSERT INTO descent_schema_migration (version, name) VALUES ($1, $2)", [PGValue(m.version), .text(m.name)])
             }
         }
@@ -168,12 +170,13 @@ public final class PostgresStore: Store {
 
     public func trajectory(_ id: String, dimension: Int) throws -> Trajectory {
         let rows = try pool.with { c in
-            try c.execute("SELECT data FROM trajectory_chunk WHERE experiment_id = $1 ORDER BY chunk_index", [.text(id)], binary: true)
+            try c.execute("SELECT epochs, data FROM trajectory_chunk WHERE experiment_id = $1 ORDER BY chunk_index", [.text(id)], binary: true)
         }
         var t = Trajectory(dimension: dimension)
         for i in 0..<rows.count {
             guard let blob = rows.bytes(i, "data") else { continue }
             try TrajectoryCodec.decode(blob, into: &t)
+            if let epochs = rows.bytes(i, "epochs") { t.epochs += try TrajectoryCodec.decodeEpochs(Array(epochs)) }
         }
         return t
     }
@@ -196,7 +199,7 @@ public final class PostgresStore: Store {
                     FROM next WHERE e.seq = next.seq RETURNING e.*
                     """, [.text(owner), PGValue(leaseSeconds)])
                 guard let record = try first(rows) else { return nil }
-                if record.attempt > 1 { try c.execute("DELETE FROM trajectory_chunk WHERE experiment_id = $1", [.text(record.id)]) }
+                if record.attempt > 1 { try Self.deleteTrajectory(c, id: record.id) }
                 return Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
                              cancelRequested: rows.bool(0, "cancel_requested") ?? false)
             }
@@ -224,19 +227,20 @@ public final class PostgresStore: Store {
         return states
     }
 
-    public func appendChunk(_ lease: Lease, index: Int, chunk: Trajectory, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
-        let data = TrajectoryCodec.encode(chunk)
-        // One statement: the UPDATE both fences (attempt must still be ours) and row-locks the experiment, so
-        // a concurrent claim of the same experiment either waits for this chunk or makes it write nothing.
-        let rows = try queuePool.with { c in
-            try c.execute("""
-                WITH lease AS (
-                  UPDATE experiment SET steps_done = $3, lease_expires = \(Self.now) + $4
-                  WHERE id = $1 AND attempt = $2 AND status = 'running' RETURNING id)
-                INSERT INTO trajectory_chunk (experiment_id, chunk_index, data) SELECT id, $5, $6 FROM lease
-                """, [.text(lease.id), PGValue(lease.attempt), PGValue(stepsDone), PGValue(leaseSeconds), PGValue(index), .bytes(data)])
+    public func appendChunk(_ lease: Lease, chunk: StoredChunk, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
+        try queuePool.with { c in
+            try c.transaction {
+                // The UPDATE both fences (the attempt must still be ours) and row-locks the experiment, so a
+                // concurrent claim of the same experiment either waits for this chunk or makes it write nothing.
+                let fenced = try c.execute("""
+                    UPDATE experiment SET steps_done = $3, lease_expires = \(Self.now) + $4
+                    WHERE id = $1 AND attempt = $2 AND status = 'running'
+                    """, [.text(lease.id), PGValue(lease.attempt), PGValue(stepsDone), PGValue(leaseSeconds)])
+                guard fenced.affected == 1 else { return false }
+                try Self.insertChunk(c, id: lease.id, chunk: chunk)
+                return true
+            }
         }
-        return rows.affected == 1
     }
 
     public func complete(_ lease: Lease, status: ExperimentStatus, summary: RunSummary?, error: (code: String, message: String)?, stepsDone: Int) throws -> ExperimentRecord? {
@@ -261,7 +265,7 @@ public final class PostgresStore: Store {
                     WHERE id = $1 AND attempt = $2 AND status = 'running'
                     """, [.text(lease.id), PGValue(lease.attempt)])
                 guard rows.affected == 1 else { return false }
-                try c.execute("DELETE FROM trajectory_chunk WHERE experiment_id = $1", [.text(lease.id)])
+                try Self.deleteTrajectory(c, id: lease.id)
                 return true
             }
         }
@@ -283,7 +287,7 @@ public final class PostgresStore: Store {
     public func requeueRunning() throws -> Int {
         try pool.with { c in
             try c.transaction {
-                try c.execute("DELETE FROM trajectory_chunk WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running')")
+                try Self.deleteRunningTrajectories(c)
                 return try c.execute("""
                     UPDATE experiment SET status = 'queued', started_at = NULL, steps_done = 0, lease_owner = NULL, lease_expires = NULL
                     WHERE status = 'running'

@@ -1,0 +1,81 @@
+import DescentCore
+import Foundation
+
+/// Trajectory chunks and their summaries in PostgreSQL: the statements every writer of chunks uses, and
+/// the reads behind trajectory views. Same layout as in SQLite (see `SQLiteStore.migrateChunksToV3`).
+extension PostgresStore {
+    /// Inserts one stored chunk (its rows, epoch records and summary levels) of experiment `id`.
+    static func insertChunk(_ c: PGConnection, id: String, chunk: StoredChunk) throws {
+        try c.execute("""
+            INSERT INTO trajectory_chunk (experiment_id, chunk_index, first_step, last_step, rows, epochs, data)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """, [.text(id), PGValue(chunk.index), PGValue(chunk.firstStep), PGValue(chunk.lastStep), PGValue(chunk.rows),
+                  chunk.epochs.map { .bytes(Data($0)) } ?? .null, .bytes(Data(chunk.data))])
+        for (level, blob) in chunk.summaries.enumerated() {
+            try c.execute("INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES ($1, $2, $3, $4)",
+                          [.text(id), PGValue(level), PGValue(chunk.index), .bytes(Data(blob))])
+        }
+    }
+
+    /// Deletes every chunk and summary of experiment `id`.
+    static func deleteTrajectory(_ c: PGConnection, id: String) throws {
+        try c.execute("DELETE FROM trajectory_summary WHERE experiment_id = $1", [.text(id)])
+        try c.execute("DELETE FROM trajectory_chunk WHERE experiment_id = $1", [.text(id)])
+    }
+
+    /// Deletes the chunks and summaries of every running experiment (recovery at start).
+    static func deleteRunningTrajectories(_ c: PGConnection) throws {
+        try c.execute("DELETE FROM trajectory_summary WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running')")
+        try c.execute("DELETE FROM trajectory_chunk WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running')")
+    }
+
+    /// Schema v4's SQL: chunks with step range, row count and epoch records beside the data; summaries in
+    /// their own table. `convertLegacyChunks` then moves v1 chunks over.
+    static let chunkFormatMigration = """
+        CREATE TABLE trajectory_chunk_v4 (
+          experiment_id TEXT NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
+          chunk_index INTEGER NOT NULL,
+          first_step BIGINT NOT NULL,
+          last_step BIGINT NOT NULL,
+          rows INTEGER NOT NULL,
+          epochs BYTEA,
+          data BYTEA NOT NULL,
+          PRIMARY KEY (experiment_id, chunk_index));
+        -- Chunks are compressed already: store them out of line without trying again.
+        ALTER TABLE trajectory_chunk_v4 ALTER COLUMN data SET STORAGE EXTERNAL;
+        CREATE TABLE trajectory_summary (
+          experiment_id TEXT NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
+          level INTEGER NOT NULL,
+          chunk_index INTEGER NOT NULL,
+          data BYTEA NOT NULL,
+          PRIMARY KEY (experiment_id, level, chunk_index));
+        ALTER TABLE trajectory_summary ALTER COLUMN data SET STORAGE EXTERNAL;
+        """
+
+    /// Re-encodes the v1 chunks ("DTC1") into the v4 tables, then replaces the old table (inside the
+    /// migration's transaction).
+    static func convertLegacyChunks(_ c: PGConnection) throws {
+        let ids = try c.execute("SELECT DISTINCT experiment_id FROM trajectory_chunk")
+        for i in 0..<ids.count {
+            guard let id = ids.string(i, "experiment_id") else { continue }
+            let blobs = try c.execute("SELECT data FROM trajectory_chunk WHERE experiment_id = $1 ORDER BY chunk_index",
+                                      [.text(id)], binary: true)
+            var encoder = TrajectoryEncoder()
+            for j in 0..<blobs.count {
+                guard let blob = blobs.bytes(j, "data") else { continue }
+                for chunk in encoder.encode(try TrajectoryCodec.decodeLegacy(Array(blob))) {
+                    try c.execute("""
+                        INSERT INTO trajectory_chunk_v4 (experiment_id, chunk_index, first_step, last_step, rows, epochs, data)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7)
+                        """, [.text(id), PGValue(chunk.index), PGValue(chunk.firstStep), PGValue(chunk.lastStep), PGValue(chunk.rows),
+                              chunk.epochs.map { .bytes(Data($0)) } ?? .null, .bytes(Data(chunk.data))])
+                    for (level, s) in chunk.summaries.enumerated() {
+                        try c.execute("INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES ($1, $2, $3, $4)",
+                                      [.text(id), PGValue(level), PGValue(chunk.index), .bytes(Data(s))])
+                    }
+                }
+            }
+        }
+        try c.executeScript("DROP TABLE trajectory_chunk; ALTER TABLE trajectory_chunk_v4 RENAME TO trajectory_chunk;")
+    }
+}

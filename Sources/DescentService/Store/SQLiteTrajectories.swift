@@ -1,0 +1,77 @@
+import DescentCore
+import Foundation
+import GRDB
+
+/// Trajectory chunks and their summaries in SQLite: the statements every writer of chunks uses, and
+/// the reads behind trajectory views.
+extension SQLiteStore {
+    /// Inserts one stored chunk (its rows, epoch records and summary levels) of experiment `id`.
+    static func insertChunk(_ db: Database, id: String, chunk: StoredChunk) throws {
+        try db.execute(sql: """
+            INSERT INTO trajectory_chunk (experiment_id, chunk_index, first_step, last_step, rows, epochs, data)
+            VALUES (?,?,?,?,?,?,?)
+            """, arguments: [id, chunk.index, chunk.firstStep, chunk.lastStep, chunk.rows,
+                             chunk.epochs.map { Data($0) }, Data(chunk.data)])
+        for (level, blob) in chunk.summaries.enumerated() {
+            try db.execute(sql: "INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES (?,?,?,?)",
+                           arguments: [id, level, chunk.index, Data(blob)])
+        }
+    }
+
+    /// Deletes every chunk and summary of experiment `id`.
+    static func deleteTrajectory(_ db: Database, id: String) throws {
+        try db.execute(sql: "DELETE FROM trajectory_summary WHERE experiment_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM trajectory_chunk WHERE experiment_id = ?", arguments: [id])
+    }
+
+    /// Deletes the chunks and summaries of every running experiment (recovery at start).
+    static func deleteRunningTrajectories(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM trajectory_summary WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running');
+            DELETE FROM trajectory_chunk WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running');
+            """)
+    }
+
+    /// Schema v3: chunks carry their step range, row count and epoch records in columns before the data, so
+    /// a slice finds its chunks without reading any data; summaries get their own table, one row per
+    /// (level, chunk). Chunks of the v1 format ("DTC1") are re-encoded.
+    static func migrateChunksToV3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE trajectory_chunk_v3 (
+              experiment_id TEXT NOT NULL REFERENCES experiment(id) ON DELETE CASCADE,
+              chunk_index INTEGER NOT NULL,
+              first_step INTEGER NOT NULL,
+              last_step INTEGER NOT NULL,
+              rows INTEGER NOT NULL,
+              epochs BLOB,
+              data BLOB NOT NULL,
+              PRIMARY KEY (experiment_id, chunk_index));
+            CREATE TABLE trajectory_summary (
+              experiment_id TEXT NOT NULL REFERENCES experiment(id) ON DELETE CASCADE,
+              level INTEGER NOT NULL,
+              chunk_index INTEGER NOT NULL,
+              data BLOB NOT NULL,
+              PRIMARY KEY (experiment_id, level, chunk_index));
+            """)
+        let ids = try String.fetchAll(db, sql: "SELECT DISTINCT experiment_id FROM trajectory_chunk")
+        for id in ids {
+            let blobs = try Data.fetchAll(db, sql: "SELECT data FROM trajectory_chunk WHERE experiment_id = ? ORDER BY chunk_index",
+                                          arguments: [id])
+            var encoder = TrajectoryEncoder()
+            for blob in blobs {
+                for chunk in encoder.encode(try TrajectoryCodec.decodeLegacy(Array(blob))) {
+                    try db.execute(sql: """
+                        INSERT INTO trajectory_chunk_v3 (experiment_id, chunk_index, first_step, last_step, rows, epochs, data)
+                        VALUES (?,?,?,?,?,?,?)
+                        """, arguments: [id, chunk.index, chunk.firstStep, chunk.lastStep, chunk.rows,
+                                         chunk.epochs.map { Data($0) }, Data(chunk.data)])
+                    for (level, s) in chunk.summaries.enumerated() {
+                        try db.execute(sql: "INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES (?,?,?,?)",
+                                       arguments: [id, level, chunk.index, Data(s)])
+                    }
+                }
+            }
+        }
+        try db.execute(sql: "DROP TABLE trajectory_chunk; ALTER TABLE trajectory_chunk_v3 RENAME TO trajectory_chunk")
+    }
+}

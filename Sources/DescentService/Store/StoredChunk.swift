@@ -1,0 +1,67 @@
+import DescentCore
+import Foundation
+
+/// One trajectory chunk in its stored form: encoded columns plus what a reader needs to find and
+/// summarise it without decoding it (step range, row count, summary levels, epoch records).
+///
+/// Built on the worker thread that recorded the rows (`TrajectoryEncoder`), so the store's writer only
+/// inserts bytes.
+public struct StoredChunk: Sendable, Equatable {
+    /// Position of the chunk in its run, from 0.
+    public var index: Int
+    /// Number of rows.
+    public var rows: Int
+    /// Step of the first row (−1 for a chunk holding only epoch records).
+    public var firstStep: Int
+    /// Step of the last row (−1 for a chunk holding only epoch records).
+    public var lastStep: Int
+    /// The encoded columns (`TrajectoryCodec`).
+    public var data: [UInt8]
+    /// Encoded epoch records, nil when the chunk has none.
+    public var epochs: [UInt8]?
+    /// Encoded bucket summaries of this chunk's rows, one blob per level (finest first).
+    public var summaries: [[UInt8]]
+
+    /// Encodes `records` as chunk `index` of its run.
+    public init(index: Int, records: Trajectory) {
+        self.index = index
+        rows = records.count
+        firstStep = records.step.first ?? -1
+        lastStep = records.step.last ?? -1
+        var rowsOnly = records
+        rowsOnly.epochs = []
+        data = Array(TrajectoryCodec.encode(rowsOnly))
+        epochs = records.epochs.isEmpty ? nil : TrajectoryCodec.encodeEpochs(records.epochs)
+        summaries = TrajectorySummary.levels(of: records).map(TrajectorySummary.encode)
+    }
+}
+
+/// Turns the rows a run records into stored chunks of bounded size, numbered in order.
+public struct TrajectoryEncoder: Sendable {
+    /// Most rows in one stored chunk: a slice of a long run decodes at most this many rows per chunk it touches.
+    public static let maxRowsPerChunk = 8192
+    /// Index the next chunk gets.
+    public private(set) var nextIndex = 0
+
+    /// An encoder for a new run.
+    public init() {}
+
+    /// Splits `records` into chunks of at most `maxRowsPerChunk` rows (epoch records go with the last one).
+    public mutating func encode(_ records: Trajectory) -> [StoredChunk] {
+        guard records.count > Self.maxRowsPerChunk else {
+            defer { nextIndex += 1 }
+            return [StoredChunk(index: nextIndex, records: records)]
+        }
+        var out: [StoredChunk] = []
+        var start = 0
+        while start < records.count {
+            let end = min(records.count, start + Self.maxRowsPerChunk)
+            var part = records.rows(start..<end)
+            if end == records.count { part.epochs = records.epochs }
+            out.append(StoredChunk(index: nextIndex, records: part))
+            nextIndex += 1
+            start = end
+        }
+        return out
+    }
+}
