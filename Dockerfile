@@ -4,7 +4,7 @@ ARG BUILD_IMAGE=swift:6.1-bookworm
 ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 FROM ${BUILD_IMAGE} AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev libpq-dev \
+RUN apt-get update && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev libpq-dev libzstd-dev zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -17,7 +17,7 @@ RUN swift build -c release --product descent --static-swift-stdlib \
     && mkdir -p /out && cp "$(swift build -c release --show-bin-path)/descent" /out/descent
 
 FROM ${RUNTIME_IMAGE}
-RUN apt-get update && apt-get install -y --no-install-recommends libcurl4 libsqlite3-0 libpq5 ca-certificates curl \
+RUN apt-get update && apt-get install -y --no-install-recommends libcurl4 libsqlite3-0 libpq5 libzstd1 zlib1g ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin descent \
     && mkdir -p /data && chown descent /data

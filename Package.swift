@@ -19,11 +19,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "DescentCore"),
-        .target(name: "DescentHTTP", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "DescentHTTP", dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "DescentService",
             dependencies: [
-                "DescentCore", "DescentHTTP", "CLibPQ",
+                "DescentCore", "DescentHTTP", "CLibPQ", "CZstd", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -31,6 +31,8 @@ let package = Package(
         ),
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "DescentClient", dependencies: ["CCurl"]),
         .executableTarget(
             name: "descent",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Descent needs to build and test, if any is missing.
 set -euo pipefail
-packages=(libcurl4-openssl-dev libsqlite3-dev libpq-dev "$@")
+packages=(libcurl4-openssl-dev libsqlite3-dev libpq-dev libzstd-dev zlib1g-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -33,15 +33,6 @@ import Testing
         #expect(try await h.request(.get, "/v1/experiments/\(id)/trajectory?fields=bogus").status == 422)
     }
 
-    @Test func downsamplingKeepsEndpointsAndExtremes() async throws {
-        let values = (0..<10_000).map { i in i == 7777 ? 50.0 : (i == 3333 ? -50.0 : sin(Double(i) / 100)) }
-        let kept = Downsampling.indices(values, maxPoints: 300)
-        #expect(kept.count <= 300)
-        #expect(kept.first == 0 && kept.last == 9999)
-        #expect(kept.contains(7777) && kept.contains(3333))
-        #expect(kept == kept.sorted())
-    }
-
     @Test func maxPointsDownsamplesTheResponse() async throws {
         let h = try ServiceHarness()
         let id = try await finishedSaddle(h)
@@ -58,21 +49,6 @@ import Testing
         let total = try #require(h.object(try await h.request(.get, "/v1/experiments/\(id)/trajectory").body)["total"] as? Int)
         #expect(lines.first == "step,epoch,lr,loss,grad_norm,p0,p1")
         #expect(lines.count == total + 1)
-    }
-
-    @Test func chunkCodecRoundTripsBitExactly() throws {
-        var t = Trajectory(dimension: 2)
-        t.step = [0, 1, 2]; t.epoch = [0, 0, 1]
-        t.lr = [0.1, -0.0, .infinity]; t.loss = [.nan, 1e-300, -.infinity]; t.gradNorm = [0, 1, 2]
-        t.params = [1, 2, 3, 4, -0.0, Double(bitPattern: 0x7FF8_0000_0000_0001)]
-        t.epochs = [EpochRecord(epoch: 1, step: 2, trainLoss: 0.5, validationLoss: nil, validationAccuracy: 0.75)]
-        var back = Trajectory(dimension: 2)
-        try TrajectoryCodec.decode(TrajectoryCodec.encode(t), into: &back)
-        #expect(back.params.map(\.bitPattern) == t.params.map(\.bitPattern))
-        #expect(back.loss.map(\.bitPattern) == t.loss.map(\.bitPattern))
-        #expect(back.lr.map(\.bitPattern) == t.lr.map(\.bitPattern))
-        #expect(back.epochs == t.epochs)
-        #expect(back.step == t.step)
     }
 
     @Test func eventsStreamEndsWithFinalExperiment() async throws {

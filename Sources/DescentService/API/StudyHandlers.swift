@@ -123,9 +123,8 @@ struct StudyHandlers: Sendable {
                           bestLoss: r.summary?.bestLoss, stepsRun: r.summary?.stepsRun)
             if let s = r.startedAt, let f = r.finishedAt { row.durationMs = (f.timeIntervalSince(s) * 1e6).rounded() / 1e3 }
             if let target = study.lossTarget, r.status.isFinal,
-               let t = try? experiments.store.trajectory(id, dimension: r.summary?.finalParams.count ?? 0),
-               let i = t.loss.firstIndex(where: { $0 <= target }) {
-                row.stepsToTarget = t.step[i]
+               let step = try? experiments.store.firstStep(id, dimension: r.summary?.finalParams.count ?? 0, lossAtMost: target) {
+                row.stepsToTarget = step
             }
             rows.append(row)
         }

@@ -7,41 +7,45 @@ struct TrajectoryHandlers: Sendable {
     let experiments: ExperimentHandlers
     static let allFields = ["epoch", "lr", "loss", "grad_norm", "params"]
 
+    /// `GET /v1/experiments/{id}/trajectory`: a view (step range, stride, fields, `max_points`) as JSON or
+    /// CSV; only the chunks and summaries the view needs are read. Long full views stream (chunked), and
+    /// every body is gzip-compressed when the client accepts it.
     func trajectory(_ request: HTTPRequest) async throws -> HTTPResponse {
         let record = try experiments.load(request)
-        let full: Trajectory
+        var view = TrajectoryView()
+        view.fields = try requestedFields(request)
+        view.from = try RequestDecoding.int(request, "from", range: 0...Int.max)
+        view.to = try RequestDecoding.int(request, "to", range: 0...Int.max)
+        view.every = try RequestDecoding.int(request, "every", default: 1, range: 1...Int.max) ?? 1
+        view.maxPoints = try RequestDecoding.int(request, "max_points", range: 3...1_000_000)
+        let csv = (request.headers["Accept"] ?? "").contains("text/csv")
+        let store = experiments.store
+        let dimension = try dimension(of: record)
         do {
-            full = try experiments.store.trajectory(record.id, dimension: try dimension(of: record))
+            let export = TrajectoryExport(store: store, id: record.id, status: record.status.rawValue, dimension: dimension,
+                                          view: view, epochs: try store.epochRecords(record.id))
+            let contentType = csv ? "text/csv; charset=utf-8" : "application/json"
+            let chunks = try store.chunkIndex(record.id).filter { $0.rows > 0 }
+            let planner = ViewPlanner(store: store, id: record.id, dimension: dimension, view: view)
+            let upperBound = chunks.filter(planner.overlaps).reduce(0) { $0 + $1.rows }
+            if upperBound > TrajectoryExport.streamThreshold && (view.maxPoints.map { upperBound <= $0 } ?? true) {
+                return Self.streaming(export, csv: csv, contentType: contentType, gzip: request.acceptsGzip)
+            }
+            let page = try store.view(record.id, dimension: dimension, view)
+            let body = csv ? export.csv(page) : try export.json(page)
+            return HTTPResponse(status: 200, headers: ["Content-Type": contentType], body: .bytes(body)).compressed(for: request)
         } catch let e as ServiceError { throw e } catch { throw ServiceError.store(error) }
-        let fields = try requestedFields(request)
-        let from = try RequestDecoding.int(request, "from", range: 0...Int.max)
-        let to = try RequestDecoding.int(request, "to", range: 0...Int.max)
-        let every = try RequestDecoding.int(request, "every", default: 1, range: 1...Int.max) ?? 1
-        let maxPoints = try RequestDecoding.int(request, "max_points", range: 3...1_000_000)
-        var rows = full.step.indices.filter { i in
-            (from.map { full.step[i] >= $0 } ?? true) && (to.map { full.step[i] <= $0 } ?? true)
-        }
-        if every > 1 { rows = rows.enumerated().filter { $0.offset % every == 0 }.map(\.element) }
-        var downsampled = false
-        if let maxPoints, rows.count > maxPoints {
-            rows = Downsampling.indices(rows.map { full.loss[$0] }, maxPoints: maxPoints).map { rows[$0] }
-            downsampled = true
-        }
-        let accept = request.headers["Accept"] ?? ""
-        if accept.contains("text/csv") {
-            return .text(csv(full, rows: rows, fields: fields), contentType: "text/csv; charset=utf-8")
-        }
-        let hasParams = !full.params.isEmpty
-        let body = TrajectoryDTO(
-            id: record.id, status: record.status.rawValue, dimension: full.dimension, total: full.count, count: rows.count,
-            step: rows.map { full.step[$0] },
-            epoch: fields.contains("epoch") ? rows.map { full.epoch[$0] } : nil,
-            lr: fields.contains("lr") ? rows.map { full.lr[$0] } : nil,
-            loss: fields.contains("loss") ? rows.map { full.loss[$0] } : nil,
-            gradNorm: fields.contains("grad_norm") ? rows.map { full.gradNorm[$0] } : nil,
-            params: fields.contains("params") && hasParams ? rows.map { Array(full.parameters(atRow: $0)) } : nil,
-            epochs: full.epochs, downsampled: downsampled)
-        return .json(try JSONCoding.encode(body))
+    }
+
+    private static func streaming(_ export: TrajectoryExport, csv: Bool, contentType: String, gzip: Bool) -> HTTPResponse {
+        var headers: HTTPHeaders = ["Content-Type": contentType]
+        let compressor = gzip ? GzipStream() : nil
+        if compressor != nil { headers["Content-Encoding"] = "gzip"; headers.add("Vary", "Accept-Encoding") }
+        return HTTPResponse(status: 200, headers: headers, body: .stream { writer in
+            guard let compressor else { return try await export.stream(csv: csv) { try await writer.write($0) } }
+            try await export.stream(csv: csv) { bytes in try await writer.write(compressor.compress(bytes)) }
+            try await writer.write(compressor.finish())
+        })
     }
 
     private func dimension(of record: ExperimentRecord) throws -> Int {
@@ -51,32 +55,22 @@ struct TrajectoryHandlers: Sendable {
         }
     }
 
-    private func requestedFields(_ request: HTTPRequest) throws -> Set<String> {
-        guard let text = request.query["fields"], !text.isEmpty else { return Set(Self.allFields) }
-        let names = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        for n in names where !Self.allFields.contains(n) && n != "step" {
-            throw ServiceError.invalid(field: "fields", message: "unknown field '\(n)'; allowed: step, \(Self.allFields.joined(separator: ", "))", code: "invalid_query")
+    private func requestedFields(_ request: HTTPRequest) throws -> TrajectoryFields {
+        guard let text = request.query["fields"], !text.isEmpty else { return .all }
+        var fields: TrajectoryFields = []
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            switch name {
+            case "step": break
+            case "epoch": fields.insert(.epoch)
+            case "lr": fields.insert(.lr)
+            case "loss": fields.insert(.loss)
+            case "grad_norm": fields.insert(.gradNorm)
+            case "params": fields.insert(.params)
+            default:
+                throw ServiceError.invalid(field: "fields", message: "unknown field '\(name)'; allowed: step, \(Self.allFields.joined(separator: ", "))", code: "invalid_query")
+            }
         }
-        return Set(names)
-    }
-
-    private func csv(_ t: Trajectory, rows: [Int], fields: Set<String>) -> String {
-        var header = ["step"]
-        for f in Self.allFields where f != "params" && fields.contains(f) { header.append(f) }
-        let params = fields.contains("params") && !t.params.isEmpty
-        if params { header += (0..<t.dimension).map { "p\($0)" } }
-        var out = header.joined(separator: ",") + "\n"
-        out.reserveCapacity(rows.count * 48)
-        for i in rows {
-            var cells = [String(t.step[i])]
-            if fields.contains("epoch") { cells.append(String(t.epoch[i])) }
-            if fields.contains("lr") { cells.append(String(t.lr[i])) }
-            if fields.contains("loss") { cells.append(String(t.loss[i])) }
-            if fields.contains("grad_norm") { cells.append(String(t.gradNorm[i])) }
-            if params { cells += t.parameters(atRow: i).map { String($0) } }
-            out += cells.joined(separator: ",") + "\n"
-        }
-        return out
+        return fields
     }
 
     func events(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -124,19 +118,18 @@ struct TrajectoryHandlers: Sendable {
     }
 }
 
-/// Columnar trajectory as the API returns it.
-struct TrajectoryDTO: Encodable {
-    var id: String
-    var status: String
-    var dimension: Int
-    var total: Int
-    var count: Int
-    var step: [Int]
-    var epoch: [Int]?
-    var lr: [Double]?
-    var loss: [Double]?
-    var gradNorm: [Double]?
-    var params: [[Double]]?
-    var epochs: [EpochRecord]
-    var downsampled: Bool
+/// A gzip compressor shared by a streamed body's writes (which run one after another).
+final class GzipStream: @unchecked Sendable {
+    // Unchecked: used only by one stream producer, whose writes are sequential.
+    private let encoder: GzipEncoder
+
+    /// A compressor; nil when zlib cannot start one.
+    init?() {
+        guard let e = GzipEncoder() else { return nil }
+        encoder = e
+    }
+    /// Compressed bytes for `bytes`.
+    func compress(_ bytes: [UInt8]) -> [UInt8] { encoder.compress(bytes) }
+    /// The end of the gzip stream.
+    func finish() -> [UInt8] { encoder.finish() }
 }

@@ -15,7 +15,7 @@ struct PlotHandlers: Sendable {
         let record = try load(request.pathParameters["id"] ?? "")
         let kind = request.query["kind"] ?? "loss"
         let logY = try flag(request, "log", default: kind == "loss")
-        let trajectory = try trajectory(of: record)
+        let trajectory = try trajectory(of: record, params: kind == "path")
         let title = record.spec.name
         switch kind {
         case "loss", "lr", "grad_norm":
@@ -40,7 +40,7 @@ struct PlotHandlers: Sendable {
         let logY = try flag(request, "log", default: true)
         var series: [SVGPlot.Series] = []
         for (eid, label) in zip(study.experimentIDs, study.labels) {
-            guard let record = try? store.experiment(eid), let t = try? trajectory(of: record) else { continue }
+            guard let record = try? store.experiment(eid), let t = try? trajectory(of: record, params: false) else { continue }
             let rows = Self.rows(t.loss)
             series.append(.init(name: label, xs: rows.map { Double(t.step[$0]) }, ys: rows.map { t.loss[$0] }))
         }
@@ -78,10 +78,8 @@ struct PlotHandlers: Sendable {
         return (lo - pad)...(hi + pad)
     }
 
-    /// Row indices to draw: all, or a shape-preserving downsample to `maxPoints`.
-    static func rows(_ loss: [Double]) -> [Int] {
-        loss.count > maxPoints ? Downsampling.indices(loss, maxPoints: maxPoints) : Array(loss.indices)
-    }
+    /// Row indices to draw: every row of the view (already at most `maxPoints`).
+    static func rows(_ loss: [Double]) -> [Int] { Array(loss.indices) }
 
     private func load(_ id: String) throws -> ExperimentRecord {
         let found: ExperimentRecord?
@@ -90,10 +88,14 @@ struct PlotHandlers: Sendable {
         return record
     }
 
-    private func trajectory(of record: ExperimentRecord) throws -> Trajectory {
+    /// At most `maxPoints` rows of the run, chosen by the loss curve's shape (read from the stored summaries).
+    private func trajectory(of record: ExperimentRecord, params: Bool) throws -> Trajectory {
         var dimension = record.summary?.finalParams.count
         if dimension == nil { dimension = try? record.spec.validated(limits: limits).dimension }
-        do { return try store.trajectory(record.id, dimension: dimension ?? 0) } catch { throw ServiceError.store(error) }
+        var view = TrajectoryView()
+        view.maxPoints = Self.maxPoints
+        view.fields = params ? .all : [.epoch, .lr, .loss, .gradNorm]
+        do { return try store.view(record.id, dimension: dimension ?? 0, view).rows } catch { throw ServiceError.store(error) }
     }
 
     private func flag(_ request: HTTPRequest, _ name: String, default value: Bool) throws -> Bool {

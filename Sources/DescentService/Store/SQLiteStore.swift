@@ -121,19 +121,6 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func trajectory(_ id: String, dimension: Int) throws -> Trajectory {
-        let rows = try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT epochs, data FROM trajectory_chunk WHERE experiment_id = ? ORDER BY chunk_index",
-                             arguments: [id])
-        }
-        var t = Trajectory(dimension: dimension)
-        for row in rows {
-            try TrajectoryCodec.decode(row["data"] as Data, into: &t)
-            if let epochs = row["epochs"] as Data? { t.epochs += try TrajectoryCodec.decodeEpochs(Array(epochs)) }
-        }
-        return t
-    }
-
     public func queuedCount() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM experiment WHERE status = 'queued'") ?? 0 }
     }

@@ -6,11 +6,11 @@ import GRDB
 /// the reads behind trajectory views.
 extension SQLiteStore {
     /// Inserts one stored chunk (its rows, epoch records and summary levels) of experiment `id`.
-    static func insertChunk(_ db: Database, id: String, chunk: StoredChunk) throws {
+    static func insertChunk(_ db: Database, id: String, chunk: StoredChunk, table: String = "trajectory_chunk") throws {
         try db.execute(sql: """
-            INSERT INTO trajectory_chunk (experiment_id, chunk_index, first_step, last_step, rows, epochs, data)
-            VALUES (?,?,?,?,?,?,?)
-            """, arguments: [id, chunk.index, chunk.firstStep, chunk.lastStep, chunk.rows,
+            INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, levels, epochs, data)
+            VALUES (?,?,?,?,?,?,?,?)
+            """, arguments: [id, chunk.index, chunk.firstStep, chunk.lastStep, chunk.rows, chunk.summaries.count,
                              chunk.epochs.map { Data($0) }, Data(chunk.data)])
         for (level, blob) in chunk.summaries.enumerated() {
             try db.execute(sql: "INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES (?,?,?,?)",
@@ -43,6 +43,7 @@ extension SQLiteStore {
               first_step INTEGER NOT NULL,
               last_step INTEGER NOT NULL,
               rows INTEGER NOT NULL,
+              levels INTEGER NOT NULL,
               epochs BLOB,
               data BLOB NOT NULL,
               PRIMARY KEY (experiment_id, chunk_index));
@@ -60,18 +61,50 @@ extension SQLiteStore {
             var encoder = TrajectoryEncoder()
             for blob in blobs {
                 for chunk in encoder.encode(try TrajectoryCodec.decodeLegacy(Array(blob))) {
-                    try db.execute(sql: """
-                        INSERT INTO trajectory_chunk_v3 (experiment_id, chunk_index, first_step, last_step, rows, epochs, data)
-                        VALUES (?,?,?,?,?,?,?)
-                        """, arguments: [id, chunk.index, chunk.firstStep, chunk.lastStep, chunk.rows,
-                                         chunk.epochs.map { Data($0) }, Data(chunk.data)])
-                    for (level, s) in chunk.summaries.enumerated() {
-                        try db.execute(sql: "INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES (?,?,?,?)",
-                                       arguments: [id, level, chunk.index, Data(s)])
-                    }
+                    try insertChunk(db, id: id, chunk: chunk, table: "trajectory_chunk_v3")
                 }
             }
         }
         try db.execute(sql: "DROP TABLE trajectory_chunk; ALTER TABLE trajectory_chunk_v3 RENAME TO trajectory_chunk")
+    }
+
+    public func chunkIndex(_ id: String) throws -> [ChunkInfo] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT chunk_index, rows, first_step, last_step, levels FROM trajectory_chunk WHERE experiment_id = ? ORDER BY chunk_index
+                """, arguments: [id]).map { row in
+                ChunkInfo(index: row[0], rows: row[1], firstStep: row[2], lastStep: row[3], levels: row[4])
+            }
+        }
+    }
+
+    public func chunkData(_ id: String, indices: ClosedRange<Int>) throws -> [[UInt8]] {
+        try pool.read { db in
+            try Data.fetchAll(db, sql: """
+                SELECT data FROM trajectory_chunk WHERE experiment_id = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index
+                """, arguments: [id, indices.lowerBound, indices.upperBound]).map { Array($0) }
+        }
+    }
+
+    public func summaryData(_ id: String, level: Int, indices: ClosedRange<Int>) throws -> [Int: [UInt8]] {
+        try pool.read { db in
+            var out: [Int: [UInt8]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT chunk_index, data FROM trajectory_summary
+                WHERE experiment_id = ? AND level = ? AND chunk_index BETWEEN ? AND ?
+                """, arguments: [id, level, indices.lowerBound, indices.upperBound]) {
+                out[row[0]] = Array(row[1] as Data)
+            }
+            return out
+        }
+    }
+
+    public func epochRecords(_ id: String) throws -> [EpochRecord] {
+        let blobs = try pool.read { db in
+            try Data.fetchAll(db, sql: """
+                SELECT epochs FROM trajectory_chunk WHERE experiment_id = ? AND epochs IS NOT NULL ORDER BY chunk_index
+                """, arguments: [id])
+        }
+        return try blobs.flatMap { try TrajectoryCodec.decodeEpochs(Array($0)) }
     }
 }

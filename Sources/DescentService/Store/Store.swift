@@ -136,8 +136,15 @@ public protocol Store: Sendable {
     func update(_ record: ExperimentRecord) throws
     /// Deletes an experiment and its trajectory.
     func delete(_ id: String) throws
-    /// The whole stored trajectory of an experiment.
-    func trajectory(_ id: String, dimension: Int) throws -> Trajectory
+    /// Where an experiment's trajectory chunks are (step ranges, rows, summary levels), in order; no data is read.
+    func chunkIndex(_ id: String) throws -> [ChunkInfo]
+    /// The encoded rows (`TrajectoryCodec`) of the chunks numbered `indices`, in order.
+    func chunkData(_ id: String, indices: ClosedRange<Int>) throws -> [[UInt8]]
+    /// The encoded summaries (`TrajectorySummary`) at `level` of the chunks numbered `indices`, by chunk
+    /// number; chunks without that level are absent.
+    func summaryData(_ id: String, level: Int, indices: ClosedRange<Int>) throws -> [Int: [UInt8]]
+    /// Every epoch record of an experiment's trajectory, in order.
+    func epochRecords(_ id: String) throws -> [EpochRecord]
 
     /// Number of queued experiments.
     func queuedCount() throws -> Int
@@ -173,7 +180,32 @@ public protocol Store: Sendable {
     func close() throws
 }
 
+/// Where one stored chunk of a trajectory is.
+public struct ChunkInfo: Sendable, Equatable {
+    /// Position in the run, from 0.
+    public var index: Int
+    /// Rows in the chunk.
+    public var rows: Int
+    /// Step of its first row (−1 when it holds only epoch records).
+    public var firstStep: Int
+    /// Step of its last row (−1 when it holds only epoch records).
+    public var lastStep: Int
+    /// Summary levels stored for it (0 for short chunks).
+    public var levels: Int
+}
+
 extension Store {
+    /// The whole stored trajectory of an experiment (tests and tools; the API reads views).
+    public func trajectory(_ id: String, dimension: Int) throws -> Trajectory {
+        var t = Trajectory(dimension: dimension)
+        let chunks = try chunkIndex(id)
+        if let last = chunks.last?.index {
+            for blob in try chunkData(id, indices: 0...last) { try TrajectoryCodec.decode(Data(blob), into: &t) }
+        }
+        t.epochs = try epochRecords(id)
+        return t
+    }
+
     /// Appends `chunk` encoded as one stored chunk numbered `index` (tests and tools; runs use a `TrajectoryEncoder`).
     public func appendChunk(_ lease: Lease, index: Int, chunk: Trajectory, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
         try appendChunk(lease, chunk: StoredChunk(index: index, records: chunk), stepsDone: stepsDone, leaseSeconds: leaseSeconds)

@@ -28,9 +28,7 @@ public struct StoredChunk: Sendable, Equatable {
         rows = records.count
         firstStep = records.step.first ?? -1
         lastStep = records.step.last ?? -1
-        var rowsOnly = records
-        rowsOnly.epochs = []
-        data = Array(TrajectoryCodec.encode(rowsOnly))
+        data = TrajectoryCodec.encode(records)
         epochs = records.epochs.isEmpty ? nil : TrajectoryCodec.encodeEpochs(records.epochs)
         summaries = TrajectorySummary.levels(of: records).map(TrajectorySummary.encode)
     }

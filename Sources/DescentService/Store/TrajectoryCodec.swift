@@ -1,80 +1,149 @@
 import DescentCore
 import Foundation
 
-/// Compact binary form of a trajectory chunk (all integers and doubles little-endian):
+/// The stored form of a chunk's rows ("DTC2"), each column encoded on its own so a reader decodes only the
+/// columns it needs (all integers little-endian):
 ///
 /// ```
-/// u32 magic "DTC1" | u32 rows | u32 dimension | u32 paramRows (0 or rows) | u32 epochRecords
-/// i64 step[rows] | i64 epoch[rows] | f64 lr[rows] | f64 loss[rows] | f64 gradNorm[rows]
-/// f64 params[paramRows * dimension]
-/// per epoch record: i64 epoch | i64 step | f64 trainLoss | u8 flags (1: validation loss, 2: accuracy) | f64 | f64
+/// u32 magic "DTC2" | u32 rows | u32 dimension | u8 flags (1: parameters recorded) | u8 reserved
+/// directory, one entry per column (step, epoch, lr, loss, grad_norm, then p0 … p(d−1) when recorded):
+///   u8 encoding (ColumnCodec.Encoding) | u32 byte length
+/// the columns' bytes, in directory order
 /// ```
-/// Doubles are stored as their bit patterns, so NaN payloads and −0 survive exactly; 8 bytes per value.
+/// Epoch records are stored beside the chunk (`encodeEpochs`), not in it.
 public enum TrajectoryCodec {
     /// Errors reading a chunk.
-    public struct DecodeError: Error, Sendable { public let reason: String }
+    public struct DecodeError: Error, Sendable, CustomStringConvertible {
+        /// What is wrong.
+        public let reason: String
+        public var description: String { "trajectory chunk: \(reason)" }
+    }
 
-    private static let magic: UInt32 = 0x3143_5444  // "DTC1"
+    private static let magic: UInt32 = 0x3243_5444  // "DTC2"
+    private static let legacyMagic: UInt32 = 0x3143_5444  // "DTC1"
+    private static let headerSize = 14
+    private static let entrySize = 5
 
-    /// Encodes a chunk (one exact-size allocation, values stored in place).
-    public static func encode(_ t: Trajectory) -> Data {
+    /// Encodes the rows of `t` (not its epoch records).
+    public static func encode(_ t: Trajectory) -> [UInt8] {
         let rows = t.count
-        let paramRows = t.params.isEmpty ? 0 : rows
-        let size = 20 + rows * 40 + t.params.count * 8 + t.epochs.count * 41
-        var out = Data(count: size)
-        out.withUnsafeMutableBytes { (raw: UnsafeMutableRawBufferPointer) in
-            var w = Writer(raw: raw)
-            for v in [magic, UInt32(rows), UInt32(t.dimension), UInt32(paramRows), UInt32(t.epochs.count)] { w.put(v) }
-            for v in t.step { w.put(UInt64(bitPattern: Int64(v))) }
-            for v in t.epoch { w.put(UInt64(bitPattern: Int64(v))) }
-            for v in t.lr { w.put(v.bitPattern) }
-            for v in t.loss { w.put(v.bitPattern) }
-            for v in t.gradNorm { w.put(v.bitPattern) }
-            for v in t.params { w.put(v.bitPattern) }
-            for e in t.epochs {
-                w.put(UInt64(bitPattern: Int64(e.epoch)))
-                w.put(UInt64(bitPattern: Int64(e.step)))
-                w.put(e.trainLoss.bitPattern)
-                w.put((e.validationLoss == nil ? 0 : 1) | (e.validationAccuracy == nil ? 0 : 2) as UInt8)
-                w.put((e.validationLoss ?? 0).bitPattern)
-                w.put((e.validationAccuracy ?? 0).bitPattern)
+        let hasParams = !t.params.isEmpty && t.dimension > 0
+        let columns = 5 + (hasParams ? t.dimension : 0)
+        var out: [UInt8] = []
+        out.reserveCapacity(headerSize + columns * entrySize + rows * 16 + 64)
+        out.putRaw(magic)
+        out.putRaw(UInt32(rows))
+        out.putRaw(UInt32(t.dimension))
+        out.append(hasParams ? 1 : 0)
+        out.append(0)
+        out.append(contentsOf: repeatElement(0, count: columns * entrySize))
+        var column = 0
+        func finish(_ start: Int, _ encoding: ColumnCodec.Encoding) {
+            let entry = headerSize + column * entrySize
+            out[entry] = encoding.rawValue
+            let length = UInt32(out.count - start)
+            for b in 0..<4 { out[entry + 1 + b] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(b))) }
+            column += 1
+        }
+        for ints in [t.step, t.epoch] {
+            let start = out.count
+            finish(start, ints.withUnsafeBufferPointer { ColumnCodec.encode(ints: $0, into: &out) })
+        }
+        for doubles in [t.lr, t.loss, t.gradNorm] {
+            let start = out.count
+            finish(start, doubles.withUnsafeBufferPointer { ColumnCodec.encode(doubles: $0.baseAddress!, count: rows, into: &out) })
+        }
+        if hasParams {
+            t.params.withUnsafeBufferPointer { p in
+                for j in 0..<t.dimension {
+                    let start = out.count
+                    finish(start, ColumnCodec.encode(doubles: p.baseAddress! + j, count: rows, stride: t.dimension, into: &out))
+                }
             }
         }
         return out
     }
 
-    /// Writes little-endian values into a buffer sized in advance.
-    private struct Writer {
-        let raw: UnsafeMutableRawBufferPointer
-        var offset = 0
-        mutating func put(_ v: UInt8) { raw[offset] = v; offset += 1 }
-        mutating func put(_ v: UInt32) { raw.storeBytes(of: v.littleEndian, toByteOffset: offset, as: UInt32.self); offset += 4 }
-        mutating func put(_ v: UInt64) { raw.storeBytes(of: v.littleEndian, toByteOffset: offset, as: UInt64.self); offset += 8 }
+    /// A parsed chunk header: where each column's bytes are.
+    struct Layout {
+        let rows: Int
+        let dimension: Int
+        let hasParams: Bool
+        let entries: [(encoding: ColumnCodec.Encoding, range: Range<Int>)]
     }
 
-    /// Decodes a whole chunk of the v1 format ("DTC1", rows and epoch records in one blob).
-    public static func decodeLegacy(_ bytes: [UInt8]) throws -> Trajectory {
-        guard bytes.count >= 12 else { throw DecodeError(reason: "truncated chunk") }
-        let dimension = bytes.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self))) }
-        var t = Trajectory(dimension: dimension)
-        try decode(Data(bytes), into: &t)
-        return t
+    /// Reads the header and column directory of an encoded chunk.
+    static func layout(_ raw: UnsafeRawBufferPointer) throws -> Layout {
+        var r = ByteReader(raw)
+        let m = try r.u32()
+        guard m == magic else { throw DecodeError(reason: m == legacyMagic ? "v1 chunk (not migrated)" : "bad magic") }
+        let rows = Int(try r.u32()), dimension = Int(try r.u32())
+        let hasParams = try r.u8() & 1 != 0
+        _ = try r.u8()
+        let columns = 5 + (hasParams ? dimension : 0)
+        var entries: [(encoding: ColumnCodec.Encoding, range: Range<Int>)] = []
+        entries.reserveCapacity(columns)
+        var offset = headerSize + columns * entrySize
+        for _ in 0..<columns {
+            guard let encoding = ColumnCodec.Encoding(rawValue: try r.u8()) else { throw DecodeError(reason: "unknown encoding") }
+            let length = Int(try r.u32())
+            guard offset + length <= raw.count else { throw DecodeError(reason: "truncated chunk") }
+            entries.append((encoding, offset..<(offset + length)))
+            offset += length
+        }
+        return Layout(rows: rows, dimension: dimension, hasParams: hasParams, entries: entries)
     }
 
-    /// Encodes epoch records: u32 count, then per record i64 epoch | i64 step | f64 trainLoss | u8 flags | f64 | f64.
-    public static func encodeEpochs(_ epochs: [EpochRecord]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 4 + epochs.count * 41)
-        out.withUnsafeMutableBytes { raw in
-            var w = Writer(raw: raw)
-            w.put(UInt32(epochs.count))
-            for e in epochs {
-                w.put(UInt64(bitPattern: Int64(e.epoch)))
-                w.put(UInt64(bitPattern: Int64(e.step)))
-                w.put(e.trainLoss.bitPattern)
-                w.put((e.validationLoss == nil ? 0 : 1) | (e.validationAccuracy == nil ? 0 : 2) as UInt8)
-                w.put((e.validationLoss ?? 0).bitPattern)
-                w.put((e.validationAccuracy ?? 0).bitPattern)
+    /// Decodes the columns in `columns` of a chunk and appends them to `t` (other columns stay untouched).
+    /// Parameter columns are decoded only when every `.param` is requested via `params`.
+    static func decode(_ bytes: UnsafeRawBufferPointer, step: Bool = true, epoch: Bool = true, lr: Bool = true, loss: Bool = true,
+                       gradNorm: Bool = true, params: Bool = true, into t: inout Trajectory) throws {
+        let l = try layout(bytes)
+        guard l.dimension == t.dimension else { throw DecodeError(reason: "dimension \(l.dimension) ≠ \(t.dimension)") }
+        func slice(_ c: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[l.entries[c].range]) }
+        if step { try ColumnCodec.decodeInts(slice(0), encoding: l.entries[0].encoding, rows: l.rows, into: &t.step) }
+        if epoch { try ColumnCodec.decodeInts(slice(1), encoding: l.entries[1].encoding, rows: l.rows, into: &t.epoch) }
+        for (c, wanted) in [(2, lr), (3, loss), (4, gradNorm)] where wanted {
+            var column: [Double] = []
+            column.reserveCapacity(l.rows)
+            try ColumnCodec.decodeDoubles(slice(c), encoding: l.entries[c].encoding, rows: l.rows) { _, v in column.append(v) }
+            switch c {
+            case 2: t.lr += column
+            case 3: t.loss += column
+            default: t.gradNorm += column
             }
+        }
+        if params && l.hasParams {
+            let d = l.dimension, base = t.params.count
+            t.params.append(contentsOf: repeatElement(0, count: l.rows * d))
+            try t.params.withUnsafeMutableBufferPointer { p in
+                for j in 0..<d {
+                    try ColumnCodec.decodeDoubles(slice(5 + j), encoding: l.entries[5 + j].encoding, rows: l.rows) { i, v in
+                        p[base + i * d + j] = v
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decodes a whole chunk's rows and appends them to `into`.
+    public static func decode(_ data: Data, into t: inout Trajectory) throws {
+        try data.withUnsafeBytes { try decode($0, into: &t) }
+    }
+
+    /// Encodes epoch records: u32 count, then per record i64 epoch | i64 step | f64 trainLoss | u8 flags
+    /// (1: validation loss, 2: accuracy) | f64 | f64.
+    public static func encodeEpochs(_ epochs: [EpochRecord]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(4 + epochs.count * 41)
+        out.putRaw(UInt32(epochs.count))
+        for e in epochs {
+            out.putRaw(UInt64(bitPattern: Int64(e.epoch)))
+            out.putRaw(UInt64(bitPattern: Int64(e.step)))
+            out.putRaw(e.trainLoss.bitPattern)
+            out.append((e.validationLoss == nil ? 0 : 1) | (e.validationAccuracy == nil ? 0 : 2))
+            out.putRaw((e.validationLoss ?? 0).bitPattern)
+            out.putRaw((e.validationAccuracy ?? 0).bitPattern)
         }
         return out
     }
@@ -82,85 +151,56 @@ public enum TrajectoryCodec {
     /// Decodes what `encodeEpochs` wrote.
     public static func decodeEpochs(_ bytes: [UInt8]) throws -> [EpochRecord] {
         try bytes.withUnsafeBytes { raw in
-            var r = Reader(raw: raw)
+            var r = ByteReader(raw)
             let n = Int(try r.u32())
             var out: [EpochRecord] = []
-            out.reserveCapacity(n)
-            for _ in 0..<n {
-                let epoch = Int(Int64(bitPattern: try r.u64())), step = Int(Int64(bitPattern: try r.u64()))
-                let train = Double(bitPattern: try r.u64())
-                let flags = try r.u8()
-                let vl = Double(bitPattern: try r.u64()), va = Double(bitPattern: try r.u64())
-                out.append(EpochRecord(epoch: epoch, step: step, trainLoss: train, validationLoss: flags & 1 != 0 ? vl : nil,
-                                       validationAccuracy: flags & 2 != 0 ? va : nil))
-            }
+            out.reserveCapacity(min(n, raw.count / 41))
+            for _ in 0..<n { out.append(try epochRecord(&r)) }
             return out
         }
     }
 
-    /// Decodes a chunk and appends it to `into`.
-    public static func decode(_ data: Data, into t: inout Trajectory) throws {
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws in
-            var r = Reader(raw: raw)
-            guard try r.u32() == magic else { throw DecodeError(reason: "bad magic") }
+    private static func epochRecord(_ r: inout ByteReader) throws -> EpochRecord {
+        let epoch = Int(Int64(bitPattern: try r.u64())), step = Int(Int64(bitPattern: try r.u64()))
+        let train = Double(bitPattern: try r.u64())
+        let flags = try r.u8()
+        let vl = Double(bitPattern: try r.u64()), va = Double(bitPattern: try r.u64())
+        return EpochRecord(epoch: epoch, step: step, trainLoss: train, validationLoss: flags & 1 != 0 ? vl : nil,
+                           validationAccuracy: flags & 2 != 0 ? va : nil)
+    }
+
+    /// Decodes a chunk of the v1 format ("DTC1": u32 magic | u32 rows | u32 dimension | u32 paramRows |
+    /// u32 epochRecords, then i64 step, i64 epoch, f64 lr, loss, grad norm columns, f64 params row-major,
+    /// then the epoch records as in `encodeEpochs`), for migrating stores written before v3.
+    static func decodeLegacy(_ bytes: [UInt8]) throws -> Trajectory {
+        try bytes.withUnsafeBytes { raw in
+            var r = ByteReader(raw)
+            guard try r.u32() == legacyMagic else { throw DecodeError(reason: "bad magic") }
             let rows = Int(try r.u32()), dimension = Int(try r.u32()), paramRows = Int(try r.u32()), epochs = Int(try r.u32())
-            guard dimension == t.dimension else { throw DecodeError(reason: "dimension \(dimension) ≠ \(t.dimension)") }
             guard paramRows == 0 || paramRows == rows else { throw DecodeError(reason: "bad parameter row count") }
-            try r.ints(rows, into: &t.step)
-            try r.ints(rows, into: &t.epoch)
-            try r.doubles(rows, into: &t.lr)
-            try r.doubles(rows, into: &t.loss)
-            try r.doubles(rows, into: &t.gradNorm)
-            try r.doubles(paramRows * dimension, into: &t.params)
-            for _ in 0..<epochs {
-                let epoch = Int(Int64(bitPattern: try r.u64())), step = Int(Int64(bitPattern: try r.u64()))
-                let train = Double(bitPattern: try r.u64())
-                let flags = try r.u8()
-                let vl = Double(bitPattern: try r.u64()), va = Double(bitPattern: try r.u64())
-                t.epochs.append(EpochRecord(epoch: epoch, step: step, trainLoss: train,
-                                            validationLoss: flags & 1 != 0 ? vl : nil,
-                                            validationAccuracy: flags & 2 != 0 ? va : nil))
-            }
+            try r.need(rows * 40 + paramRows * dimension * 8)
+            var t = Trajectory(dimension: dimension)
+            for _ in 0..<rows { t.step.append(Int(Int64(bitPattern: try r.u64()))) }
+            for _ in 0..<rows { t.epoch.append(Int(Int64(bitPattern: try r.u64()))) }
+            for _ in 0..<rows { t.lr.append(Double(bitPattern: try r.u64())) }
+            for _ in 0..<rows { t.loss.append(Double(bitPattern: try r.u64())) }
+            for _ in 0..<rows { t.gradNorm.append(Double(bitPattern: try r.u64())) }
+            for _ in 0..<(paramRows * dimension) { t.params.append(Double(bitPattern: try r.u64())) }
+            for _ in 0..<epochs { t.epochs.append(try epochRecord(&r)) }
+            return t
         }
     }
 
-    /// Reads little-endian values from raw bytes with bounds checks (unaligned loads).
-    private struct Reader {
-        let raw: UnsafeRawBufferPointer
-        var offset = 0
-        mutating func need(_ n: Int) throws {
-            guard n >= 0, offset + n <= raw.count else { throw DecodeError(reason: "truncated chunk") }
-        }
-        mutating func u8() throws -> UInt8 {
-            try need(1)
-            defer { offset += 1 }
-            return raw[offset]
-        }
-        mutating func u32() throws -> UInt32 {
-            try need(4)
-            defer { offset += 4 }
-            return UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-        }
-        mutating func u64() throws -> UInt64 {
-            try need(8)
-            defer { offset += 8 }
-            return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-        }
-        mutating func ints(_ n: Int, into column: inout [Int]) throws {
-            try need(n * 8)
-            column.reserveCapacity(column.count + n)
-            for i in 0..<n {
-                column.append(Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + i * 8, as: Int64.self))))
-            }
-            offset += n * 8
-        }
-        mutating func doubles(_ n: Int, into column: inout [Double]) throws {
-            try need(n * 8)
-            column.reserveCapacity(column.count + n)
-            for i in 0..<n {
-                column.append(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + i * 8, as: UInt64.self))))
-            }
-            offset += n * 8
-        }
+    /// Encodes a chunk in the v1 format (tests of the migration only).
+    static func encodeLegacy(_ t: Trajectory) -> [UInt8] {
+        var out: [UInt8] = []
+        out.putRaw(legacyMagic)
+        for v in [t.count, t.dimension, t.params.isEmpty ? 0 : t.count, t.epochs.count] { out.putRaw(UInt32(v)) }
+        for v in t.step { out.putRaw(UInt64(bitPattern: Int64(v))) }
+        for v in t.epoch { out.putRaw(UInt64(bitPattern: Int64(v))) }
+        for column in [t.lr, t.loss, t.gradNorm, t.params] { for v in column { out.putRaw(v.bitPattern) } }
+        let epochs = encodeEpochs(t.epochs)
+        out.append(contentsOf: epochs[4...])
+        return out
     }
 }

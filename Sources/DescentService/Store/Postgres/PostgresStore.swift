@@ -12,7 +12,8 @@ import Foundation
 /// experiments concerned are found running with an expired lease and are run again, with identical
 /// results since runs are deterministic.
 public final class PostgresStore: Store {
-    private let pool: PostgresPool
+    /// Connections for user requests (durable commits).
+    let pool: PostgresPool
     private let queuePool: PostgresPool
     /// The connection URL (for the notification listener's own connection).
     public let url: String
@@ -166,19 +167,6 @@ public final class PostgresStore: Store {
 
     public func delete(_ id: String) throws {
         try pool.with { try $0.execute("DELETE FROM experiment WHERE id = $1", [.text(id)]) }  // chunks cascade
-    }
-
-    public func trajectory(_ id: String, dimension: Int) throws -> Trajectory {
-        let rows = try pool.with { c in
-            try c.execute("SELECT epochs, data FROM trajectory_chunk WHERE experiment_id = $1 ORDER BY chunk_index", [.text(id)], binary: true)
-        }
-        var t = Trajectory(dimension: dimension)
-        for i in 0..<rows.count {
-            guard let blob = rows.bytes(i, "data") else { continue }
-            try TrajectoryCodec.decode(blob, into: &t)
-            if let epochs = rows.bytes(i, "epochs") { t.epochs += try TrajectoryCodec.decodeEpochs(Array(epochs)) }
-        }
-        return t
     }
 
     public func queuedCount() throws -> Int {

@@ -5,11 +5,11 @@ import Foundation
 /// the reads behind trajectory views. Same layout as in SQLite (see `SQLiteStore.migrateChunksToV3`).
 extension PostgresStore {
     /// Inserts one stored chunk (its rows, epoch records and summary levels) of experiment `id`.
-    static func insertChunk(_ c: PGConnection, id: String, chunk: StoredChunk) throws {
+    static func insertChunk(_ c: PGConnection, id: String, chunk: StoredChunk, table: String = "trajectory_chunk") throws {
         try c.execute("""
-            INSERT INTO trajectory_chunk (experiment_id, chunk_index, first_step, last_step, rows, epochs, data)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
-            """, [.text(id), PGValue(chunk.index), PGValue(chunk.firstStep), PGValue(chunk.lastStep), PGValue(chunk.rows),
+            INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, levels, epochs, data)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """, [.text(id), PGValue(chunk.index), PGValue(chunk.firstStep), PGValue(chunk.lastStep), PGValue(chunk.rows), PGValue(chunk.summaries.count),
                   chunk.epochs.map { .bytes(Data($0)) } ?? .null, .bytes(Data(chunk.data))])
         for (level, blob) in chunk.summaries.enumerated() {
             try c.execute("INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES ($1, $2, $3, $4)",
@@ -38,6 +38,7 @@ extension PostgresStore {
           first_step BIGINT NOT NULL,
           last_step BIGINT NOT NULL,
           rows INTEGER NOT NULL,
+          levels INTEGER NOT NULL,
           epochs BYTEA,
           data BYTEA NOT NULL,
           PRIMARY KEY (experiment_id, chunk_index));
@@ -64,18 +65,58 @@ extension PostgresStore {
             for j in 0..<blobs.count {
                 guard let blob = blobs.bytes(j, "data") else { continue }
                 for chunk in encoder.encode(try TrajectoryCodec.decodeLegacy(Array(blob))) {
-                    try c.execute("""
-                        INSERT INTO trajectory_chunk_v4 (experiment_id, chunk_index, first_step, last_step, rows, epochs, data)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7)
-                        """, [.text(id), PGValue(chunk.index), PGValue(chunk.firstStep), PGValue(chunk.lastStep), PGValue(chunk.rows),
-                              chunk.epochs.map { .bytes(Data($0)) } ?? .null, .bytes(Data(chunk.data))])
-                    for (level, s) in chunk.summaries.enumerated() {
-                        try c.execute("INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES ($1, $2, $3, $4)",
-                                      [.text(id), PGValue(level), PGValue(chunk.index), .bytes(Data(s))])
-                    }
+                    try insertChunk(c, id: id, chunk: chunk, table: "trajectory_chunk_v4")
                 }
             }
         }
         try c.executeScript("DROP TABLE trajectory_chunk; ALTER TABLE trajectory_chunk_v4 RENAME TO trajectory_chunk;")
+    }
+
+    public func chunkIndex(_ id: String) throws -> [ChunkInfo] {
+        let rows = try pool.with { c in
+            try c.execute("""
+                SELECT chunk_index, rows, first_step, last_step, levels FROM trajectory_chunk WHERE experiment_id = $1 ORDER BY chunk_index
+                """, [.text(id)])
+        }
+        return try (0..<rows.count).map { i in
+            guard let index = rows.int(i, "chunk_index"), let n = rows.int(i, "rows"), let first = rows.int(i, "first_step"),
+                  let last = rows.int(i, "last_step"), let levels = rows.int(i, "levels")
+            else { throw TrajectoryCodec.DecodeError(reason: "chunk row with a missing column") }
+            return ChunkInfo(index: index, rows: n, firstStep: first, lastStep: last, levels: levels)
+        }
+    }
+
+    public func chunkData(_ id: String, indices: ClosedRange<Int>) throws -> [[UInt8]] {
+        let rows = try pool.with { c in
+            try c.execute("""
+                SELECT data FROM trajectory_chunk WHERE experiment_id = $1 AND chunk_index BETWEEN $2 AND $3 ORDER BY chunk_index
+                """, [.text(id), PGValue(indices.lowerBound), PGValue(indices.upperBound)], binary: true)
+        }
+        return (0..<rows.count).compactMap { rows.bytes($0, "data").map { Array($0) } }
+    }
+
+    public func summaryData(_ id: String, level: Int, indices: ClosedRange<Int>) throws -> [Int: [UInt8]] {
+        let rows = try pool.with { c in
+            try c.execute("""
+                SELECT chunk_index::int8 AS chunk_index, data FROM trajectory_summary
+                WHERE experiment_id = $1 AND level = $2 AND chunk_index BETWEEN $3 AND $4
+                """, [.text(id), PGValue(level), PGValue(indices.lowerBound), PGValue(indices.upperBound)], binary: true)
+        }
+        var out: [Int: [UInt8]] = [:]
+        for i in 0..<rows.count {
+            guard let raw = rows.bytes(i, "chunk_index"), raw.count == 8, let data = rows.bytes(i, "data") else { continue }
+            let index = raw.withUnsafeBytes { Int(Int64(bigEndian: $0.loadUnaligned(as: Int64.self))) }
+            out[index] = Array(data)
+        }
+        return out
+    }
+
+    public func epochRecords(_ id: String) throws -> [EpochRecord] {
+        let rows = try pool.with { c in
+            try c.execute("""
+                SELECT epochs FROM trajectory_chunk WHERE experiment_id = $1 AND epochs IS NOT NULL ORDER BY chunk_index
+                """, [.text(id)], binary: true)
+        }
+        return try (0..<rows.count).flatMap { i in try rows.bytes(i, "epochs").map { try TrajectoryCodec.decodeEpochs(Array($0)) } ?? [] }
     }
 }

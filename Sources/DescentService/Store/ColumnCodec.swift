@@ -1,0 +1,233 @@
+import CZstd
+
+/// Lossless encodings of one trajectory column. Every encoding round-trips bit for bit (doubles are
+/// handled as their bit patterns, so NaN payloads, −0, subnormals and ±∞ survive).
+///
+/// - Integer columns (`step`, `epoch`): `arithmetic` (first value and one difference: a run recording
+///   every k-th step costs 17 bytes) or `deltaRuns` (runs of equal differences as varints: piecewise
+///   arithmetic sequences such as a run's last row, or epochs, cost a few bytes per change).
+/// - Double columns: `runs` (runs of equal values: constant or piecewise constant learning rates) or
+///   `xorShuffleZstd`: each value XOR-ed with the one before, the 8 bytes of every result split into 8
+///   planes (all first bytes, then all second bytes, …), and the planes compressed with zstd. Neighbouring
+///   values of an optimisation run share sign, exponent and leading mantissa bits, so the XOR leaves their
+///   high bytes zero and the planes of high bytes compress to almost nothing; the low bytes stay noise
+///   and cost about a byte each. `raw` (8 bytes per value) when nothing is smaller.
+///
+/// zstd rather than deflate or lz4: on these planes it compresses better than lz4 and decompresses
+/// several times faster than deflate (BENCHMARKS.md, "Trajectory storage"); level 1 keeps the worker's
+/// encoding cost small next to the numerics.
+enum ColumnCodec {
+    /// How a column is encoded (stored as one byte in the chunk's column directory).
+    enum Encoding: UInt8 {
+        case raw = 0
+        case arithmetic = 1
+        case deltaRuns = 2
+        case runs = 3
+        case xorShuffleZstd = 4
+    }
+
+    /// Errors reading a column.
+    struct DecodeError: Error, Sendable, CustomStringConvertible {
+        let reason: String
+        var description: String { "trajectory column: \(reason)" }
+    }
+
+    /// zstd level for float columns (1: fastest of the regular levels).
+    static let zstdLevel: Int32 = 1
+
+    // MARK: integers
+
+    /// Encodes an integer column.
+    static func encode(ints v: UnsafeBufferPointer<Int>, into out: inout [UInt8]) -> Encoding {
+        guard v.count > 1 else {
+            out.putRaw(v.first.map { UInt64(bitPattern: Int64($0)) } ?? 0)
+            return .raw
+        }
+        let d = v[1] &- v[0]
+        var arithmetic = true
+        for i in 2..<v.count where v[i] &- v[i - 1] != d { arithmetic = false; break }
+        if arithmetic {
+            out.putRaw(UInt64(bitPattern: Int64(v[0])))
+            out.putRaw(UInt64(bitPattern: Int64(d)))
+            return .arithmetic
+        }
+        out.putRaw(UInt64(bitPattern: Int64(v[0])))
+        var i = 1
+        while i < v.count {
+            let delta = v[i] &- v[i - 1]
+            var j = i + 1
+            while j < v.count && v[j] &- v[j - 1] == delta { j += 1 }
+            out.putVarint(zigzag(delta))
+            out.putVarint(UInt64(j - i))
+            i = j
+        }
+        return .deltaRuns
+    }
+
+    /// Decodes `rows` integers of `encoding` from `bytes`, appending to `column`.
+    static func decodeInts(_ bytes: UnsafeRawBufferPointer, encoding: Encoding, rows: Int, into column: inout [Int]) throws {
+        var r = ByteReader(bytes)
+        column.reserveCapacity(column.count + rows)
+        switch encoding {
+        case .raw:
+            for _ in 0..<rows { column.append(Int(Int64(bitPattern: try r.u64()))) }
+        case .arithmetic:
+            let first = Int(Int64(bitPattern: try r.u64())), d = Int(Int64(bitPattern: try r.u64()))
+            for i in 0..<rows { column.append(first &+ i &* d) }
+        case .deltaRuns:
+            guard rows > 0 else { return }
+            var value = Int(Int64(bitPattern: try r.u64()))
+            column.append(value)
+            var produced = 1
+            while produced < rows {
+                let delta = unzigzag(try r.varint()), count = Int(try r.varint())
+                guard count > 0, count <= rows - produced else { throw DecodeError(reason: "bad run length") }
+                for _ in 0..<count { value &+= delta; column.append(value) }
+                produced += count
+            }
+        default:
+            throw DecodeError(reason: "encoding \(encoding) is not for integers")
+        }
+    }
+
+    // MARK: doubles
+
+    /// Encodes `n` doubles at `v`, `v + stride`, …, choosing the smallest of runs, XOR-shuffle-zstd and raw.
+    static func encode(doubles v: UnsafePointer<Double>, count n: Int, stride: Int = 1, into out: inout [UInt8]) -> Encoding {
+        @inline(__always) func bits(_ i: Int) -> UInt64 { v[i * stride].bitPattern }
+        var runCount = n > 0 ? 1 : 0
+        if n > 1 { for i in 1..<n where bits(i) != bits(i - 1) { runCount += 1 } }
+        if runCount * 10 <= n * 2 {  // ≤ 10 bytes a run against ≥ ~2 bytes a value otherwise
+            var i = 0
+            while i < n {
+                var j = i + 1
+                while j < n && bits(j) == bits(i) { j += 1 }
+                out.putRaw(bits(i))
+                out.putVarint(UInt64(j - i))
+                i = j
+            }
+            return .runs
+        }
+        let planes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: n * 8)
+        defer { planes.deallocate() }
+        var previous: UInt64 = 0
+        for i in 0..<n {
+            let b = bits(i)
+            var x = b ^ previous
+            previous = b
+            for p in 0..<8 {
+                planes[p * n + i] = UInt8(truncatingIfNeeded: x)
+                x >>= 8
+            }
+        }
+        let bound = ZSTD_compressBound(n * 8)
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: bound))
+        let written = out.withUnsafeMutableBytes { raw in
+            ZSTD_compress(raw.baseAddress! + start, bound, planes.baseAddress, n * 8, zstdLevel)
+        }
+        if ZSTD_isError(written) == 0 && written < n * 8 {
+            out.removeLast(bound - written)
+            return .xorShuffleZstd
+        }
+        out.removeLast(bound)
+        for i in 0..<n { out.putRaw(bits(i)) }
+        return .raw
+    }
+
+    /// Decodes `rows` doubles of `encoding` from `bytes`, calling `sink` with each in order.
+    static func decodeDoubles(_ bytes: UnsafeRawBufferPointer, encoding: Encoding, rows: Int, _ sink: (Int, Double) -> Void) throws {
+        var r = ByteReader(bytes)
+        switch encoding {
+        case .raw:
+            for i in 0..<rows { sink(i, Double(bitPattern: try r.u64())) }
+        case .runs:
+            var produced = 0
+            while produced < rows {
+                let value = Double(bitPattern: try r.u64()), count = Int(try r.varint())
+                guard count > 0, count <= rows - produced else { throw DecodeError(reason: "bad run length") }
+                for i in produced..<(produced + count) { sink(i, value) }
+                produced += count
+            }
+        case .xorShuffleZstd:
+            let planes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: rows * 8)
+            defer { planes.deallocate() }
+            let got = ZSTD_decompress(planes.baseAddress, rows * 8, bytes.baseAddress, bytes.count)
+            guard ZSTD_isError(got) == 0, got == rows * 8 else { throw DecodeError(reason: "bad compressed column") }
+            var previous: UInt64 = 0
+            for i in 0..<rows {
+                var x: UInt64 = 0
+                for p in (0..<8).reversed() { x = x << 8 | UInt64(planes[p * rows + i]) }
+                previous ^= x
+                sink(i, Double(bitPattern: previous))
+            }
+        default:
+            throw DecodeError(reason: "encoding \(encoding) is not for doubles")
+        }
+    }
+
+    @inline(__always) static func zigzag(_ v: Int) -> UInt64 { UInt64(bitPattern: Int64((v << 1) ^ (v >> 63))) }
+    @inline(__always) static func unzigzag(_ u: UInt64) -> Int { Int(Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))) }
+}
+
+/// Reads little-endian values and varints with bounds checks.
+struct ByteReader {
+    let raw: UnsafeRawBufferPointer
+    var offset = 0
+    init(_ raw: UnsafeRawBufferPointer) { self.raw = raw }
+
+    mutating func need(_ n: Int) throws {
+        guard n >= 0, offset + n <= raw.count else { throw ColumnCodec.DecodeError(reason: "truncated") }
+    }
+    mutating func u8() throws -> UInt8 {
+        try need(1)
+        defer { offset += 1 }
+        return raw[offset]
+    }
+    mutating func u32() throws -> UInt32 {
+        try need(4)
+        defer { offset += 4 }
+        return UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+    mutating func u64() throws -> UInt64 {
+        try need(8)
+        defer { offset += 8 }
+        return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+    mutating func varint() throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = try u8()
+            guard shift < 64 else { throw ColumnCodec.DecodeError(reason: "varint too long") }
+            result |= UInt64(b & 0x7F) << shift
+            if b & 0x80 == 0 { return result }
+            shift += 7
+        }
+    }
+    /// The next `n` bytes.
+    mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
+        try need(n)
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + n)])
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends a little-endian UInt64.
+    mutating func putRaw(_ v: UInt64) {
+        var le = v.littleEndian
+        Swift.withUnsafeBytes(of: &le) { append(contentsOf: $0) }
+    }
+    /// Appends a little-endian UInt32.
+    mutating func putRaw(_ v: UInt32) {
+        var le = v.littleEndian
+        Swift.withUnsafeBytes(of: &le) { append(contentsOf: $0) }
+    }
+    /// Appends an unsigned LEB128 varint.
+    mutating func putVarint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 { append(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
+        append(UInt8(v))
+    }
+}

@@ -1,0 +1,232 @@
+import DescentCore
+import Foundation
+
+/// The columns a view returns besides `step`.
+public struct TrajectoryFields: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    public static let epoch = TrajectoryFields(rawValue: 1)
+    public static let lr = TrajectoryFields(rawValue: 2)
+    public static let loss = TrajectoryFields(rawValue: 4)
+    public static let gradNorm = TrajectoryFields(rawValue: 8)
+    public static let params = TrajectoryFields(rawValue: 16)
+    /// Every column.
+    public static let all: TrajectoryFields = [.epoch, .lr, .loss, .gradNorm, .params]
+}
+
+/// What part of a trajectory to read, and at what resolution.
+public struct TrajectoryView: Sendable, Equatable {
+    /// First step to include (all when nil).
+    public var from: Int?
+    /// Last step to include (all when nil).
+    public var to: Int?
+    /// Keep every n-th row of the range (1: all).
+    public var every = 1
+    /// At most this many rows, chosen so the loss curve keeps its shape; nil: every row.
+    public var maxPoints: Int?
+    /// Columns wanted besides `step`.
+    public var fields: TrajectoryFields = .all
+    /// Every row of every column.
+    public init() {}
+}
+
+/// The rows of a view.
+public struct TrajectoryPage: Sendable {
+    /// The rows (columns not asked for may be empty).
+    public var rows: Trajectory
+    /// Rows in the whole stored trajectory.
+    public var total: Int
+    /// Whether `rows` is a shape-keeping selection (max_points) rather than every row of the range.
+    public var downsampled: Bool
+}
+
+/// Reading views: the store is asked only for the chunks and summary levels a view needs. A slice decodes
+/// the chunks its step range overlaps; a `maxPoints` view over many rows reads the summary level whose
+/// buckets are closest to (and not longer than) `rows / (maxPoints / 4)`, merges neighbouring buckets
+/// down to `maxPoints / 4`, and returns each bucket's first, last, lowest-loss and highest-loss rows (M4).
+/// Only the chunks at the two ends of the range, cut by `from`/`to`, and chunks too short to have
+/// summaries are decoded. So the work is proportional to the points returned, not to the run's length.
+extension Store {
+    /// The rows of `view` of experiment `id` (a run with `dimension` parameters).
+    public func view(_ id: String, dimension: Int, _ view: TrajectoryView) throws -> TrajectoryPage {
+        let chunks = try chunkIndex(id).filter { $0.rows > 0 }
+        let total = chunks.reduce(0) { $0 + $1.rows }
+        var planner = ViewPlanner(store: self, id: id, dimension: dimension, view: view)
+        let (rows, downsampled) = try planner.rows(of: chunks)
+        return TrajectoryPage(rows: rows, total: total, downsampled: downsampled)
+    }
+
+    /// The step of the first recorded row whose loss is at most `target`, or nil. Chunks whose summary says
+    /// their smallest loss is above the target are skipped without being decoded.
+    public func firstStep(_ id: String, dimension: Int, lossAtMost target: Double) throws -> Int? {
+        let chunks = try chunkIndex(id).filter { $0.rows > 0 }
+        guard let last = chunks.last?.index else { return nil }
+        // The coarsest level of a chunk has one bucket: its loss minimum.
+        var coarsest: [Int: [UInt8]] = [:]
+        for level in Set(chunks.filter { $0.levels > 0 }.map { $0.levels - 1 }) {
+            coarsest.merge(try summaryData(id, level: level, indices: 0...last)) { a, _ in a }
+        }
+        for c in chunks {
+            if let blob = coarsest[c.index], c.levels > 0,
+               let bucket = try TrajectorySummary.decode(blob, dimension: dimension).first, !(bucket.lossMin <= target) { continue }
+            var t = Trajectory(dimension: dimension)
+            for blob in try chunkData(id, indices: c.index...c.index) {
+                try blob.withUnsafeBytes { try TrajectoryCodec.decode($0, epoch: false, lr: false, gradNorm: false, params: false, into: &t) }
+            }
+            if let i = t.loss.firstIndex(where: { $0 <= target }) { return t.step[i] }
+        }
+        return nil
+    }
+
+    /// The epoch records of experiment `id` whose step lies within `from`…`to`.
+    public func epochRecords(_ id: String, from: Int?, to: Int?) throws -> [EpochRecord] {
+        try epochRecords(id).filter { e in (from.map { e.step >= $0 } ?? true) && (to.map { e.step <= $0 } ?? true) }
+    }
+}
+
+/// The chunks of a step range and the rows of a view over them.
+struct ViewPlanner {
+    let store: any Store
+    let id: String
+    let dimension: Int
+    let view: TrajectoryView
+
+    init(store: any Store, id: String, dimension: Int, view: TrajectoryView) {
+        self.store = store; self.id = id; self.dimension = dimension; self.view = view
+    }
+
+    /// Whether chunk `c` has rows within the view's step range.
+    func overlaps(_ c: ChunkInfo) -> Bool {
+        (view.from.map { c.lastStep >= $0 } ?? true) && (view.to.map { c.firstStep <= $0 } ?? true)
+    }
+
+    /// Whether every row of `c` is within the view's step range.
+    func covers(_ c: ChunkInfo) -> Bool {
+        (view.from.map { c.firstStep >= $0 } ?? true) && (view.to.map { c.lastStep <= $0 } ?? true)
+    }
+
+    /// Rows of the range in chunk order: every row, or an M4 selection of at most `maxPoints`.
+    mutating func rows(of all: [ChunkInfo]) throws -> (Trajectory, Bool) {
+        let chunks = all.filter(overlaps)
+        guard !chunks.isEmpty else { return (Trajectory(dimension: dimension), false) }
+        // The chunks at the ends may be cut by the range: decode them now to know the exact row count.
+        var cut: [Int: Trajectory] = [:]
+        for c in [chunks[0], chunks[chunks.count - 1]] where !covers(c) && cut[c.index] == nil {
+            cut[c.index] = inRange(try decode(c.index...c.index))
+        }
+        let rangeRows = chunks.reduce(0) { $0 + (cut[$1.index]?.count ?? $1.rows) }
+        let target = max(1, (view.maxPoints ?? 0) / 4)
+        let wantsLargeParams = view.fields.contains(.params) && dimension > TrajectorySummary.maxDimension
+        guard let maxPoints = view.maxPoints, rangeRows > maxPoints else {
+            return (try every(chunks, cut: cut), false)
+        }
+        let bucketRows = Double(rangeRows) / Double(target)
+        var level = -1
+        while Double(TrajectorySummary.bucketRows(level: level + 1)) <= bucketRows { level += 1 }
+        if view.every > 1 || level < 0 || wantsLargeParams {
+            // Too few rows per bucket for the stored levels (or a stride / large parameters): bucket the rows.
+            let rows = try every(chunks, cut: cut)
+            guard rows.count > maxPoints else { return (rows, false) }
+            let size = (rows.count + target - 1) / target
+            let keep = view.fields.contains(.params)
+            return (emit(TrajectorySummary.buckets(rows, rows: 0..<rows.count, bucketRows: size, keepParams: keep), target: target), true)
+        }
+        var buckets: [TrajectorySummary.Bucket] = []
+        let size = TrajectorySummary.bucketRows(level: level)
+        let keep = view.fields.contains(.params) && dimension <= TrajectorySummary.maxDimension
+        var stored: [Int: [UInt8]] = [:]
+        let summarised = chunks.filter { cut[$0.index] == nil && $0.levels > 0 }
+        for needed in Set(summarised.map { min(level, $0.levels - 1) }) {
+            let these = summarised.filter { min(level, $0.levels - 1) == needed }
+            if let lo = these.first?.index, let hi = these.last?.index {
+                let found = try store.summaryData(id, level: needed, indices: lo...hi)
+                for c in these { stored[c.index] = found[c.index] }
+            }
+        }
+        for c in chunks {
+            if let blob = stored[c.index] {
+                var decoded = try TrajectorySummary.decode(blob, dimension: dimension)
+                if !keep { for i in decoded.indices { decoded[i].sample.params = [] } }
+                buckets += decoded
+            } else {
+                let rows = try cut[c.index] ?? self.decode(c.index...c.index)
+                buckets += TrajectorySummary.buckets(rows, rows: 0..<rows.count, bucketRows: size, keepParams: keep)
+            }
+        }
+        return (emit(buckets, target: target), true)
+    }
+
+    /// Decodes the rows of chunks `indices`: every scalar column (summaries need them), the parameters
+    /// only when the view asks for them.
+    func decode(_ indices: ClosedRange<Int>) throws -> Trajectory {
+        var t = Trajectory(dimension: dimension)
+        for blob in try store.chunkData(id, indices: indices) {
+            try blob.withUnsafeBytes { raw in
+                try TrajectoryCodec.decode(raw, params: view.fields.contains(.params), into: &t)
+            }
+        }
+        return t
+    }
+
+    /// The rows of `t` within the view's step range.
+    func inRange(_ t: Trajectory) -> Trajectory {
+        let lo = view.from.map { f in t.step.firstIndex { $0 >= f } ?? t.count } ?? 0
+        let hi = view.to.map { to in t.step.lastIndex { $0 <= to }.map { $0 + 1 } ?? 0 } ?? t.count
+        return lo < hi ? t.partialRows(lo..<hi) : t.partialRows(0..<0)
+    }
+
+    /// Every `view.every`-th row of the range.
+    func every(_ chunks: [ChunkInfo], cut: [Int: Trajectory]) throws -> Trajectory {
+        var out = Trajectory(dimension: dimension)
+        var start = 0
+        while start < chunks.count {
+            // Consecutive uncut chunks are read in one query.
+            var end = start
+            if cut[chunks[start].index] == nil {
+                while end + 1 < chunks.count && cut[chunks[end + 1].index] == nil { end += 1 }
+            }
+            let part = try cut[chunks[start].index] ?? decode(chunks[start].index...chunks[end].index)
+            out.appendRows(of: part)
+            start = end + 1
+        }
+        guard view.every > 1 else { return out }
+        var strided = Trajectory(dimension: dimension)
+        for i in stride(from: 0, to: out.count, by: view.every) { strided.appendRow(of: out, at: i, params: true) }
+        return strided
+    }
+
+    /// Merges `buckets` down to at most `target` and returns their M4 rows in step order.
+    func emit(_ buckets: [TrajectorySummary.Bucket], target: Int) -> Trajectory {
+        var out = Trajectory(dimension: dimension)
+        let group = max(1, (buckets.count + target - 1) / target)
+        var i = 0
+        while i < buckets.count {
+            guard let b = TrajectorySummary.Bucket.merged(buckets[i..<min(buckets.count, i + group)]) else { break }
+            i += group
+            let order = [0, 1, 2, 3].sorted { (b.sample.step[$0], $0) < (b.sample.step[$1], $1) }
+            for k in order where out.step.last.map({ $0 < b.sample.step[k] }) ?? true {
+                out.appendRow(of: b.sample, at: k, params: true)
+            }
+        }
+        return out
+    }
+}
+
+extension Trajectory {
+    /// Rows `range`, for columns that were decoded (empty columns stay empty).
+    func partialRows(_ range: Range<Int>) -> Trajectory {
+        var part = Trajectory(dimension: dimension)
+        if !step.isEmpty { part.step = Array(step[range]) }
+        if !epoch.isEmpty { part.epoch = Array(epoch[range]) }
+        if !lr.isEmpty { part.lr = Array(lr[range]) }
+        if !loss.isEmpty { part.loss = Array(loss[range]) }
+        if !gradNorm.isEmpty { part.gradNorm = Array(gradNorm[range]) }
+        if !params.isEmpty { part.params = Array(params[(range.lowerBound * dimension)..<(range.upperBound * dimension)]) }
+        return part
+    }
+
+    /// Appends every row of `t` (the columns it has).
+    mutating func appendRows(of t: Trajectory) {
+        step += t.step; epoch += t.epoch; lr += t.lr; loss += t.loss; gradNorm += t.gradNorm; params += t.params
+    }
+}
