@@ -50,7 +50,9 @@ let package = Package(
         .executableTarget(name: "descent-store-bench", dependencies: ["DescentService", "DescentCore"], path: "Benchmarks/StoreBench"),
         .testTarget(name: "DescentCoreTests", dependencies: ["DescentCore"]),
         .testTarget(name: "DescentHTTPTests", dependencies: ["DescentHTTP"]),
-        .testTarget(name: "DescentServiceTests", dependencies: ["DescentService", "DescentCore", "DescentHTTP"]),
+        .testTarget(
+            name: "DescentServiceTests",
+            dependencies: ["DescentService", "DescentCore", "DescentHTTP", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IntegrationTests", dependencies: ["DescentClient", "DescentCore"]),
     ]
 )

@@ -17,7 +17,7 @@ public final class SQLiteStore: Store {
         try Self.migrator.migrate(pool)
     }
 
-    private static var migrator: DatabaseMigrator {
+    static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
             try db.execute(sql: """

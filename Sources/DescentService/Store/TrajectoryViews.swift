@@ -42,8 +42,8 @@ public struct TrajectoryPage: Sendable {
 
 /// Reading views: the store is asked only for the chunks and summary levels a view needs. A slice decodes
 /// the chunks its step range overlaps; a `maxPoints` view over many rows reads the summary level whose
-/// buckets are closest to (and not longer than) `rows / (maxPoints / 4)`, merges neighbouring buckets
-/// down to `maxPoints / 4`, and returns each bucket's first, last, lowest-loss and highest-loss rows (M4).
+/// buckets are closest to (and not longer than) `rows / (maxPoints / 2)`, merges neighbouring buckets
+/// until at most `maxPoints` rows remain, and returns each bucket's first, last, lowest-loss and highest-loss rows (M4).
 /// Only the chunks at the two ends of the range, cut by `from`/`to`, and chunks too short to have
 /// summaries are decoded. So the work is proportional to the points returned, not to the run's length.
 extension Store {
@@ -115,7 +115,9 @@ struct ViewPlanner {
             cut[c.index] = inRange(try decode(c.index...c.index))
         }
         let rangeRows = chunks.reduce(0) { $0 + (cut[$1.index]?.count ?? $1.rows) }
-        let target = max(1, (view.maxPoints ?? 0) / 4)
+        // Two points per bucket to aim for (a monotone stretch gives first and last only); `emit` merges
+        // further where buckets give up to four.
+        let target = max(1, (view.maxPoints ?? 0) / 2)
         let wantsLargeParams = view.fields.contains(.params) && dimension > TrajectorySummary.maxDimension
         guard let maxPoints = view.maxPoints, rangeRows > maxPoints else {
             return (try every(chunks, cut: cut), false)
@@ -129,7 +131,7 @@ struct ViewPlanner {
             guard rows.count > maxPoints else { return (rows, false) }
             let size = (rows.count + target - 1) / target
             let keep = view.fields.contains(.params)
-            return (emit(TrajectorySummary.buckets(rows, rows: 0..<rows.count, bucketRows: size, keepParams: keep), target: target), true)
+            return (emit(TrajectorySummary.buckets(rows, rows: 0..<rows.count, bucketRows: size, keepParams: keep), maxPoints: maxPoints), true)
         }
         var buckets: [TrajectorySummary.Bucket] = []
         let size = TrajectorySummary.bucketRows(level: level)
@@ -153,7 +155,7 @@ struct ViewPlanner {
                 buckets += TrajectorySummary.buckets(rows, rows: 0..<rows.count, bucketRows: size, keepParams: keep)
             }
         }
-        return (emit(buckets, target: target), true)
+        return (emit(buckets, maxPoints: maxPoints), true)
     }
 
     /// Decodes the rows of chunks `indices`: every scalar column (summaries need them), the parameters
@@ -195,10 +197,27 @@ struct ViewPlanner {
         return strided
     }
 
-    /// Merges `buckets` down to at most `target` and returns their M4 rows in step order.
-    func emit(_ buckets: [TrajectorySummary.Bucket], target: Int) -> Trajectory {
+    /// The M4 rows of `buckets` merged in groups, in step order: the smallest grouping that gives at most
+    /// `maxPoints` rows (for fewer than four points: the first and last rows, then the lowest loss).
+    func emit(_ buckets: [TrajectorySummary.Bucket], maxPoints: Int) -> Trajectory {
+        guard maxPoints >= 4 else {
+            var out = Trajectory(dimension: dimension)
+            guard let b = TrajectorySummary.Bucket.merged(buckets[...]) else { return out }
+            let order = [0, 2, 1].prefix(maxPoints).sorted { (b.sample.step[$0], $0) < (b.sample.step[$1], $1) }
+            for k in order where out.step.last.map({ $0 < b.sample.step[k] }) ?? true { out.appendRow(of: b.sample, at: k, params: true) }
+            return out
+        }
+        var group = max(1, (buckets.count + maxPoints / 2 - 1) / (maxPoints / 2))
+        let surely = max(1, (buckets.count + maxPoints / 4 - 1) / (maxPoints / 4))  // 4 rows a group at most
+        while true {
+            let out = emit(buckets, group: group)
+            if out.count <= maxPoints || group >= surely { return out }
+            group = min(surely, group + max(1, group / 4))
+        }
+    }
+
+    private func emit(_ buckets: [TrajectorySummary.Bucket], group: Int) -> Trajectory {
         var out = Trajectory(dimension: dimension)
-        let group = max(1, (buckets.count + target - 1) / target)
         var i = 0
         while i < buckets.count {
             guard let b = TrajectorySummary.Bucket.merged(buckets[i..<min(buckets.count, i + group)]) else { break }

@@ -1,0 +1,250 @@
+import DescentCore
+import Foundation
+import GRDB
+import Testing
+@testable import DescentService
+
+/// The stored trajectory format: columns round-trip bit for bit, summaries agree with the rows they
+/// summarise, and views read from chunks and summaries agree with the whole trajectory.
+@Suite struct TrajectoryFormatTests {
+    /// Doubles that must survive storage exactly.
+    static let awkward: [Double] = [
+        0, -0.0, 1, -1, .infinity, -.infinity, .nan, -.nan, .signalingNaN,
+        Double(bitPattern: 0x7FF8_0000_0000_0001), Double(bitPattern: 0xFFF4_0000_DEAD_BEEF),
+        .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude.nextDown, .greatestFiniteMagnitude,
+        -.greatestFiniteMagnitude, 1e-300, 0.1, .pi, .ulpOfOne,
+    ]
+
+    /// A trajectory of `rows` rows whose columns exercise every encoding.
+    static func sample(rows: Int, dimension: Int = 2, seed: UInt64 = 1) -> Trajectory {
+        var rng = SplitMix(seed)
+        var t = Trajectory(dimension: dimension)
+        for i in 0..<rows {
+            t.step.append(i * 3 + (i == rows - 1 ? 1 : 0))
+            t.epoch.append(i / 100)
+            t.lr.append(i < rows / 2 ? 0.1 : 0.01)
+            let smooth = exp(-Double(i) / 500) + 1e-3 * sin(Double(i))
+            t.loss.append(i % 97 == 5 ? awkward[i % awkward.count] : smooth)
+            t.gradNorm.append(rng.double())
+            for j in 0..<dimension { t.params.append(j == 0 ? 1 - smooth : rng.double() * 1e-5 + Double(i)) }
+        }
+        return t
+    }
+
+    static func bits(_ v: [Double]) -> [UInt64] { v.map(\.bitPattern) }
+
+    static func sameRows(_ a: Trajectory, _ b: Trajectory) -> Bool {
+        a.step == b.step && a.epoch == b.epoch && bits(a.lr) == bits(b.lr) && bits(a.loss) == bits(b.loss)
+            && bits(a.gradNorm) == bits(b.gradNorm) && bits(a.params) == bits(b.params)
+    }
+
+    @Test func doubleColumnsRoundTripBitForBitInEveryEncoding() throws {
+        var rng = SplitMix(7)
+        let columns: [[Double]] = [
+            Self.awkward,
+            (0..<5000).map { _ in Double(bitPattern: rng.next()) },  // random bit patterns: raw
+            Array(repeating: -0.0, count: 3000),  // runs
+            (0..<4000).map { Double($0 / 1000) * 1e-3 },  // piecewise constant: runs
+            (0..<4000).map { 1 / (1 + Double($0)) },  // smooth: XOR + planes + zstd
+            [],
+            [.nan],
+        ]
+        for column in columns {
+            var bytes: [UInt8] = []
+            let encoding = column.withUnsafeBufferPointer { p in
+                ColumnCodec.encode(doubles: p.baseAddress ?? UnsafePointer(bitPattern: 8)!, count: column.count, into: &bytes)
+            }
+            var back = [Double](repeating: 1, count: column.count)
+            try bytes.withUnsafeBytes { raw in
+                try ColumnCodec.decodeDoubles(raw, encoding: encoding, rows: column.count) { i, v in back[i] = v }
+            }
+            #expect(Self.bits(back) == Self.bits(column), "encoding \(encoding)")
+        }
+    }
+
+    @Test func integerColumnsRoundTripInEveryEncoding() throws {
+        let columns: [[Int]] = [
+            Array(stride(from: 0, to: 100_000, by: 7)), [5], [], [Int.min, Int.max, 0, -1, Int.max],
+            (0..<1000).map { $0 < 999 ? $0 * 10 : 9_995 }, (0..<1000).map { $0 / 32 },
+        ]
+        for column in columns {
+            var bytes: [UInt8] = []
+            let encoding = column.withUnsafeBufferPointer { ColumnCodec.encode(ints: $0, into: &bytes) }
+            var back: [Int] = []
+            try bytes.withUnsafeBytes { try ColumnCodec.decodeInts($0, encoding: encoding, rows: column.count, into: &back) }
+            #expect(back == column)
+        }
+        var arithmetic: [UInt8] = []
+        let e = Array(stride(from: 0, through: 1_000_000, by: 1)).withUnsafeBufferPointer { ColumnCodec.encode(ints: $0, into: &arithmetic) }
+        #expect(e == .arithmetic && arithmetic.count == 16)
+    }
+
+    @Test func chunksRoundTripAndDecodeColumnsSeparately() throws {
+        let t = Self.sample(rows: 3000, dimension: 3)
+        let bytes = TrajectoryCodec.encode(t)
+        var back = Trajectory(dimension: 3)
+        try TrajectoryCodec.decode(Data(bytes), into: &back)
+        #expect(Self.sameRows(back, t))
+        var lossOnly = Trajectory(dimension: 3)
+        try bytes.withUnsafeBytes {
+            try TrajectoryCodec.decode($0, step: false, epoch: false, lr: false, gradNorm: false, params: false, into: &lossOnly)
+        }
+        #expect(Self.bits(lossOnly.loss) == Self.bits(t.loss) && lossOnly.step.isEmpty && lossOnly.params.isEmpty)
+        var noParams = t
+        noParams.params = []
+        var back2 = Trajectory(dimension: 3)
+        try TrajectoryCodec.decode(Data(TrajectoryCodec.encode(noParams)), into: &back2)
+        #expect(Self.sameRows(back2, noParams))
+        #expect(throws: (any Error).self) { try TrajectoryCodec.decode(Data(bytes.prefix(bytes.count - 3)), into: &back2) }
+    }
+
+    @Test func epochRecordsRoundTrip() throws {
+        let epochs = [EpochRecord(epoch: 0, step: 32, trainLoss: .nan, validationLoss: nil, validationAccuracy: 0.5),
+                      EpochRecord(epoch: 1, step: 64, trainLoss: 0.25, validationLoss: -0.0, validationAccuracy: nil)]
+        let back = try TrajectoryCodec.decodeEpochs(TrajectoryCodec.encodeEpochs(epochs))
+        #expect(back.map(\.step) == [32, 64] && back[0].trainLoss.isNaN && back[0].validationAccuracy == 0.5)
+        #expect(back[1].validationLoss?.sign == .minus && back[1].validationAccuracy == nil)
+    }
+
+    @Test func summaryBucketsAgreeWithTheirRows() throws {
+        let t = Self.sample(rows: 5000)
+        let levels = TrajectorySummary.levels(of: t)
+        #expect(levels.count == 4 && levels.last?.count == 1)  // 256, 1024, 4096 rows, then the whole chunk
+        for (level, buckets) in levels.enumerated() {
+            let size = TrajectorySummary.bucketRows(level: level)
+            let decoded = try TrajectorySummary.decode(TrajectorySummary.encode(buckets), dimension: 2)
+            #expect(decoded == buckets || zip(decoded, buckets).allSatisfy { Self.sameRows($0.sample, $1.sample) })
+            for (k, b) in buckets.enumerated() {
+                let rows = (k * size)..<min(t.count, (k + 1) * size)
+                #expect(b.rows == rows.count)
+                let losses = rows.map { t.loss[$0] }
+                let key = losses.map(TrajectorySummary.Bucket.key)
+                #expect(b.sample.step[0] == t.step[rows.lowerBound] && b.sample.step[1] == t.step[rows.upperBound - 1])
+                #expect(TrajectorySummary.Bucket.key(b.sample.loss[2]) == key.min())
+                #expect(TrajectorySummary.Bucket.key(b.sample.loss[3]) == key.max())
+                if losses.contains(where: \.isNaN) { #expect(b.sample.loss[3].isNaN) }
+                #expect(b.lossMin == losses.filter { !$0.isNaN }.min())
+                #expect(b.sample.params.count == 8)
+            }
+        }
+    }
+
+    /// A store holding `t` as one run's chunks, written as a run writes them.
+    static func stored(_ t: Trajectory, backend: StoreBackend) throws -> (any Store, String) {
+        let store = try backend.makeStore()
+        let r = try makeRecord()
+        try store.insert(r)
+        let c = try #require(try store.claim(owner: "w", leaseSeconds: 60))
+        var encoder = TrajectoryEncoder()
+        var start = 0
+        while start < t.count {
+            let end = min(t.count, start + 10_000)
+            for chunk in encoder.encode(t.rows(start..<end)) {
+                #expect(try store.appendChunk(c.lease, chunk: chunk, stepsDone: end, leaseSeconds: 60))
+            }
+            start = end
+        }
+        return (store, r.id)
+    }
+
+    @Test(arguments: StoreBackend.available) func viewsAgreeWithTheWholeTrajectory(_ backend: StoreBackend) throws {
+        let t = Self.sample(rows: 40_000)
+        let (store, id) = try Self.stored(t, backend: backend)
+        #expect(Self.sameRows(try store.trajectory(id, dimension: 2), t))
+        var slice = TrajectoryView()
+        slice.from = 30_000; slice.to = 33_001
+        let page = try store.view(id, dimension: 2, slice)
+        let expected = t.step.indices.filter { (30_000...33_001).contains(t.step[$0]) }
+        #expect(page.rows.step == expected.map { t.step[$0] } && page.total == 40_000 && !page.downsampled)
+        #expect(Self.bits(page.rows.params) == Self.bits(expected.flatMap { t.parameters(atRow: $0) }))
+        slice.every = 7
+        #expect(try store.view(id, dimension: 2, slice).rows.step == stride(from: 0, to: expected.count, by: 7).map { t.step[expected[$0]] })
+        for maxPoints in [3, 40, 1500, 39_999] {
+            var v = TrajectoryView()
+            v.maxPoints = maxPoints
+            let rows = try store.view(id, dimension: 2, v).rows
+            #expect(rows.count <= maxPoints && rows.count >= min(maxPoints, 4) / 2)
+            #expect(rows.step.first == 0 && rows.step.last == t.step.last && rows.step == rows.step.sorted())
+            let index = Dictionary(uniqueKeysWithValues: t.step.enumerated().map { ($1, $0) })
+            for (k, s) in rows.step.enumerated() {
+                let i = try #require(index[s])
+                #expect(rows.loss[k].bitPattern == t.loss[i].bitPattern && rows.params[2 * k] == t.params[2 * i])
+            }
+            // The smallest loss is among the points, and from four points on, the largest (a NaN here) too.
+            #expect(maxPoints < 4 || rows.loss.contains { $0.isNaN })
+            #expect(rows.loss.contains(t.loss.filter { !$0.isNaN }.min() ?? 0))
+        }
+    }
+
+    @Test(arguments: StoreBackend.available) func firstStepBelowATargetSkipsChunksBySummary(_ backend: StoreBackend) throws {
+        var t = Self.sample(rows: 30_000)
+        t.loss = t.loss.map { $0.isFinite && $0 >= 0 ? $0 : 1 }
+        let (store, id) = try Self.stored(t, backend: backend)
+        for target in [0.5, 0.01, 0.0011] {
+            let i = t.loss.firstIndex { $0 <= target }
+            #expect(try store.firstStep(id, dimension: 2, lossAtMost: target) == i.map { t.step[$0] })
+        }
+        #expect(try store.firstStep(id, dimension: 2, lossAtMost: -5) == nil)
+    }
+
+    @Test func storedSizeIsUnderFourBytesPerValueForASmoothRun() throws {
+        let spec = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.001},"start":[-1.2,1],"steps":200000}"#
+        let run = try ExperimentSpec(checking: try JSONDecoder().decode(SpecValue.self, from: Data(spec.utf8))).validated().run()
+        var encoder = TrajectoryEncoder()
+        let chunks = encoder.encode(run.trajectory)
+        let bytes = chunks.reduce(0) { $0 + $1.data.count + $1.summaries.reduce(0) { $0 + $1.count } }
+        let values = run.trajectory.count * 7
+        #expect(Double(bytes) / Double(values) < 4)
+        var back = Trajectory(dimension: 2)
+        for c in chunks { try TrajectoryCodec.decode(Data(c.data), into: &back) }
+        #expect(Self.sameRows(back, run.trajectory))
+    }
+
+    @Test func v1ChunksAreConvertedWhenASQLiteStoreOpens() throws {
+        let folder = NSTemporaryDirectory() + "descent-migrate-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/descent.sqlite"
+        let t = Self.sample(rows: 9000)
+        let r = try makeRecord()
+        try SQLiteStore.createLegacyStore(path: path, id: r.id, spec: try JSONCoding.string(r.spec), chunks: [
+            TrajectoryCodec.encodeLegacy(t.rows(0..<100)), TrajectoryCodec.encodeLegacy(t.rows(100..<9000)),
+        ])
+        let store = try SQLiteStore(path: path)
+        #expect(Self.sameRows(try store.trajectory(r.id, dimension: 2), t))
+        #expect(try store.chunkIndex(r.id).map(\.rows) == [100, 8192, 708])
+    }
+}
+
+/// A small seeded generator for test data.
+struct SplitMix {
+    var state: UInt64
+    init(_ seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func double() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+extension SQLiteStore {
+    /// A database at schema v2 (before the chunk format changed) holding one finished experiment whose
+    /// trajectory is `chunks` in the v1 format.
+    static func createLegacyStore(path: String, id: String, spec: String, chunks: [[UInt8]]) throws {
+        let pool = try DatabasePool(path: path)
+        try migrator.migrate(pool, upTo: "v2-leases")
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done)
+                VALUES (?, 'succeeded', 'old', '[]', 'saddle', 'sgd', ?, 0, 0)
+                """, arguments: [id, spec])
+            for (i, c) in chunks.enumerated() {
+                try db.execute(sql: "INSERT INTO trajectory_chunk (experiment_id, chunk_index, data) VALUES (?,?,?)",
+                               arguments: [id, i, Data(c)])
+            }
+        }
+        try pool.close()
+    }
+}
