@@ -112,19 +112,25 @@ import Testing
         #expect(levels.count == 4 && levels.last?.count == 1)  // 256, 1024, 4096 rows, then the whole chunk
         for (level, buckets) in levels.enumerated() {
             let size = TrajectorySummary.bucketRows(level: level)
-            let decoded = try TrajectorySummary.decode(TrajectorySummary.encode(buckets), dimension: 2)
-            #expect(decoded == buckets || zip(decoded, buckets).allSatisfy { Self.sameRows($0.sample, $1.sample) })
-            for (k, b) in buckets.enumerated() {
+            var pool = TrajectorySummary.Pool(dimension: 2)
+            let decoded = try pool.decode(TrajectorySummary.encode(buckets, of: t), params: true)
+            #expect(decoded.count == buckets.count)
+            for (k, (b, d)) in zip(buckets, decoded).enumerated() {
                 let rows = (k * size)..<min(t.count, (k + 1) * size)
-                #expect(b.rows == rows.count)
+                #expect(b.rows == rows.count && d.rows == rows.count)
+                #expect(b.first == rows.lowerBound && b.last == rows.upperBound - 1)
                 let losses = rows.map { t.loss[$0] }
-                let key = losses.map(TrajectorySummary.Bucket.key)
-                #expect(b.sample.step[0] == t.step[rows.lowerBound] && b.sample.step[1] == t.step[rows.upperBound - 1])
-                #expect(TrajectorySummary.Bucket.key(b.sample.loss[2]) == key.min())
-                #expect(TrajectorySummary.Bucket.key(b.sample.loss[3]) == key.max())
-                if losses.contains(where: \.isNaN) { #expect(b.sample.loss[3].isNaN) }
+                let keys = losses.map(TrajectorySummary.Bucket.key)
+                #expect(TrajectorySummary.Bucket.key(t.loss[b.lowest]) == keys.min())
+                #expect(TrajectorySummary.Bucket.key(t.loss[b.highest]) == keys.max())
+                if losses.contains(where: \.isNaN) { #expect(t.loss[b.highest].isNaN) }
                 #expect(b.lossMin == losses.filter { !$0.isNaN }.min())
-                #expect(b.sample.params.count == 8)
+                // The decoded bucket's rows are the same rows, parameters included.
+                for (i, j) in [(b.first, d.first), (b.last, d.last), (b.lowest, d.lowest), (b.highest, d.highest)] {
+                    #expect(pool.rows.step[j] == t.step[i] && pool.rows.loss[j].bitPattern == t.loss[i].bitPattern)
+                    #expect(Self.bits(Array(pool.rows.parameters(atRow: j))) == Self.bits(Array(t.parameters(atRow: i))))
+                }
+                #expect(Self.bits(d.stats) == Self.bits(b.stats))
             }
         }
     }

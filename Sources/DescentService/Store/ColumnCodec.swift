@@ -1,4 +1,5 @@
 import CZstd
+import Synchronization
 
 /// Lossless encodings of one trajectory column. Every encoding round-trips bit for bit (doubles are
 /// handled as their bit patterns, so NaN payloads, −0, subnormals and ±∞ survive).
@@ -34,6 +35,8 @@ enum ColumnCodec {
 
     /// zstd level for float columns (1: fastest of the regular levels).
     static let zstdLevel: Int32 = 1
+    /// Columns shorter than this are not compressed (a zstd frame's overhead outweighs the gain).
+    static let minCompressedCount = 64
 
     // MARK: integers
 
@@ -95,9 +98,10 @@ enum ColumnCodec {
     /// Encodes `n` doubles at `v`, `v + stride`, …, choosing the smallest of runs, XOR-shuffle-zstd and raw.
     static func encode(doubles v: UnsafePointer<Double>, count n: Int, stride: Int = 1, into out: inout [UInt8]) -> Encoding {
         @inline(__always) func bits(_ i: Int) -> UInt64 { v[i * stride].bitPattern }
+        let start = out.count
         var runCount = n > 0 ? 1 : 0
         if n > 1 { for i in 1..<n where bits(i) != bits(i - 1) { runCount += 1 } }
-        if runCount * 10 <= n * 2 {  // ≤ 10 bytes a run against ≥ ~2 bytes a value otherwise
+        if runCount * 10 <= n * 2 || n < minCompressedCount {  // ≤ 10 bytes a run against ≥ ~2 bytes a value otherwise
             var i = 0
             while i < n {
                 var j = i + 1
@@ -106,7 +110,10 @@ enum ColumnCodec {
                 out.putVarint(UInt64(j - i))
                 i = j
             }
-            return .runs
+            if runCount * 10 <= n * 8 { return .runs }
+            out.removeLast(out.count - start)
+            for i in 0..<n { out.putRaw(bits(i)) }
+            return .raw
         }
         let planes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: n * 8)
         defer { planes.deallocate() }
@@ -121,10 +128,11 @@ enum ColumnCodec {
             }
         }
         let bound = ZSTD_compressBound(n * 8)
-        let start = out.count
         out.append(contentsOf: repeatElement(0, count: bound))
-        let written = out.withUnsafeMutableBytes { raw in
-            ZSTD_compress(raw.baseAddress! + start, bound, planes.baseAddress, n * 8, zstdLevel)
+        let written = ZstdContexts.shared.compressing { context in
+            out.withUnsafeMutableBytes { raw in
+                ZSTD_compressCCtx(context, raw.baseAddress! + start, bound, planes.baseAddress, n * 8, zstdLevel)
+            }
         }
         if ZSTD_isError(written) == 0 && written < n * 8 {
             out.removeLast(bound - written)
@@ -152,7 +160,9 @@ enum ColumnCodec {
         case .xorShuffleZstd:
             let planes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: rows * 8)
             defer { planes.deallocate() }
-            let got = ZSTD_decompress(planes.baseAddress, rows * 8, bytes.baseAddress, bytes.count)
+            let got = ZstdContexts.shared.decompressing { context in
+                ZSTD_decompressDCtx(context, planes.baseAddress, rows * 8, bytes.baseAddress, bytes.count)
+            }
             guard ZSTD_isError(got) == 0, got == rows * 8 else { throw DecodeError(reason: "bad compressed column") }
             var previous: UInt64 = 0
             for i in 0..<rows {
@@ -168,6 +178,32 @@ enum ColumnCodec {
 
     @inline(__always) static func zigzag(_ v: Int) -> UInt64 { UInt64(bitPattern: Int64((v << 1) ^ (v >> 63))) }
     @inline(__always) static func unzigzag(_ u: UInt64) -> Int { Int(Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))) }
+}
+
+/// zstd compression and decompression contexts kept for reuse: making one per call costs more than
+/// compressing a short column.
+final class ZstdContexts: Sendable {
+    /// The process's contexts.
+    static let shared = ZstdContexts()
+
+    /// A context owned by whoever took it from the free list.
+    private struct Context: @unchecked Sendable { let pointer: OpaquePointer }
+    private let freeCompressors = Mutex<[Context]>([])
+    private let freeDecompressors = Mutex<[Context]>([])
+
+    /// Runs `body` with a compression context no one else uses meanwhile.
+    func compressing<T>(_ body: (OpaquePointer) -> T) -> T {
+        let c = freeCompressors.withLock { $0.popLast() } ?? Context(pointer: ZSTD_createCCtx())
+        defer { freeCompressors.withLock { $0.append(c) } }
+        return body(c.pointer)
+    }
+
+    /// Runs `body` with a decompression context no one else uses meanwhile.
+    func decompressing<T>(_ body: (OpaquePointer) -> T) -> T {
+        let c = freeDecompressors.withLock { $0.popLast() } ?? Context(pointer: ZSTD_createDCtx())
+        defer { freeDecompressors.withLock { $0.append(c) } }
+        return body(c.pointer)
+    }
 }
 
 /// Reads little-endian values and varints with bounds checks.

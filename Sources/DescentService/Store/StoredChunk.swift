@@ -30,7 +30,7 @@ public struct StoredChunk: Sendable, Equatable {
         lastStep = records.step.last ?? -1
         data = TrajectoryCodec.encode(records)
         epochs = records.epochs.isEmpty ? nil : TrajectoryCodec.encodeEpochs(records.epochs)
-        summaries = TrajectorySummary.levels(of: records).map(TrajectorySummary.encode)
+        summaries = TrajectorySummary.levels(of: records).map { TrajectorySummary.encode($0, of: records) }
     }
 }
 

@@ -67,8 +67,8 @@ extension Store {
             coarsest.merge(try summaryData(id, level: level, indices: 0...last)) { a, _ in a }
         }
         for c in chunks {
-            if let blob = coarsest[c.index], c.levels > 0,
-               let bucket = try TrajectorySummary.decode(blob, dimension: dimension).first, !(bucket.lossMin <= target) { continue }
+            var pool = TrajectorySummary.Pool(dimension: dimension)
+            if let blob = coarsest[c.index], let bucket = try pool.decode(blob, params: false).first, !(bucket.lossMin <= target) { continue }
             var t = Trajectory(dimension: dimension)
             for blob in try chunkData(id, indices: c.index...c.index) {
                 try blob.withUnsafeBytes { try TrajectoryCodec.decode($0, epoch: false, lr: false, gradNorm: false, params: false, into: &t) }
@@ -125,17 +125,17 @@ struct ViewPlanner {
         let bucketRows = Double(rangeRows) / Double(target)
         var level = -1
         while Double(TrajectorySummary.bucketRows(level: level + 1)) <= bucketRows { level += 1 }
+        var pool = TrajectorySummary.Pool(dimension: dimension)
         if view.every > 1 || level < 0 || wantsLargeParams {
             // Too few rows per bucket for the stored levels (or a stride / large parameters): bucket the rows.
             let rows = try every(chunks, cut: cut)
             guard rows.count > maxPoints else { return (rows, false) }
-            let size = (rows.count + target - 1) / target
-            let keep = view.fields.contains(.params)
-            return (emit(TrajectorySummary.buckets(rows, rows: 0..<rows.count, bucketRows: size, keepParams: keep), maxPoints: maxPoints), true)
+            let buckets = pool.buckets(of: rows, bucketRows: (rows.count + target - 1) / target)
+            return (emit(buckets, pool: pool.rows, maxPoints: maxPoints), true)
         }
         var buckets: [TrajectorySummary.Bucket] = []
         let size = TrajectorySummary.bucketRows(level: level)
-        let keep = view.fields.contains(.params) && dimension <= TrajectorySummary.maxDimension
+        let params = view.fields.contains(.params)
         var stored: [Int: [UInt8]] = [:]
         let summarised = chunks.filter { cut[$0.index] == nil && $0.levels > 0 }
         for needed in Set(summarised.map { min(level, $0.levels - 1) }) {
@@ -147,15 +147,13 @@ struct ViewPlanner {
         }
         for c in chunks {
             if let blob = stored[c.index] {
-                var decoded = try TrajectorySummary.decode(blob, dimension: dimension)
-                if !keep { for i in decoded.indices { decoded[i].sample.params = [] } }
-                buckets += decoded
+                buckets += try pool.decode(blob, params: params)
             } else {
                 let rows = try cut[c.index] ?? self.decode(c.index...c.index)
-                buckets += TrajectorySummary.buckets(rows, rows: 0..<rows.count, bucketRows: size, keepParams: keep)
+                buckets += pool.buckets(of: rows, bucketRows: size)
             }
         }
-        return (emit(buckets, maxPoints: maxPoints), true)
+        return (emit(buckets, pool: pool.rows, maxPoints: maxPoints), true)
     }
 
     /// Decodes the rows of chunks `indices`: every scalar column (summaries need them), the parameters
@@ -197,34 +195,33 @@ struct ViewPlanner {
         return strided
     }
 
-    /// The M4 rows of `buckets` merged in groups, in step order: the smallest grouping that gives at most
-    /// `maxPoints` rows (for fewer than four points: the first and last rows, then the lowest loss).
-    func emit(_ buckets: [TrajectorySummary.Bucket], maxPoints: Int) -> Trajectory {
+    /// The M4 rows of `buckets` (rows of `pool`) merged in groups, in step order: the smallest grouping that
+    /// gives at most `maxPoints` rows (for fewer than four points: the first and last rows, then the lowest loss).
+    func emit(_ buckets: [TrajectorySummary.Bucket], pool: Trajectory, maxPoints: Int) -> Trajectory {
         guard maxPoints >= 4 else {
             var out = Trajectory(dimension: dimension)
-            guard let b = TrajectorySummary.Bucket.merged(buckets[...]) else { return out }
-            let order = [0, 2, 1].prefix(maxPoints).sorted { (b.sample.step[$0], $0) < (b.sample.step[$1], $1) }
-            for k in order where out.step.last.map({ $0 < b.sample.step[k] }) ?? true { out.appendRow(of: b.sample, at: k, params: true) }
+            guard let b = TrajectorySummary.Bucket.merged(buckets[...], loss: pool.loss) else { return out }
+            let order = [b.first, b.lowest, b.last].prefix(maxPoints).sorted { (pool.step[$0], $0) < (pool.step[$1], $1) }
+            for k in order where out.step.last.map({ $0 < pool.step[k] }) ?? true { out.appendRow(of: pool, at: k, params: true) }
             return out
         }
         var group = max(1, (buckets.count + maxPoints / 2 - 1) / (maxPoints / 2))
         let surely = max(1, (buckets.count + maxPoints / 4 - 1) / (maxPoints / 4))  // 4 rows a group at most
         while true {
-            let out = emit(buckets, group: group)
+            let out = emit(buckets, pool: pool, group: group)
             if out.count <= maxPoints || group >= surely { return out }
             group = min(surely, group + max(1, group / 4))
         }
     }
 
-    private func emit(_ buckets: [TrajectorySummary.Bucket], group: Int) -> Trajectory {
+    private func emit(_ buckets: [TrajectorySummary.Bucket], pool: Trajectory, group: Int) -> Trajectory {
         var out = Trajectory(dimension: dimension)
         var i = 0
         while i < buckets.count {
-            guard let b = TrajectorySummary.Bucket.merged(buckets[i..<min(buckets.count, i + group)]) else { break }
+            guard let b = TrajectorySummary.Bucket.merged(buckets[i..<min(buckets.count, i + group)], loss: pool.loss) else { break }
             i += group
-            let order = [0, 1, 2, 3].sorted { (b.sample.step[$0], $0) < (b.sample.step[$1], $1) }
-            for k in order where out.step.last.map({ $0 < b.sample.step[k] }) ?? true {
-                out.appendRow(of: b.sample, at: k, params: true)
+            for k in b.ordered(by: pool.step) where out.step.last.map({ $0 < pool.step[k] }) ?? true {
+                out.appendRow(of: pool, at: k, params: true)
             }
         }
         return out
