@@ -160,9 +160,12 @@ paths:
       summary: The recorded trajectory (partial while running), columnar JSON or CSV.
       description: |
         Rows are filtered by step (`from`, `to`, inclusive), thinned (`every` keeps every k-th row), then
-        downsampled to at most `max_points` rows by largest-triangle-three-buckets on the loss, keeping
-        each bucket's minimum and maximum loss and the first and last rows. `Accept: text/csv` returns
-        CSV with header `step,epoch,lr,loss,grad_norm,p0,p1,…` (only the requested fields).
+        downsampled to at most `max_points` rows by M4 on the loss: each bucket of rows contributes its
+        first and last rows and those of its smallest and largest loss (read from stored summaries, so
+        the cost follows `max_points`, not the run's length). `Accept: text/csv` returns CSV with header
+        `step,epoch,lr,loss,grad_norm,p0,p1,…` (only the requested fields). Views of more than 32,768
+        rows without downsampling stream with chunked transfer coding; bodies are gzip-compressed when
+        `Accept-Encoding` allows it.
       parameters:
         - {name: from, in: query, description: first step (inclusive), schema: {type: integer, minimum: 0}}
         - {name: to, in: query, description: last step (inclusive), schema: {type: integer, minimum: 0}}
@@ -175,6 +178,10 @@ paths:
       responses:
         '200':
           description: The trajectory.
+          headers:
+            Content-Encoding:
+              description: '`gzip` when the request accepted it.'
+              schema: {type: string, enum: [gzip]}
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Trajectory'}
