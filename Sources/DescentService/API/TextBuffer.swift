@@ -41,9 +41,13 @@ struct TextBuffer {
         if n - start >= 2 && bytes[n - 2] == 0x2E && bytes[n - 1] == 0x30 { bytes.removeLast(2) }
     }
 
-    /// Appends `v.description`.
-    @inline(__always) mutating func description(_ v: Double) {
-        var text = v.description
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-    }
+    /// Appends `v.description` (through `TextOutputStreamable`, which hands over the digits without making
+    /// a `String`).
+    @inline(__always) mutating func description(_ v: Double) { v.write(to: &self) }
+}
+
+extension TextBuffer: TextOutputStream {
+    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+    /// Called by the standard library's number formatting with the ASCII digits it made.
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }

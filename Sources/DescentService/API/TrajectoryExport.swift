@@ -6,8 +6,9 @@ import Foundation
 /// columns not asked for left out) or CSV, either from a page in memory or streamed chunk by chunk.
 ///
 /// A streamed JSON body is written one column at a time (all steps, then all epochs, …), each column in a
-/// pass over the range's chunks that decodes only that column; memory stays bounded by a batch of chunks
-/// and the send buffer whatever the run's length. CSV is row-major: one pass decoding every wanted column.
+/// pass over the range's chunks that decodes only that column; memory stays bounded by two batches of
+/// chunks and the connection's send buffer whatever the run's length. CSV is row-major: one pass
+/// decoding every wanted column.
 struct TrajectoryExport: Sendable {
     let store: any Store
     let id: String
@@ -20,8 +21,6 @@ struct TrajectoryExport: Sendable {
     static let streamThreshold = 32_768
     /// Chunks read per query while streaming.
     static let batchChunks = 8
-    /// Bytes gathered before a streamed write.
-    static let flushBytes = 256 * 1024
 
     // MARK: pages
 
@@ -67,100 +66,151 @@ struct TrajectoryExport: Sendable {
 
     // MARK: streams
 
-    /// Streams every row of the view's range (every `view.every`-th) as JSON or CSV to `send`.
-    func stream(csv: Bool, to send: @Sendable ([UInt8]) async throws -> Void) async throws {
-        let chunks = try store.chunkIndex(id).filter { $0.rows > 0 }
-        let total = chunks.reduce(0) { $0 + $1.rows }
-        let planner = ViewPlanner(store: store, id: id, dimension: dimension, view: view)
-        let inRange = chunks.filter(planner.overlaps)
-        // Rows of each chunk inside the range (only the end chunks can be cut).
-        var spans: [Int: Range<Int>] = [:]
+    /// What one streaming pass writes for each row.
+    enum Output: Sendable {
+        case step, epoch, lr, loss, gradNorm, params
+        /// A CSV line with these columns.
+        case csv(withParams: Bool)
+    }
+
+    /// The chunks of the view's range, the rows of each inside it, and how many range rows precede it.
+    struct Plan: Sendable {
+        var chunks: [ChunkInfo] = []
+        var spans: [Range<Int>] = []
+        var before: [Int] = []
+        var rangeRows = 0
         var withParams = false
-        for c in inRange {
-            guard !planner.covers(c) || c.index == inRange.first?.index else { continue }
-            var t = Trajectory(dimension: dimension)
-            let blob = try store.chunkData(id, indices: c.index...c.index).first ?? []
-            try blob.withUnsafeBytes { raw in
-                withParams = try TrajectoryCodec.layout(raw).hasParams
-                try TrajectoryCodec.decode(raw, epoch: false, lr: false, loss: false, gradNorm: false, params: false, into: &t)
-            }
-            let lo = view.from.map { f in t.step.firstIndex { $0 >= f } ?? t.count } ?? 0
-            let hi = view.to.map { to in t.step.lastIndex { $0 <= to }.map { $0 + 1 } ?? 0 } ?? t.count
-            spans[c.index] = lo..<max(lo, hi)
-        }
-        withParams = withParams && view.fields.contains(.params)
-        let rangeRows = inRange.reduce(0) { $0 + (spans[$1.index]?.count ?? $1.rows) }
-        let count = (rangeRows + view.every - 1) / view.every
-        var out = TextBuffer(capacity: Self.flushBytes + 4096)
-        func flush(_ force: Bool = false) async throws {
-            if out.bytes.count >= Self.flushBytes || (force && !out.bytes.isEmpty) {
-                try await send(out.bytes)
-                out.bytes.removeAll(keepingCapacity: true)
-            }
-        }
-        /// Calls `body` with each decoded chunk of the range and its rows to write (after `every`).
-        func pass(_ columns: Set<String>, _ body: (inout TextBuffer, Trajectory, StrideTo<Int>) -> Void) async throws {
-            var seen = 0
-            var start = 0
-            while start < inRange.count {
-                let end = min(inRange.count, start + Self.batchChunks)
-                let blobs = try store.chunkData(id, indices: inRange[start].index...inRange[end - 1].index)
-                for (k, blob) in blobs.enumerated() {
-                    let c = inRange[start + k]
-                    var t = Trajectory(dimension: dimension)
-                    try blob.withUnsafeBytes { raw in
-                        try TrajectoryCodec.decode(raw, step: columns.contains("step"), epoch: columns.contains("epoch"),
-                                                   lr: columns.contains("lr"), loss: columns.contains("loss"),
-                                                   gradNorm: columns.contains("grad_norm"), params: columns.contains("params"), into: &t)
-                    }
-                    let span = spans[c.index] ?? 0..<c.rows
-                    // First row of this span that falls on the stride.
-                    let offset = (view.every - seen % view.every) % view.every
-                    body(&out, t, stride(from: span.lowerBound + offset, to: span.upperBound, by: view.every))
-                    seen += span.count
-                    try await flush()
+    }
+
+    /// Finds the range's chunks; the chunks at its ends are decoded (steps only) to find their cut.
+    func plan() throws -> Plan {
+        let all = try store.chunkIndex(id).filter { $0.rows > 0 }
+        let planner = ViewPlanner(store: store, id: id, dimension: dimension, view: view)
+        var p = Plan()
+        p.chunks = all.filter(planner.overlaps)
+        for (k, c) in p.chunks.enumerated() {
+            var span = 0..<c.rows
+            if k == 0 || !planner.covers(c) {
+                var t = Trajectory(dimension: dimension)
+                let blob = try store.chunkData(id, indices: c.index...c.index).first ?? []
+                try blob.withUnsafeBytes { raw in
+                    if k == 0 { p.withParams = try TrajectoryCodec.layout(raw).hasParams && view.fields.contains(.params) }
+                    try TrajectoryCodec.decode(raw, epoch: false, lr: false, loss: false, gradNorm: false, params: false, into: &t)
                 }
-                start = end
+                let lo = view.from.map { f in t.step.firstIndex { $0 >= f } ?? t.count } ?? 0
+                let hi = view.to.map { to in t.step.lastIndex { $0 <= to }.map { $0 + 1 } ?? 0 } ?? t.count
+                span = lo..<max(lo, hi)
+            }
+            p.before.append(p.rangeRows)
+            p.spans.append(span)
+            p.rangeRows += span.count
+        }
+        return p
+    }
+
+    /// The text of `output` for the range rows of chunks `batch` (positions in `plan.chunks`): values
+    /// separated by commas (CSV: whole lines), without a leading separator.
+    func text(_ output: Output, plan: Plan, batch: Range<Int>) throws -> [UInt8] {
+        guard !batch.isEmpty else { return [] }
+        var out = TextBuffer(capacity: 256 * 1024)
+        let blobs = try store.chunkData(id, indices: plan.chunks[batch.lowerBound].index...plan.chunks[batch.upperBound - 1].index)
+        var firstValue = true
+        for (k, blob) in zip(batch, blobs) {
+            var t = Trajectory(dimension: dimension)
+            try blob.withUnsafeBytes { raw in
+                switch output {
+                case .step: try TrajectoryCodec.decode(raw, epoch: false, lr: false, loss: false, gradNorm: false, params: false, into: &t)
+                case .epoch: try TrajectoryCodec.decode(raw, step: false, lr: false, loss: false, gradNorm: false, params: false, into: &t)
+                case .lr: try TrajectoryCodec.decode(raw, step: false, epoch: false, loss: false, gradNorm: false, params: false, into: &t)
+                case .loss: try TrajectoryCodec.decode(raw, step: false, epoch: false, lr: false, gradNorm: false, params: false, into: &t)
+                case .gradNorm: try TrajectoryCodec.decode(raw, step: false, epoch: false, lr: false, loss: false, params: false, into: &t)
+                case .params: try TrajectoryCodec.decode(raw, step: false, epoch: false, lr: false, loss: false, gradNorm: false, into: &t)
+                case .csv(let withParams): try TrajectoryCodec.decode(raw, params: withParams, into: &t)
+                }
+            }
+            let span = plan.spans[k]
+            // First row of this chunk's span that falls on the stride.
+            let offset = (view.every - plan.before[k] % view.every) % view.every
+            for i in stride(from: span.lowerBound + offset, to: span.upperBound, by: view.every) {
+                if case .csv(let withParams) = output {
+                    csvRow(&out, t, i, withParams: withParams)
+                    continue
+                }
+                if !firstValue { out.append(byte: 0x2C) }
+                firstValue = false
+                switch output {
+                case .step: out.int(t.step[i])
+                case .epoch: out.int(t.epoch[i])
+                case .lr: out.json(t.lr[i])
+                case .loss: out.json(t.loss[i])
+                case .gradNorm: out.json(t.gradNorm[i])
+                case .params: Self.paramsRow(&out, t.parameters(atRow: i))
+                case .csv: break
+                }
+            }
+        }
+        return out.bytes
+    }
+
+    /// Streams every row of the view's range (every `view.every`-th) as JSON or CSV to `send`. Each pass
+    /// formats two batches of chunks at a time on separate tasks (number formatting is the cost), and
+    /// sends them in order.
+    func stream(csv: Bool, to send: @Sendable ([UInt8]) async throws -> Void) async throws {
+        let plan = try plan()
+        let total = try store.chunkIndex(id).reduce(0) { $0 + $1.rows }
+        let count = (plan.rangeRows + view.every - 1) / view.every
+        let batches = stride(from: 0, to: plan.chunks.count, by: Self.batchChunks).map {
+            $0..<min(plan.chunks.count, $0 + Self.batchChunks)
+        }
+        /// Sends the texts of `output` for every batch; false if nothing was written.
+        func pass(_ output: Output, separator: UInt8?) async throws {
+            var wroteAny = false
+            var k = 0
+            while k < batches.count {
+                let pair = Array(batches[k..<min(batches.count, k + 2)])
+                let texts = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+                    for (j, batch) in pair.enumerated() {
+                        group.addTask { (j, try self.text(output, plan: plan, batch: batch)) }
+                    }
+                    var results = [[UInt8]](repeating: [], count: pair.count)
+                    for try await (j, text) in group { results[j] = text }
+                    return results
+                }
+                for text in texts where !text.isEmpty {
+                    if wroteAny, let separator { try await send([separator] + text) } else { try await send(text) }
+                    wroteAny = true
+                }
+                k += 2
             }
         }
         if csv {
-            out.append(csvHeader(withParams: withParams))
-            var wanted: Set<String> = ["step", "epoch", "lr", "loss", "grad_norm"]
-            if withParams { wanted.insert("params") }
-            try await pass(wanted) { out, t, rows in
-                for i in rows { csvRow(&out, t, i, withParams: withParams) }
-            }
-            try await flush(true)
+            try await send(Array(csvHeader(withParams: plan.withParams).utf8))
+            try await pass(.csv(withParams: plan.withParams), separator: nil)
             return
         }
+        var out = TextBuffer()
         try header(&out, count: count, total: total, downsampled: false)
-        var first = true
-        func column(_ name: String, _ write: @escaping (inout TextBuffer, Trajectory, Int) -> Void) async throws {
+        func column(_ name: String, _ output: Output) async throws {
             out.append(",\"\(name)\":[")
-            first = true
-            try await pass([name]) { out, t, rows in
-                for i in rows {
-                    if !first { out.append(byte: 0x2C) }
-                    first = false
-                    write(&out, t, i)
-                }
-            }
+            try await send(out.bytes)
+            out.bytes.removeAll(keepingCapacity: true)
+            try await pass(output, separator: 0x2C)
             out.append(byte: 0x5D)
         }
         let f = view.fields
-        if f.contains(.epoch) { try await column("epoch") { $0.int($1.epoch[$2]) } }
+        if f.contains(.epoch) { try await column("epoch", .epoch) }
         out.bytes += try epochsJSON()
-        if f.contains(.gradNorm) { try await column("grad_norm") { $0.json($1.gradNorm[$2]) } }
+        if f.contains(.gradNorm) { try await column("grad_norm", .gradNorm) }
         out.append(",\"id\":\"\(id)\"")
-        if f.contains(.loss) { try await column("loss") { $0.json($1.loss[$2]) } }
-        if f.contains(.lr) { try await column("lr") { $0.json($1.lr[$2]) } }
-        if withParams { try await column("params") { Self.paramsRow(&$0, $1.parameters(atRow: $2)) } }
+        if f.contains(.loss) { try await column("loss", .loss) }
+        if f.contains(.lr) { try await column("lr", .lr) }
+        if plan.withParams { try await column("params", .params) }
         out.append(",\"status\":\"\(status)\"")
-        try await column("step") { $0.int($1.step[$2]) }
+        try await column("step", .step)
         out.append(",\"total\":")
         out.int(total)
         out.append(byte: 0x7D)
-        try await flush(true)
+        try await send(out.bytes)
     }
 
     // MARK: pieces
