@@ -24,6 +24,26 @@ struct PostgresStoreTests {
         #expect(PostgresStore.migrations.map(\.version) == Array(1...PostgresStore.migrations.count))
     }
 
+    @Test func v1ChunksAreConvertedByMigrationFour() throws {
+        let url = try StoreBackend.freshSchemaURL()
+        let c = try PGConnection(url: url)
+        try PostgresStore.migrate(c, upTo: 3)
+        let t = TrajectoryFormatTests.sample(rows: 9000)
+        let r = try makeRecord()
+        try c.execute("""
+            INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at)
+            VALUES ($1, 'succeeded', 'old', '[]', 'saddle', 'sgd', $2, 0)
+            """, [.text(r.id), .text(try JSONCoding.string(r.spec))])
+        for (i, part) in [t.rows(0..<100), t.rows(100..<9000)].enumerated() {
+            try c.execute("INSERT INTO trajectory_chunk (experiment_id, chunk_index, data) VALUES ($1, $2, $3)",
+                          [.text(r.id), PGValue(i), .bytes(Data(TrajectoryCodec.encodeLegacy(part)))])
+        }
+        let store = try PostgresStore(url: url, poolSize: 1)
+        #expect(TrajectoryFormatTests.sameRows(try store.trajectory(r.id, dimension: 2), t))
+        #expect(try store.chunkIndex(r.id).map(\.rows) == [100, 8192, 708])
+        #expect(try store.appliedMigrations().last == 4)
+    }
+
     @Test func aBadURLFailsAtOpenWithTheReason() {
         do {
             _ = try PostgresStore(url: "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")

@@ -114,7 +114,8 @@ struct TrajectoryExport: Sendable {
         guard !batch.isEmpty else { return [] }
         var out = TextBuffer(capacity: 256 * 1024)
         let blobs = try store.chunkData(id, indices: plan.chunks[batch.lowerBound].index...plan.chunks[batch.upperBound - 1].index)
-        var firstValue = true
+        // A comma first unless no row of the range precedes this batch's first strided row.
+        var firstValue = plan.before[batch.lowerBound] == 0
         for (k, blob) in zip(batch, blobs) {
             var t = Trajectory(dimension: dimension)
             try blob.withUnsafeBytes { raw in
@@ -162,9 +163,8 @@ struct TrajectoryExport: Sendable {
         let batches = stride(from: 0, to: plan.chunks.count, by: Self.batchChunks).map {
             $0..<min(plan.chunks.count, $0 + Self.batchChunks)
         }
-        /// Sends the texts of `output` for every batch; false if nothing was written.
-        func pass(_ output: Output, separator: UInt8?) async throws {
-            var wroteAny = false
+        /// Sends the texts of `output` for every batch, in order.
+        func pass(_ output: Output) async throws {
             var k = 0
             while k < batches.count {
                 let pair = Array(batches[k..<min(batches.count, k + 2)])
@@ -176,16 +176,13 @@ struct TrajectoryExport: Sendable {
                     for try await (j, text) in group { results[j] = text }
                     return results
                 }
-                for text in texts where !text.isEmpty {
-                    if wroteAny, let separator { try await send([separator] + text) } else { try await send(text) }
-                    wroteAny = true
-                }
+                for text in texts { try await send(text) }
                 k += 2
             }
         }
         if csv {
             try await send(Array(csvHeader(withParams: plan.withParams).utf8))
-            try await pass(.csv(withParams: plan.withParams), separator: nil)
+            try await pass(.csv(withParams: plan.withParams))
             return
         }
         var out = TextBuffer()
@@ -194,7 +191,7 @@ struct TrajectoryExport: Sendable {
             out.append(",\"\(name)\":[")
             try await send(out.bytes)
             out.bytes.removeAll(keepingCapacity: true)
-            try await pass(output, separator: 0x2C)
+            try await pass(output)
             out.append(byte: 0x5D)
         }
         let f = view.fields

@@ -87,7 +87,7 @@ public final class PostgresStore: Store {
 
     /// Applies pending migrations in one transaction holding a transaction-scoped advisory lock, so
     /// instances starting together apply each migration once and none sees a half-built schema.
-    static func migrate(_ c: PGConnection) throws {
+    static func migrate(_ c: PGConnection, upTo last: Int = .max) throws {
         try c.transaction {
             try c.execute("SELECT pg_advisory_xact_lock(4471530127)")  // any fixed key; "descent migrations"
             try c.execute("""
@@ -96,7 +96,7 @@ public final class PostgresStore: Store {
                 """)
             let applied = try c.execute("SELECT version FROM descent_schema_migration")
             let done = Set((0..<applied.count).compactMap { applied.int($0, "version") })
-            for m in migrations where !done.contains(m.version) {
+            for m in migrations where !done.contains(m.version) && m.version <= last {
                 try c.executeScript(m.sql)
                 if m.version == 4 { try convertLegacyChunks(c) }
                 try c.execute("INSERT INTO descent_schema_migration (version, name) VALUES ($1, $2)", [PGValue(m.version), .text(m.name)])
