@@ -182,6 +182,22 @@ import Testing
         }
     }
 
+    @Test func viewsOfEmptyRangesAndOfOneCutChunk() throws {
+        let t = Self.sample(rows: 20_000)
+        let (store, id) = try Self.stored(t, backend: .sqlite)
+        #expect(try store.chunkIndex(id).allSatisfy { $0.dimension == 2 })
+        var v = TrajectoryView()
+        v.from = 1_000_000
+        #expect(try store.view(id, dimension: 2, v).rows.count == 0)
+        v.from = 500; v.to = 400
+        #expect(try store.view(id, dimension: 2, v).rows.count == 0)
+        // A range inside one chunk, cut at both ends, downsampled from the decoded rows.
+        v.from = 9000; v.to = 18_000; v.maxPoints = 50
+        let page = try store.view(id, dimension: 2, v)
+        #expect(page.downsampled && page.rows.count <= 50 && page.rows.step.first == 9000 && page.rows.step.last == 18_000)
+        #expect(try store.view("exp_none", dimension: 2, TrajectoryView()).rows.count == 0)
+    }
+
     @Test(arguments: StoreBackend.available) func firstStepBelowATargetSkipsChunksBySummary(_ backend: StoreBackend) throws {
         var t = Self.sample(rows: 30_000)
         t.loss = t.loss.map { $0.isFinite && $0 >= 0 ? $0 : 1 }

@@ -20,8 +20,8 @@ struct TrajectoryHandlers: Sendable {
         view.maxPoints = try RequestDecoding.int(request, "max_points", range: 3...1_000_000)
         let csv = (request.headers["Accept"] ?? "").contains("text/csv")
         let store = experiments.store
-        let dimension = try dimension(of: record)
         do {
+            let dimension = try dimension(of: record)
             let export = TrajectoryExport(store: store, id: record.id, status: record.status.rawValue, dimension: dimension,
                                           view: view, epochs: try store.epochRecords(record.id))
             let contentType = csv ? "text/csv; charset=utf-8" : "application/json"
@@ -48,8 +48,10 @@ struct TrajectoryHandlers: Sendable {
         })
     }
 
+    /// The run's dimension: from its stored chunks or summary, else (nothing recorded yet) from its spec.
     private func dimension(of record: ExperimentRecord) throws -> Int {
         if let p = record.summary?.finalParams { return p.count }
+        if let d = try experiments.store.chunkIndex(record.id).first?.dimension { return d }
         do { return try record.spec.validated(limits: experiments.runner.limits).dimension } catch {
             throw ServiceError.invalid(field: "", message: error.message, code: "invalid_spec")
         }

@@ -91,6 +91,7 @@ struct PlotHandlers: Sendable {
     /// At most `maxPoints` rows of the run, chosen by the loss curve's shape (read from the stored summaries).
     private func trajectory(of record: ExperimentRecord, params: Bool) throws -> Trajectory {
         var dimension = record.summary?.finalParams.count
+        if dimension == nil { dimension = try? store.chunkIndex(record.id).first?.dimension }
         if dimension == nil { dimension = try? record.spec.validated(limits: limits).dimension }
         var view = TrajectoryView()
         view.maxPoints = Self.maxPoints

@@ -8,9 +8,9 @@ extension SQLiteStore {
     /// Inserts one stored chunk (its rows, epoch records and summary levels) of experiment `id`.
     static func insertChunk(_ db: Database, id: String, chunk: StoredChunk, table: String = "trajectory_chunk") throws {
         try db.execute(sql: """
-            INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, levels, epochs, data)
-            VALUES (?,?,?,?,?,?,?,?)
-            """, arguments: [id, chunk.index, chunk.firstStep, chunk.lastStep, chunk.rows, chunk.summaries.count,
+            INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, dimension, levels, epochs, data)
+            VALUES (?,?,?,?,?,?,?,?,?)
+            """, arguments: [id, chunk.index, chunk.firstStep, chunk.lastStep, chunk.rows, chunk.dimension, chunk.summaries.count,
                              chunk.epochs.map { Data($0) }, Data(chunk.data)])
         for (level, blob) in chunk.summaries.enumerated() {
             try db.execute(sql: "INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES (?,?,?,?)",
@@ -43,6 +43,7 @@ extension SQLiteStore {
               first_step INTEGER NOT NULL,
               last_step INTEGER NOT NULL,
               rows INTEGER NOT NULL,
+              dimension INTEGER NOT NULL,
               levels INTEGER NOT NULL,
               epochs BLOB,
               data BLOB NOT NULL,
@@ -71,9 +72,9 @@ extension SQLiteStore {
     public func chunkIndex(_ id: String) throws -> [ChunkInfo] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT chunk_index, rows, first_step, last_step, levels FROM trajectory_chunk WHERE experiment_id = ? ORDER BY chunk_index
+                SELECT chunk_index, rows, first_step, last_step, dimension, levels FROM trajectory_chunk WHERE experiment_id = ? ORDER BY chunk_index
                 """, arguments: [id]).map { row in
-                ChunkInfo(index: row[0], rows: row[1], firstStep: row[2], lastStep: row[3], levels: row[4])
+                ChunkInfo(index: row[0], rows: row[1], firstStep: row[2], lastStep: row[3], dimension: row[4], levels: row[5])
             }
         }
     }

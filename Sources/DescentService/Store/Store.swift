@@ -190,6 +190,8 @@ public struct ChunkInfo: Sendable, Equatable {
     public var firstStep: Int
     /// Step of its last row (−1 when it holds only epoch records).
     public var lastStep: Int
+    /// Parameters per row of the run.
+    public var dimension: Int
     /// Summary levels stored for it (0 for short chunks).
     public var levels: Int
 }

@@ -11,6 +11,8 @@ public struct StoredChunk: Sendable, Equatable {
     public var index: Int
     /// Number of rows.
     public var rows: Int
+    /// Parameters per row of the run.
+    public var dimension: Int
     /// Step of the first row (−1 for a chunk holding only epoch records).
     public var firstStep: Int
     /// Step of the last row (−1 for a chunk holding only epoch records).
@@ -26,6 +28,7 @@ public struct StoredChunk: Sendable, Equatable {
     public init(index: Int, records: Trajectory) {
         self.index = index
         rows = records.count
+        dimension = records.dimension
         firstStep = records.step.first ?? -1
         lastStep = records.step.last ?? -1
         data = TrajectoryCodec.encode(records)

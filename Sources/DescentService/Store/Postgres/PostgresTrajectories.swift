@@ -7,9 +7,10 @@ extension PostgresStore {
     /// Inserts one stored chunk (its rows, epoch records and summary levels) of experiment `id`.
     static func insertChunk(_ c: PGConnection, id: String, chunk: StoredChunk, table: String = "trajectory_chunk") throws {
         try c.execute("""
-            INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, levels, epochs, data)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            """, [.text(id), PGValue(chunk.index), PGValue(chunk.firstStep), PGValue(chunk.lastStep), PGValue(chunk.rows), PGValue(chunk.summaries.count),
+            INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, dimension, levels, epochs, data)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """, [.text(id), PGValue(chunk.index), PGValue(chunk.firstStep), PGValue(chunk.lastStep), PGValue(chunk.rows), PGValue(chunk.dimension),
+                  PGValue(chunk.summaries.count),
                   chunk.epochs.map { .bytes(Data($0)) } ?? .null, .bytes(Data(chunk.data))])
         for (level, blob) in chunk.summaries.enumerated() {
             try c.execute("INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES ($1, $2, $3, $4)",
@@ -38,6 +39,7 @@ extension PostgresStore {
           first_step BIGINT NOT NULL,
           last_step BIGINT NOT NULL,
           rows INTEGER NOT NULL,
+          dimension INTEGER NOT NULL,
           levels INTEGER NOT NULL,
           epochs BYTEA,
           data BYTEA NOT NULL,
@@ -75,14 +77,14 @@ extension PostgresStore {
     public func chunkIndex(_ id: String) throws -> [ChunkInfo] {
         let rows = try pool.with { c in
             try c.execute("""
-                SELECT chunk_index, rows, first_step, last_step, levels FROM trajectory_chunk WHERE experiment_id = $1 ORDER BY chunk_index
+                SELECT chunk_index, rows, first_step, last_step, dimension, levels FROM trajectory_chunk WHERE experiment_id = $1 ORDER BY chunk_index
                 """, [.text(id)])
         }
         return try (0..<rows.count).map { i in
             guard let index = rows.int(i, "chunk_index"), let n = rows.int(i, "rows"), let first = rows.int(i, "first_step"),
-                  let last = rows.int(i, "last_step"), let levels = rows.int(i, "levels")
+                  let last = rows.int(i, "last_step"), let dimension = rows.int(i, "dimension"), let levels = rows.int(i, "levels")
             else { throw TrajectoryCodec.DecodeError(reason: "chunk row with a missing column") }
-            return ChunkInfo(index: index, rows: n, firstStep: first, lastStep: last, levels: levels)
+            return ChunkInfo(index: index, rows: n, firstStep: first, lastStep: last, dimension: dimension, levels: levels)
         }
     }
 
