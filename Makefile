@@ -1,6 +1,6 @@
 # Descent: `make serve` runs the service, `make test` runs the whole test suite.
 SWIFT ?= swift
-.PHONY: deps build release serve test test-targets clean
+.PHONY: deps build release serve test test-targets lint-dashboard clean
 
 deps:
 	@scripts/install-deps.sh
@@ -20,13 +20,18 @@ TEST_TARGETS = DescentCoreTests DescentHTTPTests DescentServiceTests Integration
 
 # The store contract suite and the scale-out tests also run against PostgreSQL: scripts/with-postgres.sh
 # starts a throwaway cluster on a free loopback port for the duration (and stops it after).
-test: deps
+test: deps lint-dashboard
 	@scripts/install-deps.sh postgresql python3
 	$(SWIFT) build --build-tests
 	@scripts/with-postgres.sh $(MAKE) --no-print-directory test-targets
 
 test-targets:
 	@set -e; for t in $(TEST_TARGETS); do echo "== $$t"; $(SWIFT) test --skip-build --filter "^$$t\\." ; done
+
+# The dashboard's embedded Swift files match Dashboard/Assets/ (scripts/embed-dashboard.py --check);
+# app.js parses and passes ESLint.
+lint-dashboard:
+	@scripts/lint-dashboard.sh
 
 clean:
 	rm -rf .build
