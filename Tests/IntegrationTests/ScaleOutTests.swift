@@ -135,11 +135,8 @@ extension Integration {
                 for n in 0..<24 { ids.append((n % specs.count, try await a.submit(json: specs[n % specs.count].data).id)) }
                 // Kill the victim while every instance (one worker each) is running something.
                 let watcher = survivors[0].client()
-                let deadline = ContinuousClock.now + .seconds(60)
-                while ContinuousClock.now < deadline {
-                    let running = try await watcher.experiments(ExperimentQuery(status: .running, limit: 100)).items.count
-                    if running == 3 { break }
-                    try await Task.sleep(for: .milliseconds(20))
+                try await waitUntil("all three instances are running an experiment", timeout: .seconds(60)) {
+                    try await watcher.experiments(ExperimentQuery(status: .running, limit: 100)).items.count == 3
                 }
                 await victim.killHard()
                 var finals: [String: Experiment] = [:]
