@@ -101,7 +101,7 @@ import Testing
         #expect(c.port == 9002 && c.logLevel == "error" && c.workers == 2)
     }
 
-    @Test func everySettingIsInTheShippedFileWithItsVariableAndFlag() throws {
+    @Test func everySettingIsInTheShippedFileWithItsVariableFlagAndRange() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let text = try String(contentsOf: root.appendingPathComponent("config/descent.yaml"), encoding: .utf8)
         var section = ""
@@ -117,6 +117,13 @@ import Testing
             let line = documented[setting.path] ?? ""
             #expect(line.contains(setting.environment), "\(setting.path): its line names no \(setting.environment)")
             if let flag = setting.flag { #expect(line.contains(flag), "\(setting.path): its line names no \(flag)") }
+            switch setting.kind {
+            case .integer(let range):
+                #expect(line.contains("In [\(range.lowerBound), \(range.upperBound)]."), "\(setting.path): its line does not give its range")
+            case .choice(let words):
+                #expect(line.contains(words.joined(separator: ", ")), "\(setting.path): its line does not list its values")
+            case .text, .storeURL: break
+            }
         }
     }
 
