@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("auth-token"), help: "Bearer token required for mutating requests.") var authToken: String?
     @Option(name: .customLong("log-level"), help: "trace|debug|info|notice|warning|error|critical (default info).") var logLevel: String?
 
+    /// Exit status for a bad setting from any source: 64, EX_USAGE of sysexits(3).
+    static let badSettingExitCode: Int32 = 64
+
     /// The flags given, as text, in the table's terms.
     private var flags: [(flag: String, value: String)] {
         let given: [(String, String?)] = [
@@ -56,7 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             settings = try Self.settings(config: config, environment: ProcessInfo.processInfo.environment, flags: flags)
         } catch {
-            throw ValidationError("\(error)")
+            // The message names the setting and its source; a usage text would only hide it.
+            FileHandle.standardError.write(Data("descent serve: \(error)\n".utf8))
+            throw ExitCode(Self.badSettingExitCode)
         }
         // log.level only takes swift-log's level names (checked above).
         let level = Logger.Level(rawValue: settings.logLevel) ?? .info

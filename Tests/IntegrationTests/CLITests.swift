@@ -50,33 +50,33 @@ func temporaryFile(_ name: String, _ text: String) throws -> String {
 }
 
 /// The `descent` command line: settings checked at start, the client commands' output and exit
-/// codes (0 done, 1 request failed, 2 invalid spec for `run`, 3 experiment did not succeed).
+/// codes (0 done, 1 request failed, 2 invalid spec for `run`, 3 experiment did not succeed, 64 a bad setting).
 @Suite struct CLITests {
     // MARK: settings of `descent serve`
 
     @Test func serveRejectsAnOutOfRangePortFlag() async throws {
         let r = try await runDescent(["serve", "--port", "70000", "--data-dir", try temporaryFolder("descent-cli-data").path])
-        #expect(r.status != 0, "\(r)")
+        #expect(r.status == 64, "\(r)")
         #expect(r.stderr.contains("--port") && r.stderr.contains("server.port") && r.stderr.contains("65535"), "\(r)")
     }
 
     @Test func serveRejectsAnUnknownLogLevelFromTheEnvironment() async throws {
         let r = try await runDescent(["serve", "--port", "0", "--data-dir", try temporaryFolder("descent-cli-data").path],
                                      environment: ["DESCENT_LOG_LEVEL": "bogus"])
-        #expect(r.status != 0, "\(r)")
+        #expect(r.status == 64, "\(r)")
         #expect(r.stderr.contains("DESCENT_LOG_LEVEL") && r.stderr.contains("bogus"), "\(r)")
     }
 
     @Test func serveRejectsABadValueInTheConfigFileNamingFileAndSetting() async throws {
         let config = try temporaryFile("descent.yaml", "jobs:\n  workers: -3\n")
         let r = try await runDescent(["serve", "--port", "0", "--config", config])
-        #expect(r.status != 0, "\(r)")
+        #expect(r.status == 64, "\(r)")
         #expect(r.stderr.contains("jobs.workers") && r.stderr.contains(config), "\(r)")
     }
 
     @Test func serveRejectsAMissingConfigFile() async throws {
         let r = try await runDescent(["serve", "--port", "0", "--config", "/nonexistent/descent.yaml"])
-        #expect(r.status != 0, "\(r)")
+        #expect(r.status == 64, "\(r)")
         #expect(r.stderr.contains("/nonexistent/descent.yaml"), "\(r)")
     }
 
