@@ -1,6 +1,6 @@
 # Descent: `make serve` runs the service, `make test` runs the whole test suite.
 SWIFT ?= swift
-.PHONY: deps build release serve test test-targets clean
+.PHONY: deps build release serve test test-targets lint-dashboard clean
 
 deps:
 	@scripts/install-deps.sh
@@ -19,14 +19,24 @@ serve: release
 TEST_TARGETS = DescentCoreTests DescentHTTPTests DescentServiceTests IntegrationTests
 
 # The store contract suite and the scale-out tests also run against PostgreSQL: scripts/with-postgres.sh
-# starts a throwaway cluster on a free loopback port for the duration (and stops it after).
-test: deps
-	@scripts/install-deps.sh postgresql python3
+# starts a throwaway cluster on a free loopback port for the duration (and stops it after). Under it no
+# test may be skipped (NO_SKIPS), every target must run at least one test, and the dashboard's
+# headless-browser test runs against the debug binary.
+test: deps lint-dashboard
+	@scripts/install-deps.sh postgresql python3 chromium
 	$(SWIFT) build --build-tests
-	@scripts/with-postgres.sh $(MAKE) --no-print-directory test-targets
+	@scripts/with-postgres.sh $(MAKE) --no-print-directory test-targets NO_SKIPS=--no-skips
+	DESCENT_BIN="$$($(SWIFT) build --show-bin-path)/descent" SCREENSHOTS="$$(mktemp -d)" scripts/browser-test.sh
 
+# Runs each target in its own process and fails when one ran no test (or, with NO_SKIPS=--no-skips,
+# skipped one): scripts/run-test-targets.py reads the counts from `swift test`'s output.
 test-targets:
-	@set -e; for t in $(TEST_TARGETS); do echo "== $$t"; $(SWIFT) test --skip-build --filter "^$$t\\." ; done
+	@python3 scripts/run-test-targets.py $(NO_SKIPS) --swift "$(SWIFT)" $(TEST_TARGETS)
+
+# The dashboard's embedded Swift files match Dashboard/Assets/ (scripts/embed-dashboard.py --check);
+# app.js parses and passes ESLint.
+lint-dashboard:
+	@scripts/lint-dashboard.sh
 
 clean:
 	rm -rf .build

@@ -78,6 +78,9 @@ check experiments "#/experiments" 10 'class="spark"'
 check experiment "#/experiments/$EXP" 50 'class="contour"'
 check dataset-run "#/experiments/$DATASET_EXP" 50 'train vs validation loss per epoch'
 check compare "#/compare?study=$STUDY" 50 'parameter paths'
+# Legends name a grid cell by its optimizer and parameters, not by the optimizer's JSON.
+grep -q 'sgd lr=0.019' "$WORK/compare.html" || fail "compare: no legend reads 'sgd lr=0.019'"
+if grep -q 'optimizer={' "$WORK/compare.html"; then fail "compare: a legend prints an optimizer's JSON"; fi
 check new "#/new" 0 '&quot;objective&quot;\|"objective"'
 check analysis "#/analysis" 0 'saddle'
 # Phone width.

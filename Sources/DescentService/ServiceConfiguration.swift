@@ -45,83 +45,134 @@ public struct ServiceConfiguration: Sendable, Equatable {
     /// The defaults.
     public init() {}
 
-    /// Errors in a config file or environment variable.
+    /// A setting's value was rejected: names the setting, where the value came from, and what is allowed.
     public struct Invalid: Error, CustomStringConvertible, Sendable {
-        /// Which setting and why.
+        /// Which setting, from which source, and why.
         public let description: String
+        /// An error with this message.
+        public init(description: String) { self.description = description }
     }
 
-    private static let keys: [(yaml: String, env: String)] = [
-        ("server.host", "DESCENT_HOST"), ("server.port", "DESCENT_PORT"), ("server.max_body_bytes", "DESCENT_MAX_BODY_BYTES"),
-        ("server.max_connections", "DESCENT_MAX_CONNECTIONS"), ("server.shutdown_grace_seconds", "DESCENT_SHUTDOWN_GRACE_SECONDS"),
-        ("store.data_dir", "DESCENT_DATA_DIR"), ("store.url", "DESCENT_STORE_URL"), ("store.pool_size", "DESCENT_STORE_POOL_SIZE"),
-        ("jobs.lease_seconds", "DESCENT_LEASE_SECONDS"), ("jobs.workers", "DESCENT_WORKERS"), ("jobs.queue_capacity", "DESCENT_QUEUE_CAPACITY"),
-        ("auth.token", "DESCENT_AUTH_TOKEN"), ("limits.max_steps", "DESCENT_MAX_STEPS"),
-        ("limits.max_parameters", "DESCENT_MAX_PARAMETERS"), ("limits.max_dataset_rows", "DESCENT_MAX_DATASET_ROWS"),
-        ("limits.max_trajectory_points", "DESCENT_MAX_TRAJECTORY_POINTS"), ("log.level", "DESCENT_LOG_LEVEL"),
+    /// What values a setting takes.
+    public enum Kind: Sendable {
+        /// An integer in this range (inclusive).
+        case integer(ClosedRange<Int>)
+        /// Any text.
+        case text
+        /// One of these words.
+        case choice([String])
+        /// A store URL: empty, `sqlite:PATH`, or `postgres://…`.
+        case storeURL
+    }
+
+    /// One setting: its config-file path, environment variable, flag (if any) and allowed values.
+    /// Every source — file, environment, flag — is checked against this one table.
+    public struct Setting: Sendable {
+        /// Path in the YAML file ("server.port").
+        public let path: String
+        /// Environment variable ("DESCENT_PORT").
+        public let environment: String
+        /// Flag of `descent serve` ("--port"), or nil when there is none.
+        public let flag: String?
+        /// Allowed values.
+        public let kind: Kind
+        fileprivate let assign: @Sendable (inout ServiceConfiguration, String, Int) -> Void
+    }
+
+    private static func int(_ path: String, _ env: String, _ flag: String?, _ range: ClosedRange<Int>,
+                            _ key: WritableKeyPath<ServiceConfiguration, Int> & Sendable) -> Setting {
+        Setting(path: path, environment: env, flag: flag, kind: .integer(range)) { c, _, n in c[keyPath: key] = n }
+    }
+
+    private static func text(_ path: String, _ env: String, _ flag: String?,
+                             _ key: WritableKeyPath<ServiceConfiguration, String> & Sendable, kind: Kind = .text) -> Setting {
+        Setting(path: path, environment: env, flag: flag, kind: kind) { c, t, _ in c[keyPath: key] = t }
+    }
+
+    /// The log levels `log.level` accepts (swift-log's).
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Every setting, in the order of config/descent.yaml.
+    public static let settings: [Setting] = [
+        text("server.host", "DESCENT_HOST", "--host", \.host),
+        int("server.port", "DESCENT_PORT", "--port", 0...65535, \.port),
+        int("server.max_body_bytes", "DESCENT_MAX_BODY_BYTES", nil, 1024...(1 << 30), \.maxBodyBytes),
+        int("server.max_connections", "DESCENT_MAX_CONNECTIONS", nil, 1...1_000_000, \.maxConnections),
+        int("server.shutdown_grace_seconds", "DESCENT_SHUTDOWN_GRACE_SECONDS", nil, 0...3600, \.shutdownGraceSeconds),
+        text("store.data_dir", "DESCENT_DATA_DIR", "--data-dir", \.dataDir),
+        text("store.url", "DESCENT_STORE_URL", "--store-url", \.storeURL, kind: .storeURL),
+        int("store.pool_size", "DESCENT_STORE_POOL_SIZE", nil, 1...1000, \.storePoolSize),
+        int("jobs.workers", "DESCENT_WORKERS", "--workers", 0...1024, \.workers),
+        int("jobs.queue_capacity", "DESCENT_QUEUE_CAPACITY", "--queue-capacity", 1...10_000_000, \.queueCapacity),
+        int("jobs.lease_seconds", "DESCENT_LEASE_SECONDS", "--lease-seconds", 1...3600, \.leaseSeconds),
+        text("auth.token", "DESCENT_AUTH_TOKEN", "--auth-token", \.authToken),
+        int("limits.max_steps", "DESCENT_MAX_STEPS", nil, 1...1_000_000_000, \.maxSteps),
+        int("limits.max_parameters", "DESCENT_MAX_PARAMETERS", nil, 1...100_000_000, \.maxParameters),
+        int("limits.max_dataset_rows", "DESCENT_MAX_DATASET_ROWS", nil, 1...100_000_000, \.maxDatasetRows),
+        int("limits.max_trajectory_points", "DESCENT_MAX_TRAJECTORY_POINTS", nil, 1...1_000_000_000, \.maxTrajectoryPoints),
+        text("log.level", "DESCENT_LOG_LEVEL", "--log-level", \.logLevel, kind: .choice(logLevels)),
     ]
 
     /// Applies a YAML config file (nested sections as in config/descent.yaml); unknown keys are errors.
-    public mutating func apply(yaml text: String) throws {
-        guard let root = try Yams.load(yaml: text) else { return }
-        guard let sections = root as? [String: Any] else { throw Invalid(description: "config: top level must be a mapping") }
-        for (section, value) in sections {
-            guard let members = value as? [String: Any] else { throw Invalid(description: "config: '\(section)' must be a mapping") }
-            for (key, v) in members {
+    /// - Parameter source: how errors name the file ("config file descent.yaml"). Default "config".
+    public mutating func apply(yaml text: String, source: String = "config") throws {
+        let root: Any?
+        do { root = try Yams.load(yaml: text) } catch { throw Invalid(description: "\(source): not valid YAML: \(error)") }
+        guard let root else { return }
+        guard let sections = root as? [String: Any] else { throw Invalid(description: "\(source): the top level must be a mapping") }
+        for (section, value) in sections.sorted(by: { $0.key < $1.key }) {
+            guard let members = value as? [String: Any] else { throw Invalid(description: "\(source): '\(section)' must be a mapping") }
+            for (key, v) in members.sorted(by: { $0.key < $1.key }) {
                 let path = "\(section).\(key)"
-                guard Self.keys.contains(where: { $0.yaml == path }) else { throw Invalid(description: "config: unknown setting '\(path)'") }
-                try set(path, to: "\(v)")
+                guard let setting = Self.settings.first(where: { $0.path == path }) else {
+                    throw Invalid(description: "\(source): unknown setting '\(path)'")
+                }
+                try set(setting, to: "\(v)", source: "\(path) in \(source)")
             }
         }
     }
 
     /// Applies `DESCENT_*` environment variables.
     public mutating func apply(environment: [String: String]) throws {
-        for (path, env) in Self.keys { if let v = environment[env] { try set(path, to: v, source: env) } }
-    }
-
-    /// Sets one setting by its config path ("store.url"), checked as from a file; errors name `source`
-    /// (a flag, say) when given.
-    public mutating func apply(setting path: String, value: String, source: String? = nil) throws {
-        guard Self.keys.contains(where: { $0.yaml == path }) else { throw Invalid(description: "unknown setting '\(path)'") }
-        try set(path, to: value, source: source)
-    }
-
-    private mutating func set(_ path: String, to text: String, source: String? = nil) throws {
-        let name = source ?? path
-        func int(_ range: ClosedRange<Int>) throws -> Int {
-            guard let n = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
-                throw Invalid(description: "\(name): '\(text)' must be an integer in [\(range.lowerBound), \(range.upperBound)]")
-            }
-            return n
+        for setting in Self.settings {
+            if let v = environment[setting.environment] { try set(setting, to: v, source: "\(setting.environment) (\(setting.path))") }
         }
-        switch path {
-        case "server.host": host = text
-        case "server.port": port = try int(0...65535)
-        case "server.max_body_bytes": maxBodyBytes = try int(1024...(1 << 30))
-        case "server.max_connections": maxConnections = try int(1...1_000_000)
-        case "server.shutdown_grace_seconds": shutdownGraceSeconds = try int(0...3600)
-        case "store.data_dir": dataDir = text
-        case "store.url":
+    }
+
+    /// Applies command-line flags given as text, keyed by flag ("--port": "8081"); unknown flags are errors.
+    public mutating func apply(flags: [(flag: String, value: String)]) throws {
+        for (flag, value) in flags {
+            guard let setting = Self.settings.first(where: { $0.flag == flag }) else { throw Invalid(description: "unknown flag \(flag)") }
+            try set(setting, to: value, source: "\(flag) (\(setting.path))")
+        }
+    }
+
+    /// Sets one setting by its config path ("store.url"), checked like every other source; errors
+    /// name `source` (a flag, say) when given.
+    public mutating func apply(setting path: String, value: String, source: String? = nil) throws {
+        guard let setting = Self.settings.first(where: { $0.path == path }) else { throw Invalid(description: "unknown setting '\(path)'") }
+        try set(setting, to: value, source: source ?? path)
+    }
+
+    private mutating func set(_ setting: Setting, to text: String, source: String) throws {
+        switch setting.kind {
+        case .integer(let range):
+            guard let n = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
+                throw Invalid(description: "\(source): '\(text)' must be an integer in [\(range.lowerBound), \(range.upperBound)]")
+            }
+            setting.assign(&self, text, n)
+        case .text:
+            setting.assign(&self, text, 0)
+        case .choice(let words):
+            guard words.contains(text) else {
+                throw Invalid(description: "\(source): '\(text)' must be one of \(words.joined(separator: ", "))")
+            }
+            setting.assign(&self, text, 0)
+        case .storeURL:
             guard Self.backend(of: text) != nil else {
-                throw Invalid(description: "\(name): '\(text)' must be empty, sqlite:PATH or postgres://user@host:port/database")
+                throw Invalid(description: "\(source): '\(text)' must be empty, sqlite:PATH or postgres://user@host:port/database")
             }
-            storeURL = text
-        case "store.pool_size": storePoolSize = try int(1...1000)
-        case "jobs.lease_seconds": leaseSeconds = try int(1...3600)
-        case "jobs.workers": workers = try int(0...1024)
-        case "jobs.queue_capacity": queueCapacity = try int(1...10_000_000)
-        case "auth.token": authToken = text
-        case "limits.max_steps": maxSteps = try int(1...1_000_000_000)
-        case "limits.max_parameters": maxParameters = try int(1...100_000_000)
-        case "limits.max_dataset_rows": maxDatasetRows = try int(1...100_000_000)
-        case "limits.max_trajectory_points": maxTrajectoryPoints = try int(1...1_000_000_000)
-        case "log.level":
-            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(text) else {
-                throw Invalid(description: "\(name): '\(text)' must be one of trace, debug, info, notice, warning, error, critical")
-            }
-            logLevel = text
-        default: throw Invalid(description: "unknown setting \(path)")
+            setting.assign(&self, text, 0)
         }
     }
 

@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
         abstract: "Run one experiment spec (JSON, see docs/spec.md) and print the result.",
         discussion: """
             JSON output is {"summary": …, "trajectory": {…columns…}}; CSV output is one row per \
-            recorded step (step, epoch, lr, loss, grad_norm, theta_0…). Non-finite numbers are \
+            recorded step (step, epoch, lr, loss, grad_norm, p0, p1…: the API's CSV columns). Non-finite numbers are \
             written as the strings "NaN", "Infinity", "-Infinity".
             """
     )
@@ -76,11 +76,11 @@ struct RunCommand: ParsableCommand {
         return try encoder.encode(Document(summary: result.summary, trajectory: result.trajectory))
     }
 
-    /// The trajectory as CSV, one row per record; theta columns only when params were recorded.
+    /// The trajectory as CSV, one row per record; parameter columns (p0, p1, …, as in the API's CSV) only when params were recorded.
     static func csv(_ t: Trajectory) -> String {
         let withParams = !t.params.isEmpty
         var header = ["step", "epoch", "lr", "loss", "grad_norm"]
-        if withParams { header += (0..<t.dimension).map { "theta_\($0)" } }
+        if withParams { header += (0..<t.dimension).map { "p\($0)" } }
         var lines = [header.joined(separator: ",")]
         lines.reserveCapacity(t.count + 1)
         for row in 0..<t.count {

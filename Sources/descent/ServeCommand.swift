@@ -13,40 +13,57 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "Settings come from defaults, then --config FILE (see config/descent.yaml), then DESCENT_* environment variables, then flags.")
 
     @Option(help: "YAML config file (default: none; DESCENT_CONFIG).") var config: String?
+    // Flags are read as text and checked by ServiceConfiguration's one table of settings, like the
+    // config file and DESCENT_* variables, so a bad value is named the same way whatever its source.
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
-    @Option(help: "Port; 0 picks a free one (default 8080).") var port: Int?
+    @Option(help: "Port in [0, 65535]; 0 picks a free one (default 8080).") var port: String?
     @Option(name: .customLong("data-dir"), help: "Folder of the SQLite store (default ./descent-data).") var dataDir: String?
     @Option(name: .customLong("store-url"), help: "Store: sqlite:PATH or postgres://user@host:port/db (default: SQLite in --data-dir).") var storeURL: String?
-    @Option(name: .customLong("lease-seconds"), help: "Lease of a running job, seconds; others take over a dead instance's jobs after it (default 15).") var leaseSeconds: Int?
-    @Option(help: "Worker threads; 0 = one per core (default 0).") var workers: Int?
-    @Option(name: .customLong("queue-capacity"), help: "Most queued experiments (default 1024).") var queueCapacity: Int?
+    @Option(name: .customLong("lease-seconds"), help: "Lease of a running job, seconds in [1, 3600]; others take over a dead instance's jobs after it (default 15).") var leaseSeconds: String?
+    @Option(help: "Worker threads in [0, 1024]; 0 = one per core (default 0).") var workers: String?
+    @Option(name: .customLong("queue-capacity"), help: "Most queued experiments, in [1, 10000000] (default 1024).") var queueCapacity: String?
     @Option(name: .customLong("auth-token"), help: "Bearer token required for mutating requests.") var authToken: String?
     @Option(name: .customLong("log-level"), help: "trace|debug|info|notice|warning|error|critical (default info).") var logLevel: String?
 
-    func run() async throws {
+    /// Exit status for a bad setting from any source: 64, EX_USAGE of sysexits(3).
+    static let badSettingExitCode: Int32 = 64
+
+    /// The flags given, as text, in the table's terms.
+    private var flags: [(flag: String, value: String)] {
+        let given: [(String, String?)] = [
+            ("--host", host), ("--port", port), ("--data-dir", dataDir), ("--store-url", storeURL),
+            ("--lease-seconds", leaseSeconds), ("--workers", workers), ("--queue-capacity", queueCapacity),
+            ("--auth-token", authToken), ("--log-level", logLevel),
+        ]
+        return given.compactMap { flag, value in value.map { (flag, $0) } }
+    }
+
+    /// Defaults, then the config file, then DESCENT_* variables, then flags; the first bad value stops it.
+    static func settings(config: String?, environment env: [String: String], flags: [(flag: String, value: String)]) throws -> ServiceConfiguration {
         var settings = ServiceConfiguration()
-        let env = ProcessInfo.processInfo.environment
-        do {
-            if let path = config ?? env["DESCENT_CONFIG"] {
-                try settings.apply(yaml: String(contentsOfFile: path, encoding: .utf8))
+        if let path = config ?? env["DESCENT_CONFIG"] {
+            let source = config != nil ? "--config \(path)" : "DESCENT_CONFIG \(path)"
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw ServiceConfiguration.Invalid(description: "\(source): cannot read the file")
             }
-            try settings.apply(environment: env)
+            try settings.apply(yaml: text, source: source)
+        }
+        try settings.apply(environment: env)
+        try settings.apply(flags: flags)
+        return settings
+    }
+
+    func run() async throws {
+        let settings: ServiceConfiguration
+        do {
+            settings = try Self.settings(config: config, environment: ProcessInfo.processInfo.environment, flags: flags)
         } catch {
-            throw ValidationError("\(error)")
+            // The message names the setting and its source; a usage text would only hide it.
+            FileHandle.standardError.write(Data("descent serve: \(error)\n".utf8))
+            throw ExitCode(Self.badSettingExitCode)
         }
-        if let host { settings.host = host }
-        if let port { settings.port = port }
-        if let dataDir { settings.dataDir = dataDir }
-        if let workers { settings.workers = workers }
-        if let storeURL {
-            do { try settings.apply(setting: "store.url", value: storeURL, source: "--store-url") } catch { throw ValidationError("\(error)") }
-        }
-        if let leaseSeconds {
-            do { try settings.apply(setting: "jobs.lease_seconds", value: String(leaseSeconds), source: "--lease-seconds") } catch { throw ValidationError("\(error)") }
-        }
-        if let queueCapacity { settings.queueCapacity = queueCapacity }
-        if let authToken { settings.authToken = authToken }
-        if let logLevel { settings.logLevel = logLevel }
+        // log.level only takes swift-log's level names (checked above).
         let level = Logger.Level(rawValue: settings.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)

@@ -31,14 +31,16 @@ private func expectIdentical(_ fast: RunResult, _ general: RunResult, _ label: S
     #expect(bits(a.validationAccuracy) == bits(b.validationAccuracy), "\(label)")
 }
 
-/// Runs both paths and compares them.
+/// Runs both paths, compares them, and returns the fast path's result.
+@discardableResult
 private func compare(_ objective: any Objective, _ optimizer: OptimizerConfiguration,
-                     _ configuration: TrainingConfiguration, _ label: String) {
+                     _ configuration: TrainingConfiguration, _ label: String) -> RunResult {
     let fast = Trainer.run(objective: objective, optimizer: optimizer, configuration: configuration,
                            control: RunControl(), progressEvery: 1024, onProgress: nil, fastPath: true)
     let general = Trainer.run(objective: objective, optimizer: optimizer, configuration: configuration,
                               control: RunControl(), progressEvery: 1024, onProgress: nil, fastPath: false)
     expectIdentical(fast, general, label)
+    return fast
 }
 
 private let optimizers: [(String, OptimizerConfiguration)] = [
@@ -92,31 +94,40 @@ private let schedules: [(String, LearningRateSchedule)] = [
 }
 
 @Test func fastPathMatchesGeneralPathOnEveryStopReason() {
+    // Each case checks that its stop reason was really reached (cancellation: the next test), so a
+    // case that stops for another reason cannot pass as a comparison of the wrong thing.
     let sgd = OptimizerConfiguration.sgd(lr: 1e-2, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0,
                                          maximize: false)
     // Divergence: SGD with a step far too large for Rosenbrock's valley.
     var diverging = TrainingConfiguration(start: [-1.2, 1], steps: 1000, learningRate: 0.05)
     diverging.divergenceFactor = 1e6
-    compare(RosenbrockObjective(), .sgd(lr: 0.05, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0,
-                                        maximize: false), diverging, "diverged")
+    let exploded = compare(RosenbrockObjective(), .sgd(lr: 0.05, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0,
+                                                       maximize: false), diverging, "diverged")
+    #expect(exploded.summary.stopReason == .diverged && exploded.summary.stepsRun < 1000)
+    #expect(exploded.summary.finalLoss.isFinite, "stopped by the growth factor, before the loss overflowed")
     // Maximizing blows up to infinity (non-finite loss or gradient).
     var maximizing = TrainingConfiguration(start: [1, 2], steps: 5000, learningRate: 0.5)
     maximizing.divergenceFactor = .infinity
-    compare(QuadraticObjective.illConditioned(dimension: 2, kappa: 10),
-            .sgd(lr: 0.5, momentum: 0.5, dampening: 0, nesterov: true, weightDecay: 0, maximize: true), maximizing,
-            "non-finite")
+    let nonFinite = compare(QuadraticObjective.illConditioned(dimension: 2, kappa: 10),
+                            .sgd(lr: 0.5, momentum: 0.5, dampening: 0, nesterov: true, weightDecay: 0, maximize: true), maximizing,
+                            "non-finite")
+    #expect(nonFinite.summary.stopReason == .diverged && nonFinite.summary.stepsRun < 5000)
+    #expect(!nonFinite.summary.finalLoss.isFinite || !nonFinite.summary.finalGradNorm.isFinite)
     // Gradient tolerance and loss target.
     var tolerance = TrainingConfiguration(start: [1, 2], steps: 10000, learningRate: 1e-2)
     tolerance.gradNormTolerance = 1e-3
-    compare(QuadraticObjective.illConditioned(dimension: 2, kappa: 10), sgd, tolerance, "gradient tolerance")
+    let flat = compare(QuadraticObjective.illConditioned(dimension: 2, kappa: 10), sgd, tolerance, "gradient tolerance")
+    #expect(flat.summary.stopReason == .gradientTolerance && flat.summary.stepsRun < 10000)
     var target = TrainingConfiguration(start: [0.3, -0.2], steps: 10000, learningRate: 1e-2)
     target.lossTarget = 1e-4
-    compare(SaddleObjective(), sgd, target, "loss target")
+    let reached = compare(SaddleObjective(), sgd, target, "loss target")
+    #expect(reached.summary.stopReason == .lossTarget && reached.summary.stepsRun < 10000)
+    // The budget: every step taken, no other reason met.
+    let budget = compare(RosenbrockObjective(), sgd, TrainingConfiguration(start: [-1.2, 1], steps: 50, learningRate: 1e-3), "budget")
+    #expect(budget.summary.stopReason == .budget && budget.summary.stepsRun == 50)
     // Zero steps: only the final point.
-    compare(RosenbrockObjective(), sgd, TrainingConfiguration(start: [-1.2, 1], steps: 0, learningRate: 1e-2), "zero steps")
-    // Check the stop reasons were really reached.
-    let r = Trainer.run(objective: SaddleObjective(), optimizer: sgd, configuration: target)
-    #expect(r.summary.stopReason == .lossTarget)
+    let none = compare(RosenbrockObjective(), sgd, TrainingConfiguration(start: [-1.2, 1], steps: 0, learningRate: 1e-2), "zero steps")
+    #expect(none.summary.stopReason == .budget && none.summary.stepsRun == 0)
 }
 
 /// Cancels from the progress callback once `cancelAt` steps are done; returns the result and the chunks.

@@ -61,19 +61,42 @@ func mlpInferenceGradientMatchesFiniteDifferences(_ testCase: MLPCase) {
     #expect(FiniteDifference.relativeError(exact, numeric) <= 1e-6)
 }
 
+/// Tolerance of the batch-norm training-gradient check. Richardson-extrapolated central differences
+/// with h = 1e-4 (1e-5 for ReLU) are good to ~1e-11 here (h = 1e-3 leaves ~3e-9 of O(h⁴) truncation
+/// with tanh), so the check can be 1e-9. Dropping ε = 1e-5 from the backward pass changes the gradient
+/// by about ε/σ² relative: 1e-4 to 3e-3 on these small batches (see the test below), but under a 1e-6
+/// tolerance as soon as the pre-activation variances σ² exceed ~10; 1e-9 leaves five orders of margin.
+private let batchNormGradientTolerance = 1e-9
+
+/// The batch-norm training loss and its exact gradient on a fixed batch of `objective`'s data.
+private func trainingLossAndGradient(_ objective: MLPObjective, at theta: [Double]) -> (loss: Double, gradient: [Double]) {
+    let batch = Batch.indices([0, 2, 3, 5, 7, 8, 10][...])
+    var buffers = objective.initialBuffers(), gradient: [Double] = []
+    let loss = objective.trainingStep(at: theta, batch: batch, buffers: &buffers, gradient: &gradient)
+    return (loss, gradient)
+}
+
 @Test(arguments: allCases.filter(\.batchNorm))
 func mlpTrainingGradientThroughBatchNormMatchesFiniteDifferences(_ testCase: MLPCase) {
     let objective = testCase.objective()
     let theta = point(objective, seed: 32)
-    let batch = Batch.indices([0, 2, 3, 5, 7, 8, 10][...])
-    func trainingLoss(_ x: [Double]) -> Double {
-        var buffers = objective.initialBuffers(), g: [Double] = []
-        return objective.trainingStep(at: x, batch: batch, buffers: &buffers, gradient: &g)
-    }
-    var buffers = objective.initialBuffers(), exact: [Double] = []
-    _ = objective.trainingStep(at: theta, batch: batch, buffers: &buffers, gradient: &exact)
-    let numeric = FiniteDifference.gradient(of: trainingLoss, at: theta, step: testCase.step)
-    #expect(FiniteDifference.relativeError(exact, numeric) <= 1e-6)
+    let exact = trainingLossAndGradient(objective, at: theta).gradient
+    let numeric = FiniteDifference.gradient(of: { trainingLossAndGradient(objective, at: $0).loss }, at: theta, step: min(testCase.step, 1e-4))
+    #expect(FiniteDifference.relativeError(exact, numeric) <= batchNormGradientTolerance)
+}
+
+@Test(arguments: allCases.filter(\.batchNorm))
+func aBatchNormGradientWithoutEpsilonWouldFailTheCheck(_ testCase: MLPCase) {
+    // The gradient of the same network with ε = 0 stands in for a backward pass that forgot ε: the
+    // check above must tell it from the finite differences of the real (ε = 1e-5) loss.
+    let objective = testCase.objective()
+    let withoutEpsilon = MLPObjective(training: objective.training, hiddenLayers: [4, 3], activation: testCase.activation,
+                                      batchNorm: BatchNormOptions(epsilon: 0))
+    let theta = point(objective, seed: 32)
+    let numeric = FiniteDifference.gradient(of: { trainingLossAndGradient(objective, at: $0).loss }, at: theta, step: min(testCase.step, 1e-4))
+    let wrong = trainingLossAndGradient(withoutEpsilon, at: theta).gradient
+    let error = FiniteDifference.relativeError(wrong, numeric)
+    #expect(error > 100 * batchNormGradientTolerance, "a dropped ε changes the gradient by only \(error)")
 }
 
 @Test(arguments: allCases)

@@ -31,18 +31,26 @@ import Testing
     @Test func gracefulShutdownFinishesInFlightRequest() async throws {
         var config = ServerConfiguration()
         config.port = 0
-        let server = HTTPServer(configuration: config, handler: testRouter().makeHandler(), logger: .init(label: "t"))
+        // A slow handler that says when it has started, so shutdown begins with the request surely in flight.
+        let started = Mutex(false)
+        var router = testRouter()
+        router.on(.get, "/slow-started") { _ in
+            started.withLock { $0 = true }
+            try await Task.sleep(for: .milliseconds(500))
+            return .text("slow done")
+        }
+        let server = HTTPServer(configuration: config, handler: router.makeHandler(), logger: .init(label: "t"))
         let port = try server.start()
         let busy = try RawClient(port: port)
         let idle = try RawClient(port: port)
-        busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(100))
+        busy.send("GET /slow-started HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await waitUntil("the slow handler has started") { started.withLock { $0 } }
         let shutdown = Task { await server.shutdown(gracePeriod: .seconds(5)) }
-        try await Task.sleep(for: .milliseconds(50))
-        let idleReply = await idle.read(timeout: 2)
+        let idleReply = await idle.read(timeout: 5)
         #expect(idleReply.closed)
-        #expect(throws: (any Error).self) { _ = try RawClient(port: port) }
-        let reply = await busy.read(timeout: 3)
+        // The listener is closed from the shutdown's start (Dispatch runs its cancel handler soon after).
+        try await waitUntil("new connections are refused") { (try? RawClient(port: port)) == nil }
+        let reply = await busy.read(timeout: 5)
         #expect(reply.text.hasPrefix("HTTP/1.1 200 OK"))
         #expect(reply.text.contains("Connection: close"))
         #expect(reply.text.hasSuffix("slow done"))
@@ -78,15 +86,14 @@ import Testing
                 #expect(reply.text.contains("event: tick\nid: 0\ndata: n=0\n\n"))
             }
             // The client is gone (closed by deinit): the producer's next write must fail.
-            for _ in 0..<100 where !stopped.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(stopped.withLock { $0 })
+            try await waitUntil("the event producer has seen the disconnect") { stopped.withLock { $0 } }
         }
     }
 
     @Test func overMaxConnectionsGets503() async throws {
-        try await withServer(testRouter(), configure: { $0.maxConnections = 2 }) { _, port in
+        try await withServer(testRouter(), configure: { $0.maxConnections = 2 }) { server, port in
             let a = try RawClient(port: port), b = try RawClient(port: port)
-            try await Task.sleep(for: .milliseconds(100))
+            try await waitUntil("both connections are accepted") { server.connectionCount == 2 }
             let c = try RawClient(port: port)
             let reply = await c.read()
             #expect(reply.text.hasPrefix("HTTP/1.1 503 "))

@@ -57,18 +57,18 @@ import Testing
     @Test func closesSlowlorisWithinHeaderTimeout() async throws {
         try await withServer(testRouter(), configure: { $0.timeouts.headerRead = .milliseconds(300) }) { _, port in
             let c = try RawClient(port: port)
-            let start = Date()
             c.send("GET /hello HTTP/1.1\r\nHost: x\r\n")
             // Keep trickling bytes: the deadline counts from the request's first byte.
             for _ in 0..<3 {
                 try await Task.sleep(for: .milliseconds(100))
                 c.send("X-Slow: 1\r\n")
             }
-            let reply = await c.read(timeout: 3)
-            let elapsed = Date().timeIntervalSince(start)
+            // A 408 shows the header deadline closed it (the idle timeout would close without a reply);
+            // that trickling does not extend the deadline is checked with an injected clock in
+            // ConnectionTimeoutsTests.tricklingHeaderBytesDoesNotExtendTheDeadline, not with a stopwatch here.
+            let reply = await c.read(timeout: 10)
             #expect(reply.text.hasPrefix("HTTP/1.1 408 "))
             #expect(reply.closed)
-            #expect(elapsed < 1.5)
         }
     }
 

@@ -110,13 +110,11 @@ import Testing
         let h = try ServiceHarness(workers: 1)
         let long = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"sgd","lr":0.0001},"start":[-1,1],"steps":10000000,"record_every":1000}"#
         let id = try #require(h.object(try await h.request(.post, "/v1/experiments", json: long).body)["id"] as? String)
-        for _ in 0..<200 {
-            if h.object(try await h.request(.get, "/v1/experiments/\(id)").body)["status"] as? String == "running" { break }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await h.waitUntilRunning(id)
         _ = try await h.request(.post, "/v1/experiments/\(id)/cancel")
         let final = try await h.waitFinal(id, timeout: 20)
         #expect(final["status"] as? String == "cancelled")
+        #expect((final["progress"] as? [String: Any])?["steps_done"] as? Int ?? 0 < 10_000_000, "stopped before its budget")
     }
 
     @Test func authTokenGuardsMutatingRequests() async throws {

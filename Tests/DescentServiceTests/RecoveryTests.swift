@@ -26,8 +26,7 @@ import Testing
         // Minutes of work, so it is surely still running when the test stops the runner.
         let long = #"{"objective":{"type":"mlp","hidden":[16]},"dataset":{"type":"synthetic","generator":"two_moons","samples":200},"optimizer":{"type":"adam","lr":0.001},"batch_size":32,"steps":10000000,"record_every":10000,"record_params":false}"#
         let id = try #require(h.object(try await h.request(.post, "/v1/experiments", json: long).body)["id"] as? String)
-        let deadline = Date().addingTimeInterval(20)
-        while try h.runner.store.experiment(id)?.status != .running, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try await h.waitUntilRunning(id)
         h.stop()
         let record = try #require(try h.runner.store.experiment(id))
         #expect(record.status == .queued)

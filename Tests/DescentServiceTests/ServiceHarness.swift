@@ -44,16 +44,34 @@ final class ServiceHarness: @unchecked Sendable {
         (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
     }
 
-    /// Polls until the experiment is final; returns its JSON.
+    /// Polls until the experiment is final and returns its JSON; throws when `timeout` seconds pass first.
     func waitFinal(_ id: String, timeout: Double = 30) async throws -> [String: Any] {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let r = try await request(.get, "/v1/experiments/\(id)")
-            let o = object(r.body)
-            if let s = o["status"] as? String, !["queued", "running"].contains(s) { return o }
-            try await Task.sleep(for: .milliseconds(20))
+        var last: [String: Any] = [:]
+        try await waitUntil("experiment \(id) is final", timeout: timeout) {
+            last = object(try await request(.get, "/v1/experiments/\(id)").body)
+            return (last["status"] as? String).map { !["queued", "running"].contains($0) } ?? false
         }
-        return [:]
+        return last
+    }
+
+    /// Polls until a worker has claimed the experiment (status running); throws when `timeout` seconds pass first.
+    func waitUntilRunning(_ id: String, timeout: Double = 30) async throws {
+        try await waitUntil("experiment \(id) is running", timeout: timeout) { try runner.store.experiment(id)?.status == .running }
+    }
+}
+
+/// A condition a test waited for did not hold by its deadline.
+struct WaitTimeout: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Polls `condition` every 10 ms until it holds; throws `WaitTimeout` naming `what` once `timeout`
+/// seconds have passed, so a test never goes on as if the state it needs had been reached.
+func waitUntil(_ what: String, timeout: Double = 30, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(timeout)
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw WaitTimeout(description: "timed out after \(timeout) s waiting until \(what)") }
+        try await Task.sleep(for: .milliseconds(10))
     }
 }
 

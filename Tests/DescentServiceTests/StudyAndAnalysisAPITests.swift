@@ -19,6 +19,15 @@ import Testing
         #expect(done["status"] as? String == "finished")
     }
 
+    @Test func gridOfOptimizerObjectsIsLabelledByTypeAndParameters() async throws {
+        let h = try ServiceHarness(start: false)
+        let grid = #"{"optimizer":[{"type":"sgd","lr":0.019},{"type":"momentum_lecture","momentum":0.8,"lr":0.019}]}"#
+        let r = try await h.request(.post, "/v1/studies", json: #"{"base":\#(saddleSpec),"grid":\#(grid)}"#)
+        #expect(r.status == 202)
+        let rows = try #require(h.object(r.body)["experiments"] as? [[String: Any]])
+        #expect(rows.compactMap { $0["label"] as? String } == ["sgd lr=0.019", "momentum_lecture lr=0.019 momentum=0.8"])
+    }
+
     @Test func studyWithInvalidMemberNamesItsPath() async throws {
         let h = try ServiceHarness(start: false)
         let body = #"{"experiments":[\#(saddleSpec),{"objective":{"type":"nope"},"optimizer":{"type":"sgd"},"steps":1}]}"#

@@ -9,15 +9,8 @@ extension Integration {
             try await withServer { server in
                 let client = server.client()
                 let submitted = try await client.submit(json: Specs.long().data)
-                // Wait until a worker has picked it up, then give it a moment to make progress.
-                let deadline = ContinuousClock.now + .seconds(30)
-                var current = submitted
-                while current.status != .running, ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(50))
-                    current = try await client.experiment(id: submitted.id)
-                }
-                #expect(current.status == .running)
-                try await Task.sleep(for: .milliseconds(200))
+                // Wait until a worker has picked it up, so the cancel stops a running job (it throws on timeout).
+                try await waitUntilRunning(client, submitted.id)
                 _ = try await client.cancel(id: submitted.id)
                 let done = try await client.wait(id: submitted.id, timeout: .seconds(30))
                 #expect(done.status == .cancelled)

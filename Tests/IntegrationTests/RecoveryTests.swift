@@ -1,5 +1,6 @@
 import DescentClient
 import Foundation
+import Synchronization
 import Testing
 
 extension Integration {
@@ -69,6 +70,7 @@ extension Integration {
             for seed in 0..<3 { ids.append(try await client.submit(json: Specs.moons(seed: 40 + seed, steps: 1_000).data).id) }
             let stream = client.events(id: ids[0])
             // Readers hammering the server while it shuts down; every answer must be a real one.
+            let answeredSoFar = AnswerCount()
             let readers = Task {
                 try await withThrowingTaskGroup(of: Int.self) { group in
                     for _ in 0..<4 {
@@ -76,7 +78,11 @@ extension Integration {
                             let reader = server.client(timeoutMilliseconds: 10_000)
                             var answered = 0
                             while true {
-                                do throws(ClientError) { _ = try await reader.experiments(); answered += 1 } catch {
+                                do throws(ClientError) {
+                                    _ = try await reader.experiments()
+                                    answered += 1
+                                    answeredSoFar.add()
+                                } catch {
                                     // Only transport errors (closed socket) or 503 are acceptable while stopping.
                                     #expect(error.isTransport || error.status == 503, "\(error)")
                                     return answered
@@ -87,7 +93,9 @@ extension Integration {
                     return try await group.reduce(0, +)
                 }
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // SIGTERM once a job is running and the readers are being answered, so both are in flight.
+            try await waitUntilRunning(client, ids[0])
+            try await waitUntil("the readers have had answers") { answeredSoFar.value >= 8 }
             let status = await server.terminate()
             #expect(status == 0)
             let answered = try await readers.value
@@ -106,4 +114,11 @@ extension Integration {
             try? FileManager.default.removeItem(at: restarted.dataDir)
         }
     }
+}
+
+/// Answers counted across reader tasks.
+private final class AnswerCount: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }

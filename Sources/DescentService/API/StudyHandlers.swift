@@ -74,7 +74,7 @@ struct StudyHandlers: Sendable {
             }
             let path = key.split(separator: ".")
             combos = combos.flatMap { combo in
-                values.map { v in (combo.label + ["\(key)=\(v.compactText)"], combo.value.setting(path[...], to: v)) }
+                values.map { v in (combo.label + [StudyLabel.part(key: key, value: v)], combo.value.setting(path[...], to: v)) }
             }
             if combos.count > Self.maxExperiments { break }
         }
