@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 
 /// Passes `X-Request-Id` through (or generates one) and echoes it on the response.
 public struct RequestIDMiddleware: HTTPMiddleware {
@@ -7,33 +6,15 @@ public struct RequestIDMiddleware: HTTPMiddleware {
     public init() {}
     public func handle(_ request: HTTPRequest, next: HTTPHandler) async throws -> HTTPResponse {
         var request = request
-        if let given = request.headers["X-Request-Id"], !given.isEmpty, given.utf8.count <= 200 {
-            request.requestID = given
-        } else {
-            request.requestID = UUID().uuidString.lowercased()
-        }
+        request.requestID = Self.requestID(for: request)
         var response = try await next(request)
         response.headers["X-Request-Id"] = request.requestID
         return response
     }
-}
 
-/// Logs one structured line per request: method, path, status, duration, request id.
-public struct AccessLogMiddleware: HTTPMiddleware {
-    private let logger: Logger
-    /// Creates the middleware logging to `logger` at `.info`.
-    public init(logger: Logger) { self.logger = logger }
-    public func handle(_ request: HTTPRequest, next: HTTPHandler) async throws -> HTTPResponse {
-        let start = ContinuousClock.now
-        let response: HTTPResponse
-        do { response = try await next(request) } catch { response = ErrorResponse.from(error) }
-        let elapsed = ContinuousClock.now - start
-        let ms = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15
-        logger.info("request", metadata: [
-            "method": "\(request.method.rawValue)", "path": "\(request.path)", "status": "\(response.status)",
-            "duration_ms": "\((ms * 1000).rounded() / 1000)", "request_id": "\(request.requestID)",
-            "remote": "\(request.remoteAddress)",
-        ])
-        return response
+    /// The request's own `X-Request-Id` when it is usable (1–200 bytes), else a fresh lowercase UUID.
+    public static func requestID(for request: HTTPRequest) -> String {
+        if let given = request.headers["X-Request-Id"], !given.isEmpty, given.utf8.count <= 200 { return given }
+        return UUID().uuidString.lowercased()
     }
 }
