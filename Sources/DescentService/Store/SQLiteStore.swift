@@ -259,15 +259,15 @@ public final class SQLiteStore: Store {
     public func close() throws { try pool.close() }
 
     private static func record(_ row: Row) throws -> ExperimentRecord {
-        let spec = try JSONCoding.decode(ExperimentSpec.self, row["spec"] as String)
-        let summary: RunSummary? = try (row["summary"] as String?).map { try JSONCoding.decode(RunSummary.self, $0, snakeCase: true) }
+        let spec = try StoredJSON.specs.decode(row["spec"] as String)
+        let summary = try (row["summary"] as String?).map(StoredJSON.summaries.decode)
         let started: Double? = row["started_at"], finished: Double? = row["finished_at"]
         return ExperimentRecord(
             id: row["id"], sequence: row["seq"], status: ExperimentStatus(rawValue: row["status"]) ?? .failed,
-            spec: spec, summary: summary, errorCode: row["error_code"], errorMessage: row["error_message"],
+            spec: spec.value, summary: summary?.value, errorCode: row["error_code"], errorMessage: row["error_message"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
             startedAt: started.map(Date.init(timeIntervalSince1970:)), finishedAt: finished.map(Date.init(timeIntervalSince1970:)),
             stepsDone: row["steps_done"], idempotencyKey: row["idempotency_key"], bodyHash: row["body_hash"],
-            studyID: row["study_id"], attempt: row["attempt"])
+            studyID: row["study_id"], attempt: row["attempt"], specJSON: spec, summaryJSON: summary)
     }
 }
