@@ -7,7 +7,7 @@
 # /v1/experiments?limit=20, and /healthz of the bare `descent-http-bench`; prints one table.
 #
 # Usage: Benchmarks/service/read-path.sh [seconds] [connections]   (default 5 s, 32 connections)
-# Needs: wrk, curl (apt-get install wrk curl). SCRATCH=path uses another SwiftPM build folder;
+# Needs: wrk, curl, python3 (apt-get install wrk curl python3). SCRATCH=path uses another SwiftPM build folder;
 # NO_BUILD=1 uses the binaries already built there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,9 +28,11 @@ for _ in $(seq 100); do grep -q 'listening on' "$data/serve.out" 2>/dev/null && 
 base=$(grep -o 'http://[^ ]*' "$data/serve.out")
 [ -n "$base" ] || { echo "descent serve did not start:"; cat "$data/serve.err"; exit 1; }
 
-"$bin/descent-http-bench" 0 >"$data/bench.out" 2>/dev/null & pids+=($!)
-for _ in $(seq 100); do grep -q 'listening on' "$data/bench.out" 2>/dev/null && break; sleep 0.1; done
-bare=$(grep -o 'http://[^ ]*' "$data/bench.out")
+# descent-http-bench does not flush its banner, so give it a port found free beforehand.
+bench_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$bin/descent-http-bench" "$bench_port" >/dev/null 2>&1 & pids+=($!)
+bare="http://127.0.0.1:$bench_port"
+for _ in $(seq 100); do curl -sf "$bare/healthz" >/dev/null && break; sleep 0.1; done
 
 submit() { curl -sf -H 'Content-Type: application/json' -d "$1" "$base/v1/experiments"; }
 short='{"name":"short","tags":["bench"],"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"steps":200}'

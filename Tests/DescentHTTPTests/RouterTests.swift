@@ -102,4 +102,18 @@ import Testing
         #expect(idA.count == 36)
         #expect(idA != idB)
     }
+
+    @Test func generatedIDsLookLikeVersion4UUIDsAndDoNotRepeat() {
+        var seen = Set<String>()
+        for _ in 0..<10_000 {
+            let id = RequestIDGenerator.next()
+            let parts = id.split(separator: "-").map(\.count)
+            #expect(parts == [8, 4, 4, 4, 12])
+            #expect(id.dropFirst(14).first == "4")
+            #expect("89ab".contains(id.dropFirst(19).first ?? "x"))
+            #expect(id == id.lowercased())
+            seen.insert(id)
+        }
+        #expect(seen.count == 10_000)
+    }
 }
