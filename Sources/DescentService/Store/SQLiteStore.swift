@@ -77,14 +77,20 @@ public final class SQLiteStore: Store {
         }
     }
 
+    // Reads of one SELECT use `unsafeRead` and cached statements: a single statement sees one consistent
+    // snapshot without the BEGIN/COMMIT that `read` wraps around it, and a cached statement is not parsed
+    // and authorised again (GRDB's authoriser runs once per column at every prepare).
+
     public func experiment(_ id: String) throws -> ExperimentRecord? {
-        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = ?", arguments: [id]) }
-            .map(Self.record)
+        try pool.unsafeRead { db in
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM experiment WHERE id = ?"), arguments: [id])
+        }.map(Self.record)
     }
 
     public func experiment(idempotencyKey: String) throws -> ExperimentRecord? {
-        try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE idempotency_key = ?", arguments: [idempotencyKey])
+        try pool.unsafeRead { db in
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM experiment WHERE idempotency_key = ?"),
+                             arguments: [idempotencyKey])
         }.map(Self.record)
     }
 
@@ -98,7 +104,7 @@ public final class SQLiteStore: Store {
         if let a = q.after { sql += q.descending ? " AND seq < ?" : " AND seq > ?"; args.append(a) }
         sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT ?"
         args.append(q.limit)
-        let rows = try pool.read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)) }
+        let rows = try pool.unsafeRead { db in try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(args)) }
         return try rows.map(Self.record)
     }
 
