@@ -1,5 +1,5 @@
 import DescentCore
-import Synchronization
+import Foundation
 
 /// A value decoded from a stored JSON column together with the bytes the API writes for it, so a read
 /// neither decodes the column with JSONDecoder nor re-encodes the value with JSONEncoder each time.
@@ -19,8 +19,23 @@ public struct EncodedJSON<Value: Equatable & Sendable>: Sendable, Equatable {
 
 /// Stored JSON texts already decoded, by text. A stored spec never changes and the same few texts are
 /// read again and again, so a hit replaces a JSONDecoder run and a JSONEncoder run by one lookup.
-final class DecodedJSONCache<Value: Codable & Equatable & Sendable>: Sendable {
-    private let entries = Mutex<(map: [String: EncodedJSON<Value>], bytes: Int)>(([:], 0))
+///
+/// `@unchecked Sendable`: `entries` and `size` are guarded by `lock`. An `NSLock` (a plain pthread mutex)
+/// rather than `Mutex`: on Linux `Mutex` is a priority-inheritance futex that spins before sleeping, and
+/// with every reader thread looking up 20 rows per list request on 2 busy cores, the spinning took a
+/// third of the process's time. The key is hashed before the lock is taken.
+final class DecodedJSONCache<Value: Codable & Equatable & Sendable>: @unchecked Sendable {
+    private struct Key: Hashable {
+        let text: String
+        let hash: Int
+        init(_ text: String) { self.text = text; hash = text.hashValue }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.text == b.text }
+    }
+
+    private let lock = NSLock()
+    private var entries: [Key: EncodedJSON<Value>] = [:]
+    private var size = 0
     private let capacityBytes: Int
     private let snakeCase: Bool
 
@@ -33,15 +48,21 @@ final class DecodedJSONCache<Value: Codable & Equatable & Sendable>: Sendable {
 
     /// The decoded value of `text` and its API encoding.
     func decode(_ text: String) throws -> EncodedJSON<Value> {
-        if let hit = entries.withLock({ $0.map[text] }) { return hit }
+        let key = Key(text)
+        lock.lock()
+        let hit = entries[key]
+        lock.unlock()
+        if let hit { return hit }
         let value = try JSONCoding.decode(Value.self, text, snakeCase: snakeCase)
         let entry = EncodedJSON(value: value, bytes: try JSONCoding.encode(value))
-        let size = text.utf8.count + entry.bytes.count
-        entries.withLock { state in
-            if state.bytes + size > capacityBytes { state = ([:], 0) }
-            state.map[text] = entry
-            state.bytes += size
+        let added = text.utf8.count + entry.bytes.count
+        lock.lock()
+        defer { lock.unlock() }
+        if size + added > capacityBytes {
+            entries = [:]
+            size = 0
         }
+        if entries.updateValue(entry, forKey: key) == nil { size += added }
         return entry
     }
 }
