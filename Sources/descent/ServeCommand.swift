@@ -48,6 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let authToken { settings.authToken = authToken }
         if let logLevel { settings.logLevel = logLevel }
         let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        // With TZ unset, glibc's localtime() (which the log handler's timestamps use) stats /etc/localtime
+        // on every call, i.e. on every access-log line; naming the same file keeps the zone and skips that.
+        if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = level
