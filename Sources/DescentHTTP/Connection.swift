@@ -24,6 +24,8 @@ final class Connection: @unchecked Sendable {
     private var writeSourceActive = false
     private var readSuspended = false
     private let timer: DispatchSourceTimer
+    /// When the timer is set to fire (uptime ns); `.max` when it is not set.
+    private var armedDeadline = UInt64.max
     private var output: [UInt8] = []
     private var outputOffset = 0
     private var closeAfterFlush = false
@@ -74,21 +76,27 @@ final class Connection: @unchecked Sendable {
     // MARK: - Reading
 
     private func readable() {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 {
-                parser.append(chunk[0..<n])
-                if n < chunk.count { break }
-            } else if n == 0 {
-                peerGone()
-                return
-            } else {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { break }
-                peerGone()
-                return
+        // Uninitialised scratch space for this call only: zero-filling a fresh 64 KiB array on every
+        // readable event cost more than parsing a small request, and a buffer kept per connection would
+        // add 64 KiB to every idle connection.
+        let gone = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65536) { chunk -> Bool in
+            while true {
+                let n = recv(fd, chunk.baseAddress, chunk.count, 0)
+                if n > 0 {
+                    parser.append(UnsafeBufferPointer(rebasing: chunk[0..<n]))
+                    if n < chunk.count { return false }
+                } else if n == 0 {
+                    return true
+                } else {
+                    if errno == EINTR { continue }
+                    if errno == EAGAIN || errno == EWOULDBLOCK { return false }
+                    return true
+                }
             }
+        }
+        if gone {
+            peerGone()
+            return
         }
         if phase == .waiting { processNext() } else { applyBackpressure() }
     }
@@ -308,13 +316,19 @@ final class Connection: @unchecked Sendable {
         deadlines.observeParser(midRequest: parser.isMidRequest, readingBody: parser.isReadingBody, now: Self.now())
     }
 
+    /// Sets the timer for the current deadline, lazily: a timer already set to fire no later than the new
+    /// deadline is left alone, since `timerFired` checks the real expiry and sets it again. Re-scheduling a
+    /// dispatch timer on every request woke Dispatch's manager thread each time.
     private func armTimer() {
         guard phase != .closed else { return }
-        let deadline = deadlines.deadline(activity: activity).map { DispatchTime(uptimeNanoseconds: $0) }
-        timer.schedule(deadline: deadline ?? .distantFuture)
+        let deadline = deadlines.deadline(activity: activity) ?? .max
+        if armedDeadline <= deadline { return }
+        armedDeadline = deadline
+        timer.schedule(deadline: deadline == .max ? .distantFuture : DispatchTime(uptimeNanoseconds: deadline))
     }
 
     private func timerFired() {
+        armedDeadline = .max
         guard phase != .closed else { return }
         switch deadlines.expiry(activity: activity, midRequest: parser.isMidRequest, now: Self.now()) {
         case .none:

@@ -98,6 +98,8 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// Parameters captured by the router from the path pattern.
     public var pathParameters: [String: String]
+    /// The pattern of the route the router matched ("/v1/experiments/:id"); empty when none matched.
+    public var route: String
     /// The request id (X-Request-Id or generated).
     public var requestID: String
     /// The peer address, "ip:port".
@@ -116,6 +118,7 @@ public struct HTTPRequest: Sendable {
         self.headers = headers
         self.body = body
         pathParameters = [:]
+        route = ""
         requestID = headers["X-Request-Id"] ?? ""
         self.remoteAddress = remoteAddress
         self.minorVersion = minorVersion
@@ -172,12 +175,3 @@ public protocol HTTPMiddleware: Sendable {
     func handle(_ request: HTTPRequest, next: HTTPHandler) async throws -> HTTPResponse
 }
 
-/// An error that knows its HTTP response; anything else a handler throws becomes a bare 500.
-public protocol HTTPResponseError: Error {
-    /// Status code to send.
-    var status: Int { get }
-    /// Extra header fields (e.g. Retry-After).
-    var headers: HTTPHeaders { get }
-    /// The JSON body.
-    func responseBody() -> [UInt8]
-}

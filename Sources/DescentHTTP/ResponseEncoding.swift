@@ -65,7 +65,7 @@ enum ResponseEncoding {
 
     /// A complete error response that closes the connection.
     static func errorResponse(_ error: HTTPParseError, serverName: String) -> [UInt8] {
-        let body = ErrorResponse.body(code: error.code, message: error.message)
+        let body = HTTPErrorBody(code: error.code, message: error.message).render()
         return head(status: error.status, headers: ["Content-Type": "application/json"], contentLength: body.count,
                     keepAlive: false, minorVersion: 1, serverName: serverName) + body
     }

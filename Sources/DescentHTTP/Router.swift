@@ -6,6 +6,7 @@ public struct Router: Sendable {
     private struct Route: Sendable {
         let method: HTTPMethod
         let segments: [Segment]
+        let pattern: String
         let handler: HTTPHandler
     }
 
@@ -27,85 +28,79 @@ public struct Router: Sendable {
             if part == "*" { return .wildcard }
             return part.hasPrefix(":") ? .parameter(String(part.dropFirst())) : .literal(String(part))
         }
-        routes.append(Route(method: method, segments: segments, handler: handler))
+        routes.append(Route(method: method, segments: segments, pattern: pattern, handler: handler))
     }
 
     /// Adds middleware; the first added runs outermost.
     public mutating func use(_ middleware: any HTTPMiddleware) { self.middleware.append(middleware) }
 
-    /// The immutable handler: middleware chain around route dispatch, errors mapped to responses.
+    /// The immutable handler: routes the request, then runs the middleware chain around the route's handler;
+    /// errors are mapped to responses. Each route's chain is built here once, so a request pays for matching
+    /// and its own middleware only; middleware sees the matched pattern in `HTTPRequest.route`.
     public func makeHandler() -> HTTPHandler {
-        let routes = self.routes
-        let dispatch: HTTPHandler = { request in
-            let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let middleware = self.middleware
+        func chained(_ handler: @escaping HTTPHandler) -> HTTPHandler {
+            middleware.reversed().reduce(handler) { next, m in { request in try await m.handle(request, next: next) } }
+        }
+        let routes = self.routes.map { route in
+            (method: route.method, segments: route.segments, pattern: route.pattern, handler: chained(route.handler))
+        }
+        let notFound = chained { request in
+            ErrorResponse.make(status: 404, code: "not_found", message: "no route for \(request.path)")
+        }
+        let notAllowed = chained { request in
+            let allow = request.headers["Allow"] ?? ""
+            var response = ErrorResponse.make(
+                status: 405, code: "method_not_allowed",
+                message: "\(request.method.rawValue) is not allowed on \(request.path); allowed: \(allow)")
+            response.headers["Allow"] = allow
+            return response
+        }
+        return { request in
+            var request = request
+            let parts = request.path.split(separator: "/", omittingEmptySubsequences: true)
             var allowed: [String] = []
+            var allowedPattern = ""
+            var target: HTTPHandler = notFound
             for route in routes {
                 guard let params = Router.match(route.segments, parts) else { continue }
                 if route.method == request.method || (request.method == .head && route.method == .get) {
-                    var request = request
                     request.pathParameters = params
-                    return try await route.handler(request)
+                    request.route = route.pattern
+                    target = route.handler
+                    allowed = []
+                    break
                 }
-                allowed.append(route.method.rawValue)
-                if route.method == .get { allowed.append("HEAD") }
+                if allowed.isEmpty { allowedPattern = route.pattern }
+                if !allowed.contains(route.method.rawValue) { allowed.append(route.method.rawValue) }
+                if route.method == .get, !allowed.contains("HEAD") { allowed.append("HEAD") }
             }
-            if allowed.isEmpty {
-                return ErrorResponse.make(status: 404, code: "not_found", message: "no route for \(request.path)")
+            if !allowed.isEmpty {
+                // The 405 responder reads the Allow list from the request it is given.
+                request.route = allowedPattern
+                request.headers["Allow"] = allowed.joined(separator: ", ")
+                target = notAllowed
             }
-            var unique: [String] = []
-            for m in allowed where !unique.contains(m) { unique.append(m) }
-            var response = ErrorResponse.make(
-                status: 405, code: "method_not_allowed",
-                message: "\(request.method.rawValue) is not allowed on \(request.path); allowed: \(unique.joined(separator: ", "))")
-            response.headers["Allow"] = unique.joined(separator: ", ")
-            return response
-        }
-        let chained = middleware.reversed().reduce(dispatch) { next, m in
-            { request in try await m.handle(request, next: next) }
-        }
-        return { request in
-            do { return try await chained(request) } catch { return ErrorResponse.from(error) }
+            do { return try await target(request) } catch { return ErrorResponse.from(error) }
         }
     }
 
-    private static func match(_ segments: [Segment], _ parts: [String]) -> [String: String]? {
+    private static func match(_ segments: [Segment], _ parts: [Substring]) -> [String: String]? {
+        if segments.count != parts.count, segments.last != .wildcard { return nil }
         var params: [String: String] = [:]
         for (i, segment) in segments.enumerated() {
             switch segment {
             case .wildcard:
-                params["*"] = parts[i...].joined(separator: "/")
+                params["*"] = parts[min(i, parts.count)...].joined(separator: "/")
                 return params
             case .literal(let s):
                 guard i < parts.count, parts[i] == s else { return nil }
             case .parameter(let name):
                 guard i < parts.count, !parts[i].isEmpty else { return nil }
-                params[name] = parts[i]
+                params[name] = String(parts[i])
             }
         }
         return segments.count == parts.count ? params : nil
-    }
-}
-
-/// The one place where thrown errors become responses.
-enum ErrorResponse {
-    /// A JSON error response `{"error":{"code","message"}}`.
-    static func make(status: Int, code: String, message: String) -> HTTPResponse {
-        .json(body(code: code, message: message), status: status)
-    }
-
-    /// JSON error body bytes.
-    static func body(code: String, message: String) -> [UInt8] {
-        Array("{\"error\":{\"code\":\(jsonString(code)),\"message\":\(jsonString(message))}}".utf8)
-    }
-
-    /// Maps any thrown error: HTTPResponseError knows its response, anything else is a bare 500.
-    static func from(_ error: any Error) -> HTTPResponse {
-        if let e = error as? any HTTPResponseError {
-            var response = HTTPResponse.json(e.responseBody(), status: e.status)
-            for (name, value) in e.headers { response.headers[name] = value }
-            return response
-        }
-        return make(status: 500, code: "internal", message: "internal server error")
     }
 }
 

@@ -65,6 +65,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // log.level only takes swift-log's level names (checked above).
         let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        // With TZ unset, glibc's localtime() (which the log handler's timestamps use) stats /etc/localtime
+        // on every call, i.e. on every access-log line; naming the same file keeps the zone and skips that.
+        if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = level

@@ -6,7 +6,7 @@ import Testing
     struct Teapot: HTTPResponseError {
         var status: Int { 418 }
         var headers: HTTPHeaders { ["Retry-After": "7"] }
-        func responseBody() -> [UInt8] { Array("{\"teapot\":true}".utf8) }
+        var errorBody: HTTPErrorBody { HTTPErrorBody(code: "teapot", message: "short and stout", field: "spout") }
     }
     struct Hidden: Error {}
 
@@ -53,7 +53,34 @@ import Testing
         let response = try await router()(HTTPRequest(method: .get, target: "/teapot"))
         #expect(response.status == 418)
         #expect(response.headers["retry-after"] == "7")
-        #expect(text(response) == "{\"teapot\":true}")
+        #expect(text(response) == #"{"error":{"code":"teapot","message":"short and stout","field":"spout"}}"#)
+    }
+
+    @Test func errorBodyListsEveryProblemAfterTheFirst() {
+        let body = HTTPErrorBody(listing: [HTTPErrorDetail(code: "a", message: "m1", field: "x"), HTTPErrorDetail(code: "b", message: "m2")])
+        #expect(String(decoding: body.render(), as: UTF8.self)
+            == #"{"error":{"code":"a","message":"m1","field":"x","errors":[{"code":"a","message":"m1","field":"x"},{"code":"b","message":"m2"}]}}"#)
+    }
+
+    @Test func middlewareSeesTheMatchedRoutePattern() async throws {
+        struct Echo: HTTPMiddleware {
+            func handle(_ request: HTTPRequest, next: HTTPHandler) async throws -> HTTPResponse {
+                var response = try await next(request)
+                response.headers["X-Route"] = request.route
+                return response
+            }
+        }
+        var r = Router()
+        r.on(.get, "/v1/experiments/:id") { _ in .text("ok") }
+        r.use(Echo())
+        let handler = r.makeHandler()
+        #expect(try await handler(HTTPRequest(method: .get, target: "/v1/experiments/e1")).headers["X-Route"] == "/v1/experiments/:id")
+        let missing = try await handler(HTTPRequest(method: .get, target: "/v2/x"))
+        #expect(missing.status == 404)
+        #expect(missing.headers["X-Route"] == "")
+        let wrong = try await handler(HTTPRequest(method: .post, target: "/v1/experiments/e1"))
+        #expect(wrong.status == 405)
+        #expect(wrong.headers["X-Route"] == "/v1/experiments/:id")
     }
 
     @Test func otherErrorsBecomeBare500() async throws {
@@ -74,5 +101,19 @@ import Testing
         let idA = a.headers["X-Request-Id"] ?? "", idB = b.headers["X-Request-Id"] ?? ""
         #expect(idA.count == 36)
         #expect(idA != idB)
+    }
+
+    @Test func generatedIDsLookLikeVersion4UUIDsAndDoNotRepeat() {
+        var seen = Set<String>()
+        for _ in 0..<10_000 {
+            let id = RequestIDGenerator.next()
+            let parts = id.split(separator: "-").map(\.count)
+            #expect(parts == [8, 4, 4, 4, 12])
+            #expect(id.dropFirst(14).first == "4")
+            #expect("89ab".contains(id.dropFirst(19).first ?? "x"))
+            #expect(id == id.lowercased())
+            seen.insert(id)
+        }
+        #expect(seen.count == 10_000)
     }
 }

@@ -49,7 +49,7 @@ import Testing
         #expect(r.status == 422)
         let error = try #require(h.object(r.body)["error"] as? [String: Any])
         #expect(error["field"] as? String == "optimizer.betas[1]")
-        #expect(error["code"] as? String == "invalid_spec")
+        #expect(error["code"] as? String == "out_of_range")
     }
 
     @Test func unknownExperimentIs404AndWrongMethodIs405() async throws {

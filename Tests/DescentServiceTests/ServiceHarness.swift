@@ -10,7 +10,8 @@ final class ServiceHarness: @unchecked Sendable {
     let runner: ExperimentRunner
     let handler: HTTPHandler
 
-    init(workers: Int = 2, queueCapacity: Int = 64, authToken: String? = nil, start: Bool = true, folder: String? = nil) throws {
+    init(workers: Int = 2, queueCapacity: Int = 64, authToken: String? = nil, start: Bool = true, folder: String? = nil,
+         logger: Logger? = nil) throws {
         self.folder = folder ?? NSTemporaryDirectory() + "descent-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: self.folder, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: self.folder + "/descent.sqlite")
@@ -18,7 +19,7 @@ final class ServiceHarness: @unchecked Sendable {
                                   metrics: ServiceMetrics(), logger: Logger(label: "test"))
         var quiet = Logger(label: "test")
         quiet.logLevel = .warning  // no access-log line per request in test output
-        handler = ServiceAPI(runner: runner, authToken: authToken, logger: quiet).makeRouter().makeHandler()
+        handler = ServiceAPI(runner: runner, authToken: authToken, logger: logger ?? quiet).makeRouter().makeHandler()
         if start { try runner.start() }
     }
 

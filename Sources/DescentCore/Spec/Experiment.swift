@@ -27,21 +27,9 @@ extension ExperimentSpec {
     /// Checks every field and limit and builds the objective, optimizer and schedule.
     /// - Throws: `SpecError` naming the offending field's JSON path.
     public func validated(limits: SpecLimits = .init()) throws(SpecError) -> Experiment {
-        if steps < 1 || steps > limits.maxSteps {
-            throw SpecError(field: "steps", message: "must be in [1, \(limits.maxSteps)]", code: "out_of_range")
-        }
-        if recordEvery < 1 { throw SpecError(field: "record_every", message: "must be in [1, inf)", code: "out_of_range") }
-        if let b = batchSize, b < 1 { throw SpecError(field: "batch_size", message: "must be in [1, inf)", code: "out_of_range") }
-        if seed >= 1 << 53 { throw SpecError(field: "seed", message: "must be in [0, 9007199254740992)", code: "out_of_range") }
-        if !(stop.gradNormTol >= 0 && stop.gradNormTol.isFinite) {
-            throw SpecError(field: "stop.grad_norm_tol", message: "must be in [0, inf)", code: "out_of_range")
-        }
-        if !(stop.divergenceFactor > 1 && stop.divergenceFactor.isFinite) {
-            throw SpecError(field: "stop.divergence_factor", message: "must be in (1, inf)", code: "out_of_range")
-        }
-        if let target = stop.lossTarget, !target.isFinite {
-            throw SpecError(field: "stop.loss_target", message: "must be a finite number", code: "out_of_range")
-        }
+        var issues = SpecIssues(limit: 1)
+        checkBounds(limits: limits, into: &issues)
+        if let first = issues.errors.first { throw first }
         let objective = try makeObjective(self.objective, dataset: dataset, seed: seed, limits: limits)
         let optimizer = try self.optimizer.configuration(path: "optimizer")
         let schedule = try self.schedule?.schedule(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
@@ -81,5 +69,24 @@ extension ExperimentSpec {
                             code: "invalid_value")
         }
         return Experiment(spec: self, objective: objective, optimizer: optimizer, configuration: configuration)
+    }
+
+    /// Checks the top-level numbers against `limits` and the rules the tables cannot state.
+    func checkBounds(limits: SpecLimits, into issues: inout SpecIssues) {
+        if steps < 1 || steps > limits.maxSteps {
+            issues.add(SpecError(field: "steps", message: "must be in [1, \(limits.maxSteps)]", code: "out_of_range"))
+        }
+        if recordEvery < 1 { issues.add(SpecError(field: "record_every", message: "must be in [1, inf)", code: "out_of_range")) }
+        if let b = batchSize, b < 1 { issues.add(SpecError(field: "batch_size", message: "must be in [1, inf)", code: "out_of_range")) }
+        if seed >= 1 << 53 { issues.add(SpecError(field: "seed", message: "must be in [0, 9007199254740992)", code: "out_of_range")) }
+        if !(stop.gradNormTol >= 0 && stop.gradNormTol.isFinite) {
+            issues.add(SpecError(field: "stop.grad_norm_tol", message: "must be in [0, inf)", code: "out_of_range"))
+        }
+        if !(stop.divergenceFactor > 1 && stop.divergenceFactor.isFinite) {
+            issues.add(SpecError(field: "stop.divergence_factor", message: "must be in (1, inf)", code: "out_of_range"))
+        }
+        if let target = stop.lossTarget, !target.isFinite {
+            issues.add(SpecError(field: "stop.loss_target", message: "must be a finite number", code: "out_of_range"))
+        }
     }
 }

@@ -45,7 +45,10 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
 
     /// Builds a spec from JSON already parsed into a `SpecValue`, checking every field.
     public init(checking value: SpecValue) throws(SpecError) {
-        let m = try SpecChecker.checkObject(value, SpecTables.experiment, path: "")
+        var issues = SpecIssues(limit: 1)
+        let checked = SpecChecker.checkObject(value, SpecTables.experiment, path: "", into: &issues)
+        if let first = issues.errors.first { throw first }
+        let m = checked ?? [:]
         func get(_ key: String) -> SpecValue? { m[key].flatMap { $0.isNull ? nil : $0 } }
         name = get("name")?.string ?? "experiment"
         tags = get("tags")?.strings ?? []

@@ -1,95 +1,125 @@
-/// Checks untyped JSON against `SpecTables`, naming the exact field path of the first problem.
+/// Checks untyped JSON against `SpecTables`, collecting every problem with its exact field path.
+///
+/// The collecting functions (`into issues:`) keep going after a problem, so one request learns about
+/// every wrong field at once; the throwing ones stop at the first, for callers that need one error.
 enum SpecChecker {
     /// Checks an object's members against `parameters`: no unknown keys, required ones present,
-    /// each value of the right shape and range. Returns the members.
+    /// each value of the right shape and range. Returns the members (nil when it is not an object).
     static func checkObject(_ value: SpecValue, _ parameters: [ParameterInfo], path: String,
-                            ignoring extra: Set<String> = []) throws(SpecError) -> [String: SpecValue] {
+                            into issues: inout SpecIssues) -> [String: SpecValue]? {
         guard let members = value.object else {
-            throw SpecError(field: path, message: "must be an object", code: "wrong_type")
+            issues.add(SpecError(field: path, message: "must be an object", code: "wrong_type"))
+            return nil
         }
-        let known = Set(parameters.map(\.name)).union(extra)
+        var known = Set<String>()
+        for p in parameters { known.insert(p.name) }
         for key in members.keys.sorted() where !known.contains(key) {
             let allowed = parameters.map(\.name).joined(separator: ", ")
-            throw SpecError(field: fieldPath(path, key),
-                            message: "unknown field; allowed: \(allowed.isEmpty ? "none" : allowed)", code: "unknown_field")
+            issues.add(SpecError(field: fieldPath(path, key),
+                                 message: "unknown field; allowed: \(allowed.isEmpty ? "none" : allowed)", code: "unknown_field"))
         }
         for p in parameters {
             let field = fieldPath(path, p.name)
             guard let v = members[p.name] else {
-                if p.isRequired { throw SpecError(field: field, message: "is required (\(p.summary))", code: "missing_field") }
+                if p.isRequired { issues.add(SpecError(field: field, message: "is required (\(p.summary))", code: "missing_field")) }
                 continue
             }
             if v.isNull {
                 if p.nullable || p.defaultValue != nil { continue }
-                throw SpecError(field: field, message: "must not be null", code: "wrong_type")
+                issues.add(SpecError(field: field, message: "must not be null", code: "wrong_type"))
+                continue
             }
-            try checkValue(v, p.kind, path: field)
+            checkValue(v, p.kind, path: field, into: &issues)
         }
         return members
     }
 
-    /// Checks a typed object {"type": …} of `section`; returns its table entry and members.
-    static func checkTyped(_ value: SpecValue, section: String, path: String) throws(SpecError) -> (TypeInfo, [String: SpecValue]) {
+    /// Checks a typed object {"type": …} of `section`; returns its table entry and members (nil when the
+    /// type itself is missing or unknown, so its parameters cannot be checked).
+    static func checkTyped(_ value: SpecValue, section: String, path: String,
+                           into issues: inout SpecIssues) -> (TypeInfo, [String: SpecValue])? {
         guard let members = value.object else {
-            throw SpecError(field: path, message: "must be an object with a \"type\"", code: "wrong_type")
+            issues.add(SpecError(field: path, message: "must be an object with a \"type\"", code: "wrong_type"))
+            return nil
         }
         let types = SpecTables.types(of: section)
         let allowed = types.map(\.type).joined(separator: ", ")
         guard let typeValue = members["type"] else {
-            throw SpecError(field: fieldPath(path, "type"), message: "is required; allowed: \(allowed)", code: "missing_field")
+            issues.add(SpecError(field: fieldPath(path, "type"), message: "is required; allowed: \(allowed)", code: "missing_field"))
+            return nil
         }
         guard let name = typeValue.string, let info = types.first(where: { $0.type == name }) else {
             let shown = typeValue.string.map { "'\($0)'" } ?? "value"
-            throw SpecError(field: fieldPath(path, "type"), message: "unknown \(section) type \(shown); allowed: \(allowed)",
-                            code: "unknown_type")
+            issues.add(SpecError(field: fieldPath(path, "type"), message: "unknown \(section) type \(shown); allowed: \(allowed)",
+                                 code: "unknown_type"))
+            return nil
         }
         var parameters = members
         parameters["type"] = nil
-        _ = try checkObject(.object(parameters), info.parameters, path: path)
+        _ = checkObject(.object(parameters), info.parameters, path: path, into: &issues)
         return (info, parameters)
     }
 
+    /// Checks a typed object and throws its first problem.
+    static func checkTyped(_ value: SpecValue, section: String, path: String) throws(SpecError) -> (TypeInfo, [String: SpecValue]) {
+        var issues = SpecIssues(limit: 1)
+        let result = checkTyped(value, section: section, path: path, into: &issues)
+        if let first = issues.errors.first { throw first }
+        guard let result else { throw SpecError(field: path, message: "is invalid", code: "invalid_value") }
+        return result
+    }
+
     /// Checks one value against a parameter kind.
-    static func checkValue(_ v: SpecValue, _ kind: ParameterKind, path: String) throws(SpecError) {
+    static func checkValue(_ v: SpecValue, _ kind: ParameterKind, path: String, into issues: inout SpecIssues) {
         switch kind {
         case let .number(range):
-            guard let x = v.number else { throw wrongType(path, "a number") }
-            try inRange(x, range, path)
+            guard let x = v.number else { return issues.add(wrongType(path, "a number")) }
+            inRange(x, range, path, into: &issues)
         case let .integer(range):
-            guard let x = v.integer else { throw wrongType(path, "an integer") }
-            try inRange(Double(x), range, path)
+            guard let x = v.number else { return issues.add(wrongType(path, "an integer")) }
+            guard x.isFinite else { return issues.add(notFinite(path)) }
+            guard let n = v.integer else { return issues.add(wrongType(path, "an integer")) }
+            inRange(Double(n), range, path, into: &issues)
         case .boolean:
-            guard v.bool != nil else { throw wrongType(path, "true or false") }
+            if v.bool == nil { issues.add(wrongType(path, "true or false")) }
         case let .string(allowed):
-            guard let s = v.string else { throw wrongType(path, "a string") }
+            guard let s = v.string else { return issues.add(wrongType(path, "a string")) }
             if let allowed, !allowed.contains(s) {
-                throw SpecError(field: path, message: "unknown value '\(s)'; allowed: \(allowed.joined(separator: ", "))",
-                                code: "invalid_value")
+                issues.add(SpecError(field: path, message: "unknown value '\(s)'; allowed: \(allowed.joined(separator: ", "))",
+                                     code: "invalid_value"))
             }
         case let .numberList(range, count):
-            guard let items = v.array else { throw wrongType(path, "an array of numbers") }
+            guard let items = v.array else { return issues.add(wrongType(path, "an array of numbers")) }
             if let count, items.count != count {
-                throw SpecError(field: path, message: "must have exactly \(count) elements", code: "invalid_value")
+                return issues.add(SpecError(field: path, message: "must have exactly \(count) elements", code: "invalid_value"))
             }
-            for (i, item) in items.enumerated() { try checkValue(item, .number(range), path: "\(path)[\(i)]") }
+            for (i, item) in items.enumerated() where !issues.isFull { checkValue(item, .number(range), path: "\(path)[\(i)]", into: &issues) }
         case let .integerList(range):
-            guard let items = v.array else { throw wrongType(path, "an array of integers") }
-            for (i, item) in items.enumerated() { try checkValue(item, .integer(range), path: "\(path)[\(i)]") }
+            guard let items = v.array else { return issues.add(wrongType(path, "an array of integers")) }
+            for (i, item) in items.enumerated() where !issues.isFull { checkValue(item, .integer(range), path: "\(path)[\(i)]", into: &issues) }
         case .stringList:
-            guard let items = v.array else { throw wrongType(path, "an array of strings") }
-            for (i, item) in items.enumerated() where item.string == nil { throw wrongType("\(path)[\(i)]", "a string") }
+            guard let items = v.array else { return issues.add(wrongType(path, "an array of strings")) }
+            for (i, item) in items.enumerated() where item.string == nil && !issues.isFull { issues.add(wrongType("\(path)[\(i)]", "a string")) }
         case .matrix:
-            guard let rows = v.array else { throw wrongType(path, "an array of rows") }
-            for (i, row) in rows.enumerated() { try checkValue(row, .numberList(.any, count: nil), path: "\(path)[\(i)]") }
+            guard let rows = v.array else { return issues.add(wrongType(path, "an array of rows")) }
+            for (i, row) in rows.enumerated() where !issues.isFull {
+                checkValue(row, .numberList(.any, count: nil), path: "\(path)[\(i)]", into: &issues)
+            }
         case let .object(parameters):
-            _ = try checkObject(v, parameters, path: path)
+            _ = checkObject(v, parameters, path: path, into: &issues)
         case let .typed(section):
-            _ = try checkTyped(v, section: section, path: path)
+            _ = checkTyped(v, section: section, path: path, into: &issues)
         }
     }
 
-    private static func inRange(_ x: Double, _ range: NumericRange, _ path: String) throws(SpecError) {
-        if !range.contains(x) { throw SpecError(field: path, message: "must be in \(range.text)", code: "out_of_range") }
+    private static func inRange(_ x: Double, _ range: NumericRange, _ path: String, into issues: inout SpecIssues) {
+        if !x.isFinite { return issues.add(notFinite(path)) }
+        if !range.contains(x) { issues.add(SpecError(field: path, message: "must be in \(range.text)", code: "out_of_range")) }
+    }
+
+    /// A number too large for a Double (e.g. 1e400 in the JSON text) or ±∞/NaN.
+    private static func notFinite(_ path: String) -> SpecError {
+        SpecError(field: path, message: "must be a finite number", code: "out_of_range")
     }
 
     private static func wrongType(_ path: String, _ expected: String) -> SpecError {
@@ -104,4 +134,21 @@ enum SpecChecker {
         }
         return text
     }
+}
+
+/// Spec errors collected while checking, in the order found, at most `limit` of them.
+struct SpecIssues {
+    /// The errors found so far.
+    private(set) var errors: [SpecError] = []
+    /// Most errors kept; later ones are dropped.
+    let limit: Int
+
+    /// An empty collection keeping at most `limit` errors (at least 1).
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    /// Whether no more errors will be kept.
+    var isFull: Bool { errors.count >= limit }
+
+    /// Keeps `error` unless the limit is reached.
+    mutating func add(_ error: SpecError) { if !isFull { errors.append(error) } }
 }

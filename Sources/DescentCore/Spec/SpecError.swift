@@ -46,3 +46,15 @@ public struct SpecLimits: Sendable, Equatable {
 func fieldPath(_ prefix: String, _ name: String) -> String {
     prefix.isEmpty ? name : prefix + "." + name
 }
+
+/// Every problem found in one spec (at least one), in the order found; thrown by `ExperimentSpec.check`.
+public struct SpecErrors: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The errors; never empty.
+    public var errors: [SpecError]
+
+    /// Wraps a non-empty list of errors.
+    public init(_ errors: [SpecError]) { self.errors = errors }
+
+    /// One line per error.
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}

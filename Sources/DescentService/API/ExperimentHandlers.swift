@@ -7,16 +7,10 @@ struct ExperimentHandlers: Sendable {
     let runner: ExperimentRunner
     var store: any Store { runner.store }
 
-    /// Checks a spec value fully (shape, ranges, buildability); `prefix` is prepended to field paths.
+    /// Checks a spec value fully (shape, ranges, limits, buildability), reporting every problem found;
+    /// `prefix` ("items[17]") is prepended to the field paths.
     func check(_ value: SpecValue, prefix: String = "") throws(ServiceError) -> ExperimentSpec {
-        do {
-            let spec = try ExperimentSpec(checking: value)
-            _ = try spec.validated(limits: runner.limits)
-            return spec
-        } catch {
-            let field = prefix.isEmpty ? error.field : (error.field.isEmpty ? prefix : prefix + "." + error.field)
-            throw .invalid(field: field, message: error.message, code: "invalid_spec")
-        }
+        do { return try ExperimentSpec.check(value, limits: runner.limits) } catch { throw .spec(error, prefix: prefix) }
     }
 
     /// Stores and queues one checked spec.
@@ -53,11 +47,11 @@ struct ExperimentHandlers: Sendable {
     }
 
     private func lookup(key: String) throws -> ExperimentRecord? {
-        do { return try store.experiment(idempotencyKey: key) } catch { throw ServiceError.store(error) }
+        try store.experiment(idempotencyKey: key)
     }
 
     func respond(_ record: ExperimentRecord, status: Int) throws -> HTTPResponse {
-        var response = HTTPResponse.json(try JSONCoding.encode(ExperimentDTO(record)), status: status)
+        var response = HTTPResponse.json(try ExperimentJSON.encode(record), status: status)
         if status == 202 { response.headers["Location"] = "/v1/experiments/\(record.id)" }
         return response
     }
@@ -68,9 +62,7 @@ struct ExperimentHandlers: Sendable {
 
     func load(_ request: HTTPRequest) throws -> ExperimentRecord {
         let id = request.pathParameters["id"] ?? ""
-        let record: ExperimentRecord?
-        do { record = try store.experiment(id) } catch { throw ServiceError.store(error) }
-        guard let record else { throw ServiceError.notFound("experiment '\(id)'") }
+        guard let record = try store.experiment(id) else { throw ServiceError.notFound("experiment '\(id)'") }
         return record
     }
 
@@ -97,21 +89,9 @@ struct ExperimentHandlers: Sendable {
             }
             q.after = after
         }
-        let records: [ExperimentRecord]
-        do { records = try store.experiments(q) } catch { throw ServiceError.store(error) }
-        struct Page: Encodable {
-            var items: [ExperimentDTO]
-            var nextCursor: String?
-            enum CodingKeys: CodingKey { case items, nextCursor }
-            // next_cursor is written as null on the last page rather than left out.
-            func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(items, forKey: .items)
-                try c.encode(nextCursor, forKey: .nextCursor)
-            }
-        }
+        let records = try store.experiments(q)
         let next = records.count == q.limit ? records.last.map { String($0.sequence, radix: 36) } : nil
-        return .json(try JSONCoding.encode(Page(items: records.map(ExperimentDTO.init), nextCursor: next)))
+        return .json(try ExperimentJSON.page(records, nextCursor: next))
     }
 
     func cancel(_ request: HTTPRequest) async throws -> HTTPResponse {

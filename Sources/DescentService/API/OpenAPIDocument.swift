@@ -563,11 +563,21 @@ components:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
     Invalid:
-      description: A value is invalid; `field` names its JSON path (codes invalid_spec, invalid_study, invalid_request, invalid_query).
+      description: |
+        A value is invalid; `field` names its JSON path. Spec codes: unknown_field, unknown_type, missing_field,
+        wrong_type, out_of_range, invalid_value, too_large, invalid_expression; others: invalid_study,
+        invalid_request, invalid_query. A spec error lists every problem found (at most 20) in `errors`.
       content:
         application/json:
           schema: {$ref: '#/components/schemas/Error'}
-          example: {error: {code: invalid_spec, message: 'must be in [0, 1)', field: 'optimizer.betas[1]'}}
+          example:
+            error:
+              code: out_of_range
+              message: 'must be in [0, 1)'
+              field: 'optimizer.betas[1]'
+              errors:
+                - {code: out_of_range, message: 'must be in [0, 1)', field: 'optimizer.betas[1]'}
+                - {code: unknown_field, message: 'unknown field; allowed: name, tags', field: colour}
     QueueFull:
       description: The job queue is full (code queue_full); retry after the given seconds.
       headers:
@@ -629,9 +639,20 @@ components:
           properties:
             code:
               type: string
-              examples: [bad_json, unsupported_media_type, invalid_spec, not_found, method_not_allowed, conflict, payload_too_large, queue_full, unauthorized, shutting_down, internal]
+              examples: [bad_json, unsupported_media_type, out_of_range, unknown_field, invalid_query, not_found, method_not_allowed, conflict, payload_too_large, queue_full, unauthorized, shutting_down, internal]
             message: {type: string}
             field: {type: string, description: JSON path of the offending value}
+            errors:
+              type: array
+              maxItems: 20
+              description: Every problem of a spec, in the order found; the first repeats the top-level fields.
+              items:
+                type: object
+                required: [code, message]
+                properties:
+                  code: {type: string}
+                  message: {type: string}
+                  field: {type: string}
     Status:
       type: string
       enum: [queued, running, succeeded, failed, diverged, cancelled]

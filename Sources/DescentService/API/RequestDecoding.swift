@@ -12,13 +12,7 @@ enum RequestDecoding {
             throw .unsupportedMediaType(type.isEmpty ? "none" : type)
         }
         guard !request.body.isEmpty else { throw .badJSON("the body is empty") }
-        do {
-            return try JSONDecoder().decode(SpecValue.self, from: Data(request.body))
-        } catch let DecodingError.dataCorrupted(context) {
-            throw .badJSON((context.underlyingError as NSError?)?.localizedDescription ?? context.debugDescription)
-        } catch {
-            throw .badJSON("\(error)")
-        }
+        do { return try SpecValue(parsingJSON: request.body) } catch { throw .badJSON(error.message) }
     }
 
     /// The members of a JSON object body; 422 if it is not an object.

@@ -3,8 +3,8 @@ import DescentHTTP
 import Foundation
 import Logging
 
-/// Builds the HTTP API: routes, middleware and the one mapping from errors to responses
-/// (`ServiceError` conforms to `HTTPResponseError`; anything else is a bare 500 in DescentHTTP).
+/// Builds the HTTP API: routes and middleware. Errors are mapped to `ServiceError` in one place
+/// (`ServiceError.mapping`, called by `RequestObserverMiddleware`) and rendered by DescentHTTP.
 public struct ServiceAPI: Sendable {
     /// The runner behind the handlers.
     public let runner: ExperimentRunner
@@ -22,6 +22,13 @@ public struct ServiceAPI: Sendable {
     /// Threads for handlers, which block on store calls (shared by every router in the process).
     static let ioExecutor = BlockingExecutor(threads: 16)
 
+    /// Routes whose handlers make no store call (nor any other blocking call): they run where the request
+    /// arrived, without the hop to `ioExecutor` and back. Every other route hops, the safe default.
+    static let nonBlockingRoutes: Set<String> = [
+        "/healthz", "/metrics", "/openapi.yaml", "/v1/catalog", "/v1/presets", "/", "/index.html", "/assets/app.js",
+        "/assets/app.css",
+    ]
+
     /// The router with every route and middleware.
     public func makeRouter() -> Router {
         let experiments = ExperimentHandlers(runner: runner)
@@ -30,11 +37,9 @@ public struct ServiceAPI: Sendable {
         let analysis = AnalysisHandlers(limits: runner.limits)
         let runner = self.runner
         var r = Router()
-        r.use(RequestIDMiddleware())
-        r.use(MetricsMiddleware(metrics: runner.metrics))
-        r.use(AccessLogMiddleware(logger: logger))
+        r.use(RequestObserverMiddleware(metrics: runner.metrics, logger: logger))
         r.use(AuthMiddleware(token: authToken))
-        r.use(BlockingIOMiddleware(executor: Self.ioExecutor))
+        r.use(BlockingIOMiddleware(executor: Self.ioExecutor, nonBlockingRoutes: Self.nonBlockingRoutes))
 
         r.on(.post, "/v1/experiments", experiments.create)
         r.on(.get, "/v1/experiments", experiments.list)
@@ -65,48 +70,3 @@ public struct ServiceAPI: Sendable {
     }
 }
 
-/// Requires `Authorization: Bearer <token>` on mutating requests when a token is configured.
-struct AuthMiddleware: HTTPMiddleware {
-    let token: String?
-    func handle(_ request: HTTPRequest, next: HTTPHandler) async throws -> HTTPResponse {
-        guard let token, ![HTTPMethod.get, .head, .options].contains(request.method) else { return try await next(request) }
-        let given = request.headers["Authorization"] ?? ""
-        guard given == "Bearer \(token)" else { throw ServiceError.unauthorized }
-        return try await next(request)
-    }
-}
-
-/// Counts requests by route and status and observes their latency.
-struct MetricsMiddleware: HTTPMiddleware {
-    let metrics: ServiceMetrics
-    func handle(_ request: HTTPRequest, next: HTTPHandler) async throws -> HTTPResponse {
-        let start = ContinuousClock.now
-        let response: HTTPResponse
-        do { response = try await next(request) } catch let e as any HTTPResponseError {
-            record(request, status: e.status, start: start)
-            throw e
-        }
-        record(request, status: response.status, start: start)
-        return response
-    }
-
-    private func record(_ request: HTTPRequest, status: Int, start: ContinuousClock.Instant) {
-        let route = Self.route(request.path)
-        let d = ContinuousClock.now - start
-        metrics.requests.increment(label: "\(route)|\(status)")
-        metrics.latency.observe(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18, label: route)
-    }
-
-    /// The path with identifiers replaced by placeholders, so label counts stay bounded.
-    static func route(_ path: String) -> String {
-        let parts = path.split(separator: "/").map { part -> String in
-            if part.hasPrefix("exp_") { return ":id" }
-            if part.hasPrefix("std_") { return ":id" }
-            return String(part)
-        }
-        let known: Set<String> = ["v1", "experiments", "studies", "presets", "analysis", "critical-point", "surface", "catalog",
-                                  "healthz", "readyz", "metrics", "openapi.yaml", "trajectory", "events", "cancel", "run", ":id", "plot.svg"]
-        if parts.count > 1, parts[0] == "v1", parts[1] == "presets", parts.count > 2 { return "/v1/presets/:name" + (parts.count > 3 ? "/run" : "") }
-        return "/" + parts.map { known.contains($0) ? $0 : "_" }.joined(separator: "/")
-    }
-}

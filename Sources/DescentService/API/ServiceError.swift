@@ -1,12 +1,14 @@
 import DescentCore
 import DescentHTTP
 
-/// Every error the API returns, with its status; converted to HTTP only by `HTTPResponseError`.
+/// Every error the API returns, with its status, code and fields. Built from typed errors in exactly one
+/// place (`ServiceError.mapping(_:)` in ErrorMapping.swift); rendered by DescentHTTP's `ErrorResponse`.
 public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
     private enum Kind: Sendable {
         case badJSON(String)
         case unsupportedMediaType(String)
         case invalid(field: String, message: String, code: String)
+        case invalidSpec([SpecError])
         case notFound(String)
         case conflict(String)
         case queueFull(retryAfter: Int)
@@ -14,7 +16,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case shuttingDown
         case tooLarge(String)
         case notAcceptable(String)
-        case storeFailure(String)
+        case internalFailure(detail: String)
     }
 
     private let kind: Kind
@@ -27,8 +29,16 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
     public static func invalid(field: String, message: String, code: String = "invalid_spec") -> ServiceError {
         .init(kind: .invalid(field: field, message: message, code: code))
     }
-    /// 422 from the core's spec validation.
-    public static func spec(_ e: SpecError) -> ServiceError { .invalid(field: e.field, message: e.message, code: "invalid_spec") }
+    /// 422 from the core's spec validation, keeping its fine code (`out_of_range`, `unknown_field`, …).
+    public static func spec(_ e: SpecError) -> ServiceError { .init(kind: .invalidSpec([e])) }
+    /// 422 listing every problem of a spec; `prefix` ("items[17]") is put before each field path.
+    public static func spec(_ e: SpecErrors, prefix: String = "") -> ServiceError {
+        .init(kind: .invalidSpec(e.errors.map { error in
+            var error = error
+            if !prefix.isEmpty { error.field = error.field.isEmpty ? prefix : prefix + "." + error.field }
+            return error
+        }))
+    }
     /// 404.
     public static func notFound(_ what: String) -> ServiceError { .init(kind: .notFound(what)) }
     /// 409.
@@ -43,14 +53,16 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
     public static func tooLarge(_ why: String) -> ServiceError { .init(kind: .tooLarge(why)) }
     /// 406.
     public static func notAcceptable(_ why: String) -> ServiceError { .init(kind: .notAcceptable(why)) }
-    /// 500 for a store failure (details are logged, not sent).
-    public static func store(_ error: any Error) -> ServiceError { .init(kind: .storeFailure("\(error)")) }
+    /// 500 for a failure inside the service (store, database, a bug); `detail` is logged, never sent.
+    public static func internalFailure(_ detail: String) -> ServiceError { .init(kind: .internalFailure(detail: detail)) }
+    /// 500 for a store failure (its description is logged, not sent).
+    public static func store(_ error: any Error) -> ServiceError { .internalFailure("store: \(error)") }
 
     public var status: Int {
         switch kind {
         case .badJSON: return 400
         case .unsupportedMediaType: return 415
-        case .invalid: return 422
+        case .invalid, .invalidSpec: return 422
         case .notFound: return 404
         case .conflict: return 409
         case .queueFull: return 429
@@ -58,7 +70,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case .shuttingDown: return 503
         case .tooLarge: return 413
         case .notAcceptable: return 406
-        case .storeFailure: return 500
+        case .internalFailure: return 500
         }
     }
 
@@ -71,12 +83,13 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         }
     }
 
-    /// Machine-readable code.
+    /// Machine-readable code (for a spec, the first problem's).
     public var code: String {
         switch kind {
         case .badJSON: return "bad_json"
         case .unsupportedMediaType: return "unsupported_media_type"
         case .invalid(_, _, let code): return code
+        case .invalidSpec(let errors): return errors.first?.code ?? "invalid_value"
         case .notFound: return "not_found"
         case .conflict: return "conflict"
         case .queueFull: return "queue_full"
@@ -84,16 +97,17 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case .shuttingDown: return "shutting_down"
         case .tooLarge: return "payload_too_large"
         case .notAcceptable: return "not_acceptable"
-        case .storeFailure: return "internal"
+        case .internalFailure: return "internal"
         }
     }
 
-    /// Human-readable message.
+    /// Human-readable message (for a spec, the first problem's).
     public var message: String {
         switch kind {
         case .badJSON(let d): return "request body is not valid JSON: \(d)"
         case .unsupportedMediaType(let got): return "Content-Type must be application/json, got '\(got)'"
         case .invalid(_, let m, _): return m
+        case .invalidSpec(let errors): return errors.first?.message ?? "is invalid"
         case .notFound(let w): return "\(w) not found"
         case .conflict(let w): return w
         case .queueFull: return "the experiment queue is full; retry later"
@@ -101,21 +115,38 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case .shuttingDown: return "the server is shutting down"
         case .tooLarge(let w): return w
         case .notAcceptable(let w): return w
-        case .storeFailure: return "internal storage error"
+        case .internalFailure: return "internal server error"
         }
     }
 
-    /// The offending field's JSON path, if any.
+    /// The offending field's JSON path, if any (for a spec, the first problem's).
     public var field: String? {
-        if case .invalid(let f, _, _) = kind, !f.isEmpty { return f }
+        switch kind {
+        case .invalid(let f, _, _): return f.isEmpty ? nil : f
+        case .invalidSpec(let errors): return errors.first.flatMap { $0.field.isEmpty ? nil : $0.field }
+        default: return nil
+        }
+    }
+
+    /// Every problem of a spec, in order; empty for other errors.
+    public var specErrors: [SpecError] {
+        if case .invalidSpec(let errors) = kind { return errors }
+        return []
+    }
+
+    /// What went wrong inside the service, for the log; nil for errors the client caused.
+    public var internalDetail: String? {
+        if case .internalFailure(let detail) = kind { return detail }
         return nil
     }
 
     public var description: String { "\(status) \(code): \(message)" }
 
-    public func responseBody() -> [UInt8] {
-        var s = "{\"error\":{\"code\":\(jsonString(code)),\"message\":\(jsonString(message))"
-        if let field { s += ",\"field\":\(jsonString(field))" }
-        return Array((s + "}}").utf8)
+    /// The body: one problem, or for a spec every problem listed under `errors`.
+    public var errorBody: HTTPErrorBody {
+        if case .invalidSpec(let errors) = kind {
+            return HTTPErrorBody(listing: errors.map { HTTPErrorDetail(code: $0.code, message: $0.message, field: $0.field.isEmpty ? nil : $0.field) })
+        }
+        return HTTPErrorBody(code: code, message: message, field: field)
     }
 }

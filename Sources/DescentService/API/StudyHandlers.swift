@@ -45,7 +45,7 @@ struct StudyHandlers: Sendable {
         for spec in specs { ids.append(try experiments.submit(spec, studyID: studyID).id) }
         let study = StudyRecord(id: studyID, name: name, createdAt: Date(), experimentIDs: ids,
                                 labels: expanded.map(\.label), lossTarget: lossTarget)
-        do { try experiments.store.insertStudy(study) } catch { throw ServiceError.store(error) }
+        try experiments.store.insertStudy(study)
         var response = try summary(study, status: 202)
         response.headers["Location"] = "/v1/studies/\(studyID)"
         return response
@@ -83,9 +83,7 @@ struct StudyHandlers: Sendable {
 
     func get(_ request: HTTPRequest) async throws -> HTTPResponse {
         let id = request.pathParameters["id"] ?? ""
-        let study: StudyRecord?
-        do { study = try experiments.store.study(id) } catch { throw ServiceError.store(error) }
-        guard let study else { throw ServiceError.notFound("study '\(id)'") }
+        guard let study = try experiments.store.study(id) else { throw ServiceError.notFound("study '\(id)'") }
         return try summary(study, status: 200)
     }
 

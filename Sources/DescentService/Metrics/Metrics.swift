@@ -23,29 +23,50 @@ public final class Gauge: Sendable {
     public var current: Double { value.withLock { $0 } }
 }
 
+/// Requests counted by route pattern and status.
+public final class RequestCounter: Sendable {
+    private struct Key: Hashable { var route: String; var status: Int }
+    private let values = Mutex<[Key: Double]>([:])
+    /// Counts one request.
+    public func increment(route: String, status: Int) { values.withLock { $0[Key(route: route, status: status), default: 0] += 1 } }
+    /// Current counts, sorted by route then status.
+    public var snapshot: [(route: String, status: Int, count: Double)] {
+        values.withLock { $0 }.map { (route: $0.key.route, status: $0.key.status, count: $0.value) }
+            .sorted { ($0.route, $0.status) < ($1.route, $1.status) }
+    }
+}
+
 /// A histogram of request durations by route, with fixed buckets in seconds.
 public final class Histogram: Sendable {
     /// Upper bounds of the buckets, seconds.
     public let bounds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    /// Per label: observations per bucket (not cumulative; the last slot is above every bound), sum, count.
     private let series = Mutex<[String: (buckets: [Int], sum: Double, count: Int)]>([:])
-    /// Records one observation.
+    /// Records one observation (in place: one lock, no allocation once the label exists).
     public func observe(_ seconds: Double, label: String) {
+        let slot = bounds.firstIndex { seconds <= $0 } ?? bounds.count
+        let empty = bounds.count + 1
         series.withLock { s in
-            var entry = s[label] ?? (Array(repeating: 0, count: bounds.count), 0, 0)
-            for (i, b) in bounds.enumerated() where seconds <= b { entry.buckets[i] += 1 }
-            entry.sum += seconds
-            entry.count += 1
-            s[label] = entry
+            s[label, default: (Array(repeating: 0, count: empty), 0, 0)].buckets[slot] += 1
+            s[label]?.sum += seconds
+            s[label]?.count += 1
         }
     }
-    fileprivate var snapshot: [String: (buckets: [Int], sum: Double, count: Int)] { series.withLock { $0 } }
+    /// Per label: cumulative counts per bound (as Prometheus wants them), sum, count.
+    fileprivate var snapshot: [String: (buckets: [Int], sum: Double, count: Int)] {
+        series.withLock { $0 }.mapValues { entry in
+            var running = 0
+            let cumulative = entry.buckets.dropLast().map { running += $0; return running }
+            return (cumulative, entry.sum, entry.count)
+        }
+    }
 }
 
 /// Every metric the service exports at /metrics (Prometheus text format 0.0.4).
 public final class ServiceMetrics: Sendable {
-    /// HTTP requests by "route|status".
-    public let requests = Counter()
-    /// HTTP request durations by route.
+    /// HTTP requests by route pattern and status.
+    public let requests = RequestCounter()
+    /// HTTP request durations by route pattern.
     public let latency = Histogram()
     /// Jobs waiting.
     public let queueDepth = Gauge()
@@ -61,13 +82,20 @@ public final class ServiceMetrics: Sendable {
     /// Fresh metrics.
     public init() {}
 
+    /// Counts one answered request and observes its duration; `route` is the matched pattern
+    /// ("/v1/experiments/:id"), or "unmatched" for a path no route knows (so label counts stay bounded).
+    public func recordRequest(route: String, status: Int, seconds: Double) {
+        let label = route.isEmpty ? "unmatched" : route
+        requests.increment(route: label, status: status)
+        latency.observe(seconds, label: label)
+    }
+
     /// The Prometheus text exposition.
     public func render() -> String {
         var out = ""
         out += "# HELP http_requests_total HTTP requests by route and status.\n# TYPE http_requests_total counter\n"
-        for (key, v) in requests.snapshot.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
-            out += "http_requests_total{route=\"\(escape(parts.first ?? ""))\",status=\"\(parts.last ?? "")\"} \(fmt(v))\n"
+        for (route, status, v) in requests.snapshot {
+            out += "http_requests_total{route=\"\(escape(route))\",status=\"\(status)\"} \(fmt(v))\n"
         }
         out += "# HELP http_request_duration_seconds HTTP request latency by route.\n# TYPE http_request_duration_seconds histogram\n"
         for (route, s) in latency.snapshot.sorted(by: { $0.key < $1.key }) {

@@ -79,14 +79,20 @@ public final class SQLiteStore: Store {
         }
     }
 
+    // Reads of one SELECT use `unsafeRead` and cached statements: a single statement sees one consistent
+    // snapshot without the BEGIN/COMMIT that `read` wraps around it, and a cached statement is not parsed
+    // and authorised again (GRDB's authoriser runs once per column at every prepare).
+
     public func experiment(_ id: String) throws -> ExperimentRecord? {
-        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = ?", arguments: [id]) }
-            .map(Self.record)
+        try pool.unsafeRead { db in
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM experiment WHERE id = ?"), arguments: [id])
+        }.map(Self.record)
     }
 
     public func experiment(idempotencyKey: String) throws -> ExperimentRecord? {
-        try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE idempotency_key = ?", arguments: [idempotencyKey])
+        try pool.unsafeRead { db in
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM experiment WHERE idempotency_key = ?"),
+                             arguments: [idempotencyKey])
         }.map(Self.record)
     }
 
@@ -100,8 +106,10 @@ public final class SQLiteStore: Store {
         if let a = q.after { sql += q.descending ? " AND seq < ?" : " AND seq > ?"; args.append(a) }
         sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT ?"
         args.append(q.limit)
-        let rows = try pool.read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)) }
-        return try rows.map(Self.record)
+        let rows = try pool.unsafeRead { db in try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(args)) }
+        guard let first = rows.first else { return [] }
+        let columns = ExperimentColumns(first)
+        return try rows.map { try Self.record($0, columns) }
     }
 
     public func update(_ r: ExperimentRecord) throws {
@@ -248,16 +256,49 @@ public final class SQLiteStore: Store {
 
     public func close() throws { try pool.close() }
 
-    private static func record(_ row: Row) throws -> ExperimentRecord {
-        let spec = try JSONCoding.decode(ExperimentSpec.self, row["spec"] as String)
-        let summary: RunSummary? = try (row["summary"] as String?).map { try JSONCoding.decode(RunSummary.self, $0, snakeCase: true) }
-        let started: Double? = row["started_at"], finished: Double? = row["finished_at"]
+    private static func record(_ row: Row) throws -> ExperimentRecord { try record(row, ExperimentColumns(row)) }
+
+    private static func record(_ row: Row, _ c: ExperimentColumns) throws -> ExperimentRecord {
+        let spec = try StoredJSON.specs.decode(row[c.spec] as String)
+        let summary = try (row[c.summary] as String?).map(StoredJSON.summaries.decode)
+        let started: Double? = row[c.startedAt], finished: Double? = row[c.finishedAt]
         return ExperimentRecord(
-            id: row["id"], sequence: row["seq"], status: ExperimentStatus(rawValue: row["status"]) ?? .failed,
-            spec: spec, summary: summary, errorCode: row["error_code"], errorMessage: row["error_message"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            id: row[c.id], sequence: row[c.seq], status: ExperimentStatus(rawValue: row[c.status]) ?? .failed,
+            spec: spec.value, summary: summary?.value, errorCode: row[c.errorCode], errorMessage: row[c.errorMessage],
+            createdAt: Date(timeIntervalSince1970: row[c.createdAt]),
             startedAt: started.map(Date.init(timeIntervalSince1970:)), finishedAt: finished.map(Date.init(timeIntervalSince1970:)),
-            stepsDone: row["steps_done"], idempotencyKey: row["idempotency_key"], bodyHash: row["body_hash"],
-            studyID: row["study_id"], attempt: row["attempt"])
+            stepsDone: row[c.stepsDone], idempotencyKey: row[c.idempotencyKey], bodyHash: row[c.bodyHash],
+            studyID: row[c.studyID], attempt: row[c.attempt], specJSON: spec, summaryJSON: summary)
+    }
+}
+
+/// Where the experiment table's columns are in the rows of one `SELECT *`, found once per query: GRDB's
+/// lookup by name lower-cases the names on every access, which cost more than the row's decoding.
+private struct ExperimentColumns {
+    var id = 0, seq = 0, status = 0, spec = 0, summary = 0, errorCode = 0, errorMessage = 0, createdAt = 0
+    var startedAt = 0, finishedAt = 0, stepsDone = 0, idempotencyKey = 0, bodyHash = 0, studyID = 0, attempt = 0
+
+    /// The positions in `row` (every column must be present: rows come from `SELECT *`).
+    init(_ row: Row) {
+        for (i, name) in row.columnNames.enumerated() {
+            switch name {
+            case "id": id = i
+            case "seq": seq = i
+            case "status": status = i
+            case "spec": spec = i
+            case "summary": summary = i
+            case "error_code": errorCode = i
+            case "error_message": errorMessage = i
+            case "created_at": createdAt = i
+            case "started_at": startedAt = i
+            case "finished_at": finishedAt = i
+            case "steps_done": stepsDone = i
+            case "idempotency_key": idempotencyKey = i
+            case "body_hash": bodyHash = i
+            case "study_id": studyID = i
+            case "attempt": attempt = i
+            default: break
+            }
+        }
     }
 }

@@ -41,6 +41,10 @@ public struct ExperimentRecord: Sendable, Equatable {
     public var studyID: String?
     /// Runs started so far (1 normally; more when a run was taken over after its instance stopped or died).
     public var attempt: Int = 0
+    /// The spec's API encoding, when the record was read from the store (a cache; see `EncodedJSON`).
+    public var specJSON: EncodedJSON<ExperimentSpec>? = nil
+    /// The summary's API encoding, when the record was read from the store (a cache; see `EncodedJSON`).
+    public var summaryJSON: EncodedJSON<RunSummary>? = nil
 }
 
 extension ExperimentRecord {

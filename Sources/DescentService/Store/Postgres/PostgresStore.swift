@@ -332,16 +332,17 @@ public final class PostgresStore: Store {
             guard let v else { throw CorruptRow(column: column) }
             return v
         }
-        let spec = try JSONCoding.decode(ExperimentSpec.self, try need(rows.string(i, "spec"), "spec"))
-        let summary = try rows.string(i, "summary").map { try JSONCoding.decode(RunSummary.self, $0, snakeCase: true) }
+        let spec = try StoredJSON.specs.decode(try need(rows.string(i, "spec"), "spec"))
+        let summary = try rows.string(i, "summary").map(StoredJSON.summaries.decode)
         return ExperimentRecord(
             id: try need(rows.string(i, "id"), "id"), sequence: Int64(try need(rows.int(i, "seq"), "seq")),
-            status: ExperimentStatus(rawValue: rows.string(i, "status") ?? "") ?? .failed, spec: spec, summary: summary,
+            status: ExperimentStatus(rawValue: rows.string(i, "status") ?? "") ?? .failed, spec: spec.value, summary: summary?.value,
             errorCode: rows.string(i, "error_code"), errorMessage: rows.string(i, "error_message"),
             createdAt: Date(timeIntervalSince1970: try need(rows.double(i, "created_at"), "created_at")),
             startedAt: rows.double(i, "started_at").map(Date.init(timeIntervalSince1970:)),
             finishedAt: rows.double(i, "finished_at").map(Date.init(timeIntervalSince1970:)),
             stepsDone: rows.int(i, "steps_done") ?? 0, idempotencyKey: rows.string(i, "idempotency_key"),
-            bodyHash: rows.string(i, "body_hash"), studyID: rows.string(i, "study_id"), attempt: rows.int(i, "attempt") ?? 0)
+            bodyHash: rows.string(i, "body_hash"), studyID: rows.string(i, "study_id"), attempt: rows.int(i, "attempt") ?? 0,
+            specJSON: spec, summaryJSON: summary)
     }
 }

@@ -1,0 +1,34 @@
+import DescentCore
+import DescentHTTP
+import Logging
+
+extension ServiceError {
+    /// The one mapping from whatever a handler throws to the API's error.
+    ///
+    /// - `ServiceError`: itself.
+    /// - `SpecErrors` / `SpecError` from the core: 422 with every problem and its fine code
+    ///   (`out_of_range`, `unknown_field`, …); `invalid_json` from the JSON parser: 400 `bad_json`.
+    /// - Anything else — store errors (GRDB, libpq), a corrupt stored row, a bug: 500 `internal`; its
+    ///   description goes to the log only (`internalDetail`), never to the client.
+    static func mapping(_ error: any Error) -> ServiceError {
+        switch error {
+        case let e as ServiceError: return e
+        case let e as SpecErrors: return .spec(e)
+        case let e as SpecError where e.code == "invalid_json": return .badJSON(e.message)
+        case let e as SpecError: return .spec(e)
+        default: return .internalFailure("\(type(of: error)): \(error)")
+        }
+    }
+
+    /// The response for `error`, logging the details of a 5xx with the request id and route.
+    static func response(for error: any Error, request: HTTPRequest, logger: Logger) -> HTTPResponse {
+        let mapped = mapping(error)
+        if mapped.status >= 500 {
+            logger.error("request failed", metadata: [
+                "request_id": "\(request.requestID)", "method": "\(request.method.rawValue)", "path": "\(request.path)",
+                "status": "\(mapped.status)", "error": "\(mapped.internalDetail ?? mapped.message)",
+            ])
+        }
+        return ErrorResponse.from(mapped)
+    }
+}

@@ -1,0 +1,76 @@
+import DescentCore
+import Foundation
+
+/// A value decoded from a stored JSON column together with the bytes the API writes for it, so a read
+/// neither decodes the column with JSONDecoder nor re-encodes the value with JSONEncoder each time.
+///
+/// It compares equal to any other: it is a cache beside a record's field, not part of the record's value.
+public struct EncodedJSON<Value: Equatable & Sendable>: Sendable, Equatable {
+    /// The value the bytes encode.
+    let value: Value
+    /// `JSONCoding.encode(value)`.
+    let bytes: [UInt8]
+
+    /// The bytes, if they still encode `current` (a record's field may have been changed since reading).
+    func bytes(for current: Value) -> [UInt8]? { current == value ? bytes : nil }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { true }
+}
+
+/// Stored JSON texts already decoded, by text. A stored spec never changes and the same few texts are
+/// read again and again, so a hit replaces a JSONDecoder run and a JSONEncoder run by one lookup.
+///
+/// `@unchecked Sendable`: `entries` and `size` are guarded by `lock`. An `NSLock` (a plain pthread mutex)
+/// rather than `Mutex`: on Linux `Mutex` is a priority-inheritance futex that spins before sleeping, and
+/// with every reader thread looking up 20 rows per list request on 2 busy cores, the spinning took a
+/// third of the process's time. The key is hashed before the lock is taken.
+final class DecodedJSONCache<Value: Codable & Equatable & Sendable>: @unchecked Sendable {
+    private struct Key: Hashable {
+        let text: String
+        let hash: Int
+        init(_ text: String) { self.text = text; hash = text.hashValue }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.text == b.text }
+    }
+
+    private let lock = NSLock()
+    private var entries: [Key: EncodedJSON<Value>] = [:]
+    private var size = 0
+    private let capacityBytes: Int
+    private let snakeCase: Bool
+
+    /// A cache holding texts and encodings of at most `capacityBytes` together (then it starts afresh);
+    /// `snakeCase` as in `JSONCoding.decode`.
+    init(capacityBytes: Int, snakeCase: Bool) {
+        self.capacityBytes = capacityBytes
+        self.snakeCase = snakeCase
+    }
+
+    /// The decoded value of `text` and its API encoding.
+    func decode(_ text: String) throws -> EncodedJSON<Value> {
+        let key = Key(text)
+        lock.lock()
+        let hit = entries[key]
+        lock.unlock()
+        if let hit { return hit }
+        let value = try JSONCoding.decode(Value.self, text, snakeCase: snakeCase)
+        let entry = EncodedJSON(value: value, bytes: try JSONCoding.encode(value))
+        let added = text.utf8.count + entry.bytes.count
+        lock.lock()
+        defer { lock.unlock() }
+        if size + added > capacityBytes {
+            entries = [:]
+            size = 0
+        }
+        if entries.updateValue(entry, forKey: key) == nil { size += added }
+        return entry
+    }
+}
+
+/// The caches of the experiment table's JSON columns (16 MiB for specs, 8 MiB for summaries).
+enum StoredJSON {
+    /// `experiment.spec`.
+    static let specs = DecodedJSONCache<ExperimentSpec>(capacityBytes: 16 << 20, snakeCase: false)
+    /// `experiment.summary`.
+    static let summaries = DecodedJSONCache<RunSummary>(capacityBytes: 8 << 20, snakeCase: true)
+}
