@@ -37,6 +37,7 @@ public struct ServiceAPI: Sendable {
         r.use(BlockingIOMiddleware(executor: Self.ioExecutor))
 
         r.on(.post, "/v1/experiments", experiments.create)
+        r.on(.post, "/v1/experiments/batch", BatchSubmission(experiments: experiments).create)
         r.on(.get, "/v1/experiments", experiments.list)
         r.on(.get, "/v1/experiments/:id", experiments.get)
         r.on(.delete, "/v1/experiments/:id", experiments.delete)
@@ -105,7 +106,7 @@ struct MetricsMiddleware: HTTPMiddleware {
             return String(part)
         }
         let known: Set<String> = ["v1", "experiments", "studies", "presets", "analysis", "critical-point", "surface", "catalog",
-                                  "healthz", "readyz", "metrics", "openapi.yaml", "trajectory", "events", "cancel", "run", ":id", "plot.svg"]
+                                  "batch", "healthz", "readyz", "metrics", "openapi.yaml", "trajectory", "events", "cancel", "run", ":id", "plot.svg"]
         if parts.count > 1, parts[0] == "v1", parts[1] == "presets", parts.count > 2 { return "/v1/presets/:name" + (parts.count > 3 ? "/run" : "") }
         return "/" + parts.map { known.contains($0) ? $0 : "_" }.joined(separator: "/")
     }

@@ -68,14 +68,28 @@ public final class SQLiteStore: Store {
         return m
     }
 
-    public func insert(_ r: ExperimentRecord) throws {
-        try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
-                  idempotency_key, body_hash, study_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-                """, arguments: [r.id, r.status.rawValue, r.spec.name, try JSONCoding.string(r.spec.tags),
-                                 r.spec.objective.type, r.spec.optimizer.type, try JSONCoding.string(r.spec),
-                                 r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID])
+    public func insert(_ records: [ExperimentRecord], queueCapacity: Int?) throws {
+        let rows = try records.map { r -> StatementArguments in
+            [r.id, r.status.rawValue, r.spec.name, try JSONCoding.string(r.spec.tags), r.spec.objective.type, r.spec.optimizer.type,
+             try JSONCoding.string(r.spec), r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID]
+        }
+        do {
+            try pool.write { db in
+                // Inside the write transaction: SQLite has one writer, so the count cannot change before the insert.
+                if let capacity = queueCapacity {
+                    let adding = records.count(where: { $0.status == .queued })
+                    let queued = try Int.fetchOne(db, sql: "SELECT count(*) FROM experiment WHERE status = 'queued'") ?? 0
+                    guard queued + adding <= capacity else { throw StoreError.queueFull(queued: queued, adding: adding, capacity: capacity) }
+                }
+                let statement = try db.cachedStatement(sql: """
+                    INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
+                      idempotency_key, body_hash, study_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                    """)
+                for arguments in rows { try statement.execute(arguments: arguments) }
+            }
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && error.message?.contains("idempotency_key") == true {
+            throw StoreError.duplicateIdempotencyKey
         }
     }
 
@@ -138,23 +152,25 @@ public final class SQLiteStore: Store {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM experiment WHERE status = 'queued'") ?? 0 }
     }
 
-    public func claim(owner: String, leaseSeconds: Double) throws -> Claim? {
+    public func claim(owner: String, leaseSeconds: Double, limit: Int) throws -> [Claim] {
         try pool.write { db in
             let now = Date().timeIntervalSince1970
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT id, attempt, cancel_requested FROM experiment
-                WHERE status = 'queued' OR (status = 'running' AND lease_expires < ?) ORDER BY seq LIMIT 1
-                """, arguments: [now]) else { return nil }
-            let id: String = row["id"]
-            let attempt = (row["attempt"] as Int) + 1
-            try db.execute(sql: """
-                UPDATE experiment SET status = 'running', attempt = ?, lease_owner = ?, lease_expires = ?, started_at = ?,
-                  steps_done = 0 WHERE id = ?
-                """, arguments: [attempt, owner, now + leaseSeconds, now, id])
-            try Self.deleteTrajectory(db, id: id)
-            guard let fresh = try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = ?", arguments: [id]) else { return nil }
-            return Claim(record: try Self.record(fresh), lease: Lease(id: id, attempt: attempt),
-                         cancelRequested: row["cancel_requested"] as Bool)
+            let rows = try Row.fetchAll(db, sql: """
+                UPDATE experiment SET status = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires = ?,
+                  started_at = ?, steps_done = 0
+                WHERE seq IN (SELECT seq FROM experiment WHERE status = 'queued' OR (status = 'running' AND lease_expires < ?)
+                              ORDER BY seq LIMIT ?)
+                RETURNING *
+                """, arguments: [owner, now + leaseSeconds, now, now, max(1, limit)])
+            var claims: [Claim] = []
+            for row in rows {
+                let record = try Self.record(row)
+                // A first attempt has nothing stored; later ones drop what a taken-over or released run left.
+                if record.attempt > 1 { try Self.deleteTrajectory(db, id: record.id) }
+                claims.append(Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
+                                    cancelRequested: row["cancel_requested"] as Bool))
+            }
+            return claims.sorted { $0.record.sequence < $1.record.sequence }
         }
     }
 
@@ -172,17 +188,6 @@ public final class SQLiteStore: Store {
                 states[lease] = cancel ? .cancelRequested : .held
             }
             return states
-        }
-    }
-
-    public func appendChunk(_ lease: Lease, chunk: StoredChunk, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
-        try pool.write { db in
-            try db.execute(sql: """
-                UPDATE experiment SET steps_done = ?, lease_expires = ? WHERE id = ? AND attempt = ? AND status = 'running'
-                """, arguments: [stepsDone, Date().timeIntervalSince1970 + leaseSeconds, lease.id, lease.attempt])
-            guard db.changesCount == 1 else { return false }
-            try Self.insertChunk(db, id: lease.id, chunk: chunk)
-            return true
         }
     }
 
