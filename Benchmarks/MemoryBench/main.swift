@@ -28,17 +28,18 @@ func benchmark() throws {
     let experiment = try spec.validated()
     let every = min(spec.steps, max(8192, spec.steps / 100))  // as ExperimentRunner asks for chunks
     let next = Counter(), rows = Counter()
+    let (total, encoding) = (runs, encode)
     let group = DispatchGroup()
     let start = ContinuousClock.now
     for _ in 0..<threads {
         group.enter()
         let thread = Thread {
-            while next.increment() <= runs {
+            while next.increment() <= total {
                 var encoder = TrajectoryEncoder()
                 var recorded = 0, bytes = 0
                 _ = experiment.run(control: RunControl(), progressEvery: every) { chunk in
                     recorded += chunk.records.count
-                    if encode { bytes += encoder.encode(chunk.records).reduce(0) { $0 + $1.data.count } }
+                    if encoding { bytes += encoder.encode(chunk.records).reduce(0) { $0 + $1.data.count } }
                 }
                 rows.add(recorded)
                 if bytes < 0 { print(bytes) }  // keeps the encoding from being optimised away
