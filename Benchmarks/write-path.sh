@@ -65,6 +65,23 @@ print(n)
 PY
 }
 
+span() { # → "succeeded seconds(first created → last created) seconds(first created → last finished)", from the server's timestamps
+  python3 - "$url" <<'PY'
+import json, sys, urllib.request
+from datetime import datetime
+url, cursor, created, finished, ok = sys.argv[1], None, [], [], 0
+while True:
+    page = json.load(urllib.request.urlopen(f"{url}/v1/experiments?limit=500" + (f"&cursor={cursor}" if cursor else "")))
+    for e in page["items"]:
+        created.append(datetime.fromisoformat(e["created_at"].replace("Z", "+00:00")).timestamp())
+        if e["finished_at"]: finished.append(datetime.fromisoformat(e["finished_at"].replace("Z", "+00:00")).timestamp())
+        ok += e["status"] == "succeeded"
+    cursor = page["next_cursor"]
+    if not cursor: break
+print(ok, f"{max(created) - min(created):.3f}", f"{max(finished) - min(created):.3f}")
+PY
+}
+
 saddle() { # STEPS RECORD_EVERY
   printf '{"name":"bench","objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.01},"start":[0.01,0.02],"steps":%d,"record_every":%d}' "$1" "$2"
 }
@@ -74,22 +91,23 @@ echo "load average before: $(loadavg)   (nproc $(nproc), workers $W)"
 if [[ $what == small || $what == all ]]; then
   start_server small
   cat >"$tmp/post.lua" <<LUA
--- POST /v1/experiments with a small saddle spec; each of the threads stops after its share of $N.
+-- POST /v1/experiments with a small saddle spec; wrk exits once $N answers came back (one thread).
 wrk.method = "POST"
 wrk.body = '$(saddle 1000 1)'
 wrk.headers["Content-Type"] = "application/json"
-local done, share = 0, $((N / 2))
-function response(status) done = done + 1; if done >= share then wrk.thread:stop() end end
+local done, refused = 0, 0
+function response(status)
+  done = done + 1
+  if status ~= 202 then refused = refused + 1 end
+  if done >= $N then io.write(string.format("wrk: %d answers, %d not 202\\n", done, refused)); os.exit(0) end
+end
 LUA
-  t0=$(now)
-  wrk -t2 -c16 -d120s --latency -s "$tmp/post.lua" "$url/v1/experiments" >"$tmp/wrk.txt"
-  t1=$(now)
+  wrk -t1 -c16 -d300s -s "$tmp/post.lua" "$url/v1/experiments" >"$tmp/wrk.txt" || true
   wait_all_final
-  t2=$(now)
-  ok=$(count succeeded)
-  p99=$(awk '$1=="99%" {print $2}' "$tmp/wrk.txt"); rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk.txt")
-  echo "small: $ok succeeded; submitted in $(elapsed "$t0" "$t1") s (wrk: $rps req/s, p99 $p99), all final after $(elapsed "$t0" "$t2") s"
-  echo "small: $(rate "$ok" "$(elapsed "$t0" "$t2")") experiments finished/s"
+  span >"$tmp/span.txt"
+  read -r ok created finished <"$tmp/span.txt"
+  echo "small: $(head -1 "$tmp/wrk.txt"); $ok succeeded"
+  echo "small: accepted in $created s: $(rate "$ok" "$created") submissions/s; first submission to last finished $finished s: $(rate "$ok" "$finished") experiments finished/s"
   stop_server
 fi
 

@@ -97,6 +97,25 @@ extension StoreContractTests {
         #expect(try store.queuedCount() == 10)
     }
 
+    @Test(arguments: backends) func groupedSubmissionsAreEachAllOrNothingInOneTransaction(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        try store.insert(try makeRecord(key: "taken"))
+        let fits = try (0..<3).map { _ in try makeRecord() }
+        let reusesKey = try [makeRecord(key: "fresh"), makeRecord(key: "taken")]
+        let tooMany = try (0..<3).map { _ in try makeRecord() }
+        let lastFits = try [makeRecord(key: "fresh")]
+        let results = try store.insert(groups: [fits, reusesKey, tooMany, lastFits], queueCapacity: 6)
+        #expect(results.count == 4)
+        #expect((try? results[0].get()) != nil)
+        #expect(throws: StoreError.duplicateIdempotencyKey) { try results[1].get() }
+        #expect(throws: StoreError.queueFull(queued: 4, adding: 3, capacity: 6)) { try results[2].get() }
+        #expect((try? results[3].get()) != nil)
+        #expect(try store.queuedCount() == 5)
+        #expect(try (fits + lastFits).allSatisfy { try store.experiment($0.id) != nil })
+        #expect(try (reusesKey + tooMany).allSatisfy { try store.experiment($0.id) == nil })
+        #expect(try store.experiment(idempotencyKey: "fresh")?.id == lastFits[0].id)
+    }
+
     @Test(arguments: backends) func concurrentSubmissionsNeverExceedTheCapacity(_ backend: StoreBackend) async throws {
         let store = try backend.makeStore()
         let accepted = Atomic<Int>(0), refused = Atomic<Int>(0), failed = Atomic<Int>(0)

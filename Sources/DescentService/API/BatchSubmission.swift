@@ -30,8 +30,8 @@ struct BatchSubmission: Sendable {
             throw ServiceError.tooLarge("a batch holds at most \(Self.maxItems) experiments; this one has \(items.count)")
         }
         let key = request.headers["Idempotency-Key"].flatMap { $0.isEmpty ? nil : $0 }
-        let hash = RequestDecoding.hash(body)
-        if let key, let replay = try replay(key: key, hash: hash, count: items.count) { return replay }
+        let hash = key.map { _ in RequestDecoding.hash(body) }  // only a keyed batch is compared later
+        if let key, let hash, let replay = try replay(key: key, hash: hash, count: items.count) { return replay }
 
         var specs: [ExperimentSpec] = []
         var errors: [BatchRejection.ItemError] = []
@@ -55,7 +55,7 @@ struct BatchSubmission: Sendable {
             try experiments.submit(records)
         } catch let e as StoreError where e.isDuplicateIdempotencyKey {
             // A concurrent request with the same key won the insert: answer as its replay (or 409).
-            if let key, let replay = try replay(key: key, hash: hash, count: items.count) { return replay }
+            if let key, let hash, let replay = try replay(key: key, hash: hash, count: items.count) { return replay }
             throw ServiceError.conflict("Idempotency-Key '\(key ?? "")' is taken by an experiment outside this batch")
         }
         var response = try respond(records, status: 202)

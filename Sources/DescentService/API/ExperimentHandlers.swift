@@ -45,7 +45,7 @@ struct ExperimentHandlers: Sendable {
     func create(_ request: HTTPRequest) async throws -> HTTPResponse {
         let value = try RequestDecoding.json(request)
         let key = request.headers["Idempotency-Key"].flatMap { $0.isEmpty ? nil : $0 }
-        let hash = RequestDecoding.hash(value)
+        let hash = key.map { _ in RequestDecoding.hash(value) }  // only a keyed submission is compared later
         if let key, let existing = try lookup(key: key) {
             guard existing.bodyHash == hash else {
                 throw ServiceError.conflict("Idempotency-Key '\(key)' was used with a different body")

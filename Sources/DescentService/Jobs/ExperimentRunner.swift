@@ -37,6 +37,7 @@ public final class ExperimentRunner: Sendable {
     private let threadsDone = DispatchGroup()
     private let workerCount: Int
     private let writer: QueueWriter
+    private let admission: AdmissionGroupCommit
     /// Most experiments one claim takes when runs are short (see `workLoop`).
     static let maxClaimBatch = 32
     /// A run shorter than this (seconds) counts as short: its worker claims more at a time.
@@ -68,6 +69,7 @@ public final class ExperimentRunner: Sendable {
         self.logger = logger
         self.workerCount = max(1, workers)
         self.writer = QueueWriter(store: store, leaseSeconds: leaseSeconds, logger: logger)
+        self.admission = AdmissionGroupCommit(store: store, queueCapacity: queueCapacity)
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
         let hostName = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -115,11 +117,11 @@ public final class ExperimentRunner: Sendable {
         coordination.stop()
     }
 
-    /// Stores new queued experiments in one transaction, admitted atomically against `queueCapacity`
-    /// (all or none), and wakes the workers. Throws `StoreError` (queue full, duplicate idempotency key)
-    /// or the store's own error.
+    /// Stores new queued experiments, admitted atomically against `queueCapacity` (all or none), in a
+    /// transaction shared with concurrent submissions (`AdmissionGroupCommit`), and wakes the workers.
+    /// Throws `StoreError` (queue full, duplicate idempotency key) or the store's own error.
     public func enqueue(_ records: [ExperimentRecord]) throws {
-        try store.insert(records, queueCapacity: queueCapacity)
+        try admission.insert(records)
         announceWork()
     }
 

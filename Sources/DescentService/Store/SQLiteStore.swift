@@ -69,27 +69,44 @@ public final class SQLiteStore: Store {
     }
 
     public func insert(_ records: [ExperimentRecord], queueCapacity: Int?) throws {
-        let rows = try records.map { r -> StatementArguments in
-            [r.id, r.status.rawValue, r.spec.name, try JSONCoding.string(r.spec.tags), r.spec.objective.type, r.spec.optimizer.type,
-             try JSONCoding.string(r.spec), r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID]
-        }
-        do {
-            try pool.write { db in
-                // Inside the write transaction: SQLite has one writer, so the count cannot change before the insert.
-                if let capacity = queueCapacity {
-                    let adding = records.count(where: { $0.status == .queued })
-                    let queued = try Int.fetchOne(db, sql: "SELECT count(*) FROM experiment WHERE status = 'queued'") ?? 0
-                    guard queued + adding <= capacity else { throw StoreError.queueFull(queued: queued, adding: adding, capacity: capacity) }
-                }
-                let statement = try db.cachedStatement(sql: """
-                    INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
-                      idempotency_key, body_hash, study_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-                    """)
-                for arguments in rows { try statement.execute(arguments: arguments) }
+        try insert(groups: [records], queueCapacity: queueCapacity)[0].get()
+    }
+
+    public func insert(groups: [[ExperimentRecord]], queueCapacity: Int?) throws -> [Result<Void, StoreError>] {
+        let rows = try groups.map { group in
+            try group.map { r -> StatementArguments in
+                [r.id, r.status.rawValue, r.spec.name, try JSONCoding.string(r.spec.tags), r.spec.objective.type, r.spec.optimizer.type,
+                 try JSONCoding.string(r.spec), r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID]
             }
-        } catch let error as DatabaseError
-            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && error.message?.contains("idempotency_key") == true {
-            throw StoreError.duplicateIdempotencyKey
+        }
+        return try pool.write { db in
+            // Inside the write transaction: SQLite has one writer, so the count cannot change before the inserts.
+            var queued = queueCapacity == nil ? 0 : try Int.fetchOne(db, sql: "SELECT count(*) FROM experiment WHERE status = 'queued'") ?? 0
+            var results: [Result<Void, StoreError>] = []
+            for (group, arguments) in zip(groups, rows) {
+                let adding = group.count(where: { $0.status == .queued })
+                if let capacity = queueCapacity, queued + adding > capacity {
+                    results.append(.failure(.queueFull(queued: queued, adding: adding, capacity: capacity)))
+                    continue
+                }
+                do {
+                    try db.inSavepoint {
+                        // A statement of its own, finalized before a rollback (a failed one left active blocks it).
+                        let statement = try db.makeStatement(sql: """
+                            INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
+                              idempotency_key, body_hash, study_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                            """)
+                        for a in arguments { try statement.execute(arguments: a) }
+                        return .commit
+                    }
+                    queued += adding
+                    results.append(.success(()))
+                } catch let error as DatabaseError
+                    where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && error.message?.contains("idempotency_key") == true {
+                    results.append(.failure(.duplicateIdempotencyKey))
+                }
+            }
+            return results
         }
     }
 

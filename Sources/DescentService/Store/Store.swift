@@ -129,6 +129,10 @@ public protocol Store: Sendable {
     /// Throws `StoreError.queueFull` when the queued ones would not all fit, and
     /// `StoreError.duplicateIdempotencyKey` when one's idempotency key is taken; nothing is inserted then.
     func insert(_ records: [ExperimentRecord], queueCapacity: Int?) throws
+    /// Inserts several submissions in one transaction, each all or none (as `insert(_:queueCapacity:)`, in
+    /// order, each admitted against what the earlier ones left): one result per group, a `StoreError` for a
+    /// group that did not fit or reused a key. Throws only when the transaction itself fails.
+    func insert(groups: [[ExperimentRecord]], queueCapacity: Int?) throws -> [Result<Void, StoreError>]
     /// The experiment with `id`.
     func experiment(_ id: String) throws -> ExperimentRecord?
     /// The experiment submitted with this idempotency key.

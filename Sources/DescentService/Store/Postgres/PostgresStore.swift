@@ -115,38 +115,56 @@ public final class PostgresStore: Store {
     static let now = "extract(epoch FROM clock_timestamp())::float8"
 
     public func insert(_ records: [ExperimentRecord], queueCapacity: Int?) throws {
-        guard !records.isEmpty else { return }
-        let rows = try JSONCoding.string(records.enumerated().map { i, r in
-            NewExperimentRow(ord: i, id: r.id, status: r.status.rawValue, name: r.spec.name, tags: try JSONCoding.string(r.spec.tags),
-                             objective: r.spec.objective.type, optimizer: r.spec.optimizer.type, spec: try JSONCoding.string(r.spec),
-                             createdAt: r.createdAt.timeIntervalSince1970, stepsDone: r.stepsDone,
-                             idempotencyKey: r.idempotencyKey, bodyHash: r.bodyHash, studyID: r.studyID)
-        })
-        do {
-            try pool.with { c in
-                try c.transaction {
-                    if let capacity = queueCapacity {
-                        // Admissions queue on one transaction-scoped lock, so each counts what the previous one inserted.
-                        try c.execute("SELECT pg_advisory_xact_lock(4471530128)")  // any fixed key; "descent admission"
-                        let queued = try c.execute("SELECT count(*) AS n FROM experiment WHERE status = 'queued'").int(0, "n") ?? 0
-                        let adding = records.count(where: { $0.status == .queued })
-                        guard queued + adding <= capacity else { throw StoreError.queueFull(queued: queued, adding: adding, capacity: capacity) }
-                    }
-                    // One statement for the whole batch; `ord` keeps the sequence numbers in submission order.
-                    try c.execute("""
-                        INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
-                          idempotency_key, body_hash, study_id)
-                        SELECT id, status, name, tags::jsonb, objective, optimizer, spec, created_at, steps_done,
-                          idempotency_key, body_hash, study_id
-                        FROM json_to_recordset($1::json) AS x(ord int, id text, status text, name text, tags text, objective text,
-                          optimizer text, spec text, created_at float8, steps_done bigint, idempotency_key text, body_hash text,
-                          study_id text)
-                        ORDER BY ord
-                        """, [.text(rows)])
+        try insert(groups: [records], queueCapacity: queueCapacity)[0].get()
+    }
+
+    public func insert(groups: [[ExperimentRecord]], queueCapacity: Int?) throws -> [Result<Void, StoreError>] {
+        let rows = try groups.map { group in
+            try JSONCoding.string(group.enumerated().map { i, r in
+                NewExperimentRow(ord: i, id: r.id, status: r.status.rawValue, name: r.spec.name, tags: try JSONCoding.string(r.spec.tags),
+                                 objective: r.spec.objective.type, optimizer: r.spec.optimizer.type, spec: try JSONCoding.string(r.spec),
+                                 createdAt: r.createdAt.timeIntervalSince1970, stepsDone: r.stepsDone,
+                                 idempotencyKey: r.idempotencyKey, bodyHash: r.bodyHash, studyID: r.studyID)
+            })
+        }
+        return try pool.with { c in
+            try c.transaction {
+                var queued = 0
+                if queueCapacity != nil {
+                    // Admissions queue on one transaction-scoped lock, so each counts what the previous one inserted.
+                    try c.execute("SELECT pg_advisory_xact_lock(4471530128)")  // any fixed key; "descent admission"
+                    queued = try c.execute("SELECT count(*) AS n FROM experiment WHERE status = 'queued'").int(0, "n") ?? 0
                 }
+                var results: [Result<Void, StoreError>] = []
+                for (group, json) in zip(groups, rows) {
+                    let adding = group.count(where: { $0.status == .queued })
+                    if let capacity = queueCapacity, queued + adding > capacity {
+                        results.append(.failure(.queueFull(queued: queued, adding: adding, capacity: capacity)))
+                        continue
+                    }
+                    try c.execute("SAVEPOINT submission")
+                    do {
+                        // One statement per submission; `ord` keeps the sequence numbers in submission order.
+                        try c.execute("""
+                            INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
+                              idempotency_key, body_hash, study_id)
+                            SELECT id, status, name, tags::jsonb, objective, optimizer, spec, created_at, steps_done,
+                              idempotency_key, body_hash, study_id
+                            FROM json_to_recordset($1::json) AS x(ord int, id text, status text, name text, tags text, objective text,
+                              optimizer text, spec text, created_at float8, steps_done bigint, idempotency_key text, body_hash text,
+                              study_id text)
+                            ORDER BY ord
+                            """, [.text(json)])
+                        try c.execute("RELEASE SAVEPOINT submission")
+                        queued += adding
+                        results.append(.success(()))
+                    } catch let error as PostgresError where error.sqlState == "23505" && error.message.contains("idempotency_key") {
+                        try c.execute("ROLLBACK TO SAVEPOINT submission")
+                        results.append(.failure(.duplicateIdempotencyKey))
+                    }
+                }
+                return results
             }
-        } catch let error as PostgresError where error.sqlState == "23505" && error.message.contains("idempotency_key") {
-            throw StoreError.duplicateIdempotencyKey
         }
     }
 
