@@ -41,6 +41,8 @@ start_server() {
   for _ in $(seq 1 200); do curl -sf "$url/readyz" >/dev/null && return; sleep 0.05; done
   echo "server did not start: $(cat "$dir/out.log")" >&2; exit 1
 }
+# cpu_seconds: user + system CPU time the server used so far (load-independent, unlike wall time).
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat"; }
 stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 
 # wait_all_final: polls until no experiment is queued or running.
@@ -108,6 +110,8 @@ LUA
   read -r ok created finished <"$tmp/span.txt"
   echo "small: $(head -1 "$tmp/wrk.txt"); $ok succeeded"
   echo "small: accepted in $created s: $(rate "$ok" "$created") submissions/s; first submission to last finished $finished s: $(rate "$ok" "$finished") experiments finished/s"
+  cpu=$(cpu_seconds)
+  echo "small: server CPU $cpu s = $(python3 -c "print(f'{$cpu / $ok * 1000:.3f}')") ms per experiment (submission + run + store)"
   stop_server
 fi
 
@@ -127,6 +131,8 @@ PY
   wait_all_final
   t2=$(now)
   echo "batch: all $((B * 1000)) final after $(elapsed "$t0" "$t2") s: $(rate $((B * 1000)) "$(elapsed "$t0" "$t2")") finished/s"
+  cpu=$(cpu_seconds)
+  echo "batch: server CPU $cpu s = $(python3 -c "print(f'{$cpu / ($B * 1000) * 1000:.3f}')") ms per experiment (submission + run + store)"
   stop_server
 fi
 

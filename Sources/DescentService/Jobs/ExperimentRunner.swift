@@ -38,6 +38,9 @@ public final class ExperimentRunner: Sendable {
     private let workerCount: Int
     private let writer: QueueWriter
     private let admission: AdmissionGroupCommit
+    /// Publishes the events of committed writes, in order, off the writer thread (with PostgreSQL each
+    /// publication is a round trip, which must not hold up the next group commit).
+    private let publisher = DispatchQueue(label: "descent-events")
     /// Most experiments one claim takes when runs are short (see `workLoop`).
     static let maxClaimBatch = 32
     /// A run shorter than this (seconds) counts as short: its worker claims more at a time.
@@ -114,6 +117,7 @@ public final class ExperimentRunner: Sendable {
         let deadline = DispatchTime.now() + .nanoseconds(Int(timeout.components.seconds) * 1_000_000_000)
         _ = threadsDone.wait(timeout: deadline)
         writer.close(timeout: deadline)  // after the workers: their last results are committed
+        publisher.sync {}  // and their events sent
         coordination.stop()
     }
 
@@ -248,7 +252,7 @@ public final class ExperimentRunner: Sendable {
                 let event = i == stored.count - 1 ? progress : nil
                 writer.enqueue(.chunk(lease, part, stepsDone: chunk.stepsDone)) { [self] outcome in
                     switch outcome {
-                    case .written: if let event { coordination.publish(id, event) }
+                    case .written: if let event { publisher.async { [coordination] in coordination.publish(id, event) } }
                     case .lost:
                         job.lost.store(true, ordering: .relaxed)
                         job.control.cancel()
@@ -303,7 +307,7 @@ public final class ExperimentRunner: Sendable {
             switch written {
             case .written:
                 metrics.finished.increment(label: outcome.status.rawValue)
-                coordination.publish(lease.id, [.status(outcome.status), .end])
+                publisher.async { [coordination] in coordination.publish(lease.id, [.status(outcome.status), .end]) }
             case .lost:
                 logger.notice("lease lost before the result was stored", metadata: ["id": "\(lease.id)", "attempt": "\(lease.attempt)"])
             case .failed(let reason):
