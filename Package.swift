@@ -50,6 +50,7 @@ let package = Package(
             dependencies: ["DescentHTTP", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/HTTPBench"),
         .executableTarget(name: "descent-store-bench", dependencies: ["DescentService", "DescentCore"], path: "Benchmarks/StoreBench"),
+        .executableTarget(name: "descent-memory-bench", dependencies: ["DescentService", "DescentCore"], path: "Benchmarks/MemoryBench"),
         .testTarget(name: "DescentCoreTests", dependencies: ["DescentCore"]),
         .testTarget(name: "DescentHTTPTests", dependencies: ["DescentHTTP"]),
         .testTarget(

@@ -32,11 +32,13 @@ public struct HTTPErrorDetail: Sendable, Equatable {
 /// `{"error":{"code":…,"message":…,"field":…,"errors":[{"code","message","field"}…]}}`.
 /// `field` and `errors` are left out when absent; `errors`, when present, lists every problem and its
 /// first element repeats the top-level fields.
-public struct HTTPErrorBody: Sendable, Equatable {
+public struct HTTPErrorBody: Sendable {
     /// The (first) problem.
     public var main: HTTPErrorDetail
     /// Every problem, when there may be several; empty otherwise.
     public var errors: [HTTPErrorDetail]
+    /// Further integer members of the error object, after `field` (e.g. how many items of a batch are invalid).
+    public var counts: [(name: String, value: Int)] = []
 
     /// A body naming one problem.
     public init(code: String, message: String, field: String? = nil) {
@@ -54,6 +56,7 @@ public struct HTTPErrorBody: Sendable, Equatable {
     public func render() -> [UInt8] {
         var s = "{\"error\":{"
         Self.append(main, to: &s)
+        for (name, value) in counts { s += "," + jsonString(name) + ":" + String(value) }
         if !errors.isEmpty {
             s += ",\"errors\":["
             for (i, e) in errors.enumerated() {

@@ -24,35 +24,6 @@ struct ClientOptions: ParsableArguments {
     }
 }
 
-/// `descent submit spec.json [--wait]`: queues one experiment on the server.
-struct SubmitCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "submit", abstract: "Submit an experiment spec to the server.")
-
-    @OptionGroup var options: ClientOptions
-    @Argument(help: "Path of the spec JSON file ('-' for standard input).")
-    var spec: String
-    @Option(help: "Idempotency key: resubmitting with the same key returns the same experiment.")
-    var idempotencyKey: String?
-    @Flag(help: "Wait for the experiment to finish and print its result.")
-    var wait = false
-
-    func run() async throws {
-        let client = options.client()
-        let body = try ClientOutput.readInput(spec)
-        let submitted = try await ClientOutput.attempt { () async throws(ClientError) in
-            try await client.checked("POST", "/v1/experiments", body: body,
-                                     headers: idempotencyKey.map { ["Idempotency-Key: \($0)"] } ?? [])
-        }
-        guard wait, let id = try? JSONDecoder().decode(IDOnly.self, from: Data(submitted.body)).id else {
-            ClientOutput.emit(submitted, json: options.json, human: ClientOutput.describe)
-            return
-        }
-        try await ClientOutput.waitAndPrint(client: client, id: id, json: options.json, timeout: nil)
-    }
-
-    private struct IDOnly: Decodable { var id: String }
-}
-
 /// `descent get ID`: shows one experiment.
 struct GetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "get", abstract: "Show one experiment.")

@@ -108,7 +108,8 @@ import Testing
 
     @Test func cancelRunningExperimentStopsIt() async throws {
         let h = try ServiceHarness(workers: 1)
-        let long = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"sgd","lr":0.0001},"start":[-1,1],"steps":10000000,"record_every":1000}"#
+        // Minutes of work (an MLP on a dataset), so the cancel always reaches it while it runs.
+        let long = #"{"objective":{"type":"mlp","hidden":[16],"activation":"tanh"},"dataset":{"type":"synthetic","generator":"two_moons","samples":200,"noise":0.1},"optimizer":{"type":"adam","lr":0.001},"batch_size":32,"steps":10000000,"record_every":10000,"record_params":false}"#
         let id = try #require(h.object(try await h.request(.post, "/v1/experiments", json: long).body)["id"] as? String)
         try await h.waitUntilRunning(id)
         _ = try await h.request(.post, "/v1/experiments/\(id)/cancel")

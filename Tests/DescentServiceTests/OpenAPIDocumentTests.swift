@@ -14,7 +14,7 @@ import Testing
 
     @Test func everyRoutedPathIsDocumented() async throws {
         let yaml = OpenAPIDocument.yaml
-        for path in ["/v1/experiments:", "/v1/experiments/{id}:", "/v1/experiments/{id}/cancel:", "/v1/experiments/{id}/trajectory:",
+        for path in ["/v1/experiments:", "/v1/experiments/batch:", "/v1/experiments/{id}:", "/v1/experiments/{id}/cancel:", "/v1/experiments/{id}/trajectory:",
                      "/v1/experiments/{id}/events:", "/v1/studies:", "/v1/studies/{id}:", "/v1/presets:", "/v1/presets/{name}/run:",
                      "/v1/analysis/critical-point:", "/v1/analysis/surface:", "/v1/catalog:", "/healthz:", "/readyz:", "/metrics:"] {
             #expect(yaml.contains("\n  \(path)\n"), "\(path)")

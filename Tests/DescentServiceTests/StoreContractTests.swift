@@ -50,7 +50,7 @@ import Testing
     @Test(arguments: backends) func duplicateIdempotencyKeyIsRejected(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
         try store.insert(try makeRecord(key: "same"))
-        #expect(throws: (any Error).self) { try store.insert(try makeRecord(key: "same")) }
+        #expect(throws: StoreError.duplicateIdempotencyKey) { try store.insert(try makeRecord(key: "same")) }
     }
 
     @Test(arguments: backends) func listingFiltersAndPages(_ backend: StoreBackend) throws {

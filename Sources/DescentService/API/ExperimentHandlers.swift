@@ -14,22 +14,32 @@ struct ExperimentHandlers: Sendable {
     }
 
     /// Stores and queues one checked spec.
-    func submit(_ spec: ExperimentSpec, idempotencyKey: String? = nil, bodyHash: String? = nil, studyID: String? = nil) throws(ServiceError) -> ExperimentRecord {
-        guard runner.isRunning else { throw .shuttingDown }
+    func submit(_ spec: ExperimentSpec, idempotencyKey: String? = nil, bodyHash: String? = nil, studyID: String? = nil) throws -> ExperimentRecord {
         let record = ExperimentRecord(queued: RequestDecoding.newID("exp"), spec: spec, idempotencyKey: idempotencyKey,
                                       bodyHash: bodyHash, studyID: studyID)
-        do {
-            guard try runner.hasRoom(for: 1) else { throw ServiceError.queueFull(retryAfter: 2) }
-            try store.insert(record)
-        } catch let e as ServiceError { throw e } catch { throw .store(error) }
-        runner.announceWork()
+        try submit([record])
         return record
+    }
+
+    /// Stores and queues new records in one transaction, all or none, admitted against the queue capacity:
+    /// 429 when they do not all fit; a taken idempotency key is rethrown as the store's `StoreError`.
+    func submit(_ records: [ExperimentRecord], retryAfter: Int = 2) throws {
+        guard runner.isRunning else { throw ServiceError.shuttingDown }
+        do {
+            try runner.enqueue(records)
+        } catch let e as StoreError where e.isQueueFull {
+            throw ServiceError.queueFull(retryAfter: retryAfter)
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw ServiceError.store(error)
+        }
     }
 
     func create(_ request: HTTPRequest) async throws -> HTTPResponse {
         let value = try RequestDecoding.json(request)
         let key = request.headers["Idempotency-Key"].flatMap { $0.isEmpty ? nil : $0 }
-        let hash = RequestDecoding.hash(value)
+        let hash = key.map { _ in RequestDecoding.hash(value) }  // only a keyed submission is compared later
         if let key, let existing = try lookup(key: key) {
             guard existing.bodyHash == hash else {
                 throw ServiceError.conflict("Idempotency-Key '\(key)' was used with a different body")
@@ -39,10 +49,12 @@ struct ExperimentHandlers: Sendable {
         let spec = try check(value)
         do {
             return try respond(try submit(spec, idempotencyKey: key, bodyHash: hash), status: 202)
-        } catch let e as ServiceError where e.status == 500 && key != nil {
+        } catch let e as StoreError where e.isDuplicateIdempotencyKey {
             // A concurrent request with the same key won the insert: answer as a replay.
-            if let key, let existing = try lookup(key: key), existing.bodyHash == hash { return try respond(existing, status: 200) }
-            throw e
+            guard let key, let existing = try lookup(key: key), existing.bodyHash == hash else {
+                throw ServiceError.conflict("Idempotency-Key '\(key ?? "")' was used with a different body")
+            }
+            return try respond(existing, status: 200)
         }
     }
 

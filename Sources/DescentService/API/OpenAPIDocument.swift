@@ -110,6 +110,66 @@ paths:
               schema: {$ref: '#/components/schemas/ExperimentPage'}
         '422': {$ref: '#/components/responses/Invalid'}
 
+  /v1/experiments/batch:
+    post:
+      tags: [experiments]
+      operationId: createExperimentBatch
+      summary: Submit up to 1,000 experiments at once, stored all or none.
+      description: |
+        Every item is checked first; if any is invalid, nothing is stored and the 422 lists the invalid
+        items' errors (up to 100) with paths such as `items[17].optimizer.lr`. Then all are stored in one
+        transaction and admitted against the queue capacity as a whole (429 when they do not all fit).
+        With an Idempotency-Key, item i is stored under the key `<key>/items[i]`.
+      parameters:
+        - name: Idempotency-Key
+          in: header
+          required: false
+          description: Same key and same body returns the same experiments (200); same key with another body is 409.
+          schema: {type: string, maxLength: 200}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/BatchRequest'}
+            examples:
+              two:
+                summary: Two learning rates on the saddle
+                value:
+                  items:
+                    - {objective: {type: saddle}, optimizer: {type: sgd, lr: 0.1}, start: [0.01, 0.02], steps: 300}
+                    - {objective: {type: saddle}, optimizer: {type: sgd, lr: 0.01}, start: [0.01, 0.02], steps: 300}
+      responses:
+        '202':
+          description: All queued, in the order given.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/BatchResponse'}
+        '200':
+          description: Replay of an earlier batch with the same Idempotency-Key and body (statuses as they are now).
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/BatchResponse'}
+        '400': {$ref: '#/components/responses/BadJSON'}
+        '401': {$ref: '#/components/responses/Unauthorized'}
+        '409': {$ref: '#/components/responses/Conflict'}
+        '413': {$ref: '#/components/responses/PayloadTooLarge'}
+        '415': {$ref: '#/components/responses/UnsupportedMediaType'}
+        '422':
+          description: The body is not a batch, or items are invalid (code invalid_spec or invalid_request).
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
+              example:
+                error:
+                  code: invalid_spec
+                  message: '1 of 3 items are invalid; first: items[1].optimizer.lr: must be > 0'
+                  field: 'items[1].optimizer.lr'
+                  invalid_items: 1
+                  total_items: 3
+                  errors: [{field: 'items[1].optimizer.lr', message: must be > 0, code: invalid_spec}]
+        '429': {$ref: '#/components/responses/QueueFull'}
+        '503': {$ref: '#/components/responses/ShuttingDown'}
+
   /v1/experiments/{id}:
     parameters:
       - $ref: '#/components/parameters/ExperimentID'
@@ -642,10 +702,15 @@ components:
               examples: [bad_json, unsupported_media_type, out_of_range, unknown_field, invalid_query, not_found, method_not_allowed, conflict, payload_too_large, queue_full, unauthorized, shutting_down, internal]
             message: {type: string}
             field: {type: string, description: JSON path of the offending value}
+            invalid_items: {type: integer, description: 'batch submission: how many items are invalid'}
+            total_items: {type: integer, description: 'batch submission: how many items the batch holds'}
             errors:
               type: array
-              maxItems: 20
-              description: Every problem of a spec, in the order found; the first repeats the top-level fields.
+              maxItems: 100
+              description: |
+                Every problem found, in order (a spec: up to 20, the first repeating the top-level fields;
+                a batch submission: the invalid items' errors, up to 100, with item paths such as
+                `items[17].optimizer.lr`).
               items:
                 type: object
                 required: [code, message]
@@ -653,6 +718,28 @@ components:
                   code: {type: string}
                   message: {type: string}
                   field: {type: string}
+    BatchRequest:
+      type: object
+      required: [items]
+      additionalProperties: false
+      properties:
+        items:
+          type: array
+          minItems: 1
+          maxItems: 1000
+          items: {$ref: '#/components/schemas/ExperimentSpec'}
+    BatchResponse:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          items:
+            type: object
+            required: [id, status]
+            properties:
+              id: {type: string}
+              status: {$ref: '#/components/schemas/Status'}
     Status:
       type: string
       enum: [queued, running, succeeded, failed, diverged, cancelled]

@@ -42,6 +42,7 @@ public struct ServiceAPI: Sendable {
         r.use(BlockingIOMiddleware(executor: Self.ioExecutor, nonBlockingRoutes: Self.nonBlockingRoutes))
 
         r.on(.post, "/v1/experiments", experiments.create)
+        r.on(.post, "/v1/experiments/batch", BatchSubmission(experiments: experiments).create)
         r.on(.get, "/v1/experiments", experiments.list)
         r.on(.get, "/v1/experiments/:id", experiments.get)
         r.on(.delete, "/v1/experiments/:id", experiments.delete)

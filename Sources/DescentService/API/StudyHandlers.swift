@@ -38,11 +38,10 @@ struct StudyHandlers: Sendable {
         for (i, item) in expanded.enumerated() {
             specs.append(try experiments.check(item.value, prefix: members["experiments"] != nil ? "experiments[\(i)]" : "grid[\(i)]"))
         }
-        let runner = experiments.runner
-        guard try runner.hasRoom(for: specs.count) else { throw ServiceError.queueFull(retryAfter: 5) }
         let studyID = RequestDecoding.newID("std")
-        var ids: [String] = []
-        for spec in specs { ids.append(try experiments.submit(spec, studyID: studyID).id) }
+        let records = specs.map { ExperimentRecord(queued: RequestDecoding.newID("exp"), spec: $0, studyID: studyID) }
+        try experiments.submit(records, retryAfter: 5)  // one transaction, admitted all or none
+        let ids = records.map(\.id)
         let study = StudyRecord(id: studyID, name: name, createdAt: Date(), experimentIDs: ids,
                                 labels: expanded.map(\.label), lossTarget: lossTarget)
         try experiments.store.insertStudy(study)

@@ -4,7 +4,8 @@ import Logging
 import Synchronization
 
 /// Runs experiments: worker threads claim queued experiments from the store under a lease, run them,
-/// and write trajectory and result fenced by that lease; a heartbeat renews the leases.
+/// and hand trajectory chunks and results to a `QueueWriter`, which group-commits them fenced by that
+/// lease; a heartbeat renews the leases (of runs still running and of those whose result is not yet written).
 ///
 /// The queue lives in the store, so with PostgreSQL any number of instances share it: a job is claimed
 /// by one worker (`FOR UPDATE SKIP LOCKED`), a job whose instance died is claimed again once its lease
@@ -35,6 +36,15 @@ public final class ExperimentRunner: Sendable {
     private let heartbeatStop = DispatchSemaphore(value: 0)
     private let threadsDone = DispatchGroup()
     private let workerCount: Int
+    private let writer: QueueWriter
+    private let admission: AdmissionGroupCommit
+    /// Publishes the events of committed writes, in order, off the writer thread (with PostgreSQL each
+    /// publication is a round trip, which must not hold up the next group commit).
+    private let publisher = DispatchQueue(label: "descent-events")
+    /// Most experiments one claim takes when runs are short (see `workLoop`).
+    static let maxClaimBatch = 32
+    /// A run shorter than this (seconds) counts as short: its worker claims more at a time.
+    static let shortRun = 0.02
 
     /// Bookkeeping of one running job on this instance.
     private final class Job: Sendable {
@@ -42,6 +52,8 @@ public final class ExperimentRunner: Sendable {
         let control = RunControl()
         /// Set when the lease was lost (taken over, deleted): the run must write nothing more.
         let lost = Atomic<Bool>(false)
+        /// Set when a chunk could not be committed: the run stops and is recorded as failed.
+        let storeFailed = Atomic<Bool>(false)
         init(_ lease: Lease) { self.lease = lease }
     }
 
@@ -59,6 +71,8 @@ public final class ExperimentRunner: Sendable {
         self.recoverAtStart = recoverAtStart
         self.logger = logger
         self.workerCount = max(1, workers)
+        self.writer = QueueWriter(store: store, leaseSeconds: leaseSeconds, logger: logger)
+        self.admission = AdmissionGroupCommit(store: store, queueCapacity: queueCapacity)
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
         let hostName = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -73,6 +87,7 @@ public final class ExperimentRunner: Sendable {
         }
         try coordination.start(hub: hub, work: { [signal] in signal.notify() }, cancel: { [weak self] id in self?.stopLocal(id) })
         updateQueueDepth()
+        writer.start()
         for i in 0..<workerCount { spawn("descent-worker-\(i)", stackSize: 8 << 20) { [self] in workLoop() } }
         spawn("descent-heartbeat", stackSize: 1 << 20) { [self] in heartbeatLoop() }
         logger.info("workers started", metadata: ["instance": "\(instanceID)", "workers": "\(workerCount)"])
@@ -99,15 +114,19 @@ public final class ExperimentRunner: Sendable {
         signal.close()
         heartbeatStop.signal()
         for job in jobs.withLock({ Array($0.values) }) { job.control.cancel() }
-        _ = threadsDone.wait(timeout: .now() + .nanoseconds(Int(timeout.components.seconds) * 1_000_000_000))
+        let deadline = DispatchTime.now() + .nanoseconds(Int(timeout.components.seconds) * 1_000_000_000)
+        _ = threadsDone.wait(timeout: deadline)
+        writer.close(timeout: deadline)  // after the workers: their last results are committed
+        publisher.sync {}  // and their events sent
         coordination.stop()
     }
 
-    /// Whether `count` more experiments fit in the queue (the count read also refreshes the depth gauge).
-    public func hasRoom(for count: Int) throws -> Bool {
-        let depth = try store.queuedCount()
-        metrics.queueDepth.set(Double(depth))
-        return depth + count <= queueCapacity
+    /// Stores new queued experiments, admitted atomically against `queueCapacity` (all or none), in a
+    /// transaction shared with concurrent submissions (`AdmissionGroupCommit`), and wakes the workers.
+    /// Throws `StoreError` (queue full, duplicate idempotency key) or the store's own error.
+    public func enqueue(_ records: [ExperimentRecord]) throws {
+        try admission.insert(records)
+        announceWork()
     }
 
     /// Wakes workers here and on other instances after experiments were stored as queued.
@@ -144,24 +163,38 @@ public final class ExperimentRunner: Sendable {
         if let depth = try? store.queuedCount() { metrics.queueDepth.set(Double(depth)) }
     }
 
+    /// Claims and runs experiments until stopped. A worker claims one at a time while runs are long (so
+    /// other workers and instances share them); after a short run it claims up to `maxClaimBatch` per
+    /// claim transaction, which spreads the claim's cost over many short runs.
     private func workLoop() {
+        var batch = 1
         while !stopping.load(ordering: .relaxed) {
             let seen = signal.current
-            let claim: Claim?
+            let claims: [Claim]
             do {
-                claim = try store.claim(owner: instanceID, leaseSeconds: leaseSeconds)
+                claims = try store.claim(owner: instanceID, leaseSeconds: leaseSeconds, limit: batch)
             } catch {
                 metrics.storeErrors.increment()
                 logger.error("could not claim work", metadata: ["error": "\(error)"])
                 signal.wait(after: seen, timeout: 1)
                 continue
             }
-            guard let claim else {
+            guard !claims.isEmpty else {
                 // Poll as well as wait: expired leases of dead instances are noticed within a second.
                 signal.wait(after: seen, timeout: 1)
                 continue
             }
-            run(claim)
+            // Registered before any runs: the heartbeat renews them all and cancels reach them while they wait.
+            let claimed = claims.map { claim in
+                let job = Job(claim.lease)
+                if claim.cancelRequested { job.control.cancel() }
+                jobs.withLock { $0[claim.lease.id] = job }
+                return (claim, job)
+            }
+            let start = ContinuousClock.now
+            for (claim, job) in claimed { run(claim, job) }
+            let perRun = (ContinuousClock.now - start) / claims.count
+            batch = perRun < .seconds(Self.shortRun) ? min(Self.maxClaimBatch, batch * 2) : 1
         }
     }
 
@@ -191,65 +224,69 @@ public final class ExperimentRunner: Sendable {
         }
     }
 
-    private func run(_ claim: Claim) {
+    private func run(_ claim: Claim, _ job: Job) {
         let lease = claim.lease
         let id = lease.id
         let experiment: Experiment
         do {
             experiment = try claim.record.spec.validated(limits: limits)
         } catch {
-            finish(lease, status: .failed, summary: nil, error: ("invalid_spec", error.description), stepsDone: 0)
+            finish(job, RunOutcome(status: .failed, summary: nil, error: ("invalid_spec", error.description), stepsDone: 0))
             return
         }
-        let job = Job(lease)
-        jobs.withLock { $0[id] = job }
-        defer { jobs.withLock { $0[id] = nil } }
-        if claim.cancelRequested || stopping.load(ordering: .relaxed) { job.control.cancel() }
+        if stopping.load(ordering: .relaxed) { job.control.cancel() }
         coordination.publish(id, .status(.running))
         metrics.runningJobs.add(1)
-        defer { metrics.runningJobs.add(-1) }
-        var encoder = TrajectoryEncoder()
-        var storeFailed = false
         let steps = claim.record.spec.steps
         let every = min(steps, max(8192, steps / 100))
+        var encoder = TrajectoryEncoder()
         let result = experiment.run(control: job.control, progressEvery: every) { [self] chunk in
-            guard !storeFailed, !job.lost.load(ordering: .relaxed) else { return }
-            do {
-                if chunk.records.count > 0 || !chunk.records.epochs.isEmpty {
-                    for stored in encoder.encode(chunk.records) {
-                        let held = try store.appendChunk(lease, chunk: stored, stepsDone: chunk.stepsDone, leaseSeconds: leaseSeconds)
-                        guard held else {
-                            job.lost.store(true, ordering: .relaxed)
-                            job.control.cancel()
-                            return
+            guard !job.storeFailed.load(ordering: .relaxed), !job.lost.load(ordering: .relaxed) else { return }
+            guard chunk.records.count > 0 || !chunk.records.epochs.isEmpty else { return }
+            let progress = chunk.records.loss.last.flatMap { loss in
+                chunk.records.step.last.map { ExperimentEvent.progress(stepsDone: chunk.stepsDone, step: $0, loss: loss) }
+            }
+            let stored = encoder.encode(chunk.records)
+            for (i, part) in stored.enumerated() {
+                // Progress is published once the chunk is committed: a client that reads on it finds the rows.
+                let event = i == stored.count - 1 ? progress : nil
+                writer.enqueue(.chunk(lease, part, stepsDone: chunk.stepsDone)) { [self] outcome in
+                    switch outcome {
+                    case .written: if let event { publisher.async { [coordination] in coordination.publish(id, event) } }
+                    case .lost:
+                        job.lost.store(true, ordering: .relaxed)
+                        job.control.cancel()
+                    case .failed(let reason):
+                        if !job.storeFailed.exchange(true, ordering: .relaxed) {
+                            metrics.storeErrors.increment()
+                            logger.error("could not store a trajectory chunk", metadata: ["id": "\(id)", "error": "\(reason)"])
                         }
+                        job.control.cancel()
                     }
                 }
-            } catch {
-                storeFailed = true
-                metrics.storeErrors.increment()
-                logger.error("could not store a trajectory chunk", metadata: ["id": "\(id)", "error": "\(error)"])
-                job.control.cancel()
-            }
-            if let loss = chunk.records.loss.last, let step = chunk.records.step.last {
-                coordination.publish(id, .progress(stepsDone: chunk.stepsDone, step: step, loss: loss))
             }
         }
+        metrics.runningJobs.add(-1)
         metrics.steps.increment(by: Double(result.summary.stepsRun))
         if job.lost.load(ordering: .relaxed) {
             logger.notice("lease lost; the run stopped without finishing", metadata: ["id": "\(id)", "attempt": "\(lease.attempt)"])
+            forget(job)
             return
         }
+        let storeFailed = job.storeFailed.load(ordering: .relaxed)
         if stopping.load(ordering: .relaxed), result.summary.stopReason == .cancelled, !storeFailed {
-            // Shutdown, not a user's cancel: back to the queue for this or another instance.
+            // Shutdown, not a user's cancel: back to the queue for this or another instance. Chunks still
+            // waiting in the writer are fenced out once the lease is released.
             if (try? store.release(lease)) == true {
                 coordination.publish(id, .status(.queued))
                 coordination.announceWork()
             }
+            forget(job)
             return
         }
         if storeFailed {
-            finish(lease, status: .failed, summary: nil, error: ("store_error", "could not store the trajectory"), stepsDone: result.summary.stepsRun)
+            finish(job, RunOutcome(status: .failed, summary: nil, error: ("store_error", "could not store the trajectory"),
+                                   stepsDone: result.summary.stepsRun))
             return
         }
         let status: ExperimentStatus
@@ -258,24 +295,33 @@ public final class ExperimentRunner: Sendable {
         case .cancelled: status = .cancelled
         default: status = .succeeded
         }
-        finish(lease, status: status, summary: result.summary, error: nil, stepsDone: result.summary.stepsRun)
+        finish(job, RunOutcome(status: status, summary: result.summary, stepsDone: result.summary.stepsRun))
     }
 
-    private func finish(_ lease: Lease, status: ExperimentStatus, summary: RunSummary?, error: (String, String)?, stepsDone: Int) {
-        let record: ExperimentRecord?
-        do {
-            record = try store.complete(lease, status: status, summary: summary, error: error.map { (code: $0.0, message: $0.1) },
-                                        stepsDone: stepsDone)
-        } catch {
-            metrics.storeErrors.increment()
-            logger.error("could not store result", metadata: ["id": "\(lease.id)", "error": "\(error)"])
-            return  // the lease expires and another attempt runs it again
+    /// Hands the result to the writer; once it is committed the run is reported finished. The job stays
+    /// registered (its lease renewed) until then.
+    private func finish(_ job: Job, _ outcome: RunOutcome) {
+        let lease = job.lease
+        writer.enqueue(.result(lease, outcome)) { [self] written in
+            forget(job)
+            switch written {
+            case .written:
+                metrics.finished.increment(label: outcome.status.rawValue)
+                publisher.async { [coordination] in coordination.publish(lease.id, [.status(outcome.status), .end]) }
+            case .lost:
+                logger.notice("lease lost before the result was stored", metadata: ["id": "\(lease.id)", "attempt": "\(lease.attempt)"])
+            case .failed(let reason):
+                // The lease is no longer renewed: it expires and another attempt runs the experiment again.
+                metrics.storeErrors.increment()
+                logger.error("could not store result", metadata: ["id": "\(lease.id)", "error": "\(reason)"])
+            }
         }
-        guard record != nil else {
-            logger.notice("lease lost before the result was stored", metadata: ["id": "\(lease.id)", "attempt": "\(lease.attempt)"])
-            return
+    }
+
+    /// Stops renewing `job`'s lease (unless a newer job of the same experiment took its place).
+    private func forget(_ job: Job) {
+        jobs.withLock { jobs in
+            if jobs[job.lease.id] === job { jobs[job.lease.id] = nil }
         }
-        metrics.finished.increment(label: status.rawValue)
-        coordination.publish(lease.id, [.status(status), .end])
     }
 }

@@ -68,14 +68,45 @@ public final class SQLiteStore: Store {
         return m
     }
 
-    public func insert(_ r: ExperimentRecord) throws {
-        try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
-                  idempotency_key, body_hash, study_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-                """, arguments: [r.id, r.status.rawValue, r.spec.name, try JSONCoding.string(r.spec.tags),
-                                 r.spec.objective.type, r.spec.optimizer.type, try JSONCoding.string(r.spec),
-                                 r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID])
+    public func insert(_ records: [ExperimentRecord], queueCapacity: Int?) throws {
+        try insert(groups: [records], queueCapacity: queueCapacity)[0].get()
+    }
+
+    public func insert(groups: [[ExperimentRecord]], queueCapacity: Int?) throws -> [Result<Void, StoreError>] {
+        let rows = try groups.map { group in
+            try group.map { r -> StatementArguments in
+                [r.id, r.status.rawValue, r.spec.name, try JSONCoding.string(r.spec.tags), r.spec.objective.type, r.spec.optimizer.type,
+                 try JSONCoding.string(r.spec), r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID]
+            }
+        }
+        return try pool.write { db in
+            // Inside the write transaction: SQLite has one writer, so the count cannot change before the inserts.
+            var queued = queueCapacity == nil ? 0 : try Int.fetchOne(db, sql: "SELECT count(*) FROM experiment WHERE status = 'queued'") ?? 0
+            var results: [Result<Void, StoreError>] = []
+            for (group, arguments) in zip(groups, rows) {
+                let adding = group.count(where: { $0.status == .queued })
+                if let capacity = queueCapacity, queued + adding > capacity {
+                    results.append(.failure(.queueFull(queued: queued, adding: adding, capacity: capacity)))
+                    continue
+                }
+                do {
+                    try db.inSavepoint {
+                        // A statement of its own, finalized before a rollback (a failed one left active blocks it).
+                        let statement = try db.makeStatement(sql: """
+                            INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
+                              idempotency_key, body_hash, study_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                            """)
+                        for a in arguments { try statement.execute(arguments: a) }
+                        return .commit
+                    }
+                    queued += adding
+                    results.append(.success(()))
+                } catch let error as DatabaseError
+                    where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && error.message?.contains("idempotency_key") == true {
+                    results.append(.failure(.duplicateIdempotencyKey))
+                }
+            }
+            return results
         }
     }
 
@@ -133,23 +164,25 @@ public final class SQLiteStore: Store {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM experiment WHERE status = 'queued'") ?? 0 }
     }
 
-    public func claim(owner: String, leaseSeconds: Double) throws -> Claim? {
+    public func claim(owner: String, leaseSeconds: Double, limit: Int) throws -> [Claim] {
         try pool.write { db in
             let now = Date().timeIntervalSince1970
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT id, attempt, cancel_requested FROM experiment
-                WHERE status = 'queued' OR (status = 'running' AND lease_expires < ?) ORDER BY seq LIMIT 1
-                """, arguments: [now]) else { return nil }
-            let id: String = row["id"]
-            let attempt = (row["attempt"] as Int) + 1
-            try db.execute(sql: """
-                UPDATE experiment SET status = 'running', attempt = ?, lease_owner = ?, lease_expires = ?, started_at = ?,
-                  steps_done = 0 WHERE id = ?
-                """, arguments: [attempt, owner, now + leaseSeconds, now, id])
-            try Self.deleteTrajectory(db, id: id)
-            guard let fresh = try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = ?", arguments: [id]) else { return nil }
-            return Claim(record: try Self.record(fresh), lease: Lease(id: id, attempt: attempt),
-                         cancelRequested: row["cancel_requested"] as Bool)
+            let rows = try Row.fetchAll(db, sql: """
+                UPDATE experiment SET status = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires = ?,
+                  started_at = ?, steps_done = 0
+                WHERE seq IN (SELECT seq FROM experiment WHERE status = 'queued' OR (status = 'running' AND lease_expires < ?)
+                              ORDER BY seq LIMIT ?)
+                RETURNING *
+                """, arguments: [owner, now + leaseSeconds, now, now, max(1, limit)])
+            var claims: [Claim] = []
+            for row in rows {
+                let record = try Self.record(row)
+                // A first attempt has nothing stored; later ones drop what a taken-over or released run left.
+                if record.attempt > 1 { try Self.deleteTrajectory(db, id: record.id) }
+                claims.append(Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
+                                    cancelRequested: row["cancel_requested"] as Bool))
+            }
+            return claims.sorted { $0.record.sequence < $1.record.sequence }
         }
     }
 
@@ -167,17 +200,6 @@ public final class SQLiteStore: Store {
                 states[lease] = cancel ? .cancelRequested : .held
             }
             return states
-        }
-    }
-
-    public func appendChunk(_ lease: Lease, chunk: StoredChunk, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
-        try pool.write { db in
-            try db.execute(sql: """
-                UPDATE experiment SET steps_done = ?, lease_expires = ? WHERE id = ? AND attempt = ? AND status = 'running'
-                """, arguments: [stepsDone, Date().timeIntervalSince1970 + leaseSeconds, lease.id, lease.attempt])
-            guard db.changesCount == 1 else { return false }
-            try Self.insertChunk(db, id: lease.id, chunk: chunk)
-            return true
         }
     }
 

@@ -128,8 +128,15 @@ public struct ExperimentQuery: Sendable {
 /// the experiment table and workers claim them with a lease. SQLite (one process) is the default backend,
 /// PostgreSQL (many instances on one database) the other; both pass the same contract tests.
 public protocol Store: Sendable {
-    /// Inserts a new experiment.
-    func insert(_ record: ExperimentRecord) throws
+    /// Inserts new experiments in one transaction, all or none. With a `queueCapacity`, the count of queued
+    /// experiments is checked inside that transaction, so concurrent submissions never overshoot it.
+    /// Throws `StoreError.queueFull` when the queued ones would not all fit, and
+    /// `StoreError.duplicateIdempotencyKey` when one's idempotency key is taken; nothing is inserted then.
+    func insert(_ records: [ExperimentRecord], queueCapacity: Int?) throws
+    /// Inserts several submissions in one transaction, each all or none (as `insert(_:queueCapacity:)`, in
+    /// order, each admitted against what the earlier ones left): one result per group, a `StoreError` for a
+    /// group that did not fit or reused a key. Throws only when the transaction itself fails.
+    func insert(groups: [[ExperimentRecord]], queueCapacity: Int?) throws -> [Result<Void, StoreError>]
     /// The experiment with `id`.
     func experiment(_ id: String) throws -> ExperimentRecord?
     /// The experiment submitted with this idempotency key.
@@ -152,15 +159,18 @@ public protocol Store: Sendable {
 
     /// Number of queued experiments.
     func queuedCount() throws -> Int
-    /// Atomically takes the oldest queued experiment, or a running one whose lease has expired, and marks
-    /// it running under a new attempt owned by `owner` for `leaseSeconds`; drops any trajectory an earlier
-    /// attempt left. Concurrent callers never get the same experiment. Nil when there is nothing to run.
-    func claim(owner: String, leaseSeconds: Double) throws -> Claim?
+    /// Atomically takes up to `limit` of the oldest queued experiments, or running ones whose lease has
+    /// expired, in one transaction, and marks them running under a new attempt owned by `owner` for
+    /// `leaseSeconds`; drops any trajectory an earlier attempt left. Concurrent callers never get the same
+    /// experiment. Oldest first; empty when there is nothing to run.
+    func claim(owner: String, leaseSeconds: Double, limit: Int) throws -> [Claim]
     /// Extends the leases `owner` still holds; reports each one as held, cancel-requested or lost.
     func renew(_ leases: [Lease], owner: String, leaseSeconds: Double) throws -> [Lease: LeaseState]
-    /// Appends one trajectory chunk and updates steps done, in one transaction, and extends the lease.
-    /// False, with nothing written, when the lease is no longer held.
-    func appendChunk(_ lease: Lease, chunk: StoredChunk, stepsDone: Int, leaseSeconds: Double) throws -> Bool
+    /// Writes chunks and results of many leased runs in one transaction (group commit), each fenced by its
+    /// lease: the writes of a lease no longer held write nothing, the others are written. A run's writes are
+    /// applied in the order given, and a `.result` extends nothing: it ends the lease. Returns, for each write,
+    /// whether its lease was held. `leaseSeconds` extends the leases of runs that wrote chunks.
+    func commit(_ writes: [QueueWrite], leaseSeconds: Double) throws -> [Bool]
     /// Records the final status of a leased run and ends the lease; nil, with nothing written, when the
     /// lease is no longer held. Returns the final record.
     func complete(_ lease: Lease, status: ExperimentStatus, summary: RunSummary?, error: (code: String, message: String)?, stepsDone: Int) throws -> ExperimentRecord?
@@ -210,6 +220,22 @@ extension Store {
         }
         t.epochs = try epochRecords(id)
         return t
+    }
+
+    /// Inserts one experiment without a capacity check.
+    public func insert(_ record: ExperimentRecord) throws {
+        try insert([record], queueCapacity: nil)
+    }
+
+    /// Takes the oldest claimable experiment (see `claim(owner:leaseSeconds:limit:)`); nil when none.
+    public func claim(owner: String, leaseSeconds: Double) throws -> Claim? {
+        try claim(owner: owner, leaseSeconds: leaseSeconds, limit: 1).first
+    }
+
+    /// Appends one stored chunk and updates steps done in one transaction, extending the lease; false,
+    /// with nothing written, when the lease is no longer held.
+    public func appendChunk(_ lease: Lease, chunk: StoredChunk, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
+        try commit([.chunk(lease, chunk, stepsDone: stepsDone)], leaseSeconds: leaseSeconds).first ?? false
     }
 
     /// Appends `chunk` encoded as one stored chunk numbered `index` (tests and tools; runs use a `TrajectoryEncoder`).

@@ -14,7 +14,8 @@ import Foundation
 public final class PostgresStore: Store {
     /// Connections for user requests (durable commits).
     let pool: PostgresPool
-    private let queuePool: PostgresPool
+    /// Connections for the queue's own writes (asynchronous commits).
+    let queuePool: PostgresPool
     /// The connection URL (for the notification listener's own connection).
     public let url: String
 
@@ -113,20 +114,71 @@ public final class PostgresStore: Store {
     }
 
     /// The database clock as seconds since 1970 (leases use it, not the instances' clocks).
-    private static let now = "extract(epoch FROM clock_timestamp())::float8"
+    static let now = "extract(epoch FROM clock_timestamp())::float8"
 
-    public func insert(_ r: ExperimentRecord) throws {
-        let params: [PGValue] = [
-            .text(r.id), .text(r.status.rawValue), .text(r.spec.name), .text(try JSONCoding.string(r.spec.tags)),
-            .text(r.spec.objective.type), .text(r.spec.optimizer.type), .text(try JSONCoding.string(r.spec)),
-            PGValue(r.createdAt.timeIntervalSince1970), PGValue(r.stepsDone), PGValue(r.idempotencyKey), PGValue(r.bodyHash),
-            PGValue(r.studyID),
-        ]
-        try pool.with { c in
-            try c.execute("""
-                INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
-                  idempotency_key, body_hash, study_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)
-                """, params)
+    public func insert(_ records: [ExperimentRecord], queueCapacity: Int?) throws {
+        try insert(groups: [records], queueCapacity: queueCapacity)[0].get()
+    }
+
+    public func insert(groups: [[ExperimentRecord]], queueCapacity: Int?) throws -> [Result<Void, StoreError>] {
+        let rows = try groups.map { group in
+            try JSONCoding.string(group.enumerated().map { i, r in
+                NewExperimentRow(ord: i, id: r.id, status: r.status.rawValue, name: r.spec.name, tags: try JSONCoding.string(r.spec.tags),
+                                 objective: r.spec.objective.type, optimizer: r.spec.optimizer.type, spec: try JSONCoding.string(r.spec),
+                                 createdAt: r.createdAt.timeIntervalSince1970, stepsDone: r.stepsDone,
+                                 idempotencyKey: r.idempotencyKey, bodyHash: r.bodyHash, studyID: r.studyID)
+            })
+        }
+        return try pool.with { c in
+            try c.transaction {
+                var queued = 0
+                if queueCapacity != nil {
+                    // Admissions queue on one transaction-scoped lock, so each counts what the previous one inserted.
+                    try c.execute("SELECT pg_advisory_xact_lock(4471530128)")  // any fixed key; "descent admission"
+                    queued = try c.execute("SELECT count(*) AS n FROM experiment WHERE status = 'queued'").int(0, "n") ?? 0
+                }
+                var results: [Result<Void, StoreError>] = []
+                for (group, json) in zip(groups, rows) {
+                    let adding = group.count(where: { $0.status == .queued })
+                    if let capacity = queueCapacity, queued + adding > capacity {
+                        results.append(.failure(.queueFull(queued: queued, adding: adding, capacity: capacity)))
+                        continue
+                    }
+                    try c.execute("SAVEPOINT submission")
+                    do {
+                        // One statement per submission; `ord` keeps the sequence numbers in submission order.
+                        try c.execute("""
+                            INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
+                              idempotency_key, body_hash, study_id)
+                            SELECT id, status, name, tags::jsonb, objective, optimizer, spec, created_at, steps_done,
+                              idempotency_key, body_hash, study_id
+                            FROM json_to_recordset($1::json) AS x(ord int, id text, status text, name text, tags text, objective text,
+                              optimizer text, spec text, created_at float8, steps_done bigint, idempotency_key text, body_hash text,
+                              study_id text)
+                            ORDER BY ord
+                            """, [.text(json)])
+                        try c.execute("RELEASE SAVEPOINT submission")
+                        queued += adding
+                        results.append(.success(()))
+                    } catch let error as PostgresError where error.sqlState == "23505" && error.message.contains("idempotency_key") {
+                        try c.execute("ROLLBACK TO SAVEPOINT submission")
+                        results.append(.failure(.duplicateIdempotencyKey))
+                    }
+                }
+                return results
+            }
+        }
+    }
+
+    /// One experiment row as `insert` sends it (`JSONCoding` writes the keys as the snake_case column names).
+    private struct NewExperimentRow: Encodable {
+        var ord: Int, id: String, status: String, name: String, tags: String, objective: String, optimizer: String, spec: String
+        var createdAt: Double, stepsDone: Int, idempotencyKey: String?, bodyHash: String?, studyId: String?
+        init(ord: Int, id: String, status: String, name: String, tags: String, objective: String, optimizer: String, spec: String,
+             createdAt: Double, stepsDone: Int, idempotencyKey: String?, bodyHash: String?, studyID: String?) {
+            self.ord = ord; self.id = id; self.status = status; self.name = name; self.tags = tags; self.objective = objective
+            self.optimizer = optimizer; self.spec = spec; self.createdAt = createdAt; self.stepsDone = stepsDone
+            self.idempotencyKey = idempotencyKey; self.bodyHash = bodyHash; self.studyId = studyID
         }
     }
 
@@ -173,23 +225,27 @@ public final class PostgresStore: Store {
         try pool.with { try $0.execute("SELECT count(*) AS n FROM experiment WHERE status = 'queued'").int(0, "n") ?? 0 }
     }
 
-    public func claim(owner: String, leaseSeconds: Double) throws -> Claim? {
+    public func claim(owner: String, leaseSeconds: Double, limit: Int) throws -> [Claim] {
         try queuePool.with { c in
             try c.transaction {
-                // SKIP LOCKED: concurrent claimers each lock a different row instead of queueing on the first one.
+                // SKIP LOCKED: concurrent claimers each lock different rows instead of queueing on the first ones.
                 let rows = try c.execute("""
                     WITH next AS (
                       SELECT seq FROM experiment
                       WHERE status = 'queued' OR (status = 'running' AND lease_expires < \(Self.now))
-                      ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+                      ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)
                     UPDATE experiment e SET status = 'running', attempt = e.attempt + 1, lease_owner = $1,
                       lease_expires = \(Self.now) + $2, started_at = \(Self.now), steps_done = 0
                     FROM next WHERE e.seq = next.seq RETURNING e.*
-                    """, [.text(owner), PGValue(leaseSeconds)])
-                guard let record = try first(rows) else { return nil }
-                if record.attempt > 1 { try Self.deleteTrajectory(c, id: record.id) }
-                return Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
-                             cancelRequested: rows.bool(0, "cancel_requested") ?? false)
+                    """, [.text(owner), PGValue(leaseSeconds), PGValue(max(1, limit))])
+                var claims: [Claim] = []
+                for i in 0..<rows.count {
+                    let record = try Self.record(rows, i)
+                    if record.attempt > 1 { try Self.deleteTrajectory(c, id: record.id) }
+                    claims.append(Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
+                                        cancelRequested: rows.bool(i, "cancel_requested") ?? false))
+                }
+                return claims.sorted { $0.record.sequence < $1.record.sequence }
             }
         }
     }
@@ -213,22 +269,6 @@ public final class PostgresStore: Store {
             states[Lease(id: id, attempt: attempt)] = rows.bool(i, "cancel_requested") == true ? .cancelRequested : .held
         }
         return states
-    }
-
-    public func appendChunk(_ lease: Lease, chunk: StoredChunk, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
-        try queuePool.with { c in
-            try c.transaction {
-                // The UPDATE both fences (the attempt must still be ours) and row-locks the experiment, so a
-                // concurrent claim of the same experiment either waits for this chunk or makes it write nothing.
-                let fenced = try c.execute("""
-                    UPDATE experiment SET steps_done = $3, lease_expires = \(Self.now) + $4
-                    WHERE id = $1 AND attempt = $2 AND status = 'running'
-                    """, [.text(lease.id), PGValue(lease.attempt), PGValue(stepsDone), PGValue(leaseSeconds)])
-                guard fenced.affected == 1 else { return false }
-                try Self.insertChunk(c, id: lease.id, chunk: chunk)
-                return true
-            }
-        }
     }
 
     public func complete(_ lease: Lease, status: ExperimentStatus, summary: RunSummary?, error: (code: String, message: String)?, stepsDone: Int) throws -> ExperimentRecord? {
