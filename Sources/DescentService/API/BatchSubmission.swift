@@ -47,7 +47,7 @@ struct BatchSubmission: Sendable {
                 errors += found.prefix(Self.maxReportedErrors - errors.count)
             }
         }
-        guard errors.isEmpty else { throw BatchRejection(errors: errors, invalidItems: invalid, totalItems: items.count) }
+        guard errors.isEmpty else { throw ServiceError.invalidItems(errors, invalid: invalid, total: items.count) }
 
         let records = specs.enumerated().map { i, spec in
             ExperimentRecord(queued: RequestDecoding.newID("exp"), spec: spec, idempotencyKey: key.map { Self.itemKey($0, i) }, bodyHash: hash)
@@ -88,27 +88,5 @@ struct BatchSubmission: Sendable {
         struct Item: Encodable { var id: String; var status: String }
         struct Body: Encodable { var items: [Item] }
         return .json(try JSONCoding.encode(Body(items: records.map { Item(id: $0.id, status: $0.status.rawValue) })), status: status)
-    }
-}
-
-/// 422 for a batch with invalid items: the first error as `code`/`field` (as for one experiment), a message
-/// counting the invalid items, `invalid_items` and `total_items`, and the items' errors in `errors`.
-struct BatchRejection: Error, HTTPResponseError, Sendable {
-    /// The errors reported (at most `BatchSubmission.maxReportedErrors`), with item paths.
-    var errors: [HTTPErrorDetail]
-    /// How many items were invalid.
-    var invalidItems: Int
-    /// How many items the batch held.
-    var totalItems: Int
-
-    var status: Int { 422 }
-
-    var errorBody: HTTPErrorBody {
-        let first = errors.first
-        let message = "\(invalidItems) of \(totalItems) items are invalid" + (first.map { "; first: \($0.field ?? ""): \($0.message)" } ?? "")
-        var body = HTTPErrorBody(code: first?.code ?? "invalid_spec", message: message, field: first?.field)
-        body.counts = [("invalid_items", invalidItems), ("total_items", totalItems)]
-        body.errors = errors
-        return body
     }
 }

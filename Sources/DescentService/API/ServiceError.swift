@@ -9,6 +9,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case unsupportedMediaType(String)
         case invalid(field: String, message: String, code: String)
         case invalidSpec([SpecError])
+        case invalidItems(errors: [HTTPErrorDetail], invalid: Int, total: Int)
         case notFound(String)
         case conflict(String)
         case queueFull(retryAfter: Int)
@@ -39,6 +40,11 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
             return error
         }))
     }
+    /// 422 for a batch with invalid items: their errors with item paths (`items[17].optimizer.lr`), how many
+    /// of how many items are invalid.
+    public static func invalidItems(_ errors: [HTTPErrorDetail], invalid: Int, total: Int) -> ServiceError {
+        .init(kind: .invalidItems(errors: errors, invalid: invalid, total: total))
+    }
     /// 404.
     public static func notFound(_ what: String) -> ServiceError { .init(kind: .notFound(what)) }
     /// 409.
@@ -62,7 +68,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         switch kind {
         case .badJSON: return 400
         case .unsupportedMediaType: return 415
-        case .invalid, .invalidSpec: return 422
+        case .invalid, .invalidSpec, .invalidItems: return 422
         case .notFound: return 404
         case .conflict: return 409
         case .queueFull: return 429
@@ -90,6 +96,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case .unsupportedMediaType: return "unsupported_media_type"
         case .invalid(_, _, let code): return code
         case .invalidSpec(let errors): return errors.first?.code ?? "invalid_value"
+        case .invalidItems(let errors, _, _): return errors.first?.code ?? "invalid_spec"
         case .notFound: return "not_found"
         case .conflict: return "conflict"
         case .queueFull: return "queue_full"
@@ -108,6 +115,8 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case .unsupportedMediaType(let got): return "Content-Type must be application/json, got '\(got)'"
         case .invalid(_, let m, _): return m
         case .invalidSpec(let errors): return errors.first?.message ?? "is invalid"
+        case .invalidItems(let errors, let invalid, let total):
+            return "\(invalid) of \(total) items are invalid" + (errors.first.map { "; first: \($0.field ?? ""): \($0.message)" } ?? "")
         case .notFound(let w): return "\(w) not found"
         case .conflict(let w): return w
         case .queueFull: return "the experiment queue is full; retry later"
@@ -124,6 +133,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         switch kind {
         case .invalid(let f, _, _): return f.isEmpty ? nil : f
         case .invalidSpec(let errors): return errors.first.flatMap { $0.field.isEmpty ? nil : $0.field }
+        case .invalidItems(let errors, _, _): return errors.first?.field
         default: return nil
         }
     }
@@ -144,6 +154,12 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
 
     /// The body: one problem, or for a spec every problem listed under `errors`.
     public var errorBody: HTTPErrorBody {
+        if case .invalidItems(let errors, let invalid, let total) = kind {
+            var body = HTTPErrorBody(code: code, message: message, field: field)
+            body.counts = [("invalid_items", invalid), ("total_items", total)]
+            body.errors = errors
+            return body
+        }
         if case .invalidSpec(let errors) = kind {
             return HTTPErrorBody(listing: errors.map { HTTPErrorDetail(code: $0.code, message: $0.message, field: $0.field.isEmpty ? nil : $0.field) })
         }

@@ -20,7 +20,7 @@ struct TrajectoryHandlers: Sendable {
         view.maxPoints = try RequestDecoding.int(request, "max_points", range: 3...1_000_000)
         let csv = (request.headers["Accept"] ?? "").contains("text/csv")
         let store = experiments.store
-        do {
+        do {  // store errors map to a 500 in ErrorMapping
             let dimension = try dimension(of: record)
             let export = TrajectoryExport(store: store, id: record.id, status: record.status.rawValue, dimension: dimension,
                                           view: view, epochs: try store.epochRecords(record.id))
@@ -34,7 +34,7 @@ struct TrajectoryHandlers: Sendable {
             let page = try store.view(record.id, dimension: dimension, view)
             let body = csv ? export.csv(page) : try export.json(page)
             return HTTPResponse(status: 200, headers: ["Content-Type": contentType], body: .bytes(body)).compressed(for: request)
-        } catch let e as ServiceError { throw e } catch { throw ServiceError.store(error) }
+        }
     }
 
     private static func streaming(_ export: TrajectoryExport, csv: Bool, contentType: String, gzip: Bool) -> HTTPResponse {
