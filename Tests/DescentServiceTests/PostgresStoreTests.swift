@@ -62,9 +62,9 @@ struct PostgresStoreTests {
         try store.insert(record)
         // Channels are per database, so other tests' notifications arrive too: look for this row's.
         var heard: [(channel: String, payload: String)] = []
-        for _ in 0..<100 where !heard.contains(where: { $0.payload == record.id }) {
-            try await Task.sleep(for: .milliseconds(20))
+        try await waitUntil("the row's notification arrives", timeout: 10) {
             heard += try listener.notifications()
+            return heard.contains { $0.payload == record.id }
         }
         #expect(heard.contains { $0.channel == PostgresCoordination.workChannel && $0.payload == record.id })
     }
