@@ -81,7 +81,7 @@ struct BatchSubmission: Sendable {
                 records.append(r)
             }
             return try respond(records, status: 200)
-        } catch let e as ServiceError { throw e } catch { throw ServiceError.store(error) }
+        }
     }
 
     private func respond(_ records: [ExperimentRecord], status: Int) throws -> HTTPResponse {

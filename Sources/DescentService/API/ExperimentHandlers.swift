@@ -29,10 +29,6 @@ struct ExperimentHandlers: Sendable {
             try runner.enqueue(records)
         } catch let e as StoreError where e.isQueueFull {
             throw ServiceError.queueFull(retryAfter: retryAfter)
-        } catch let e as StoreError {
-            throw e
-        } catch {
-            throw ServiceError.store(error)
         }
     }
 

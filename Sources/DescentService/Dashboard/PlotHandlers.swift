@@ -35,7 +35,7 @@ struct PlotHandlers: Sendable {
     func study(_ request: HTTPRequest) async throws -> HTTPResponse {
         let id = request.pathParameters["id"] ?? ""
         let found: StudyRecord?
-        do { found = try store.study(id) } catch { throw ServiceError.store(error) }
+        found = try store.study(id)
         guard let study = found else { throw ServiceError.notFound("study '\(id)'") }
         let logY = try flag(request, "log", default: true)
         var series: [SVGPlot.Series] = []
@@ -83,7 +83,7 @@ struct PlotHandlers: Sendable {
 
     private func load(_ id: String) throws -> ExperimentRecord {
         let found: ExperimentRecord?
-        do { found = try store.experiment(id) } catch { throw ServiceError.store(error) }
+        found = try store.experiment(id)
         guard let record = found else { throw ServiceError.notFound("experiment '\(id)'") }
         return record
     }
@@ -96,7 +96,7 @@ struct PlotHandlers: Sendable {
         var view = TrajectoryView()
         view.maxPoints = Self.maxPoints
         view.fields = params ? .all : [.epoch, .lr, .loss, .gradNorm]
-        do { return try store.view(record.id, dimension: dimension ?? 0, view).rows } catch { throw ServiceError.store(error) }
+        return try store.view(record.id, dimension: dimension ?? 0, view).rows
     }
 
     private func flag(_ request: HTTPRequest, _ name: String, default value: Bool) throws -> Bool {
