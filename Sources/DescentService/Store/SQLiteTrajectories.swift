@@ -36,25 +36,7 @@ extension SQLiteStore {
     /// a slice finds its chunks without reading any data; summaries get their own table, one row per
     /// (level, chunk). Chunks of the v1 format ("DTC1") are re-encoded.
     static func migrateChunksToV3(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE trajectory_chunk_v3 (
-              experiment_id TEXT NOT NULL REFERENCES experiment(id) ON DELETE CASCADE,
-              chunk_index INTEGER NOT NULL,
-              first_step INTEGER NOT NULL,
-              last_step INTEGER NOT NULL,
-              rows INTEGER NOT NULL,
-              dimension INTEGER NOT NULL,
-              levels INTEGER NOT NULL,
-              epochs BLOB,
-              data BLOB NOT NULL,
-              PRIMARY KEY (experiment_id, chunk_index));
-            CREATE TABLE trajectory_summary (
-              experiment_id TEXT NOT NULL REFERENCES experiment(id) ON DELETE CASCADE,
-              level INTEGER NOT NULL,
-              chunk_index INTEGER NOT NULL,
-              data BLOB NOT NULL,
-              PRIMARY KEY (experiment_id, level, chunk_index));
-            """)
+        try db.execute(sql: StoredChunk.tablesDDL(chunkTable: "trajectory_chunk_v3", bigint: "INTEGER", bytes: "BLOB"))
         let ids = try String.fetchAll(db, sql: "SELECT DISTINCT experiment_id FROM trajectory_chunk")
         for id in ids {
             let blobs = try Data.fetchAll(db, sql: "SELECT data FROM trajectory_chunk WHERE experiment_id = ? ORDER BY chunk_index",

@@ -37,6 +37,33 @@ public struct StoredChunk: Sendable, Equatable {
     }
 }
 
+extension StoredChunk {
+    /// The tables chunks and summaries are stored in, the same in both backends but for the names of the
+    /// 64-bit integer and byte-string types. Columns come before `data` so they are read without it.
+    static func tablesDDL(chunkTable: String, bigint: String, bytes: String) -> String {
+        """
+        CREATE TABLE \(chunkTable) (
+          experiment_id TEXT NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
+          chunk_index INTEGER NOT NULL,
+          first_step \(bigint) NOT NULL,
+          last_step \(bigint) NOT NULL,
+          rows INTEGER NOT NULL,
+          dimension INTEGER NOT NULL,
+          levels INTEGER NOT NULL,
+          epochs \(bytes),
+          data \(bytes) NOT NULL,
+          PRIMARY KEY (experiment_id, chunk_index));
+        CREATE TABLE trajectory_summary (
+          experiment_id TEXT NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
+          level INTEGER NOT NULL,
+          chunk_index INTEGER NOT NULL,
+          data \(bytes) NOT NULL,
+          PRIMARY KEY (experiment_id, level, chunk_index));
+
+        """
+    }
+}
+
 /// Turns the rows a run records into stored chunks of bounded size, numbered in order.
 public struct TrajectoryEncoder: Sendable {
     /// Most rows in one stored chunk: a slice of a long run decodes at most this many rows per chunk it touches.

@@ -32,26 +32,9 @@ extension PostgresStore {
 
     /// Schema v4's SQL: chunks with step range, row count and epoch records beside the data; summaries in
     /// their own table. `convertLegacyChunks` then moves v1 chunks over.
-    static let chunkFormatMigration = """
-        CREATE TABLE trajectory_chunk_v4 (
-          experiment_id TEXT NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
-          chunk_index INTEGER NOT NULL,
-          first_step BIGINT NOT NULL,
-          last_step BIGINT NOT NULL,
-          rows INTEGER NOT NULL,
-          dimension INTEGER NOT NULL,
-          levels INTEGER NOT NULL,
-          epochs BYTEA,
-          data BYTEA NOT NULL,
-          PRIMARY KEY (experiment_id, chunk_index));
-        -- Chunks are compressed already: store them out of line without trying again.
+    static let chunkFormatMigration = StoredChunk.tablesDDL(chunkTable: "trajectory_chunk_v4", bigint: "BIGINT", bytes: "BYTEA") + """
+        -- Chunks and summaries are compressed already: store them out of line without trying again.
         ALTER TABLE trajectory_chunk_v4 ALTER COLUMN data SET STORAGE EXTERNAL;
-        CREATE TABLE trajectory_summary (
-          experiment_id TEXT NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
-          level INTEGER NOT NULL,
-          chunk_index INTEGER NOT NULL,
-          data BYTEA NOT NULL,
-          PRIMARY KEY (experiment_id, level, chunk_index));
         ALTER TABLE trajectory_summary ALTER COLUMN data SET STORAGE EXTERNAL;
         """
 
