@@ -229,7 +229,10 @@ final class Connection: @unchecked Sendable {
                     return
                 }
                 if chunked {
-                    enqueue(Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + [0x0D, 0x0A])
+                    // Size line, data and CRLF appended in place (no concatenated copy of the data).
+                    output.append(contentsOf: (String(bytes.count, radix: 16) + "\r\n").utf8)
+                    output.append(contentsOf: bytes)
+                    enqueue([0x0D, 0x0A])
                 } else {
                     enqueue(bytes)
                 }
