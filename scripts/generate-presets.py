@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates Sources/DescentService/API/PresetCatalog.swift from examples/*.json (run after editing examples)."""
+"""Generates Sources/DescentService/Generated/PresetCatalog.swift from examples/*.json (run after editing examples)."""
 import json, pathlib
 root = pathlib.Path(__file__).resolve().parent.parent
 ex = lambda n: json.loads((root / "examples" / f"{n}.json").read_text())
@@ -35,4 +35,4 @@ for name, title, desc, kind, body in presets:
     lines.append(f"        ({json.dumps(name)}, {json.dumps(title)}, {json.dumps(desc)}, {json.dumps(kind)},")
     lines.append(f"         #\"{json.dumps(body, separators=(',', ':'))}\"#),")
 lines += ["    ]", "}", ""]
-(root / "Sources/DescentService/API/PresetCatalog.swift").write_text("\n".join(lines))
+(root / "Sources/DescentService/Generated/PresetCatalog.swift").write_text("\n".join(lines))
