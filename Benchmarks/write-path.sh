@@ -149,6 +149,8 @@ PY
     wait_all_final
     t1=$(now)
     service=$(elapsed "$t0" "$t1")
+    cpu=$(cpu_seconds)
+    stored=$(du -sm "$tmp/long$every" | cut -f1)
     stop_server
     t0=$(now)
     "$bin/descent" run "$tmp/long.json" --format csv --output "$tmp/run1.csv" &
@@ -158,11 +160,13 @@ PY
     wait "$a" "$b"
     t1=$(now)
     cli=$(elapsed "$t0" "$t1")
-    memory=$("$bin/descent-memory-bench" "$tmp/long.json" --runs "$R" --threads "$W" --encode)
-    mem_s=$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$memory")
-    echo "long (record_every $every): service $R runs in $service s = $(rate "$R" "$service") runs/s"
+    echo "long (record_every $every): service $R runs in $service s = $(rate "$R" "$service") runs/s (server CPU $cpu s, store folder $stored MiB)"
     echo "long (record_every $every): 2 x descent run in $cli s = $(rate 2 "$cli") runs/s; service/cli = $(python3 -c "print(f'{($R / $service) / (2 / $cli) * 100:.1f} %')")"
-    echo "long (record_every $every): in-memory $memory; service/in-memory = $(python3 -c "print(f'{$mem_s / $service * 100:.1f} %')")"
+    for encode in "" --encode; do
+      memory=$("$bin/descent-memory-bench" "$tmp/long.json" --runs "$R" --threads "$W" $encode)
+      mem_s=$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$memory")
+      echo "long (record_every $every): in-memory $memory; service/in-memory = $(python3 -c "print(f'{$mem_s / $service * 100:.1f} %')")"
+    done
   done
 fi
 

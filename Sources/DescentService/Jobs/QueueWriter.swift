@@ -38,6 +38,7 @@ final class QueueWriter: @unchecked Sendable {  // mutable state is guarded by `
     private var queue: [Pending] = []
     private var queuedBytes = 0
     private var closed = false
+    private var started = false
     private let finished = DispatchSemaphore(value: 0)
     /// Leases whose earlier writes failed to commit (touched by the writer thread only).
     private var poisoned: [Lease: String] = [:]
@@ -53,6 +54,7 @@ final class QueueWriter: @unchecked Sendable {  // mutable state is guarded by `
 
     /// Starts the writer thread.
     func start() {
+        condition.withLock { started = true }
         let thread = Thread { [self] in
             loop()
             finished.signal()
@@ -79,13 +81,15 @@ final class QueueWriter: @unchecked Sendable {  // mutable state is guarded by `
         condition.unlock()
     }
 
-    /// Commits what is pending, then stops the thread; waits up to `timeout`. Later writes fail.
+    /// Commits what is pending, then stops the thread; waits up to `timeout` (not at all if it never
+    /// started). Later writes fail.
     func close(timeout: DispatchTime) {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
-        _ = finished.wait(timeout: timeout)
+        let running = condition.withLock {
+            closed = true
+            condition.broadcast()
+            return started
+        }
+        if running { _ = finished.wait(timeout: timeout) }
     }
 
     private func loop() {

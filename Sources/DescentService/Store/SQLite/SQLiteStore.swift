@@ -13,9 +13,18 @@ public final class SQLiteStore: Store {
     public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            // New databases only (an existing file keeps its page size). Chunks are blobs of up to hundreds
+            // of KiB: SQLite writes and checkpoints page by page, one system call per page, so larger pages
+            // cut the write path's system calls several-fold.
+            try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
+        }
         pool = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(pool)
     }
+
+    /// Page size of new database files, bytes (SQLite's default is 4,096).
+    static let pageSize = 16384
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
