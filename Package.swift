@@ -52,10 +52,11 @@ let package = Package(
         .executableTarget(name: "descent-store-bench", dependencies: ["DescentService", "DescentCore"], path: "Benchmarks/StoreBench"),
         .executableTarget(name: "descent-memory-bench", dependencies: ["DescentService", "DescentCore"], path: "Benchmarks/MemoryBench"),
         .testTarget(name: "DescentCoreTests", dependencies: ["DescentCore"]),
-        .testTarget(name: "DescentHTTPTests", dependencies: ["DescentHTTP"]),
+        .target(name: "DescentTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DescentHTTPTests", dependencies: ["DescentHTTP", "DescentTestSupport"]),
         .testTarget(
             name: "DescentServiceTests",
-            dependencies: ["DescentService", "DescentCore", "DescentHTTP", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "IntegrationTests", dependencies: ["DescentClient", "DescentCore"]),
+            dependencies: ["DescentService", "DescentCore", "DescentHTTP", "DescentTestSupport", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DescentTestSupport", "DescentClient", "DescentCore"]),
     ]
 )

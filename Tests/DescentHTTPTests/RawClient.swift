@@ -1,3 +1,4 @@
+import DescentTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -102,17 +103,3 @@ func testRouter() -> Router {
     return router
 }
 
-/// A condition a test waited for did not hold by its deadline.
-struct WaitTimeout: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// Polls `condition` every 5 ms until it holds; throws naming `what` once `timeout` seconds have
-/// passed. Tests wait on the state they need instead of sleeping a fixed time and hoping.
-func waitUntil(_ what: String, timeout: Double = 10, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(timeout)
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw WaitTimeout(description: "timed out after \(timeout) s waiting until \(what)") }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-}

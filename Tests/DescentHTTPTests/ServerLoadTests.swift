@@ -1,3 +1,4 @@
+import DescentTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import DescentTestSupport
 import DescentCore
 import DescentHTTP
 import Foundation

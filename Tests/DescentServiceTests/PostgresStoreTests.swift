@@ -1,3 +1,4 @@
+import DescentTestSupport
 import Foundation
 import Synchronization
 import Testing

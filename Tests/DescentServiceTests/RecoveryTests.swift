@@ -1,3 +1,4 @@
+import DescentTestSupport
 import DescentCore
 import Foundation
 import Testing

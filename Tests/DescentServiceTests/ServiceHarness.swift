@@ -1,3 +1,4 @@
+import DescentTestSupport
 import DescentCore
 import DescentHTTP
 import Foundation
@@ -61,19 +62,5 @@ final class ServiceHarness: @unchecked Sendable {
     }
 }
 
-/// A condition a test waited for did not hold by its deadline.
-struct WaitTimeout: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// Polls `condition` every 10 ms until it holds; throws `WaitTimeout` naming `what` once `timeout`
-/// seconds have passed, so a test never goes on as if the state it needs had been reached.
-func waitUntil(_ what: String, timeout: Double = 30, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(timeout)
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw WaitTimeout(description: "timed out after \(timeout) s waiting until \(what)") }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-}
 
 let saddleSpec = #"{"name":"saddle","tags":["t1"],"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.01,0.02],"steps":300}"#

@@ -1,3 +1,4 @@
+import DescentTestSupport
 import DescentClient
 import DescentCore
 import Foundation

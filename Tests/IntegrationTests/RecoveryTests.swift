@@ -1,3 +1,4 @@
+import DescentTestSupport
 import DescentClient
 import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import DescentTestSupport
 import DescentClient
 import Foundation
 import Synchronization
@@ -72,14 +73,6 @@ func waitUntilRunning(_ client: DescentClient, _ id: String) async throws {
     try await waitUntil("experiment \(id) is running") { try await client.experiment(id: id).status == .running }
 }
 
-/// Polls `condition` every 10 ms until it holds; throws naming `what` once `timeout` has passed.
-func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw HarnessError(description: "timed out after \(timeout) waiting until \(what)") }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-}
 
 /// Sum of `descent_experiments_finished_total` over statuses, from a /metrics text.
 func finishedTotal(_ metrics: String) -> Double {
