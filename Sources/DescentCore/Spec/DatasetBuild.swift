@@ -42,7 +42,7 @@ extension DatasetSpec {
                             code: "invalid_value")
         }
         let used = Set(generator.parameters.map(\.name))
-        for key in ["features", "noise", "separation"] where parameters[key] != nil && !used.contains(key) {
+        for key in GeneratorKind.members where parameters[key] != nil && !used.contains(key) {
             throw SpecError(field: fieldPath(path, key), message: "not used by generator '\(name)'", code: "unknown_field")
         }
         let samples = integer("samples")

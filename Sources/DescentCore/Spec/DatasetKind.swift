@@ -62,4 +62,11 @@ public enum GeneratorKind: String, SpecKind {
     }
 
     private static let noise = ParameterInfo("noise", .number(.nonNegative), default: .number(0.1), "noise standard deviation")
+
+    /// The synthetic dataset's members that belong to some generator, in table order; a generator
+    /// rejects those of them it does not use.
+    static let members: [String] = {
+        let used = Set(allCases.flatMap { $0.parameters.map(\.name) })
+        return DatasetKind.synthetic.parameters.map(\.name).filter(used.contains)
+    }()
 }

@@ -75,7 +75,7 @@ public enum ModelKind: String, SpecKind {
         case .mlp: [
             ParameterInfo("hidden", .integerList(.init(lower: 1, lowerInclusive: true, upper: 4096, upperInclusive: true)),
                           default: .array([.number(16)]), "hidden layer widths"),
-            ParameterInfo("activation", .string(allowed: ["tanh", "relu"]), default: .string("tanh"), "hidden nonlinearity"),
+            ParameterInfo("activation", .string(allowed: Activation.allCases.map(\.rawValue)), default: .string("tanh"), "hidden nonlinearity"),
             ParameterInfo("batch_norm", .object([
                 ParameterInfo("momentum", .number(.unitOpen), default: .number(0.9), "p in μ̄ ← pμ̄ + (1 − p)μ"),
                 ParameterInfo("epsilon", .number(.positive), default: .number(1e-5), "added to the batch variance"),
