@@ -93,7 +93,8 @@ public enum ObjectiveKind: SpecKind {
     case model(ModelKind)
 
     /// Closed forms first, then models (catalog order).
-    public static let allCases: [ObjectiveKind] = ClosedFormKind.allCases.map(ObjectiveKind.closedForm) + ModelKind.allCases.map(ObjectiveKind.model)
+    public static let allCases: [ObjectiveKind] =
+        ClosedFormKind.allCases.map(ObjectiveKind.closedForm) + ModelKind.allCases.map(ObjectiveKind.model)
 
     /// The kind named `rawValue`, if any.
     public init?(rawValue: String) {

@@ -1,7 +1,8 @@
-/// Checks untyped JSON against `SpecTables`, collecting every problem with its exact field path.
+/// Checks untyped JSON against `SpecTables.experiment` and the kinds' tables, collecting every problem
+/// with its exact field path.
 ///
 /// The collecting functions (`into issues:`) keep going after a problem, so one request learns about
-/// every wrong field at once; the throwing ones stop at the first, for callers that need one error.
+/// every wrong field at once; `SpecIssues.firstError` stops at the first, for callers that need one error.
 enum SpecChecker {
     /// Checks an object's members against `parameters`: no unknown keys, required ones present,
     /// each value of the right shape and range. Returns the members (nil when it is not an object).
