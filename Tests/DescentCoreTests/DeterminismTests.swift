@@ -4,10 +4,10 @@ import Testing
 
 private func moonsSpec(seed: UInt64) -> ExperimentSpec {
     ExperimentSpec(
-        seed: seed, objective: ObjectiveSpec(type: "mlp", parameters: ["hidden": .array([.number(8)]), "batch_norm": .object([:])]),
-        dataset: DatasetSpec(type: "synthetic", parameters: ["generator": .string("two_moons"), "samples": .number(64),
+        seed: seed, objective: ObjectiveSpec(.model(.mlp), parameters: ["hidden": .array([.number(8)]), "batch_norm": .object([:])]),
+        dataset: DatasetSpec(.synthetic, parameters: ["generator": .string("two_moons"), "samples": .number(64),
                                                              "validation_fraction": .number(0.25)]),
-        optimizer: OptimizerSpec(type: "adam", parameters: ["lr": .number(0.01)]), batchSize: 8, steps: 120)
+        optimizer: OptimizerSpec(.adam, parameters: ["lr": .number(0.01)]), batchSize: 8, steps: 120)
 }
 
 @Test func sameSpecAndSeedGiveIdenticalTrajectories() throws {

@@ -106,7 +106,7 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
     let spec = try decode(base + #","steps":1000}"#)
     #expect(throws: SpecError.self) { try spec.validated(limits: SpecLimits(maxSteps: 999)) }
     var big = spec
-    big.objective = ObjectiveSpec(type: "rosenbrock", parameters: ["dimension": .number(200_001)])
+    big.objective = ObjectiveSpec(.closedForm(.rosenbrock), parameters: ["dimension": .number(200_001)])
     #expect(throws: SpecError.self) { try big.validated() }
 }
 
@@ -126,7 +126,7 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
 @Test func everyCatalogTypeValidatesWithItsDefaults() throws {
     // Each optimizer and schedule with only its required fields filled must validate.
     for optimizer in Catalog.document.optimizers {
-        let spec = ExperimentSpec(objective: ObjectiveSpec(type: "saddle"), optimizer: OptimizerSpec(type: optimizer.type))
+        let spec = ExperimentSpec(objective: ObjectiveSpec(.closedForm(.saddle)), optimizer: OptimizerSpec(try #require(OptimizerKind(rawValue: optimizer.type))))
         _ = try spec.validated()
     }
     let required: [String: [String: SpecValue]] = [
@@ -135,8 +135,9 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
         "linear_warmup": ["warmup_steps": .number(10)], "inverse_sqrt": ["warmup_steps": .number(10)],
     ]
     for schedule in Catalog.document.schedules {
-        let spec = ExperimentSpec(objective: ObjectiveSpec(type: "saddle"), optimizer: OptimizerSpec(type: "sgd"),
-                                  schedule: ScheduleSpec(type: schedule.type, parameters: required[schedule.type] ?? [:]))
+        let spec = ExperimentSpec(objective: ObjectiveSpec(.closedForm(.saddle)), optimizer: OptimizerSpec(.sgd),
+                                  schedule: ScheduleSpec(try #require(ScheduleKind(rawValue: schedule.type)),
+                                                         parameters: required[schedule.type] ?? [:]))
         _ = try spec.validated()
     }
 }

@@ -1,16 +1,17 @@
 /// Machine-readable description of everything a spec may name (for `GET /v1/catalog` and forms).
 ///
-/// Derived from `SpecTables`, the same table the spec checks use, so the two cannot disagree.
+/// Derived from the kind enums and `SpecTables.experiment`, the same tables the spec checks use, so
+/// the two cannot disagree.
 public enum Catalog {
     /// The whole catalog.
     public static let document = CatalogDocument(
-        objectives: SpecTables.objectives.map(CatalogType.init),
-        datasets: SpecTables.datasets.map(CatalogType.init),
-        generators: SpecTables.generators.map(CatalogType.init),
-        optimizers: SpecTables.optimizers.map(CatalogType.init),
-        schedules: SpecTables.schedules.map(CatalogType.init),
+        objectives: ObjectiveKind.table.map(CatalogType.init),
+        datasets: DatasetKind.table.map(CatalogType.init),
+        generators: GeneratorKind.table.map(CatalogType.init),
+        optimizers: OptimizerKind.table.map(CatalogType.init),
+        schedules: ScheduleKind.table.map(CatalogType.init),
         experiment: SpecTables.experiment.map(CatalogParameter.init),
-        datasetObjectives: SpecTables.datasetObjectives.sorted())
+        datasetObjectives: ModelKind.allCases.map(\.rawValue).sorted())
 }
 
 /// The catalog: every type per section and the experiment's top-level fields.
@@ -92,7 +93,7 @@ public struct CatalogParameter: Sendable, Equatable, Codable {
         case let .numberList(r, count): numeric = r; length = count
         case let .string(allowed): self.allowed = allowed
         case let .object(members): fields = members.map(CatalogParameter.init)
-        default: break
+        case .boolean, .stringList, .matrix, .typed: break
         }
         if let r = numeric, r != .any {
             range = r.text

@@ -27,12 +27,10 @@ extension ExperimentSpec {
     /// Checks every field and limit and builds the objective, optimizer and schedule.
     /// - Throws: `SpecError` naming the offending field's JSON path.
     public func validated(limits: SpecLimits = .init()) throws(SpecError) -> Experiment {
-        var issues = SpecIssues(limit: 1)
-        checkBounds(limits: limits, into: &issues)
-        if let first = issues.errors.first { throw first }
-        let objective = try makeObjective(self.objective, dataset: dataset, seed: seed, limits: limits)
-        let optimizer = try self.optimizer.configuration(path: "optimizer")
-        let schedule = try self.schedule?.schedule(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
+        try SpecIssues.firstError { issues in checkBounds(limits: limits, into: &issues) }
+        let objective = try self.objective.build(dataset: dataset, seed: seed, limits: limits)
+        let optimizer = try self.optimizer.build(path: "optimizer")
+        let schedule = try self.schedule?.build(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
         let n = objective.dimension
         let initial: [Double]
         if let start {

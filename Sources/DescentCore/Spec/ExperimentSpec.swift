@@ -1,3 +1,18 @@
+// Spec/ — the JSON spec of an experiment: checks, builders and the catalog, all from one set of tables.
+//
+// Kinds: every "type" a spec may name is a case of a `SpecKind` enum that also holds its summary and
+// parameter table — `ObjectiveKind` (a `ClosedFormKind` or a `ModelKind`), `DatasetKind`, `GeneratorKind`,
+// `OptimizerKind`, `ScheduleKind`. The checker parses the name into the enum once (`TypedSpec.kind`,
+// `SpecChecker.checkTyped`); an unknown name stays the spec error `unknown_type`. Builders and tables
+// `switch` over the enums without `default:`, so a new case does not compile until every place handles it,
+// and the catalog (`Catalog.document`) is derived from `allCases`.
+//
+// Builders: one style — a `build(…)` method on the spec (`ObjectiveSpec.build`, `DatasetSpec.build`,
+// `OptimizerSpec.build`, `ScheduleSpec.build`) that re-checks the parameters, then switches over `kind`.
+// Chosen over the free function (`makeObjective`) and the namespace enum (`DatasetFactory.make`) it replaces
+// because the spec already holds all a builder reads — kind, parameters, and table defaults through
+// `value`/`number`/`integer`/`flag` — so nothing is passed alongside it, and the builder is found on the value.
+
 /// The JSON spec of one experiment (`descent run` and `POST /v1/experiments`), snake_case keys.
 ///
 /// Decoding is strict: unknown fields or types and out-of-range values throw `SpecError` with
@@ -45,9 +60,7 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
 
     /// Builds a spec from JSON already parsed into a `SpecValue`, checking every field.
     public init(checking value: SpecValue) throws(SpecError) {
-        var issues = SpecIssues(limit: 1)
-        let checked = SpecChecker.checkObject(value, SpecTables.experiment, path: "", into: &issues)
-        if let first = issues.errors.first { throw first }
+        let checked = try SpecIssues.firstError { issues in SpecChecker.checkObject(value, SpecTables.experiment, path: "", into: &issues) }
         let m = checked ?? [:]
         func get(_ key: String) -> SpecValue? { m[key].flatMap { $0.isNull ? nil : $0 } }
         name = get("name")?.string ?? "experiment"

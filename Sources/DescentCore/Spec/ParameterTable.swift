@@ -60,8 +60,8 @@ public indirect enum ParameterKind: Sendable, Equatable {
     case matrix
     /// An object with the given members.
     case object([ParameterInfo])
-    /// A nested typed object ({"type": …}) from the named section of the catalog.
-    case typed(section: String)
+    /// A nested typed object ({"type": …}) of the section's kinds.
+    case typed(section: SpecSection)
 
     /// Name used in messages and the catalog.
     public var name: String {
@@ -75,7 +75,7 @@ public indirect enum ParameterKind: Sendable, Equatable {
         case .stringList: "string_list"
         case .matrix: "matrix"
         case .object: "object"
-        case let .typed(section): section
+        case let .typed(section): section.rawValue
         }
     }
 }

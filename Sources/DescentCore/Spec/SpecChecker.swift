@@ -1,7 +1,8 @@
-/// Checks untyped JSON against `SpecTables`, collecting every problem with its exact field path.
+/// Checks untyped JSON against `SpecTables.experiment` and the kinds' tables, collecting every problem
+/// with its exact field path.
 ///
 /// The collecting functions (`into issues:`) keep going after a problem, so one request learns about
-/// every wrong field at once; the throwing ones stop at the first, for callers that need one error.
+/// every wrong field at once; `SpecIssues.firstError` stops at the first, for callers that need one error.
 enum SpecChecker {
     /// Checks an object's members against `parameters`: no unknown keys, required ones present,
     /// each value of the right shape and range. Returns the members (nil when it is not an object).
@@ -34,39 +35,30 @@ enum SpecChecker {
         return members
     }
 
-    /// Checks a typed object {"type": …} of `section`; returns its table entry and members (nil when the
-    /// type itself is missing or unknown, so its parameters cannot be checked).
-    static func checkTyped(_ value: SpecValue, section: String, path: String,
-                           into issues: inout SpecIssues) -> (TypeInfo, [String: SpecValue])? {
+    /// Checks a typed object {"type": …} of `Kind`'s section, parsing the name into the kind (the one
+    /// place names are matched); returns the kind and the other members (nil when the type itself is
+    /// missing or unknown, so its parameters cannot be checked).
+    static func checkTyped<Kind: SectionKind>(_ value: SpecValue, _: Kind.Type, path: String,
+                                              into issues: inout SpecIssues) -> (Kind, [String: SpecValue])? {
         guard let members = value.object else {
             issues.add(SpecError(field: path, message: "must be an object with a \"type\"", code: "wrong_type"))
             return nil
         }
-        let types = SpecTables.types(of: section)
-        let allowed = types.map(\.type).joined(separator: ", ")
         guard let typeValue = members["type"] else {
-            issues.add(SpecError(field: fieldPath(path, "type"), message: "is required; allowed: \(allowed)", code: "missing_field"))
+            issues.add(SpecError(field: fieldPath(path, "type"), message: "is required; allowed: \(Kind.allowedNames)", code: "missing_field"))
             return nil
         }
-        guard let name = typeValue.string, let info = types.first(where: { $0.type == name }) else {
+        guard let name = typeValue.string, let kind = Kind(rawValue: name) else {
             let shown = typeValue.string.map { "'\($0)'" } ?? "value"
-            issues.add(SpecError(field: fieldPath(path, "type"), message: "unknown \(section) type \(shown); allowed: \(allowed)",
+            issues.add(SpecError(field: fieldPath(path, "type"),
+                                 message: "unknown \(Kind.section.rawValue) type \(shown); allowed: \(Kind.allowedNames)",
                                  code: "unknown_type"))
             return nil
         }
         var parameters = members
         parameters["type"] = nil
-        _ = checkObject(.object(parameters), info.parameters, path: path, into: &issues)
-        return (info, parameters)
-    }
-
-    /// Checks a typed object and throws its first problem.
-    static func checkTyped(_ value: SpecValue, section: String, path: String) throws(SpecError) -> (TypeInfo, [String: SpecValue]) {
-        var issues = SpecIssues(limit: 1)
-        let result = checkTyped(value, section: section, path: path, into: &issues)
-        if let first = issues.errors.first { throw first }
-        guard let result else { throw SpecError(field: path, message: "is invalid", code: "invalid_value") }
-        return result
+        _ = checkObject(.object(parameters), kind.parameters, path: path, into: &issues)
+        return (kind, parameters)
     }
 
     /// Checks one value against a parameter kind.
@@ -107,8 +99,10 @@ enum SpecChecker {
             }
         case let .object(parameters):
             _ = checkObject(v, parameters, path: path, into: &issues)
-        case let .typed(section):
-            _ = checkTyped(v, section: section, path: path, into: &issues)
+        case .typed(.objective): _ = checkTyped(v, ObjectiveKind.self, path: path, into: &issues)
+        case .typed(.dataset): _ = checkTyped(v, DatasetKind.self, path: path, into: &issues)
+        case .typed(.optimizer): _ = checkTyped(v, OptimizerKind.self, path: path, into: &issues)
+        case .typed(.schedule): _ = checkTyped(v, ScheduleKind.self, path: path, into: &issues)
         }
     }
 
@@ -151,4 +145,12 @@ struct SpecIssues {
 
     /// Keeps `error` unless the limit is reached.
     mutating func add(_ error: SpecError) { if !isFull { errors.append(error) } }
+
+    /// Runs a collecting check that keeps one problem, and throws that problem if there is one.
+    static func firstError<T>(_ check: (inout SpecIssues) -> T) throws(SpecError) -> T {
+        var issues = SpecIssues(limit: 1)
+        let result = check(&issues)
+        if let first = issues.errors.first { throw first }
+        return result
+    }
 }

@@ -1,20 +1,34 @@
-/// A `{"type": …, parameters…}` object of one catalog section, checked when decoded.
-public protocol TypedSpec: Codable, Sendable, Equatable {
-    /// Catalog section ("objective", "dataset", "optimizer", "schedule").
-    static var section: String { get }
-    /// The chosen type.
-    var type: String { get }
-    /// The other members as given (absent ones take the table's defaults).
-    var parameters: [String: SpecValue] { get }
-    /// Creates an unchecked spec (`validated()` checks it).
-    init(type: String, parameters: [String: SpecValue])
+/// A kind that is chosen by the "type" member of one spec section's object.
+public protocol SectionKind: SpecKind {
+    /// The section whose "type" it is.
+    static var section: SpecSection { get }
 }
 
-extension TypedSpec {
-    /// Checks `value` against the table and builds the spec; errors name paths under `path`.
+extension ObjectiveKind: SectionKind { public static let section = SpecSection.objective }
+extension DatasetKind: SectionKind { public static let section = SpecSection.dataset }
+extension OptimizerKind: SectionKind { public static let section = SpecSection.optimizer }
+extension ScheduleKind: SectionKind { public static let section = SpecSection.schedule }
+
+/// A `{"type": …, parameters…}` object of one spec section; the name is parsed into `kind` when checked.
+public struct TypedSpec<Kind: SectionKind>: Codable, Sendable, Equatable {
+    /// The chosen kind.
+    public var kind: Kind
+    /// The other members as given (absent ones take the table's defaults).
+    public var parameters: [String: SpecValue]
+
+    /// Creates a spec whose parameters are checked when it is built (`validated()`).
+    public init(_ kind: Kind, parameters: [String: SpecValue] = [:]) {
+        self.kind = kind; self.parameters = parameters
+    }
+
+    /// The "type" name, e.g. "adam".
+    public var type: String { kind.rawValue }
+
+    /// Checks `value` against the kind's table and builds the spec; errors name paths under `path`.
     public init(checking value: SpecValue, path: String) throws(SpecError) {
-        let (info, members) = try SpecChecker.checkTyped(value, section: Self.section, path: path)
-        self.init(type: info.type, parameters: members)
+        let checked = try SpecIssues.firstError { issues in SpecChecker.checkTyped(value, Kind.self, path: path, into: &issues) }
+        guard let (kind, members) = checked else { throw SpecError(field: path, message: "is invalid", code: "invalid_value") }
+        self.init(kind, parameters: members)
     }
 
     /// Decodes strictly: unknown types or fields and out-of-range values throw `SpecError`.
@@ -23,7 +37,7 @@ extension TypedSpec {
         try self.init(checking: value, path: SpecChecker.path(decoder.codingPath))
     }
 
-    /// Encodes as one object with "type" first among equals.
+    /// Encodes as one object with its "type" among the parameters.
     public func encode(to encoder: any Encoder) throws {
         try asValue.encode(to: encoder)
     }
@@ -35,14 +49,17 @@ extension TypedSpec {
         return .object(members)
     }
 
-    /// Re-checks the spec (for specs built in code rather than decoded).
-    func check(path: String) throws(SpecError) { _ = try SpecChecker.checkTyped(asValue, section: Self.section, path: path) }
+    /// Re-checks the parameters against the kind's table (for specs built in code rather than decoded).
+    func check(path: String) throws(SpecError) {
+        var members = parameters
+        members["type"] = nil
+        _ = try SpecIssues.firstError { issues in SpecChecker.checkObject(.object(members), kind.parameters, path: path, into: &issues) }
+    }
 
     /// The parameter's value, or its table default (`.null` when neither).
     func value(_ name: String) -> SpecValue {
         if let v = parameters[name], !v.isNull { return v }
-        let info = SpecTables.types(of: Self.section).first { $0.type == type }
-        return info?.parameters.first { $0.name == name }?.defaultValue ?? .null
+        return kind.defaultValue(of: name) ?? .null
     }
 
     /// A number parameter (0 when absent without default).
@@ -54,49 +71,10 @@ extension TypedSpec {
 }
 
 /// The objective of an experiment: `{"type": "rosenbrock", "a": 1, "b": 100}` etc.
-public struct ObjectiveSpec: TypedSpec {
-    /// "objective".
-    public static let section = "objective"
-    /// Objective type.
-    public var type: String
-    /// Its parameters.
-    public var parameters: [String: SpecValue]
-    /// Creates an unchecked objective spec.
-    public init(type: String, parameters: [String: SpecValue] = [:]) { self.type = type; self.parameters = parameters }
-}
-
+public typealias ObjectiveSpec = TypedSpec<ObjectiveKind>
 /// The training data: `{"type": "synthetic", "generator": "two_moons", …}` or `{"type": "inline", "x": …, "y": …}`.
-public struct DatasetSpec: TypedSpec {
-    /// "dataset".
-    public static let section = "dataset"
-    /// Dataset type.
-    public var type: String
-    /// Its parameters.
-    public var parameters: [String: SpecValue]
-    /// Creates an unchecked dataset spec.
-    public init(type: String, parameters: [String: SpecValue] = [:]) { self.type = type; self.parameters = parameters }
-}
-
+public typealias DatasetSpec = TypedSpec<DatasetKind>
 /// The optimizer: `{"type": "adam", "lr": 0.001, …}`.
-public struct OptimizerSpec: TypedSpec {
-    /// "optimizer".
-    public static let section = "optimizer"
-    /// Optimizer type.
-    public var type: String
-    /// Its parameters.
-    public var parameters: [String: SpecValue]
-    /// Creates an unchecked optimizer spec.
-    public init(type: String, parameters: [String: SpecValue] = [:]) { self.type = type; self.parameters = parameters }
-}
-
+public typealias OptimizerSpec = TypedSpec<OptimizerKind>
 /// The learning-rate schedule: `{"type": "cosine", "t_max": 1000}` etc.
-public struct ScheduleSpec: TypedSpec {
-    /// "schedule".
-    public static let section = "schedule"
-    /// Schedule type.
-    public var type: String
-    /// Its parameters.
-    public var parameters: [String: SpecValue]
-    /// Creates an unchecked schedule spec.
-    public init(type: String, parameters: [String: SpecValue] = [:]) { self.type = type; self.parameters = parameters }
-}
+public typealias ScheduleSpec = TypedSpec<ScheduleKind>

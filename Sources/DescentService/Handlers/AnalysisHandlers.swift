@@ -17,7 +17,7 @@ struct AnalysisHandlers: Sendable {
             let dataset = try m["dataset"].flatMap { $0 == .null ? nil : $0 }.map { v throws(SpecError) in try DatasetSpec(checking: v, path: "dataset") }
             var seed: UInt64 = 0
             if case .number(let s)? = m["seed"], s >= 0, s < 9_007_199_254_740_992, s == s.rounded() { seed = UInt64(s) }
-            return try makeObjective(spec, dataset: dataset, seed: seed, limits: limits)
+            return try spec.build(dataset: dataset, seed: seed, limits: limits)
         } catch {
             throw ServiceError.spec(error)
         }

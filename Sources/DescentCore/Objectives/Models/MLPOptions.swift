@@ -1,5 +1,5 @@
 /// Hidden-layer nonlinearity of an MLP.
-public enum Activation: String, Codable, Sendable {
+public enum Activation: String, Codable, Sendable, CaseIterable {
     /// Hyperbolic tangent; smooth, so the Hessian exists everywhere.
     case tanh
     /// max(0, x); its second derivative is taken as 0 (the kink at 0 has measure zero).

@@ -1,33 +1,32 @@
-/// Builds the training (and validation) data a dataset spec describes.
-enum DatasetFactory {
-    /// The generated or inline samples, split and normalised as asked.
+extension DatasetSpec {
+    /// The training (and validation) data this spec describes for `model`, split and normalised as asked.
     ///
     /// Synthetic samples use `seed`; the split uses `seed ^ 0x5350_4C49_5400_0000` so it does not
     /// repeat the generator's stream. Normalisation statistics come from the training part only.
-    static func make(_ spec: DatasetSpec, objectiveType: String, seed: UInt64, limits: SpecLimits,
-                     path: String) throws(SpecError) -> (training: Dataset, validation: Dataset?) {
-        try spec.check(path: path)
+    /// - Throws: `SpecError` naming the offending field under `path`.
+    func build(for model: ModelKind, seed: UInt64, limits: SpecLimits,
+               path: String) throws(SpecError) -> (training: Dataset, validation: Dataset?) {
+        try check(path: path)
         var data: Dataset
-        switch spec.type {
-        case "synthetic":
-            data = try synthetic(spec, seed: seed, limits: limits, path: path)
-        default:
-            data = try inline(spec, objectiveType: objectiveType, limits: limits, path: path)
+        switch kind {
+        case .synthetic: data = try synthetic(seed: seed, limits: limits, path: path)
+        case .inline: data = try inline(for: model, limits: limits, path: path)
         }
-        if objectiveType == "logistic_regression", data.classCount != 2 {
+        switch model {
+        case .logisticRegression where data.classCount != 2:
             throw SpecError(field: path, message: "logistic_regression needs two classes (0 and 1)", code: "invalid_value")
-        }
-        if objectiveType == "softmax_regression", data.classCount < 2 {
+        case .softmaxRegression where data.classCount < 2:
             throw SpecError(field: path, message: "softmax_regression needs a classification dataset", code: "invalid_value")
+        case .linearRegression, .logisticRegression, .softmaxRegression, .mlp: break
         }
-        let fraction = spec.number("validation_fraction")
+        let fraction = number("validation_fraction")
         var validation: Dataset?
         if fraction > 0 {
             let parts = data.split(validationFraction: fraction, seed: seed ^ 0x5350_4C49_5400_0000)
             data = parts.training
             validation = parts.validation.sampleCount > 0 ? parts.validation : nil
         }
-        if spec.flag("normalize") {
+        if flag("normalize") {
             let normalizer = FeatureNormalizer(fitting: data)
             data = normalizer.apply(data)
             validation = validation.map(normalizer.apply)
@@ -35,34 +34,37 @@ enum DatasetFactory {
         return (data, validation)
     }
 
-    private static func synthetic(_ spec: DatasetSpec, seed: UInt64, limits: SpecLimits,
-                                  path: String) throws(SpecError) -> Dataset {
-        let generator = spec.value("generator").string ?? ""
-        let used = Set(SpecTables.generators.first { $0.type == generator }?.parameters.map(\.name) ?? [])
-        for key in ["features", "noise", "separation"] where spec.parameters[key] != nil && !used.contains(key) {
-            throw SpecError(field: fieldPath(path, key), message: "not used by generator '\(generator)'", code: "unknown_field")
+    private func synthetic(seed: UInt64, limits: SpecLimits, path: String) throws(SpecError) -> Dataset {
+        let name = value("generator").string ?? ""
+        guard let generator = GeneratorKind(rawValue: name) else {
+            // Unreachable after the check, which allows only the generators' names.
+            throw SpecError(field: fieldPath(path, "generator"), message: "unknown value '\(name)'; allowed: \(GeneratorKind.allowedNames)",
+                            code: "invalid_value")
         }
-        let samples = spec.integer("samples")
+        let used = Set(generator.parameters.map(\.name))
+        for key in GeneratorKind.members where parameters[key] != nil && !used.contains(key) {
+            throw SpecError(field: fieldPath(path, key), message: "not used by generator '\(name)'", code: "unknown_field")
+        }
+        let samples = integer("samples")
         if samples > limits.maxDatasetRows {
             throw SpecError(field: fieldPath(path, "samples"), message: "must be at most \(limits.maxDatasetRows)", code: "too_large")
         }
-        let features = spec.integer("features")
+        let features = integer("features")
         if samples * features > limits.maxDatasetRows * 100 {
             throw SpecError(field: fieldPath(path, "features"), message: "samples × features must be at most \(limits.maxDatasetRows * 100)",
                             code: "too_large")
         }
         switch generator {
-        case "linear": return SyntheticDataset.linear(samples: samples, features: features, noise: spec.number("noise"), seed: seed)
-        case "two_blobs": return SyntheticDataset.twoBlobs(samples: samples, separation: spec.number("separation"), seed: seed)
-        case "two_moons": return SyntheticDataset.twoMoons(samples: samples, noise: spec.number("noise"), seed: seed)
-        default: return SyntheticDataset.xor(samples: samples, noise: spec.number("noise"), seed: seed)
+        case .linear: return SyntheticDataset.linear(samples: samples, features: features, noise: number("noise"), seed: seed)
+        case .twoBlobs: return SyntheticDataset.twoBlobs(samples: samples, separation: number("separation"), seed: seed)
+        case .twoMoons: return SyntheticDataset.twoMoons(samples: samples, noise: number("noise"), seed: seed)
+        case .xor: return SyntheticDataset.xor(samples: samples, noise: number("noise"), seed: seed)
         }
     }
 
-    private static func inline(_ spec: DatasetSpec, objectiveType: String, limits: SpecLimits,
-                               path: String) throws(SpecError) -> Dataset {
-        let x = spec.value("x").matrix ?? []
-        let y = spec.value("y").numbers ?? []
+    private func inline(for model: ModelKind, limits: SpecLimits, path: String) throws(SpecError) -> Dataset {
+        let x = value("x").matrix ?? []
+        let y = value("y").numbers ?? []
         guard !x.isEmpty else { throw SpecError(field: fieldPath(path, "x"), message: "must have at least one row", code: "invalid_value") }
         if x.count > limits.maxDatasetRows {
             throw SpecError(field: fieldPath(path, "x"), message: "must have at most \(limits.maxDatasetRows) rows", code: "too_large")
@@ -76,13 +78,13 @@ enum DatasetFactory {
             throw SpecError(field: fieldPath(path, "y"), message: "must have one value per row of x (\(x.count))", code: "invalid_value")
         }
         let classes: Int
-        if let given = spec.parameters["classes"]?.integer {
+        if let given = parameters["classes"]?.integer {
             classes = given
         } else {
-            switch objectiveType {
-            case "logistic_regression": classes = 2
-            case "softmax_regression": classes = Int(y.max() ?? 0) + 1
-            default: classes = 0
+            switch model {
+            case .logisticRegression: classes = 2
+            case .softmaxRegression: classes = Int(y.max() ?? 0) + 1
+            case .linearRegression, .mlp: classes = 0
             }
         }
         if classes > 0 {

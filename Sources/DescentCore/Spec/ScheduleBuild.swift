@@ -1,0 +1,39 @@
+extension ScheduleSpec {
+    /// The schedule this spec describes.
+    /// - Parameters:
+    ///   - baseLR: the optimizer's lr, one_cycle's max_lr when that is null.
+    ///   - steps: the spec's step budget, one_cycle's total_steps when that is null.
+    ///   - path: JSON path of the schedule object, e.g. "schedule".
+    /// - Throws: `SpecError` for a parameter out of its table's range or in conflict with another.
+    func build(baseLR: Double, steps: Int, path: String) throws(SpecError) -> LearningRateSchedule {
+        try check(path: path)
+        switch kind {
+        case .constant: return .constant
+        case .step: return .step(stepSize: integer("step_size"), gamma: number("gamma"))
+        case .multistep:
+            let milestones = value("milestones").integers ?? []
+            for i in milestones.indices.dropFirst() where milestones[i] <= milestones[i - 1] {
+                throw SpecError(field: fieldPath(path, "milestones[\(i)]"), message: "must be greater than the previous milestone",
+                                code: "invalid_value")
+            }
+            return .multiStep(milestones: milestones, gamma: number("gamma"))
+        case .exponential: return .exponential(gamma: number("gamma"))
+        case .cosine: return .cosine(tMax: integer("t_max"), etaMin: number("eta_min"))
+        case .linearWarmup:
+            let thenPath = fieldPath(path, "then")
+            let then = try ScheduleSpec(checking: value("then"), path: thenPath)
+            return .linearWarmup(warmupSteps: integer("warmup_steps"), startFactor: number("start_factor"),
+                                 then: try then.build(baseLR: baseLR, steps: steps, path: thenPath))
+        case .inverseSqrt: return .inverseSqrt(warmupSteps: integer("warmup_steps"))
+        case .oneCycle:
+            let total = value("total_steps").integer ?? steps
+            let pct = number("pct_start")
+            if pct * Double(total) - 1 <= 0 || pct * Double(total) - 1 >= Double(total - 1) {
+                throw SpecError(field: fieldPath(path, "pct_start"),
+                                message: "pct_start × total_steps must lie in (1, total_steps)", code: "invalid_value")
+            }
+            return .oneCycle(maxLR: value("max_lr").number ?? baseLR, totalSteps: total, pctStart: pct,
+                             divFactor: number("div_factor"), finalDivFactor: number("final_div_factor"))
+        }
+    }
+}
