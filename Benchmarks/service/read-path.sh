@@ -4,7 +4,7 @@
 # Starts a release `descent serve` (SQLite in a temp data dir, a free port, 2 workers), submits 50 short
 # experiments (they finish), then 4 long MLP runs (2 run, 2 wait queued) so the workers write trajectory
 # chunks during the measurement; runs wrk against /healthz, /v1/experiments/{id} and
-# /v1/experiments?limit=20, and /healthz of the bare `descent-http-bench`; prints one table.
+# /v1/experiments?limit=20 and a 301-row trajectory, and /healthz of the bare `descent-http-bench`; prints one table.
 #
 # Usage: Benchmarks/service/read-path.sh [seconds] [connections]   (default 5 s, 32 connections)
 # Needs: wrk, curl, python3 (apt-get install wrk curl python3). SCRATCH=path uses another SwiftPM build folder;
@@ -38,6 +38,8 @@ submit() { curl -sf -H 'Content-Type: application/json' -d "$1" "$base/v1/experi
 short='{"name":"short","tags":["bench"],"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"steps":200}'
 id=""
 for _ in $(seq 50); do id=$(submit "$short" | grep -o '"id":"exp_[0-9a-f]*"' | cut -d'"' -f4); done
+saddle='{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.01,0.02],"steps":300}'
+tid=$(submit "$saddle" | grep -o '"id":"exp_[0-9a-f]*"' | cut -d'"' -f4)  # its trajectory has 301 rows
 long='{"name":"long","tags":["bench","load"],"seed":1,"objective":{"type":"mlp","hidden":[32,32]},
  "dataset":{"type":"synthetic","generator":"two_moons","samples":2000},"optimizer":{"type":"sgd","lr":0.05},
  "batch_size":64,"steps":10000000,"record_every":1000,"record_params":false}'
@@ -61,4 +63,5 @@ run "bare descent-http-bench /healthz" "$bare/healthz"
 run "descent serve /healthz" "$base/healthz"
 run "descent serve /v1/experiments/{id}" "$base/v1/experiments/$id"
 run "descent serve /v1/experiments?limit=20" "$base/v1/experiments?limit=20"
+run "descent serve 301-row trajectory" "$base/v1/experiments/$tid/trajectory"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); running jobs: $(curl -sf "$base/metrics" | awk '/^descent_running_jobs/ {print $2}')"
