@@ -154,8 +154,8 @@ struct TrajectoryExport: Sendable {
     }
 
     /// Streams every row of the view's range (every `view.every`-th) as JSON or CSV to `send`. Each pass
-    /// formats two batches of chunks at a time on separate tasks (number formatting is the cost), and
-    /// sends them in order.
+    /// keeps two batches of chunks being formatted on other tasks (number formatting is the cost) while it
+    /// sends the finished ones in order.
     func stream(csv: Bool, to send: @Sendable ([UInt8]) async throws -> Void) async throws {
         let plan = try plan()
         let total = try store.chunkIndex(id).reduce(0) { $0 + $1.rows }
@@ -163,21 +163,27 @@ struct TrajectoryExport: Sendable {
         let batches = stride(from: 0, to: plan.chunks.count, by: Self.batchChunks).map {
             $0..<min(plan.chunks.count, $0 + Self.batchChunks)
         }
-        /// Sends the texts of `output` for every batch, in order.
+        /// Sends the texts of `output` for every batch, in order, formatting the next two batches on other
+        /// tasks while one is sent.
         func pass(_ output: Output) async throws {
-            var k = 0
-            while k < batches.count {
-                let pair = Array(batches[k..<min(batches.count, k + 2)])
-                let texts = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-                    for (j, batch) in pair.enumerated() {
-                        group.addTask { (j, try self.text(output, plan: plan, batch: batch)) }
-                    }
-                    var results = [[UInt8]](repeating: [], count: pair.count)
-                    for try await (j, text) in group { results[j] = text }
-                    return results
+            var pending: [Task<[UInt8], any Error>] = []
+            var next = 0
+            func launch() {
+                guard next < batches.count else { return }
+                let batch = batches[next]
+                pending.append(Task { try self.text(output, plan: plan, batch: batch) })
+                next += 1
+            }
+            launch(); launch()
+            do {
+                while !pending.isEmpty {
+                    let text = try await pending.removeFirst().value
+                    launch()
+                    try await send(text)
                 }
-                for text in texts { try await send(text) }
-                k += 2
+            } catch {
+                for task in pending { task.cancel() }
+                throw error
             }
         }
         if csv {
