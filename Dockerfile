@@ -1,10 +1,13 @@
-# Multi-stage build: the official Swift image compiles, a slim Debian runs it as a non-root user.
-# Base images are build arguments so a local registry can stand in for Docker Hub.
+# Multi-stage build: the official Swift image compiles; the image that runs holds only the `descent`
+# binary (Swift runtime linked in), the shared libraries it loads, CA certificates and a non-root user.
+# No shell, no package manager, no curl: the HEALTHCHECK is the binary's own `descent health`.
+# BUILD_IMAGE is a build argument so a local registry can stand in for Docker Hub; it must be the
+# Debian release whose libraries are copied (bookworm), since the binary runs with exactly those.
 ARG BUILD_IMAGE=swift:6.1-bookworm
-ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 FROM ${BUILD_IMAGE} AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev libpq-dev libzstd-dev zlib1g-dev \
+        ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -13,20 +16,19 @@ COPY Benchmarks/CoreBench ./Benchmarks/CoreBench
 COPY Benchmarks/HTTPBench ./Benchmarks/HTTPBench
 COPY Benchmarks/StoreBench ./Benchmarks/StoreBench
 COPY Tests ./Tests
+COPY scripts/runtime-rootfs.sh ./scripts/
 RUN swift build -c release --product descent --static-swift-stdlib \
-    && mkdir -p /out && cp "$(swift build -c release --show-bin-path)/descent" /out/descent
+    && scripts/runtime-rootfs.sh "$(swift build -c release --show-bin-path)/descent" /out
 
-FROM ${RUNTIME_IMAGE}
-RUN apt-get update && apt-get install -y --no-install-recommends libcurl4 libsqlite3-0 libpq5 libzstd1 zlib1g ca-certificates curl \
-    && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin descent \
-    && mkdir -p /data && chown descent /data
-COPY --from=build /out/descent /usr/local/bin/descent
+# The runtime stage: scripts/runtime-rootfs.sh says what is in it and why.
+FROM scratch
+COPY --from=build /out/rootfs/ /
+COPY --from=build --chown=10001:10001 /out/data/ /
 COPY config/descent.yaml /etc/descent/descent.yaml
-USER descent
+USER 10001:10001
 VOLUME /data
 EXPOSE 8080
-ENV DESCENT_HOST=0.0.0.0 DESCENT_DATA_DIR=/data
-HEALTHCHECK --interval=10s --timeout=3s --start-period=5s CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
-ENTRYPOINT ["descent"]
+ENV DESCENT_HOST=0.0.0.0 DESCENT_DATA_DIR=/data HOME=/data
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s CMD ["/usr/local/bin/descent", "health", "--timeout", "2"]
+ENTRYPOINT ["/usr/local/bin/descent"]
 CMD ["serve"]

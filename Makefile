@@ -34,7 +34,7 @@ test-targets:
 	@python3 scripts/run-test-targets.py $(NO_SKIPS) --swift "$(SWIFT)" $(TEST_TARGETS)
 
 # The dashboard's embedded Swift files match Dashboard/Assets/ (scripts/embed-dashboard.py --check);
-# app.js parses and passes ESLint.
+# every script parses and passes ESLint.
 lint-dashboard:
 	@scripts/lint-dashboard.sh
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Tests the container image's runtime stage where no Docker engine or registry is reachable:
-# podman (runc, cgroupfs), a Debian 12 base image made with debootstrap, and a descent binary built
-# on the host with the Swift runtime linked in (same Debian 12 userland as the image). Checks
-# /healthz, a submission, the non-root user, and that the /data volume keeps experiments across a
-# container restart. With DESCENT_TEST_POSTGRES_URL set (scripts/with-postgres.sh scripts/container-test.sh),
-# also runs two containers on that database: submit on one, read the result on the other.
-# Needs root and: apt-get install -y podman runc debootstrap
+# Tests the container image's runtime stage where no Docker engine or registry is reachable: podman
+# (runc, cgroupfs) and a descent binary built on the host with the Swift runtime linked in, which
+# scripts/runtime-rootfs.sh turns into the image's file system as the Dockerfile's build stage does
+# (the host must be Debian 12, the build image's userland: the libraries are copied from it).
+# Checks /healthz and the image's HEALTHCHECK (`descent health`), a submission, that the server runs as
+# uid 10001 and writes the /data volume as that user, that the image has no shell, and that the volume
+# keeps experiments across a container restart; prints the image's size. With DESCENT_TEST_POSTGRES_URL
+# set (scripts/with-postgres.sh scripts/container-test.sh), also runs two containers on that database:
+# submit on one, read the result on the other.
+# Needs root and: apt-get install -y podman runc
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -21,24 +24,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! "${pm[@]}" image exists localhost/debian:bookworm-slim; then
-  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || echo http://deb.debian.org/debian)
-  echo "== base image: debootstrap bookworm from $mirror"
-  debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log"
-  tar -C "$work/rootfs" -c . | "${pm[@]}" import - localhost/debian:bookworm-slim >/dev/null
-  rm -rf "$work/rootfs"
-fi
-
 echo "== descent binary (release, static Swift runtime)"
 swift build -c release --product descent --static-swift-stdlib --scratch-path .build-static
-mkdir "$work/ctx"
-cp .build-static/release/descent "$work/ctx/"
+scripts/runtime-rootfs.sh .build-static/release/descent "$work/ctx/out"
 cp -r config "$work/ctx/"
-# The Dockerfile's runtime stage as it is, with the binary from the host instead of the build stage.
-{
-  echo "ARG RUNTIME_IMAGE=localhost/debian:bookworm-slim"
-  sed -n '/^FROM \${RUNTIME_IMAGE}/,$p' Dockerfile | sed 's|^COPY --from=build /out/descent |COPY descent |'
-} >"$work/ctx/Containerfile"
+# The Dockerfile's runtime stage as it is, with the build stage's /out made on the host.
+sed -n '/^FROM scratch/,$p' Dockerfile | sed 's|^COPY --from=build \(--chown=[^ ]* \)\{0,1\}/out/|COPY \1out/|' >"$work/ctx/Containerfile"
+grep -q -- '--from=build' "$work/ctx/Containerfile" && { echo "Containerfile still copies from the build stage" >&2; exit 1; }
 echo "== image"
 "${pm[@]}" build -q --format docker -t localhost/descent:test -f "$work/ctx/Containerfile" "$work/ctx"
 
@@ -51,8 +43,10 @@ echo "== run"
 start
 echo "healthz: $(curl -fsS "http://127.0.0.1:$port/healthz")"
 "${pm[@]}" healthcheck run descent-test && echo "image HEALTHCHECK: healthy"
-user=$("${pm[@]}" exec descent-test id -u)
+# The server's real uid, read on the host (the image has no ps or id).
+user=$(awk '/^Uid:/ { print $2 }' "/proc/$("${pm[@]}" inspect descent-test --format '{{.State.Pid}}')/status")
 [ "$user" = 10001 ] || { echo "runs as uid $user, not 10001" >&2; exit 1; }
+if "${pm[@]}" exec descent-test /bin/sh -c true >/dev/null 2>&1; then echo "the image has a shell" >&2; exit 1; fi
 id=$(curl -fsS -X POST "http://127.0.0.1:$port/v1/experiments" -H 'Content-Type: application/json' \
   -d '{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.01,0.02],"steps":300}' \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
@@ -63,6 +57,10 @@ done
 [ "$status" = succeeded ] || { echo "experiment $id: $status" >&2; exit 1; }
 loss=$(curl -fsS "http://127.0.0.1:$port/v1/experiments/$id" | python3 -c 'import json, sys; print(json.load(sys.stdin)["summary"]["final_loss"])')
 echo "experiment $id succeeded, final loss $loss"
+volume=$("${pm[@]}" volume inspect descent-test-data --format '{{.Mountpoint}}')
+owners=$(find "$volume" -printf '%U:%G\n' | sort -u | tr '\n' ' ')
+[ "$owners" = "10001:10001 " ] || { echo "files in /data belong to $owners, not only 10001:10001" >&2; ls -ln "$volume" >&2; exit 1; }
+echo "/data volume: $(ls "$volume" | tr '\n' ' ')owned by $owners"
 echo "== restart on the same volume"
 "${pm[@]}" stop -t 10 descent-test >/dev/null
 "${pm[@]}" rm descent-test >/dev/null
@@ -88,3 +86,4 @@ if [ -n "${DESCENT_TEST_POSTGRES_URL:-}" ]; then
   echo "PostgreSQL: submitted on container 1, read on container 2: $seen"
 fi
 echo "container test: ok (uid $user, image $("${pm[@]}" image inspect localhost/descent:test --format '{{.Size}}') bytes)"
+"${pm[@]}" images localhost/descent:test

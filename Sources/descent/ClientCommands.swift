@@ -16,11 +16,12 @@ struct ClientOptions: ParsableArguments {
     @Flag(help: "Print the server's JSON instead of a human summary.")
     var json = false
 
-    /// A client for the chosen server.
-    func client() -> DescentClient {
+    /// A client for the chosen server; `timeoutMilliseconds` bounds each request (default 30 s).
+    func client(timeoutMilliseconds: Int = 30_000) -> DescentClient {
         let environment = ProcessInfo.processInfo.environment
         return DescentClient(baseURL: server ?? environment["DESCENT_URL"] ?? "http://127.0.0.1:8080",
-                             authToken: authToken ?? environment["DESCENT_AUTH_TOKEN"])
+                             authToken: authToken ?? environment["DESCENT_AUTH_TOKEN"],
+                             timeoutMilliseconds: timeoutMilliseconds)
     }
 }
 

@@ -9,18 +9,24 @@ import Testing
         let r = try await h.request(.get, "/")
         #expect(r.status == 200)
         #expect(r.headers["Content-Type"] == "text/html; charset=utf-8")
-        #expect(r.body.contains(#"<script src="/assets/app.js""#))
+        let scripts = r.body.components(separatedBy: #"<script src="/assets/"#).dropFirst()
+            .map { tag in String(tag.prefix { $0 != "\"" }) }
+        #expect(scripts == DashboardScripts.all.map { $0.file }, "every embedded script, in load order")
+        #expect(scripts.last == "app.js", "the router is loaded after the pages it calls")
         #expect(r.body.contains(#"href="/assets/app.css""#))
         #expect(r.body.contains(#"<pre id="errors""#))
         #expect(!r.body.contains("http://") && !r.body.contains("https://"), "no external resources")
     }
 
-    @Test func scriptAndStylesheetHaveTheirContentTypes() async throws {
+    @Test func scriptsAndStylesheetHaveTheirContentTypes() async throws {
         let h = try ServiceHarness(start: false)
-        let js = try await h.request(.get, "/assets/app.js")
-        #expect(js.status == 200)
-        #expect(js.headers["Content-Type"] == "text/javascript; charset=utf-8")
-        #expect(js.body.contains("function route()"))
+        for (file, source) in DashboardScripts.all {
+            let js = try await h.request(.get, "/assets/\(file)")
+            #expect(js.status == 200, "\(file)")
+            #expect(js.headers["Content-Type"] == "text/javascript; charset=utf-8", "\(file)")
+            #expect(js.body == source, "\(file)")
+        }
+        #expect(try await h.request(.get, "/assets/app.js").body.contains("function route()"))
         let css = try await h.request(.get, "/assets/app.css")
         #expect(css.status == 200)
         #expect(css.headers["Content-Type"] == "text/css; charset=utf-8")
@@ -28,7 +34,8 @@ import Testing
     }
 
     @Test func assetsLoadNothingFromOtherOrigins() {
-        for asset in [DashboardPage.html, DashboardScript.source, DashboardStyle.source] {
+        let assets = [DashboardPage.html, DashboardStyle.source] + DashboardScripts.all.map { $0.source }
+        for asset in assets {
             #expect(!asset.contains("https://") && !asset.contains("@import") && !asset.contains("url(http"))
         }
     }

@@ -156,6 +156,17 @@ func temporaryFile(_ name: String, _ text: String) throws -> String {
         #expect(r.status == 1 && r.stderr.hasPrefix("error:"), "\(r)")
     }
 
+    @Test func healthExitsZeroWhileTheServerAnswersAndOneWhenNone() async throws {
+        try await withServer { server in
+            let live = try await runDescent(["health", "--server", server.baseURL])
+            #expect(live.status == 0 && live.stdout == "ok\n", "\(live)")
+            let ready = try await runDescent(["health", "--ready", "--json", "--server", server.baseURL])
+            #expect(ready.status == 0 && ready.stdout.contains("{"), "\(ready)")
+        }
+        let none = try await runDescent(["health", "--server", "http://127.0.0.1:9", "--timeout", "1"])
+        #expect(none.status == 1 && none.stderr.hasPrefix("error:"), "\(none)")
+    }
+
     // MARK: `descent run`
 
     @Test func runWritesCSVWithTheAPIsColumnNames() async throws {

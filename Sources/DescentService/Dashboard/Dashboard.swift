@@ -7,11 +7,17 @@ public enum Dashboard {
         let plots = PlotHandlers(store: runner.store, limits: runner.limits)
         router.on(.get, "/") { _ in asset(DashboardPage.html, "text/html; charset=utf-8") }
         router.on(.get, "/index.html") { _ in asset(DashboardPage.html, "text/html; charset=utf-8") }
-        router.on(.get, "/assets/app.js") { _ in asset(DashboardScript.source, "text/javascript; charset=utf-8") }
+        for (file, source) in DashboardScripts.all {
+            router.on(.get, "/assets/" + file) { _ in asset(source, "text/javascript; charset=utf-8") }
+        }
         router.on(.get, "/assets/app.css") { _ in asset(DashboardStyle.source, "text/css; charset=utf-8") }
         router.on(.get, "/v1/experiments/:id/plot.svg", plots.experiment)
         router.on(.get, "/v1/studies/:id/plot.svg", plots.study)
     }
+
+    /// The paths of the page and its assets: static text, answered without blocking.
+    static let staticPaths: [String] =
+        ["/", "/index.html", "/assets/app.css"] + DashboardScripts.all.map { "/assets/" + $0.file }
 
     /// Content-Security-Policy of the dashboard: nothing is loaded from anywhere but this server.
     static let contentSecurityPolicy =

@@ -24,10 +24,8 @@ public struct ServiceAPI: Sendable {
 
     /// Routes whose handlers make no store call (nor any other blocking call): they run where the request
     /// arrived, without the hop to `ioExecutor` and back. Every other route hops, the safe default.
-    static let nonBlockingRoutes: Set<String> = [
-        "/healthz", "/metrics", "/openapi.yaml", "/v1/catalog", "/v1/presets", "/", "/index.html", "/assets/app.js",
-        "/assets/app.css",
-    ]
+    static let nonBlockingRoutes: Set<String> =
+        Set(["/healthz", "/metrics", "/openapi.yaml", "/v1/catalog", "/v1/presets"] + Dashboard.staticPaths)
 
     /// The router with every route and middleware.
     public func makeRouter() -> Router {

@@ -1,0 +1,132 @@
+"use strict";
+// Descent dashboard charts, drawn as inline SVG: line charts, sparklines and contour plots with
+// parameter paths, markers and arrows. Read by the pages through `Charts`.
+/* global UI */
+/* exported Charts */
+const Charts = (function () {
+const { COLORS, el, svgEl, num } = UI;
+
+function niceTicks(lo, hi, n) {
+  if (!isFinite(lo) || !isFinite(hi)) return [];
+  if (lo === hi) return [lo];
+  const raw = (hi - lo) / (n - 1), base = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / base;
+  const step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * base, out = [];
+  for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9 && out.length < 50; k++) out.push(Math.abs(k * step) < step * 1e-9 ? 0 : k * step);
+  return out;
+}
+function tickText(v) { const a = Math.abs(v); return v === 0 ? "0" : (a >= 1e4 || a < 1e-2) ? v.toExponential(0) : String(+v.toPrecision(4)); }
+function bounds(values, log) {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) if (isFinite(v) && (!log || v > 0)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (lo > hi) return log ? [0.1, 10] : [0, 1];
+  if (lo === hi) { if (log) { lo /= 10; hi *= 10; } else { const p = lo === 0 ? 1 : Math.abs(lo) * 0.1; lo -= p; hi += p; } }
+  return [lo, hi];
+}
+// Frame with axes; returns {svg, sx, sy, plot} where sx/sy map data to pixels (null if not drawable).
+function frame(opts) {
+  const W = opts.width || 640, H = opts.height || 320, L = 62, R = 14, T = 10, B = 40;
+  const svg = svgEl("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": opts.title || "chart", "font-size": 11 });
+  svg.append(svgEl("title", {}, opts.title || "chart"));
+  const [x0, x1] = opts.xb, [y0, y1] = opts.yb, logY = !!opts.logY;
+  const sx = (v) => isFinite(v) ? L + (v - x0) / (x1 - x0) * (W - L - R) : null;
+  const ly = (v) => Math.log10(v);
+  const sy = (v) => !isFinite(v) || (logY && v <= 0) ? null : H - B - (logY ? (ly(v) - ly(y0)) / (ly(y1) - ly(y0)) : (v - y0) / (y1 - y0)) * (H - T - B);
+  const g = svgEl("g", { class: "axes", fill: "#1a1a1a" });
+  g.append(svgEl("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "none", stroke: "#555" }));
+  for (const v of niceTicks(x0, x1, 6)) { const p = sx(v); g.append(svgEl("line", { class: "tick", x1: p, x2: p, y1: H - B, y2: H - B + 4, stroke: "#555" }), svgEl("text", { x: p, y: H - B + 16, "text-anchor": "middle" }, tickText(v))); }
+  let yt = niceTicks(y0, y1, 6);
+  if (logY) { const e0 = Math.ceil(ly(y0) - 1e-9), e1 = Math.floor(ly(y1) + 1e-9); const ex = []; const k = Math.max(1, Math.ceil((e1 - e0 + 1) / 7)); for (let e = e0; e <= e1; e += k) ex.push(Math.pow(10, e)); if (ex.length >= 2) yt = ex; else yt = yt.filter((v) => v > 0); }
+  for (const v of yt) { const p = sy(v); if (p === null) continue; g.append(svgEl("line", { x1: L, x2: W - R, y1: p, y2: p, stroke: "#e4e4e4" }), svgEl("line", { class: "tick", x1: L - 4, x2: L, y1: p, y2: p, stroke: "#555" }), svgEl("text", { x: L - 6, y: p + 4, "text-anchor": "end" }, tickText(v))); }
+  g.append(svgEl("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle" }, opts.xLabel || ""));
+  g.append(svgEl("text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", transform: `rotate(-90 12 ${(T + H - B) / 2})` }, (opts.yLabel || "") + (logY ? " (log)" : "")));
+  svg.append(g);
+  const clipId = "clip" + Math.random().toString(36).slice(2);
+  const defs = svgEl("defs"); const cp = svgEl("clipPath", { id: clipId }); cp.append(svgEl("rect", { x: L, y: T, width: W - L - R, height: H - T - B })); defs.append(cp); svg.append(defs);
+  const plot = svgEl("g", { "clip-path": `url(#${clipId})` }); svg.append(plot);
+  return { svg, sx, sy, plot };
+}
+function pathD(points) {
+  let d = "", pen = false;
+  for (const [x, y] of points) { if (x === null || y === null) { pen = false; continue; } d += (pen ? "L" : "M") + x.toFixed(1) + " " + y.toFixed(1); pen = true; }
+  return d;
+}
+function legend(names) {
+  return el("div", { class: "legend" }, names.map((n, i) => { const s = el("span", { text: n }); s.style.setProperty("--c", COLORS[i % COLORS.length]); return s; }));
+}
+// series: [{name, xs, ys}]
+function lineChart(series, opts) {
+  const logY = !!opts.logY && series.some((s) => s.ys.some((v) => v > 0));
+  const f = frame(Object.assign({}, opts, { logY, xb: bounds(series.flatMap((s) => s.xs), false), yb: bounds(series.flatMap((s) => s.ys), logY) }));
+  series.forEach((s, i) => f.plot.append(svgEl("path", { class: "series", d: pathD(s.xs.map((x, k) => [f.sx(x), f.sy(s.ys[k])])), fill: "none", stroke: COLORS[i % COLORS.length], "stroke-width": 1.6 })));
+  const box = el("figure", { class: "plot" }, f.svg);
+  if (series.length > 1 || opts.legend) box.append(legend(series.map((s) => s.name)));
+  return box;
+}
+function sparkline(ys) {
+  const vals = ys.map(num), pos = vals.some((v) => v > 0) && vals.every((v) => !isFinite(v) || v >= 0);
+  const [lo, hi] = bounds(vals, pos), W = 120, H = 28;
+  const y = (v) => { if (!isFinite(v) || (pos && v <= 0)) return null; const t = pos ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1) : (v - lo) / (hi - lo || 1); return H - 2 - t * (H - 4); };
+  const svg = svgEl("svg", { class: "spark", width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "loss sparkline" });
+  svg.append(svgEl("path", { class: "series", d: pathD(vals.map((v, i) => [1 + i / Math.max(1, vals.length - 1) * (W - 2), y(v)])), fill: "none", stroke: COLORS[0], "stroke-width": 1.5 }));
+  return svg;
+}
+// Marching squares; grid = {xs, ys, values[j][i]}; returns segments [[x,y],[x,y]] per level.
+function contourSegments(grid, level) {
+  const { xs, ys } = grid, V = grid.values.map((r) => r.map(num)), segs = [];
+  const at = (i, j, i2, j2) => { const a = V[j][i], b = V[j2][i2], t = b === a ? 0.5 : (level - a) / (b - a); return [xs[i] + t * (xs[i2] - xs[i]), ys[j] + t * (ys[j2] - ys[j])]; };
+  for (let j = 0; j + 1 < ys.length; j++) for (let i = 0; i + 1 < xs.length; i++) {
+    const c = [V[j][i], V[j][i + 1], V[j + 1][i + 1], V[j + 1][i]];
+    if (!c.every(isFinite)) continue;
+    const up = c.map((v) => v >= level);
+    const e = [() => at(i, j, i + 1, j), () => at(i + 1, j, i + 1, j + 1), () => at(i, j + 1, i + 1, j + 1), () => at(i, j, i, j + 1)];
+    const crossed = [0, 1, 2, 3].filter((k) => up[k] !== up[(k + 1) % 4]);
+    if (crossed.length === 2) segs.push([e[crossed[0]](), e[crossed[1]]()]);
+    else if (crossed.length === 4) {
+      if (((c[0] + c[1] + c[2] + c[3]) / 4 >= level) === up[0]) segs.push([e[0](), e[1]()], [e[2](), e[3]()]);
+      else segs.push([e[0](), e[3]()], [e[1](), e[2]()]);
+    }
+  }
+  return segs;
+}
+// opts: {grid, paths:[{name,xs,ys}], markers:[{x,y,label}], arrows:[{x,y,dx,dy,label}], title}
+function contourChart(opts) {
+  const g = opts.grid, flat = g.values.flat().map(num).filter(isFinite);
+  const f = frame({ title: opts.title, width: 560, height: 480, xb: [g.xs[0], g.xs[g.xs.length - 1]], yb: [g.ys[0], g.ys[g.ys.length - 1]], xLabel: "w1", yLabel: "w2" });
+  const lo = Math.min(...flat), hi = Math.max(...flat), n = 14;
+  const cg = svgEl("g", { class: "contours", fill: "none" });
+  for (let k = 0; k < n && hi > lo; k++) {
+    const t = k / (n - 1), level = lo + (hi - lo) * Math.pow(10, -3 + 3 * t) * 0.98;
+    const d = contourSegments(g, level).map(([a, b]) => `M${f.sx(a[0]).toFixed(1)} ${f.sy(a[1]).toFixed(1)}L${f.sx(b[0]).toFixed(1)} ${f.sy(b[1]).toFixed(1)}`).join("");
+    if (d) cg.append(svgEl("path", { class: "contour", d, stroke: `rgb(${22 + 98 * t | 0},${50 + 130 * t | 0},${110 + 60 * t | 0})`, "stroke-width": 1 }));
+  }
+  f.plot.append(cg);
+  (opts.paths || []).forEach((p, i) => {
+    const c = COLORS[i % COLORS.length], pts = p.xs.map((x, k) => [f.sx(x), f.sy(p.ys[k])]);
+    f.plot.append(svgEl("path", { class: "series", d: pathD(pts), fill: "none", stroke: c, "stroke-width": 2 }));
+    const ok = pts.filter(([x, y]) => x !== null && y !== null);
+    if (ok.length) { f.plot.append(svgEl("circle", { cx: ok[0][0], cy: ok[0][1], r: 4, fill: "#fff", stroke: c, "stroke-width": 2 }), svgEl("circle", { cx: ok[ok.length - 1][0], cy: ok[ok.length - 1][1], r: 4, fill: c })); }
+  });
+  for (const a of opts.arrows || []) {
+    const x0 = f.sx(a.x), y0 = f.sy(a.y), x1 = f.sx(a.x + a.dx), y1 = f.sy(a.y + a.dy);
+    if ([x0, y0, x1, y1].some((v) => v === null)) continue;
+    const ang = Math.atan2(y1 - y0, x1 - x0), h = 9;
+    f.plot.append(svgEl("path", { class: "arrow", d: `M${x0} ${y0}L${x1} ${y1}M${x1} ${y1}L${x1 - h * Math.cos(ang - 0.4)} ${y1 - h * Math.sin(ang - 0.4)}M${x1} ${y1}L${x1 - h * Math.cos(ang + 0.4)} ${y1 - h * Math.sin(ang + 0.4)}`, stroke: "#b00020", "stroke-width": 2.5, fill: "none" }));
+    if (a.label) f.plot.append(svgEl("text", { x: x1 + 6, y: y1, fill: "#b00020", "font-size": 12 }, a.label));
+  }
+  for (const m of opts.markers || []) {
+    const x = f.sx(m.x), y = f.sy(m.y);
+    if (x === null || y === null) continue;
+    f.plot.append(svgEl("path", { class: "marker", d: `M${x - 5} ${y - 5}L${x + 5} ${y + 5}M${x - 5} ${y + 5}L${x + 5} ${y - 5}`, stroke: "#000", "stroke-width": 2 }));
+    f.plot.append(svgEl("text", { x: x + 8, y: y - 6, "font-size": 12, fill: "#000", stroke: "#fff", "stroke-width": 3, "paint-order": "stroke" }, m.label));
+  }
+  const box = el("figure", { class: "plot" }, f.svg);
+  if ((opts.paths || []).length) box.append(legend(opts.paths.map((p) => p.name)));
+  return box;
+}
+function rangeOf(vals, pad) {
+  const v = vals.filter(isFinite); if (!v.length) return [-2, 2];
+  const lo = Math.min(...v), hi = Math.max(...v), p = Math.max((hi - lo) * pad, 0.5);
+  return [lo - p, hi + p];
+}
+return { lineChart, sparkline, contourChart, rangeOf };
+})();
