@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "DescentHTTPTests", dependencies: ["DescentHTTP", "DescentTestSupport"]),
         .testTarget(
             name: "DescentServiceTests",
-            dependencies: ["DescentService", "DescentCore", "DescentHTTP", "DescentTestSupport", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["DescentService", "DescentCore", "DescentHTTP", "DescentTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IntegrationTests", dependencies: ["DescentTestSupport", "DescentClient", "DescentCore"]),
     ]
 )

@@ -1,4 +1,3 @@
-import CZlib
 import DescentCore
 import DescentHTTP
 import Foundation
@@ -107,28 +106,24 @@ import Testing
         #expect(plot.status == 200 && plot.body.contains("<svg"))
     }
 
-    /// Inflates a gzip body with zlib.
+    /// Decompresses a gzip body with the system's `gzip -dc`, an implementation independent of ours.
     static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        var stream = z_stream()
-        guard inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw CancellationError() }
-        defer { inflateEnd(&stream) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        var input = bytes
-        var status: Int32 = Z_OK
-        input.withUnsafeMutableBufferPointer { inp in
-            stream.next_in = inp.baseAddress
-            stream.avail_in = UInt32(inp.count)
-            repeat {
-                buffer.withUnsafeMutableBufferPointer { b in
-                    stream.next_out = b.baseAddress
-                    stream.avail_out = UInt32(b.count)
-                    status = inflate(&stream, Z_NO_FLUSH)
-                    out += b[0..<(b.count - Int(stream.avail_out))]
-                }
-            } while status == Z_OK
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-dc"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        // Feed stdin from another thread so a full stdout pipe cannot stall the writer.
+        let writer = Thread {
+            input.fileHandleForWriting.write(Data(bytes))
+            try? input.fileHandleForWriting.close()
         }
-        guard status == Z_STREAM_END else { throw CancellationError() }
-        return out
+        writer.start()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CancellationError() }
+        return Array(out)
     }
 }
