@@ -18,16 +18,10 @@ public final class SQLiteStore: Store {
             // of KiB: SQLite writes and checkpoints page by page, one system call per page, so larger pages
             // cut the write path's system calls several-fold.
             try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
-            // Readers map the database file instead of copying each page in with pread: trajectory reads
-            // touch hundreds of KiB of chunk pages per request.
-            try db.execute(sql: "PRAGMA mmap_size = \(Self.mmapBytes)")
         }
         pool = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(pool)
     }
-
-    /// Bytes of the database file readers map into memory (1 GiB; SQLite's default is 0).
-    static let mmapBytes = 1 << 30
 
     /// Page size of new database files, bytes (SQLite's default is 4,096).
     static let pageSize = 16384
