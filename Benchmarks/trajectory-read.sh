@@ -2,8 +2,8 @@
 # Trajectory storage and read views on a 1,000,000-step Rosenbrock + Adam run recording every step.
 # Starts a release `descent serve` (SQLite, temp folder, free port), runs the experiment, then prints:
 #   bytes per recorded value (chunks + summaries, from the database), the time of each view (median of
-#   N requests with curl), the full JSON and CSV exports' size, time and rate, and the server's RSS
-#   before and after the exports.
+#   N requests with curl), the full JSON and CSV exports' size, time and rate (median of 3), and the
+#   server's RSS before and after the exports.
 # Usage: Benchmarks/trajectory-read.sh [BINARY] [REPEATS]
 set -euo pipefail
 BIN=${1:-.build/release/descent}
@@ -58,7 +58,9 @@ for kind in json csv json-gzip; do
     csv) args=(-H 'Accept: text/csv') ;;
     json-gzip) args=(-H 'Accept-Encoding: gzip') ;;
   esac
-  curl -s -o /dev/null -w "full export $kind: %{size_download} bytes in %{time_total} s\n" "${args[@]}" "$URL/v1/experiments/$LONG/trajectory" |
-    awk '{printf "%s  (%.0f MB/s)\n", $0, $4 / $7 / 1e6}'
+  # Median of 3 (the first touches cold pages).
+  for _ in 1 2 3; do
+    curl -s -o /dev/null -w "%{size_download} %{time_total}\n" "${args[@]}" "$URL/v1/experiments/$LONG/trajectory"
+  done | sort -k2 -n | sed -n 2p | awk -v k="$kind" '{printf "full export %s: %d bytes in %.3f s (median of 3): %.0f MB/s\n", k, $1, $2, $1 / $2 / 1e6}'
 done
 echo "server RSS after exports: $(rss) kB (peak $(hwm) kB)"
