@@ -35,11 +35,12 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .target(name: "DescentClient", dependencies: ["CCurl"]),
         .executableTarget(
             name: "descent",
             dependencies: [
-                "DescentCore", "DescentHTTP", "DescentService", "DescentClient",
+                "DescentCore", "DescentHTTP", "DescentService", "DescentClient", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,0 +1,2 @@
+// glibc malloc tuning (mallopt); part of libc, nothing to link.
+#include <malloc.h>
