@@ -74,6 +74,11 @@ public final class SQLiteStore: Store {
                 """)
         }
         m.registerMigration("v3-chunk-format", migrate: migrateChunksToV3)
+        m.registerMigration("v4-one-status-index") { db in
+            // experiment_status_seq serves every lookup by status (its prefix); the plain status index only
+            // cost a page rewritten into the WAL at each insert, claim and result.
+            try db.execute(sql: "DROP INDEX IF EXISTS experiment_status")
+        }
         return m
     }
 
