@@ -43,6 +43,13 @@ import Testing
         #expect(r.status == 415)
     }
 
+    @Test(arguments: [("application/json", "application/json"), (" Application/JSON ; charset=utf-8", "application/json"),
+                      ("\tapplication/problem+json\t", "application/problem+json"), ("text/plain;a=b", "text/plain"), ("", ""),
+                      (";", "")])
+    func mediaTypeDropsParametersAndBlanksAndIgnoresCase(_ header: String, _ expected: String) {
+        #expect(RequestDecoding.mediaType(header) == expected)
+    }
+
     @Test func invalidSpecIs422NamingTheField() async throws {
         let h = try ServiceHarness()
         let bad = #"{"objective":{"type":"saddle"},"optimizer":{"type":"adam","betas":[0.9,1.5]},"steps":10}"#

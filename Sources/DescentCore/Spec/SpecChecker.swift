@@ -12,19 +12,22 @@ enum SpecChecker {
             issues.add(SpecError(field: path, message: "must be an object", code: "wrong_type"))
             return nil
         }
-        var known = Set<String>()
-        for p in parameters { known.insert(p.name) }
-        for key in members.keys.sorted() where !known.contains(key) {
+        // A linear search of the few parameters, and sorting only when a key is unknown: building a set of
+        // the names per object took a fifth of the whole check of a valid spec.
+        func isKnown(_ key: String) -> Bool { parameters.contains { $0.name == key } }
+        if !members.keys.allSatisfy(isKnown) {
             let allowed = parameters.map(\.name).joined(separator: ", ")
-            issues.add(SpecError(field: fieldPath(path, key),
-                                 message: "unknown field; allowed: \(allowed.isEmpty ? "none" : allowed)", code: "unknown_field"))
+            for key in members.keys.sorted() where !isKnown(key) {
+                issues.add(SpecError(field: fieldPath(path, key),
+                                     message: "unknown field; allowed: \(allowed.isEmpty ? "none" : allowed)", code: "unknown_field"))
+            }
         }
         for p in parameters {
-            let field = fieldPath(path, p.name)
             guard let v = members[p.name] else {
-                if p.isRequired { issues.add(SpecError(field: field, message: "is required (\(p.summary))", code: "missing_field")) }
+                if p.isRequired { issues.add(SpecError(field: fieldPath(path, p.name), message: "is required (\(p.summary))", code: "missing_field")) }
                 continue
             }
+            let field = fieldPath(path, p.name)
             if v.isNull {
                 if p.nullable || p.defaultValue != nil { continue }
                 issues.add(SpecError(field: field, message: "must not be null", code: "wrong_type"))

@@ -84,9 +84,16 @@ struct BatchSubmission: Sendable {
         }
     }
 
+    /// `{"items":[{"id":…,"status":…},…]}`, written by hand (JSONEncoder took ≈ 5 µs per item).
     private func respond(_ records: [ExperimentRecord], status: Int) throws -> HTTPResponse {
-        struct Item: Encodable { var id: String; var status: String }
-        struct Body: Encodable { var items: [Item] }
-        return .json(try JSONCoding.encode(Body(items: records.map { Item(id: $0.id, status: $0.status.rawValue) })), status: status)
+        var w = JSONWriter(capacity: 16 + 48 * records.count)
+        w.raw("{\"items\":[")
+        for (i, r) in records.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.raw("{"); w.key("id"); w.string(r.id)
+            w.raw(","); w.key("status"); w.string(r.status.rawValue); w.raw("}")
+        }
+        w.raw("]}")
+        return .json(w.bytes, status: status)
     }
 }

@@ -41,7 +41,8 @@ public struct ExperimentRecord: Sendable, Equatable {
     public var studyID: String?
     /// Runs started so far (1 normally; more when a run was taken over after its instance stopped or died).
     public var attempt: Int = 0
-    /// The spec's API encoding, when the record was read from the store (a cache; see `EncodedJSON`).
+    /// The spec's API encoding, when the record was read from the store or made by `init(queued:…)`, which
+    /// encodes it once for the stored text and the response (a cache; see `EncodedJSON`).
     public var specJSON: EncodedJSON<ExperimentSpec>? = nil
     /// The summary's API encoding, when the record was read from the store (a cache; see `EncodedJSON`).
     public var summaryJSON: EncodedJSON<RunSummary>? = nil
@@ -52,7 +53,8 @@ extension ExperimentRecord {
     public init(queued id: String, spec: ExperimentSpec, createdAt: Date = Date(), idempotencyKey: String? = nil,
                 bodyHash: String? = nil, studyID: String? = nil) {
         self.init(id: id, sequence: 0, status: .queued, spec: spec, createdAt: createdAt, stepsDone: 0,
-                  idempotencyKey: idempotencyKey, bodyHash: bodyHash, studyID: studyID)
+                  idempotencyKey: idempotencyKey, bodyHash: bodyHash, studyID: studyID,
+                  specJSON: EncodedJSON(value: spec, bytes: SpecJSON.encode(spec)))
     }
 }
 

@@ -25,7 +25,7 @@ public struct EncodedJSON<Value: Equatable & Sendable>: Sendable, Equatable {
 /// with every reader thread looking up 20 rows per list request on 2 busy cores, the spinning took a
 /// third of the process's time. The key is hashed before the lock is taken.
 final class DecodedJSONCache<Value: Codable & Equatable & Sendable>: @unchecked Sendable {
-    private struct Key: Hashable {
+    fileprivate struct Key: Hashable {
         let text: String
         let hash: Int
         init(_ text: String) { self.text = text; hash = text.hashValue }
@@ -55,7 +55,13 @@ final class DecodedJSONCache<Value: Codable & Equatable & Sendable>: @unchecked 
         if let hit { return hit }
         let value = try JSONCoding.decode(Value.self, text, snakeCase: snakeCase)
         let entry = EncodedJSON(value: value, bytes: try JSONCoding.encode(value))
-        let added = text.utf8.count + entry.bytes.count
+        add(key, entry)
+        return entry
+    }
+
+    /// Adds the decoded value of a text (starting afresh when the cache is full).
+    fileprivate func add(_ key: Key, _ entry: EncodedJSON<Value>) {
+        let added = key.text.utf8.count + entry.bytes.count
         lock.lock()
         defer { lock.unlock() }
         if size + added > capacityBytes {
@@ -63,7 +69,17 @@ final class DecodedJSONCache<Value: Codable & Equatable & Sendable>: @unchecked 
             size = 0
         }
         if entries.updateValue(entry, forKey: key) == nil { size += added }
-        return entry
+    }
+}
+
+extension DecodedJSONCache where Value == ExperimentSpec {
+    /// The text a new record's spec is stored as, remembered with the record's encoding so that its claim
+    /// finds the spec decoded (a submission's spec is claimed soon after, usually by this instance).
+    func remember(_ record: ExperimentRecord) throws -> String {
+        guard let bytes = record.specJSON?.bytes(for: record.spec) else { return try JSONCoding.string(record.spec) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        add(Key(text), EncodedJSON(value: record.spec, bytes: bytes))
+        return text
     }
 }
 

@@ -7,12 +7,23 @@ enum RequestDecoding {
     /// The body as a JSON value; 415 for another content type, 400 for malformed JSON.
     static func json(_ request: HTTPRequest) throws(ServiceError) -> SpecValue {
         let type = request.headers["Content-Type"] ?? ""
-        let mediaType = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let mediaType = Self.mediaType(type)
         guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
             throw .unsupportedMediaType(type.isEmpty ? "none" : type)
         }
         guard !request.body.isEmpty else { throw .badJSON("the body is empty") }
         do { return try SpecValue(parsingJSON: request.body) } catch { throw .badJSON(error.message) }
+    }
+
+    /// The media type of a Content-Type value, lowercased, without parameters and the blanks around it
+    /// (RFC 9110 §8.3). By hand: Foundation's `trimmingCharacters(in:)` and `split` took ≈ 1 % of the CPU
+    /// time of a small submission.
+    static func mediaType(_ contentType: String) -> String {
+        var media = Substring(contentType)
+        if let semicolon = media.firstIndex(of: ";") { media = media[..<semicolon] }
+        media = media.drop { $0 == " " || $0 == "\t" }
+        while let last = media.last, last == " " || last == "\t" { media.removeLast() }
+        return media.lowercased()
     }
 
     /// The members of a JSON object body; 422 if it is not an object.

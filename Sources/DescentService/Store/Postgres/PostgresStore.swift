@@ -123,8 +123,8 @@ public final class PostgresStore: Store {
     public func insert(groups: [[ExperimentRecord]], queueCapacity: Int?) throws -> [Result<Void, StoreError>] {
         let rows = try groups.map { group in
             try JSONCoding.string(group.enumerated().map { i, r in
-                NewExperimentRow(ord: i, id: r.id, status: r.status.rawValue, name: r.spec.name, tags: try JSONCoding.string(r.spec.tags),
-                                 objective: r.spec.objective.type, optimizer: r.spec.optimizer.type, spec: try JSONCoding.string(r.spec),
+                NewExperimentRow(ord: i, id: r.id, status: r.status.rawValue, name: r.spec.name, tags: SpecJSON.tags(r.spec.tags),
+                                 objective: r.spec.objective.type, optimizer: r.spec.optimizer.type, spec: try StoredJSON.specs.remember(r),
                                  createdAt: r.createdAt.timeIntervalSince1970, stepsDone: r.stepsDone,
                                  idempotencyKey: r.idempotencyKey, bodyHash: r.bodyHash, studyID: r.studyID)
             })

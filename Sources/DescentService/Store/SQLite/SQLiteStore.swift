@@ -74,6 +74,11 @@ public final class SQLiteStore: Store {
                 """)
         }
         m.registerMigration("v3-chunk-format", migrate: migrateChunksToV3)
+        m.registerMigration("v4-one-status-index") { db in
+            // experiment_status_seq serves every lookup by status (its prefix); the plain status index only
+            // cost a page rewritten into the WAL at each insert, claim and result.
+            try db.execute(sql: "DROP INDEX IF EXISTS experiment_status")
+        }
         return m
     }
 
@@ -84,8 +89,8 @@ public final class SQLiteStore: Store {
     public func insert(groups: [[ExperimentRecord]], queueCapacity: Int?) throws -> [Result<Void, StoreError>] {
         let rows = try groups.map { group in
             try group.map { r -> StatementArguments in
-                [r.id, r.status.rawValue, r.spec.name, try JSONCoding.string(r.spec.tags), r.spec.objective.type, r.spec.optimizer.type,
-                 try JSONCoding.string(r.spec), r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID]
+                [r.id, r.status.rawValue, r.spec.name, SpecJSON.tags(r.spec.tags), r.spec.objective.type, r.spec.optimizer.type,
+                 try StoredJSON.specs.remember(r), r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID]
             }
         }
         return try pool.write { db in
@@ -176,13 +181,13 @@ public final class SQLiteStore: Store {
     public func claim(owner: String, leaseSeconds: Double, limit: Int) throws -> [Claim] {
         try pool.write { db in
             let now = Date().timeIntervalSince1970
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(try db.cachedStatement(sql: """
                 UPDATE experiment SET status = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires = ?,
                   started_at = ?, steps_done = 0
                 WHERE seq IN (SELECT seq FROM experiment WHERE status = 'queued' OR (status = 'running' AND lease_expires < ?)
                               ORDER BY seq LIMIT ?)
                 RETURNING *
-                """, arguments: [owner, now + leaseSeconds, now, now, max(1, limit)])
+                """), arguments: [owner, now + leaseSeconds, now, now, max(1, limit)])
             var claims: [Claim] = []
             for row in rows {
                 let record = try Self.record(row)

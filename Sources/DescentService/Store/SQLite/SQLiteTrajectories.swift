@@ -7,14 +7,14 @@ import GRDB
 extension SQLiteStore {
     /// Inserts one stored chunk (its rows, epoch records and summary levels) of experiment `id`.
     static func insertChunk(_ db: Database, id: String, chunk: StoredChunk, table: String = "trajectory_chunk") throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, dimension, levels, epochs, data)
             VALUES (?,?,?,?,?,?,?,?,?)
-            """, arguments: [id, chunk.index, chunk.firstStep, chunk.lastStep, chunk.rows, chunk.dimension, chunk.summaries.count,
+            """).execute(arguments: [id, chunk.index, chunk.firstStep, chunk.lastStep, chunk.rows, chunk.dimension, chunk.summaries.count,
                              chunk.epochs.map { Data($0) }, Data(chunk.data)])
         for (level, blob) in chunk.summaries.enumerated() {
-            try db.execute(sql: "INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES (?,?,?,?)",
-                           arguments: [id, level, chunk.index, Data(blob)])
+            try db.cachedStatement(sql: "INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES (?,?,?,?)")
+                .execute(arguments: [id, level, chunk.index, Data(blob)])
         }
     }
 
