@@ -25,7 +25,8 @@ enum EventStreamReader {
         return stream
     }
 
-    private static func run(_ request: Client.HTTPRequest, continuation: AsyncThrowingStream<Client.ExperimentEvent, any Error>.Continuation,
+    private static func run(_ request: Client.HTTPRequest,
+                            continuation: AsyncThrowingStream<Client.ExperimentEvent, any Error>.Continuation,
                             flag: CancellationFlag) {
         let easy: CurlEasy
         do { easy = try CurlEasy() } catch { continuation.finish(throwing: error); return }
