@@ -1,15 +1,17 @@
-/// The JSON error body the service sends: `{"error":{"code","message","field"}}`.
-public struct APIError: Sendable, Equatable, Codable {
-    /// Machine-readable code such as `invalid_spec` or `queue_full`.
-    public var code: String
-    /// Human-readable explanation.
-    public var message: String
-    /// JSON path of the offending spec field, when the error is about one.
-    public var field: String?
+extension Client {
+    /// The JSON error body the service sends: `{"error":{"code","message","field"}}`.
+    public struct APIError: Sendable, Equatable, Codable {
+        /// Machine-readable code such as `invalid_spec` or `queue_full`.
+        public var code: String
+        /// Human-readable explanation.
+        public var message: String
+        /// JSON path of the offending spec field, when the error is about one.
+        public var field: String?
 
-    /// Creates an API error value.
-    public init(code: String, message: String, field: String? = nil) {
-        self.code = code; self.message = message; self.field = field
+        /// Creates an API error value.
+        public init(code: String, message: String, field: String? = nil) {
+            self.code = code; self.message = message; self.field = field
+        }
     }
 }
 
@@ -17,7 +19,7 @@ public struct APIError: Sendable, Equatable, Codable {
 public struct ClientError: Error, Sendable, CustomStringConvertible {
     private enum Storage: Sendable {
         case transport(code: Int, message: String)
-        case http(status: Int, error: APIError?, retryAfter: Int?, body: String)
+        case http(status: Int, error: Client.APIError?, retryAfter: Int?, body: String)
         case decoding(String)
         case timeout(String)
         case invalidArgument(String)
@@ -28,7 +30,7 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     /// A transport failure with libcurl's error code and text (connection refused, timeout, reset…).
     public static func transport(code: Int, message: String) -> ClientError { .init(storage: .transport(code: code, message: message)) }
     /// A non-2xx response with the decoded `{"error":…}` body when there was one.
-    public static func http(status: Int, error: APIError?, retryAfter: Int? = nil, body: String = "") -> ClientError {
+    public static func http(status: Int, error: Client.APIError?, retryAfter: Int? = nil, body: String = "") -> ClientError {
         .init(storage: .http(status: status, error: error, retryAfter: retryAfter, body: body))
     }
     /// A response body that did not have the expected shape.
@@ -43,7 +45,7 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     /// The HTTP status for HTTP failures, otherwise nil.
     public var status: Int? { if case .http(let status, _, _, _) = storage { return status }; return nil }
     /// The server's decoded error for HTTP failures, when the body was one.
-    public var apiError: APIError? { if case .http(_, let error, _, _) = storage { return error }; return nil }
+    public var apiError: Client.APIError? { if case .http(_, let error, _, _) = storage { return error }; return nil }
     /// The `Retry-After` seconds of a 429/503 response, when sent.
     public var retryAfter: Int? { if case .http(_, _, let retry, _) = storage { return retry }; return nil }
     /// Whether this is a transport (connection-level) failure.

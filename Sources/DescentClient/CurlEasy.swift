@@ -1,32 +1,34 @@
 import CCurl
 
-/// One HTTP request as the transport sends it.
-struct HTTPRequest: Sendable {
-    /// `GET`, `POST` or `DELETE`.
-    var method: String
-    /// Absolute URL.
-    var url: String
-    /// Extra header lines, `Name: value`.
-    var headers: [String] = []
-    /// Request body (POST only); nil sends an empty body.
-    var body: [UInt8]? = nil
-    /// Whole-transfer timeout in milliseconds; 0 means none (streams).
-    var timeoutMilliseconds: Int = 30_000
-}
+extension Client {
+    /// One HTTP request as the transport sends it.
+    struct HTTPRequest: Sendable {
+        /// `GET`, `POST` or `DELETE`.
+        var method: String
+        /// Absolute URL.
+        var url: String
+        /// Extra header lines, `Name: value`.
+        var headers: [String] = []
+        /// Request body (POST only); nil sends an empty body.
+        var body: [UInt8]? = nil
+        /// Whole-transfer timeout in milliseconds; 0 means none (streams).
+        var timeoutMilliseconds: Int = 30_000
+    }
 
-/// A complete HTTP response.
-public struct HTTPResponse: Sendable {
-    /// Status code.
-    public var status: Int
-    /// Response headers, names lower-cased (last value wins).
-    public var headers: [String: String]
-    /// Body bytes.
-    public var body: [UInt8]
-    /// Connections libcurl had to open for this request (0 when a kept-alive one was reused).
-    public var newConnections: Int = 0
+    /// A complete HTTP response.
+    public struct HTTPResponse: Sendable {
+        /// Status code.
+        public var status: Int
+        /// Response headers, names lower-cased (last value wins).
+        public var headers: [String: String]
+        /// Body bytes.
+        public var body: [UInt8]
+        /// Connections libcurl had to open for this request (0 when a kept-alive one was reused).
+        public var newConnections: Int = 0
 
-    /// The body as UTF-8 text.
-    public var text: String { String(decoding: body, as: UTF8.self) }
+        /// The body as UTF-8 text.
+        public var text: String { String(decoding: body, as: UTF8.self) }
+    }
 }
 
 /// Receives libcurl's callbacks for one transfer; lives for the duration of `perform`.
@@ -111,10 +113,10 @@ final class CurlEasy {
     ///   - onChunk: streaming consumer of (status, bytes); returning false ends the transfer.
     ///   - shouldAbort: polled about once a second and on progress; true aborts the transfer.
     func perform(
-        _ request: HTTPRequest,
+        _ request: Client.HTTPRequest,
         onChunk: ((Int, UnsafeRawBufferPointer) -> Bool)? = nil,
         shouldAbort: (() -> Bool)? = nil
-    ) -> Result<HTTPResponse, ClientError> {
+    ) -> Result<Client.HTTPResponse, ClientError> {
         let sink = TransferSink(onChunk: onChunk, shouldAbort: shouldAbort)
         let user = Unmanaged.passUnretained(sink).toOpaque()
         curl_easy_reset(handle)
@@ -161,6 +163,6 @@ final class CurlEasy {
         _ = descent_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var connects = 0
         _ = descent_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
-        return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.body, newConnections: connects))
+        return .success(Client.HTTPResponse(status: status, headers: sink.headers, body: sink.body, newConnections: connects))
     }
 }

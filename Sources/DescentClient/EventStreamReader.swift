@@ -13,8 +13,8 @@ final class CancellationFlag: Sendable {
 /// Runs one SSE transfer on a dedicated thread with its own easy handle, yielding parsed events.
 enum EventStreamReader {
     /// Starts the transfer; the stream finishes after `end`, on error, or when the consumer stops iterating.
-    static func start(_ request: HTTPRequest) -> AsyncThrowingStream<ExperimentEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream<ExperimentEvent, any Error>.makeStream()
+    static func start(_ request: Client.HTTPRequest) -> AsyncThrowingStream<Client.ExperimentEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<Client.ExperimentEvent, any Error>.makeStream()
         let flag = CancellationFlag()
         continuation.onTermination = { _ in flag.cancel() }
         let thread = Thread {
@@ -25,7 +25,8 @@ enum EventStreamReader {
         return stream
     }
 
-    private static func run(_ request: HTTPRequest, continuation: AsyncThrowingStream<ExperimentEvent, any Error>.Continuation,
+    private static func run(_ request: Client.HTTPRequest,
+                            continuation: AsyncThrowingStream<Client.ExperimentEvent, any Error>.Continuation,
                             flag: CancellationFlag) {
         let easy: CurlEasy
         do { easy = try CurlEasy() } catch { continuation.finish(throwing: error); return }
@@ -56,17 +57,17 @@ enum EventStreamReader {
     }
 
     private struct ProgressData: Decodable { var stepsDone: Int; var step: Int?; var loss: Double? }
-    private struct StatusData: Decodable { var status: ExperimentStatus }
+    private struct StatusData: Decodable { var status: Client.ExperimentStatus }
 
-    /// Maps one SSE event to an `ExperimentEvent`.
-    static func decode(_ event: ServerSentEvent) throws(ClientError) -> ExperimentEvent {
+    /// Maps one SSE event to a `Client.ExperimentEvent`.
+    static func decode(_ event: ServerSentEvent) throws(ClientError) -> Client.ExperimentEvent {
         let data = Data(event.data.utf8)
         switch event.event {
         case "progress":
             let p = try ResponseDecoding.decode(ProgressData.self, from: data)
             return .progress(stepsDone: p.stepsDone, step: p.step ?? p.stepsDone, loss: p.loss ?? .nan)
         case "status": return .status(try ResponseDecoding.decode(StatusData.self, from: data).status)
-        case "end": return .end(try ResponseDecoding.decode(Experiment.self, from: data))
+        case "end": return .end(try ResponseDecoding.decode(Client.Experiment.self, from: data))
         default: return .other(event)
         }
     }

@@ -16,7 +16,7 @@ enum ResponseDecoding {
 
     /// The `ClientError` for a non-2xx response, with the server's `{"error":…}` decoded when present.
     static func httpError(status: Int, headers: [String: String], body: [UInt8]) -> ClientError {
-        struct Envelope: Decodable { var error: APIError }
+        struct Envelope: Decodable { var error: Client.APIError }
         let apiError = try? JSONDecoder().decode(Envelope.self, from: Data(body)).error
         let retryAfter = headers["retry-after"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         return .http(status: status, error: apiError, retryAfter: retryAfter, body: String(decoding: body.prefix(500), as: UTF8.self))

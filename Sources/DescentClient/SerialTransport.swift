@@ -13,8 +13,8 @@ final class SerialTransport: @unchecked Sendable {
     }
 
     /// Performs `request` on the queue and resumes with its response.
-    func send(_ request: HTTPRequest) async throws(ClientError) -> HTTPResponse {
-        let result: Result<HTTPResponse, ClientError> = await withCheckedContinuation { continuation in
+    func send(_ request: Client.HTTPRequest) async throws(ClientError) -> Client.HTTPResponse {
+        let result: Result<Client.HTTPResponse, ClientError> = await withCheckedContinuation { continuation in
             queue.async {
                 continuation.resume(returning: self.performOnQueue(request))
             }
@@ -22,7 +22,7 @@ final class SerialTransport: @unchecked Sendable {
         return try result.get()
     }
 
-    private func performOnQueue(_ request: HTTPRequest) -> Result<HTTPResponse, ClientError> {
+    private func performOnQueue(_ request: Client.HTTPRequest) -> Result<Client.HTTPResponse, ClientError> {
         if easy == nil {
             do { easy = try CurlEasy() } catch { return .failure(error) }
         }

@@ -74,14 +74,16 @@ public struct ServerSentEventParser: Sendable {
     }
 }
 
-/// A parsed event of `GET /v1/experiments/{id}/events`.
-public enum ExperimentEvent: Sendable, Equatable {
-    /// Training progress: steps done, the step recorded, its loss.
-    case progress(stepsDone: Int, step: Int, loss: Double)
-    /// A status change.
-    case status(ExperimentStatus)
-    /// The last event: the final experiment.
-    case end(Experiment)
-    /// An event type this client does not know, passed through.
-    case other(ServerSentEvent)
+extension Client {
+    /// A parsed event of `GET /v1/experiments/{id}/events`.
+    public enum ExperimentEvent: Sendable, Equatable {
+        /// Training progress: steps done, the step recorded, its loss.
+        case progress(stepsDone: Int, step: Int, loss: Double)
+        /// A status change.
+        case status(ExperimentStatus)
+        /// The last event: the final experiment.
+        case end(Experiment)
+        /// An event type this client does not know, passed through.
+        case other(ServerSentEvent)
+    }
 }

@@ -1,92 +1,94 @@
-/// One member of a study with its headline results.
-public struct StudyEntry: Sendable, Equatable, Codable {
-    /// Experiment id.
-    public var id: String
-    /// Label naming the grid point, e.g. `optimizer.type=adam`.
-    public var label: String?
-    /// Experiment status.
-    public var status: ExperimentStatus
-    /// Loss at the last step, once finished.
-    public var finalLoss: Double?
-    /// Lowest loss, once finished.
-    public var bestLoss: Double?
-    /// Steps performed.
-    public var stepsRun: Int?
-    /// First step at which the loss target was reached, if any.
-    public var stepsToTarget: Int?
-    /// Wall-clock run time in milliseconds.
-    public var durationMs: Double?
-}
+extension Client {
+    /// One member of a study with its headline results.
+    public struct StudyEntry: Sendable, Equatable, Codable {
+        /// Experiment id.
+        public var id: String
+        /// Label naming the grid point, e.g. `optimizer.type=adam`.
+        public var label: String?
+        /// Experiment status.
+        public var status: ExperimentStatus
+        /// Loss at the last step, once finished.
+        public var finalLoss: Double?
+        /// Lowest loss, once finished.
+        public var bestLoss: Double?
+        /// Steps performed.
+        public var stepsRun: Int?
+        /// First step at which the loss target was reached, if any.
+        public var stepsToTarget: Int?
+        /// Wall-clock run time in milliseconds.
+        public var durationMs: Double?
+    }
 
-/// A study resource (`POST /v1/studies`, `GET /v1/studies/{id}`).
-public struct Study: Sendable, Equatable, Codable {
-    /// Study id.
-    public var id: String
-    /// Name from the request.
-    public var name: String?
-    /// Aggregate status.
-    public var status: String?
-    /// Member experiments in grid order.
-    public var experiments: [StudyEntry]
+    /// A study resource (`POST /v1/studies`, `GET /v1/studies/{id}`).
+    public struct Study: Sendable, Equatable, Codable {
+        /// Study id.
+        public var id: String
+        /// Name from the request.
+        public var name: String?
+        /// Aggregate status.
+        public var status: String?
+        /// Member experiments in grid order.
+        public var experiments: [StudyEntry]
 
-    /// Whether every member has reached a final state.
-    public var isFinished: Bool { experiments.allSatisfy { $0.status.isTerminal } }
-}
+        /// Whether every member has reached a final state.
+        public var isFinished: Bool { experiments.allSatisfy { $0.status.isTerminal } }
+    }
 
-/// A named, ready-to-run experiment or study (`GET /v1/presets`).
-public struct Preset: Sendable, Equatable, Codable {
-    /// Identifier used in `/v1/presets/{name}/run`.
-    public var name: String
-    /// Short title.
-    public var title: String?
-    /// What it demonstrates.
-    public var description: String?
-    /// `experiment` or `study`.
-    public var kind: String
-    /// The spec or study request it submits.
-    public var body: JSONValue?
-}
+    /// A named, ready-to-run experiment or study (`GET /v1/presets`).
+    public struct Preset: Sendable, Equatable, Codable {
+        /// Identifier used in `/v1/presets/{name}/run`.
+        public var name: String
+        /// Short title.
+        public var title: String?
+        /// What it demonstrates.
+        public var description: String?
+        /// `experiment` or `study`.
+        public var kind: String
+        /// The spec or study request it submits.
+        public var body: JSONValue?
+    }
 
-/// What running a preset started.
-public enum PresetLaunch: Sendable, Equatable {
-    /// A single experiment.
-    case experiment(Experiment)
-    /// A study.
-    case study(Study)
-}
+    /// What running a preset started.
+    public enum PresetLaunch: Sendable, Equatable {
+        /// A single experiment.
+        case experiment(Experiment)
+        /// A study.
+        case study(Study)
+    }
 
-/// The result of `POST /v1/analysis/critical-point`.
-public struct CriticalPointReport: Sendable, Equatable, Codable {
-    /// Objective value at the point.
-    public var value: Double
-    /// Gradient at the point.
-    public var gradient: [Double]
-    /// Its Euclidean norm.
-    public var gradientNorm: Double
-    /// Whether the gradient is (numerically) zero.
-    public var isCritical: Bool
-    /// Hessian rows (small problems only).
-    public var hessian: [[Double]]?
-    /// Hessian eigenvalues, ascending.
-    public var eigenvalues: [Double]
-    /// Unit eigenvectors, one per eigenvalue.
-    public var eigenvectors: [[Double]]?
-    /// `local_minimum`, `local_maximum`, `saddle` or `degenerate`.
-    public var kind: String
-    /// Direction of most negative curvature, for saddles.
-    public var escapeDirection: [Double]?
-    /// Its eigenvalue.
-    public var escapeEigenvalue: Double?
-    /// Loss decrease predicted by a step along it.
-    public var predictedDecrease: Double?
-}
+    /// The result of `POST /v1/analysis/critical-point`.
+    public struct CriticalPointReport: Sendable, Equatable, Codable {
+        /// Objective value at the point.
+        public var value: Double
+        /// Gradient at the point.
+        public var gradient: [Double]
+        /// Its Euclidean norm.
+        public var gradientNorm: Double
+        /// Whether the gradient is (numerically) zero.
+        public var isCritical: Bool
+        /// Hessian rows (small problems only).
+        public var hessian: [[Double]]?
+        /// Hessian eigenvalues, ascending.
+        public var eigenvalues: [Double]
+        /// Unit eigenvectors, one per eigenvalue.
+        public var eigenvectors: [[Double]]?
+        /// `local_minimum`, `local_maximum`, `saddle` or `degenerate`.
+        public var kind: String
+        /// Direction of most negative curvature, for saddles.
+        public var escapeDirection: [Double]?
+        /// Its eigenvalue.
+        public var escapeEigenvalue: Double?
+        /// Loss decrease predicted by a step along it.
+        public var predictedDecrease: Double?
+    }
 
-/// The result of `POST /v1/analysis/surface`: `values[j][i]` is the loss at `(xs[i], ys[j])`.
-public struct SurfaceGrid: Sendable, Equatable, Codable {
-    /// Grid abscissae.
-    public var xs: [Double]
-    /// Grid ordinates.
-    public var ys: [Double]
-    /// Loss values, one row per y.
-    public var values: [[Double]]
+    /// The result of `POST /v1/analysis/surface`: `values[j][i]` is the loss at `(xs[i], ys[j])`.
+    public struct SurfaceGrid: Sendable, Equatable, Codable {
+        /// Grid abscissae.
+        public var xs: [Double]
+        /// Grid ordinates.
+        public var ys: [Double]
+        /// Loss values, one row per y.
+        public var values: [[Double]]
+    }
 }

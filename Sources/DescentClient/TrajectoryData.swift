@@ -1,67 +1,69 @@
-/// End-of-epoch losses in a trajectory response.
-public struct EpochPoint: Sendable, Equatable, Codable {
-    /// Epoch number.
-    public var epoch: Int
-    /// Optimizer steps done when the epoch ended.
-    public var step: Int
-    /// Loss over the training set.
-    public var trainLoss: Double?
-    /// Loss over the validation set, if any.
-    public var validationLoss: Double?
-    /// Validation accuracy, if any.
-    public var validationAccuracy: Double?
-}
-
-/// Columns of `GET /v1/experiments/{id}/trajectory`; a column is nil when not requested.
-public struct TrajectoryData: Sendable, Equatable, Codable {
-    /// Experiment id.
-    public var id: String
-    /// Experiment status when read.
-    public var status: ExperimentStatus?
-    /// Parameters per params row.
-    public var dimension: Int
-    /// Rows recorded in total.
-    public var total: Int
-    /// Rows in this response.
-    public var count: Int
-    /// Step of each row.
-    public var step: [Int]?
-    /// Epoch of each row.
-    public var epoch: [Int]?
-    /// Learning rate of each row.
-    public var lr: [Double]?
-    /// Loss of each row.
-    public var loss: [Double]?
-    /// Gradient norm of each row.
-    public var gradNorm: [Double]?
-    /// Parameters of each row.
-    public var params: [[Double]]?
-    /// End-of-epoch records.
-    public var epochs: [EpochPoint]?
-    /// Whether rows were thinned to `max_points`.
-    public var downsampled: Bool?
-}
-
-/// Row range, columns and thinning for trajectory reads.
-public struct TrajectoryQuery: Sendable, Equatable {
-    /// First step (inclusive).
-    public var from: Int?
-    /// Last step.
-    public var to: Int?
-    /// Columns: any of `loss`, `lr`, `grad_norm`, `params`, `epoch`; nil for the server default.
-    public var fields: [String]?
-    /// Keep every n-th row.
-    public var every: Int?
-    /// Downsample to at most this many rows.
-    public var maxPoints: Int?
-
-    /// Creates a query; every part is optional.
-    public init(from: Int? = nil, to: Int? = nil, fields: [String]? = nil, every: Int? = nil, maxPoints: Int? = nil) {
-        self.from = from; self.to = to; self.fields = fields; self.every = every; self.maxPoints = maxPoints
+extension Client {
+    /// End-of-epoch losses in a trajectory response.
+    public struct EpochPoint: Sendable, Equatable, Codable {
+        /// Epoch number.
+        public var epoch: Int
+        /// Optimizer steps done when the epoch ended.
+        public var step: Int
+        /// Loss over the training set.
+        public var trainLoss: Double?
+        /// Loss over the validation set, if any.
+        public var validationLoss: Double?
+        /// Validation accuracy, if any.
+        public var validationAccuracy: Double?
     }
 
-    var items: [(String, String?)] {
-        [("from", from.map(String.init)), ("to", to.map(String.init)), ("fields", fields?.joined(separator: ",")),
-         ("every", every.map(String.init)), ("max_points", maxPoints.map(String.init))]
+    /// Columns of `GET /v1/experiments/{id}/trajectory`; a column is nil when not requested.
+    public struct TrajectoryData: Sendable, Equatable, Codable {
+        /// Experiment id.
+        public var id: String
+        /// Experiment status when read.
+        public var status: ExperimentStatus?
+        /// Parameters per params row.
+        public var dimension: Int
+        /// Rows recorded in total.
+        public var total: Int
+        /// Rows in this response.
+        public var count: Int
+        /// Step of each row.
+        public var step: [Int]?
+        /// Epoch of each row.
+        public var epoch: [Int]?
+        /// Learning rate of each row.
+        public var lr: [Double]?
+        /// Loss of each row.
+        public var loss: [Double]?
+        /// Gradient norm of each row.
+        public var gradNorm: [Double]?
+        /// Parameters of each row.
+        public var params: [[Double]]?
+        /// End-of-epoch records.
+        public var epochs: [EpochPoint]?
+        /// Whether rows were thinned to `max_points`.
+        public var downsampled: Bool?
+    }
+
+    /// Row range, columns and thinning for trajectory reads.
+    public struct TrajectoryQuery: Sendable, Equatable {
+        /// First step (inclusive).
+        public var from: Int?
+        /// Last step.
+        public var to: Int?
+        /// Columns: any of `loss`, `lr`, `grad_norm`, `params`, `epoch`; nil for the server default.
+        public var fields: [String]?
+        /// Keep every n-th row.
+        public var every: Int?
+        /// Downsample to at most this many rows.
+        public var maxPoints: Int?
+
+        /// Creates a query; every part is optional.
+        public init(from: Int? = nil, to: Int? = nil, fields: [String]? = nil, every: Int? = nil, maxPoints: Int? = nil) {
+            self.from = from; self.to = to; self.fields = fields; self.every = every; self.maxPoints = maxPoints
+        }
+
+        var items: [(String, String?)] {
+            [("from", from.map(String.init)), ("to", to.map(String.init)), ("fields", fields?.joined(separator: ",")),
+             ("every", every.map(String.init)), ("max_points", maxPoints.map(String.init))]
+        }
     }
 }

@@ -17,11 +17,11 @@ struct ClientOptions: ParsableArguments {
     var json = false
 
     /// A client for the chosen server; `timeoutMilliseconds` bounds each request (default 30 s).
-    func client(timeoutMilliseconds: Int = 30_000) -> DescentClient {
+    func client(timeoutMilliseconds: Int = 30_000) -> Client {
         let environment = ProcessInfo.processInfo.environment
-        return DescentClient(baseURL: server ?? environment["DESCENT_URL"] ?? "http://127.0.0.1:8080",
-                             authToken: authToken ?? environment["DESCENT_AUTH_TOKEN"],
-                             timeoutMilliseconds: timeoutMilliseconds)
+        return Client(baseURL: server ?? environment["DESCENT_URL"] ?? "http://127.0.0.1:8080",
+                      authToken: authToken ?? environment["DESCENT_AUTH_TOKEN"],
+                      timeoutMilliseconds: timeoutMilliseconds)
     }
 }
 
@@ -77,13 +77,13 @@ struct TrajectoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = options.client()
-        let query = TrajectoryQuery(from: from, to: to, fields: fields.map { $0.split(separator: ",").map(String.init) },
-                                    every: every, maxPoints: maxPoints)
+        let query = Client.TrajectoryQuery(from: from, to: to, fields: fields.map { $0.split(separator: ",").map(String.init) },
+                                           every: every, maxPoints: maxPoints)
         if csv {
             let text = try await ClientOutput.attempt { () async throws(ClientError) in try await client.trajectoryCSV(id: id, query) }
             FileHandle.standardOutput.write(Data(text.utf8))
         } else if options.json {
-            try await ClientOutput.show(options, "GET", DescentClient.trajectoryPath(id: id, query))
+            try await ClientOutput.show(options, "GET", Client.trajectoryPath(id: id, query))
         } else {
             let data = try await ClientOutput.attempt { () async throws(ClientError) in try await client.trajectory(id: id, query) }
             print(ClientOutput.table(data))

@@ -31,7 +31,7 @@ enum ClientOutput {
     }
 
     /// Prints the response body verbatim (`--json`) or as the human text made from the decoded experiment.
-    static func emit(_ response: HTTPResponse, json: Bool, human: (Experiment) -> String) {
+    static func emit(_ response: Client.HTTPResponse, json: Bool, human: (Client.Experiment) -> String) {
         if json || response.body.isEmpty {
             FileHandle.standardOutput.write(Data(response.body))
             if response.body.last != 0x0A { FileHandle.standardOutput.write(Data("\n".utf8)) }
@@ -41,7 +41,7 @@ enum ClientOutput {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        if let experiment = try? decoder.decode(Experiment.self, from: Data(response.body)) {
+        if let experiment = try? decoder.decode(Client.Experiment.self, from: Data(response.body)) {
             print(human(experiment))
         } else {
             print(response.text)
@@ -49,9 +49,9 @@ enum ClientOutput {
     }
 
     /// Waits for experiment `id` (progress bar on a terminal) and prints it.
-    static func waitAndPrint(client: DescentClient, id: String, json: Bool, timeout: Int?) async throws {
+    static func waitAndPrint(client: Client, id: String, json: Bool, timeout: Int?) async throws {
         let bar = isatty(STDERR_FILENO) == 1
-        let onEvent: (@Sendable (ExperimentEvent) -> Void)?
+        let onEvent: (@Sendable (Client.ExperimentEvent) -> Void)?
         if bar {
             onEvent = { event in
                 if case .progress(let done, _, let loss) = event { progressBar(done: done, loss: loss) }
@@ -59,13 +59,13 @@ enum ClientOutput {
         } else {
             onEvent = nil
         }
-        let experiment: Experiment = try await attempt { () async throws(ClientError) -> Experiment in
+        let experiment: Client.Experiment = try await attempt { () async throws(ClientError) -> Client.Experiment in
             try await client.wait(id: id, timeout: .seconds(timeout ?? 3600), onEvent: onEvent)
         }
         if bar { FileHandle.standardError.write(Data("\n".utf8)) }
         let response = try await attempt { () async throws(ClientError) in try await client.checked("GET", "/v1/experiments/\(id)") }
         emit(response, json: json, human: describe)
-        if experiment.status != ExperimentStatus.succeeded { throw ExitCode(3) }
+        if experiment.status != .succeeded { throw ExitCode(3) }
     }
 
     private static func progressBar(done: Int, loss: Double) {
@@ -73,7 +73,7 @@ enum ClientOutput {
     }
 
     /// A few aligned lines describing an experiment.
-    static func describe(_ e: Experiment) -> String {
+    static func describe(_ e: Client.Experiment) -> String {
         var lines = ["id        \(e.id)", "status    \(e.status)"]
         if let name = e.name { lines.append("name      \(name)") }
         if let p = e.progress { lines.append("progress  \(p.stepsDone)/\(p.stepsTotal) steps") }
@@ -92,7 +92,7 @@ enum ClientOutput {
     }
 
     /// A table of trajectory rows: step, epoch, lr, loss, grad_norm.
-    static func table(_ t: TrajectoryData) -> String {
+    static func table(_ t: Client.TrajectoryData) -> String {
         var lines = ["\(t.count) of \(t.total) rows" + ((t.downsampled ?? false) ? " (downsampled)" : ""),
                      pad(["step", "epoch", "lr", "loss", "grad_norm"])]
         for row in 0..<t.count {
@@ -103,7 +103,7 @@ enum ClientOutput {
     }
 
     /// A table of a study's members.
-    static func table(_ s: Study) -> String {
+    static func table(_ s: Client.Study) -> String {
         var lines = ["study \(s.id)" + (s.name.map { " (\($0))" } ?? "") + (s.status.map { ": \($0)" } ?? ""),
                      pad(["id", "status", "final_loss", "best_loss", "steps", "label"])]
         for e in s.experiments {

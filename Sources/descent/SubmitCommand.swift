@@ -36,9 +36,9 @@ struct SubmitCommand: AsyncParsableCommand {
             try await submitOne(client, bodies[0])
             return
         }
-        var created: [BatchItem] = []
-        for (n, start) in stride(from: 0, to: bodies.count, by: DescentClient.maxBatchItems).enumerated() {
-            let part = Array(bodies[start..<min(bodies.count, start + DescentClient.maxBatchItems)])
+        var created: [Client.BatchItem] = []
+        for (n, start) in stride(from: 0, to: bodies.count, by: Client.maxBatchItems).enumerated() {
+            let part = Array(bodies[start..<min(bodies.count, start + Client.maxBatchItems)])
             let key = idempotencyKey.map { n == 0 ? $0 : "\($0)-\(n)" }
             created += try await ClientOutput.attempt { () async throws(ClientError) in try await client.submitBatch(json: part, idempotencyKey: key) }
         }
@@ -51,7 +51,7 @@ struct SubmitCommand: AsyncParsableCommand {
             }
             if !allSucceeded { throw ExitCode(3) }
         } else if options.json {
-            struct Items: Encodable { var items: [BatchItem] }
+            struct Items: Encodable { var items: [Client.BatchItem] }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             FileHandle.standardOutput.write(try encoder.encode(Items(items: created)) + Data("\n".utf8))
@@ -60,7 +60,7 @@ struct SubmitCommand: AsyncParsableCommand {
         }
     }
 
-    private func submitOne(_ client: DescentClient, _ body: Data) async throws {
+    private func submitOne(_ client: Client, _ body: Data) async throws {
         let submitted = try await ClientOutput.attempt { () async throws(ClientError) in
             try await client.checked("POST", "/v1/experiments", body: body, headers: idempotencyKey.map { ["Idempotency-Key: \($0)"] } ?? [])
         }

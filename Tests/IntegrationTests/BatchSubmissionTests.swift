@@ -26,7 +26,7 @@ extension Integration {
 
         /// The experiment ids `descent submit --json` printed, in order.
         private func ids(_ output: String) throws -> [String] {
-            struct Items: Decodable { var items: [BatchItem] }
+            struct Items: Decodable { var items: [Client.BatchItem] }
             return try JSONDecoder().decode(Items.self, from: Data(output.utf8)).items.map(\.id)
         }
 
@@ -44,7 +44,7 @@ extension Integration {
                 let served = try await client.trajectory(id: items[7].id, allColumns)
                 #expect(bitIdentical(served, try referenceTrajectory(specs[7])))
                 #expect(try await client.submitBatch(json: specs.map(\.data), idempotencyKey: "it-batch") == items.map {
-                    BatchItem(id: $0.id, status: .succeeded)
+                    Client.BatchItem(id: $0.id, status: .succeeded)
                 })
                 do {
                     _ = try await client.submitBatch(json: [specs[0].data], idempotencyKey: "it-batch")

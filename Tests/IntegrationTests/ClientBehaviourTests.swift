@@ -46,7 +46,7 @@ import Testing
 @Suite struct ClientTransportTests {
     @Test func connectionRefusedIsATransportErrorWithCurlCode7() async throws {
         // Port 9 (discard) has no listener on loopback here.
-        let client = DescentClient(baseURL: "http://127.0.0.1:9", timeoutMilliseconds: 2_000)
+        let client = Client(baseURL: "http://127.0.0.1:9", timeoutMilliseconds: 2_000)
         let error = await #expect(throws: ClientError.self) { try await client.health() }
         #expect(error?.isTransport == true)
         #expect(error?.curlCode == 7)  // CURLE_COULDNT_CONNECT

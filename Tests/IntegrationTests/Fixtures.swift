@@ -86,10 +86,10 @@ func referenceTrajectory(_ spec: String) throws -> Trajectory {
 }
 
 /// Every trajectory column the server has.
-let allColumns = TrajectoryQuery(fields: ["loss", "lr", "grad_norm", "params", "epoch"])
+let allColumns = Client.TrajectoryQuery(fields: ["loss", "lr", "grad_norm", "params", "epoch"])
 
 /// Whether the server's columns equal the reference bit for bit (Double bit patterns, not `==`).
-func bitIdentical(_ served: TrajectoryData, _ reference: Trajectory) -> Bool {
+func bitIdentical(_ served: Client.TrajectoryData, _ reference: Trajectory) -> Bool {
     func bits(_ xs: [Double]?) -> [UInt64] { (xs ?? []).map(\.bitPattern) }
     return served.step ?? [] == reference.step
         && served.epoch ?? [] == reference.epoch

@@ -24,9 +24,10 @@ extension Integration {
                 let client = server.client()
                 let target = min(ids.count - 1, 2 * (round + 1))
                 try await waitUntil("\(target) experiments finished", timeout: .seconds(120)) {
-                    try await client.experiments(ExperimentQuery(status: .succeeded, limit: 100)).items.count >= target
+                    try await client.experiments(Client.ExperimentQuery(status: .succeeded, limit: 100)).items.count >= target
                 }
-                let finished = try await client.experiments(ExperimentQuery(status: .succeeded, limit: 100)).items.map(\.id)
+                let finished = try await client.experiments(Client.ExperimentQuery(status: .succeeded, limit: 100))
+                    .items.map(\.id)
                 await server.killHard()
                 server = try await ServerProcess.start(dataDir: dataDir, arguments: ["--workers", "2"])
                 for id in finished where !checked.contains(id) {

@@ -105,7 +105,7 @@ extension Integration {
                 let client = server.client()
                 let submitted = try await client.submit(json: Specs.warmup.data)
                 _ = try await client.wait(id: submitted.id, timeout: .seconds(60))
-                let t = try await client.trajectory(id: submitted.id, TrajectoryQuery(fields: ["lr"]))
+                let t = try await client.trajectory(id: submitted.id, Client.TrajectoryQuery(fields: ["lr"]))
                 let lr = try #require(t.lr)
                 #expect(lr.count == 201)  // rows for steps 0…200
                 // Linear warm-up: lr_t = 0.01·(0.01 + 0.99·t/100) for t < 100 (torch LinearLR), then cosine from 0.01.

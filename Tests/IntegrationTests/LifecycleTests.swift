@@ -25,7 +25,7 @@ extension Integration {
                 let client = server.client()
                 let submitted = try await client.submit(json: Specs.moons(seed: 3, steps: 3000).data)
                 // How many progress events arrive depends on timing; the contract is that `end` comes last.
-                var last: Experiment?
+                var last: Client.Experiment?
                 var afterEnd = 0
                 for try await event in client.events(id: submitted.id) {
                     if last != nil { afterEnd += 1 }
@@ -50,7 +50,7 @@ extension Integration {
                 let other = try await client.submit(json: spec, idempotencyKey: "it-key-2")
                 #expect(again.id == first.id)
                 #expect(other.id != first.id)
-                let page = try await client.experiments(ExperimentQuery(limit: 100))
+                let page = try await client.experiments(Client.ExperimentQuery(limit: 100))
                 #expect(page.items.count == 2)
             }
         }

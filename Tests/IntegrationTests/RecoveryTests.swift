@@ -21,7 +21,7 @@ extension Integration {
         }
 
         /// The experiments submitted (with their spec index) and the summaries finished before the kill.
-        private typealias Submitted = (ids: [(spec: Int, id: String)], finished: [String: ExperimentSummary])
+        private typealias Submitted = (ids: [(spec: Int, id: String)], finished: [String: Client.ExperimentSummary])
 
         /// Submits the 50 experiments, waits until a few have finished, and kills the server.
         private func killMidway(_ first: ServerProcess) async throws -> Submitted {
@@ -29,11 +29,11 @@ extension Integration {
             var ids: [(spec: Int, id: String)] = []
             for n in 0..<50 { ids.append((n % 5, try await client.submit(json: Self.specs[n % 5].data).id)) }
             // Let a few finish, then kill without warning.
-            var finishedBefore: [String: ExperimentSummary] = [:]
+            var finishedBefore: [String: Client.ExperimentSummary] = [:]
             let deadline = ContinuousClock.now + .seconds(60)
             while finishedBefore.count < 4, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
-                let page = try await client.experiments(ExperimentQuery(status: .succeeded, limit: 100))
+                let page = try await client.experiments(Client.ExperimentQuery(status: .succeeded, limit: 100))
                 for e in page.items { finishedBefore[e.id] = e.summary }
             }
             await first.killHard()
@@ -46,12 +46,12 @@ extension Integration {
         private func checkRecovered(_ second: ServerProcess, _ before: Submitted) async throws {
             let (ids, finishedBefore) = before
             let after = second.client()
-            var finals: [String: Experiment] = [:]
+            var finals: [String: Client.Experiment] = [:]
             for item in ids { finals[item.id] = try await after.wait(id: item.id, timeout: .seconds(180)) }
             #expect(finals.values.allSatisfy { $0.status == .succeeded })
             for (id, summary) in finishedBefore { #expect(finals[id]?.summary == summary, "\(id) changed across the restart") }
             // Same spec ⇒ same trajectory, whether it ran before the kill, was interrupted, or was queued.
-            var firstOfSpec: [Int: TrajectoryData] = [:]
+            var firstOfSpec: [Int: Client.TrajectoryData] = [:]
             var differing: [String] = []
             for item in ids {
                 let t = try await after.trajectory(id: item.id, allColumns)

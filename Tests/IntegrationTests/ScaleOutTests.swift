@@ -69,7 +69,7 @@ final class Fleet: @unchecked Sendable {
 
 /// Polls until experiment `id` is running; throws when 30 s pass first, so a test never acts on a
 /// job it only assumes was running.
-func waitUntilRunning(_ client: DescentClient, _ id: String) async throws {
+func waitUntilRunning(_ client: Client, _ id: String) async throws {
     try await waitUntil("experiment \(id) is running") { try await client.experiment(id: id).status == .running }
 }
 
@@ -111,7 +111,7 @@ extension Integration {
                 for c in clients { perInstance.append(finishedTotal(try await c.metrics())) }
                 #expect(perInstance.reduce(0, +) == 300, "finished per instance: \(perInstance)")
                 #expect(perInstance.allSatisfy { $0 > 0 }, "every instance did some of the work: \(perInstance)")
-                let listed = try await clients[1].experiments(ExperimentQuery(status: .succeeded, limit: 500))
+                let listed = try await clients[1].experiments(Client.ExperimentQuery(status: .succeeded, limit: 500))
                 #expect(listed.items.count == 300)
             }
         }
@@ -129,10 +129,10 @@ extension Integration {
                 // Kill the victim while every instance (one worker each) is running something.
                 let watcher = survivors[0].client()
                 try await waitUntil("all three instances are running an experiment", timeout: .seconds(60)) {
-                    try await watcher.experiments(ExperimentQuery(status: .running, limit: 100)).items.count == 3
+                    try await watcher.experiments(Client.ExperimentQuery(status: .running, limit: 100)).items.count == 3
                 }
                 await victim.killHard()
-                var finals: [String: Experiment] = [:]
+                var finals: [String: Client.Experiment] = [:]
                 for (n, item) in ids.enumerated() {
                     finals[item.id] = try await survivors[n % 2].client().wait(id: item.id, timeout: .seconds(240))
                 }
@@ -246,7 +246,7 @@ extension Integration {
                 try psql(fleet.url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
                 // Every request still succeeds (a dead connection is replaced and the statement sent again),
                 // and new work still runs.
-                for _ in 0..<5 { _ = try await client.experiments(ExperimentQuery(limit: 5)) }
+                for _ in 0..<5 { _ = try await client.experiments(Client.ExperimentQuery(limit: 5)) }
                 let after = try await client.submit(json: Specs.saddle(start: [0.02, 0.01]).data).id
                 #expect(try await client.wait(id: after, timeout: .seconds(30)).status == .succeeded)
             }

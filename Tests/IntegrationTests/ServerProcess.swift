@@ -87,8 +87,8 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// A new client for this server (each has its own connection).
-    func client(timeoutMilliseconds: Int = 30_000) -> DescentClient {
-        DescentClient(baseURL: baseURL, timeoutMilliseconds: timeoutMilliseconds)
+    func client(timeoutMilliseconds: Int = 30_000) -> Client {
+        Client(baseURL: baseURL, timeoutMilliseconds: timeoutMilliseconds)
     }
 
     /// Sends SIGTERM and returns the exit status.

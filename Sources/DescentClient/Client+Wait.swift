@@ -1,6 +1,6 @@
 import Foundation
 
-extension DescentClient {
+extension Client {
     /// Waits until experiment `id` reaches a final state and returns it.
     ///
     /// Follows the event stream; if the stream fails or ends without `end`, polls

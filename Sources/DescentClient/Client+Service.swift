@@ -1,6 +1,6 @@
 import Foundation
 
-extension DescentClient {
+extension Client {
     /// Creates a study from a raw JSON body (`POST /v1/studies`): `{"name","base","grid"}` or `{"name","experiments"}`.
     public func createStudy(json body: Data) async throws(ClientError) -> Study {
         try await call(Study.self, "POST", "/v1/studies", body: body)

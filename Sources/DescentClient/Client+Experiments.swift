@@ -1,6 +1,6 @@
 import Foundation
 
-extension DescentClient {
+extension Client {
     /// Submits a spec given as raw JSON (`POST /v1/experiments`); returns the queued experiment.
     ///
     /// - Parameter idempotencyKey: resubmitting with the same key returns the same experiment.

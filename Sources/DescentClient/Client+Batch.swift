@@ -1,16 +1,16 @@
 import Foundation
 
-/// One experiment of a batch as `POST /v1/experiments/batch` answers: its id and status.
-public struct BatchItem: Sendable, Equatable, Codable {
-    /// Server-assigned identifier.
-    public var id: String
-    /// Lifecycle state when the answer was made.
-    public var status: ExperimentStatus
-    /// An item with these values.
-    public init(id: String, status: ExperimentStatus) { self.id = id; self.status = status }
-}
+extension Client {
+    /// One experiment of a batch as `POST /v1/experiments/batch` answers: its id and status.
+    public struct BatchItem: Sendable, Equatable, Codable {
+        /// Server-assigned identifier.
+        public var id: String
+        /// Lifecycle state when the answer was made.
+        public var status: ExperimentStatus
+        /// An item with these values.
+        public init(id: String, status: ExperimentStatus) { self.id = id; self.status = status }
+    }
 
-extension DescentClient {
     /// Most specs the server takes in one batch.
     public static let maxBatchItems = 1000
 

@@ -2,10 +2,14 @@ import Foundation
 
 /// A typed client for the Descent HTTP API over libcurl.
 ///
+/// The types the API sends and takes are nested here (`Client.Experiment`, `Client.ExperimentStatus`,
+/// `Client.TrajectoryQuery`, `Client.HTTPResponse`, …): they are the client's view of the wire format, and
+/// DescentCore, DescentHTTP and DescentService define types of the same names that mean other things.
+///
 /// A final class whose one easy handle is owned by a private serial queue (`SerialTransport`):
 /// calls from many tasks are sent one after another over one keep-alive connection. Use one
 /// client per concurrent stream of requests. Event streams use their own handle on a dedicated thread.
-public final class DescentClient: Sendable {
+public final class Client: Sendable {
     /// Base URL, e.g. `http://127.0.0.1:8080`, without a trailing slash.
     public let baseURL: String
     /// Bearer token sent as `Authorization`, if the server needs one.
