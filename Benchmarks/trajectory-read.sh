@@ -30,7 +30,8 @@ wait_done "$LONG"; wait_done "$SHORT"
 python3 - "$DIR/descent.sqlite" "$LONG" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-rows, data = db.execute("SELECT sum(rows), sum(length(data)) FROM trajectory_chunk WHERE experiment_id = ?", (sys.argv[2],)).fetchone()
+rows, = db.execute("SELECT sum(rows) FROM trajectory_chunk WHERE experiment_id = ?", (sys.argv[2],)).fetchone()
+data, = db.execute("SELECT sum(length(data)) FROM trajectory_chunk_data WHERE experiment_id = ?", (sys.argv[2],)).fetchone()
 summ, = db.execute("SELECT sum(length(data)) FROM trajectory_summary WHERE experiment_id = ?", (sys.argv[2],)).fetchone()
 values = rows * 7
 print(f"storage: rows={rows} values={values} column_bytes={data} summary_bytes={summ} "

@@ -21,17 +21,17 @@ struct TrajectoryHandlers: Sendable {
         let csv = (request.headers["Accept"] ?? "").contains("text/csv")
         let store = experiments.store
         do {  // store errors map to a 500 in ErrorMapping
-            let dimension = try dimension(of: record)
+            let chunks = try store.chunkIndex(record.id).filter { $0.rows > 0 }
+            let dimension = try chunks.first?.dimension ?? dimension(of: record)
             let export = TrajectoryExport(store: store, id: record.id, status: record.status.rawValue, dimension: dimension,
                                           view: view, epochs: try store.epochRecords(record.id))
             let contentType = csv ? "text/csv; charset=utf-8" : "application/json"
-            let chunks = try store.chunkIndex(record.id).filter { $0.rows > 0 }
             let planner = ViewPlanner(store: store, id: record.id, dimension: dimension, view: view)
             let upperBound = chunks.filter(planner.overlaps).reduce(0) { $0 + $1.rows }
             if upperBound > TrajectoryExport.streamThreshold && (view.maxPoints.map { upperBound <= $0 } ?? true) {
                 return Self.streaming(export, csv: csv, contentType: contentType, gzip: request.acceptsGzip)
             }
-            let page = try store.view(record.id, dimension: dimension, view)
+            let page = try store.view(record.id, dimension: dimension, view, chunks: chunks)
             let body = csv ? export.csv(page) : try export.json(page)
             return HTTPResponse(status: 200, headers: ["Content-Type": contentType], body: .bytes(body)).compressed(for: request)
         }
@@ -48,10 +48,9 @@ struct TrajectoryHandlers: Sendable {
         })
     }
 
-    /// The run's dimension: from its stored chunks or summary, else (nothing recorded yet) from its spec.
+    /// The dimension of a run with no recorded chunk: from its summary, else from its spec.
     private func dimension(of record: ExperimentRecord) throws -> Int {
         if let p = record.summary?.finalParams { return p.count }
-        if let d = try experiments.store.chunkIndex(record.id).first?.dimension { return d }
         do { return try record.spec.validated(limits: experiments.runner.limits).dimension } catch {
             throw ServiceError.invalid(field: "", message: error.message, code: "invalid_spec")
         }

@@ -7,11 +7,12 @@ extension PostgresStore {
     /// Inserts one stored chunk (its rows, epoch records and summary levels) of experiment `id`.
     static func insertChunk(_ c: PGConnection, id: String, chunk: StoredChunk, table: String = "trajectory_chunk") throws {
         try c.execute("""
-            INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, dimension, levels, epochs, data)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, dimension, levels, epochs)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             """, [.text(id), PGValue(chunk.index), PGValue(chunk.firstStep), PGValue(chunk.lastStep), PGValue(chunk.rows), PGValue(chunk.dimension),
-                  PGValue(chunk.summaries.count),
-                  chunk.epochs.map { .bytes(Data($0)) } ?? .null, .bytes(Data(chunk.data))])
+                  PGValue(chunk.summaries.count), chunk.epochs.map { .bytes(Data($0)) } ?? .null])
+        try c.execute("INSERT INTO trajectory_chunk_data (experiment_id, chunk_index, data) VALUES ($1, $2, $3)",
+                      [.text(id), PGValue(chunk.index), .bytes(Data(chunk.data))])
         for (level, blob) in chunk.summaries.enumerated() {
             try c.execute("INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES ($1, $2, $3, $4)",
                           [.text(id), PGValue(level), PGValue(chunk.index), .bytes(Data(blob))])
@@ -20,21 +21,23 @@ extension PostgresStore {
 
     /// Deletes every chunk and summary of experiment `id`.
     static func deleteTrajectory(_ c: PGConnection, id: String) throws {
-        try c.execute("DELETE FROM trajectory_summary WHERE experiment_id = $1", [.text(id)])
-        try c.execute("DELETE FROM trajectory_chunk WHERE experiment_id = $1", [.text(id)])
+        for table in ["trajectory_summary", "trajectory_chunk_data", "trajectory_chunk"] {
+            try c.execute("DELETE FROM \(table) WHERE experiment_id = $1", [.text(id)])
+        }
     }
 
     /// Deletes the chunks and summaries of every running experiment (recovery at start).
     static func deleteRunningTrajectories(_ c: PGConnection) throws {
-        try c.execute("DELETE FROM trajectory_summary WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running')")
-        try c.execute("DELETE FROM trajectory_chunk WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running')")
+        for table in ["trajectory_summary", "trajectory_chunk_data", "trajectory_chunk"] {
+            try c.execute("DELETE FROM \(table) WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running')")
+        }
     }
 
     /// Schema v4's SQL: chunks with step range, row count and epoch records beside the data; summaries in
     /// their own table. `convertLegacyChunks` then moves v1 chunks over.
     static let chunkFormatMigration = StoredChunk.tablesDDL(chunkTable: "trajectory_chunk_v4", bigint: "BIGINT", bytes: "BYTEA") + """
         -- Chunks and summaries are compressed already: store them out of line without trying again.
-        ALTER TABLE trajectory_chunk_v4 ALTER COLUMN data SET STORAGE EXTERNAL;
+        ALTER TABLE trajectory_chunk_data ALTER COLUMN data SET STORAGE EXTERNAL;
         ALTER TABLE trajectory_summary ALTER COLUMN data SET STORAGE EXTERNAL;
         """
 
@@ -74,7 +77,7 @@ extension PostgresStore {
     public func chunkData(_ id: String, indices: ClosedRange<Int>) throws -> [[UInt8]] {
         let rows = try pool.with { c in
             try c.execute("""
-                SELECT data FROM trajectory_chunk WHERE experiment_id = $1 AND chunk_index BETWEEN $2 AND $3 ORDER BY chunk_index
+                SELECT data FROM trajectory_chunk_data WHERE experiment_id = $1 AND chunk_index BETWEEN $2 AND $3 ORDER BY chunk_index
                 """, [.text(id), PGValue(indices.lowerBound), PGValue(indices.upperBound)], binary: true)
         }
         return (0..<rows.count).compactMap { rows.bytes($0, "data").map { Array($0) } }

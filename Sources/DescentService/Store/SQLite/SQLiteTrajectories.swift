@@ -8,10 +8,12 @@ extension SQLiteStore {
     /// Inserts one stored chunk (its rows, epoch records and summary levels) of experiment `id`.
     static func insertChunk(_ db: Database, id: String, chunk: StoredChunk, table: String = "trajectory_chunk") throws {
         try db.cachedStatement(sql: """
-            INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, dimension, levels, epochs, data)
-            VALUES (?,?,?,?,?,?,?,?,?)
+            INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, dimension, levels, epochs)
+            VALUES (?,?,?,?,?,?,?,?)
             """).execute(arguments: [id, chunk.index, chunk.firstStep, chunk.lastStep, chunk.rows, chunk.dimension, chunk.summaries.count,
-                             chunk.epochs.map { Data($0) }, Data(chunk.data)])
+                             chunk.epochs.map { Data($0) }])
+        try db.cachedStatement(sql: "INSERT INTO trajectory_chunk_data (experiment_id, chunk_index, data) VALUES (?,?,?)")
+            .execute(arguments: [id, chunk.index, Data(chunk.data)])
         for (level, blob) in chunk.summaries.enumerated() {
             try db.cachedStatement(sql: "INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES (?,?,?,?)")
                 .execute(arguments: [id, level, chunk.index, Data(blob)])
@@ -20,14 +22,16 @@ extension SQLiteStore {
 
     /// Deletes every chunk and summary of experiment `id`.
     static func deleteTrajectory(_ db: Database, id: String) throws {
-        try db.execute(sql: "DELETE FROM trajectory_summary WHERE experiment_id = ?", arguments: [id])
-        try db.execute(sql: "DELETE FROM trajectory_chunk WHERE experiment_id = ?", arguments: [id])
+        for table in ["trajectory_summary", "trajectory_chunk_data", "trajectory_chunk"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE experiment_id = ?", arguments: [id])
+        }
     }
 
     /// Deletes the chunks and summaries of every running experiment (recovery at start).
     static func deleteRunningTrajectories(_ db: Database) throws {
         try db.execute(sql: """
             DELETE FROM trajectory_summary WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running');
+            DELETE FROM trajectory_chunk_data WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running');
             DELETE FROM trajectory_chunk WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running');
             """)
     }
@@ -64,7 +68,7 @@ extension SQLiteStore {
     public func chunkData(_ id: String, indices: ClosedRange<Int>) throws -> [[UInt8]] {
         try pool.read { db in
             try Data.fetchAll(db, sql: """
-                SELECT data FROM trajectory_chunk WHERE experiment_id = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index
+                SELECT data FROM trajectory_chunk_data WHERE experiment_id = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index
                 """, arguments: [id, indices.lowerBound, indices.upperBound]).map { Array($0) }
         }
     }

@@ -39,7 +39,8 @@ public struct StoredChunk: Sendable, Equatable {
 
 extension StoredChunk {
     /// The tables chunks and summaries are stored in, the same in both backends but for the names of the
-    /// 64-bit integer and byte-string types. Columns come before `data` so they are read without it.
+    /// 64-bit integer and byte-string types. A chunk's description (step range, rows, epoch records) and its
+    /// data live in separate tables, so listing a run's chunks reads small rows only, whatever the page size.
     static func tablesDDL(chunkTable: String, bigint: String, bytes: String) -> String {
         """
         CREATE TABLE \(chunkTable) (
@@ -51,6 +52,10 @@ extension StoredChunk {
           dimension INTEGER NOT NULL,
           levels INTEGER NOT NULL,
           epochs \(bytes),
+          PRIMARY KEY (experiment_id, chunk_index));
+        CREATE TABLE trajectory_chunk_data (
+          experiment_id TEXT NOT NULL REFERENCES experiment (id) ON DELETE CASCADE,
+          chunk_index INTEGER NOT NULL,
           data \(bytes) NOT NULL,
           PRIMARY KEY (experiment_id, chunk_index));
         CREATE TABLE trajectory_summary (

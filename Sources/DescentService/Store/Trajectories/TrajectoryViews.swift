@@ -47,9 +47,10 @@ public struct TrajectoryPage: Sendable {
 /// Only the chunks at the two ends of the range, cut by `from`/`to`, and chunks too short to have
 /// summaries are decoded. So the work is proportional to the points returned, not to the run's length.
 extension Store {
-    /// The rows of `view` of experiment `id` (a run with `dimension` parameters).
-    public func view(_ id: String, dimension: Int, _ view: TrajectoryView) throws -> TrajectoryPage {
-        let chunks = try chunkIndex(id).filter { $0.rows > 0 }
+    /// The rows of `view` of experiment `id` (a run with `dimension` parameters); `chunks` is its
+    /// `chunkIndex` when the caller has read it already.
+    public func view(_ id: String, dimension: Int, _ view: TrajectoryView, chunks known: [ChunkInfo]? = nil) throws -> TrajectoryPage {
+        let chunks = try (known ?? chunkIndex(id)).filter { $0.rows > 0 }
         let total = chunks.reduce(0) { $0 + $1.rows }
         var planner = ViewPlanner(store: self, id: id, dimension: dimension, view: view)
         let (rows, downsampled) = try planner.rows(of: chunks)
