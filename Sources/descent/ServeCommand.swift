@@ -72,10 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
         // on every call, i.e. on every access-log line; naming the same file keeps the zone and skips that.
         if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 0) }
         #if canImport(Glibc)
-        // Buffers of 1 MiB and more (export batches, connection output) come from mmap and go back to the
+        // Buffers of 4 MiB and more (export batches, connection output) come from mmap and go back to the
         // system when freed. glibc would otherwise raise this threshold after each such free and serve
         // later ones from arenas it keeps, so one long export would leave the server's RSS tens of MB higher.
-        _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
+        _ = mallopt(M_MMAP_THRESHOLD, 4 << 20)
         #endif
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)

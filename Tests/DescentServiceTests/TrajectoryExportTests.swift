@@ -106,6 +106,23 @@ import Testing
         #expect(plot.status == 200 && plot.body.contains("<svg"))
     }
 
+    @Test func numbersAreWrittenAsTheJSONEncoderAndDescriptionWriteThemEvenWhenRepeated() throws {
+        let values: [Double] = [0.1, 0.1, 1, 1, -0.0, 0, 0, .nan, .nan, .infinity, 1e22, 1e22, .leastNonzeroMagnitude, 0.1]
+        var json = TextBuffer(), text = TextBuffer()
+        for (i, v) in values.enumerated() {
+            if i > 0 { json.append(byte: 0x2C); text.append(byte: 0x2C) }
+            json.json(v)
+            text.description(v)
+            text.json(v)  // alternating modes on one buffer must not mix their cached texts
+        }
+        #expect(String(decoding: json.bytes, as: UTF8.self) == String(decoding: try JSONCoding.encode(values).dropFirst().dropLast(), as: UTF8.self))
+        let expected = values.map { v -> String in
+            let j = String(decoding: (try? JSONCoding.encode([v]))?.dropFirst().dropLast() ?? [], as: UTF8.self)
+            return v.description + j
+        }
+        #expect(String(decoding: text.bytes, as: UTF8.self) == expected.joined(separator: ","))
+    }
+
     /// Decompresses a gzip body with the system's `gzip -dc`, an implementation independent of ours.
     static func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
         let process = Process()

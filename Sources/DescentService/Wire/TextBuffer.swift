@@ -6,6 +6,11 @@
 struct TextBuffer {
     /// The text so far.
     var bytes: [UInt8] = []
+    /// The last double written (its bits, whether as JSON) and its text, so a run of equal values (a
+    /// constant learning rate, a plateau) is formatted once and copied after that.
+    private var lastKey: (bits: UInt64, json: Bool)?
+    private var lastText: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // up to 32 bytes
+    private var lastLength = 0
 
     init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
@@ -30,20 +35,34 @@ struct TextBuffer {
     }
 
     /// Appends a double as JSON (see the type's comment).
-    mutating func json(_ v: Double) {
-        guard v.isFinite else {
-            append(v.isNaN ? "\"NaN\"" : (v > 0 ? "\"Infinity\"" : "\"-Infinity\""))
-            return
-        }
-        let start = bytes.count
-        description(v)
-        let n = bytes.count
-        if n - start >= 2 && bytes[n - 2] == 0x2E && bytes[n - 1] == 0x30 { bytes.removeLast(2) }
-    }
+    mutating func json(_ v: Double) { double(v, json: true) }
 
     /// Appends `v.description` (through `TextOutputStreamable`, which hands over the digits without making
     /// a `String`).
-    @inline(__always) mutating func description(_ v: Double) { v.write(to: &self) }
+    mutating func description(_ v: Double) { double(v, json: false) }
+
+    private mutating func double(_ v: Double, json: Bool) {
+        let bits = v.bitPattern
+        if let key = lastKey, key.bits == bits, key.json == json {
+            withUnsafeBytes(of: lastText) { bytes.append(contentsOf: $0.prefix(lastLength)) }
+            return
+        }
+        let start = bytes.count
+        if json && !v.isFinite {
+            append(v.isNaN ? "\"NaN\"" : (v > 0 ? "\"Infinity\"" : "\"-Infinity\""))
+        } else {
+            v.write(to: &self)
+            let n = bytes.count
+            if json && n - start >= 2 && bytes[n - 2] == 0x2E && bytes[n - 1] == 0x30 { bytes.removeLast(2) }
+        }
+        let length = bytes.count - start
+        guard length <= 32 else { lastKey = nil; return }
+        withUnsafeMutableBytes(of: &lastText) { raw in
+            for i in 0..<length { raw[i] = bytes[start + i] }
+        }
+        lastLength = length
+        lastKey = (bits, json)
+    }
 }
 
 extension TextBuffer: TextOutputStream {

@@ -20,7 +20,7 @@ struct TrajectoryExport: Sendable {
     /// Rows a response may hold before it is streamed instead.
     static let streamThreshold = 32_768
     /// Chunks read per query while streaming.
-    static let batchChunks = 2
+    static let batchChunks = 4
 
     // MARK: pages
 
