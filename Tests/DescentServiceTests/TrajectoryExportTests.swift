@@ -108,12 +108,12 @@ import Testing
 
     @Test func numbersAreWrittenAsTheJSONEncoderAndDescriptionWriteThemEvenWhenRepeated() throws {
         let values: [Double] = [0.1, 0.1, 1, 1, -0.0, 0, 0, .nan, .nan, .infinity, 1e22, 1e22, .leastNonzeroMagnitude, 0.1]
-        var json = TextBuffer(), text = TextBuffer()
+        var json = JSONWriter(), text = JSONWriter()
         for (i, v) in values.enumerated() {
-            if i > 0 { json.append(byte: 0x2C); text.append(byte: 0x2C) }
-            json.json(v)
+            if i > 0 { json.raw(byte: 0x2C); text.raw(byte: 0x2C) }
+            json.number(v)
             text.description(v)
-            text.json(v)  // alternating modes on one buffer must not mix their cached texts
+            text.number(v)  // alternating modes on one buffer must not mix their cached texts
         }
         #expect(String(decoding: json.bytes, as: UTF8.self) == String(decoding: try JSONCoding.encode(values).dropFirst().dropLast(), as: UTF8.self))
         let expected = values.map { v -> String in

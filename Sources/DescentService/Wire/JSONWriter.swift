@@ -3,11 +3,17 @@ import Glibc
 #endif
 import Foundation
 
-/// Appends JSON to a byte buffer, writing strings, integers and timestamps exactly as `JSONCoding`'s
-/// encoder does (tests compare the two), for the responses read most often (`ExperimentJSON`).
+/// Appends JSON to a byte buffer, writing strings, integers, doubles and timestamps exactly as
+/// `JSONCoding`'s encoder does (tests compare the two), for the responses read most often
+/// (`ExperimentJSON`, `SpecJSON`) and trajectory exports (`TrajectoryExport`, which also writes CSV).
 struct JSONWriter {
     /// The JSON written so far.
     private(set) var bytes: [UInt8] = []
+    /// The last double written (its bits, whether as JSON) and its text, so a run of equal values (a
+    /// constant learning rate, a plateau) is formatted once and copied after that.
+    private var lastKey: (bits: UInt64, json: Bool)?
+    private var lastText: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // up to 32 bytes
+    private var lastLength = 0
 
     /// An empty buffer with room for `capacity` bytes.
     init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
@@ -19,6 +25,15 @@ struct JSONWriter {
 
     /// Appends JSON bytes encoded elsewhere.
     mutating func raw(_ json: [UInt8]) { bytes.append(contentsOf: json) }
+
+    /// Appends text made at run time (keys with a computed name, a CSV header).
+    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// Appends one byte.
+    @inline(__always) mutating func raw(byte: UInt8) { bytes.append(byte) }
+
+    /// Empties the buffer, keeping its storage.
+    mutating func clear() { bytes.removeAll(keepingCapacity: true) }
 
     /// Appends `"key":`.
     mutating func key(_ name: StaticString) {
@@ -59,14 +74,44 @@ struct JSONWriter {
     /// Appends an integer.
     mutating func integer(_ n: Int) {
         if n == 0 { bytes.append(UInt8(ascii: "0")); return }
-        var digits: [UInt8] = []
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch
         var magnitude = n.magnitude
-        while magnitude > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            while magnitude > 0 { scratch[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10); magnitude /= 10; count += 1 }
+            if n < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: scratch[(24 - count)...])
         }
-        if n < 0 { bytes.append(UInt8(ascii: "-")) }
-        bytes.append(contentsOf: digits.reversed())
+    }
+
+    /// Appends a number as JSONEncoder writes a Double: Swift's shortest round-trip text without a trailing
+    /// ".0", and the non-finite ones as the strings `JSONCoding` configures ("NaN", "Infinity", "-Infinity").
+    mutating func number(_ d: Double) { double(d, json: true) }
+
+    /// Appends `d.description` (CSV cells).
+    mutating func description(_ d: Double) { double(d, json: false) }
+
+    private mutating func double(_ v: Double, json: Bool) {
+        let bits = v.bitPattern
+        if let key = lastKey, key.bits == bits, key.json == json {
+            withUnsafeBytes(of: lastText) { bytes.append(contentsOf: $0.prefix(lastLength)) }
+            return
+        }
+        let start = bytes.count
+        if json && !v.isFinite {
+            raw(v.isNaN ? "\"NaN\"" : (v > 0 ? "\"Infinity\"" : "\"-Infinity\"") as StaticString)
+        } else {
+            v.write(to: &self)  // TextOutputStreamable hands over the digits without making a String
+            let n = bytes.count
+            if json && n - start >= 2 && bytes[n - 2] == 0x2E && bytes[n - 1] == 0x30 { bytes.removeLast(2) }
+        }
+        let length = bytes.count - start
+        guard length <= 32 else { lastKey = nil; return }
+        withUnsafeMutableBytes(of: &lastText) { raw in
+            for i in 0..<length { raw[i] = bytes[start + i] }
+        }
+        lastLength = length
+        lastKey = (bits, json)
     }
 
     /// Appends a timestamp string as `Timestamp.format` writes it, or `null`.
@@ -102,4 +147,10 @@ extension Timestamp {
         two(milliseconds % 100)
         bytes.append(UInt8(ascii: "Z"))
     }
+}
+
+extension JSONWriter: TextOutputStream {
+    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+    /// Called by the standard library's number formatting with the ASCII digits it made.
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }

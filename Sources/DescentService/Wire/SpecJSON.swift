@@ -78,15 +78,4 @@ extension JSONWriter {
             raw("}")
         }
     }
-
-    /// Appends a number as JSONEncoder writes a Double: Swift's shortest round-trip text without a trailing
-    /// ".0", and the non-finite ones as the strings `JSONCoding` configures ("NaN", "Infinity", "-Infinity").
-    mutating func number(_ d: Double) {
-        guard d.isFinite else {
-            return raw(d.isNaN ? "\"NaN\"" : d < 0 ? "\"-Infinity\"" : "\"Infinity\"")
-        }
-        var text = d.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        raw(Array(text.utf8))
-    }
 }

@@ -28,38 +28,38 @@ struct TrajectoryExport: Sendable {
     func json(_ page: TrajectoryPage) throws -> [UInt8] {
         let t = page.rows
         let f = view.fields
-        var out = TextBuffer(capacity: 64 + t.count * 24 * (f.contains(.params) ? 4 + dimension : 4))
+        var out = JSONWriter(capacity: 64 + t.count * 24 * (f.contains(.params) ? 4 + dimension : 4))
         try header(&out, count: t.count, total: page.total, downsampled: page.downsampled)
-        func column<T>(_ name: String, _ values: [T], _ write: (inout TextBuffer, T) -> Void) {
-            out.append(",\"\(name)\":[")
+        func column<T>(_ name: String, _ values: [T], _ write: (inout JSONWriter, T) -> Void) {
+            out.raw(",\"\(name)\":[")
             for (i, v) in values.enumerated() {
-                if i > 0 { out.append(byte: 0x2C) }
+                if i > 0 { out.raw(byte: 0x2C) }
                 write(&out, v)
             }
-            out.append(byte: 0x5D)
+            out.raw(byte: 0x5D)
         }
-        if f.contains(.epoch) { column("epoch", t.epoch) { $0.int($1) } }
-        try out.bytes += epochsJSON()
-        if f.contains(.gradNorm) { column("grad_norm", t.gradNorm) { $0.json($1) } }
-        out.append(",\"id\":\"\(id)\"")
-        if f.contains(.loss) { column("loss", t.loss) { $0.json($1) } }
-        if f.contains(.lr) { column("lr", t.lr) { $0.json($1) } }
+        if f.contains(.epoch) { column("epoch", t.epoch) { $0.integer($1) } }
+        out.raw(try epochsJSON())
+        if f.contains(.gradNorm) { column("grad_norm", t.gradNorm) { $0.number($1) } }
+        out.raw(",\"id\":\"\(id)\"")
+        if f.contains(.loss) { column("loss", t.loss) { $0.number($1) } }
+        if f.contains(.lr) { column("lr", t.lr) { $0.number($1) } }
         if f.contains(.params) && !t.params.isEmpty {
             column("params", Array(0..<t.count)) { out, row in Self.paramsRow(&out, t.parameters(atRow: row)) }
         }
-        out.append(",\"status\":\"\(status)\"")
-        column("step", t.step) { $0.int($1) }
-        out.append(",\"total\":")
-        out.int(page.total)
-        out.append(byte: 0x7D)
+        out.raw(",\"status\":\"\(status)\"")
+        column("step", t.step) { $0.integer($1) }
+        out.raw(",\"total\":")
+        out.integer(page.total)
+        out.raw(byte: 0x7D)
         return out.bytes
     }
 
     /// The CSV text of `page`.
     func csv(_ page: TrajectoryPage) -> [UInt8] {
         let withParams = view.fields.contains(.params) && !page.rows.params.isEmpty
-        var out = TextBuffer(capacity: 64 + page.rows.count * 64)
-        out.append(csvHeader(withParams: withParams))
+        var out = JSONWriter(capacity: 64 + page.rows.count * 64)
+        out.raw(csvHeader(withParams: withParams))
         csvRows(&out, page.rows, 0..<page.rows.count, withParams: withParams)
         return out.bytes
     }
@@ -112,7 +112,7 @@ struct TrajectoryExport: Sendable {
     /// separated by commas (CSV: whole lines), without a leading separator.
     func text(_ output: Output, plan: Plan, batch: Range<Int>) throws -> [UInt8] {
         guard !batch.isEmpty else { return [] }
-        var out = TextBuffer(capacity: 256 * 1024)
+        var out = JSONWriter(capacity: 256 * 1024)
         let blobs = try store.chunkData(id, indices: plan.chunks[batch.lowerBound].index...plan.chunks[batch.upperBound - 1].index)
         // A comma first unless no row of the range precedes this batch's first strided row.
         var firstValue = plan.before[batch.lowerBound] == 0
@@ -137,14 +137,14 @@ struct TrajectoryExport: Sendable {
                     csvRow(&out, t, i, withParams: withParams)
                     continue
                 }
-                if !firstValue { out.append(byte: 0x2C) }
+                if !firstValue { out.raw(byte: 0x2C) }
                 firstValue = false
                 switch output {
-                case .step: out.int(t.step[i])
-                case .epoch: out.int(t.epoch[i])
-                case .lr: out.json(t.lr[i])
-                case .loss: out.json(t.loss[i])
-                case .gradNorm: out.json(t.gradNorm[i])
+                case .step: out.integer(t.step[i])
+                case .epoch: out.integer(t.epoch[i])
+                case .lr: out.number(t.lr[i])
+                case .loss: out.number(t.loss[i])
+                case .gradNorm: out.number(t.gradNorm[i])
                 case .params: Self.paramsRow(&out, t.parameters(atRow: i))
                 case .csv: break
                 }
@@ -191,54 +191,54 @@ struct TrajectoryExport: Sendable {
             try await pass(.csv(withParams: plan.withParams))
             return
         }
-        var out = TextBuffer()
+        var out = JSONWriter()
         try header(&out, count: count, total: total, downsampled: false)
         func column(_ name: String, _ output: Output) async throws {
-            out.append(",\"\(name)\":[")
+            out.raw(",\"\(name)\":[")
             try await send(out.bytes)
-            out.bytes.removeAll(keepingCapacity: true)
+            out.clear()
             try await pass(output)
-            out.append(byte: 0x5D)
+            out.raw(byte: 0x5D)
         }
         let f = view.fields
         if f.contains(.epoch) { try await column("epoch", .epoch) }
-        out.bytes += try epochsJSON()
+        out.raw(try epochsJSON())
         if f.contains(.gradNorm) { try await column("grad_norm", .gradNorm) }
-        out.append(",\"id\":\"\(id)\"")
+        out.raw(",\"id\":\"\(id)\"")
         if f.contains(.loss) { try await column("loss", .loss) }
         if f.contains(.lr) { try await column("lr", .lr) }
         if plan.withParams { try await column("params", .params) }
-        out.append(",\"status\":\"\(status)\"")
+        out.raw(",\"status\":\"\(status)\"")
         try await column("step", .step)
-        out.append(",\"total\":")
-        out.int(total)
-        out.append(byte: 0x7D)
+        out.raw(",\"total\":")
+        out.integer(total)
+        out.raw(byte: 0x7D)
         try await send(out.bytes)
     }
 
     // MARK: pieces
 
-    private func header(_ out: inout TextBuffer, count: Int, total: Int, downsampled: Bool) throws {
-        out.append("{\"count\":")
-        out.int(count)
-        out.append(",\"dimension\":")
-        out.int(dimension)
-        out.append(downsampled ? ",\"downsampled\":true" : ",\"downsampled\":false")
+    private func header(_ out: inout JSONWriter, count: Int, total: Int, downsampled: Bool) throws {
+        out.raw("{\"count\":")
+        out.integer(count)
+        out.raw(",\"dimension\":")
+        out.integer(dimension)
+        out.raw(downsampled ? ",\"downsampled\":true" : ",\"downsampled\":false")
     }
 
     private func epochsJSON() throws -> [UInt8] {
         Array(",\"epochs\":".utf8) + (try JSONCoding.encode(epochs))
     }
 
-    private static func paramsRow(_ out: inout TextBuffer, _ p: ArraySlice<Double>) {
-        out.append(byte: 0x5B)
+    private static func paramsRow(_ out: inout JSONWriter, _ p: ArraySlice<Double>) {
+        out.raw(byte: 0x5B)
         var first = true
         for v in p {
-            if !first { out.append(byte: 0x2C) }
+            if !first { out.raw(byte: 0x2C) }
             first = false
-            out.json(v)
+            out.number(v)
         }
-        out.append(byte: 0x5D)
+        out.raw(byte: 0x5D)
     }
 
     private func csvHeader(withParams: Bool) -> String {
@@ -252,19 +252,19 @@ struct TrajectoryExport: Sendable {
         return header.joined(separator: ",") + "\n"
     }
 
-    private func csvRows(_ out: inout TextBuffer, _ t: Trajectory, _ rows: Range<Int>, withParams: Bool) {
+    private func csvRows(_ out: inout JSONWriter, _ t: Trajectory, _ rows: Range<Int>, withParams: Bool) {
         for i in rows { csvRow(&out, t, i, withParams: withParams) }
     }
 
     /// One CSV line; numbers as `String(describing:)` writes them.
-    private func csvRow(_ out: inout TextBuffer, _ t: Trajectory, _ i: Int, withParams: Bool) {
+    private func csvRow(_ out: inout JSONWriter, _ t: Trajectory, _ i: Int, withParams: Bool) {
         let f = view.fields
-        out.int(t.step[i])
-        if f.contains(.epoch) { out.append(byte: 0x2C); out.int(t.epoch[i]) }
-        if f.contains(.lr) { out.append(byte: 0x2C); out.description(t.lr[i]) }
-        if f.contains(.loss) { out.append(byte: 0x2C); out.description(t.loss[i]) }
-        if f.contains(.gradNorm) { out.append(byte: 0x2C); out.description(t.gradNorm[i]) }
-        if withParams { for v in t.parameters(atRow: i) { out.append(byte: 0x2C); out.description(v) } }
-        out.append(byte: 0x0A)
+        out.integer(t.step[i])
+        if f.contains(.epoch) { out.raw(byte: 0x2C); out.integer(t.epoch[i]) }
+        if f.contains(.lr) { out.raw(byte: 0x2C); out.description(t.lr[i]) }
+        if f.contains(.loss) { out.raw(byte: 0x2C); out.description(t.loss[i]) }
+        if f.contains(.gradNorm) { out.raw(byte: 0x2C); out.description(t.gradNorm[i]) }
+        if withParams { for v in t.parameters(atRow: i) { out.raw(byte: 0x2C); out.description(v) } }
+        out.raw(byte: 0x0A)
     }
 }
