@@ -80,6 +80,8 @@ struct TrajectoryExport: Sendable {
         var before: [Int] = []
         var rangeRows = 0
         var withParams = false
+        /// Rows of the whole stored trajectory.
+        var total = 0
     }
 
     /// Finds the range's chunks; the chunks at its ends are decoded (steps only) to find their cut.
@@ -87,6 +89,7 @@ struct TrajectoryExport: Sendable {
         let all = try store.chunkIndex(id).filter { $0.rows > 0 }
         let planner = ViewPlanner(store: store, id: id, dimension: dimension, view: view)
         var p = Plan()
+        p.total = all.reduce(0) { $0 + $1.rows }
         p.chunks = all.filter(planner.overlaps)
         for (k, c) in p.chunks.enumerated() {
             var span = 0..<c.rows
@@ -97,9 +100,7 @@ struct TrajectoryExport: Sendable {
                     if k == 0 { p.withParams = try TrajectoryCodec.layout(raw).hasParams && view.fields.contains(.params) }
                     try TrajectoryCodec.decode(raw, epoch: false, lr: false, loss: false, gradNorm: false, params: false, into: &t)
                 }
-                let lo = view.from.map { f in t.step.firstIndex { $0 >= f } ?? t.count } ?? 0
-                let hi = view.to.map { to in t.step.lastIndex { $0 <= to }.map { $0 + 1 } ?? 0 } ?? t.count
-                span = lo..<max(lo, hi)
+                span = planner.span(t.step)
             }
             p.before.append(p.rangeRows)
             p.spans.append(span)
@@ -158,7 +159,7 @@ struct TrajectoryExport: Sendable {
     /// sends the finished ones in order.
     func stream(csv: Bool, to send: @Sendable ([UInt8]) async throws -> Void) async throws {
         let plan = try plan()
-        let total = try store.chunkIndex(id).reduce(0) { $0 + $1.rows }
+        let total = plan.total
         let count = (plan.rangeRows + view.every - 1) / view.every
         let batches = stride(from: 0, to: plan.chunks.count, by: Self.batchChunks).map {
             $0..<min(plan.chunks.count, $0 + Self.batchChunks)

@@ -169,12 +169,15 @@ struct ViewPlanner {
         return t
     }
 
-    /// The rows of `t` within the view's step range.
-    func inRange(_ t: Trajectory) -> Trajectory {
-        let lo = view.from.map { f in t.step.firstIndex { $0 >= f } ?? t.count } ?? 0
-        let hi = view.to.map { to in t.step.lastIndex { $0 <= to }.map { $0 + 1 } ?? 0 } ?? t.count
-        return lo < hi ? t.partialRows(lo..<hi) : t.partialRows(0..<0)
+    /// The rows whose step lies in the view's range, of a chunk with these (ascending) steps.
+    func span(_ steps: [Int]) -> Range<Int> {
+        let lo = view.from.map { f in steps.firstIndex { $0 >= f } ?? steps.count } ?? 0
+        let hi = view.to.map { to in steps.lastIndex { $0 <= to }.map { $0 + 1 } ?? 0 } ?? steps.count
+        return lo..<max(lo, hi)
     }
+
+    /// The rows of `t` within the view's step range.
+    func inRange(_ t: Trajectory) -> Trajectory { t.partialRows(span(t.step)) }
 
     /// Every `view.every`-th row of the range.
     func every(_ chunks: [ChunkInfo], cut: [Int: Trajectory]) throws -> Trajectory {
