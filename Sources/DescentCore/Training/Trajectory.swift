@@ -43,11 +43,15 @@ public struct Trajectory: Sendable, Equatable, Codable {
         return part
     }
 
-    /// Rows `range` as a new trajectory, without epoch records.
+    /// Rows `range` as a new trajectory, without epoch records; columns that are empty (not recorded, or
+    /// not decoded) stay empty.
     public func rows(_ range: Range<Int>) -> Trajectory {
         var part = Trajectory(dimension: dimension)
-        part.step = Array(step[range]); part.epoch = Array(epoch[range]); part.lr = Array(lr[range])
-        part.loss = Array(loss[range]); part.gradNorm = Array(gradNorm[range])
+        if !step.isEmpty { part.step = Array(step[range]) }
+        if !epoch.isEmpty { part.epoch = Array(epoch[range]) }
+        if !lr.isEmpty { part.lr = Array(lr[range]) }
+        if !loss.isEmpty { part.loss = Array(loss[range]) }
+        if !gradNorm.isEmpty { part.gradNorm = Array(gradNorm[range]) }
         if !params.isEmpty { part.params = Array(params[(range.lowerBound * dimension)..<(range.upperBound * dimension)]) }
         return part
     }

@@ -177,7 +177,7 @@ struct ViewPlanner {
     }
 
     /// The rows of `t` within the view's step range.
-    func inRange(_ t: Trajectory) -> Trajectory { t.partialRows(span(t.step)) }
+    func inRange(_ t: Trajectory) -> Trajectory { t.rows(span(t.step)) }
 
     /// Every `view.every`-th row of the range.
     func every(_ chunks: [ChunkInfo], cut: [Int: Trajectory]) throws -> Trajectory {
@@ -233,18 +233,6 @@ struct ViewPlanner {
 }
 
 extension Trajectory {
-    /// Rows `range`, for columns that were decoded (empty columns stay empty).
-    func partialRows(_ range: Range<Int>) -> Trajectory {
-        var part = Trajectory(dimension: dimension)
-        if !step.isEmpty { part.step = Array(step[range]) }
-        if !epoch.isEmpty { part.epoch = Array(epoch[range]) }
-        if !lr.isEmpty { part.lr = Array(lr[range]) }
-        if !loss.isEmpty { part.loss = Array(loss[range]) }
-        if !gradNorm.isEmpty { part.gradNorm = Array(gradNorm[range]) }
-        if !params.isEmpty { part.params = Array(params[(range.lowerBound * dimension)..<(range.upperBound * dimension)]) }
-        return part
-    }
-
     /// Appends every row of `t` (the columns it has).
     mutating func appendRows(of t: Trajectory) {
         step += t.step; epoch += t.epoch; lr += t.lr; loss += t.loss; gradNorm += t.gradNorm; params += t.params
