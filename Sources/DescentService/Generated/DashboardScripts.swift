@@ -496,30 +496,31 @@ enum DashboardScripts {
         dDogci5oZXNzaWFuID8gci5oZXNzaWFuLm1hcCgocm93KSA9PiAiWyIgKyByb3cubWFwKGZtdCkuam9pbigiLCAiKSArICJdIiku
         am9pbigiICIpIDogIuKAkyIgfSksCiAgICAgIGVsKCJkdCIsIHsgdGV4dDogImVpZ2VudmFsdWVzIiB9KSwgZWwoImRkIiwgeyB0
         ZXh0OiByLmVpZ2VudmFsdWVzLm1hcChmbXQpLmpvaW4oIiwgIikgfSksCiAgICAgIGVsKCJkdCIsIHsgdGV4dDogImNsYXNzaWZp
-        Y2F0aW9uIiB9KSwgZWwoImRkIiwge30sIGVsKCJzdHJvbmciLCB7IHRleHQ6IHIuaXNfY3JpdGljYWwgPyByLmtpbmQucmVwbGFj
-        ZSgiXyIsICIgIikgOiAibm90IGEgY3JpdGljYWwgcG9pbnQiIH0pKSwKICAgICAgZWwoImR0IiwgeyB0ZXh0OiAiZXNjYXBlIGRp
-        cmVjdGlvbiIgfSksIGVsKCJkZCIsIHsgdGV4dDogci5lc2NhcGVfZGlyZWN0aW9uID8gIlsiICsgci5lc2NhcGVfZGlyZWN0aW9u
-        Lm1hcChmbXQpLmpvaW4oIiwgIikgKyAiXSAozrsgPSAiICsgZm10KHIuZXNjYXBlX2VpZ2VudmFsdWUpICsgIiwgcHJlZGljdGVk
-        IGRlY3JlYXNlICIgKyBmbXQoci5wcmVkaWN0ZWRfZGVjcmVhc2UpICsgIikiIDogIuKAkyIgfSkpOwogICAgY29uc3QgcGFydHMg
-        PSBbY2FyZCgiUmVzdWx0IiwgdGFibGUpXTsKICAgIGlmIChwLmxlbmd0aCA9PT0gMikgewogICAgICBjb25zdCBncmlkID0gYXdh
-        aXQgYXBpKCIvdjEvYW5hbHlzaXMvc3VyZmFjZSIsIHsganNvbjogeyBvYmplY3RpdmUsIHhfcmFuZ2U6IG51bXMoeHIudmFsdWUp
-        LCB5X3JhbmdlOiBudW1zKHlyLnZhbHVlKSwgcmVzb2x1dGlvbjogODEgfSB9KTsKICAgICAgY29uc3QgYXJyb3dzID0gW107CiAg
-        ICAgIGlmIChyLmVzY2FwZV9kaXJlY3Rpb24pIHsgY29uc3QgdSA9IHIuZXNjYXBlX2RpcmVjdGlvbi5tYXAobnVtKTsgYXJyb3dz
-        LnB1c2goeyB4OiBwWzBdLCB5OiBwWzFdLCBkeDogdVswXSwgZHk6IHVbMV0sIGxhYmVsOiAiZXNjYXBlIiB9LCB7IHg6IHBbMF0s
-        IHk6IHBbMV0sIGR4OiAtdVswXSwgZHk6IC11WzFdIH0pOyB9CiAgICAgIGVsc2UgaWYgKHIuZ3JhZGllbnRfbm9ybSA+IDApIHsg
-        Y29uc3QgZyA9IHIuZ3JhZGllbnQubWFwKG51bSksIG4gPSBNYXRoLmh5cG90KGdbMF0sIGdbMV0pIHx8IDE7IGFycm93cy5wdXNo
-        KHsgeDogcFswXSwgeTogcFsxXSwgZHg6IC1nWzBdIC8gbiAqIDAuNSwgZHk6IC1nWzFdIC8gbiAqIDAuNSwgbGFiZWw6ICLiiJJn
-        cmFkaWVudCIgfSk7IH0KICAgICAgcGFydHMucHVzaChjYXJkKCJPbiB0aGUgY29udG91ciIsIGNvbnRvdXJDaGFydCh7IHRpdGxl
-        OiAibG9zcyBzdXJmYWNlIGFyb3VuZCB0aGUgcG9pbnQiLCBncmlkLCBtYXJrZXJzOiBbeyB4OiBwWzBdLCB5OiBwWzFdLCBsYWJl
-        bDogci5pc19jcml0aWNhbCA/IHIua2luZC5yZXBsYWNlKCJfIiwgIiAiKSA6ICJwb2ludCIgfV0sIGFycm93cyB9KSkpOwogICAg
-        fQogICAgb3V0LnJlcGxhY2VDaGlsZHJlbiguLi5wYXJ0cyk7CiAgfQogIG1haW4uYXBwZW5kKGVsKCJmb3JtIiwgeyBjbGFzczog
-        InJvdyIsIG9uc3VibWl0OiAoZSkgPT4geyBlLnByZXZlbnREZWZhdWx0KCk7IHJ1bigpLmNhdGNoKChlcnIpID0+IHByb2JsZW0o
-        b3V0LCBlcnIpKTsgfSB9LAogICAgZWwoImxhYmVsIiwge30sICJPYmplY3RpdmUiLCBzZWwpLCBlbCgibGFiZWwiLCB7fSwgIkV4
-        dHJhIHBhcmFtZXRlcnMgKEpTT04pIiwgZXh0cmEpLCBlbCgibGFiZWwiLCB7fSwgIlBvaW50IChjb21tYS1zZXBhcmF0ZWQpIiwg
-        cG9pbnQpLAogICAgZWwoImxhYmVsIiwge30sICJ4IHJhbmdlIiwgeHIpLCBlbCgibGFiZWwiLCB7fSwgInkgcmFuZ2UiLCB5ciks
-        IGVsKCJidXR0b24iLCB7IHR5cGU6ICJzdWJtaXQiIH0sICJBbmFseXNlIikpLCBvdXQpOwogIGF3YWl0IHJ1bigpLmNhdGNoKChl
-        cnIpID0+IHByb2JsZW0ob3V0LCBlcnIpKTsKfQpyZXR1cm4geyBuZXdFeHBlcmltZW50OiBwYWdlTmV3LCBhbmFseXNpczogcGFn
-        ZUFuYWx5c2lzIH07Cn0pKCk7Cg==
+        Y2F0aW9uIiB9KSwgZWwoImRkIiwge30sIGVsKCJzdHJvbmciLCB7IHRleHQ6IHIua2luZC5yZXBsYWNlKC9fL2csICIgIikgfSks
+        ICIgwrcgSGVzc2lhbiAiICsgci5jdXJ2YXR1cmUucmVwbGFjZSgvXy9nLCAiICIpKSwKICAgICAgZWwoImR0IiwgeyB0ZXh0OiAi
+        bWVhbmluZyIgfSksIGVsKCJkZCIsIHsgdGV4dDogci5ub3RlIH0pLAogICAgICBlbCgiZHQiLCB7IHRleHQ6ICJlc2NhcGUgZGly
+        ZWN0aW9uIiB9KSwgZWwoImRkIiwgeyB0ZXh0OiByLmVzY2FwZV9kaXJlY3Rpb24gPyAiWyIgKyByLmVzY2FwZV9kaXJlY3Rpb24u
+        bWFwKGZtdCkuam9pbigiLCAiKSArICJdICjOuyA9ICIgKyBmbXQoci5lc2NhcGVfZWlnZW52YWx1ZSkgKyAiLCBwcmVkaWN0ZWQg
+        Y2hhbmdlIG9mIHRoZSBsb3NzICIgKyBmbXQoci5wcmVkaWN0ZWRfY2hhbmdlKSArICIpIiA6ICLigJMiIH0pKTsKICAgIGNvbnN0
+        IHBhcnRzID0gW2NhcmQoIlJlc3VsdCIsIHRhYmxlKV07CiAgICBpZiAocC5sZW5ndGggPT09IDIpIHsKICAgICAgY29uc3QgZ3Jp
+        ZCA9IGF3YWl0IGFwaSgiL3YxL2FuYWx5c2lzL3N1cmZhY2UiLCB7IGpzb246IHsgb2JqZWN0aXZlLCB4X3JhbmdlOiBudW1zKHhy
+        LnZhbHVlKSwgeV9yYW5nZTogbnVtcyh5ci52YWx1ZSksIHJlc29sdXRpb246IDgxIH0gfSk7CiAgICAgIGNvbnN0IGFycm93cyA9
+        IFtdOwogICAgICBpZiAoci5lc2NhcGVfZGlyZWN0aW9uKSB7IGNvbnN0IHUgPSByLmVzY2FwZV9kaXJlY3Rpb24ubWFwKG51bSk7
+        IGFycm93cy5wdXNoKHsgeDogcFswXSwgeTogcFsxXSwgZHg6IHVbMF0sIGR5OiB1WzFdLCBsYWJlbDogImVzY2FwZSIgfSwgeyB4
+        OiBwWzBdLCB5OiBwWzFdLCBkeDogLXVbMF0sIGR5OiAtdVsxXSB9KTsgfQogICAgICBlbHNlIGlmIChyLmdyYWRpZW50X25vcm0g
+        PiAwKSB7IGNvbnN0IGcgPSByLmdyYWRpZW50Lm1hcChudW0pLCBuID0gTWF0aC5oeXBvdChnWzBdLCBnWzFdKSB8fCAxOyBhcnJv
+        d3MucHVzaCh7IHg6IHBbMF0sIHk6IHBbMV0sIGR4OiAtZ1swXSAvIG4gKiAwLjUsIGR5OiAtZ1sxXSAvIG4gKiAwLjUsIGxhYmVs
+        OiAi4oiSZ3JhZGllbnQiIH0pOyB9CiAgICAgIHBhcnRzLnB1c2goY2FyZCgiT24gdGhlIGNvbnRvdXIiLCBjb250b3VyQ2hhcnQo
+        eyB0aXRsZTogImxvc3Mgc3VyZmFjZSBhcm91bmQgdGhlIHBvaW50IiwgZ3JpZCwgbWFya2VyczogW3sgeDogcFswXSwgeTogcFsx
+        XSwgbGFiZWw6IHIuaXNfY3JpdGljYWwgPyByLmtpbmQucmVwbGFjZSgiXyIsICIgIikgOiAicG9pbnQiIH1dLCBhcnJvd3MgfSkp
+        KTsKICAgIH0KICAgIG91dC5yZXBsYWNlQ2hpbGRyZW4oLi4ucGFydHMpOwogIH0KICBtYWluLmFwcGVuZChlbCgiZm9ybSIsIHsg
+        Y2xhc3M6ICJyb3ciLCBvbnN1Ym1pdDogKGUpID0+IHsgZS5wcmV2ZW50RGVmYXVsdCgpOyBydW4oKS5jYXRjaCgoZXJyKSA9PiBw
+        cm9ibGVtKG91dCwgZXJyKSk7IH0gfSwKICAgIGVsKCJsYWJlbCIsIHt9LCAiT2JqZWN0aXZlIiwgc2VsKSwgZWwoImxhYmVsIiwg
+        e30sICJFeHRyYSBwYXJhbWV0ZXJzIChKU09OKSIsIGV4dHJhKSwgZWwoImxhYmVsIiwge30sICJQb2ludCAoY29tbWEtc2VwYXJh
+        dGVkKSIsIHBvaW50KSwKICAgIGVsKCJsYWJlbCIsIHt9LCAieCByYW5nZSIsIHhyKSwgZWwoImxhYmVsIiwge30sICJ5IHJhbmdl
+        IiwgeXIpLCBlbCgiYnV0dG9uIiwgeyB0eXBlOiAic3VibWl0IiB9LCAiQW5hbHlzZSIpKSwgb3V0KTsKICBhd2FpdCBydW4oKS5j
+        YXRjaCgoZXJyKSA9PiBwcm9ibGVtKG91dCwgZXJyKSk7Cn0KcmV0dXJuIHsgbmV3RXhwZXJpbWVudDogcGFnZU5ldywgYW5hbHlz
+        aXM6IHBhZ2VBbmFseXNpcyB9Owp9KSgpOwo=
         """, options: .ignoreUnknownCharacters) ?? Data(), as: UTF8.self)
 
     /// `app.js`. The hash router: renders the page the URL names; loaded last.

@@ -94,8 +94,9 @@ async function pageAnalysis(main, params) {
       el("dt", { text: "gradient" }), el("dd", { text: "[" + r.gradient.map(fmt).join(", ") + "]  ‖g‖ = " + fmt(r.gradient_norm) }),
       el("dt", { text: "Hessian" }), el("dd", { text: r.hessian ? r.hessian.map((row) => "[" + row.map(fmt).join(", ") + "]").join(" ") : "–" }),
       el("dt", { text: "eigenvalues" }), el("dd", { text: r.eigenvalues.map(fmt).join(", ") }),
-      el("dt", { text: "classification" }), el("dd", {}, el("strong", { text: r.is_critical ? r.kind.replace("_", " ") : "not a critical point" })),
-      el("dt", { text: "escape direction" }), el("dd", { text: r.escape_direction ? "[" + r.escape_direction.map(fmt).join(", ") + "] (λ = " + fmt(r.escape_eigenvalue) + ", predicted decrease " + fmt(r.predicted_decrease) + ")" : "–" }));
+      el("dt", { text: "classification" }), el("dd", {}, el("strong", { text: r.kind.replace(/_/g, " ") }), " · Hessian " + r.curvature.replace(/_/g, " ")),
+      el("dt", { text: "meaning" }), el("dd", { text: r.note }),
+      el("dt", { text: "escape direction" }), el("dd", { text: r.escape_direction ? "[" + r.escape_direction.map(fmt).join(", ") + "] (λ = " + fmt(r.escape_eigenvalue) + ", predicted change of the loss " + fmt(r.predicted_change) + ")" : "–" }));
     const parts = [card("Result", table)];
     if (p.length === 2) {
       const grid = await api("/v1/analysis/surface", { json: { objective, x_range: nums(xr.value), y_range: nums(yr.value), resolution: 81 } });
