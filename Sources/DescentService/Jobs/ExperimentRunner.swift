@@ -237,7 +237,7 @@ public final class ExperimentRunner: Sendable {
         if stopping.load(ordering: .relaxed) { job.control.cancel() }
         coordination.publish(id, .status(.running))
         metrics.runningJobs.add(1)
-        let steps = claim.record.spec.steps
+        let steps = experiment.configuration.steps
         let every = min(steps, max(8192, steps / 100))
         var encoder = TrajectoryEncoder()
         let result = experiment.run(control: job.control, progressEvery: every) { [self] chunk in
