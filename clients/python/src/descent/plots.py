@@ -16,6 +16,9 @@ from .models import BatchItem, Experiment, StudyRow, Study
 if TYPE_CHECKING:
     from .client import Client
 
+COLORS = ["#1f5fbf", "#c0392b", "#1e8449", "#8e44ad", "#b9770e", "#117a8b", "#5d6d7e", "#a93266"]
+"""The dashboard's series colours, in order."""
+
 
 def require_pyplot() -> Any:
     """matplotlib.pyplot, or an ImportError that says how to install it."""
@@ -63,9 +66,9 @@ def plot_loss(client: "Client", targets: Any, *, ax: Any = None, log: bool = Tru
     plt = require_pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.5))
-    for experiment, label in _runs(client, targets):
+    for i, (experiment, label) in enumerate(_runs(client, targets)):
         t = client.trajectory(experiment, fields="loss", max_points=max_points)
-        ax.plot(t["step"], t["loss"], label=label, linewidth=1.6)
+        ax.plot(t["step"], t["loss"], label=label, linewidth=1.6, color=COLORS[i % len(COLORS)])
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("step")
@@ -143,12 +146,13 @@ def plot_path(client: "Client", targets: Any, *, ax: Any = None, max_points: int
         n = max(len(steps) - 1, 1)
         colors = [((22 + 98 * k / n) / 255, (50 + 130 * k / n) / 255, (110 + 60 * k / n) / 255) for k in range(len(steps))]
         ax.contour(grid.xs, grid.ys, grid.values, levels=steps, colors=colors, linewidths=1)
-    for label, xs, ys in paths:
-        (line,) = ax.plot(xs, ys, label=label, linewidth=2)
+    for i, (label, xs, ys) in enumerate(paths):
+        color = COLORS[i % len(COLORS)]
+        ax.plot(xs, ys, label=label, linewidth=2, color=color)
         finite = [(x, y) for x, y in zip(xs, ys) if math.isfinite(x) and math.isfinite(y)]
-        if finite:
-            ax.plot(*finite[0], "o", markerfacecolor="white", markeredgecolor=line.get_color(), markersize=7)
-            ax.plot(*finite[-1], "o", color=line.get_color(), markersize=7)
+        if finite:  # start ○, end ●
+            ax.plot(*finite[0], "o", color=color, markerfacecolor="white", markeredgewidth=2, markersize=7)
+            ax.plot(*finite[-1], "o", color=color, markersize=7)
     if classify if classify is not None else len(paths) == 1:
         _mark_critical_points(client, ax, first, paths[0], x_range, y_range)
     ax.set_xlim(*x_range)

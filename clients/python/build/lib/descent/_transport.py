@@ -257,6 +257,8 @@ class Transport:
         except (OSError, http.client.HTTPException) as error:
             conn.close()
             raise TransportError(f"GET {target}: event stream could not be opened: {error!r}") from error
+        for hook in list(self.settings.hooks):
+            hook(RequestRecord(name, route.method, path, {}, headers, None, raw.status, 1))
         if raw.status != 200:
             body = raw.read()
             conn.close()

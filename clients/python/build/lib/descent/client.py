@@ -138,17 +138,19 @@ class Client:
 
     def experiments(self, *, status: Optional[str] = None, tag: Optional[str] = None,
                     objective: Optional[str] = None, optimizer: Optional[str] = None,
-                    sort: Optional[str] = None, limit: Optional[int] = None) -> Iterator[Experiment]:
+                    sort: Optional[str] = None, limit: Optional[int] = None,
+                    page_size: int = 500) -> Iterator[Experiment]:
         """Experiments matching the filters, newest first (`sort="created_at"` for oldest first).
 
-        Follows the pages of `GET /v1/experiments` lazily; `limit` caps the number yielded (None = all).
+        Follows the pages of `GET /v1/experiments` lazily, `page_size` (1 … 500) per request; `limit` caps
+        the number yielded (None = all).
         """
         cursor: Optional[str] = None
         yielded = 0
         while limit is None or yielded < limit:
-            page_size = 500 if limit is None else max(1, min(500, limit - yielded))
+            size = page_size if limit is None else max(1, min(page_size, limit - yielded))
             query = {"status": status, "tag": tag, "objective": objective, "optimizer": optimizer,
-                     "sort": sort, "limit": page_size, "cursor": cursor}
+                     "sort": sort, "limit": size, "cursor": cursor}
             page = json.loads(self._transport.call("list", query=query).body)
             for item in page.get("items") or []:
                 yield Experiment.from_json(item)
