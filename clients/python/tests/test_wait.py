@@ -19,7 +19,7 @@ def test_events_of_a_finished_run_are_its_status_then_end(client: descent.Client
 
 
 def test_events_of_a_running_run_report_progress_then_end_after_cancel(client: descent.Client) -> None:
-    experiment = client.submit(long_spec(record_every=10))
+    experiment = client.submit(long_spec(steps=10_000_000, record_every=10))
     try:
         kinds = []
         for event in client.events(experiment):
