@@ -22,6 +22,9 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]
   "$venv/bin/pip" install --quiet --disable-pip-version-check "setuptools>=61" wheel "$here[all,test]"
   echo "$wanted" >"$stamp"
 fi
+# setuptools builds in the source tree; its leftovers (build/lib may keep a deleted module) go each time.
+rm -rf "$here/build" "$here/src/"*.egg-info
 "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall "$here"
+rm -rf "$here/build" "$here/src/"*.egg-info
 cd "$here"
 exec "$venv/bin/python" -m pytest -p no:cacheprovider -ra "$@"
