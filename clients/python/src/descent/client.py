@@ -188,7 +188,7 @@ class Client:
              on_event: Optional[Callable[[Event], None]] = ..., poll_interval: float = ...) -> Study: ...
 
     @overload
-    def wait(self, target: ExperimentRef, timeout: Optional[float] = ..., *,
+    def wait(self, target: ExperimentRef, timeout: Optional[float] = ..., *,  # type: ignore[overload-overlap]
              on_event: Optional[Callable[[Event], None]] = ..., poll_interval: float = ...) -> Experiment: ...
 
     @overload
@@ -323,7 +323,7 @@ class Client:
 
     def health(self) -> bool:
         """True when the server answers `GET /healthz`; a connection failure raises `TransportError`."""
-        return json.loads(self._transport.call("health").body).get("status") == "ok"
+        return bool(json.loads(self._transport.call("health").body).get("status") == "ok")
 
     def ready(self) -> Dict[str, Any]:
         """`GET /readyz`: `{"status": "ready", "store": true, "workers": true}` (a 503 raises `APIError`)."""

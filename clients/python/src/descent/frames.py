@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 def require_pandas() -> Any:
     """The pandas module, or an ImportError that says how to install it."""
     try:
-        import pandas
+        import pandas  # type: ignore[import-untyped, unused-ignore]
     except ImportError as error:
         raise ImportError("this needs pandas: pip install './clients/python[pandas]' (or pip install pandas)") from error
     return pandas
