@@ -34,7 +34,7 @@ test: deps lint-dashboard
 test-targets:
 	@python3 scripts/run-test-targets.py $(NO_SKIPS) --swift "$(SWIFT)" $(TEST_TARGETS)
 
-# The Python client (clients/python) against the real server, in a virtualenv under .build/ (pytest,
+# The Python client (clients/python) against the real server, in a virtualenv under .build/ (pytest, mypy,
 # pandas, matplotlib from PyPI on first use); a skipped test fails the run. DESCENT_BIN: the binary
 # (default: the debug build, else the release build).
 test-python:
