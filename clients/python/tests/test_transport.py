@@ -121,3 +121,12 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
     in_ten = retry_after_seconds(formatdate(time.time() + 10, usegmt=True))
     assert in_ten is not None and 8 <= in_ten <= 10
+
+
+def test_request_hooks_see_the_token_masked(start_server) -> None:
+    server = start_server("--auth-token", "s3cret")
+    seen = []
+    with descent.Client(server.url, token="s3cret") as c:
+        c.add_request_hook(seen.append)
+        c.submit(saddle_spec())
+    assert seen[0].headers["Authorization"] == "Bearer ***"

@@ -95,6 +95,17 @@ def retry_after_seconds(value: Optional[str]) -> Optional[float]:
     return max(0.0, when.timestamp() - time.time())
 
 
+def retry_pause(response: Response) -> Optional[float]:
+    """Seconds to wait before sending a request again: a 429 (queue full) after its Retry-After (1 s when
+    it has none), a 503 only when it has one (shutting down); None for any other answer."""
+    delay = retry_after_seconds(response.headers.get("retry-after"))
+    if response.status == 429:
+        return 1.0 if delay is None else delay
+    if response.status == 503 and delay is not None:
+        return delay
+    return None
+
+
 def encode_json(value: Any) -> bytes:
     """Compact JSON; a NaN or infinity in a request is an error here rather than invalid JSON on the wire."""
     try:
@@ -199,18 +210,26 @@ class Transport:
         while True:
             attempts += 1
             response = self._send(route.method, target, payload, sent_headers)
-            delay = retry_after_seconds(response.headers.get("retry-after"))
-            retryable = response.status == 429 or (response.status == 503 and delay is not None)
-            if retryable and attempts <= s.max_retries and waited + (delay or 1.0) <= s.max_retry_wait:
-                time.sleep(delay if delay is not None else 1.0)
-                waited += delay if delay is not None else 1.0
-                continue
-            break
-        for hook in list(s.hooks):
-            hook(RequestRecord(name, route.method, path, sent_query, sent_headers, body, response.status, attempts))
+            pause = retry_pause(response)
+            if pause is None or attempts > s.max_retries or waited + pause > s.max_retry_wait:
+                break
+            time.sleep(pause)
+            waited += pause
+        self._report(RequestRecord(name, route.method, path, sent_query, sent_headers, body, response.status, attempts))
         if response.status >= 300:
             raise api_error(route.method, path, response.status, response.headers, response.body)
         return response
+
+    def _report(self, record: RequestRecord) -> None:
+        """Gives `record` to the request hooks, with the bearer token masked."""
+        if not self.settings.hooks:
+            return
+        if "Authorization" in record.headers:
+            masked = dict(record.headers, Authorization="Bearer ***")
+            record = RequestRecord(record.route, record.method, record.path, record.query, masked, record.body,
+                                   record.status, record.attempts)
+        for hook in list(self.settings.hooks):
+            hook(record)
 
     def _send(self, method: str, target: str, payload: Optional[bytes], headers: Mapping[str, str]) -> Response:
         for attempt in (1, 2):
@@ -257,8 +276,7 @@ class Transport:
         except (OSError, http.client.HTTPException) as error:
             conn.close()
             raise TransportError(f"GET {target}: event stream could not be opened: {error!r}") from error
-        for hook in list(self.settings.hooks):
-            hook(RequestRecord(name, route.method, path, {}, headers, None, raw.status, 1))
+        self._report(RequestRecord(name, route.method, path, {}, headers, None, raw.status, 1))
         if raw.status != 200:
             body = raw.read()
             conn.close()
