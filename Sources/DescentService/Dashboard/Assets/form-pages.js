@@ -35,7 +35,7 @@ function inputFor(p, id, attr) {
 function objectControl(p, prefix) {
   const id = prefix + p.name, members = el("div", { class: "row members" }, (p.fields || []).map((m) => el("label", { title: hintOf(m) }, m.name, inputFor(m, id + "-" + m.name, "member"), el("span", { class: "muted", text: m.range || "" }))));
   const on = el("input", { type: "checkbox", id, "data-kind": "object", checked: !p.nullable });
-  on.dataset.name = p.name;
+  on.dataset.name = p.name; on.dataset.default = JSON.stringify(p.nullable ? null : p.default === undefined ? null : p.default);
   const show = () => { members.hidden = !on.checked; };
   on.addEventListener("change", show); show();
   on.readObject = () => on.checked ? readMembers(members) : undefined;
