@@ -14,6 +14,14 @@ import Foundation
 /// on its segment. Non-finite points break the path: each finite stretch keeps its ends, and the first
 /// non-finite point after a stretch is kept so that the line still breaks there.
 enum PathSelection {
+    /// Indices (ascending) of at most `budget` rows of `params` (rows of `dimension` values), chosen by
+    /// the path of their first two coordinates (the first alone when `dimension` is 1).
+    static func select(params: [Double], dimension d: Int, budget: Int) -> [Int] {
+        guard d > 0 else { return [] }
+        let n = params.count / d
+        return select(xs: (0..<n).map { params[$0 * d] }, ys: d > 1 ? (0..<n).map { params[$0 * d + 1] } : [Double](repeating: 0, count: n), budget: budget)
+    }
+
     /// Indices (ascending) of at most `budget` of the points (xs[i], ys[i]); every index when they fit.
     static func select(xs: [Double], ys: [Double], budget: Int) -> [Int] {
         let n = min(xs.count, ys.count)

@@ -180,7 +180,14 @@ struct ViewPlanner {
         var t = Trajectory(dimension: dimension)
         for blob in try store.chunkData(id, indices: indices) {
             try blob.withUnsafeBytes { raw in
-                try TrajectoryCodec.decode(raw, params: view.fields.contains(.params) || view.shape == .path, into: &t)
+                if view.shape == .path && view.maxPoints != nil {
+                    // A path view needs no summaries: only the columns asked for, and the parameters.
+                    let f = view.fields
+                    try TrajectoryCodec.decode(raw, epoch: f.contains(.epoch), lr: f.contains(.lr), loss: f.contains(.loss),
+                                               gradNorm: f.contains(.gradNorm), params: true, into: &t)
+                } else {
+                    try TrajectoryCodec.decode(raw, params: view.fields.contains(.params), into: &t)
+                }
             }
         }
         return t
@@ -188,11 +195,10 @@ struct ViewPlanner {
 
     /// At most `maxPoints` of `rows`, chosen by the geometry of their (w1, w2) path (`PathSelection`).
     func pathRows(_ rows: Trajectory, maxPoints: Int) -> Trajectory {
-        let d = dimension
-        let xs = (0..<rows.count).map { rows.params[$0 * d] }
-        let ys = d > 1 ? (0..<rows.count).map { rows.params[$0 * d + 1] } : [Double](repeating: 0, count: rows.count)
-        var out = Trajectory(dimension: d)
-        for i in PathSelection.select(xs: xs, ys: ys, budget: maxPoints) { out.appendRow(of: rows, at: i, params: true) }
+        var out = Trajectory(dimension: dimension)
+        for i in PathSelection.select(params: rows.params, dimension: dimension, budget: maxPoints) {
+            out.appendRow(of: rows, at: i, params: true)
+        }
         return out
     }
 
