@@ -35,7 +35,7 @@ import Testing
         let r = try await h.request(.get, "/v1/experiments/exp_0000000000000001/trajectory?maxpoints=10")
         let error = try #require(h.object(r.body)["error"] as? [String: Any])
         #expect(r.status == 400)
-        #expect(error["message"] as? String == "unknown query parameter 'maxpoints'; allowed: from, to, fields, every, max_points")
+        #expect(error["message"] as? String == "unknown query parameter 'maxpoints'; allowed: from, to, fields, every, max_points, shape")
     }
 
     @Test func formatCsvIsRejectedWhereNotAccepted() async throws {

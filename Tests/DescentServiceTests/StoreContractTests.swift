@@ -85,6 +85,22 @@ import Testing
         #expect(try store.experiments(byStatus).map(\.id) == [ids[1]])
     }
 
+    @Test(arguments: backends) func listFiltersIgnoreTheCaseOfASCIILetters(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let r = try makeRecord(name: "mixed", tags: ["Lecture-3"], optimizer: "adam")
+        try store.insert(r)
+        try store.insert(try makeRecord(name: "other", tags: ["lecture-4"], optimizer: "sgd"))
+        var q = ExperimentQuery()
+        q.tag = "LECTURE-3"
+        #expect(try store.experiments(q).map(\.id) == [r.id])
+        q.tag = nil; q.optimizer = "Adam"
+        #expect(try store.experiments(q).map(\.id) == [r.id])
+        q.optimizer = nil; q.objective = "SADDLE"
+        #expect(try store.experiments(q).count == 2)
+        q.objective = "sadd"
+        #expect(try store.experiments(q).isEmpty)
+    }
+
     @Test(arguments: backends) func claimsAreFIFOAndMarkRunning(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
         let a = try makeRecord(name: "a"), b = try makeRecord(name: "b")

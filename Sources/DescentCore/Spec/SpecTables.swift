@@ -31,6 +31,26 @@ public enum SpecTables {
         ParameterInfo("record_every", .integer(.stepCount), default: .number(1), "record every k-th step"),
         ParameterInfo("record_params", .boolean, default: .bool(true), "record the parameters with each row"),
     ]
+
+    /// The experiment's fields with the bounds `limits` adds to them, as `ExperimentSpec.validated(limits:)`
+    /// applies them: what the catalog shows. The step budget gets its maximum, and the step budget and
+    /// `record_every` say how many rows a run may record.
+    public static func experiment(limitedBy limits: SpecLimits) -> [ParameterInfo] {
+        let rows = " (steps / record_every recorded rows: at most \(limits.maxTrajectoryPoints))"
+        return experiment.map { p in
+            var limited = p
+            switch p.name {
+            case "steps":
+                guard case let .integer(range) = p.kind else { return p }
+                limited.kind = .integer(NumericRange(lower: range.lower, lowerInclusive: range.lowerInclusive,
+                                                     upper: Double(limits.maxSteps), upperInclusive: true))
+                limited.summary += rows
+            case "record_every": limited.summary += rows
+            default: break
+            }
+            return limited
+        }
+    }
 }
 
 extension NumericRange {

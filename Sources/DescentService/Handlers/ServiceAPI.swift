@@ -57,7 +57,7 @@ public struct ServiceAPI: Sendable {
         r.on(.get, "/v1/experiments/:id", experiments.get)
         r.on(.delete, "/v1/experiments/:id", experiments.delete)
         r.on(.post, "/v1/experiments/:id/cancel", experiments.cancel)
-        r.on(.get, "/v1/experiments/:id/trajectory", query: ["from", "to", "fields", "every", "max_points"], trajectories.trajectory)
+        r.on(.get, "/v1/experiments/:id/trajectory", query: ["from", "to", "fields", "every", "max_points", "shape"], trajectories.trajectory)
         r.on(.get, "/v1/experiments/:id/events", trajectories.events)
         r.on(.post, "/v1/studies", studies.create)
         r.on(.get, "/v1/studies/:id", studies.get)
@@ -65,7 +65,8 @@ public struct ServiceAPI: Sendable {
         r.on(.post, "/v1/presets/:name/run", studies.runPreset)
         r.on(.post, "/v1/analysis/critical-point", analysis.criticalPoint)
         r.on(.post, "/v1/analysis/surface", analysis.surface)
-        r.on(.get, "/v1/catalog") { _ in .json(try JSONCoding.encode(Catalog.document)) }
+        let catalog = Catalog.document(limits: runner.limits)
+        r.on(.get, "/v1/catalog") { _ in .json(try JSONCoding.encode(catalog)) }
         r.on(.get, "/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
         r.on(.get, "/readyz") { _ in
             let storeOK = runner.store.isWritable()

@@ -190,14 +190,22 @@ public final class PostgresStore: Store {
         try first(try pool.with { try $0.execute("SELECT * FROM experiment WHERE idempotency_key = $1", [.text(idempotencyKey)]) })
     }
 
+    /// SQL for `column` with ASCII capitals made small, as `ExperimentQuery.folded` does (not `lower`, which
+    /// also folds other letters by the locale).
+    static func folded(_ column: String) -> String {
+        "translate(\(column), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    }
+
     public func experiments(_ q: ExperimentQuery) throws -> [ExperimentRecord] {
         var sql = "SELECT * FROM experiment WHERE true"
         var params: [PGValue] = []
         func bind(_ v: PGValue) -> String { params.append(v); return "$\(params.count)" }
         if let s = q.status { sql += " AND status = \(bind(.text(s.rawValue)))" }
-        if let o = q.objective { sql += " AND objective = \(bind(.text(o)))" }
-        if let o = q.optimizer { sql += " AND optimizer = \(bind(.text(o)))" }
-        if let t = q.tag { sql += " AND tags ? \(bind(.text(t)))" }
+        if let o = q.objective { sql += " AND \(Self.folded("objective")) = \(bind(.text(ExperimentQuery.folded(o))))" }
+        if let o = q.optimizer { sql += " AND \(Self.folded("optimizer")) = \(bind(.text(ExperimentQuery.folded(o))))" }
+        if let t = q.tag {
+            sql += " AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(tags) AS t(v) WHERE \(Self.folded("t.v")) = \(bind(.text(ExperimentQuery.folded(t)))))"
+        }
         if let a = q.after { sql += q.descending ? " AND seq < \(bind(PGValue(a)))" : " AND seq > \(bind(PGValue(a)))" }
         sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT \(bind(PGValue(q.limit)))"
         let rows = try pool.with { try $0.execute(sql, params) }

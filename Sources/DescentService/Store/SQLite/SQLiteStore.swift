@@ -145,9 +145,9 @@ public final class SQLiteStore: Store {
         var sql = "SELECT * FROM experiment WHERE 1"
         var args: [any DatabaseValueConvertible] = []
         if let s = q.status { sql += " AND status = ?"; args.append(s.rawValue) }
-        if let o = q.objective { sql += " AND objective = ?"; args.append(o) }
-        if let o = q.optimizer { sql += " AND optimizer = ?"; args.append(o) }
-        if let t = q.tag { sql += " AND EXISTS (SELECT 1 FROM json_each(experiment.tags) WHERE value = ?)"; args.append(t) }
+        if let o = q.objective { sql += " AND lower(objective) = ?"; args.append(ExperimentQuery.folded(o)) }
+        if let o = q.optimizer { sql += " AND lower(optimizer) = ?"; args.append(ExperimentQuery.folded(o)) }
+        if let t = q.tag { sql += " AND EXISTS (SELECT 1 FROM json_each(experiment.tags) WHERE lower(value) = ?)"; args.append(ExperimentQuery.folded(t)) }
         if let a = q.after { sql += q.descending ? " AND seq < ?" : " AND seq > ?"; args.append(a) }
         sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT ?"
         args.append(q.limit)
