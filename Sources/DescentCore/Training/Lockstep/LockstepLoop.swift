@@ -17,7 +17,8 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
         var initialLoss = 0.0
         var bestLoss = Double.infinity, bestStep = 0
         var summary: RunSummary?
-        let configuration: TrainingConfiguration
+        /// The stop settings, copied out of the configuration so a step retains no array.
+        let divergenceFactor: Double, gradNormTolerance: Double
         let lossTarget: Double, hasLossTarget: Bool
         /// Index into the group's distinct (schedule, base rate) pairs.
         let rate: Int
@@ -51,8 +52,9 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
             let c = member.configuration
             let rate = rates.firstIndex { $0.schedule == c.schedule && $0.base.bitPattern == c.learningRate.bitPattern }
                 ?? { rates.append((c.schedule, c.learningRate)); return rates.count - 1 }()
-            (state + i).initialize(to: Member(configuration: c, lossTarget: c.lossTarget ?? -.infinity,
-                                              hasLossTarget: c.lossTarget != nil, rate: rate))
+            (state + i).initialize(to: Member(divergenceFactor: c.divergenceFactor, gradNormTolerance: c.gradNormTolerance,
+                                              lossTarget: c.lossTarget ?? -.infinity, hasLossTarget: c.lossTarget != nil,
+                                              rate: rate))
         }
         let constantRates = rates.allSatisfy { $0.schedule == .constant }
         var rateValues = rates.map(\.base)
@@ -104,7 +106,7 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
             let training = objective.evaluate(at: finalTheta, buffers: buffers, split: .training)
             let validation = objective.evaluate(at: finalTheta, buffers: buffers, split: .validation)
             let finalLoss = training?.loss ?? trainingModeLoss
-            let c = state[i].configuration
+            let c = members[i].configuration
             state[i].rows = columns[i].finish(
                 rows: state[i].rows, step: t, epoch: 0, lr: c.schedule.learningRate(at: t, base: c.learningRate),
                 loss: finalLoss, gradNorm: squares.squareRoot(), params: finalTheta, recordParams: recordParams,
@@ -117,10 +119,11 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
             members[i].onFinish?(summary)
         }
 
+        let controls = members.map(\.control)
         var untilRecord = 0, untilReport = reportEvery
         var t = 0
         while t < steps && active > 0 {
-            for i in 0..<m where state[i].active && members[i].control.isCancelled { finish(i, .cancelled, at: t) }
+            for i in 0..<m where state[i].active && controls[i].isCancelled { finish(i, .cancelled, at: t) }
             if active == 0 { break }
             if !constantRates {
                 for r in rates.indices { rateValues[r] = rates[r].schedule.learningRate(at: t, base: rates[r].base) }
@@ -146,11 +149,10 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
                     }
                     if t == 0 { state[i].initialLoss = lossK }
                     if lossK < state[i].bestLoss { state[i].bestLoss = lossK; state[i].bestStep = t }
-                    let c = state[i].configuration
                     let initial = state[i].initialLoss
-                    if !lossK.isFinite || !normK.isFinite || (initial != 0 && abs(lossK) > c.divergenceFactor * abs(initial)) {
+                    if !lossK.isFinite || !normK.isFinite || (initial != 0 && abs(lossK) > state[i].divergenceFactor * abs(initial)) {
                         finish(i, .diverged, at: t)
-                    } else if c.gradNormTolerance > 0 && normK <= c.gradNormTolerance {
+                    } else if state[i].gradNormTolerance > 0 && normK <= state[i].gradNormTolerance {
                         finish(i, .gradientTolerance, at: t)
                     } else if state[i].hasLossTarget && lossK <= state[i].lossTarget {
                         finish(i, .lossTarget, at: t)
