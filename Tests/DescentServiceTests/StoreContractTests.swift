@@ -114,6 +114,28 @@ import Testing
         #expect(try store.queuedCount() == 0)
     }
 
+    @Test(arguments: backends) func studyClaimsTakeOnlyQueuedMembersOfThatStudyOldestFirst(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        func member(_ name: String, _ study: String?) throws -> ExperimentRecord {
+            var r = try makeRecord(name: name)
+            r.studyID = study
+            return r
+        }
+        let loose = try member("loose", nil), a1 = try member("a1", "st_a"), b1 = try member("b1", "st_b")
+        let a2 = try member("a2", "st_a"), a3 = try member("a3", "st_a"), a4 = try member("a4", "st_a")
+        try store.insert([loose, a1, b1, a2, a3, a4], queueCapacity: nil)
+        #expect(try store.claim(owner: "w1", leaseSeconds: 30)?.record.id == loose.id)
+        let first = try #require(try store.claim(owner: "w1", leaseSeconds: 30))
+        #expect(first.record.id == a1.id)
+        let more = try store.claim(owner: "w1", leaseSeconds: 30, limit: 2, study: "st_a")
+        #expect(more.map(\.record.id) == [a2.id, a3.id])
+        #expect(more.allSatisfy { $0.record.status == .running && $0.lease.attempt == 1 && $0.record.studyID == "st_a" })
+        _ = try store.cancelQueued(a4.id)
+        #expect(try store.claim(owner: "w2", leaseSeconds: 30, limit: 8, study: "st_a").isEmpty, "cancelled and running ones stay")
+        #expect(try store.claim(owner: "w2", leaseSeconds: 30, limit: 8, study: "st_b").map(\.record.id) == [b1.id])
+        #expect(try store.queuedCount() == 0)
+    }
+
     @Test(arguments: backends) func concurrentClaimersNeverShareAJob(_ backend: StoreBackend) async throws {
         let store = try backend.makeStore()
         for i in 0..<60 { try store.insert(try makeRecord(name: "c\(i)")) }

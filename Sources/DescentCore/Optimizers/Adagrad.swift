@@ -31,13 +31,11 @@ public struct Adagrad: Optimizer {
     /// One Adagrad step.
     public mutating func step(parameters: inout [Double], gradient: inout [Double], learningRate: Double) {
         stepCount += 1
-        let clr = learningRate / (1 + Double(stepCount - 1) * learningRateDecay)
+        let clr = AdagradUpdate.decayedRate(learningRate: learningRate, step: stepCount, decay: learningRateDecay)
         for i in 0..<parameters.count {
-            var g = gradient[i]
-            if weightDecay != 0 { g += weightDecay * parameters[i] }
-            let s = stateSum[i] + g * g
-            stateSum[i] = s
-            parameters[i] -= clr * (g / (s.squareRoot() + epsilon))
+            // The arithmetic lockstep runs share (`UpdateArithmetic.swift`).
+            AdagradUpdate.apply(theta: &parameters[i], gradient: gradient[i], stateSum: &stateSum[i], weightDecay: weightDecay,
+                                epsilon: epsilon, decayedRate: clr, decays: weightDecay != 0)
         }
     }
 }

@@ -59,28 +59,19 @@ public struct Adam: Optimizer {
         // β^t by repeated multiplication (what PyTorch's `beta ** step` gives to within an ulp).
         beta1Power *= beta1
         beta2Power *= beta2
-        let stepSize = learningRate / (1 - beta1Power)
-        let correction2 = (1 - beta2Power).squareRoot()
+        let stepSize = AdamUpdate.stepSize(learningRate: learningRate, beta1Power: beta1Power)
+        let correction2 = AdamUpdate.correction2(beta2Power: beta2Power)
         let (b1, b2, eps, wd, decoupled, amsgrad) = (beta1, beta2, epsilon, weightDecay, decoupled, amsgrad)
         // Raw buffers: one uniqueness check per step instead of one per element.
         guard n > 0 else { return }
         moments.withUnsafeMutableBufferPointer { state in
-            let state = state.baseAddress!
+            guard let state = state.baseAddress else { return }
             for i in 0..<n {
-                var g = grad[i]
-                if wd != 0 {
-                    if decoupled { theta[i] *= 1 - learningRate * wd } else { g += wd * theta[i] }
-                }
-                let mi = b1 * state[3 * i] + (1 - b1) * g
-                let vi = b2 * state[3 * i + 1] + (1 - b2) * g * g
-                state[3 * i] = mi
-                state[3 * i + 1] = vi
-                var u = vi
-                if amsgrad {
-                    u = max(state[3 * i + 2], vi)
-                    state[3 * i + 2] = u
-                }
-                theta[i] -= stepSize * (mi / (u.squareRoot() / correction2 + eps))
+                // The arithmetic lockstep runs share (`UpdateArithmetic.swift`).
+                AdamUpdate.apply(theta: &theta[i], gradient: grad[i], m: &state[3 * i], v: &state[3 * i + 1],
+                                 vMax: &state[3 * i + 2], beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd,
+                                 learningRate: learningRate, stepSize: stepSize, correction2: correction2,
+                                 decays: wd != 0, decoupled: decoupled, amsgrad: amsgrad)
             }
         }
     }

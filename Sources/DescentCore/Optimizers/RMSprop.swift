@@ -42,24 +42,11 @@ public struct RMSprop: Optimizer {
     /// One RMSprop step.
     public mutating func step(parameters: inout [Double], gradient: inout [Double], learningRate: Double) {
         for i in 0..<parameters.count {
-            var g = gradient[i]
-            if weightDecay != 0 { g += weightDecay * parameters[i] }
-            let v = alpha * squareAverage[i] + (1 - alpha) * g * g
-            squareAverage[i] = v
-            var tilde = v
-            if centered {
-                let a = alpha * gradientAverage[i] + (1 - alpha) * g
-                gradientAverage[i] = a
-                tilde -= a * a
-            }
-            let denominator = tilde.squareRoot() + epsilon
-            if momentum > 0 {
-                let b = momentum * buffer[i] + g / denominator
-                buffer[i] = b
-                parameters[i] -= learningRate * b
-            } else {
-                parameters[i] -= learningRate * (g / denominator)
-            }
+            // The arithmetic lockstep runs share (`UpdateArithmetic.swift`).
+            RMSpropUpdate.apply(theta: &parameters[i], gradient: gradient[i], squareAverage: &squareAverage[i],
+                                gradientAverage: &gradientAverage[i], buffer: &buffer[i], alpha: alpha, epsilon: epsilon,
+                                weightDecay: weightDecay, momentum: momentum, learningRate: learningRate,
+                                decays: weightDecay != 0, centered: centered, hasMomentum: momentum > 0)
         }
     }
 }

@@ -51,14 +51,13 @@ public struct SGD: Optimizer {
         let (momentum, dampening, nesterov, weightDecay, maximize) = (momentum, dampening, nesterov, weightDecay, maximize)
         let update = { (buffer: UnsafeMutablePointer<Double>?) in
             for i in 0..<n {
-                var g = gradient[i]
-                if weightDecay != 0 { g += weightDecay * parameters[i] }
-                if momentum != 0, let buffer {
-                    let b = first ? g : momentum * buffer[i] + (1 - dampening) * g
-                    buffer[i] = b
-                    g = nesterov ? g + momentum * b : b
-                }
-                parameters[i] = maximize ? parameters[i] + learningRate * g : parameters[i] - learningRate * g
+                // The arithmetic lockstep runs share (`UpdateArithmetic.swift`).
+                var b = buffer?[i] ?? 0
+                SGDUpdate.apply(theta: &parameters[i], gradient: gradient[i], buffer: &b, momentum: momentum,
+                                dampening: dampening, weightDecay: weightDecay, learningRate: learningRate,
+                                decays: weightDecay != 0, hasMomentum: momentum != 0 && buffer != nil, first: first,
+                                nesterov: nesterov, maximize: maximize)
+                buffer?[i] = b
             }
         }
         if momentum != 0 {

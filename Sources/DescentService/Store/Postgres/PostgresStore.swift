@@ -246,16 +246,37 @@ public final class PostgresStore: Store {
                       lease_expires = \(Self.now) + $2, started_at = \(Self.now), steps_done = 0
                     FROM next WHERE e.seq = next.seq RETURNING e.*
                     """, [.text(owner), PGValue(leaseSeconds), PGValue(max(1, limit))])
-                var claims: [Claim] = []
-                for i in 0..<rows.count {
-                    let record = try Self.record(rows, i)
-                    if record.attempt > 1 { try Self.deleteTrajectory(c, id: record.id) }
-                    claims.append(Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
-                                        cancelRequested: rows.bool(i, "cancel_requested") ?? false))
-                }
-                return claims.sorted { $0.record.sequence < $1.record.sequence }
+                return try Self.claims(c, rows)
             }
         }
+    }
+
+    public func claim(owner: String, leaseSeconds: Double, limit: Int, study studyID: String) throws -> [Claim] {
+        try queuePool.with { c in
+            try c.transaction {
+                let rows = try c.execute("""
+                    WITH next AS (
+                      SELECT seq FROM experiment WHERE status = 'queued' AND study_id = $4
+                      ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)
+                    UPDATE experiment e SET status = 'running', attempt = e.attempt + 1, lease_owner = $1,
+                      lease_expires = \(Self.now) + $2, started_at = \(Self.now), steps_done = 0
+                    FROM next WHERE e.seq = next.seq RETURNING e.*
+                    """, [.text(owner), PGValue(leaseSeconds), PGValue(max(1, limit)), .text(studyID)])
+                return try Self.claims(c, rows)
+            }
+        }
+    }
+
+    /// The claims of rows just marked running, oldest first.
+    private static func claims(_ c: PGConnection, _ rows: PGRows) throws -> [Claim] {
+        var claims: [Claim] = []
+        for i in 0..<rows.count {
+            let record = try Self.record(rows, i)
+            if record.attempt > 1 { try Self.deleteTrajectory(c, id: record.id) }
+            claims.append(Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
+                                cancelRequested: rows.bool(i, "cancel_requested") ?? false))
+        }
+        return claims.sorted { $0.record.sequence < $1.record.sequence }
     }
 
     public func renew(_ leases: [Lease], owner: String, leaseSeconds: Double) throws -> [Lease: LeaseState] {
