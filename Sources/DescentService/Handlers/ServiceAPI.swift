@@ -43,9 +43,13 @@ public struct ServiceAPI: Sendable {
     func makeRoutes() -> RouteTable {
         let experiments = ExperimentHandlers(runner: runner)
         let trajectories = TrajectoryHandlers(experiments: experiments)
-        let studies = StudyHandlers(experiments: experiments)
         let analysis = AnalysisHandlers(limits: runner.limits)
         let runner = self.runner
+        let driver = StudyDriver(store: runner.store, check: { try experiments.check($0) }, announceWork: runner.announceWork,
+                                 isRunning: { runner.isRunning }, logger: logger)
+        runner.hub.onEnd { [weak driver] _ in driver?.poke() }
+        driver.start()
+        let studies = StudyHandlers(experiments: experiments, driver: driver)
         var r = RouteTable()
         r.use(RequestObserverMiddleware(metrics: runner.metrics, logger: logger))
         r.use(AuthMiddleware(token: authToken))
