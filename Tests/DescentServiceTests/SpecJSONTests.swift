@@ -58,6 +58,8 @@ import Testing
                    finalGradNorm: .nan, trainLoss: 2, validationLoss: 2.5, validationAccuracy: 0.75),
         RunSummary(stopReason: .diverged, stepsRun: 0, finalLoss: -.infinity, bestLoss: 0, bestStep: 0, finalParams: [1],
                    finalGradNorm: 0, trainLoss: nil, validationLoss: 1, validationAccuracy: nil),
+        RunSummary(stopReason: .budget, stepsRun: 10, finalLoss: 0.5, bestLoss: 0.25, bestStep: 9, finalParams: [1, 2],
+                   finalGradNorm: 0.125, trainLoss: 0.5, validationLoss: 0.75, validationAccuracy: 1, trainLossBatchStats: 0.375),
     ])
     func summaryMatchesJSONEncoder(_ summary: RunSummary) throws {
         #expect(SummaryJSON.string(summary) == (try JSONCoding.string(summary)))

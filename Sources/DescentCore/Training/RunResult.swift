@@ -42,6 +42,10 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var validationLoss: Double?
     /// Validation accuracy at the end (classifiers with a validation set).
     public var validationAccuracy: Double?
+    /// Training-set loss at the end with batch normalisation in training mode — each layer normalised
+    /// by the whole training set's own mean and variance instead of the running averages that
+    /// `trainLoss` (inference mode) uses; batch-normalised models only.
+    public var trainLossBatchStats: Double? = nil
 }
 
 /// Everything a run produced.

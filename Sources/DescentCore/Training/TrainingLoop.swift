@@ -108,6 +108,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                               reportedRows: reportedRows, epochs: epochs, reportedEpochs: reportedEpochs, onProgress: onProgress)
         summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, bestLoss: bestLoss, bestStep: bestStep,
                              params: theta, gradNorm: squares.squareRoot(), training: training, validation: validation)
+        // Batch norm's two modes side by side: the same parameters normalised by batch statistics
+        // (as in training) and by the running averages (inference, `trainLoss`).
+        if !buffers.isEmpty { summary?.trainLossBatchStats = trainingModeLoss }
         return rows
     }
 
