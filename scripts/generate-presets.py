@@ -62,8 +62,8 @@ presets = [
      "study", study("batch norm on vs off", "mlp-batchnorm-off", "mlp-batchnorm-on")),
     ("feature-normalization", "Feature normalization: elongated ellipses become circles",
      "Fit y = w·x + b with x in the hundreds (8 samples). Raw, the loss contours in (w, b) are ellipses 1,100 times "
-     "longer than wide (condition number 1.2e6): the largest stable lr is 2/λmax = 3.6e-6, and at 2e-6 the run is "
-     "still at loss 4.9 after 500 steps. Standardized, the Hessian is exactly 2I: circular contours and a straight "
+     "longer than wide (condition number 1.2e6; around the path they look like parallel lines): the largest stable "
+     "lr is 2/λmax = 3.6e-6, and at 2e-6 the run is still at loss 4.9 after 500 steps. Standardized, the Hessian is exactly 2I: circular contours and a straight "
      "path, each step at lr 0.1 shrinking the distance to the minimum by 0.8; it reaches the least-squares loss 0.0311.",
      "study", study("feature normalization off vs on", "normalization-off", "normalization-on")),
 ]
