@@ -9,8 +9,8 @@ import Testing
 @Suite struct PresetClaimTests {
     // MARK: saddle-escape
 
-    @Test func saddleEscapesFromNearTheOriginAndStaysAtIt() throws {
-        let r = try PresetRuns.of("saddle-escape")
+    @Test func saddleEscapesFromNearTheOriginAndStaysAtIt() async throws {
+        let r = try await PresetRuns.of("saddle-escape")
         let escape = try r.result("saddle escape"), stays = try r.result("saddle: gradient descent from exactly the origin stays")
         // (1 - w1*w2)^2 starts at ~1 next to the saddle; the escaping run reaches the valley w1*w2 = 1.
         #expect(escape.summary.finalLoss < 1e-6, "\(escape.summary.finalLoss)")
@@ -20,8 +20,8 @@ import Testing
 
     // MARK: batch-size
 
-    @Test func batchSizeOneMakesTwentyUpdatesPerEpochAndTwentyMakesOne() throws {
-        let r = try PresetRuns.of("batch-size")
+    @Test func batchSizeOneMakesTwentyUpdatesPerEpochAndTwentyMakesOne() async throws {
+        let r = try await PresetRuns.of("batch-size")
         let one = try r.result("regression, batch size 1"), twenty = try r.result("regression, batch size 20")
         // Row s holds update s (0-based) and the epoch its batch came from; a last row holds the end point.
         #expect(one.trajectory.step.count == 201 && twenty.trajectory.step.count == 201)
@@ -34,16 +34,16 @@ import Testing
         #expect(one.trajectory.epochs.count == 10 && twenty.trajectory.epochs.count == 200)
     }
 
-    @Test func batchSizesOneAndTwentyEndAtAboutTheSameLossAfterTheSameUpdates() throws {
-        let r = try PresetRuns.of("batch-size")
+    @Test func batchSizesOneAndTwentyEndAtAboutTheSameLossAfterTheSameUpdates() async throws {
+        let r = try await PresetRuns.of("batch-size")
         let one = try r.result("regression, batch size 1").summary.finalLoss
         let twenty = try r.result("regression, batch size 20").summary.finalLoss
         // The description's 0.0115 vs 0.0114.
         #expect(close(one, 0.0115, relative: 0.01) && close(twenty, 0.0114, relative: 0.01), "B=1 \(one), B=20 \(twenty)")
     }
 
-    @Test func batchSizeTwentyFallsSmoothlyWhileBatchSizeOneIsJagged() throws {
-        let r = try PresetRuns.of("batch-size")
+    @Test func batchSizeTwentyFallsSmoothlyWhileBatchSizeOneIsJagged() async throws {
+        let r = try await PresetRuns.of("batch-size")
         func rises(_ loss: [Double]) -> Int { zip(loss, loss.dropFirst()).filter { $1 > $0 }.count }
         // Full-batch gradient descent on a quadratic with lr below 2/λmax never raises the loss.
         #expect(rises(try r.result("regression, batch size 20").trajectory.loss) == 0)
@@ -53,8 +53,8 @@ import Testing
 
     // MARK: momentum
 
-    @Test func plainGradientDescentFlipsW2EveryStepAndCrawlsAlongW1() throws {
-        let t = try PresetRuns.of("momentum").result("plain gradient descent").trajectory
+    @Test func plainGradientDescentFlipsW2EveryStepAndCrawlsAlongW1() async throws {
+        let t = try await PresetRuns.of("momentum").result("plain gradient descent").trajectory
         // On diag(1, 100) each step multiplies w1 by 1 - 0.019 and w2 by 1 - 100·0.019 = -0.9.
         for row in 0..<t.count {
             let w = Array(t.parameters(atRow: row)), step = Double(t.step[row])
@@ -65,8 +65,8 @@ import Testing
         #expect(close(t.loss.last ?? .nan, 2.3e-4, relative: 0.02), "\(t.loss.last ?? .nan)")
     }
 
-    @Test func momentumShrinksBothDirectionsBySqrtLambdaPerStep() throws {
-        let r = try PresetRuns.of("momentum")
+    @Test func momentumShrinksBothDirectionsBySqrtLambdaPerStep() async throws {
+        let r = try await PresetRuns.of("momentum")
         let momentum = try r.result("momentum, lecture form").summary.finalLoss
         // Both eigen-directions have complex roots of modulus √0.8, so the loss shrinks like 0.8^t from 0.5·(1 + 100).
         let envelope = 50.5 * pow(0.8, 200.0)
@@ -74,15 +74,15 @@ import Testing
         #expect(momentum < 1e-10 * (try r.result("plain gradient descent").summary.finalLoss))
     }
 
-    @Test func lectureAndPyTorchMomentumTakeTheSamePath() throws {
-        let r = try PresetRuns.of("momentum")
+    @Test func lectureAndPyTorchMomentumTakeTheSamePath() async throws {
+        let r = try await PresetRuns.of("momentum")
         let lecture = try r.result("momentum, lecture form").trajectory, torch = try r.result("momentum, PyTorch form").trajectory
         #expect(lecture.count == torch.count)
         for (a, b) in zip(lecture.params, torch.params) { #expect(abs(a - b) <= 1e-12, "\(a) vs \(b)") }
     }
 
-    @Test func adamMovesAlongTheDiagonalAndEndsFarBelowPlainGradientDescent() throws {
-        let r = try PresetRuns.of("momentum")
+    @Test func adamMovesAlongTheDiagonalAndEndsFarBelowPlainGradientDescent() async throws {
+        let r = try await PresetRuns.of("momentum")
         let adam = try r.result("Adam")
         for row in 0..<adam.trajectory.count {
             let w = adam.trajectory.parameters(atRow: row)
@@ -94,8 +94,8 @@ import Testing
 
     // MARK: adaptive
 
-    @Test func adaptiveRunsStartTogetherAtRosenbrocksClassicPoint() throws {
-        let r = try PresetRuns.of("adaptive")
+    @Test func adaptiveRunsStartTogetherAtRosenbrocksClassicPoint() async throws {
+        let r = try await PresetRuns.of("adaptive")
         #expect(r.runs.count == 5)
         for (name, run) in r.runs {
             #expect(Array(run.result.trajectory.params.prefix(2)) == [-1.2, 1], "\(name)")
@@ -104,8 +104,8 @@ import Testing
         }
     }
 
-    @Test func lectureAdaGradSlowsDownWhereLectureRMSPropKeepsItsStride() throws {
-        let r = try PresetRuns.of("adaptive")
+    @Test func lectureAdaGradSlowsDownWhereLectureRMSPropKeepsItsStride() async throws {
+        let r = try await PresetRuns.of("adaptive")
         let adagrad = try r.result("AdaGrad, lecture form"), rmsprop = try r.result("RMSProp, lecture form")
         let stride = 0.001 * 2.0.squareRoot()  // a step of lr in each coordinate
         let adagradSteps = adagrad.trajectory.stepLengths, rmspropSteps = rmsprop.trajectory.stepLengths
@@ -118,8 +118,8 @@ import Testing
                 "AdaGrad \(adagrad.summary.finalLoss), RMSProp \(rmsprop.summary.finalLoss)")
     }
 
-    @Test func pyTorchRMSpropFirstStepIsTenTimesTheLecturesThenEndsCloseBy() throws {
-        let r = try PresetRuns.of("adaptive")
+    @Test func pyTorchRMSpropFirstStepIsTenTimesTheLecturesThenEndsCloseBy() async throws {
+        let r = try await PresetRuns.of("adaptive")
         let lecture = try r.result("RMSProp, lecture form"), torch = try r.result("RMSprop, PyTorch")
         // v₀ = 0 and α = 0.99: v₁ = 0.01·g², so the first step is lr·g/(0.1·|g|) = 10·lr per coordinate.
         let first = try #require(torch.trajectory.stepLengths.first)
@@ -128,8 +128,8 @@ import Testing
         #expect(ratio > 0.5 && ratio < 2, "PyTorch \(torch.summary.finalLoss) vs lecture \(lecture.summary.finalLoss)")
     }
 
-    @Test func adamReachesRosenbrocksMinimumAndPyTorchAdagradTheValleyFloor() throws {
-        let r = try PresetRuns.of("adaptive")
+    @Test func adamReachesRosenbrocksMinimumAndPyTorchAdagradTheValleyFloor() async throws {
+        let r = try await PresetRuns.of("adaptive")
         let adam = try r.result("Adam").summary, adagrad = try r.result("Adagrad, PyTorch").summary
         #expect(adagrad.finalLoss < 2e-4, "Adagrad \(adagrad.finalLoss)")
         #expect(adam.finalLoss < 1e-15, "Adam \(adam.finalLoss)")
@@ -140,8 +140,8 @@ import Testing
 
     // MARK: warmup
 
-    @Test func warmupRampsLinearlyThenFollowsACosine() throws {
-        let t = try PresetRuns.of("warmup").result("warm-up").trajectory
+    @Test func warmupRampsLinearlyThenFollowsACosine() async throws {
+        let t = try await PresetRuns.of("warmup").result("warm-up").trajectory
         for (step, lr) in zip(t.step, t.lr) {
             // PyTorch's LinearLR from 0.01·lr to lr over 100 steps, then CosineAnnealingLR(T_max 900, eta_min 1e-4); lr 1.
             let expected = step < 100
@@ -151,8 +151,8 @@ import Testing
         }
     }
 
-    @Test func warmupTrainsWhereTheSameRateFromTheStartStalls() throws {
-        let r = try PresetRuns.of("warmup")
+    @Test func warmupTrainsWhereTheSameRateFromTheStartStalls() async throws {
+        let r = try await PresetRuns.of("warmup")
         let warm = try r.result("warm-up"), cold = try r.result("no warm-up: lr 1")
         #expect(warm.summary.finalLoss < 1e-4 && warm.summary.validationAccuracy == 1, "\(warm.summary)")
         // Without warm-up the first epoch ends above the starting loss and the run never recovers.
@@ -162,8 +162,8 @@ import Testing
         #expect(warm.summary.finalLoss < 1e-3 * cold.summary.finalLoss)
     }
 
-    @Test func warmupEndsFarBelowARateStableFromTheStart() throws {
-        let r = try PresetRuns.of("warmup")
+    @Test func warmupEndsFarBelowARateStableFromTheStart() async throws {
+        let r = try await PresetRuns.of("warmup")
         let warm = try r.result("warm-up").summary.finalLoss, small = try r.result("no warm-up, 10× smaller lr").summary.finalLoss
         // The description's "60× above".
         #expect(small > 30 * warm && small < 120 * warm, "small lr \(small), warm-up \(warm)")
@@ -171,32 +171,32 @@ import Testing
 
     // MARK: batch-norm
 
-    @Test func batchNormAddsAScaleAndShiftPerHiddenUnit() throws {
-        let r = try PresetRuns.of("batch-norm")
+    @Test func batchNormAddsAScaleAndShiftPerHiddenUnit() async throws {
+        let r = try await PresetRuns.of("batch-norm")
         // 2-16-16-16-16-1: (2·16 + 16) + 3·(16·16 + 16) + (16 + 1) = 881 weights; batch norm adds γ and β
         // per hidden unit, 2·64 = 128 more.
         #expect(try r.result("4 ReLU layers, lr 0.5, no batch norm").summary.finalParams.count == 881)
         #expect(try r.result("4 ReLU layers, lr 0.5, batch norm").summary.finalParams.count == 881 + 128)
     }
 
-    @Test func withoutBatchNormTheNetworkBlowsUpThenStallsAtLn2() throws {
-        let off = try PresetRuns.of("batch-norm").result("4 ReLU layers, lr 0.5, no batch norm")
+    @Test func withoutBatchNormTheNetworkBlowsUpThenStallsAtLn2() async throws {
+        let off = try await PresetRuns.of("batch-norm").result("4 ReLU layers, lr 0.5, no batch norm")
         let start = try #require(off.trajectory.loss.first), peak = try #require(off.trajectory.loss.max())
         #expect(peak > 10 * start, "peak \(peak), start \(start)")
         #expect(abs(off.summary.finalLoss - log(2)) < 0.05, "\(off.summary.finalLoss)")
         #expect((off.summary.validationAccuracy ?? 1) < 0.6)
     }
 
-    @Test func withBatchNormTheSameRateTrains() throws {
-        let r = try PresetRuns.of("batch-norm")
+    @Test func withBatchNormTheSameRateTrains() async throws {
+        let r = try await PresetRuns.of("batch-norm")
         let on = try r.result("4 ReLU layers, lr 0.5, batch norm").summary
         let off = try r.result("4 ReLU layers, lr 0.5, no batch norm").summary
         #expect(on.finalLoss < 0.05 && on.validationAccuracy == 1, "\(on)")
         #expect(on.finalLoss < off.finalLoss / 10)
     }
 
-    @Test func batchNormSummaryShowsBatchAndRunningStatistics() throws {
-        let r = try PresetRuns.of("batch-norm")
+    @Test func batchNormSummaryShowsBatchAndRunningStatistics() async throws {
+        let r = try await PresetRuns.of("batch-norm")
         let on = try r.run("4 ReLU layers, lr 0.5, batch norm")
         let summary = on.result.summary
         let running = try #require(summary.trainLoss), batch = try #require(summary.trainLossBatchStats)
@@ -215,8 +215,8 @@ import Testing
     /// x of the preset's samples.
     private static let x: [Double] = [100, 300, 200, 500, 400, 700, 600, 900]
 
-    @Test func standardizingTurnsElongatedContoursIntoCircles() throws {
-        let r = try PresetRuns.of("feature-normalization")
+    @Test func standardizingTurnsElongatedContoursIntoCircles() async throws {
+        let r = try await PresetRuns.of("feature-normalization")
         let raw = try r.run("raw feature").experiment.objective, standardized = try r.run("standardized feature").experiment.objective
         // Raw: H = 2·[[E x², E x], [E x, 1]]; its eigenvalues from the trace and determinant.
         let ex = Self.x.reduce(0, +) / 8, ex2 = Self.x.map { $0 * $0 }.reduce(0, +) / 8
@@ -234,8 +234,8 @@ import Testing
         #expect(abs(s[0, 0] - 2) < 1e-12 && abs(s[0, 1]) < 1e-12 && abs(s[1, 0]) < 1e-12 && abs(s[1, 1] - 2) < 1e-12)
     }
 
-    @Test func standardizedRunShrinksTheDistanceToTheMinimumByFourFifthsPerStep() throws {
-        let run = try PresetRuns.of("feature-normalization").result("standardized feature")
+    @Test func standardizedRunShrinksTheDistanceToTheMinimumByFourFifthsPerStep() async throws {
+        let run = try await PresetRuns.of("feature-normalization").result("standardized feature")
         let y = [-2.5, 1.0, -0.7, 4.9, 3.4, 9.3, 7.1, 13.1]
         // Least squares on z = (x − mean)/std (population std): w* = E[z·y], b* = E[y].
         let mean = Self.x.reduce(0, +) / 8
@@ -254,8 +254,8 @@ import Testing
         #expect(close(run.summary.finalLoss, minimum, relative: 1e-9) && close(minimum, 0.0311, relative: 0.01), "\(run.summary.finalLoss)")
     }
 
-    @Test func rawRunIsStillFarAfterFiveHundredStepsAndDivergesAtTheStandardizedRate() throws {
-        let r = try PresetRuns.of("feature-normalization")
+    @Test func rawRunIsStillFarAfterFiveHundredStepsAndDivergesAtTheStandardizedRate() async throws {
+        let r = try await PresetRuns.of("feature-normalization")
         let raw = try r.result("raw feature").summary, standardized = try r.result("standardized feature").summary
         #expect(raw.stopReason == .budget && standardized.stopReason == .budget)
         #expect(close(raw.finalLoss, 4.9, relative: 0.02) && raw.finalLoss > 100 * standardized.finalLoss, "raw \(raw.finalLoss)")

@@ -5,55 +5,71 @@ import Testing
 @testable import DescentService
 
 /// One lecture preset run to its end with the core, in process: its experiments by name.
-struct PresetRuns {
+struct PresetRuns: Sendable {
     /// The checked experiment and its result, per experiment name.
     let runs: [String: (experiment: Experiment, result: RunResult)]
 
-    /// Runs every experiment of preset `name` (a study listing its experiments).
+    /// A preset that is not what the tests expect (missing, unnamed runs, a run that stopped early).
+    struct Problem: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs every experiment of preset `name` (a study listing its experiments), side by side.
     init(_ name: String) throws {
-        let entry = try #require(PresetCatalog.entries.first { $0.name == name }, "no preset \(name)")
-        let body = try #require(try JSONSerialization.jsonObject(with: Data(entry.body.utf8)) as? [String: Any])
-        let specs = try #require(body["experiments"] as? [[String: Any]], "preset \(name) lists its experiments")
+        guard let entry = PresetCatalog.entries.first(where: { $0.name == name }),
+              let body = try JSONSerialization.jsonObject(with: Data(entry.body.utf8)) as? [String: Any],
+              let specs = body["experiments"] as? [[String: Any]] else { throw Problem(description: "no preset \(name) listing its experiments") }
         let experiments = try specs.map { object in
-            (label: try #require(object["name"] as? String, "every experiment of \(name) has a name"), run: try Self.experiment(object))
+            guard let label = object["name"] as? String else { throw Problem(description: "an experiment of \(name) has no name") }
+            return (label: label, run: try Self.experiment(object))
         }
-        // The runs of a preset side by side: the MLP presets take a minute in a debug build.
+        // Threads of their own rather than Dispatch's workers: on Linux, busy workers hold back Swift's
+        // cooperative threads, which the server tests of this process need meanwhile.
         let results = Mutex([RunResult?](repeating: nil, count: experiments.count))
-        DispatchQueue.concurrentPerform(iterations: experiments.count) { i in
-            let result = experiments[i].run.run()
-            results.withLock { $0[i] = result }
+        let done = DispatchGroup()
+        for i in experiments.indices {
+            done.enter()
+            Thread.detachNewThread {
+                let result = experiments[i].run.run()
+                results.withLock { $0[i] = result }
+                done.leave()
+            }
         }
+        done.wait()
         var runs: [String: (experiment: Experiment, result: RunResult)] = [:]
         for (item, result) in zip(experiments, results.withLock { $0 }) {
-            let result = try #require(result)
-            #expect(result.summary.stepsRun == item.run.spec.steps, "\(name)/\(item.label) ran to its end")
-            #expect(runs[item.label] == nil, "\(name): two experiments named \(item.label)")
+            guard let result, result.summary.stepsRun == item.run.spec.steps else {
+                throw Problem(description: "\(name)/\(item.label) did not run to its end")
+            }
+            guard runs[item.label] == nil else { throw Problem(description: "\(name): two experiments named \(item.label)") }
             runs[item.label] = (item.run, result)
         }
         self.runs = runs
     }
 
     /// The runs of preset `name`, computed once per test process (several tests check each preset).
-    static func of(_ name: String) throws -> PresetRuns {
-        switch name {
-        case "saddle-escape": try saddleEscape.get()
-        case "batch-size": try batchSize.get()
-        case "momentum": try momentum.get()
-        case "adaptive": try adaptive.get()
-        case "warmup": try warmup.get()
-        case "batch-norm": try batchNorm.get()
-        case "feature-normalization": try featureNormalization.get()
-        default: try PresetRuns(name)
-        }
+    static func of(_ name: String) async throws -> PresetRuns {
+        try await cache.runs(name)
     }
 
-    private static let saddleEscape = Result { try PresetRuns("saddle-escape") }
-    private static let batchSize = Result { try PresetRuns("batch-size") }
-    private static let momentum = Result { try PresetRuns("momentum") }
-    private static let adaptive = Result { try PresetRuns("adaptive") }
-    private static let warmup = Result { try PresetRuns("warmup") }
-    private static let batchNorm = Result { try PresetRuns("batch-norm") }
-    private static let featureNormalization = Result { try PresetRuns("feature-normalization") }
+    private static let cache = Cache()
+
+    /// Each preset's runs, computed once on threads of their own: the MLP presets take a minute in a debug
+    /// build, and the server tests of this process need Swift's cooperative threads meanwhile.
+    private actor Cache {
+        private var runs: [String: Task<PresetRuns, any Error>] = [:]
+
+        func runs(_ name: String) async throws -> PresetRuns {
+            if let pending = runs[name] { return try await pending.value }
+            let pending = Task {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PresetRuns, any Error>) in
+                    Thread.detachNewThread { continuation.resume(with: Result { try PresetRuns(name) }) }
+                }
+            }
+            runs[name] = pending
+            return try await pending.value
+        }
+    }
 
     /// The checked experiment of a spec given as a JSON object.
     static func experiment(_ object: [String: Any]) throws -> Experiment {
