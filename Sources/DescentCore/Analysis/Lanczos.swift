@@ -53,14 +53,8 @@ public enum Lanczos {
         var converged = false
         while basis.count < limit {
             basis.append(q)
-            var w = multiply(q)
-            let a = VectorMath.dot(q, w)
+            let (a, w, b) = step(basis, previousBeta: basis.count > 1 ? beta[beta.count - 1] : 0, multiply: multiply)
             alpha.append(a)
-            VectorMath.axpy(-a, q, &w)
-            if basis.count > 1 { VectorMath.axpy(-beta[beta.count - 1], basis[basis.count - 2], &w) }
-            orthogonalize(&w, against: basis)
-            orthogonalize(&w, against: basis)
-            let b = VectorMath.norm(w)
             let scale = max(1, alpha.map(abs).max() ?? 0)
             let invariant = b <= 1e-12 * scale
             let m = basis.count
@@ -123,6 +117,19 @@ public enum Lanczos {
             vectors.append(y)
         }
         return (values, vectors)
+    }
+
+    /// One Lanczos step from the last basis vector q: α = qᵀAq and the residual w = Aq − αq − β·q_prev,
+    /// orthogonalised twice against the whole basis (full reorthogonalisation), with its norm.
+    static func step(_ basis: [[Double]], previousBeta: Double, multiply: ([Double]) -> [Double]) -> (alpha: Double, w: [Double], beta: Double) {
+        let q = basis[basis.count - 1]
+        var w = multiply(q)
+        let a = VectorMath.dot(q, w)
+        VectorMath.axpy(-a, q, &w)
+        if basis.count > 1 { VectorMath.axpy(-previousBeta, basis[basis.count - 2], &w) }
+        orthogonalize(&w, against: basis)
+        orthogonalize(&w, against: basis)
+        return (a, w, VectorMath.norm(w))
     }
 
     private static func orthogonalize(_ w: inout [Double], against basis: [[Double]]) {
