@@ -124,4 +124,27 @@ import Testing
         let fast = try JSONDecoder().decode(ExperimentSpec.self, from: JSONSerialization.data(withJSONObject: raw)).validated().run()
         #expect(fast.summary.stopReason == .diverged)
     }
+
+    @Test func nextToTheSaddleNewtonConvergesToItWhileSaddleFreeNewtonAndTheCurvatureStepEscape() throws {
+        let r = try runs("second-order-saddle")
+        let gd = try #require(r["sgd"]?.summary), newton = try #require(r["newton"]?.summary)
+        let free = try #require(r["saddle_free_newton"]?.summary), curvature = try #require(r["negative_curvature"]?.summary)
+        // Newton moves to the critical point of the local quadratic model: the saddle, loss 1.
+        #expect(abs(newton.finalLoss - 1) < 1e-12 && newton.finalParams.allSatisfy { abs($0) < 1e-12 }, "newton \(newton.finalLoss)")
+        // Gradient descent grows the escape component by about 1.2 per step: after 30 steps it is still on the plateau.
+        #expect(gd.finalLoss > 0.9, "gd \(gd.finalLoss)")
+        #expect(free.finalLoss < 1e-12, "saddle-free \(free.finalLoss)")
+        #expect(curvature.finalLoss < 1e-6, "negative curvature \(curvature.finalLoss)")
+    }
+
+    @Test func onRosenbrockBothNewtonStepsReachTheMinimumAndGradientDescentDoesNot() throws {
+        let r = try runs("second-order-rosenbrock")
+        let gd = try #require(r["sgd"]?.summary), newton = try #require(r["newton"]?.summary)
+        let free = try #require(r["saddle_free_newton"]?.summary), curvature = try #require(r["negative_curvature"]?.summary)
+        #expect(newton.finalLoss < 1e-20, "newton \(newton.finalLoss)")
+        #expect(free.finalLoss < 1e-12, "saddle-free \(free.finalLoss)")
+        #expect(gd.finalLoss > 1e-2, "gd \(gd.finalLoss)")
+        // Far from flat ground the curvature variant is plain gradient descent: the same run.
+        #expect(curvature.finalParams == gd.finalParams)
+    }
 }

@@ -119,6 +119,25 @@ public enum Lanczos {
         return (values, vectors)
     }
 
+    /// m Lanczos steps from the unit vector `start`, without restarts: the diagonal α and off-diagonal β of
+    /// T = QᵀAQ (m and m − 1 values) and the orthonormal basis Q, stopping early when the Krylov space is
+    /// invariant (β ≤ 1e-12 · max(1, max|α|)), where T's spectrum is exact on that space.
+    public static func krylov(start: [Double], steps m: Int, multiply: ([Double]) -> [Double])
+        -> (alpha: [Double], beta: [Double], basis: [[Double]]) {
+        var basis: [[Double]] = []
+        var alpha: [Double] = [], beta: [Double] = []
+        var q = start
+        while basis.count < m {
+            basis.append(q)
+            let (a, w, b) = step(basis, previousBeta: beta.last ?? 0, multiply: multiply)
+            alpha.append(a)
+            if basis.count == m || b <= 1e-12 * max(1, alpha.map(abs).max() ?? 0) { break }
+            beta.append(b)
+            q = w.map { $0 / b }
+        }
+        return (alpha, beta, basis)
+    }
+
     /// One Lanczos step from the last basis vector q: α = qᵀAq and the residual w = Aq − αq − β·q_prev,
     /// orthogonalised twice against the whole basis (full reorthogonalisation), with its norm.
     static func step(_ basis: [[Double]], previousBeta: Double, multiply: ([Double]) -> [Double]) -> (alpha: Double, w: [Double], beta: Double) {

@@ -62,7 +62,7 @@ public struct SpectralDensity: Sendable, Equatable, Codable {
                 let scale = 1 / Double(n).squareRoot()
                 for i in 0..<n { v[i] *= scale }
             }
-            let (alpha, beta) = Self.tridiagonal(start: v, steps: m, multiply: multiply)
+            let (alpha, beta, _) = Lanczos.krylov(start: v, steps: m, multiply: multiply)
             let t = TridiagonalEigen(diagonal: alpha, offDiagonal: beta)
             for (j, theta) in t.eigenvalues.enumerated() {
                 let first = t.eigenvectors[j][0]
@@ -106,22 +106,5 @@ public struct SpectralDensity: Sendable, Equatable, Codable {
         var s = 0.0
         for j in nodes.indices where nodes[j] < -zero { s += weights[j] }
         return s
-    }
-
-    /// Lanczos from the unit vector `start`: the diagonal α and off-diagonal β of T (m and m − 1 values),
-    /// stopping early when the Krylov space is invariant.
-    static func tridiagonal(start: [Double], steps m: Int, multiply: ([Double]) -> [Double]) -> ([Double], [Double]) {
-        var basis: [[Double]] = []
-        var alpha: [Double] = [], beta: [Double] = []
-        var q = start
-        while basis.count < m {
-            basis.append(q)
-            let (a, w, b) = Lanczos.step(basis, previousBeta: beta.last ?? 0, multiply: multiply)
-            alpha.append(a)
-            if basis.count == m || b <= 1e-12 * max(1, alpha.map(abs).max() ?? 0) { break }
-            beta.append(b)
-            q = w.map { $0 / b }
-        }
-        return (alpha, beta)
     }
 }
