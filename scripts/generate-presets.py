@@ -20,6 +20,12 @@ def study(name, *files):
     return {"name": name, "experiments": [ex(f) for f in files]}
 
 
+def variants(name, file, runs):
+    """A study of one spec run with each (experiment name, optimizer) of `runs`."""
+    base = ex(file)
+    return {"name": name, "experiments": [{**base, "name": label, "optimizer": optimizer} for label, optimizer in runs]}
+
+
 presets = [
     ("saddle-escape", "Saddle: escape vs staying at the origin",
      "Gradient descent on (1 - w1*w2)^2 from (0.01, 0.02) escapes the saddle; from exactly (0, 0) it never moves.",
@@ -66,6 +72,20 @@ presets = [
      "lr is 2/λmax = 3.6e-6, and at 2e-6 the run is still at loss 4.9 after 500 steps. Standardized, the Hessian is exactly 2I: circular contours and a straight "
      "path, each step at lr 0.1 shrinking the distance to the minimum by 0.8; it reaches the least-squares loss 0.0311.",
      "study", study("feature normalization off vs on", "normalization-off", "normalization-on")),
+    ("second-order-saddle", "Newton vs saddle-free Newton vs negative curvature vs GD next to the saddle",
+     "From (1e-4, 2e-4) on (1 - w1*w2)^2: Newton converges to the saddle, gradient descent is still on its plateau "
+     "after 30 steps, saddle-free Newton and the negative-curvature step escape to the valley.",
+     "study", variants("second-order steps at the saddle", "second-order-saddle", [
+         ("gradient descent", {"type": "sgd", "lr": 0.1}), ("newton (damped)", {"type": "newton", "lr": 1}),
+         ("saddle-free newton", {"type": "saddle_free_newton", "lr": 1}),
+         ("negative-curvature steps", {"type": "negative_curvature", "lr": 0.1})])),
+    ("second-order-rosenbrock", "Newton vs saddle-free Newton vs negative curvature vs GD on Rosenbrock",
+     "From (-1.2, 1): both Newton steps reach the minimum (1, 1) within 100 steps; gradient descent and the "
+     "negative-curvature variant (the same steps where the gradient is large) are still in the valley.",
+     "study", variants("second-order steps on Rosenbrock", "second-order-rosenbrock", [
+         ("gradient descent", {"type": "sgd", "lr": 0.001}), ("newton (damped)", {"type": "newton", "lr": 1}),
+         ("saddle-free newton", {"type": "saddle_free_newton", "lr": 1}),
+         ("negative-curvature steps", {"type": "negative_curvature", "lr": 0.001})])),
 ]
 
 for path in sorted((root / "examples").glob("*.json")):

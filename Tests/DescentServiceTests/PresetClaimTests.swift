@@ -265,4 +265,29 @@ import Testing
         fast["optimizer"] = ["type": "sgd", "lr": 0.1]
         #expect(try PresetRuns.experiment(fast).run().summary.stopReason == .diverged)
     }
+
+    // MARK: second-order steps
+
+    @Test func nextToTheSaddleNewtonConvergesToItWhileSaddleFreeNewtonAndTheCurvatureStepEscape() async throws {
+        let r = try await PresetRuns.of("second-order-saddle")
+        let gd = try r.result("gradient descent").summary, newton = try r.result("newton").summary
+        let free = try r.result("saddle-free newton").summary, curvature = try r.result("negative-curvature").summary
+        // Newton moves to the critical point of the local quadratic model: the saddle, loss 1.
+        #expect(abs(newton.finalLoss - 1) < 1e-12 && newton.finalParams.allSatisfy { abs($0) < 1e-12 }, "newton \(newton.finalLoss)")
+        // Gradient descent grows the escape component by about 1.2 per step: after 30 steps it is still on the plateau.
+        #expect(gd.finalLoss > 0.9, "gd \(gd.finalLoss)")
+        #expect(free.finalLoss < 1e-12, "saddle-free \(free.finalLoss)")
+        #expect(curvature.finalLoss < 1e-6, "negative curvature \(curvature.finalLoss)")
+    }
+
+    @Test func onRosenbrockBothNewtonStepsReachTheMinimumAndGradientDescentDoesNot() async throws {
+        let r = try await PresetRuns.of("second-order-rosenbrock")
+        let gd = try r.result("gradient descent").summary, newton = try r.result("newton").summary
+        let free = try r.result("saddle-free newton").summary, curvature = try r.result("negative-curvature").summary
+        #expect(newton.finalLoss < 1e-20, "newton \(newton.finalLoss)")
+        #expect(free.finalLoss < 1e-12, "saddle-free \(free.finalLoss)")
+        #expect(gd.finalLoss > 1e-2, "gd \(gd.finalLoss)")
+        // Far from flat ground the curvature variant is plain gradient descent: the same run.
+        #expect(curvature.finalParams == gd.finalParams)
+    }
 }

@@ -16,6 +16,12 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     case adam(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, amsgrad: Bool)
     /// `torch.optim.AdamW` (decoupled weight decay).
     case adamw(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, amsgrad: Bool)
+    /// Damped Newton θ ← θ − η(H + μI)⁺g.
+    case newton(lr: Double, damping: Double, krylovDimension: Int)
+    /// Saddle-free Newton θ ← θ − η(|H| + μI)⁺g (Dauphin et al. 2014).
+    case saddleFreeNewton(lr: Double, damping: Double, krylovDimension: Int)
+    /// Gradient descent with a step along the most negative curvature when ‖g‖ is small.
+    case negativeCurvature(lr: Double, gradTol: Double, escapeStep: Double)
 
     /// The base learning rate γ₀ the schedule scales.
     public var learningRate: Double {
@@ -23,6 +29,8 @@ public enum OptimizerConfiguration: Sendable, Equatable {
         case let .sgd(lr, _, _, _, _, _), let .momentumLecture(lr, _), let .adagrad(lr, _, _, _, _),
              let .adagradLecture(lr, _, _), let .rmsprop(lr, _, _, _, _, _), let .rmspropLecture(lr, _, _),
              let .adam(lr, _, _, _, _, _), let .adamw(lr, _, _, _, _, _):
+            return lr
+        case let .newton(lr, _, _), let .saddleFreeNewton(lr, _, _), let .negativeCurvature(lr, _, _):
             return lr
         }
     }

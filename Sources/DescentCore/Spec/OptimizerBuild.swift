@@ -28,6 +28,10 @@ extension OptimizerSpec {
         case .adamw:
             return .adamw(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
                           amsgrad: flag("amsgrad"))
+        case .newton: return .newton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
+        case .saddleFreeNewton:
+            return .saddleFreeNewton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
+        case .negativeCurvature: return .negativeCurvature(lr: lr, gradTol: number("grad_tol"), escapeStep: number("escape_step"))
         }
     }
 

@@ -7,6 +7,9 @@ public enum OptimizerKind: String, SpecKind {
     case rmsprop
     case rmspropLecture = "rmsprop_lecture"
     case adam, adamw
+    case newton
+    case saddleFreeNewton = "saddle_free_newton"
+    case negativeCurvature = "negative_curvature"
 
     /// One-line description for the catalog.
     public var summary: String {
@@ -19,6 +22,9 @@ public enum OptimizerKind: String, SpecKind {
         case .rmspropLecture: "the lecture's RMSprop: σ₀ = |g₀|, σ_t = √(ασ²_{t−1} + (1 − α)g²_t)"
         case .adam: "torch.optim.Adam (L2 weight decay)"
         case .adamw: "torch.optim.AdamW (decoupled weight decay θ ← θ − γλθ)"
+        case .newton: "damped Newton: θ ← θ − η(H + μI)⁺g (dense H for n ≤ 64, Krylov space of g above)"
+        case .saddleFreeNewton: "saddle-free Newton (Dauphin et al. 2014): θ ← θ − η(|H| + μI)⁺g, |H| from the eigendecomposition"
+        case .negativeCurvature: "gradient descent; when ‖g‖ ≤ grad_tol and λmin < 0, a step of length escape_step along the eigenvector of λmin instead"
         }
     }
 
@@ -67,12 +73,24 @@ public enum OptimizerKind: String, SpecKind {
             Self.lr(1e-3), Self.betas, Self.eps(1e-8, "ε added to √v̂"),
             ParameterInfo("weight_decay", .number(.nonNegative), default: .number(1e-2), "λ, decoupled weight decay"), Self.amsgrad,
         ]
+        case .newton: [Self.lr(1), Self.damping(0), Self.krylovDimension]
+        case .saddleFreeNewton: [Self.lr(1), Self.damping(1e-3), Self.krylovDimension]
+        case .negativeCurvature: [
+            Self.lr(1e-2),
+            ParameterInfo("grad_tol", .number(.nonNegative), default: .number(1e-3), "ε: the curvature test runs when ‖g‖ ≤ ε"),
+            ParameterInfo("escape_step", .number(.above(0)), default: .number(0.5), "s, length of the step along the eigenvector of λmin"),
+        ]
         }
     }
 
     private static func lr(_ d: Double) -> ParameterInfo {
         ParameterInfo("lr", .number(.nonNegative), default: .number(d), "base learning rate γ₀")
     }
+    private static func damping(_ d: Double) -> ParameterInfo {
+        ParameterInfo("damping", .number(.nonNegative), default: .number(d), "μ, added to each eigenvalue (|eigenvalue|) before inverting")
+    }
+    private static let krylovDimension = ParameterInfo("krylov_dimension", .integer(.atLeast(1)), default: .number(30),
+                                                       "m, Lanczos steps from g above 64 parameters")
     private static func eps(_ d: Double, _ summary: String) -> ParameterInfo {
         ParameterInfo("eps", .number(.nonNegative), default: .number(d), summary)
     }

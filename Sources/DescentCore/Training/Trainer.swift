@@ -49,6 +49,15 @@ public enum Trainer {
             return dispatchFast(objective, AdamW.make(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
                                                       weightDecay: weightDecay, amsgrad: amsgrad),
                                 configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .newton(_, damping, m):
+            return dispatch(objective, DampedNewton(objective: objective, damping: damping, krylovDimension: m),
+                            configuration, control, progressEvery, onProgress)
+        case let .saddleFreeNewton(_, damping, m):
+            return dispatch(objective, SaddleFreeNewton(objective: objective, damping: damping, krylovDimension: m),
+                            configuration, control, progressEvery, onProgress)
+        case let .negativeCurvature(_, gradTol, escapeStep):
+            return dispatch(objective, NegativeCurvatureDescent(objective: objective, gradientTolerance: gradTol, escapeStep: escapeStep),
+                            configuration, control, progressEvery, onProgress)
         }
     }
 

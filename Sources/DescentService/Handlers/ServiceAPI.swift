@@ -69,6 +69,7 @@ public struct ServiceAPI: Sendable {
         r.on(.post, "/v1/presets/:name/run", studies.runPreset)
         r.on(.post, "/v1/analysis/critical-point", analysis.criticalPoint)
         r.on(.post, "/v1/analysis/surface", analysis.surface)
+        r.on(.post, "/v1/experiments/:id/analysis", ExperimentAnalysisHandlers(experiments: experiments, limits: .standard).analyze)
         let catalog = Catalog.document(limits: runner.limits)
         r.on(.get, "/v1/catalog") { _ in .json(try JSONCoding.encode(catalog)) }
         r.on(.get, "/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }

@@ -43,7 +43,7 @@ public struct LockstepShape: Sendable, Equatable {
             rule = .sgd(decays: wd != 0, momentum: momentum != 0, nesterov: nesterov, maximize: maximize)
         case let .rmsprop(_, _, _, wd, momentum, centered): rule = .rmsprop(decays: wd != 0, centered: centered, momentum: momentum > 0)
         case let .adagrad(_, _, wd, _, _): rule = .adagrad(decays: wd != 0)
-        case .momentumLecture, .adagradLecture, .rmspropLecture: return nil
+        default: return nil  // every other rule runs alone
         }
         steps = c.steps
         recordEvery = max(1, c.recordEvery)
