@@ -10,7 +10,8 @@ struct AnalysisHandlers: Sendable {
     /// Largest dimension for which the dense Hessian is returned.
     static let maxDenseDimension = 64
 
-    private func objective(_ m: [String: SpecValue]) throws -> any Objective {
+    /// The objective named by a body's `objective`, `dataset` and `seed` members.
+    func objective(_ m: [String: SpecValue]) throws -> any Objective {
         guard let o = m["objective"] else { throw ServiceError.invalid(field: "objective", message: "is required", code: "invalid_request") }
         do {
             let spec = try ObjectiveSpec(checking: o, path: "objective")

@@ -21,6 +21,12 @@ struct AnalysisLimits: Sendable {
     var maxWork = 20_000_000_000.0
     /// Largest landscape grid side (default 201), as the surface route.
     var maxGridSide = 201
+    /// Most points along a landscape line (default 1,001).
+    var maxLinePoints = 1_001
+    /// Most path points a PCA landscape reads (default 300: Jacobi on the 300 × 300 Gram matrix takes about a second).
+    var maxPathPoints = 300
+    /// Most landscape work: loss evaluations × parameters × max(1, samples) (default 2·10⁹, seconds on one core).
+    var maxLandscapeWork = 2_000_000_000.0
 
     /// The defaults.
     static let standard = AnalysisLimits()

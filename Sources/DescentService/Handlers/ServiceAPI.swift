@@ -70,6 +70,9 @@ public struct ServiceAPI: Sendable {
         r.on(.post, "/v1/analysis/critical-point", analysis.criticalPoint)
         r.on(.post, "/v1/analysis/surface", analysis.surface)
         r.on(.post, "/v1/experiments/:id/analysis", ExperimentAnalysisHandlers(experiments: experiments, limits: .standard).analyze)
+        let landscape = LandscapeHandlers(experiments: experiments, analysis: analysis, limits: .standard)
+        r.on(.post, "/v1/analysis/landscape", query: [], landscape.json)
+        r.on(.post, "/v1/analysis/landscape.svg", query: [], landscape.svg)
         let catalog = Catalog.document(limits: runner.limits)
         r.on(.get, "/v1/catalog") { _ in .json(try JSONCoding.encode(catalog)) }
         r.on(.get, "/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
