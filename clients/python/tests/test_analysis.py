@@ -61,3 +61,34 @@ def test_spectrum_of_a_run_stuck_at_the_saddle_is_plus_minus_two(client: descent
     assert spectrum.top_eigenvalues == pytest.approx([2], rel=1e-15)
     assert spectrum.bottom_eigenvalues == pytest.approx([-2], rel=1e-15)
     assert spectrum.trace == 0 and spectrum.negative_fraction == 0.5
+
+
+def test_line_on_a_quadratic_is_an_exact_parabola_in_alpha(client: descent.Client) -> None:
+    quadratic = {"type": "quadratic", "a": [[1, 0], [0, 1]], "b": [0, 0]}
+    line = client.analysis.landscape("line", objective=quadratic, from_=[1, 0], to=[0, 1], range=(0, 1), resolution=5)
+    assert line.kind == "line" and line.alphas == [0, 0.25, 0.5, 0.75, 1]
+    assert line.values == pytest.approx([0.5 * ((1 - a) ** 2 + a ** 2) for a in line.alphas], rel=1e-15)
+
+
+def test_eigenvector_plane_of_the_saddle_is_one_minus_half_difference_of_squares_squared(client: descent.Client) -> None:
+    plane = client.analysis.landscape("plane", objective="saddle", at=[0, 0], directions="eigenvectors",
+                                      range=(-1, 1), resolution=5)
+    assert plane.grid is not None and plane["eigenvalues"] == pytest.approx([2, -2], rel=1e-14)
+    for j, b in enumerate(plane.grid.ys):
+        for i, a in enumerate(plane.grid.xs):
+            assert plane.grid.values[j][i] == pytest.approx((1 - (b * b - a * a) / 2) ** 2, rel=1e-13, abs=1e-15)
+
+
+def test_pca_plane_of_a_run_ends_at_its_origin_and_draws_as_svg(client: descent.Client) -> None:
+    run = client.wait(client.submit(saddle_spec(steps=50)))
+    plane = client.analysis.landscape("pca", experiment=run, resolution=5)
+    assert plane.path_xs is not None and plane.path_ys is not None and len(plane.path_xs) == 51
+    assert plane.path_xs[-1] == 0 and plane.path_ys[-1] == 0
+    assert sum(plane.explained_variance or []) == pytest.approx(1, rel=1e-12)
+    assert "<svg" in client.analysis.landscape_svg("pca", experiment=run, resolution=5)
+
+
+def test_a_grid_past_the_limit_is_a_422_too_large(client: descent.Client) -> None:
+    with pytest.raises(descent.APIError) as caught:
+        client.analysis.landscape("plane", objective="saddle", at=[0, 0], resolution=202)
+    assert caught.value.status == 422 and caught.value.code == "too_large" and caught.value.field == "resolution"

@@ -119,6 +119,11 @@ def test_requests_sent_by_every_client_method_are_documented(spec: Dict[str, Any
         c.analysis.surface("saddle", x_range=(-1, 1), y_range=(-1, 1), resolution=3, base=[0, 0], axes=(0, 1))
         c.analysis.experiment(experiment, step=0, batch="full", k=1, trace={"method": "exact"},
                               density={"count": 1, "steps": 2})
+        c.analysis.landscape("line", objective="saddle", dataset=None, seed=0, from_=[0, 0], to=(experiment, 0),
+                             range=(0, 1), resolution=3)
+        c.analysis.landscape("plane", at=experiment, directions="coordinates", direction_seed=1, indices=(0, 1),
+                             range=(-1, 1), resolution=3)
+        c.analysis.landscape_svg("pca", experiment=experiment, path_points=10, resolution=3)
         c.catalog()
         c.health()
         c.ready()

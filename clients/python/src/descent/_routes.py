@@ -37,6 +37,9 @@ def _r(method: str, path: str, query: str = "", headers: str = "", body_schema: 
                  frozenset(body_fields.split()))
 
 
+_LANDSCAPE_FIELDS = ("kind objective dataset seed range resolution from to at directions direction_seed indices "
+                     "experiment path_points")
+
 ROUTES = {
     "submit": _r("POST", "/v1/experiments", headers="Idempotency-Key", body_schema="ExperimentSpec"),
     "submit_batch": _r("POST", "/v1/experiments/batch", headers="Idempotency-Key", body_schema="BatchRequest",
@@ -56,6 +59,8 @@ ROUTES = {
                          body_fields="objective dataset seed point step_length"),
     "surface": _r("POST", "/v1/analysis/surface", body_schema="SurfaceRequest",
                   body_fields="objective dataset seed x_range y_range resolution base axes"),
+    "landscape": _r("POST", "/v1/analysis/landscape", body_schema="LandscapeRequest", body_fields=_LANDSCAPE_FIELDS),
+    "landscape_svg": _r("POST", "/v1/analysis/landscape.svg", body_schema="LandscapeRequest", body_fields=_LANDSCAPE_FIELDS),
     "analyze_experiment": _r("POST", "/v1/experiments/{id}/analysis", body_schema="ExperimentAnalysisRequest",
                              body_fields="step batch k trace density"),
     "catalog": _r("GET", "/v1/catalog"),

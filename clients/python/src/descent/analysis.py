@@ -1,13 +1,13 @@
-"""Synchronous analysis: critical points, loss surfaces and the spectra of runs (`client.analysis`)."""
+"""Synchronous analysis: critical points, loss surfaces, landscapes and the spectra of runs (`client.analysis`)."""
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
-from .models import CriticalPoint, Experiment, Spectrum, Surface
+from .models import CriticalPoint, Experiment, Landscape, Spectrum, Surface
 
 if TYPE_CHECKING:
-    from ._transport import Transport
+    from ._transport import Response, Transport
 
 ObjectiveLike = Union[str, Mapping[str, Any], Experiment]
 """An objective: its type name (`"saddle"`), its spec (`{"type": "rosenbrock", "b": 100}`), or an
@@ -31,6 +31,19 @@ def objective_body(objective: ObjectiveLike, dataset: Optional[Mapping[str, Any]
     if seed is not None:
         body["seed"] = seed
     return body
+
+PointLike = Union[Sequence[float], str, Experiment, Tuple[Union[str, Experiment], int]]
+"""A landscape point: its values, an experiment (or id: its final point), or (experiment, recorded step)."""
+
+
+def point_body(point: PointLike) -> Any:
+    """A landscape point as the API takes it: an array or `{"experiment", "step"?}`."""
+    if isinstance(point, (str, Experiment)):
+        return {"experiment": point if isinstance(point, str) else point.id}
+    if isinstance(point, tuple) and len(point) == 2 and isinstance(point[0], (str, Experiment)):
+        run, step = point
+        return {"experiment": run if isinstance(run, str) else run.id, "step": int(step)}
+    return [float(v) for v in point]
 
 
 class Analysis:
@@ -105,3 +118,48 @@ class Analysis:
         ident = experiment.id if isinstance(experiment, Experiment) else experiment
         response = self._transport.call("analyze_experiment", path_params={"id": ident}, body=body, composed_body=True)
         return Spectrum.from_json(json.loads(response.body))
+
+    def landscape(self, kind: str, *, objective: Optional[ObjectiveLike] = None,
+                  dataset: Optional[Mapping[str, Any]] = None, seed: Optional[int] = None,
+                  range: Optional[Tuple[float, float]] = None, resolution: Optional[int] = None,
+                  from_: Optional[PointLike] = None, to: Optional[PointLike] = None, at: Optional[PointLike] = None,
+                  directions: Optional[str] = None, direction_seed: Optional[int] = None,
+                  indices: Optional[Tuple[int, int]] = None, experiment: Union[str, Experiment, None] = None,
+                  path_points: Optional[int] = None) -> Landscape:
+        """A loss landscape: `line` (`from_`, `to`), `plane` (`at`, `directions`) or `pca` (`experiment`).
+
+        Args:
+            kind: `line`, `plane` or `pca`.
+            objective, dataset, seed: the loss (default: the first named experiment's).
+            range: α range of a line (server default (-0.5, 1.5)) or both axes' range of a plane ((-1, 1)).
+            resolution: points on the line (default 101, ≤ 1001) or grid side (default 21, ≤ 201).
+            from_, to, at: points (values, an experiment or its id, or (experiment, step)).
+            directions: `random` (default, filter-normalised, seeded by `direction_seed`), `eigenvectors`
+                (the Hessian's top two) or `coordinates` (`indices`).
+            experiment: the run whose recorded path a `pca` plane is fitted to (at most `path_points` rows).
+        Returns:
+            A `Landscape`; on L = ½‖w‖² the line from (1, 0) to (0, 1) is ½((1 − α)² + α²).
+        """
+        return Landscape.from_json(json.loads(self._landscape("landscape", locals()).body))
+
+    def landscape_svg(self, kind: str, **fields: Any) -> str:
+        """The same landscape drawn as SVG (`POST /v1/analysis/landscape.svg`); `fields` as for `landscape`."""
+        return self._landscape("landscape_svg", dict(fields, kind=kind)).body.decode("utf-8")
+
+    def _landscape(self, route: str, fields: Mapping[str, Any]) -> "Response":
+        body: Dict[str, Any] = {"kind": fields["kind"]}
+        if fields.get("objective") is not None:
+            body.update(objective_body(fields["objective"], fields.get("dataset"), fields.get("seed")))
+        for key in ("from_", "to", "at"):
+            if fields.get(key) is not None:
+                body[key.rstrip("_")] = point_body(fields[key])
+        for key in ("range", "indices"):
+            if fields.get(key) is not None:
+                body[key] = list(fields[key])
+        for key in ("resolution", "directions", "direction_seed", "path_points"):
+            if fields.get(key) is not None:
+                body[key] = fields[key]
+        run = fields.get("experiment")
+        if run is not None:
+            body["experiment"] = run.id if isinstance(run, Experiment) else run
+        return self._transport.call(route, body=body, composed_body=True)

@@ -304,6 +304,33 @@ class Surface(_Record):
 
 
 @dataclass(frozen=True)
+class Landscape(_Record):
+    """A loss landscape (`POST /v1/analysis/landscape`).
+
+    `line`: `alphas` and `values` (the loss at (1 − α)·from + α·to). `plane` and `pca`: `grid`. `pca`: the
+    path's `path_xs`, `path_ys` on the plane and each direction's `explained_variance`. Everything else
+    (`eigenvalues`, `indices`, the points' sources, the path's steps) is in `raw`.
+    """
+
+    kind: str
+    dimension: int
+    alphas: Optional[List[float]]
+    values: Optional[List[float]]
+    grid: Optional[Surface]
+    path_xs: Optional[List[float]]
+    path_ys: Optional[List[float]]
+    explained_variance: Optional[List[float]]
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> "Landscape":
+        line, path = obj.get("line") or {}, obj.get("path") or {}
+        grid = Surface.from_json(obj["grid"]) if obj.get("grid") is not None else None
+        return cls(obj["kind"], int(obj["dimension"]), numbers(line.get("alphas")), numbers(line.get("values")), grid,
+                   numbers(path.get("xs")), numbers(path.get("ys")), numbers(obj.get("explained_variance")), obj)
+
+
+@dataclass(frozen=True)
 class Spectrum(_Record):
     """The Hessian spectrum at one point of a run (`POST /v1/experiments/{id}/analysis`).
 
