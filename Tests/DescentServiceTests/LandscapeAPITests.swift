@@ -27,6 +27,18 @@ import Testing
         for (a, v) in zip(alphas, values) { #expect(abs(v - 0.5 * ((1 - a) * (1 - a) + a * a)) < 1e-15) }
     }
 
+    @Test func lineBetweenTwoRunsFinalPointsEndsAtTheirFinalLosses() async throws {
+        let h = try ServiceHarness()
+        let spec = { (start: String) in #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"sgd","lr":0.001},"start":\#(start),"steps":7}"# }
+        let a = try await created(h, spec("[-1.2,1]")), b = try await created(h, spec("[0.5,0.5]"))
+        let finalLoss = { (o: [String: Any]) in (o["summary"] as? [String: Any])?["final_loss"] as? Double }
+        let la = try #require(finalLoss(try await h.waitFinal(a))), lb = try #require(finalLoss(try await h.waitFinal(b)))
+        let body = #"{"kind":"line","from":{"experiment":"\#(a)"},"to":{"experiment":"\#(b)"},"range":[0,1],"resolution":3}"#
+        let o = h.object(try await h.request(.post, route, json: body).body)
+        let values = try #require((o["line"] as? [String: Any])?["values"] as? [Double])
+        #expect(values[0] == la && values[2] == lb && (o["to"] as? [String: Any])?["step"] as? Int == 7)
+    }
+
     @Test func eigenvectorPlaneOfTheSaddleRunStartedAtTheOrigin() async throws {
         let h = try ServiceHarness()
         let id = try await created(h, #"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0,0],"steps":4}"#)
