@@ -39,6 +39,17 @@ import Testing
         #expect(values[0] == la && values[2] == lb && (o["to"] as? [String: Any])?["step"] as? Int == 7)
     }
 
+    @Test func seededRandomPlaneOfAnMLPIsCentredOnTheFinalLossAndRepeats() async throws {
+        let h = try ServiceHarness()
+        let spec = #"{"objective":{"type":"mlp","hidden":[4]},"dataset":{"type":"synthetic","generator":"two_moons","samples":20},"optimizer":{"type":"sgd","lr":0.1},"steps":5}"#
+        let id = try await created(h, spec)
+        let final = try #require((try await h.waitFinal(id)["summary"] as? [String: Any])?["final_loss"] as? Double)
+        let body = #"{"kind":"plane","at":{"experiment":"\#(id)"},"direction_seed":3,"resolution":3}"#
+        let first = try await h.request(.post, route, json: body), again = try await h.request(.post, route, json: body)
+        let values = try #require((h.object(first.body)["grid"] as? [String: Any])?["values"] as? [[Double]])
+        #expect(values[1][1] == final && first.body == again.body)
+    }
+
     @Test func eigenvectorPlaneOfTheSaddleRunStartedAtTheOrigin() async throws {
         let h = try ServiceHarness()
         let id = try await created(h, #"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0,0],"steps":4}"#)
