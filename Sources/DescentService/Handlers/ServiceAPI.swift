@@ -57,7 +57,7 @@ public struct ServiceAPI: Sendable {
 
         r.on(.post, "/v1/experiments", experiments.create)
         r.on(.post, "/v1/experiments/batch", BatchSubmission(experiments: experiments).create)
-        r.on(.get, "/v1/experiments", query: ["status", "tag", "objective", "optimizer", "sort", "limit", "cursor"], experiments.list)
+        r.on(.get, "/v1/experiments", query: ["status", "tag", "objective", "optimizer", "filter", "sort", "limit", "cursor"], experiments.list)
         r.on(.get, "/v1/experiments/:id", experiments.get)
         r.on(.delete, "/v1/experiments/:id", experiments.delete)
         r.on(.post, "/v1/experiments/:id/cancel", experiments.cancel)

@@ -68,7 +68,11 @@ public struct ExperimentQuery: Sendable {
     public var objective: String?
     /// Only this optimizer type, ASCII letters compared without case.
     public var optimizer: String?
-    /// Newest first when true (default).
+    /// Only experiments meeting every one of these.
+    public var conditions: [ExperimentCondition] = []
+    /// Order by this field (then by sequence number) instead of by sequence number alone.
+    public var sort: ExperimentSort?
+    /// Newest (or, with `sort`, largest value) first when true (default).
     public var descending = true
     /// Page size.
     public var limit = 50

@@ -147,19 +147,52 @@ public final class SQLiteStore: Store {
     }
 
     public func experiments(_ q: ExperimentQuery) throws -> [ExperimentRecord] {
-        var sql = "SELECT * FROM experiment WHERE 1"
         var args: [any DatabaseValueConvertible] = []
-        if let s = q.status { sql += " AND status = ?"; args.append(s.rawValue) }
-        if let o = q.objective { sql += " AND lower(objective) = ?"; args.append(ExperimentQuery.folded(o)) }
-        if let o = q.optimizer { sql += " AND lower(optimizer) = ?"; args.append(ExperimentQuery.folded(o)) }
-        if let t = q.tag { sql += " AND EXISTS (SELECT 1 FROM json_each(experiment.tags) WHERE lower(value) = ?)"; args.append(ExperimentQuery.folded(t)) }
-        if let a = q.after { sql += q.descending ? " AND seq < ?" : " AND seq > ?"; args.append(a) }
-        sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT ?"
-        args.append(q.limit)
-        let rows = try pool.unsafeRead { db in try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(args)) }
+        func bind(_ v: any DatabaseValueConvertible) -> String { args.append(v); return "?" }
+        let listing = ExperimentListingSQL(dialect: Self.listingDialect(bindNumber: { bind($0) }, bindText: { bind($0) }))
+        func filters() -> String {
+            var sql = ""
+            if let s = q.status { sql += " AND status = \(bind(s.rawValue))" }
+            if let o = q.objective { sql += " AND lower(objective) = \(bind(ExperimentQuery.folded(o)))" }
+            if let o = q.optimizer { sql += " AND lower(optimizer) = \(bind(ExperimentQuery.folded(o)))" }
+            if let t = q.tag { sql += " AND EXISTS (SELECT 1 FROM json_each(experiment.tags) WHERE lower(value) = \(bind(ExperimentQuery.folded(t))))" }
+            return sql + listing.conditions(q)
+        }
+        var sql: String
+        if let sort = q.sort {
+            sql = listing.sorted(q, sort: sort, filters: filters, bindSeq: { bind($0) }, bindLimit: { bind($0) })
+        } else {
+            sql = "SELECT * FROM experiment WHERE 1" + filters()
+            if let a = q.after { sql += q.descending ? " AND seq < \(bind(a))" : " AND seq > \(bind(a))" }
+            sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT \(bind(q.limit))"
+        }
+        // Field conditions and sorts make statements without bound (their paths are bound, but not their
+        // number): those are prepared each time rather than filling the statement cache.
+        let cached = q.sort == nil && q.conditions.isEmpty
+        let rows = try pool.unsafeRead { db in
+            try Row.fetchAll(cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql), arguments: StatementArguments(args))
+        }
         guard let first = rows.first else { return [] }
         let columns = ExperimentColumns(first)
         return try rows.map { try Self.record($0, columns) }
+    }
+
+    /// SQLite's JSON functions for listings by field. `json_extract` gives a JSON number as REAL or INTEGER (`json_type`
+    /// tells numbers from booleans, which it also gives as INTEGER); the summary's "Infinity" strings become ±∞ (9e999 overflows to ∞).
+    static func listingDialect(bindNumber: @escaping (Double) -> String, bindText: @escaping (String) -> String) -> ExperimentListingSQL.Dialect {
+        func column(_ f: ExperimentField) -> String { f.document == .summary ? "experiment.summary" : "experiment.spec" }
+        return ExperimentListingSQL.Dialect(
+            bindNumber: bindNumber, bindText: bindText,
+            number: { f in
+                let c = column(f)
+                func at() -> String { "\(c), \(bindText(f.sqlitePath))" }
+                return "(CASE json_type(\(at())) WHEN 'real' THEN json_extract(\(at())) WHEN 'integer' THEN json_extract(\(at()))"
+                    + " WHEN 'text' THEN (CASE json_extract(\(at())) WHEN 'Infinity' THEN 9e999 WHEN '-Infinity' THEN -9e999 END) END)"
+            },
+            textEquals: { f, folded in
+                let c = column(f)
+                return "(json_type(\(c), \(bindText(f.sqlitePath))) = 'text' AND lower(json_extract(\(c), \(bindText(f.sqlitePath)))) = \(bindText(folded)))"
+            })
     }
 
     public func update(_ r: ExperimentRecord) throws {

@@ -41,7 +41,7 @@ ROUTES = {
     "submit": _r("POST", "/v1/experiments", headers="Idempotency-Key", body_schema="ExperimentSpec"),
     "submit_batch": _r("POST", "/v1/experiments/batch", headers="Idempotency-Key", body_schema="BatchRequest",
                        body_fields="items"),
-    "list": _r("GET", "/v1/experiments", query="status tag objective optimizer sort limit cursor"),
+    "list": _r("GET", "/v1/experiments", query="status tag objective optimizer filter sort limit cursor"),
     "get": _r("GET", "/v1/experiments/{id}"),
     "delete": _r("DELETE", "/v1/experiments/{id}"),
     "cancel": _r("POST", "/v1/experiments/{id}/cancel"),

@@ -138,9 +138,12 @@ class Client:
 
     def experiments(self, *, status: Optional[str] = None, tag: Optional[str] = None,
                     objective: Optional[str] = None, optimizer: Optional[str] = None,
-                    sort: Optional[str] = None, limit: Optional[int] = None,
+                    filter: Optional[str] = None, sort: Optional[str] = None, limit: Optional[int] = None,
                     page_size: int = 500) -> Iterator[Experiment]:
         """Experiments matching the filters, newest first (`sort="created_at"` for oldest first).
+
+        `filter` takes field conditions joined by commas (`"optimizer.lr:0.001..0.1,optimizer.type:adam"`);
+        `sort` also takes a field, `"-summary.final_loss"` or `"optimizer.lr"` (docs/api.md, "Listing by fields").
 
         Follows the pages of `GET /v1/experiments` lazily, `page_size` (1 … 500) per request; `limit` caps
         the number yielded (None = all).
@@ -150,7 +153,7 @@ class Client:
         while limit is None or yielded < limit:
             size = page_size if limit is None else max(1, min(page_size, limit - yielded))
             query = {"status": status, "tag": tag, "objective": objective, "optimizer": optimizer,
-                     "sort": sort, "limit": size, "cursor": cursor}
+                     "filter": filter, "sort": sort, "limit": size, "cursor": cursor}
             page = json.loads(self._transport.call("list", query=query).body)
             for item in page.get("items") or []:
                 yield Experiment.from_json(item)

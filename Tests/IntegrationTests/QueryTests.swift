@@ -1,0 +1,35 @@
+import DescentTestSupport
+import DescentClient
+import Foundation
+import Testing
+
+extension Integration {
+    /// Listings by fields, studies listed, experiments annotated and trials exported, through the client.
+    @Suite struct Queries {
+        /// A saddle run with this learning rate, tagged `tag`.
+        static func saddle(lr: Double, tag: String) -> Data {
+            Data(#"{"tags":["\#(tag)"],"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":\#(lr)},"start":[0.01,0.02],"steps":200}"#.utf8)
+        }
+
+        @Test func experimentsFilterBySpecPathAndSortByFinalLossAcrossPages() async throws {
+            try await withServer { server in
+                let client = server.client()
+                var done: [Client.Experiment] = []
+                for lr in [0.01, 0.03, 0.1] {
+                    let submitted = try await client.submit(json: Self.saddle(lr: lr, tag: "q"))
+                    done.append(try await client.wait(id: submitted.id, timeout: .seconds(60)))
+                }
+                let expected = done.dropFirst().sorted { ($0.summary?.finalLoss ?? .infinity) > ($1.summary?.finalLoss ?? .infinity) }.map(\.id)
+                var query = Client.ExperimentQuery(tag: "q", filter: "optimizer.lr:0.02..", sort: "-summary.final_loss", limit: 1)
+                var listed: [String] = []
+                while true {
+                    let page = try await client.experiments(query)
+                    listed += page.items.map(\.id)
+                    guard let next = page.nextCursor else { break }
+                    query.cursor = next
+                }
+                #expect(listed == expected)
+            }
+        }
+    }
+}
