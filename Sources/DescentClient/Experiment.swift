@@ -96,6 +96,8 @@ extension Client {
         public var studyId: String?
         /// Runs started: 0 while queued, 1 normally, more when a run was taken over from a stopped or dead instance.
         public var attempts: Int?
+        /// Free text set with `annotate(id:tags:note:)`.
+        public var note: String?
     }
 
     /// One page of `GET /v1/experiments`.

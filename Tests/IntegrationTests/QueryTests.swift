@@ -33,3 +33,18 @@ extension Integration {
         }
     }
 }
+
+extension Integration.Queries {
+    @Test func annotateReplacesTagsSetsAndRemovesANote() async throws {
+        try await withServer { server in
+            let client = server.client()
+            let submitted = try await client.submit(json: Self.saddle(lr: 0.1, tag: "before"))
+            let tagged = try await client.annotate(id: submitted.id, tags: ["after"], note: "keep this one")
+            #expect(tagged.tags == ["after"] && tagged.note == "keep this one")
+            let listed = try await client.experiments(Client.ExperimentQuery(tag: "after"))
+            #expect(listed.items.map(\.id) == [submitted.id])
+            let cleared = try await client.annotate(id: submitted.id, note: .some(nil))
+            #expect(cleared.note == nil && cleared.tags == ["after"])
+        }
+    }
+}

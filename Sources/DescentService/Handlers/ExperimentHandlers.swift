@@ -83,6 +83,14 @@ struct ExperimentHandlers: Sendable {
         return .json(try ExperimentJSON.page(records, nextCursor: next))
     }
 
+    /// Replaces an experiment's tags and/or note (any status; the run itself is unaffected).
+    func annotate(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let change = try AnnotationDecoding.decode(try RequestDecoding.json(request))
+        let id = request.pathParameters["id"] ?? ""
+        guard let record = try store.annotate(id, change) else { throw ServiceError.notFound("experiment '\(id)'") }
+        return try respond(record, status: 200)
+    }
+
     func cancel(_ request: HTTPRequest) async throws -> HTTPResponse {
         let id = try load(request).id
         guard let record = try runner.cancel(id) else { throw ServiceError.notFound("experiment '\(id)'") }

@@ -60,6 +60,7 @@ public struct ServiceAPI: Sendable {
         r.on(.get, "/v1/experiments", query: ["status", "tag", "objective", "optimizer", "filter", "sort", "limit", "cursor"], experiments.list)
         r.on(.get, "/v1/experiments/:id", experiments.get)
         r.on(.delete, "/v1/experiments/:id", experiments.delete)
+        r.on("PATCH", "/v1/experiments/:id", experiments.annotate)
         r.on(.post, "/v1/experiments/:id/cancel", experiments.cancel)
         r.on(.get, "/v1/experiments/:id/trajectory", query: ["from", "to", "fields", "every", "max_points", "shape"], trajectories.trajectory)
         r.on(.get, "/v1/experiments/:id/events", trajectories.events)

@@ -144,3 +144,13 @@ def test_experiments_filter_by_spec_path_and_sort_by_final_loss(client: descent.
     expected = sorted((e for e in done if e.spec["optimizer"]["lr"] >= 0.02),
                       key=lambda e: e.summary.final_loss if e.summary else float("inf"))
     assert [e.id for e in listed] == [e.id for e in expected]
+
+
+def test_annotate_replaces_tags_and_sets_then_removes_a_note(client: descent.Client) -> None:
+    tag = f"t{uuid.uuid4().hex[:12]}"
+    experiment = client.submit(saddle_spec(tags=["before"]))
+    changed = client.annotate(experiment, tags=[tag], note="keep this one")
+    assert changed.tags == [tag] and changed.note == "keep this one"
+    assert [e.id for e in client.experiments(tag=tag)] == [experiment.id]
+    assert client.annotate(experiment, note=None).note is None
+    assert client.get(experiment).tags == [tag]

@@ -107,7 +107,8 @@ def test_requests_sent_by_every_client_method_are_documented(spec: Dict[str, Any
         list(c.events(experiment))
         c.get(experiment)
         list(c.experiments(status="succeeded", tag="lecture", objective="saddle", optimizer="sgd",
-                           sort="created_at", limit=3, page_size=1))
+                           filter="optimizer.lr:0.01..1", sort="-summary.final_loss", limit=3, page_size=1))
+        c.annotate(experiment, tags=["lecture"], note="agreement")
         c.trajectory(experiment, fields=["loss", "params"], max_points=10, from_step=0, to_step=100, every=2)
         c.cancel(experiment)
         c.wait(c.study(name="s", base=saddle_spec(), grid={"seed": [1, 2]}, loss_target=0.1), timeout=60)

@@ -85,6 +85,7 @@ public final class PostgresStore: Store {
             """),
         (4, "chunks with step ranges, compressed columns and summary levels", chunkFormatMigration),
         (5, "search studies: definition, state, trials", studySearchMigration),
+        (6, "a note on each experiment", "ALTER TABLE experiment ADD COLUMN note TEXT;"),
     ]
 
     /// Applies pending migrations in one transaction holding a transaction-scoped advisory lock, so
@@ -264,6 +265,18 @@ public final class PostgresStore: Store {
         }
     }
 
+    public func annotate(_ id: String, _ change: ExperimentAnnotation) throws -> ExperimentRecord? {
+        try pool.with { c in
+            try c.transaction {
+                guard let r = try self.first(try c.execute("SELECT * FROM experiment WHERE id = $1 FOR UPDATE", [.text(id)])) else { return nil }
+                let changed = change.applied(to: r)
+                try c.execute("UPDATE experiment SET tags = $1::jsonb, spec = $2, note = $3 WHERE id = $4",
+                              [.text(SpecJSON.tags(changed.spec.tags)), .text(try StoredJSON.specs.remember(changed)), PGValue(changed.note), .text(id)])
+                return changed
+            }
+        }
+    }
+
     public func delete(_ id: String) throws {
         try pool.with { try $0.execute("DELETE FROM experiment WHERE id = $1", [.text(id)]) }  // chunks cascade
     }
@@ -431,6 +444,6 @@ public final class PostgresStore: Store {
             finishedAt: rows.double(i, "finished_at").map(Date.init(timeIntervalSince1970:)),
             stepsDone: rows.int(i, "steps_done") ?? 0, idempotencyKey: rows.string(i, "idempotency_key"),
             bodyHash: rows.string(i, "body_hash"), studyID: rows.string(i, "study_id"), attempt: rows.int(i, "attempt") ?? 0,
-            specJSON: spec, summaryJSON: summary)
+            specJSON: spec, summaryJSON: summary, note: rows.string(i, "note"))
     }
 }

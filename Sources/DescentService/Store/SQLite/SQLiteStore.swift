@@ -80,6 +80,9 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "DROP INDEX IF EXISTS experiment_status")
         }
         m.registerMigration("v5-study-search", migrate: migrateStudySearch)
+        m.registerMigration("v6-experiment-note") { db in
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN note TEXT")
+        }
         return m
     }
 
@@ -202,6 +205,16 @@ public final class SQLiteStore: Store {
                   finished_at = ?, steps_done = ? WHERE id = ?
                 """, arguments: [r.status.rawValue, try r.summary.map(JSONCoding.string), r.errorCode, r.errorMessage,
                                  r.startedAt?.timeIntervalSince1970, r.finishedAt?.timeIntervalSince1970, r.stepsDone, r.id])
+        }
+    }
+
+    public func annotate(_ id: String, _ change: ExperimentAnnotation) throws -> ExperimentRecord? {
+        try pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = ?", arguments: [id]) else { return nil }
+            let r = change.applied(to: try Self.record(row))
+            try db.execute(sql: "UPDATE experiment SET tags = ?, spec = ?, note = ? WHERE id = ?",
+                           arguments: [SpecJSON.tags(r.spec.tags), try StoredJSON.specs.remember(r), r.note, id])
+            return r
         }
     }
 
@@ -343,7 +356,7 @@ public final class SQLiteStore: Store {
             createdAt: Date(timeIntervalSince1970: row[c.createdAt]),
             startedAt: started.map(Date.init(timeIntervalSince1970:)), finishedAt: finished.map(Date.init(timeIntervalSince1970:)),
             stepsDone: row[c.stepsDone], idempotencyKey: row[c.idempotencyKey], bodyHash: row[c.bodyHash],
-            studyID: row[c.studyID], attempt: row[c.attempt], specJSON: spec, summaryJSON: summary)
+            studyID: row[c.studyID], attempt: row[c.attempt], specJSON: spec, summaryJSON: summary, note: row[c.note])
     }
 }
 
@@ -351,7 +364,7 @@ public final class SQLiteStore: Store {
 /// lookup by name lower-cases the names on every access, which cost more than the row's decoding.
 private struct ExperimentColumns {
     var id = 0, seq = 0, status = 0, spec = 0, summary = 0, errorCode = 0, errorMessage = 0, createdAt = 0
-    var startedAt = 0, finishedAt = 0, stepsDone = 0, idempotencyKey = 0, bodyHash = 0, studyID = 0, attempt = 0
+    var startedAt = 0, finishedAt = 0, stepsDone = 0, idempotencyKey = 0, bodyHash = 0, studyID = 0, attempt = 0, note = 0
 
     /// The positions in `row` (every column must be present: rows come from `SELECT *`).
     init(_ row: Row) {
@@ -359,6 +372,7 @@ private struct ExperimentColumns {
             switch name {
             case "id": id = i
             case "seq": seq = i
+            case "note": note = i
             case "status": status = i
             case "spec": spec = i
             case "summary": summary = i

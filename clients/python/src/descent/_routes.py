@@ -44,6 +44,7 @@ ROUTES = {
     "list": _r("GET", "/v1/experiments", query="status tag objective optimizer filter sort limit cursor"),
     "get": _r("GET", "/v1/experiments/{id}"),
     "delete": _r("DELETE", "/v1/experiments/{id}"),
+    "annotate": _r("PATCH", "/v1/experiments/{id}", body_schema="ExperimentAnnotation", body_fields="tags note"),
     "cancel": _r("POST", "/v1/experiments/{id}/cancel"),
     "trajectory": _r("GET", "/v1/experiments/{id}/trajectory", query="from to fields every max_points"),
     "events": _r("GET", "/v1/experiments/{id}/events"),

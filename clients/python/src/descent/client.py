@@ -25,6 +25,13 @@ BATCH_LIMIT = 1000
 DEFAULT_URL = "http://127.0.0.1:8080"
 
 
+class _Keep:
+    """The default of `Client.annotate`'s `note`: leave the note as it is (None removes it)."""
+
+
+_KEEP = _Keep()
+
+
 def load_json(source: SpecLike) -> Dict[str, Any]:
     """A JSON object given as a mapping or as the path of a file holding one."""
     if isinstance(source, Mapping):
@@ -163,6 +170,21 @@ class Client:
             cursor = page.get("next_cursor")
             if not cursor:
                 return
+
+    def annotate(self, experiment: ExperimentRef, *, tags: Optional[List[str]] = None,
+                 note: Union[str, None, _Keep] = _KEEP) -> Experiment:
+        """Replaces the experiment's tags and/or sets its note (`note=None` removes it); returns it.
+
+        `PATCH /v1/experiments/{id}`: new tags replace the spec's; the run is unaffected.
+        """
+        body: Dict[str, Any] = {}
+        if tags is not None:
+            body["tags"] = list(tags)
+        if not isinstance(note, _Keep):
+            body["note"] = note
+        response = self._transport.call("annotate", path_params={"id": experiment_id(experiment)}, body=body,
+                                        composed_body=True)
+        return Experiment.from_json(json.loads(response.body))
 
     def cancel(self, experiment: ExperimentRef) -> Experiment:
         """Cancels a queued or running experiment (a running one stops within a step); returns it."""
