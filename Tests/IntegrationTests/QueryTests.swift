@@ -48,3 +48,26 @@ extension Integration.Queries {
         }
     }
 }
+
+extension Integration.Queries {
+    @Test func studiesListNewestFirstFilteredByNameAcrossPages() async throws {
+        try await withServer { server in
+            let client = server.client()
+            var ids: [String] = []
+            for name in ["sweep", "other", "Sweep"] {
+                let body = #"{"name":"\#(name)","experiments":[{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.01,0.02],"steps":10}]}"#
+                ids.append(try await client.createStudy(json: Data(body.utf8)).id)
+            }
+            var query = Client.StudyQuery(name: "SWEEP", kind: "list", limit: 1)
+            var listed: [String] = []
+            while true {
+                let page = try await client.studies(query)
+                listed += page.items.map(\.id)
+                #expect(page.items.allSatisfy { $0.kind == "list" && $0.experiments == 1 })
+                guard let next = page.nextCursor else { break }
+                query.cursor = next
+            }
+            #expect(listed == [ids[2], ids[0]])
+        }
+    }
+}

@@ -65,6 +65,7 @@ public struct ServiceAPI: Sendable {
         r.on(.get, "/v1/experiments/:id/trajectory", query: ["from", "to", "fields", "every", "max_points", "shape"], trajectories.trajectory)
         r.on(.get, "/v1/experiments/:id/events", trajectories.events)
         r.on(.post, "/v1/studies", studies.create)
+        r.on(.get, "/v1/studies", query: ["name", "kind", "state", "limit", "cursor"], StudyListing(store: runner.store).list)
         r.on(.get, "/v1/studies/:id", studies.get)
         r.on(.get, "/v1/presets", studies.presets)
         r.on(.post, "/v1/presets/:name/run", studies.runPreset)

@@ -72,6 +72,8 @@ public protocol Store: Sendable {
     func insertStudy(_ study: StudyRecord) throws
     /// The study with `id`.
     func study(_ id: String) throws -> StudyRecord?
+    /// A page of studies, newest first (ties by id, descending).
+    func studies(_ query: StudyQuery) throws -> [StudyRecord]
     /// Ids of the search studies still searching, oldest first.
     func activeSearches() throws -> [String]
     /// A search study's trials, by number.

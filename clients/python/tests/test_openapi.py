@@ -113,6 +113,7 @@ def test_requests_sent_by_every_client_method_are_documented(spec: Dict[str, Any
         c.cancel(experiment)
         c.wait(c.study(name="s", base=saddle_spec(), grid={"seed": [1, 2]}, loss_target=0.1), timeout=60)
         c.wait(c.study({"experiments": [saddle_spec()]}), timeout=60)
+        list(c.studies(name="s", kind="list", state="finished", limit=2, page_size=1))
         c.presets()
         c.run_preset("saddle-escape")
         c.analysis.critical_point(experiment, [0, 0], step_length=0.5)

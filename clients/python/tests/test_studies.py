@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
@@ -67,3 +68,12 @@ def test_study_table_as_frame_is_indexed_by_label(client: descent.Client) -> Non
     frame = study.to_frame()
     assert list(frame.index) == [r.label for r in study.experiments]
     assert frame.loc["sgd lr=0.019", "final_loss"] == study.experiments[0].final_loss
+
+
+def test_studies_lists_newest_first_filtered_by_name(client: descent.Client) -> None:
+    name = f"s{uuid.uuid4().hex[:12]}"
+    first = client.study(name=name, experiments=[saddle_spec()])
+    second = client.study(name=name.upper(), experiments=[saddle_spec()])
+    listed = list(client.studies(name=name, page_size=1))
+    assert [s["id"] for s in listed] == [second.id, first.id]
+    assert all(s["kind"] == "list" and s["experiments"] == 1 for s in listed)

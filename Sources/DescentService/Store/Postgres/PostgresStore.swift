@@ -423,9 +423,9 @@ public final class PostgresStore: Store {
         rows.isEmpty ? nil : try Self.record(rows, 0)
     }
 
-    private struct CorruptRow: Error, CustomStringConvertible {
+    struct CorruptRow: Error, CustomStringConvertible {
         let column: String
-        var description: String { "experiment row without a valid \(column)" }
+        var description: String { "row without a valid \(column)" }
     }
 
     private static func record(_ rows: PGRows, _ i: Int) throws -> ExperimentRecord {

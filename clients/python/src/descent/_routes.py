@@ -51,6 +51,7 @@ ROUTES = {
     "create_study": _r("POST", "/v1/studies", body_schema="StudyRequest",
                        body_fields="name base grid experiments loss_target"),
     "get_study": _r("GET", "/v1/studies/{id}"),
+    "list_studies": _r("GET", "/v1/studies", query="name kind state limit cursor"),
     "presets": _r("GET", "/v1/presets"),
     "run_preset": _r("POST", "/v1/presets/{name}/run"),
     "critical_point": _r("POST", "/v1/analysis/critical-point", body_schema="CriticalPointRequest",

@@ -329,6 +329,29 @@ class Client:
         sid = study.id if isinstance(study, Study) else study
         return Study.from_json(json.loads(self._transport.call("get_study", path_params={"id": sid}).body))
 
+    def studies(self, *, name: Optional[str] = None, kind: Optional[str] = None, state: Optional[str] = None,
+                limit: Optional[int] = None, page_size: int = 500) -> Iterator[Dict[str, Any]]:
+        """Study headers, newest first (`GET /v1/studies`): dicts with `id`, `name`, `kind` (`search` or
+        `list`), `created_at`, `experiments`, `loss_target`, `state`. `get_study(id)` has the results.
+
+        Filters: `name` (ASCII letters without case), `kind`, `state` (`searching` or `finished`). Follows the
+        pages lazily, `page_size` (1 … 500) per request; `limit` caps the number yielded (None = all).
+        """
+        cursor: Optional[str] = None
+        yielded = 0
+        while limit is None or yielded < limit:
+            size = page_size if limit is None else max(1, min(page_size, limit - yielded))
+            query = {"name": name, "kind": kind, "state": state, "limit": size, "cursor": cursor}
+            page = json.loads(self._transport.call("list_studies", query=query).body)
+            for item in page.get("items") or []:
+                yield dict(item)
+                yielded += 1
+                if limit is not None and yielded >= limit:
+                    return
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return
+
     def presets(self) -> List[Preset]:
         """The lecture's comparisons, ready to run (`GET /v1/presets`)."""
         items = json.loads(self._transport.call("presets").body).get("items") or []
