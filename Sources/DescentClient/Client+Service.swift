@@ -16,6 +16,11 @@ extension Client {
         try await call(Study.self, "GET", "/v1/studies/\(Self.segment(id))")
     }
 
+    /// A search study's trials as CSV text (`GET /v1/studies/{id}/trials.csv`).
+    public func studyTrialsCSV(id: String) async throws(ClientError) -> String {
+        try await checked("GET", "/v1/studies/\(Self.segment(id))/trials.csv", headers: ["Accept: text/csv"]).text
+    }
+
     /// The preset list (`GET /v1/presets`).
     public func presets() async throws(ClientError) -> [Preset] {
         struct Items: Decodable { var items: [Preset] }

@@ -71,3 +71,21 @@ extension Integration.Queries {
         }
     }
 }
+
+extension Integration.Queries {
+    @Test func aSearchStudysTrialsComeAsCSVWithOneRowPerTrial() async throws {
+        try await withServer { server in
+            let client = server.client()
+            let body = #"{"base":{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.01,0.02],"steps":50},"#
+                + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.01,"high":0.1}},"sampler":"random","trials":4,"seed":3}}"#
+            let study = try await client.createStudy(json: Data(body.utf8))
+            var rows: [Substring] = []
+            try await waitUntil("four complete trials", timeout: 60) {
+                rows = try await client.studyTrialsCSV(id: study.id).split(separator: "\n")
+                return rows.dropFirst().filter { $0.contains(",complete,") }.count == 4
+            }
+            #expect(rows.first == "trial,state,value,optimizer.lr,experiments,final_loss,best_loss,steps_run")
+            #expect(rows.dropFirst().map { $0.split(separator: ",").first } == ["0", "1", "2", "3"])
+        }
+    }
+}

@@ -114,6 +114,9 @@ def test_requests_sent_by_every_client_method_are_documented(spec: Dict[str, Any
         c.wait(c.study(name="s", base=saddle_spec(), grid={"seed": [1, 2]}, loss_target=0.1), timeout=60)
         c.wait(c.study({"experiments": [saddle_spec()]}), timeout=60)
         list(c.studies(name="s", kind="list", state="finished", limit=2, page_size=1))
+        search = c.study({"name": "s", "base": saddle_spec(), "search": {
+            "space": {"optimizer.lr": {"type": "uniform", "low": 0.01, "high": 0.1}}, "sampler": "random", "trials": 1}})
+        c.study_trials_csv(search)
         c.presets()
         c.run_preset("saddle-escape")
         c.analysis.critical_point(experiment, [0, 0], step_length=0.5)

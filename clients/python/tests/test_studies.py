@@ -77,3 +77,12 @@ def test_studies_lists_newest_first_filtered_by_name(client: descent.Client) -> 
     listed = list(client.studies(name=name, page_size=1))
     assert [s["id"] for s in listed] == [second.id, first.id]
     assert all(s["kind"] == "list" and s["experiments"] == 1 for s in listed)
+
+
+def test_study_trials_csv_has_a_header_and_one_row_per_trial(client: descent.Client) -> None:
+    study = client.study({"base": saddle_spec(), "search": {
+        "space": {"optimizer.lr": {"type": "uniform", "low": 0.01, "high": 0.1}}, "sampler": "random", "trials": 2, "seed": 1}})
+    client.wait(study, timeout=60)
+    lines = client.study_trials_csv(study).splitlines()
+    assert lines[0] == "trial,state,value,optimizer.lr,experiments,final_loss,best_loss,steps_run"
+    assert [line.split(",")[0] for line in lines[1:]] == ["0", "1"]

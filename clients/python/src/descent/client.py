@@ -352,6 +352,12 @@ class Client:
             if not cursor:
                 return
 
+    def study_trials_csv(self, study: Union[str, Study]) -> str:
+        """A search study's trials as CSV text (`GET /v1/studies/{id}/trials.csv`): one row per trial with its
+        state, value, searched values, replicates and mean metrics; `pandas.read_csv(io.StringIO(text))` reads it."""
+        sid = study.id if isinstance(study, Study) else study
+        return self._transport.call("study_trials_csv", path_params={"id": sid}).body.decode("utf-8")
+
     def presets(self) -> List[Preset]:
         """The lecture's comparisons, ready to run (`GET /v1/presets`)."""
         items = json.loads(self._transport.call("presets").body).get("items") or []
