@@ -21,6 +21,13 @@ extension Client {
         try await checked("GET", "/v1/studies/\(Self.segment(id))/trials.csv", headers: ["Accept: text/csv"]).text
     }
 
+    /// The per-step spread of a search trial's replicate loss curves, as JSON
+    /// (`GET /v1/studies/{id}/trials/{number}/curves`): `{"trial","curves":{"runs","step","loss_mean",…}}`.
+    public func trialCurves(studyID: String, trial: Int, maxPoints: Int? = nil) async throws(ClientError) -> JSONValue {
+        try await call(JSONValue.self, "GET", Self.path("/v1/studies/\(Self.segment(studyID))/trials/\(trial)/curves",
+                                                        [("max_points", maxPoints.map(String.init))]))
+    }
+
     /// The preset list (`GET /v1/presets`).
     public func presets() async throws(ClientError) -> [Preset] {
         struct Items: Decodable { var items: [Preset] }

@@ -31,6 +31,9 @@ extension Integration {
                     #expect(spread["runs"] as? Int == 4 && low <= mean && mean <= high && low < high)
                     #expect(spread["success_rate"] as? Double == 1)
                 }
+                let curves = try await client.trialCurves(studyID: study.id, trial: 1, maxPoints: 4)
+                #expect(curves["curves"]?["runs"] == .number(4))
+                #expect(curves["curves"]?["step"] == .array([.number(0), .number(10), .number(20), .number(30)]))
             }
         }
     }

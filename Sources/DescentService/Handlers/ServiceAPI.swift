@@ -68,6 +68,7 @@ public struct ServiceAPI: Sendable {
         r.on(.get, "/v1/studies", query: ["name", "kind", "state", "limit", "cursor"], StudyListing(store: runner.store).list)
         r.on(.get, "/v1/studies/:id", studies.get)
         r.on(.get, "/v1/studies/:id/trials.csv", StudyTrialExport(store: runner.store).csv)
+        r.on(.get, "/v1/studies/:id/trials/:number/curves", query: ["max_points"], StudyTrialCurves(store: runner.store).curves)
         r.on(.get, "/v1/presets", studies.presets)
         r.on(.post, "/v1/presets/:name/run", studies.runPreset)
         r.on(.post, "/v1/analysis/critical-point", analysis.criticalPoint)

@@ -117,6 +117,8 @@ def test_requests_sent_by_every_client_method_are_documented(spec: Dict[str, Any
         search = c.study({"name": "s", "base": saddle_spec(), "search": {
             "space": {"optimizer.lr": {"type": "uniform", "low": 0.01, "high": 0.1}}, "sampler": "random", "trials": 1}})
         c.study_trials_csv(search)
+        c.wait(search, timeout=60)
+        c.trial_curves(search, 0, max_points=3)
         c.presets()
         c.run_preset("saddle-escape")
         c.analysis.critical_point(experiment, [0, 0], step_length=0.5)

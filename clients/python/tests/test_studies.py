@@ -86,3 +86,12 @@ def test_study_trials_csv_has_a_header_and_one_row_per_trial(client: descent.Cli
     lines = client.study_trials_csv(study).splitlines()
     assert lines[0] == "trial,state,value,optimizer.lr,experiments,final_loss,best_loss,steps_run"
     assert [line.split(",")[0] for line in lines[1:]] == ["0", "1"]
+
+
+def test_trial_curves_span_the_replicates_of_a_trial(client: descent.Client) -> None:
+    study = client.study({"base": saddle_spec(steps=40), "replicates": 2, "search": {
+        "space": {"optimizer.lr": {"type": "uniform", "low": 0.01, "high": 0.1}}, "sampler": "random", "trials": 1, "seed": 1}})
+    client.wait(study, timeout=60)
+    curves = client.trial_curves(study, 0, max_points=5)["curves"]
+    assert curves["runs"] == 2 and curves["step"] == [0, 10, 20, 30, 40]
+    assert all(lo <= m <= hi for lo, m, hi in zip(curves["loss_min"], curves["loss_mean"], curves["loss_max"]))

@@ -53,6 +53,7 @@ ROUTES = {
     "get_study": _r("GET", "/v1/studies/{id}"),
     "list_studies": _r("GET", "/v1/studies", query="name kind state limit cursor"),
     "study_trials_csv": _r("GET", "/v1/studies/{id}/trials.csv"),
+    "trial_curves": _r("GET", "/v1/studies/{id}/trials/{number}/curves", query="max_points"),
     "presets": _r("GET", "/v1/presets"),
     "run_preset": _r("POST", "/v1/presets/{name}/run"),
     "critical_point": _r("POST", "/v1/analysis/critical-point", body_schema="CriticalPointRequest",

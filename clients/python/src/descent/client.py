@@ -358,6 +358,15 @@ class Client:
         sid = study.id if isinstance(study, Study) else study
         return self._transport.call("study_trials_csv", path_params={"id": sid}).body.decode("utf-8")
 
+    def trial_curves(self, study: Union[str, Study], trial: int, *, max_points: Optional[int] = None) -> Dict[str, Any]:
+        """The per-step spread of a search trial's replicate loss curves
+        (`GET /v1/studies/{id}/trials/{number}/curves`): `{"trial", "curves": {"runs", "step", "loss_mean",
+        "loss_std", "loss_min", "loss_max"}}` on a grid of at most `max_points` steps (server default 200)."""
+        sid = study.id if isinstance(study, Study) else study
+        response = self._transport.call("trial_curves", path_params={"id": sid, "number": str(trial)},
+                                        query={"max_points": max_points})
+        return dict(json.loads(response.body))
+
     def presets(self) -> List[Preset]:
         """The lecture's comparisons, ready to run (`GET /v1/presets`)."""
         items = json.loads(self._transport.call("presets").body).get("items") or []
