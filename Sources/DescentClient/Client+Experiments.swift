@@ -24,6 +24,21 @@ extension Client {
         try await call(ExperimentPage.self, "GET", Self.path("/v1/experiments", query.items))
     }
 
+    /// Replaces an experiment's tags and/or sets its note (`.some(nil)` removes it): `PATCH /v1/experiments/{id}`.
+    public func annotate(id: String, tags: [String]? = nil, note: String?? = nil) async throws(ClientError) -> Experiment {
+        struct Body: Encodable {
+            var tags: [String]?
+            var note: String??
+            enum CodingKeys: CodingKey { case tags, note }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encodeIfPresent(tags, forKey: .tags)
+                if let note { try c.encode(note, forKey: .note) }  // .some(nil) is an explicit null
+            }
+        }
+        return try await call(Experiment.self, "PATCH", "/v1/experiments/\(Self.segment(id))", body: try Self.encode(Body(tags: tags, note: note)))
+    }
+
     /// Requests cancellation (`POST /v1/experiments/{id}/cancel`); returns the experiment after the request.
     public func cancel(id: String) async throws(ClientError) -> Experiment {
         try await call(Experiment.self, "POST", "/v1/experiments/\(Self.segment(id))/cancel")

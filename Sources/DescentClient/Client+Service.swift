@@ -16,6 +16,18 @@ extension Client {
         try await call(Study.self, "GET", "/v1/studies/\(Self.segment(id))")
     }
 
+    /// A search study's trials as CSV text (`GET /v1/studies/{id}/trials.csv`).
+    public func studyTrialsCSV(id: String) async throws(ClientError) -> String {
+        try await checked("GET", "/v1/studies/\(Self.segment(id))/trials.csv", headers: ["Accept: text/csv"]).text
+    }
+
+    /// The per-step spread of a search trial's replicate loss curves, as JSON
+    /// (`GET /v1/studies/{id}/trials/{number}/curves`): `{"trial","curves":{"runs","step","loss_mean",…}}`.
+    public func trialCurves(studyID: String, trial: Int, maxPoints: Int? = nil) async throws(ClientError) -> JSONValue {
+        try await call(JSONValue.self, "GET", Self.path("/v1/studies/\(Self.segment(studyID))/trials/\(trial)/curves",
+                                                        [("max_points", maxPoints.map(String.init))]))
+    }
+
     /// The preset list (`GET /v1/presets`).
     public func presets() async throws(ClientError) -> [Preset] {
         struct Items: Decodable { var items: [Preset] }

@@ -98,6 +98,8 @@ extension Client {
         public var studyId: String?
         /// Runs started: 0 while queued, 1 normally, more when a run was taken over from a stopped or dead instance.
         public var attempts: Int?
+        /// Free text set with `annotate(id:tags:note:)`.
+        public var note: String?
     }
 
     /// One page of `GET /v1/experiments`.
@@ -118,7 +120,9 @@ extension Client {
         public var objective: String?
         /// Only this optimizer type.
         public var optimizer: String?
-        /// `created_at` or `-created_at`.
+        /// Field conditions joined by commas (`optimizer.lr:0.001..0.1,optimizer.type:adam`; docs/api.md).
+        public var filter: String?
+        /// `created_at`, a summary metric (`summary.final_loss`) or a spec path, optionally after `-` (descending).
         public var sort: String?
         /// Page size (server default 50).
         public var limit: Int?
@@ -127,14 +131,14 @@ extension Client {
 
         /// Creates a query; every filter is optional.
         public init(status: ExperimentStatus? = nil, tag: String? = nil, objective: String? = nil, optimizer: String? = nil,
-                    sort: String? = nil, limit: Int? = nil, cursor: String? = nil) {
+                    filter: String? = nil, sort: String? = nil, limit: Int? = nil, cursor: String? = nil) {
             self.status = status; self.tag = tag; self.objective = objective; self.optimizer = optimizer
-            self.sort = sort; self.limit = limit; self.cursor = cursor
+            self.filter = filter; self.sort = sort; self.limit = limit; self.cursor = cursor
         }
 
         var items: [(String, String?)] {
             [("status", status?.rawValue), ("tag", tag), ("objective", objective), ("optimizer", optimizer),
-             ("sort", sort), ("limit", limit.map(String.init)), ("cursor", cursor)]
+             ("filter", filter), ("sort", sort), ("limit", limit.map(String.init)), ("cursor", cursor)]
         }
     }
 }

@@ -25,6 +25,7 @@ import Testing
         var checked = 0
         for (route, _) in try QueryParameterTests.routes() {
             let path = route.pattern.replacingOccurrences(of: ":id", with: "{id}").replacingOccurrences(of: ":name", with: "{name}")
+                .replacingOccurrences(of: ":number", with: "{number}")
             guard let documented = Self.operation(OpenAPIDocument.yaml, path: path, method: route.method.rawValue.lowercased()) else {
                 #expect(route.pattern.hasPrefix("/assets/") || route.pattern == "/index.html", "\(route.method) \(path) is not documented")
                 continue

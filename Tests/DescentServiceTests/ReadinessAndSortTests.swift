@@ -36,8 +36,24 @@ import Testing
 
     @Test func unknownSortIsRejectedNamingTheField() async throws {
         let h = try ServiceHarness(start: false)
-        let r = try await h.request(.get, "/v1/experiments?sort=name")
+        let r = try await h.request(.get, "/v1/experiments?sort=Final-Loss")
         #expect(r.status == 422)
         #expect((h.object(r.body)["error"] as? [String: Any])?["field"] as? String == "sort")
+    }
+
+    @Test(arguments: ["optimizer.lr", "optimizer.lr:", "Optimizer.LR:1", "a.b.c.d.e.f.g.h.i:1",
+                      Array(repeating: "seed:1", count: ExperimentListQuery.maxConditions + 1).joined(separator: ",")])
+    func malformedFilterIsRejectedNamingTheField(filter: String) async throws {
+        let h = try ServiceHarness(start: false)
+        let r = try await h.request(.get, "/v1/experiments?filter=" + (filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        #expect(r.status == 422)
+        #expect((h.object(r.body)["error"] as? [String: Any])?["field"] as? String == "filter")
+    }
+
+    @Test func aCursorFromAnotherSortIsRejected() async throws {
+        let h = try ServiceHarness(start: false)
+        let r = try await h.request(.get, "/v1/experiments?sort=summary.final_loss&cursor=1z")
+        #expect(r.status == 422)
+        #expect((h.object(r.body)["error"] as? [String: Any])?["field"] as? String == "cursor")
     }
 }

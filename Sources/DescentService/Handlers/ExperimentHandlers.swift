@@ -75,31 +75,20 @@ struct ExperimentHandlers: Sendable {
     }
 
     func list(_ request: HTTPRequest) async throws -> HTTPResponse {
-        var q = ExperimentQuery()
-        if let s = request.query["status"] {
-            guard let status = ExperimentStatus(rawValue: s) else {
-                throw ServiceError.invalid(field: "status", message: "must be one of \(ExperimentStatus.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid_query")
-            }
-            q.status = status
-        }
-        q.tag = request.query["tag"]
-        q.objective = request.query["objective"]
-        q.optimizer = request.query["optimizer"]
-        switch request.query["sort"] ?? "-created_at" {
-        case "created_at": q.descending = false
-        case "-created_at": q.descending = true
-        default: throw ServiceError.invalid(field: "sort", message: "must be created_at or -created_at", code: "invalid_query")
-        }
-        q.limit = try RequestDecoding.int(request, "limit", default: 50, range: 1...500) ?? 50
-        if let cursor = request.query["cursor"] {
-            guard let after = Int64(cursor, radix: 36), after >= 0 else {
-                throw ServiceError.invalid(field: "cursor", message: "is not a cursor returned by this API", code: "invalid_query")
-            }
-            q.after = after
-        }
+        let q = try ExperimentListQuery.parse(request)
         let records = try store.experiments(q)
-        let next = records.count == q.limit ? records.last.map { String($0.sequence, radix: 36) } : nil
+        let next = records.count == q.limit ? records.last.map { last in
+            ExperimentListQuery.cursor(after: last, sortValue: q.sort.map { $0.field.number(in: last) })
+        } : nil
         return .json(try ExperimentJSON.page(records, nextCursor: next))
+    }
+
+    /// Replaces an experiment's tags and/or note (any status; the run itself is unaffected).
+    func annotate(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let change = try AnnotationDecoding.decode(try RequestDecoding.json(request))
+        let id = request.pathParameters["id"] ?? ""
+        guard let record = try store.annotate(id, change) else { throw ServiceError.notFound("experiment '\(id)'") }
+        return try respond(record, status: 200)
     }
 
     func cancel(_ request: HTTPRequest) async throws -> HTTPResponse {

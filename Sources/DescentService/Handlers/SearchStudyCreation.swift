@@ -10,7 +10,15 @@ extension StudyHandlers {
             throw ServiceError.invalid(field: "search", message: "give either search or grid or experiments", code: "invalid_study")
         }
         guard let base = members["base"] else { throw ServiceError.invalid(field: "base", message: "is required with search", code: "invalid_study") }
-        let definition = SearchDefinition(base: base, search: members["search"] ?? .null, objective: members["objective"], lossTarget: lossTarget)
+        var replicates = 1
+        if let r = members["replicates"] {
+            guard case .number(let k) = r, k == k.rounded(), k >= 1, k <= Double(Replicates.maxCount) else {
+                throw ServiceError.invalid(field: "replicates", message: "must be an integer from 1 to \(Replicates.maxCount)", code: "invalid_study")
+            }
+            replicates = Int(k)
+        }
+        let definition = SearchDefinition(base: base, search: members["search"] ?? .null, objective: members["objective"],
+                                          lossTarget: lossTarget, replicates: replicates)
         let search = try definition.parsedSearch()
         _ = try definition.parsedObjective()
         let first = search.propose(trial: 0, assignments: [], scores: [], grid: search.sampler == .grid ? search.space.grid(limit: StudySearch.maxTrials) ?? [] : [])
@@ -28,8 +36,14 @@ extension StudyHandlers {
 /// The `search` block of a search study's JSON: its settings, progress, best trial and every trial.
 struct SearchSummary: Encodable {
     struct Objective: Encodable { var metric: String; var direction: String; var target: Double? }
-    struct Trial: Encodable { var number: Int; var state: String; var value: Double?; var params: SearchAssignment; var experimentIds: [String] }
+    struct Trial: Encodable {
+        var number: Int; var state: String; var value: Double?; var params: SearchAssignment; var experimentIds: [String]
+        /// The spread of its replicates (studies with `replicates` > 1).
+        var replicates: ReplicateAggregate? = nil
+    }
     var state: String
+    /// Runs per configuration.
+    var replicates: Int
     var sampler: String
     var budget: Int
     var maxConcurrent: Int
@@ -49,6 +63,7 @@ struct SearchSummary: Encodable {
         budget = search.trials
         maxConcurrent = search.maxConcurrent
         seed = search.seed
+        replicates = definition.replicateCount
         self.objective = Objective(metric: objective.metric.rawValue, direction: objective.direction.rawValue, target: objective.target)
         trialsEnded = trials.count { $0.state != .running }
         self.trials = trials.map { Trial(number: $0.number, state: $0.state.rawValue, value: $0.value, params: $0.params, experimentIds: $0.experimentIDs) }
@@ -58,6 +73,17 @@ struct SearchSummary: Encodable {
             if let b = best?.value, !objective.isBetter(v, than: b) { continue }
             best = row
         }
+    }
+
+    /// Fills each trial's `replicates` from its experiments' records (studies with more than one replicate).
+    mutating func aggregate(records: [String: ExperimentRecord], studyTarget: Double?) {
+        guard replicates > 1 else { return }
+        for i in trials.indices {
+            let finished = trials[i].experimentIds.compactMap { records[$0] }.filter { $0.status == .succeeded || $0.status == .diverged }
+            trials[i].replicates = ReplicateAggregate(finalLosses: finished.map { $0.summary?.finalLoss ?? .infinity },
+                                                      target: objective.target ?? studyTarget)
+        }
+        if let b = best?.number, let t = trials.first(where: { $0.number == b }) { best = t }
     }
 
     /// The label of a trial's experiment in the study's table: "#3 optimizer.lr=0.01".

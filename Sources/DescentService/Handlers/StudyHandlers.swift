@@ -17,7 +17,7 @@ struct StudyHandlers: Sendable {
     /// Expands a study body into checked specs with labels, then stores and queues them.
     func create(body: SpecValue) async throws -> HTTPResponse {
         let members = try RequestDecoding.object(body)
-        let allowed = ["name", "base", "grid", "experiments", "loss_target", "search", "objective"]
+        let allowed = ["name", "base", "grid", "experiments", "loss_target", "search", "objective", "replicates"]
         for key in members.keys.sorted() where !allowed.contains(key) {
             throw ServiceError.invalid(field: key, message: "unknown key; allowed: \(allowed.joined(separator: ", "))", code: "invalid_study")
         }
@@ -33,8 +33,8 @@ struct StudyHandlers: Sendable {
             lossTarget = v
         }
         if members["search"] != nil { return try createSearch(members, name: name, lossTarget: lossTarget) }
-        if members["objective"] != nil {
-            throw ServiceError.invalid(field: "objective", message: "applies to search studies only", code: "invalid_study")
+        for key in ["objective", "replicates"] where members[key] != nil {
+            throw ServiceError.invalid(field: key, message: "applies to search studies only", code: "invalid_study")
         }
         let expanded = try expand(members)
         guard !expanded.isEmpty else { throw ServiceError.invalid(field: "experiments", message: "the study has no experiments", code: "invalid_study") }
@@ -127,17 +127,20 @@ struct StudyHandlers: Sendable {
             search = try SearchSummary(study, trials: trials)
         }
         var rows: [Row] = []
+        var records: [String: ExperimentRecord] = [:]
         for (id, label) in members {
             guard let r = try? experiments.store.experiment(id) else {
                 rows.append(Row(id: id, label: label, status: "deleted"))
                 continue
             }
+            records[id] = r
             var row = Row(id: id, label: label, status: r.status.rawValue, finalLoss: r.summary?.finalLoss,
                           bestLoss: r.summary?.bestLoss, stepsRun: r.summary?.stepsRun)
             if let s = r.startedAt, let f = r.finishedAt { row.durationMs = (f.timeIntervalSince(s) * 1e6).rounded() / 1e3 }
             if let target = study.lossTarget, r.status.isFinal { row.stepsToTarget = try? experiments.store.stepsToTarget(r, target) }
             rows.append(row)
         }
+        search?.aggregate(records: records, studyTarget: study.lossTarget)
         let overall: String
         if let search, search.state == SearchState.searching.rawValue { overall = rows.contains(where: { $0.status == "running" }) ? "running" : "queued" }
         else if rows.allSatisfy({ ExperimentStatus(rawValue: $0.status)?.isFinal ?? true }) { overall = "finished" }

@@ -46,6 +46,37 @@ public struct ExperimentRecord: Sendable, Equatable {
     public var specJSON: EncodedJSON<ExperimentSpec>? = nil
     /// The summary's API encoding, when the record was read from the store (a cache; see `EncodedJSON`).
     public var summaryJSON: EncodedJSON<RunSummary>? = nil
+    /// A free-text note set with `PATCH /v1/experiments/{id}`.
+    public var note: String? = nil
+}
+
+/// A change to an experiment's annotations (`PATCH /v1/experiments/{id}`): what is nil stays as it is.
+public struct ExperimentAnnotation: Sendable, Equatable {
+    /// New tags (replacing the spec's tags), or nil to keep them.
+    public var tags: [String]?
+    /// `.some(text)` sets the note, `.some(nil)` removes it, nil keeps it.
+    public var note: String??
+
+    /// Most tags an experiment may carry after a change.
+    public static let maxTags = 64
+    /// Longest tag, characters.
+    public static let maxTagLength = 200
+    /// Longest note, characters.
+    public static let maxNoteLength = 10_000
+
+    /// An annotation change.
+    public init(tags: [String]? = nil, note: String?? = nil) { self.tags = tags; self.note = note }
+
+    /// `record` with the change applied (tags go into its spec, which keeps every other field).
+    public func applied(to record: ExperimentRecord) -> ExperimentRecord {
+        var r = record
+        if let tags {
+            r.spec.tags = tags
+            r.specJSON = EncodedJSON(value: r.spec, bytes: SpecJSON.encode(r.spec))
+        }
+        if let note { r.note = note }
+        return r
+    }
 }
 
 extension ExperimentRecord {
@@ -68,7 +99,11 @@ public struct ExperimentQuery: Sendable {
     public var objective: String?
     /// Only this optimizer type, ASCII letters compared without case.
     public var optimizer: String?
-    /// Newest first when true (default).
+    /// Only experiments meeting every one of these.
+    public var conditions: [ExperimentCondition] = []
+    /// Order by this field (then by sequence number) instead of by sequence number alone.
+    public var sort: ExperimentSort?
+    /// Newest (or, with `sort`, largest value) first when true (default).
     public var descending = true
     /// Page size.
     public var limit = 50

@@ -75,3 +75,27 @@ public struct SearchStep: Sendable {
     /// An empty step.
     public init() {}
 }
+
+/// Filters and paging for listing studies, newest first (by creation time, then id).
+public struct StudyQuery: Sendable {
+    /// Which kind of study.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A search (sampler and budget).
+        case search
+        /// A grid or a list of specs.
+        case list
+    }
+    /// Only studies with this name, ASCII letters compared without case.
+    public var name: String?
+    /// Only this kind.
+    public var kind: Kind?
+    /// Only search studies in this state.
+    public var state: SearchState?
+    /// Page size.
+    public var limit = 50
+    /// Continue after the study with this creation time (seconds since 1970) and id.
+    public var after: (createdAt: Double, id: String)?
+
+    /// Every study, newest first, 50 per page.
+    public init() {}
+}

@@ -22,6 +22,9 @@ public protocol Store: Sendable {
     func experiments(_ query: ExperimentQuery) throws -> [ExperimentRecord]
     /// Replaces the mutable fields of an experiment (status, summary, error, times, steps done).
     func update(_ record: ExperimentRecord) throws
+    /// Applies an annotation change to an experiment in one transaction (its `tags` column, the spec's tags and
+    /// its note; nothing else); returns the changed record, or nil when there is no such experiment.
+    func annotate(_ id: String, _ change: ExperimentAnnotation) throws -> ExperimentRecord?
     /// Deletes an experiment and its trajectory.
     func delete(_ id: String) throws
     /// Where an experiment's trajectory chunks are (step ranges, rows, summary levels), in order; no data is read.
@@ -69,6 +72,8 @@ public protocol Store: Sendable {
     func insertStudy(_ study: StudyRecord) throws
     /// The study with `id`.
     func study(_ id: String) throws -> StudyRecord?
+    /// A page of studies, newest first (ties by id, descending).
+    func studies(_ query: StudyQuery) throws -> [StudyRecord]
     /// Ids of the search studies still searching, oldest first.
     func activeSearches() throws -> [String]
     /// A search study's trials, by number.

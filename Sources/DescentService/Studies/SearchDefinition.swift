@@ -13,6 +13,11 @@ struct SearchDefinition: Codable, Sendable {
     var objective: SpecValue?
     /// The study's `loss_target` (the default target of `steps_to_target`).
     var lossTarget: Double?
+    /// Runs per configuration, each with its own seed (`Replicates`); nil (stored before replicates existed) is 1.
+    var replicates: Int? = nil
+
+    /// Runs per configuration.
+    var replicateCount: Int { replicates ?? 1 }
 
     /// The parsed search.
     func parsedSearch() throws(SearchError) -> StudySearch { try StudySearch(parsing: search, field: "search") }

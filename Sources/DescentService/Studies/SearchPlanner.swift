@@ -15,7 +15,7 @@ struct SearchPlanner {
     /// Checks a trial's spec (the API's spec check and limits).
     let check: (SpecValue) throws -> ExperimentSpec
 
-    /// New trials numbered from `trials.count`: trial i is proposed while trials 0 … i − c have all ended
+    /// New trials numbered from `trials.count`, each with one queued experiment per replicate: trial i is proposed while trials 0 … i − c have all ended
     /// (see `StudySearch`), up to the budget. A trial whose spec fails the check ends at once as failed.
     func step(_ trials: [TrialRecord]) -> SearchStep {
         var assignments = trials.map(\.params)
@@ -32,10 +32,11 @@ struct SearchPlanner {
                 exhausted = true
                 break
             }
-            if let spec = try? check(definition.spec(a)) {
-                let record = ExperimentRecord(queued: RequestDecoding.newID("exp"), spec: spec, studyID: studyID)
-                step.experiments.append(record)
-                step.trials.append(TrialRecord(studyID: studyID, number: i, experimentIDs: [record.id], params: a, state: .running))
+            let value = definition.spec(a)
+            if let specs = try? (0..<definition.replicateCount).map({ try check(Replicates.spec(value, replicate: $0)) }) {
+                let records = specs.map { ExperimentRecord(queued: RequestDecoding.newID("exp"), spec: $0, studyID: studyID) }
+                step.experiments += records
+                step.trials.append(TrialRecord(studyID: studyID, number: i, experimentIDs: records.map(\.id), params: a, state: .running))
                 ended.append(false)
             } else {
                 step.trials.append(TrialRecord(studyID: studyID, number: i, experimentIDs: [], params: a, state: .failed))

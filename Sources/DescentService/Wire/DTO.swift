@@ -18,6 +18,7 @@ struct ExperimentDTO: Encodable {
     var error: ErrorInfo?
     var studyId: String?
     var attempts: Int
+    var note: String?
 
     init(_ r: ExperimentRecord) {
         id = r.id
@@ -33,11 +34,12 @@ struct ExperimentDTO: Encodable {
         error = r.errorCode.map { ErrorInfo(code: $0, message: r.errorMessage ?? "") }
         studyId = r.studyID
         attempts = r.attempt
+        note = r.note
     }
 
     // Optional fields are written as null rather than left out, so clients see every key.
     enum CodingKeys: String, CodingKey {
-        case id, status, name, tags, createdAt, startedAt, finishedAt, progress, spec, summary, error, studyId, attempts
+        case id, status, name, tags, createdAt, startedAt, finishedAt, progress, spec, summary, error, studyId, attempts, note
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -55,6 +57,7 @@ struct ExperimentDTO: Encodable {
         try c.encode(error, forKey: .error)
         try c.encode(studyId, forKey: .studyId)
         try c.encode(attempts, forKey: .attempts)
+        try c.encode(note, forKey: .note)
     }
 }
 

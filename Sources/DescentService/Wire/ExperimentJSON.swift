@@ -40,6 +40,7 @@ enum ExperimentJSON {
         w.raw(","); w.key("finished_at"); w.timestamp(r.finishedAt)
         w.raw(","); w.key("id"); w.string(r.id)
         w.raw(","); w.key("name"); w.string(r.spec.name)
+        w.raw(","); w.key("note"); w.string(r.note)
         w.raw(","); w.key("progress")
         w.raw("{"); w.key("steps_done"); w.integer(r.stepsDone)
         w.raw(","); w.key("steps_total"); w.integer(r.spec.stepBudget); w.raw("}")

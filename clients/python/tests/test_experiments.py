@@ -132,3 +132,25 @@ def test_wait_returns_a_diverged_run_rather_than_raising(client: descent.Client)
     assert final.status == "diverged" and final.done and not final.succeeded
     assert final.summary is not None and final.summary.stop_reason == "diverged"
     assert all(isinstance(p, float) for p in final.summary.final_params)
+
+
+def test_experiments_filter_by_spec_path_and_sort_by_final_loss(client: descent.Client) -> None:
+    tag = f"t{uuid.uuid4().hex[:12]}"
+    specs = [saddle_spec(tags=[tag], seed=i) for i in range(3)]
+    for spec, lr in zip(specs, [0.01, 0.05, 0.1]):
+        spec["optimizer"]["lr"] = lr
+    done = [client.wait(e, timeout=60) for e in client.submit_many(specs)]
+    listed = list(client.experiments(tag=tag, filter="optimizer.lr:0.02..0.1", sort="summary.final_loss", page_size=1))
+    expected = sorted((e for e in done if e.spec["optimizer"]["lr"] >= 0.02),
+                      key=lambda e: e.summary.final_loss if e.summary else float("inf"))
+    assert [e.id for e in listed] == [e.id for e in expected]
+
+
+def test_annotate_replaces_tags_and_sets_then_removes_a_note(client: descent.Client) -> None:
+    tag = f"t{uuid.uuid4().hex[:12]}"
+    experiment = client.submit(saddle_spec(tags=["before"]))
+    changed = client.annotate(experiment, tags=[tag], note="keep this one")
+    assert changed.tags == [tag] and changed.note == "keep this one"
+    assert [e.id for e in client.experiments(tag=tag)] == [experiment.id]
+    assert client.annotate(experiment, note=None).note is None
+    assert client.get(experiment).tags == [tag]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
@@ -75,3 +76,30 @@ def test_study_table_as_frame_is_indexed_by_label(client: descent.Client) -> Non
     assert list(frame.index) == [r.label for r in study.experiments]
     first = study.experiments[0]
     assert frame.loc[first.label, "final_loss"] == first.final_loss
+
+
+def test_studies_lists_newest_first_filtered_by_name(client: descent.Client) -> None:
+    name = f"s{uuid.uuid4().hex[:12]}"
+    first = client.study(name=name, experiments=[saddle_spec()])
+    second = client.study(name=name.upper(), experiments=[saddle_spec()])
+    listed = list(client.studies(name=name, page_size=1))
+    assert [s["id"] for s in listed] == [second.id, first.id]
+    assert all(s["kind"] == "list" and s["experiments"] == 1 for s in listed)
+
+
+def test_study_trials_csv_has_a_header_and_one_row_per_trial(client: descent.Client) -> None:
+    study = client.study({"base": saddle_spec(), "search": {
+        "space": {"optimizer.lr": {"type": "uniform", "low": 0.01, "high": 0.1}}, "sampler": "random", "trials": 2, "seed": 1}})
+    client.wait(study, timeout=60)
+    lines = client.study_trials_csv(study).splitlines()
+    assert lines[0] == "trial,state,value,optimizer.lr,experiments,final_loss,best_loss,steps_run"
+    assert [line.split(",")[0] for line in lines[1:]] == ["0", "1"]
+
+
+def test_trial_curves_span_the_replicates_of_a_trial(client: descent.Client) -> None:
+    study = client.study({"base": saddle_spec(steps=40), "replicates": 2, "search": {
+        "space": {"optimizer.lr": {"type": "uniform", "low": 0.01, "high": 0.1}}, "sampler": "random", "trials": 1, "seed": 1}})
+    client.wait(study, timeout=60)
+    curves = client.trial_curves(study, 0, max_points=5)["curves"]
+    assert curves["runs"] == 2 and curves["step"] == [0, 10, 20, 30, 40]
+    assert all(lo <= m <= hi for lo, m, hi in zip(curves["loss_min"], curves["loss_mean"], curves["loss_max"]))

@@ -85,6 +85,7 @@ public final class PostgresStore: Store {
             """),
         (4, "chunks with step ranges, compressed columns and summary levels", chunkFormatMigration),
         (5, "search studies: definition, state, trials", studySearchMigration),
+        (6, "a note on each experiment", "ALTER TABLE experiment ADD COLUMN note TEXT;"),
     ]
 
     /// Applies pending migrations in one transaction holding a transaction-scoped advisory lock, so
@@ -206,19 +207,49 @@ public final class PostgresStore: Store {
     }
 
     public func experiments(_ q: ExperimentQuery) throws -> [ExperimentRecord] {
-        var sql = "SELECT * FROM experiment WHERE true"
         var params: [PGValue] = []
         func bind(_ v: PGValue) -> String { params.append(v); return "$\(params.count)" }
-        if let s = q.status { sql += " AND status = \(bind(.text(s.rawValue)))" }
-        if let o = q.objective { sql += " AND \(Self.folded("objective")) = \(bind(.text(ExperimentQuery.folded(o))))" }
-        if let o = q.optimizer { sql += " AND \(Self.folded("optimizer")) = \(bind(.text(ExperimentQuery.folded(o))))" }
-        if let t = q.tag {
-            sql += " AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(tags) AS t(v) WHERE \(Self.folded("t.v")) = \(bind(.text(ExperimentQuery.folded(t)))))"
+        let listing = ExperimentListingSQL(dialect: Self.listingDialect(bindNumber: { bind(PGValue($0)) + "::float8" },
+                                                                        bindText: { bind(.text($0)) }))
+        func filters() -> String {
+            var sql = ""
+            if let s = q.status { sql += " AND status = \(bind(.text(s.rawValue)))" }
+            if let o = q.objective { sql += " AND \(Self.folded("objective")) = \(bind(.text(ExperimentQuery.folded(o))))" }
+            if let o = q.optimizer { sql += " AND \(Self.folded("optimizer")) = \(bind(.text(ExperimentQuery.folded(o))))" }
+            if let t = q.tag {
+                sql += " AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(tags) AS t(v) WHERE \(Self.folded("t.v")) = \(bind(.text(ExperimentQuery.folded(t)))))"
+            }
+            return sql + listing.conditions(q)
         }
-        if let a = q.after { sql += q.descending ? " AND seq < \(bind(PGValue(a)))" : " AND seq > \(bind(PGValue(a)))" }
-        sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT \(bind(PGValue(q.limit)))"
+        var sql: String
+        if let sort = q.sort {
+            sql = listing.sorted(q, sort: sort, filters: filters, bindSeq: { bind(PGValue($0)) }, bindLimit: { bind(PGValue($0)) })
+        } else {
+            sql = "SELECT * FROM experiment WHERE true" + filters()
+            if let a = q.after { sql += q.descending ? " AND seq < \(bind(PGValue(a)))" : " AND seq > \(bind(PGValue(a)))" }
+            sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT \(bind(PGValue(q.limit)))"
+        }
         let rows = try pool.with { try $0.execute(sql, params) }
         return try (0..<rows.count).map { try Self.record(rows, $0) }
+    }
+
+    /// PostgreSQL's JSON operators for listings by field (spec and summary are stored as text, parsed here);
+    /// the summary's "Infinity" strings become ±∞, as in SQLite.
+    static func listingDialect(bindNumber: @escaping (Double) -> String, bindText: @escaping (String) -> String) -> ExperimentListingSQL.Dialect {
+        func value(_ f: ExperimentField) -> String {
+            "(experiment.\(f.document == .summary ? "summary" : "spec")::jsonb #> \(bindText(f.postgresPath))::text[])"
+        }
+        return ExperimentListingSQL.Dialect(
+            bindNumber: bindNumber, bindText: bindText,
+            number: { f in
+                let v = value(f)
+                return "(CASE jsonb_typeof(\(v)) WHEN 'number' THEN (\(v) #>> '{}')::float8 WHEN 'string' THEN"
+                    + " (CASE \(v) #>> '{}' WHEN 'Infinity' THEN 'Infinity'::float8 WHEN '-Infinity' THEN '-Infinity'::float8 END) END)"
+            },
+            textEquals: { f, text in
+                let v = value(f)
+                return "(jsonb_typeof(\(v)) = 'string' AND \(Self.folded("(\(v) #>> '{}')")) = \(bindText(text)))"
+            })
     }
 
     public func update(_ r: ExperimentRecord) throws {
@@ -231,6 +262,18 @@ public final class PostgresStore: Store {
                 UPDATE experiment SET status = $1, summary = $2, error_code = $3, error_message = $4, started_at = $5,
                   finished_at = $6, steps_done = $7 WHERE id = $8
                 """, params)
+        }
+    }
+
+    public func annotate(_ id: String, _ change: ExperimentAnnotation) throws -> ExperimentRecord? {
+        try pool.with { c in
+            try c.transaction {
+                guard let r = try self.first(try c.execute("SELECT * FROM experiment WHERE id = $1 FOR UPDATE", [.text(id)])) else { return nil }
+                let changed = change.applied(to: r)
+                try c.execute("UPDATE experiment SET tags = $1::jsonb, spec = $2, note = $3 WHERE id = $4",
+                              [.text(SpecJSON.tags(changed.spec.tags)), .text(try StoredJSON.specs.remember(changed)), PGValue(changed.note), .text(id)])
+                return changed
+            }
         }
     }
 
@@ -380,9 +423,9 @@ public final class PostgresStore: Store {
         rows.isEmpty ? nil : try Self.record(rows, 0)
     }
 
-    private struct CorruptRow: Error, CustomStringConvertible {
+    struct CorruptRow: Error, CustomStringConvertible {
         let column: String
-        var description: String { "experiment row without a valid \(column)" }
+        var description: String { "row without a valid \(column)" }
     }
 
     private static func record(_ rows: PGRows, _ i: Int) throws -> ExperimentRecord {
@@ -401,6 +444,6 @@ public final class PostgresStore: Store {
             finishedAt: rows.double(i, "finished_at").map(Date.init(timeIntervalSince1970:)),
             stepsDone: rows.int(i, "steps_done") ?? 0, idempotencyKey: rows.string(i, "idempotency_key"),
             bodyHash: rows.string(i, "body_hash"), studyID: rows.string(i, "study_id"), attempt: rows.int(i, "attempt") ?? 0,
-            specJSON: spec, summaryJSON: summary)
+            specJSON: spec, summaryJSON: summary, note: rows.string(i, "note"))
     }
 }

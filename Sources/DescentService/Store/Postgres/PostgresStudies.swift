@@ -35,13 +35,37 @@ extension PostgresStore {
 
     public func study(_ id: String) throws -> StudyRecord? {
         let rows = try pool.with { try $0.execute("SELECT * FROM study WHERE id = $1", [.text(id)]) }
-        guard !rows.isEmpty, let sid = rows.string(0, "id"), let name = rows.string(0, "name"), let created = rows.double(0, "created_at")
-        else { return nil }
+        return rows.isEmpty ? nil : try Self.study(rows, 0)
+    }
+
+    public func studies(_ q: StudyQuery) throws -> [StudyRecord] {
+        var sql = "SELECT * FROM study WHERE true"
+        var params: [PGValue] = []
+        func bind(_ v: PGValue) -> String { params.append(v); return "$\(params.count)" }
+        if let name = q.name { sql += " AND \(Self.folded("name")) = \(bind(.text(ExperimentQuery.folded(name))))" }
+        switch q.kind {
+        case .search?: sql += " AND definition IS NOT NULL"
+        case .list?: sql += " AND definition IS NULL"
+        case nil: break
+        }
+        if let state = q.state { sql += " AND search_state = \(bind(.text(state.rawValue)))" }
+        if let after = q.after {
+            let t = bind(PGValue(after.createdAt))
+            sql += " AND (created_at < \(t)::float8 OR (created_at = \(t)::float8 AND id < \(bind(.text(after.id)))))"
+        }
+        sql += " ORDER BY created_at DESC, id DESC LIMIT \(bind(PGValue(q.limit)))"
+        let rows = try pool.with { try $0.execute(sql, params) }
+        return try (0..<rows.count).map { try Self.study(rows, $0) }
+    }
+
+    private static func study(_ rows: PGRows, _ i: Int) throws -> StudyRecord {
+        guard let sid = rows.string(i, "id"), let name = rows.string(i, "name"), let created = rows.double(i, "created_at")
+        else { throw CorruptRow(column: "study") }
         return StudyRecord(id: sid, name: name, createdAt: Date(timeIntervalSince1970: created),
-                           experimentIDs: try JSONCoding.decode([String].self, rows.string(0, "experiment_ids") ?? "[]"),
-                           labels: try JSONCoding.decode([String].self, rows.string(0, "labels") ?? "[]"),
-                           lossTarget: rows.double(0, "loss_target"), definition: rows.string(0, "definition"),
-                           searchState: rows.string(0, "search_state").flatMap(SearchState.init(rawValue:)))
+                           experimentIDs: try JSONCoding.decode([String].self, rows.string(i, "experiment_ids") ?? "[]"),
+                           labels: try JSONCoding.decode([String].self, rows.string(i, "labels") ?? "[]"),
+                           lossTarget: rows.double(i, "loss_target"), definition: rows.string(i, "definition"),
+                           searchState: rows.string(i, "search_state").flatMap(SearchState.init(rawValue:)))
     }
 
     public func activeSearches() throws -> [String] {

@@ -80,6 +80,9 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "DROP INDEX IF EXISTS experiment_status")
         }
         m.registerMigration("v5-study-search", migrate: migrateStudySearch)
+        m.registerMigration("v6-experiment-note") { db in
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN note TEXT")
+        }
         return m
     }
 
@@ -147,19 +150,52 @@ public final class SQLiteStore: Store {
     }
 
     public func experiments(_ q: ExperimentQuery) throws -> [ExperimentRecord] {
-        var sql = "SELECT * FROM experiment WHERE 1"
         var args: [any DatabaseValueConvertible] = []
-        if let s = q.status { sql += " AND status = ?"; args.append(s.rawValue) }
-        if let o = q.objective { sql += " AND lower(objective) = ?"; args.append(ExperimentQuery.folded(o)) }
-        if let o = q.optimizer { sql += " AND lower(optimizer) = ?"; args.append(ExperimentQuery.folded(o)) }
-        if let t = q.tag { sql += " AND EXISTS (SELECT 1 FROM json_each(experiment.tags) WHERE lower(value) = ?)"; args.append(ExperimentQuery.folded(t)) }
-        if let a = q.after { sql += q.descending ? " AND seq < ?" : " AND seq > ?"; args.append(a) }
-        sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT ?"
-        args.append(q.limit)
-        let rows = try pool.unsafeRead { db in try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: StatementArguments(args)) }
+        func bind(_ v: any DatabaseValueConvertible) -> String { args.append(v); return "?" }
+        let listing = ExperimentListingSQL(dialect: Self.listingDialect(bindNumber: { bind($0) }, bindText: { bind($0) }))
+        func filters() -> String {
+            var sql = ""
+            if let s = q.status { sql += " AND status = \(bind(s.rawValue))" }
+            if let o = q.objective { sql += " AND lower(objective) = \(bind(ExperimentQuery.folded(o)))" }
+            if let o = q.optimizer { sql += " AND lower(optimizer) = \(bind(ExperimentQuery.folded(o)))" }
+            if let t = q.tag { sql += " AND EXISTS (SELECT 1 FROM json_each(experiment.tags) WHERE lower(value) = \(bind(ExperimentQuery.folded(t))))" }
+            return sql + listing.conditions(q)
+        }
+        var sql: String
+        if let sort = q.sort {
+            sql = listing.sorted(q, sort: sort, filters: filters, bindSeq: { bind($0) }, bindLimit: { bind($0) })
+        } else {
+            sql = "SELECT * FROM experiment WHERE 1" + filters()
+            if let a = q.after { sql += q.descending ? " AND seq < \(bind(a))" : " AND seq > \(bind(a))" }
+            sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT \(bind(q.limit))"
+        }
+        // Field conditions and sorts make statements without bound (their paths are bound, but not their
+        // number): those are prepared each time rather than filling the statement cache.
+        let cached = q.sort == nil && q.conditions.isEmpty
+        let rows = try pool.unsafeRead { db in
+            try Row.fetchAll(cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql), arguments: StatementArguments(args))
+        }
         guard let first = rows.first else { return [] }
         let columns = ExperimentColumns(first)
         return try rows.map { try Self.record($0, columns) }
+    }
+
+    /// SQLite's JSON functions for listings by field. `json_extract` gives a JSON number as REAL or INTEGER (`json_type`
+    /// tells numbers from booleans, which it also gives as INTEGER); the summary's "Infinity" strings become ±∞ (9e999 overflows to ∞).
+    static func listingDialect(bindNumber: @escaping (Double) -> String, bindText: @escaping (String) -> String) -> ExperimentListingSQL.Dialect {
+        func column(_ f: ExperimentField) -> String { f.document == .summary ? "experiment.summary" : "experiment.spec" }
+        return ExperimentListingSQL.Dialect(
+            bindNumber: bindNumber, bindText: bindText,
+            number: { f in
+                let c = column(f)
+                func at() -> String { "\(c), \(bindText(f.sqlitePath))" }
+                return "(CASE json_type(\(at())) WHEN 'real' THEN json_extract(\(at())) WHEN 'integer' THEN json_extract(\(at()))"
+                    + " WHEN 'text' THEN (CASE json_extract(\(at())) WHEN 'Infinity' THEN 9e999 WHEN '-Infinity' THEN -9e999 END) END)"
+            },
+            textEquals: { f, folded in
+                let c = column(f)
+                return "(json_type(\(c), \(bindText(f.sqlitePath))) = 'text' AND lower(json_extract(\(c), \(bindText(f.sqlitePath)))) = \(bindText(folded)))"
+            })
     }
 
     public func update(_ r: ExperimentRecord) throws {
@@ -169,6 +205,16 @@ public final class SQLiteStore: Store {
                   finished_at = ?, steps_done = ? WHERE id = ?
                 """, arguments: [r.status.rawValue, try r.summary.map(JSONCoding.string), r.errorCode, r.errorMessage,
                                  r.startedAt?.timeIntervalSince1970, r.finishedAt?.timeIntervalSince1970, r.stepsDone, r.id])
+        }
+    }
+
+    public func annotate(_ id: String, _ change: ExperimentAnnotation) throws -> ExperimentRecord? {
+        try pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = ?", arguments: [id]) else { return nil }
+            let r = change.applied(to: try Self.record(row))
+            try db.execute(sql: "UPDATE experiment SET tags = ?, spec = ?, note = ? WHERE id = ?",
+                           arguments: [SpecJSON.tags(r.spec.tags), try StoredJSON.specs.remember(r), r.note, id])
+            return r
         }
     }
 
@@ -310,7 +356,7 @@ public final class SQLiteStore: Store {
             createdAt: Date(timeIntervalSince1970: row[c.createdAt]),
             startedAt: started.map(Date.init(timeIntervalSince1970:)), finishedAt: finished.map(Date.init(timeIntervalSince1970:)),
             stepsDone: row[c.stepsDone], idempotencyKey: row[c.idempotencyKey], bodyHash: row[c.bodyHash],
-            studyID: row[c.studyID], attempt: row[c.attempt], specJSON: spec, summaryJSON: summary)
+            studyID: row[c.studyID], attempt: row[c.attempt], specJSON: spec, summaryJSON: summary, note: row[c.note])
     }
 }
 
@@ -318,7 +364,7 @@ public final class SQLiteStore: Store {
 /// lookup by name lower-cases the names on every access, which cost more than the row's decoding.
 private struct ExperimentColumns {
     var id = 0, seq = 0, status = 0, spec = 0, summary = 0, errorCode = 0, errorMessage = 0, createdAt = 0
-    var startedAt = 0, finishedAt = 0, stepsDone = 0, idempotencyKey = 0, bodyHash = 0, studyID = 0, attempt = 0
+    var startedAt = 0, finishedAt = 0, stepsDone = 0, idempotencyKey = 0, bodyHash = 0, studyID = 0, attempt = 0, note = 0
 
     /// The positions in `row` (every column must be present: rows come from `SELECT *`).
     init(_ row: Row) {
@@ -326,6 +372,7 @@ private struct ExperimentColumns {
             switch name {
             case "id": id = i
             case "seq": seq = i
+            case "note": note = i
             case "status": status = i
             case "spec": spec = i
             case "summary": summary = i

@@ -34,13 +34,34 @@ extension SQLiteStore {
     }
 
     public func study(_ id: String) throws -> StudyRecord? {
-        guard let row = try pool.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM study WHERE id = ?", arguments: [id]) })
-        else { return nil }
-        return StudyRecord(id: row["id"], name: row["name"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                           experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
-                           labels: try JSONCoding.decode([String].self, row["labels"] as String),
-                           lossTarget: row["loss_target"], definition: row["definition"],
-                           searchState: (row["search_state"] as String?).flatMap(SearchState.init(rawValue:)))
+        try pool.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM study WHERE id = ?", arguments: [id]) }).map(Self.study)
+    }
+
+    public func studies(_ q: StudyQuery) throws -> [StudyRecord] {
+        var sql = "SELECT * FROM study WHERE 1"
+        var args: [any DatabaseValueConvertible] = []
+        if let name = q.name { sql += " AND lower(name) = ?"; args.append(ExperimentQuery.folded(name)) }
+        switch q.kind {
+        case .search?: sql += " AND definition IS NOT NULL"
+        case .list?: sql += " AND definition IS NULL"
+        case nil: break
+        }
+        if let state = q.state { sql += " AND search_state = ?"; args.append(state.rawValue) }
+        if let after = q.after {
+            sql += " AND (created_at < ? OR (created_at = ? AND id < ?))"
+            args += [after.createdAt, after.createdAt, after.id]
+        }
+        sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
+        args.append(q.limit)
+        return try pool.read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)) }.map(Self.study)
+    }
+
+    private static func study(_ row: Row) throws -> StudyRecord {
+        StudyRecord(id: row["id"], name: row["name"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                    experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
+                    labels: try JSONCoding.decode([String].self, row["labels"] as String),
+                    lossTarget: row["loss_target"], definition: row["definition"],
+                    searchState: (row["search_state"] as String?).flatMap(SearchState.init(rawValue:)))
     }
 
     public func activeSearches() throws -> [String] {

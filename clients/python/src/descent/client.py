@@ -25,6 +25,13 @@ BATCH_LIMIT = 1000
 DEFAULT_URL = "http://127.0.0.1:8080"
 
 
+class _Keep:
+    """The default of `Client.annotate`'s `note`: leave the note as it is (None removes it)."""
+
+
+_KEEP = _Keep()
+
+
 def load_json(source: SpecLike) -> Dict[str, Any]:
     """A JSON object given as a mapping or as the path of a file holding one."""
     if isinstance(source, Mapping):
@@ -138,9 +145,12 @@ class Client:
 
     def experiments(self, *, status: Optional[str] = None, tag: Optional[str] = None,
                     objective: Optional[str] = None, optimizer: Optional[str] = None,
-                    sort: Optional[str] = None, limit: Optional[int] = None,
+                    filter: Optional[str] = None, sort: Optional[str] = None, limit: Optional[int] = None,
                     page_size: int = 500) -> Iterator[Experiment]:
         """Experiments matching the filters, newest first (`sort="created_at"` for oldest first).
+
+        `filter` takes field conditions joined by commas (`"optimizer.lr:0.001..0.1,optimizer.type:adam"`);
+        `sort` also takes a field, `"-summary.final_loss"` or `"optimizer.lr"` (docs/api.md, "Listing by fields").
 
         Follows the pages of `GET /v1/experiments` lazily, `page_size` (1 … 500) per request; `limit` caps
         the number yielded (None = all).
@@ -150,7 +160,7 @@ class Client:
         while limit is None or yielded < limit:
             size = page_size if limit is None else max(1, min(page_size, limit - yielded))
             query = {"status": status, "tag": tag, "objective": objective, "optimizer": optimizer,
-                     "sort": sort, "limit": size, "cursor": cursor}
+                     "filter": filter, "sort": sort, "limit": size, "cursor": cursor}
             page = json.loads(self._transport.call("list", query=query).body)
             for item in page.get("items") or []:
                 yield Experiment.from_json(item)
@@ -160,6 +170,21 @@ class Client:
             cursor = page.get("next_cursor")
             if not cursor:
                 return
+
+    def annotate(self, experiment: ExperimentRef, *, tags: Optional[List[str]] = None,
+                 note: Union[str, None, _Keep] = _KEEP) -> Experiment:
+        """Replaces the experiment's tags and/or sets its note (`note=None` removes it); returns it.
+
+        `PATCH /v1/experiments/{id}`: new tags replace the spec's; the run is unaffected.
+        """
+        body: Dict[str, Any] = {}
+        if tags is not None:
+            body["tags"] = list(tags)
+        if not isinstance(note, _Keep):
+            body["note"] = note
+        response = self._transport.call("annotate", path_params={"id": experiment_id(experiment)}, body=body,
+                                        composed_body=True)
+        return Experiment.from_json(json.loads(response.body))
 
     def cancel(self, experiment: ExperimentRef) -> Experiment:
         """Cancels a queued or running experiment (a running one stops within a step); returns it."""
@@ -303,6 +328,44 @@ class Client:
         """The study as it is now, with its results table (`GET /v1/studies/{id}`)."""
         sid = study.id if isinstance(study, Study) else study
         return Study.from_json(json.loads(self._transport.call("get_study", path_params={"id": sid}).body))
+
+    def studies(self, *, name: Optional[str] = None, kind: Optional[str] = None, state: Optional[str] = None,
+                limit: Optional[int] = None, page_size: int = 500) -> Iterator[Dict[str, Any]]:
+        """Study headers, newest first (`GET /v1/studies`): dicts with `id`, `name`, `kind` (`search` or
+        `list`), `created_at`, `experiments`, `loss_target`, `state`. `get_study(id)` has the results.
+
+        Filters: `name` (ASCII letters without case), `kind`, `state` (`searching` or `finished`). Follows the
+        pages lazily, `page_size` (1 … 500) per request; `limit` caps the number yielded (None = all).
+        """
+        cursor: Optional[str] = None
+        yielded = 0
+        while limit is None or yielded < limit:
+            size = page_size if limit is None else max(1, min(page_size, limit - yielded))
+            query = {"name": name, "kind": kind, "state": state, "limit": size, "cursor": cursor}
+            page = json.loads(self._transport.call("list_studies", query=query).body)
+            for item in page.get("items") or []:
+                yield dict(item)
+                yielded += 1
+                if limit is not None and yielded >= limit:
+                    return
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return
+
+    def study_trials_csv(self, study: Union[str, Study]) -> str:
+        """A search study's trials as CSV text (`GET /v1/studies/{id}/trials.csv`): one row per trial with its
+        state, value, searched values, replicates and mean metrics; `pandas.read_csv(io.StringIO(text))` reads it."""
+        sid = study.id if isinstance(study, Study) else study
+        return self._transport.call("study_trials_csv", path_params={"id": sid}).body.decode("utf-8")
+
+    def trial_curves(self, study: Union[str, Study], trial: int, *, max_points: Optional[int] = None) -> Dict[str, Any]:
+        """The per-step spread of a search trial's replicate loss curves
+        (`GET /v1/studies/{id}/trials/{number}/curves`): `{"trial", "curves": {"runs", "step", "loss_mean",
+        "loss_std", "loss_min", "loss_max"}}` on a grid of at most `max_points` steps (server default 200)."""
+        sid = study.id if isinstance(study, Study) else study
+        response = self._transport.call("trial_curves", path_params={"id": sid, "number": str(trial)},
+                                        query={"max_points": max_points})
+        return dict(json.loads(response.body))
 
     def presets(self) -> List[Preset]:
         """The lecture's comparisons, ready to run (`GET /v1/presets`)."""

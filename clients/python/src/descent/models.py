@@ -124,6 +124,7 @@ class Experiment(_Record):
     error: Optional[RunError]
     study_id: Optional[str]
     attempts: int
+    note: Optional[str] = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -154,7 +155,7 @@ class Experiment(_Record):
             progress=Progress.from_json(obj.get("progress") or {}), spec=dict(obj.get("spec") or {}),
             summary=Summary.from_json(summary) if isinstance(summary, Mapping) else None,
             error=RunError(str(error.get("code")), str(error.get("message")), error) if isinstance(error, Mapping) else None,
-            study_id=obj.get("study_id"), attempts=int(obj.get("attempts", 0)), raw=obj)
+            study_id=obj.get("study_id"), attempts=int(obj.get("attempts", 0)), note=obj.get("note"), raw=obj)
 
 
 @dataclass(frozen=True)
