@@ -31,12 +31,13 @@ func referenceSGD(lr: Double, mu: Double, tau: Double, nesterov: Bool, wd: Doubl
     var theta = startTheta, b = [0.0, 0.0], out: [[Double]] = []
     for (t, grad) in threeGradients.enumerated() {
         for i in 0..<2 {
-            var g = grad[i] + wd * theta[i]
+            // maximize negates the gradient before the decay is added (θ still shrinks).
+            var g = (maximize ? -grad[i] : grad[i]) + wd * theta[i]
             if mu != 0 {
                 b[i] = t == 0 ? g : mu * b[i] + (1 - tau) * g
                 g = nesterov ? g + mu * b[i] : b[i]
             }
-            theta[i] += maximize ? lr * g : -lr * g
+            theta[i] -= lr * g
         }
         out.append(theta)
     }

@@ -1,17 +1,23 @@
-/// Adam with PyTorch's `torch.optim.Adam` semantics (L2 weight decay added to the gradient).
+/// Adam with PyTorch's `torch.optim.Adam` semantics (torch 2.13, `_single_tensor_adam`).
 ///
-/// Pseudo-code (γ = lr, β₁, β₂ = betas, ε = eps, λ = weight_decay):
+/// Pseudo-code (γ = lr, β₁, β₂ = betas, ε = eps, λ = weight_decay, t = step count from 1;
+/// fma, lerp and the kernels' rounding as in `Torch`; `**` is the C library's pow):
 /// ```
 /// m₀ ← 0, v₀ ← 0, v₀^max ← 0
-/// if λ ≠ 0:  g ← g + λθ
-/// m ← β₁m + (1 − β₁)g
-/// v ← β₂v + (1 − β₂)g²
+/// if maximize:  g ← −g
+/// if λ ≠ 0:
+///     if decoupled_weight_decay:  θ ← θ·(1 − γλ)
+///     else:                       g ← fma(λ, θ, g)              # g + λθ
+/// m ← lerp(m, g, 1 − β₁)                                         # β₁m + (1 − β₁)g
+/// v ← fma((1 − β₂)g, g, β₂v)                                     # β₂v + (1 − β₂)g²
 /// if amsgrad:  v^max ← max(v^max, v);  u ← v^max
 /// else:        u ← v
-/// θ ← θ − (γ / (1 − β₁ᵗ)) · m / (√u / √(1 − β₂ᵗ) + ε)
+/// s ← γ / (1 − β₁**t)
+/// θ ← θ + (−s·m) / (√u / (1 − β₂**t)**0.5 + ε)
 /// ```
-/// The last line is PyTorch's evaluation order of θ − γ m̂ / (√v̂ + ε) with m̂ = m/(1 − β₁ᵗ),
-/// v̂ = u/(1 − β₂ᵗ). Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0, amsgrad false.
+/// That is θ − γ m̂ / (√v̂ + ε) with m̂ = m/(1 − β₁ᵗ), v̂ = u/(1 − β₂ᵗ), in torch's evaluation order.
+/// Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0, amsgrad false, maximize false,
+/// decoupled_weight_decay false (true is `AdamW`).
 public struct Adam: Optimizer {
     /// β₁.
     public let beta1: Double
@@ -25,6 +31,8 @@ public struct Adam: Optimizer {
     public let amsgrad: Bool
     /// Apply weight decay as θ ← θ − γλθ before the update (AdamW) instead of g ← g + λθ.
     public let decoupled: Bool
+    /// Ascend instead of descend (the gradient is negated first).
+    public let maximize: Bool
     /// m, v and v^max side by side per coordinate (one array: one uniqueness check per step).
     private var moments: [Double]
     /// First moment m.
@@ -35,14 +43,12 @@ public struct Adam: Optimizer {
     public var maxSecondMoment: [Double] { stride(from: 2, to: moments.count, by: 3).map { moments[$0] } }
     /// Steps taken so far.
     public private(set) var stepCount = 0
-    private var beta1Power = 1.0
-    private var beta2Power = 1.0
 
     /// Creates Adam state for `dimension` parameters.
     public init(dimension: Int, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
-                weightDecay: Double = 0, amsgrad: Bool = false, decoupled: Bool = false) {
+                weightDecay: Double = 0, amsgrad: Bool = false, decoupled: Bool = false, maximize: Bool = false) {
         self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
-        self.weightDecay = weightDecay; self.amsgrad = amsgrad; self.decoupled = decoupled
+        self.weightDecay = weightDecay; self.amsgrad = amsgrad; self.decoupled = decoupled; self.maximize = maximize
         moments = [Double](repeating: 0, count: 3 * dimension)
     }
 
@@ -56,23 +62,22 @@ public struct Adam: Optimizer {
     mutating func step(parameters theta: UnsafeMutablePointer<Double>, gradient grad: UnsafePointer<Double>, count n: Int,
                        learningRate: Double) {
         stepCount += 1
-        // β^t by repeated multiplication (what PyTorch's `beta ** step` gives to within an ulp).
-        beta1Power *= beta1
-        beta2Power *= beta2
-        let stepSize = learningRate / (1 - beta1Power)
-        let correction2 = (1 - beta2Power).squareRoot()
-        let (b1, b2, eps, wd, decoupled, amsgrad) = (beta1, beta2, epsilon, weightDecay, decoupled, amsgrad)
+        let t = Double(stepCount)
+        let stepSize = learningRate / (1 - Torch.power(beta1, t))
+        let correction2 = Torch.power(1 - Torch.power(beta2, t), 0.5)
+        let (b1, b2, eps, wd, decoupled, amsgrad, maximize) = (beta1, beta2, epsilon, weightDecay, decoupled, amsgrad, maximize)
+        let decay = 1 - learningRate * wd
         // Raw buffers: one uniqueness check per step instead of one per element.
         guard n > 0 else { return }
         moments.withUnsafeMutableBufferPointer { state in
-            let state = state.baseAddress!
+            guard let state = state.baseAddress else { return }
             for i in 0..<n {
-                var g = grad[i]
+                var g = maximize ? -grad[i] : grad[i]
                 if wd != 0 {
-                    if decoupled { theta[i] *= 1 - learningRate * wd } else { g += wd * theta[i] }
+                    if decoupled { theta[i] *= decay } else { g = Torch.add(g, theta[i], alpha: wd) }
                 }
-                let mi = b1 * state[3 * i] + (1 - b1) * g
-                let vi = b2 * state[3 * i + 1] + (1 - b2) * g * g
+                let mi = Torch.lerp(state[3 * i], g, weight: 1 - b1)
+                let vi = Torch.scaleAddSquare(state[3 * i + 1], b2, g, value: 1 - b2)
                 state[3 * i] = mi
                 state[3 * i + 1] = vi
                 var u = vi
@@ -80,7 +85,7 @@ public struct Adam: Optimizer {
                     u = max(state[3 * i + 2], vi)
                     state[3 * i + 2] = u
                 }
-                theta[i] -= stepSize * (mi / (u.squareRoot() / correction2 + eps))
+                theta[i] = Torch.addcdiv(theta[i], mi, u.squareRoot() / correction2 + eps, value: -stepSize)
             }
         }
     }

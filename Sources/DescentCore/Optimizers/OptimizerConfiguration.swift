@@ -5,24 +5,28 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     /// The lecture's momentum m ← λm − ηg, θ ← θ + m.
     case momentumLecture(lr: Double, momentum: Double)
     /// `torch.optim.Adagrad`.
-    case adagrad(lr: Double, lrDecay: Double, weightDecay: Double, initialAccumulatorValue: Double, eps: Double)
+    case adagrad(lr: Double, lrDecay: Double, weightDecay: Double, initialAccumulatorValue: Double, eps: Double,
+                 maximize: Bool = false)
     /// The lecture's Adagrad (RMS of all past gradients).
     case adagradLecture(lr: Double, sqrtDecay: Bool, eps: Double)
     /// `torch.optim.RMSprop`.
-    case rmsprop(lr: Double, alpha: Double, eps: Double, weightDecay: Double, momentum: Double, centered: Bool)
+    case rmsprop(lr: Double, alpha: Double, eps: Double, weightDecay: Double, momentum: Double, centered: Bool,
+                 maximize: Bool = false)
     /// The lecture's RMSprop (σ₀ = |g₀|).
     case rmspropLecture(lr: Double, alpha: Double, eps: Double)
-    /// `torch.optim.Adam` (L2 weight decay).
-    case adam(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, amsgrad: Bool)
+    /// `torch.optim.Adam` (L2 weight decay, or decoupled with `decoupledWeightDecay`).
+    case adam(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, amsgrad: Bool,
+              maximize: Bool = false, decoupledWeightDecay: Bool = false)
     /// `torch.optim.AdamW` (decoupled weight decay).
-    case adamw(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, amsgrad: Bool)
+    case adamw(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, amsgrad: Bool,
+               maximize: Bool = false)
 
     /// The base learning rate γ₀ the schedule scales.
     public var learningRate: Double {
         switch self {
-        case let .sgd(lr, _, _, _, _, _), let .momentumLecture(lr, _), let .adagrad(lr, _, _, _, _),
-             let .adagradLecture(lr, _, _), let .rmsprop(lr, _, _, _, _, _), let .rmspropLecture(lr, _, _),
-             let .adam(lr, _, _, _, _, _), let .adamw(lr, _, _, _, _, _):
+        case let .sgd(lr, _, _, _, _, _), let .momentumLecture(lr, _), let .adagrad(lr, _, _, _, _, _),
+             let .adagradLecture(lr, _, _), let .rmsprop(lr, _, _, _, _, _, _), let .rmspropLecture(lr, _, _),
+             let .adam(lr, _, _, _, _, _, _, _), let .adamw(lr, _, _, _, _, _, _):
             return lr
         }
     }

@@ -1,16 +1,18 @@
-/// RMSprop with PyTorch's `torch.optim.RMSprop` semantics.
+/// RMSprop with PyTorch's `torch.optim.RMSprop` semantics (torch 2.13, `_single_tensor_rmsprop`).
 ///
-/// Pseudo-code (γ = lr, α = alpha, ε = eps, λ = weight_decay, μ = momentum):
+/// Pseudo-code (γ = lr, α = alpha, ε = eps, λ = weight_decay, μ = momentum; fma, lerp and the
+/// kernels' rounding as in `Torch`):
 /// ```
 /// v₀ ← 0, b₀ ← 0, g^ave₀ ← 0
-/// if λ ≠ 0:  g ← g + λθ
-/// v ← αv + (1 − α)g²
-/// ṽ ← v
-/// if centered:  g^ave ← α g^ave + (1 − α)g;  ṽ ← ṽ − (g^ave)²
-/// if μ > 0:  b ← μb + g / (√ṽ + ε);  θ ← θ − γb
-/// else:      θ ← θ − γ g / (√ṽ + ε)
+/// if maximize:  g ← −g
+/// if λ ≠ 0:  g ← fma(λ, θ, g)                                  # g + λθ
+/// v ← fma((1 − α)g, g, αv)                                      # αv + (1 − α)g²
+/// if centered:  g^ave ← lerp(g^ave, g, 1 − α);  d ← √fma(−g^ave, g^ave, v) + ε   # √(v − (g^ave)²) + ε
+/// else:         d ← √v + ε
+/// if μ > 0:  b ← μb + g/d;  θ ← fma(−γ, b, θ)
+/// else:      θ ← θ + (−γg)/d
 /// ```
-/// Defaults: lr 1e-2, alpha 0.99, eps 1e-8, weight_decay 0, momentum 0, centered false.
+/// Defaults: lr 1e-2, alpha 0.99, eps 1e-8, weight_decay 0, momentum 0, centered false, maximize false.
 public struct RMSprop: Optimizer {
     /// α.
     public let alpha: Double
@@ -22,44 +24,59 @@ public struct RMSprop: Optimizer {
     public let momentum: Double
     /// Subtract the squared running mean of g.
     public let centered: Bool
+    /// Ascend instead of descend (the gradient is negated first).
+    public let maximize: Bool
+    /// v, g^ave and b side by side per coordinate (one array: one uniqueness check per step).
+    private var state: [Double]
     /// Running mean of g² (v).
-    public private(set) var squareAverage: [Double]
+    public var squareAverage: [Double] { stride(from: 0, to: state.count, by: 3).map { state[$0] } }
     /// Running mean of g (centered only).
-    public private(set) var gradientAverage: [Double]
+    public var gradientAverage: [Double] { stride(from: 1, to: state.count, by: 3).map { state[$0] } }
     /// Momentum buffer b.
-    public private(set) var buffer: [Double]
+    public var buffer: [Double] { stride(from: 2, to: state.count, by: 3).map { state[$0] } }
 
     /// Creates the state for `dimension` parameters.
     public init(dimension: Int, alpha: Double = 0.99, epsilon: Double = 1e-8, weightDecay: Double = 0,
-                momentum: Double = 0, centered: Bool = false) {
+                momentum: Double = 0, centered: Bool = false, maximize: Bool = false) {
         self.alpha = alpha; self.epsilon = epsilon; self.weightDecay = weightDecay
-        self.momentum = momentum; self.centered = centered
-        squareAverage = [Double](repeating: 0, count: dimension)
-        gradientAverage = [Double](repeating: 0, count: dimension)
-        buffer = [Double](repeating: 0, count: dimension)
+        self.momentum = momentum; self.centered = centered; self.maximize = maximize
+        state = [Double](repeating: 0, count: 3 * dimension)
     }
 
     /// One RMSprop step.
     public mutating func step(parameters: inout [Double], gradient: inout [Double], learningRate: Double) {
-        for i in 0..<parameters.count {
-            var g = gradient[i]
-            if weightDecay != 0 { g += weightDecay * parameters[i] }
-            let v = alpha * squareAverage[i] + (1 - alpha) * g * g
-            squareAverage[i] = v
-            var tilde = v
-            if centered {
-                let a = alpha * gradientAverage[i] + (1 - alpha) * g
-                gradientAverage[i] = a
-                tilde -= a * a
-            }
-            let denominator = tilde.squareRoot() + epsilon
-            if momentum > 0 {
-                let b = momentum * buffer[i] + g / denominator
-                buffer[i] = b
-                parameters[i] -= learningRate * b
-            } else {
-                parameters[i] -= learningRate * (g / denominator)
+        stepArrays(&parameters, &gradient, learningRate: learningRate)
+    }
+
+    /// One RMSprop step on raw buffers of `count` values (the arithmetic of both entry points).
+    @inline(__always)
+    mutating func step(parameters theta: UnsafeMutablePointer<Double>, gradient grad: UnsafePointer<Double>, count n: Int,
+                       learningRate: Double) {
+        let (alpha, eps, wd, momentum, centered, maximize) = (alpha, epsilon, weightDecay, momentum, centered, maximize)
+        state.withUnsafeMutableBufferPointer { state in
+            guard let state = state.baseAddress else { return }
+            for i in 0..<n {
+                var g = maximize ? -grad[i] : grad[i]
+                if wd != 0 { g = Torch.add(g, theta[i], alpha: wd) }
+                let v = Torch.scaleAddSquare(state[3 * i], alpha, g, value: 1 - alpha)
+                state[3 * i] = v
+                var average = v
+                if centered {
+                    let a = Torch.lerp(state[3 * i + 1], g, weight: 1 - alpha)
+                    state[3 * i + 1] = a
+                    average = Torch.addcmul(v, a, a, value: -1)
+                }
+                let denominator = average.squareRoot() + eps
+                if momentum > 0 {
+                    let b = Torch.addcdiv(momentum * state[3 * i + 2], g, denominator, value: 1)
+                    state[3 * i + 2] = b
+                    theta[i] = Torch.add(theta[i], b, alpha: -learningRate)
+                } else {
+                    theta[i] = Torch.addcdiv(theta[i], g, denominator, value: -learningRate)
+                }
             }
         }
     }
 }
+
+extension RMSprop: RawStepOptimizer {}

@@ -16,18 +16,20 @@ extension OptimizerSpec {
         case .momentumLecture: return .momentumLecture(lr: lr, momentum: number("momentum"))
         case .adagrad:
             return .adagrad(lr: lr, lrDecay: number("lr_decay"), weightDecay: number("weight_decay"),
-                            initialAccumulatorValue: number("initial_accumulator_value"), eps: number("eps"))
+                            initialAccumulatorValue: number("initial_accumulator_value"), eps: number("eps"),
+                            maximize: flag("maximize"))
         case .adagradLecture: return .adagradLecture(lr: lr, sqrtDecay: flag("sqrt_decay"), eps: number("eps"))
         case .rmsprop:
             return .rmsprop(lr: lr, alpha: number("alpha"), eps: number("eps"), weightDecay: number("weight_decay"),
-                            momentum: number("momentum"), centered: flag("centered"))
+                            momentum: number("momentum"), centered: flag("centered"), maximize: flag("maximize"))
         case .rmspropLecture: return .rmspropLecture(lr: lr, alpha: number("alpha"), eps: number("eps"))
         case .adam:
             return .adam(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
-                         amsgrad: flag("amsgrad"))
+                         amsgrad: flag("amsgrad"), maximize: flag("maximize"),
+                         decoupledWeightDecay: flag("decoupled_weight_decay"))
         case .adamw:
             return .adamw(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
-                          amsgrad: flag("amsgrad"))
+                          amsgrad: flag("amsgrad"), maximize: flag("maximize"))
         }
     }
 

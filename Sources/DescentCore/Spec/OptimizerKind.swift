@@ -31,7 +31,7 @@ public enum OptimizerKind: String, SpecKind {
             ParameterInfo("dampening", .number(.unitClosed), default: .number(0), "τ"),
             ParameterInfo("nesterov", .boolean, default: .bool(false), "Nesterov momentum (needs momentum > 0, dampening 0)"),
             Self.l2Penalty,
-            ParameterInfo("maximize", .boolean, default: .bool(false), "ascend instead of descend"),
+            Self.maximize,
         ]
         case .momentumLecture: [
             Self.lr(1e-2),
@@ -43,6 +43,7 @@ public enum OptimizerKind: String, SpecKind {
             Self.l2Penalty,
             ParameterInfo("initial_accumulator_value", .number(.nonNegative), default: .number(0), "initial Σg²"),
             Self.eps(1e-10, "ε added to √Σg²"),
+            Self.maximize,
         ]
         case .adagradLecture: [
             Self.lr(1e-2),
@@ -56,16 +57,21 @@ public enum OptimizerKind: String, SpecKind {
             Self.l2Penalty,
             ParameterInfo("momentum", .number(.nonNegative), default: .number(0), "μ"),
             ParameterInfo("centered", .boolean, default: .bool(false), "divide by the estimated variance instead"),
+            Self.maximize,
         ]
         case .rmspropLecture: [
             Self.lr(1e-2),
             ParameterInfo("alpha", .number(.unitClosed), default: .number(0.9), "α"),
             Self.eps(1e-10, "ε added to σ"),
         ]
-        case .adam: [Self.lr(1e-3), Self.betas, Self.eps(1e-8, "ε added to √v̂"), Self.l2Penalty, Self.amsgrad]
+        case .adam: [
+            Self.lr(1e-3), Self.betas, Self.eps(1e-8, "ε added to √v̂"), Self.l2Penalty, Self.amsgrad, Self.maximize,
+            Self.decoupledWeightDecay,
+        ]
         case .adamw: [
             Self.lr(1e-3), Self.betas, Self.eps(1e-8, "ε added to √v̂"),
             ParameterInfo("weight_decay", .number(.nonNegative), default: .number(1e-2), "λ, decoupled weight decay"), Self.amsgrad,
+            Self.maximize,
         ]
         }
     }
@@ -80,5 +86,9 @@ public enum OptimizerKind: String, SpecKind {
                                                  "λ, L2 penalty added to the gradient")
     private static let betas = ParameterInfo("betas", .numberList(.unitOpen, count: 2), default: .array([.number(0.9), .number(0.999)]),
                                              "(β₁, β₂) running-average coefficients")
+    private static let maximize = ParameterInfo("maximize", .boolean, default: .bool(false),
+                                                "ascend instead of descend (the gradient is negated before weight decay)")
+    private static let decoupledWeightDecay = ParameterInfo("decoupled_weight_decay", .boolean, default: .bool(false),
+                                                            "weight decay as θ ← θ(1 − γλ) (AdamW) instead of g + λθ")
     private static let amsgrad = ParameterInfo("amsgrad", .boolean, default: .bool(false), "use the running maximum of v")
 }

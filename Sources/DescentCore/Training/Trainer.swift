@@ -27,27 +27,27 @@ public enum Trainer {
         case let .momentumLecture(_, momentum):
             return dispatch(objective, MomentumLecture(dimension: n, momentum: momentum),
                             configuration, control, progressEvery, onProgress)
-        case let .adagrad(_, lrDecay, weightDecay, initial, eps):
-            return dispatch(objective, Adagrad(dimension: n, learningRateDecay: lrDecay, weightDecay: weightDecay,
-                                               initialAccumulatorValue: initial, epsilon: eps),
-                            configuration, control, progressEvery, onProgress)
+        case let .adagrad(_, lrDecay, weightDecay, initial, eps, maximize):
+            return dispatchFast(objective, Adagrad(dimension: n, learningRateDecay: lrDecay, weightDecay: weightDecay,
+                                                   initialAccumulatorValue: initial, epsilon: eps, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
         case let .adagradLecture(_, sqrtDecay, eps):
             return dispatch(objective, AdagradLecture(dimension: n, sqrtDecay: sqrtDecay, epsilon: eps),
                             configuration, control, progressEvery, onProgress)
-        case let .rmsprop(_, alpha, eps, weightDecay, momentum, centered):
-            return dispatch(objective, RMSprop(dimension: n, alpha: alpha, epsilon: eps, weightDecay: weightDecay,
-                                               momentum: momentum, centered: centered),
-                            configuration, control, progressEvery, onProgress)
+        case let .rmsprop(_, alpha, eps, weightDecay, momentum, centered, maximize):
+            return dispatchFast(objective, RMSprop(dimension: n, alpha: alpha, epsilon: eps, weightDecay: weightDecay,
+                                                   momentum: momentum, centered: centered, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
         case let .rmspropLecture(_, alpha, eps):
             return dispatch(objective, RMSpropLecture(dimension: n, alpha: alpha, epsilon: eps),
                             configuration, control, progressEvery, onProgress)
-        case let .adam(_, beta1, beta2, eps, weightDecay, amsgrad):
-            return dispatchFast(objective, Adam(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
-                                                weightDecay: weightDecay, amsgrad: amsgrad),
+        case let .adam(_, beta1, beta2, eps, weightDecay, amsgrad, maximize, decoupled):
+            return dispatchFast(objective, Adam(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps, weightDecay: weightDecay,
+                                                amsgrad: amsgrad, decoupled: decoupled, maximize: maximize),
                                 configuration, control, progressEvery, onProgress, fastPath: fastPath)
-        case let .adamw(_, beta1, beta2, eps, weightDecay, amsgrad):
+        case let .adamw(_, beta1, beta2, eps, weightDecay, amsgrad, maximize):
             return dispatchFast(objective, AdamW.make(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
-                                                      weightDecay: weightDecay, amsgrad: amsgrad),
+                                                      weightDecay: weightDecay, amsgrad: amsgrad, maximize: maximize),
                                 configuration, control, progressEvery, onProgress, fastPath: fastPath)
         }
     }

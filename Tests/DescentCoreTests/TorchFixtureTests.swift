@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import DescentCore
+
+// Whole trajectories of the real torch.optim (2.13, CPU, float64, single-tensor path), written by
+// Tests/Fixtures/torch/generate.py: each case's Descent spec is run and every recorded row's
+// parameters (and learning rate) must agree with torch's to `TorchCase.tolerance` relative.
+
+/// One fixture case: the experiment, torch's parameters before every step and after the last.
+struct TorchCase: Sendable, Decodable, CustomTestStringConvertible {
+    /// Case name, e.g. "sgd-nesterov".
+    let name: String
+    /// The torch constructor call it ran.
+    let torch: String
+    /// Why a tolerance other than the default holds, if one does.
+    let note: String
+    /// The Descent experiment (objective, optimizer, start, steps).
+    let spec: ExperimentSpec
+    /// torch's learning rate at each step.
+    let lr: [Double]
+    /// torch's parameters: row t before step t, the last row after the final step.
+    let params: [[Double]]
+    /// ASGD's averaged parameters, aligned with `params`.
+    let averaged: [[Double]]?
+    /// L-BFGS: function evaluations done before each row (cumulative).
+    let evaluations: [Int]?
+
+    var testDescription: String { name }
+
+    /// Largest allowed relative difference per value.
+    var tolerance: Double { 1e-12 }
+}
+
+/// The fixture files and their cases.
+enum TorchFixtures {
+    /// Tests/Fixtures/torch.
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/torch")
+
+    /// The JSON files in the directory, sorted.
+    static func files() throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    /// The cases of one file.
+    static func cases(in file: URL) throws -> [TorchCase] {
+        struct Document: Decodable { let cases: [TorchCase] }
+        return try JSONDecoder().decode(Document.self, from: Data(contentsOf: file)).cases
+    }
+
+    /// Every case of every file (empty if a file is unreadable: `everyFixtureFileDecodes` fails then).
+    static let all: [TorchCase] = ((try? files()) ?? []).flatMap { (try? cases(in: $0)) ?? [] }
+}
+
+/// Largest |a − b| / |b| over paired values (0 where both are equal, ∞ when b = 0 ≠ a).
+func maximumRelativeDeviation(_ actual: some Collection<Double>, _ expected: some Collection<Double>) -> Double {
+    zip(actual, expected).reduce(0) { worst, pair in
+        let (a, b) = pair
+        if a == b { return worst }
+        return max(worst, abs(a - b) / abs(b))
+    }
+}
+
+@Suite struct TorchFixtureTests {
+    @Test func everyFixtureFileDecodes() throws {
+        let files = try TorchFixtures.files()
+        #expect(!files.isEmpty)
+        for file in files {
+            let cases = try TorchFixtures.cases(in: file)
+            #expect(!cases.isEmpty, "\(file.lastPathComponent)")
+            for c in cases { #expect(c.params.count == c.spec.steps + 1, "\(c.name)") }
+        }
+    }
+
+    @Test(arguments: TorchFixtures.all)
+    func trajectoryMatchesTorch(_ c: TorchCase) throws {
+        let result = try c.spec.validated().run()
+        let trajectory = result.trajectory
+        #expect(trajectory.count == c.params.count, "\(c.name): \(result.summary.stopReason)")
+        var worst = 0.0, worstRow = 0
+        for row in 0..<min(trajectory.count, c.params.count) {
+            let deviation = maximumRelativeDeviation(trajectory.parameters(atRow: row), c.params[row])
+            if deviation > worst { (worst, worstRow) = (deviation, row) }
+        }
+        #expect(worst <= c.tolerance, "\(c.name): relative deviation \(worst) at row \(worstRow)")
+        let rates = maximumRelativeDeviation(trajectory.lr.prefix(c.lr.count), c.lr)
+        #expect(rates <= c.tolerance, "\(c.name): learning rates differ by \(rates)")
+    }
+}

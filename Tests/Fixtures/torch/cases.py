@@ -1,0 +1,62 @@
+"""The fixture cases: objective, start, step count and optimizer (its Descent spec, whose members
+are torch's constructor arguments under the same names). Read by generate.py."""
+
+ROSENBROCK = {"type": "rosenbrock"}
+ROSENBROCK_START = [-1.2, 1.0]
+SADDLE = {"type": "saddle"}
+SADDLE_START = [0.3, -0.2]
+# A concave quadratic (A negative definite): maximize converges to its maximum.
+CONCAVE = {"type": "quadratic", "a": [[-2.0, 0.5], [0.5, -1.0]], "b": [1.0, -0.5]}
+CONCAVE_START = [1.5, -2.0]
+STEPS = 300
+
+
+def case(name, optimizer, objective=ROSENBROCK, start=ROSENBROCK_START, steps=STEPS, note=""):
+    return {"name": name, "optimizer": optimizer, "objective": objective, "start": start, "steps": steps, "note": note}
+
+
+def on_saddle(name, optimizer):
+    return case(name, optimizer, objective=SADDLE, start=SADDLE_START)
+
+
+def maximizing(name, optimizer):
+    return case(name, optimizer, objective=CONCAVE, start=CONCAVE_START)
+
+
+CASES = [
+    # torch.optim.SGD
+    case("sgd", {"type": "sgd", "lr": 1e-3}),
+    case("sgd-momentum", {"type": "sgd", "lr": 1e-3, "momentum": 0.9}),
+    case("sgd-momentum-dampening", {"type": "sgd", "lr": 1e-3, "momentum": 0.9, "dampening": 0.1}),
+    case("sgd-nesterov", {"type": "sgd", "lr": 1e-3, "momentum": 0.9, "nesterov": True}),
+    case("sgd-weight-decay", {"type": "sgd", "lr": 1e-3, "momentum": 0.5, "weight_decay": 0.1}),
+    on_saddle("sgd-saddle", {"type": "sgd", "lr": 0.05, "momentum": 0.8}),
+    maximizing("sgd-maximize-weight-decay", {"type": "sgd", "lr": 0.05, "momentum": 0.5, "weight_decay": 0.3,
+                                             "maximize": True}),
+    # torch.optim.Adam
+    case("adam", {"type": "adam", "lr": 1e-2}),
+    case("adam-amsgrad", {"type": "adam", "lr": 1e-2, "betas": [0.8, 0.99], "eps": 1e-6, "amsgrad": True}),
+    case("adam-weight-decay", {"type": "adam", "lr": 1e-2, "weight_decay": 0.1}),
+    case("adam-decoupled-weight-decay", {"type": "adam", "lr": 1e-2, "weight_decay": 0.1,
+                                         "decoupled_weight_decay": True}),
+    on_saddle("adam-saddle", {"type": "adam", "lr": 0.05}),
+    maximizing("adam-maximize-weight-decay", {"type": "adam", "lr": 0.05, "weight_decay": 0.3, "maximize": True}),
+    # torch.optim.AdamW
+    case("adamw", {"type": "adamw", "lr": 1e-2}),
+    case("adamw-amsgrad", {"type": "adamw", "lr": 1e-2, "weight_decay": 0.1, "amsgrad": True}),
+    maximizing("adamw-maximize", {"type": "adamw", "lr": 0.05, "weight_decay": 0.3, "maximize": True}),
+    # torch.optim.Adagrad
+    case("adagrad", {"type": "adagrad", "lr": 0.1}),
+    case("adagrad-decay-accumulator", {"type": "adagrad", "lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.05,
+                                       "initial_accumulator_value": 0.1, "eps": 1e-8}),
+    maximizing("adagrad-maximize-weight-decay", {"type": "adagrad", "lr": 0.1, "weight_decay": 0.3,
+                                                 "maximize": True}),
+    # torch.optim.RMSprop
+    case("rmsprop", {"type": "rmsprop", "lr": 1e-3}),
+    case("rmsprop-centered", {"type": "rmsprop", "lr": 1e-3, "alpha": 0.9, "centered": True}),
+    case("rmsprop-momentum", {"type": "rmsprop", "lr": 1e-4, "momentum": 0.9, "weight_decay": 0.1}),
+    case("rmsprop-centered-momentum", {"type": "rmsprop", "lr": 1e-4, "momentum": 0.5, "centered": True,
+                                       "eps": 1e-6}),
+    maximizing("rmsprop-maximize-weight-decay", {"type": "rmsprop", "lr": 0.01, "weight_decay": 0.3,
+                                                 "maximize": True}),
+]
