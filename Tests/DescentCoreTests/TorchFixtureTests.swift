@@ -78,6 +78,7 @@ func maximumRelativeDeviation(_ actual: some Collection<Double>, _ expected: som
         let result = try c.spec.validated().run()
         let trajectory = result.trajectory
         #expect(trajectory.count == c.params.count, "\(c.name): \(result.summary.stopReason)")
+        #expect(trajectory.params.count == trajectory.count * trajectory.dimension, "\(c.name): parameters not recorded")
         var worst = 0.0, worstRow = 0
         for row in 0..<min(trajectory.count, c.params.count) {
             let deviation = maximumRelativeDeviation(trajectory.parameters(atRow: row), c.params[row])
@@ -86,5 +87,24 @@ func maximumRelativeDeviation(_ actual: some Collection<Double>, _ expected: som
         #expect(worst <= c.tolerance, "\(c.name): relative deviation \(worst) at row \(worstRow)")
         let rates = maximumRelativeDeviation(trajectory.lr.prefix(c.lr.count), c.lr)
         #expect(rates <= c.tolerance, "\(c.name): learning rates differ by \(rates)")
+    }
+
+    @Test(arguments: TorchFixtures.all.filter { $0.averaged != nil })
+    func asgdAveragedParametersMatchTorch(_ c: TorchCase) throws {
+        let experiment = try c.spec.validated()
+        guard case let .asgd(lr, lambd, alpha, t0, weightDecay, maximize) = experiment.optimizer, let averaged = c.averaged else {
+            Issue.record("\(c.name) is not an ASGD case"); return
+        }
+        var asgd = ASGD(dimension: experiment.dimension, lambd: lambd, alpha: alpha, t0: t0, weightDecay: weightDecay,
+                        maximize: maximize)
+        var theta = experiment.configuration.start
+        var gradient = [Double](repeating: 0, count: theta.count)
+        var worst = 0.0
+        for row in 1..<averaged.count {
+            _ = experiment.objective.valueAndGradient(at: theta, batch: .full, gradient: &gradient)
+            asgd.step(parameters: &theta, gradient: &gradient, learningRate: lr)
+            worst = max(worst, maximumRelativeDeviation(asgd.averagedParameters, averaged[row]))
+        }
+        #expect(worst <= c.tolerance, "\(c.name): averaged parameters deviate by \(worst)")
     }
 }

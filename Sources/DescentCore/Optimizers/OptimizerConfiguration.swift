@@ -21,12 +21,29 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     case adamw(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, amsgrad: Bool,
                maximize: Bool = false)
 
+    /// `torch.optim.NAdam`.
+    case nadam(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, momentumDecay: Double,
+               decoupledWeightDecay: Bool, maximize: Bool)
+    /// `torch.optim.RAdam`.
+    case radam(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, decoupledWeightDecay: Bool,
+               maximize: Bool)
+    /// `torch.optim.Adamax`.
+    case adamax(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, maximize: Bool)
+    /// `torch.optim.Adadelta`.
+    case adadelta(lr: Double, rho: Double, eps: Double, weightDecay: Double, maximize: Bool)
+    /// `torch.optim.Rprop`.
+    case rprop(lr: Double, etaMinus: Double, etaPlus: Double, stepSizeMin: Double, stepSizeMax: Double, maximize: Bool)
+    /// `torch.optim.ASGD`.
+    case asgd(lr: Double, lambd: Double, alpha: Double, t0: Double, weightDecay: Double, maximize: Bool)
+
     /// The base learning rate γ₀ the schedule scales.
     public var learningRate: Double {
         switch self {
         case let .sgd(lr, _, _, _, _, _), let .momentumLecture(lr, _), let .adagrad(lr, _, _, _, _, _),
              let .adagradLecture(lr, _, _), let .rmsprop(lr, _, _, _, _, _, _), let .rmspropLecture(lr, _, _),
-             let .adam(lr, _, _, _, _, _, _, _), let .adamw(lr, _, _, _, _, _, _):
+             let .adam(lr, _, _, _, _, _, _, _), let .adamw(lr, _, _, _, _, _, _),
+             let .nadam(lr, _, _, _, _, _, _, _), let .radam(lr, _, _, _, _, _, _), let .adamax(lr, _, _, _, _, _),
+             let .adadelta(lr, _, _, _, _), let .rprop(lr, _, _, _, _, _), let .asgd(lr, _, _, _, _, _):
             return lr
         }
     }

@@ -30,12 +30,42 @@ extension OptimizerSpec {
         case .adamw:
             return .adamw(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
                           amsgrad: flag("amsgrad"), maximize: flag("maximize"))
+        case .nadam:
+            return .nadam(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
+                          momentumDecay: number("momentum_decay"), decoupledWeightDecay: flag("decoupled_weight_decay"),
+                          maximize: flag("maximize"))
+        case .radam:
+            return .radam(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
+                          decoupledWeightDecay: flag("decoupled_weight_decay"), maximize: flag("maximize"))
+        case .adamax:
+            return .adamax(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
+                           maximize: flag("maximize"))
+        case .adadelta:
+            return .adadelta(lr: lr, rho: number("rho"), eps: number("eps"), weightDecay: number("weight_decay"),
+                             maximize: flag("maximize"))
+        case .rprop:
+            let etas = pair("etas"), sizes = pair("step_sizes")
+            guard etas.0 < 1 && 1 < etas.1 else {
+                throw SpecError(field: fieldPath(path, "etas"), message: "must satisfy 0 < etas[0] < 1 < etas[1]", code: "invalid_value")
+            }
+            guard sizes.0 <= sizes.1 else {
+                throw SpecError(field: fieldPath(path, "step_sizes"), message: "must satisfy step_sizes[0] ≤ step_sizes[1]",
+                                code: "invalid_value")
+            }
+            return .rprop(lr: lr, etaMinus: etas.0, etaPlus: etas.1, stepSizeMin: sizes.0, stepSizeMax: sizes.1,
+                          maximize: flag("maximize"))
+        case .asgd:
+            return .asgd(lr: lr, lambd: number("lambd"), alpha: number("alpha"), t0: number("t0"),
+                         weightDecay: number("weight_decay"), maximize: flag("maximize"))
         }
     }
 
-    /// Adam's (β₁, β₂); the check guarantees two numbers.
-    private var betas: (Double, Double) {
-        let betas = value("betas").numbers ?? [0.9, 0.999]
-        return (betas[0], betas[1])
+    /// A two-number parameter (betas, etas, step_sizes); the check guarantees two numbers.
+    private func pair(_ name: String) -> (Double, Double) {
+        let numbers = value(name).numbers ?? []
+        return numbers.count == 2 ? (numbers[0], numbers[1]) : (.nan, .nan)
     }
+
+    /// The Adam family's (β₁, β₂).
+    private var betas: (Double, Double) { pair("betas") }
 }

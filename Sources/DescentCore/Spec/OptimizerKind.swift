@@ -7,6 +7,7 @@ public enum OptimizerKind: String, SpecKind {
     case rmsprop
     case rmspropLecture = "rmsprop_lecture"
     case adam, adamw
+    case nadam, radam, adamax, adadelta, rprop, asgd
 
     /// One-line description for the catalog.
     public var summary: String {
@@ -19,6 +20,12 @@ public enum OptimizerKind: String, SpecKind {
         case .rmspropLecture: "the lecture's RMSprop: σ₀ = |g₀|, σ_t = √(ασ²_{t−1} + (1 − α)g²_t)"
         case .adam: "torch.optim.Adam (L2 weight decay)"
         case .adamw: "torch.optim.AdamW (decoupled weight decay θ ← θ − γλθ)"
+        case .nadam: "torch.optim.NAdam: Adam with Nesterov momentum and a momentum schedule"
+        case .radam: "torch.optim.RAdam: Adam with the variance of its adaptive rate rectified"
+        case .adamax: "torch.optim.Adamax: Adam with an infinity-norm second moment"
+        case .adadelta: "torch.optim.Adadelta: steps scaled by the RMS of past updates over the RMS of gradients"
+        case .rprop: "torch.optim.Rprop: sign-based steps, per-coordinate sizes grown or shrunk by the sign history"
+        case .asgd: "torch.optim.ASGD: SGD with a decaying step and a running average of the iterates"
         }
     }
 
@@ -72,6 +79,35 @@ public enum OptimizerKind: String, SpecKind {
             Self.lr(1e-3), Self.betas, Self.eps(1e-8, "ε added to √v̂"),
             ParameterInfo("weight_decay", .number(.nonNegative), default: .number(1e-2), "λ, decoupled weight decay"), Self.amsgrad,
             Self.maximize,
+        ]
+        case .nadam: [
+            Self.lr(2e-3), Self.betas, Self.eps(1e-8, "ε added to √v̂"), Self.l2Penalty,
+            ParameterInfo("momentum_decay", .number(.nonNegative), default: .number(4e-3), "ψ in μₜ = β₁(1 − ½·0.96^(tψ))"),
+            Self.decoupledWeightDecay, Self.maximize,
+        ]
+        case .radam: [
+            Self.lr(1e-3), Self.betas, Self.eps(1e-8, "ε added to √v"), Self.l2Penalty, Self.decoupledWeightDecay, Self.maximize,
+        ]
+        case .adamax: [Self.lr(2e-3), Self.betas, Self.eps(1e-8, "ε added to |g|"), Self.l2Penalty, Self.maximize]
+        case .adadelta: [
+            Self.lr(1.0),
+            ParameterInfo("rho", .number(.unitClosed), default: .number(0.9), "ρ, smoothing of g² and Δ²"),
+            Self.eps(1e-6, "ε inside both square roots"), Self.l2Penalty, Self.maximize,
+        ]
+        case .rprop: [
+            Self.lr(1e-2),
+            ParameterInfo("etas", .numberList(.positive, count: 2), default: .array([.number(0.5), .number(1.2)]),
+                          "(η₋, η₊) step-size factors, 0 < η₋ < 1 < η₊"),
+            ParameterInfo("step_sizes", .numberList(.nonNegative, count: 2), default: .array([.number(1e-6), .number(50)]),
+                          "(Δmin, Δmax) step-size bounds"),
+            Self.maximize,
+        ]
+        case .asgd: [
+            Self.lr(1e-2),
+            ParameterInfo("lambd", .number(.nonNegative), default: .number(1e-4), "λ, decay term"),
+            ParameterInfo("alpha", .number(.nonNegative), default: .number(0.75), "α, power of the step-size decay"),
+            ParameterInfo("t0", .number(.nonNegative), default: .number(1e6), "t₀, step after which averaging starts"),
+            Self.l2Penalty, Self.maximize,
         ]
         }
     }

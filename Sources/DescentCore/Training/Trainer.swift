@@ -49,6 +49,29 @@ public enum Trainer {
             return dispatchFast(objective, AdamW.make(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
                                                       weightDecay: weightDecay, amsgrad: amsgrad, maximize: maximize),
                                 configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .nadam(_, beta1, beta2, eps, weightDecay, momentumDecay, decoupled, maximize):
+            return dispatchFast(objective, NAdam(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps, weightDecay: weightDecay,
+                                                 momentumDecay: momentumDecay, decoupledWeightDecay: decoupled, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .radam(_, beta1, beta2, eps, weightDecay, decoupled, maximize):
+            return dispatchFast(objective, RAdam(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps, weightDecay: weightDecay,
+                                                 decoupledWeightDecay: decoupled, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .adamax(_, beta1, beta2, eps, weightDecay, maximize):
+            return dispatchFast(objective, Adamax(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps, weightDecay: weightDecay,
+                                                  maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .adadelta(_, rho, eps, weightDecay, maximize):
+            return dispatchFast(objective, Adadelta(dimension: n, rho: rho, epsilon: eps, weightDecay: weightDecay, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .rprop(_, etaMinus, etaPlus, stepSizeMin, stepSizeMax, maximize):
+            return dispatchFast(objective, Rprop(dimension: n, etaMinus: etaMinus, etaPlus: etaPlus, stepSizeMin: stepSizeMin,
+                                                 stepSizeMax: stepSizeMax, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .asgd(_, lambd, alpha, t0, weightDecay, maximize):
+            return dispatchFast(objective, ASGD(dimension: n, lambd: lambd, alpha: alpha, t0: t0, weightDecay: weightDecay,
+                                                maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
         }
     }
 

@@ -60,3 +60,39 @@ CASES = [
     maximizing("rmsprop-maximize-weight-decay", {"type": "rmsprop", "lr": 0.01, "weight_decay": 0.3,
                                                  "maximize": True}),
 ]
+
+# The rules torch.optim has beyond the five above.
+CASES += [
+    # torch.optim.NAdam
+    case("nadam", {"type": "nadam", "lr": 1e-2}),
+    case("nadam-weight-decay", {"type": "nadam", "lr": 1e-2, "weight_decay": 0.1, "momentum_decay": 0.01}),
+    case("nadam-decoupled-weight-decay", {"type": "nadam", "lr": 1e-2, "betas": [0.8, 0.99], "weight_decay": 0.1,
+                                          "decoupled_weight_decay": True}),
+    on_saddle("nadam-saddle", {"type": "nadam", "lr": 0.05}),
+    maximizing("nadam-maximize", {"type": "nadam", "lr": 0.05, "weight_decay": 0.3, "maximize": True}),
+    # torch.optim.RAdam (ρₜ > 5 from step 6 with β₂ = 0.999: both branches run)
+    case("radam", {"type": "radam", "lr": 1e-2}),
+    case("radam-weight-decay", {"type": "radam", "lr": 1e-2, "weight_decay": 0.1, "eps": 1e-6}),
+    case("radam-decoupled-weight-decay", {"type": "radam", "lr": 1e-2, "betas": [0.8, 0.99], "weight_decay": 0.1,
+                                          "decoupled_weight_decay": True}),
+    maximizing("radam-maximize", {"type": "radam", "lr": 0.05, "weight_decay": 0.3, "maximize": True}),
+    # torch.optim.Adamax
+    case("adamax", {"type": "adamax", "lr": 1e-2}),
+    case("adamax-weight-decay", {"type": "adamax", "lr": 1e-2, "betas": [0.8, 0.99], "weight_decay": 0.1}),
+    on_saddle("adamax-saddle", {"type": "adamax", "lr": 0.05}),
+    maximizing("adamax-maximize", {"type": "adamax", "lr": 0.05, "weight_decay": 0.3, "maximize": True}),
+    # torch.optim.Adadelta
+    case("adadelta", {"type": "adadelta"}),
+    case("adadelta-weight-decay", {"type": "adadelta", "lr": 0.5, "rho": 0.95, "eps": 1e-5, "weight_decay": 0.1}),
+    maximizing("adadelta-maximize", {"type": "adadelta", "weight_decay": 0.3, "maximize": True}),
+    # torch.optim.Rprop
+    case("rprop", {"type": "rprop", "lr": 1e-3}),
+    case("rprop-etas-step-sizes", {"type": "rprop", "lr": 1e-2, "etas": [0.3, 1.5], "step_sizes": [1e-4, 0.05]}),
+    on_saddle("rprop-saddle", {"type": "rprop", "lr": 1e-2}),
+    maximizing("rprop-maximize", {"type": "rprop", "lr": 1e-2, "maximize": True}),
+    # torch.optim.ASGD (t0 = 100: averaging starts within the run)
+    case("asgd", {"type": "asgd", "lr": 1e-3}),
+    case("asgd-averaging", {"type": "asgd", "lr": 1e-3, "lambd": 1e-2, "alpha": 0.6, "t0": 100, "weight_decay": 0.05}),
+    on_saddle("asgd-saddle", {"type": "asgd", "lr": 0.05, "lambd": 0.1, "t0": 50}),
+    maximizing("asgd-maximize", {"type": "asgd", "lr": 0.05, "t0": 20, "weight_decay": 0.3, "maximize": True}),
+]
