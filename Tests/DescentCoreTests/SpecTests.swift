@@ -114,7 +114,7 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
     let doc = Catalog.document
     #expect(doc.optimizers.map(\.type) == ["sgd", "momentum_lecture", "adagrad", "adagrad_lecture", "rmsprop",
                                            "rmsprop_lecture", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "rprop",
-                                           "asgd"])
+                                           "asgd", "lbfgs"])
     #expect(doc.schedules.count == 8)
     #expect(doc.objectives.count == 14)
     let adamw = try #require(doc.optimizers.first { $0.type == "adamw" })

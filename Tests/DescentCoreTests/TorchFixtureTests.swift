@@ -107,4 +107,25 @@ func maximumRelativeDeviation(_ actual: some Collection<Double>, _ expected: som
         }
         #expect(worst <= c.tolerance, "\(c.name): averaged parameters deviate by \(worst)")
     }
+
+    @Test(arguments: TorchFixtures.all.filter { $0.evaluations != nil })
+    func lbfgsCountsEvaluationsAsTorchDoes(_ c: TorchCase) throws {
+        let experiment = try c.spec.validated()
+        guard case let .lbfgs(lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, strongWolfe) = experiment.optimizer,
+              let evaluations = c.evaluations else {
+            Issue.record("\(c.name) is not an L-BFGS case"); return
+        }
+        // Cumulative evaluations after each step, from a generic function that opens the objective's type.
+        func counts<O: Objective>(_ objective: O) -> [Int] {
+            var lbfgs = LBFGS(objective: objective, maxIterations: maxIter, maxEvaluations: maxEval, toleranceGrad: toleranceGrad,
+                              toleranceChange: toleranceChange, historySize: historySize, strongWolfe: strongWolfe)
+            var theta = experiment.configuration.start
+            var unused = theta
+            return [0] + (1..<evaluations.count).map { _ in
+                lbfgs.step(parameters: &theta, gradient: &unused, learningRate: lr)
+                return lbfgs.functionEvaluations
+            }
+        }
+        #expect(counts(experiment.objective) == evaluations, "\(c.name)")
+    }
 }

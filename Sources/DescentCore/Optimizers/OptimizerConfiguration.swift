@@ -35,6 +35,9 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     case rprop(lr: Double, etaMinus: Double, etaPlus: Double, stepSizeMin: Double, stepSizeMax: Double, maximize: Bool)
     /// `torch.optim.ASGD`.
     case asgd(lr: Double, lambd: Double, alpha: Double, t0: Double, weightDecay: Double, maximize: Bool)
+    /// `torch.optim.LBFGS`; `maxEval` nil means max_iter·5/4; `strongWolfe` is line_search_fn "strong_wolfe".
+    case lbfgs(lr: Double, maxIter: Int, maxEval: Int?, toleranceGrad: Double, toleranceChange: Double, historySize: Int,
+               strongWolfe: Bool)
 
     /// The base learning rate γ₀ the schedule scales.
     public var learningRate: Double {
@@ -43,7 +46,8 @@ public enum OptimizerConfiguration: Sendable, Equatable {
              let .adagradLecture(lr, _, _), let .rmsprop(lr, _, _, _, _, _, _), let .rmspropLecture(lr, _, _),
              let .adam(lr, _, _, _, _, _, _, _), let .adamw(lr, _, _, _, _, _, _),
              let .nadam(lr, _, _, _, _, _, _, _), let .radam(lr, _, _, _, _, _, _), let .adamax(lr, _, _, _, _, _),
-             let .adadelta(lr, _, _, _, _), let .rprop(lr, _, _, _, _, _), let .asgd(lr, _, _, _, _, _):
+             let .adadelta(lr, _, _, _, _), let .rprop(lr, _, _, _, _, _), let .asgd(lr, _, _, _, _, _),
+             let .lbfgs(lr, _, _, _, _, _, _):
             return lr
         }
     }

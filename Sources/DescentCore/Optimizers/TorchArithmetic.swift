@@ -35,6 +35,17 @@ enum Torch {
         (beta * a).addingProduct(value * b, b)
     }
 
+    /// `x.add_(d, alpha=t)` over a vector: xᵢ ← fma(t, dᵢ, xᵢ).
+    static func add(_ x: inout [Double], _ d: [Double], alpha t: Double) {
+        for i in 0..<x.count { x[i] = x[i].addingProduct(t, d[i]) }
+    }
+
+    /// `x.abs().max()` (0 for an empty vector).
+    static func maxAbs(_ x: [Double]) -> Double { x.reduce(0) { max($0, abs($1)) } }
+
+    /// `x.abs().sum()`, summed from the first element (torch's order for up to a few elements).
+    static func sumAbs(_ x: [Double]) -> Double { x.reduce(0) { $0 + abs($1) } }
+
     /// Python's `x ** y` on floats (the C library's pow), as torch.optim computes its scalars.
     @inline(__always)
     static func power(_ x: Double, _ y: Double) -> Double { LibM.pow(x, y) }

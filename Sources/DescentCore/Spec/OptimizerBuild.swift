@@ -57,6 +57,10 @@ extension OptimizerSpec {
         case .asgd:
             return .asgd(lr: lr, lambd: number("lambd"), alpha: number("alpha"), t0: number("t0"),
                          weightDecay: number("weight_decay"), maximize: flag("maximize"))
+        case .lbfgs:
+            return .lbfgs(lr: lr, maxIter: integer("max_iter"), maxEval: value("max_eval").integer,
+                          toleranceGrad: number("tolerance_grad"), toleranceChange: number("tolerance_change"),
+                          historySize: integer("history_size"), strongWolfe: value("line_search_fn").string == "strong_wolfe")
         }
     }
 

@@ -7,7 +7,7 @@ public enum OptimizerKind: String, SpecKind {
     case rmsprop
     case rmspropLecture = "rmsprop_lecture"
     case adam, adamw
-    case nadam, radam, adamax, adadelta, rprop, asgd
+    case nadam, radam, adamax, adadelta, rprop, asgd, lbfgs
 
     /// One-line description for the catalog.
     public var summary: String {
@@ -26,6 +26,7 @@ public enum OptimizerKind: String, SpecKind {
         case .adadelta: "torch.optim.Adadelta: steps scaled by the RMS of past updates over the RMS of gradients"
         case .rprop: "torch.optim.Rprop: sign-based steps, per-coordinate sizes grown or shrunk by the sign history"
         case .asgd: "torch.optim.ASGD: SGD with a decaying step and a running average of the iterates"
+        case .lbfgs: "torch.optim.LBFGS: quasi-Newton; one step runs up to max_iter iterations on the full batch"
         }
     }
 
@@ -108,6 +109,17 @@ public enum OptimizerKind: String, SpecKind {
             ParameterInfo("alpha", .number(.nonNegative), default: .number(0.75), "α, power of the step-size decay"),
             ParameterInfo("t0", .number(.nonNegative), default: .number(1e6), "t₀, step after which averaging starts"),
             Self.l2Penalty, Self.maximize,
+        ]
+        case .lbfgs: [
+            Self.lr(1),
+            ParameterInfo("max_iter", .integer(.stepCount), default: .number(20), "iterations per step"),
+            ParameterInfo("max_eval", .integer(.stepCount), nullable: true, "evaluations per step (null: max_iter·5/4)"),
+            ParameterInfo("tolerance_grad", .number(.nonNegative), default: .number(1e-7), "stop when max|g| ≤ this"),
+            ParameterInfo("tolerance_change", .number(.nonNegative), default: .number(1e-9),
+                          "stop when the loss or the step changes less than this"),
+            ParameterInfo("history_size", .integer(.stepCount), default: .number(100), "curvature pairs kept"),
+            ParameterInfo("line_search_fn", .string(allowed: ["strong_wolfe"]), nullable: true,
+                          "\"strong_wolfe\" or null (fixed step t = lr)"),
         ]
         }
     }

@@ -72,6 +72,15 @@ public enum Trainer {
             return dispatchFast(objective, ASGD(dimension: n, lambd: lambd, alpha: alpha, t0: t0, weightDecay: weightDecay,
                                                 maximize: maximize),
                                 configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .lbfgs(_, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, strongWolfe):
+            // L-BFGS evaluates the objective itself: open the existential to give it the concrete type.
+            func run<Concrete: Objective>(_ concrete: Concrete) -> RunResult {
+                dispatch(concrete, LBFGS(objective: concrete, maxIterations: maxIter, maxEvaluations: maxEval,
+                                         toleranceGrad: toleranceGrad, toleranceChange: toleranceChange,
+                                         historySize: historySize, strongWolfe: strongWolfe),
+                         configuration, control, progressEvery, onProgress)
+            }
+            return run(objective)
         }
     }
 

@@ -96,3 +96,15 @@ CASES += [
     on_saddle("asgd-saddle", {"type": "asgd", "lr": 0.05, "lambd": 0.1, "t0": 50}),
     maximizing("asgd-maximize", {"type": "asgd", "lr": 0.05, "t0": 20, "weight_decay": 0.3, "maximize": True}),
 ]
+
+# torch.optim.LBFGS: one step is step(closure) with its inner iterations; the evaluations are recorded.
+CASES += [
+    case("lbfgs", {"type": "lbfgs", "lr": 0.5}, steps=200),
+    case("lbfgs-strong-wolfe", {"type": "lbfgs", "line_search_fn": "strong_wolfe"}, steps=200),
+    case("lbfgs-short-history", {"type": "lbfgs", "lr": 0.2, "max_iter": 2, "history_size": 3}, steps=300),
+    case("lbfgs-strong-wolfe-few-iterations", {"type": "lbfgs", "max_iter": 3, "max_eval": 8, "history_size": 5,
+                                               "line_search_fn": "strong_wolfe"}, steps=300),
+    case("lbfgs-tolerances", {"type": "lbfgs", "max_iter": 4, "tolerance_grad": 1e-3, "tolerance_change": 1e-4,
+                              "line_search_fn": "strong_wolfe"}, steps=200),
+    on_saddle("lbfgs-saddle", {"type": "lbfgs", "lr": 0.3, "max_iter": 2, "history_size": 4}),
+]
