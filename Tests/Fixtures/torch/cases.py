@@ -40,6 +40,8 @@ CASES = [
     case("adam-decoupled-weight-decay", {"type": "adam", "lr": 1e-2, "weight_decay": 0.1,
                                          "decoupled_weight_decay": True}),
     on_saddle("adam-saddle", {"type": "adam", "lr": 0.05}),
+    # β₂ = 0.9: both bias corrections round to exactly 1 from step ≈ 356 on (Adam stops calling pow then).
+    case("adam-settled-corrections", {"type": "adam", "lr": 1e-2, "betas": [0.5, 0.9]}, steps=600),
     maximizing("adam-maximize-weight-decay", {"type": "adam", "lr": 0.05, "weight_decay": 0.3, "maximize": True}),
     # torch.optim.AdamW
     case("adamw", {"type": "adamw", "lr": 1e-2}),
