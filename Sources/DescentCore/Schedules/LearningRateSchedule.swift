@@ -24,6 +24,26 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     /// the first pct_start·total − 1 steps, then down to max_lr/(div_factor·final_div_factor) at
     /// step total − 1. Ignores γ₀.
     case oneCycle(maxLR: Double, totalSteps: Int, pctStart: Double, divFactor: Double, finalDivFactor: Double)
+    /// γ₀ · (s + (e − s)·min(T, t)/T) (`LinearLR` from start factor s to end factor e over T steps).
+    case linear(startFactor: Double, endFactor: Double, totalIters: Int)
+    /// γ₀ · (1 − min(T, t)/T)^p (`PolynomialLR`).
+    case polynomial(totalIters: Int, power: Double)
+    /// η_min + (γ₀ − η_min)(1 + cos(π·t_cur/T_i))/2 with t_cur the steps since the last restart and
+    /// T_i = T₀·T_mult^i the current period (`CosineAnnealingWarmRestarts`).
+    case cosineWarmRestarts(t0: Int, tMult: Int, etaMin: Double)
+    /// `CyclicLR` without momentum cycling: from base_lr up to max_lr over step_size_up steps and back
+    /// over step_size_down, the amplitude scaled per `CyclicMode`. Ignores γ₀.
+    case cyclic(baseLR: Double, maxLR: Double, stepSizeUp: Int, stepSizeDown: Int, mode: CyclicMode, gamma: Double)
+
+    /// How `cyclic` scales its amplitude.
+    public enum CyclicMode: String, Sendable, Equatable, CaseIterable {
+        /// Constant amplitude.
+        case triangular
+        /// Amplitude halved every cycle: 1/2^(cycle − 1).
+        case triangular2
+        /// Amplitude γᵗ.
+        case expRange = "exp_range"
+    }
 
     /// The learning rate at optimizer step `t` for base rate `base`.
     public func learningRate(at t: Int, base: Double) -> Double {
@@ -56,6 +76,31 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
                 return Self.cosineAnneal(from: initial, to: maxLR, fraction: peak > 0 ? x / peak : 1)
             }
             return Self.cosineAnneal(from: maxLR, to: minimum, fraction: min(1, (x - peak) / (end - peak)))
+        case let .linear(startFactor, endFactor, totalIters):
+            return base * (startFactor + (endFactor - startFactor) * Double(min(totalIters, t)) / Double(totalIters))
+        case let .polynomial(totalIters, power):
+            return base * LibM.pow(1.0 - Double(min(totalIters, t)) / Double(totalIters), power)
+        case let .cosineWarmRestarts(t0, tMult, etaMin):
+            // Walk the restarts (T_i grows geometrically, so O(log t) when T_mult > 1).
+            var sinceRestart = t, period = t0
+            if tMult == 1 {
+                sinceRestart = t % t0
+            } else {
+                while sinceRestart >= period { sinceRestart -= period; period *= tMult }
+            }
+            return etaMin + (base - etaMin) * (1 + LibM.cos(Double.pi * Double(sinceRestart) / Double(period))) / 2
+        case let .cyclic(baseLR, maxLR, stepSizeUp, stepSizeDown, mode, gamma):
+            let total = Double(stepSizeUp) + Double(stepSizeDown)
+            let ratio = Double(stepSizeUp) / total
+            let cycle = (1 + Double(t) / total).rounded(.down)
+            let x = 1.0 + Double(t) / total - cycle
+            let scale = x <= ratio ? x / ratio : (x - 1) / (ratio - 1)
+            let amplitude: Double = switch mode {
+            case .triangular: 1.0
+            case .triangular2: 1 / LibM.pow(2.0, cycle - 1)
+            case .expRange: LibM.pow(gamma, Double(t))
+            }
+            return baseLR + (maxLR - baseLR) * scale * amplitude
         }
     }
 
@@ -63,7 +108,6 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     static func cosineAnneal(from start: Double, to end: Double, fraction: Double) -> Double {
         end + (start - end) / 2 * (LibM.cos(Double.pi * fraction) + 1)
     }
-
 
     /// γⁿ as the closed forms' `gamma ** n` computes it (C `pow`).
     static func power(_ x: Double, _ n: Int) -> Double { LibM.pow(x, Double(n)) }

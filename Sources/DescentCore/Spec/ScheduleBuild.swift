@@ -34,6 +34,16 @@ extension ScheduleSpec {
             }
             return .oneCycle(maxLR: value("max_lr").number ?? baseLR, totalSteps: total, pctStart: pct,
                              divFactor: number("div_factor"), finalDivFactor: number("final_div_factor"))
+        case .linear:
+            return .linear(startFactor: number("start_factor"), endFactor: number("end_factor"), totalIters: integer("total_iters"))
+        case .polynomial: return .polynomial(totalIters: integer("total_iters"), power: number("power"))
+        case .cosineWarmRestarts: return .cosineWarmRestarts(t0: integer("t_0"), tMult: integer("t_mult"), etaMin: number("eta_min"))
+        case .cyclic:
+            let up = integer("step_size_up")
+            return .cyclic(baseLR: value("base_lr").number ?? baseLR, maxLR: number("max_lr"), stepSizeUp: up,
+                           stepSizeDown: value("step_size_down").integer ?? up,
+                           mode: value("mode").string.flatMap(LearningRateSchedule.CyclicMode.init(rawValue:)) ?? .triangular,
+                           gamma: number("gamma"))
         }
     }
 }

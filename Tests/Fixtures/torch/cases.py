@@ -11,8 +11,16 @@ CONCAVE_START = [1.5, -2.0]
 STEPS = 300
 
 
-def case(name, optimizer, objective=ROSENBROCK, start=ROSENBROCK_START, steps=STEPS, note=""):
-    return {"name": name, "optimizer": optimizer, "objective": objective, "start": start, "steps": steps, "note": note}
+def case(name, optimizer, objective=ROSENBROCK, start=ROSENBROCK_START, steps=STEPS, note="", schedule=None):
+    return {"name": name, "optimizer": optimizer, "objective": objective, "start": start, "steps": steps, "note": note,
+            "schedule": schedule}
+
+
+def scheduled(name, schedule, optimizer=None, steps=STEPS):
+    """A schedule's case (written to schedules.json): SGD with momentum unless another optimizer is given."""
+    entry = case(name, optimizer or {"type": "sgd", "lr": 1e-3, "momentum": 0.9}, steps=steps, schedule=schedule)
+    entry["file"] = "schedules"
+    return entry
 
 
 def on_saddle(name, optimizer):
@@ -109,4 +117,29 @@ CASES += [
     case("lbfgs-tolerances", {"type": "lbfgs", "max_iter": 4, "tolerance_grad": 1e-3, "tolerance_change": 1e-4,
                               "line_search_fn": "strong_wolfe"}, steps=200),
     on_saddle("lbfgs-saddle", {"type": "lbfgs", "lr": 0.3, "max_iter": 2, "history_size": 4}),
+]
+
+# torch.optim.lr_scheduler, stepped once after each optimizer step.
+CASES += [
+    scheduled("step", {"type": "step", "step_size": 40, "gamma": 0.7}),
+    scheduled("multistep", {"type": "multistep", "milestones": [30, 80, 200], "gamma": 0.5}),
+    scheduled("exponential", {"type": "exponential", "gamma": 0.995}),
+    scheduled("cosine", {"type": "cosine", "t_max": 300, "eta_min": 1e-5}),
+    scheduled("cosine-to-zero", {"type": "cosine", "t_max": 250}),
+    scheduled("linear-warmup-cosine", {"type": "linear_warmup", "warmup_steps": 50, "start_factor": 0.1,
+                                       "then": {"type": "cosine", "t_max": 250}}),
+    scheduled("one-cycle", {"type": "one_cycle", "max_lr": 2e-3, "total_steps": 300}),
+    scheduled("one-cycle-adam", {"type": "one_cycle", "max_lr": 2e-2, "total_steps": 300, "pct_start": 0.25,
+                                 "div_factor": 10, "final_div_factor": 100}, optimizer={"type": "adam", "lr": 1e-2}),
+    scheduled("linear", {"type": "linear", "start_factor": 0.2, "end_factor": 0.05, "total_iters": 150}),
+    scheduled("linear-defaults", {"type": "linear"}),
+    scheduled("polynomial", {"type": "polynomial", "total_iters": 250, "power": 2.0}),
+    scheduled("polynomial-linear", {"type": "polynomial", "total_iters": 300}),
+    scheduled("cosine-warm-restarts", {"type": "cosine_warm_restarts", "t_0": 40, "eta_min": 1e-5}),
+    scheduled("cosine-warm-restarts-growing", {"type": "cosine_warm_restarts", "t_0": 20, "t_mult": 2}),
+    scheduled("cyclic-triangular", {"type": "cyclic", "base_lr": 1e-4, "max_lr": 2e-3, "step_size_up": 40}),
+    scheduled("cyclic-triangular2", {"type": "cyclic", "base_lr": 1e-4, "max_lr": 2e-3, "step_size_up": 30,
+                                     "step_size_down": 50, "mode": "triangular2"}),
+    scheduled("cyclic-exp-range", {"type": "cyclic", "max_lr": 3e-3, "step_size_up": 25, "mode": "exp_range",
+                                   "gamma": 0.995}),
 ]

@@ -98,12 +98,56 @@ def torch_optimizer(spec, parameter):
     return TORCH_CLASSES[kind]([parameter], **arguments)
 
 
+def torch_scheduler(spec, optimizer, steps):
+    """The torch.optim.lr_scheduler object for a Descent schedule spec (None for none)."""
+    if spec is None:
+        return None
+    kind, scheduler = spec["type"], torch.optim.lr_scheduler
+    if kind == "step":
+        return scheduler.StepLR(optimizer, step_size=spec["step_size"], gamma=spec.get("gamma", 0.1))
+    if kind == "multistep":
+        return scheduler.MultiStepLR(optimizer, milestones=spec["milestones"], gamma=spec.get("gamma", 0.1))
+    if kind == "exponential":
+        return scheduler.ExponentialLR(optimizer, gamma=spec["gamma"])
+    if kind == "cosine":
+        return scheduler.CosineAnnealingLR(optimizer, T_max=spec["t_max"], eta_min=spec.get("eta_min", 0.0))
+    if kind == "linear_warmup":
+        warmup = spec["warmup_steps"]
+        first = scheduler.LinearLR(optimizer, start_factor=spec.get("start_factor", 1.0 / 3.0), end_factor=1.0,
+                                   total_iters=warmup)
+        then = torch_scheduler(spec.get("then", {"type": "constant"}), optimizer, steps)
+        return scheduler.SequentialLR(optimizer, [first, then], milestones=[warmup])
+    if kind == "constant":
+        return scheduler.ConstantLR(optimizer, factor=1.0, total_iters=0)
+    if kind == "one_cycle":
+        # Descent's one_cycle does not cycle momentum.
+        return scheduler.OneCycleLR(optimizer, max_lr=spec["max_lr"], total_steps=spec.get("total_steps") or steps,
+                                    pct_start=spec.get("pct_start", 0.3), div_factor=spec.get("div_factor", 25.0),
+                                    final_div_factor=spec.get("final_div_factor", 1e4), cycle_momentum=False)
+    if kind == "linear":
+        return scheduler.LinearLR(optimizer, start_factor=spec.get("start_factor", 1.0 / 3.0),
+                                  end_factor=spec.get("end_factor", 1.0), total_iters=spec.get("total_iters", 5))
+    if kind == "polynomial":
+        return scheduler.PolynomialLR(optimizer, total_iters=spec.get("total_iters", 5), power=spec.get("power", 1.0))
+    if kind == "cosine_warm_restarts":
+        return scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=spec["t_0"], T_mult=spec.get("t_mult", 1),
+                                                     eta_min=spec.get("eta_min", 0.0))
+    if kind == "cyclic":
+        # Descent's cyclic does not cycle momentum.
+        return scheduler.CyclicLR(optimizer, base_lr=spec.get("base_lr", optimizer.param_groups[0]["lr"]),
+                                  max_lr=spec["max_lr"], step_size_up=spec.get("step_size_up", 2000),
+                                  step_size_down=spec.get("step_size_down"), mode=spec.get("mode", "triangular"),
+                                  gamma=spec.get("gamma", 1.0), cycle_momentum=False)
+    raise ValueError(f"no torch scheduler for {kind}")
+
+
 def run(case):
     """Runs one case; returns its fixture record."""
     objective, start, steps = case["objective"], case["start"], case["steps"]
     spec = case["optimizer"]
     parameter = torch.tensor(start, requires_grad=True)
     optimizer = torch_optimizer(spec, parameter)
+    scheduler = torch_scheduler(case.get("schedule"), optimizer, steps)
     evaluations = 0
 
     def closure():
@@ -126,6 +170,8 @@ def run(case):
         else:
             closure()
             optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         params.append(parameter.detach().tolist())
         if averaged is not None:
             averaged.append(optimizer.state[parameter]["ax"].tolist())
@@ -139,14 +185,19 @@ def run(case):
     arguments = ", ".join(f"{k}={v!r}" for k, v in spec.items() if k != "type")
     experiment = {"objective": objective, "optimizer": spec, "start": start, "steps": steps,
                   "stop": {"divergence_factor": 1e300}}
-    return {"name": case["name"], "torch": f"torch.optim.{TORCH_CLASSES[spec['type']].__name__}({arguments})",
+    if case.get("schedule") is not None:
+        experiment["schedule"] = case["schedule"]
+    call = f"torch.optim.{TORCH_CLASSES[spec['type']].__name__}({arguments})"
+    if scheduler is not None:
+        call += f" with torch.optim.lr_scheduler.{type(scheduler).__name__}"
+    return {"name": case["name"], "torch": call,
             "note": case.get("note", ""), "spec": experiment, "lr": lrs, "params": params, **extra}
 
 
 def main():
     files = {}
     for case in CASES:
-        files.setdefault(case["optimizer"]["type"], []).append(run(case))
+        files.setdefault(case.get("file", case["optimizer"]["type"]), []).append(run(case))
     for kind, records in files.items():
         header = {"generator": "Tests/Fixtures/torch/generate.py", "torch_version": torch.__version__,
                   "dtype": "float64"}
