@@ -20,10 +20,12 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     /// γ₀ · min(s / w, √(w / s)) with s = t + 1: linear warm-up to γ₀ at s = w, then ∝ 1/√s
     /// (the Transformer schedule normalised to peak at γ₀).
     case inverseSqrt(warmupSteps: Int)
-    /// `OneCycleLR` with cosine annealing (two phases): from max_lr/div_factor up to max_lr over
-    /// the first pct_start·total − 1 steps, then down to max_lr/(div_factor·final_div_factor) at
-    /// step total − 1. Ignores γ₀.
-    case oneCycle(maxLR: Double, totalSteps: Int, pctStart: Double, divFactor: Double, finalDivFactor: Double)
+    /// `OneCycleLR` without momentum cycling: from max_lr/div_factor up to max_lr at step
+    /// pct_start·total − 1, then down to max_lr/(div_factor·final_div_factor) at step total − 1; with
+    /// `threePhase`, back to max_lr/div_factor at 2·pct_start·total − 2 first. Each phase anneals by
+    /// cosine, or linearly with `linearAnneal`. Ignores γ₀.
+    case oneCycle(maxLR: Double, totalSteps: Int, pctStart: Double, divFactor: Double, finalDivFactor: Double,
+                  threePhase: Bool = false, linearAnneal: Bool = false)
     /// γ₀ · (s + (e − s)·min(T, t)/T) (`LinearLR` from start factor s to end factor e over T steps).
     case linear(startFactor: Double, endFactor: Double, totalIters: Int)
     /// γ₀ · (1 − min(T, t)/T)^p (`PolynomialLR`).
@@ -66,16 +68,18 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
         case let .inverseSqrt(warmupSteps):
             let s = Double(t + 1), w = Double(warmupSteps)
             return base * min(s / w, (w / s).squareRoot())
-        case let .oneCycle(maxLR, totalSteps, pctStart, divFactor, finalDivFactor):
+        case let .oneCycle(maxLR, totalSteps, pctStart, divFactor, finalDivFactor, threePhase, linearAnneal):
             let initial = maxLR / divFactor
             let minimum = initial / finalDivFactor
             let peak = pctStart * Double(totalSteps) - 1
+            let trough = 2 * pctStart * Double(totalSteps) - 2
             let end = Double(totalSteps - 1)
             let x = Double(t)
-            if x <= peak {
-                return Self.cosineAnneal(from: initial, to: maxLR, fraction: peak > 0 ? x / peak : 1)
-            }
-            return Self.cosineAnneal(from: maxLR, to: minimum, fraction: min(1, (x - peak) / (end - peak)))
+            let anneal = linearAnneal ? Self.linearAnneal : Self.cosineAnneal
+            if x <= peak { return anneal(initial, maxLR, peak > 0 ? x / peak : 1) }
+            if threePhase && x <= trough { return anneal(maxLR, initial, (x - peak) / (trough - peak)) }
+            let (start, top) = threePhase ? (trough, initial) : (peak, maxLR)
+            return anneal(top, minimum, min(1, (x - start) / (end - start)))
         case let .linear(startFactor, endFactor, totalIters):
             return base * (startFactor + (endFactor - startFactor) * Double(min(totalIters, t)) / Double(totalIters))
         case let .polynomial(totalIters, power):
@@ -105,8 +109,13 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     }
 
     /// OneCycleLR's `_annealing_cos`: end + (start − end)/2 · (cos(π·fraction) + 1).
-    static func cosineAnneal(from start: Double, to end: Double, fraction: Double) -> Double {
+    static func cosineAnneal(_ start: Double, _ end: Double, _ fraction: Double) -> Double {
         end + (start - end) / 2 * (LibM.cos(Double.pi * fraction) + 1)
+    }
+
+    /// OneCycleLR's `_annealing_linear`: (end − start)·fraction + start.
+    static func linearAnneal(_ start: Double, _ end: Double, _ fraction: Double) -> Double {
+        (end - start) * fraction + start
     }
 
     /// γⁿ as the closed forms' `gamma ** n` computes it (C `pow`).

@@ -18,7 +18,7 @@ public enum ScheduleKind: String, SpecKind {
         case .cosine: "CosineAnnealingLR closed form: η_min + (γ₀ − η_min)(1 + cos(πt/T_max))/2"
         case .linearWarmup: "LinearLR from start_factor·γ₀ to γ₀ over warmup_steps, then another schedule"
         case .inverseSqrt: "γ₀·min(s/w, √(w/s)), s = t + 1: linear warm-up, then 1/√t"
-        case .oneCycle: "OneCycleLR (cosine): max_lr/div_factor → max_lr → max_lr/(div_factor·final_div_factor)"
+        case .oneCycle: "OneCycleLR (no momentum cycling): max_lr/div_factor → max_lr → max_lr/(div_factor·final_div_factor)"
         case .linear: "LinearLR: γ₀(s + (e − s)·min(T, t)/T)"
         case .polynomial: "PolynomialLR: γ₀(1 − min(T, t)/T)^power"
         case .cosineWarmRestarts: "CosineAnnealingWarmRestarts: cosine from γ₀ to η_min over T_i steps, restarting; T_i = T₀·T_mult^i"
@@ -62,6 +62,9 @@ public enum ScheduleKind: String, SpecKind {
                           default: .number(0.3), "share of the cycle spent increasing"),
             ParameterInfo("div_factor", .number(.positive), default: .number(25), "max_lr / initial rate"),
             ParameterInfo("final_div_factor", .number(.positive), default: .number(1e4), "initial rate / final rate"),
+            ParameterInfo("three_phase", .boolean, default: .bool(false),
+                          "fall back to the initial rate at 2·pct_start·total − 2 before the final decay"),
+            ParameterInfo("anneal_strategy", .string(allowed: ["cos", "linear"]), default: .string("cos"), "shape of each phase"),
         ]
         case .linear: [
             ParameterInfo("start_factor", .number(.init(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: true)),

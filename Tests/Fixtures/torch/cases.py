@@ -142,4 +142,9 @@ CASES += [
                                      "step_size_down": 50, "mode": "triangular2"}),
     scheduled("cyclic-exp-range", {"type": "cyclic", "max_lr": 3e-3, "step_size_up": 25, "mode": "exp_range",
                                    "gamma": 0.995}),
+    scheduled("one-cycle-three-phase", {"type": "one_cycle", "max_lr": 2e-3, "total_steps": 300, "three_phase": True}),
+    scheduled("one-cycle-linear", {"type": "one_cycle", "max_lr": 2e-3, "total_steps": 300, "pct_start": 0.4,
+                                   "anneal_strategy": "linear"}),
+    scheduled("one-cycle-three-phase-linear", {"type": "one_cycle", "max_lr": 2e-3, "total_steps": 300,
+                                               "three_phase": True, "anneal_strategy": "linear"}),
 ]

@@ -123,7 +123,9 @@ def torch_scheduler(spec, optimizer, steps):
         # Descent's one_cycle does not cycle momentum.
         return scheduler.OneCycleLR(optimizer, max_lr=spec["max_lr"], total_steps=spec.get("total_steps") or steps,
                                     pct_start=spec.get("pct_start", 0.3), div_factor=spec.get("div_factor", 25.0),
-                                    final_div_factor=spec.get("final_div_factor", 1e4), cycle_momentum=False)
+                                    final_div_factor=spec.get("final_div_factor", 1e4), cycle_momentum=False,
+                                    three_phase=spec.get("three_phase", False),
+                                    anneal_strategy=spec.get("anneal_strategy", "cos"))
     if kind == "linear":
         return scheduler.LinearLR(optimizer, start_factor=spec.get("start_factor", 1.0 / 3.0),
                                   end_factor=spec.get("end_factor", 1.0), total_iters=spec.get("total_iters", 5))
