@@ -80,6 +80,11 @@ private func parse(_ json: String) throws(SpecError) -> SpecValue { try SpecValu
         #expect(found.map { "\($0.field) \($0.code)" } == ["batch_size invalid_value"])
     }
 
+    @Test func lambdaScheduleFormulaMayNameOnlyT() throws {
+        let found = try errors(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd"},"schedule":{"type":"lambda","factor":"0.9^step"}}"#)
+        #expect(found.map { "\($0.field) \($0.code)" } == ["schedule.factor invalid_expression"])
+    }
+
     @Test func validSpecPasses() throws {
         #expect(try errors(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.1,0.2],"steps":10}"#).isEmpty)
     }

@@ -37,6 +37,9 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     /// over step_size_down, the amplitude scaled per `CyclicMode`. Ignores γ₀.
     case cyclic(baseLR: Double, maxLR: Double, stepSizeUp: Int, stepSizeDown: Int, mode: CyclicMode, gamma: Double)
 
+    /// γ₀ · λ(t) for a formula λ in t (`LambdaLR`).
+    case lambda(ScheduleFormula)
+
     /// How `cyclic` scales its amplitude.
     public enum CyclicMode: String, Sendable, Equatable, CaseIterable {
         /// Constant amplitude.
@@ -105,6 +108,8 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
             case .expRange: LibM.pow(gamma, Double(t))
             }
             return baseLR + (maxLR - baseLR) * scale * amplitude
+        case let .lambda(formula):
+            return base * formula.factor(at: t)
         }
     }
 

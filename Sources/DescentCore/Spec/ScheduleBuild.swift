@@ -50,6 +50,13 @@ extension ScheduleSpec {
                            stepSizeDown: value("step_size_down").integer ?? up,
                            mode: value("mode").string.flatMap(LearningRateSchedule.CyclicMode.init(rawValue:)) ?? .triangular,
                            gamma: number("gamma"))
+        case .lambda:
+            do {
+                return .lambda(try ScheduleFormula(value("factor").string ?? ""))
+            } catch {
+                throw SpecError(field: fieldPath(path, "factor"), message: "at position \(error.position): \(error.reason)",
+                                code: "invalid_expression")
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ public enum ScheduleKind: String, SpecKind {
     case oneCycle = "one_cycle"
     case linear, polynomial
     case cosineWarmRestarts = "cosine_warm_restarts"
-    case cyclic
+    case cyclic, lambda
 
     /// One-line description for the catalog.
     public var summary: String {
@@ -23,6 +23,7 @@ public enum ScheduleKind: String, SpecKind {
         case .polynomial: "PolynomialLR: γ₀(1 − min(T, t)/T)^power"
         case .cosineWarmRestarts: "CosineAnnealingWarmRestarts: cosine from γ₀ to η_min over T_i steps, restarting; T_i = T₀·T_mult^i"
         case .cyclic: "CyclicLR (no momentum cycling): base_lr ↔ max_lr, triangular, triangular2 or exp_range"
+        case .lambda: "LambdaLR: γ₀·λ(t), λ a formula in the step t"
         }
     }
 
@@ -89,6 +90,9 @@ public enum ScheduleKind: String, SpecKind {
             ParameterInfo("mode", .string(allowed: LearningRateSchedule.CyclicMode.allCases.map(\.rawValue)),
                           default: .string("triangular"), "amplitude: constant, halved each cycle, or ×gammaᵗ"),
             ParameterInfo("gamma", .number(.positive), default: .number(1), "γ of exp_range"),
+        ]
+        case .lambda: [
+            ParameterInfo("factor", .string(allowed: nil), "λ(t), a formula in t (+ − * / ^ exp log sin cos tanh sqrt), e.g. 0.95^t"),
         ]
         }
     }

@@ -147,4 +147,7 @@ CASES += [
                                    "anneal_strategy": "linear"}),
     scheduled("one-cycle-three-phase-linear", {"type": "one_cycle", "max_lr": 2e-3, "total_steps": 300,
                                                "three_phase": True, "anneal_strategy": "linear"}),
+    scheduled("lambda-power", {"type": "lambda", "factor": "0.99^t", "python": "0.99 ** t"}),
+    scheduled("lambda-formula", {"type": "lambda", "factor": "exp(-0.005*t) * (1 + 0.5*cos(0.1*t)) / sqrt(1 + t)",
+                                 "python": "math.exp(-0.005*t) * (1 + 0.5*math.cos(0.1*t)) / math.sqrt(1 + t)"}),
 ]

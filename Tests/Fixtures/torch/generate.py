@@ -140,6 +140,10 @@ def torch_scheduler(spec, optimizer, steps):
                                   max_lr=spec["max_lr"], step_size_up=spec.get("step_size_up", 2000),
                                   step_size_down=spec.get("step_size_down"), mode=spec.get("mode", "triangular"),
                                   gamma=spec.get("gamma", 1.0), cycle_momentum=False)
+    if kind == "lambda":
+        # The case gives the same formula in Python (`python`); `t` is the step, `math` the module.
+        formula = eval(f"lambda t: {spec['python']}", {"math": math})
+        return scheduler.LambdaLR(optimizer, lr_lambda=formula)
     raise ValueError(f"no torch scheduler for {kind}")
 
 
@@ -188,7 +192,7 @@ def run(case):
     experiment = {"objective": objective, "optimizer": spec, "start": start, "steps": steps,
                   "stop": {"divergence_factor": 1e300}}
     if case.get("schedule") is not None:
-        experiment["schedule"] = case["schedule"]
+        experiment["schedule"] = {k: v for k, v in case["schedule"].items() if k != "python"}
     call = f"torch.optim.{TORCH_CLASSES[spec['type']].__name__}({arguments})"
     if scheduler is not None:
         call += f" with torch.optim.lr_scheduler.{type(scheduler).__name__}"
