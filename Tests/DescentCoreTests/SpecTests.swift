@@ -115,7 +115,7 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
     #expect(doc.optimizers.map(\.type) == ["sgd", "momentum_lecture", "adagrad", "adagrad_lecture", "rmsprop",
                                            "rmsprop_lecture", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "rprop",
                                            "asgd", "lbfgs"])
-    #expect(doc.schedules.count == 13)
+    #expect(doc.schedules.count == 14)
     #expect(doc.objectives.count == 14)
     let adamw = try #require(doc.optimizers.first { $0.type == "adamw" })
     #expect(adamw.parameters.first { $0.name == "weight_decay" }?.defaultValue == .number(1e-2))

@@ -28,6 +28,8 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
                   threePhase: Bool = false, linearAnneal: Bool = false)
     /// γ₀ · (s + (e − s)·min(T, t)/T) (`LinearLR` from start factor s to end factor e over T steps).
     case linear(startFactor: Double, endFactor: Double, totalIters: Int)
+    /// γ₀ · (f + [t ≥ T](1 − f)): the factor f for the first T steps, then γ₀ (`ConstantLR`).
+    case constantFactor(factor: Double, totalIters: Int)
     /// γ₀ · (1 − min(T, t)/T)^p (`PolynomialLR`).
     case polynomial(totalIters: Int, power: Double)
     /// η_min + (γ₀ − η_min)(1 + cos(π·t_cur/T_i))/2 with t_cur the steps since the last restart and
@@ -85,6 +87,8 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
             return anneal(top, minimum, min(1, (x - start) / (end - start)))
         case let .linear(startFactor, endFactor, totalIters):
             return base * (startFactor + (endFactor - startFactor) * Double(min(totalIters, t)) / Double(totalIters))
+        case let .constantFactor(factor, totalIters):
+            return base * (factor + (t >= totalIters ? 1 : 0) * (1 - factor))
         case let .polynomial(totalIters, power):
             return base * LibM.pow(1.0 - Double(min(totalIters, t)) / Double(totalIters), power)
         case let .cosineWarmRestarts(t0, tMult, etaMin):

@@ -42,6 +42,7 @@ extension ScheduleSpec {
                              threePhase: flag("three_phase"), linearAnneal: value("anneal_strategy").string == "linear")
         case .linear:
             return .linear(startFactor: number("start_factor"), endFactor: number("end_factor"), totalIters: integer("total_iters"))
+        case .constantFactor: return .constantFactor(factor: number("factor"), totalIters: integer("total_iters"))
         case .polynomial: return .polynomial(totalIters: integer("total_iters"), power: number("power"))
         case .cosineWarmRestarts: return .cosineWarmRestarts(t0: integer("t_0"), tMult: integer("t_mult"), etaMin: number("eta_min"))
         case .cyclic:

@@ -5,6 +5,7 @@ public enum ScheduleKind: String, SpecKind {
     case inverseSqrt = "inverse_sqrt"
     case oneCycle = "one_cycle"
     case linear, polynomial
+    case constantFactor = "constant_factor"
     case cosineWarmRestarts = "cosine_warm_restarts"
     case cyclic, lambda
 
@@ -21,6 +22,7 @@ public enum ScheduleKind: String, SpecKind {
         case .oneCycle: "OneCycleLR (no momentum cycling): max_lr/div_factor → max_lr → max_lr/(div_factor·final_div_factor)"
         case .linear: "LinearLR: γ₀(s + (e − s)·min(T, t)/T)"
         case .polynomial: "PolynomialLR: γ₀(1 − min(T, t)/T)^power"
+        case .constantFactor: "ConstantLR: γ₀·factor for the first total_iters steps, then γ₀"
         case .cosineWarmRestarts: "CosineAnnealingWarmRestarts: cosine from γ₀ to η_min over T_i steps, restarting; T_i = T₀·T_mult^i"
         case .cyclic: "CyclicLR (no momentum cycling): base_lr ↔ max_lr, triangular, triangular2 or exp_range"
         case .lambda: "LambdaLR: γ₀·λ(t), λ a formula in the step t"
@@ -71,6 +73,10 @@ public enum ScheduleKind: String, SpecKind {
             ParameterInfo("start_factor", .number(.init(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: true)),
                           default: .number(1.0 / 3.0), "factor s of γ₀ at t = 0"),
             ParameterInfo("end_factor", .number(.unitClosed), default: .number(1), "factor e of γ₀ from t = T on"),
+            Self.totalIters,
+        ]
+        case .constantFactor: [
+            ParameterInfo("factor", .number(.unitClosed), default: .number(1.0 / 3.0), "factor of γ₀ for the first total_iters steps"),
             Self.totalIters,
         ]
         case .polynomial: [

@@ -150,4 +150,6 @@ CASES += [
     scheduled("lambda-power", {"type": "lambda", "factor": "0.99^t", "python": "0.99 ** t"}),
     scheduled("lambda-formula", {"type": "lambda", "factor": "exp(-0.005*t) * (1 + 0.5*cos(0.1*t)) / sqrt(1 + t)",
                                  "python": "math.exp(-0.005*t) * (1 + 0.5*math.cos(0.1*t)) / math.sqrt(1 + t)"}),
+    scheduled("constant-factor", {"type": "constant_factor", "factor": 0.3, "total_iters": 60}),
+    scheduled("constant-factor-defaults", {"type": "constant_factor"}),
 ]

@@ -129,6 +129,8 @@ def torch_scheduler(spec, optimizer, steps):
     if kind == "linear":
         return scheduler.LinearLR(optimizer, start_factor=spec.get("start_factor", 1.0 / 3.0),
                                   end_factor=spec.get("end_factor", 1.0), total_iters=spec.get("total_iters", 5))
+    if kind == "constant_factor":
+        return scheduler.ConstantLR(optimizer, factor=spec.get("factor", 1.0 / 3.0), total_iters=spec.get("total_iters", 5))
     if kind == "polynomial":
         return scheduler.PolynomialLR(optimizer, total_iters=spec.get("total_iters", 5), power=spec.get("power", 1.0))
     if kind == "cosine_warm_restarts":
