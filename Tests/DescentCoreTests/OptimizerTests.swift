@@ -217,3 +217,14 @@ func rmspropMatchesTorchPseudoCodeForThreeSteps(option: (Double, Double, Bool)) 
     // First step is η·sign(g₀) up to ε.
     #expect(relClose(steps[0][0] - startTheta[0], -0.1, 1e-9))
 }
+
+@Test func adamMomentsAfterOneStepAreTheScaledGradientAndItsSquare() {
+    // From m₀ = v₀ = 0 one step gives m = (1 − β₁)g and v = (1 − β₂)g² (each coordinate read out of the
+    // interleaved state).
+    var adam = Adam(dimension: 2)
+    var theta = [0.5, -1.0], gradient = [1.5, -2.0]
+    adam.step(parameters: &theta, gradient: &gradient, learningRate: 1e-3)
+    #expect(adam.firstMoment == [(1 - 0.9) * 1.5, (1 - 0.9) * -2.0])
+    #expect(adam.secondMoment == [(1 - 0.999) * 1.5 * 1.5, (1 - 0.999) * -2.0 * -2.0])
+    #expect(adam.maxSecondMoment == [0, 0])
+}

@@ -23,9 +23,9 @@ public struct Adadelta: Optimizer {
     /// v and u side by side per coordinate.
     private var averages: [Double]
     /// Running mean of g² (v).
-    public var squareAverage: [Double] { stride(from: 0, to: averages.count, by: 2).map { averages[$0] } }
+    public var squareAverage: [Double] { averages.deinterleaved(0, width: 2) }
     /// Running mean of Δ² (u).
-    public var accumulatedDelta: [Double] { stride(from: 1, to: averages.count, by: 2).map { averages[$0] } }
+    public var accumulatedDelta: [Double] { averages.deinterleaved(1, width: 2) }
 
     /// Creates Adadelta state for `dimension` parameters.
     public init(dimension: Int, rho: Double = 0.9, epsilon: Double = 1e-6, weightDecay: Double = 0, maximize: Bool = false) {

@@ -36,11 +36,11 @@ public struct Adam: Optimizer {
     /// m, v and v^max side by side per coordinate (one array: one uniqueness check per step).
     private var moments: [Double]
     /// First moment m.
-    public var firstMoment: [Double] { stride(from: 0, to: moments.count, by: 3).map { moments[$0] } }
+    public var firstMoment: [Double] { moments.deinterleaved(0, width: 3) }
     /// Second moment v.
-    public var secondMoment: [Double] { stride(from: 1, to: moments.count, by: 3).map { moments[$0] } }
+    public var secondMoment: [Double] { moments.deinterleaved(1, width: 3) }
     /// Running maximum of v (amsgrad only; zeros otherwise).
-    public var maxSecondMoment: [Double] { stride(from: 2, to: moments.count, by: 3).map { moments[$0] } }
+    public var maxSecondMoment: [Double] { moments.deinterleaved(2, width: 3) }
     /// Steps taken so far.
     public private(set) var stepCount = 0
     /// Whether both bias corrections 1 − βᵗ have rounded to exactly 1: βᵗ only shrinks, so they stay 1 and

@@ -26,9 +26,9 @@ public struct Adamax: Optimizer {
     /// m and u side by side per coordinate.
     private var moments: [Double]
     /// First moment m.
-    public var firstMoment: [Double] { stride(from: 0, to: moments.count, by: 2).map { moments[$0] } }
+    public var firstMoment: [Double] { moments.deinterleaved(0, width: 2) }
     /// Exponentially weighted infinity norm u.
-    public var infinityNorm: [Double] { stride(from: 1, to: moments.count, by: 2).map { moments[$0] } }
+    public var infinityNorm: [Double] { moments.deinterleaved(1, width: 2) }
     /// Steps taken so far.
     public private(set) var stepCount = 0
 

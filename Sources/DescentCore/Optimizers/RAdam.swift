@@ -37,9 +37,9 @@ public struct RAdam: Optimizer {
     /// m and v side by side per coordinate.
     private var moments: [Double]
     /// First moment m.
-    public var firstMoment: [Double] { stride(from: 0, to: moments.count, by: 2).map { moments[$0] } }
+    public var firstMoment: [Double] { moments.deinterleaved(0, width: 2) }
     /// Second moment v.
-    public var secondMoment: [Double] { stride(from: 1, to: moments.count, by: 2).map { moments[$0] } }
+    public var secondMoment: [Double] { moments.deinterleaved(1, width: 2) }
     /// Steps taken so far.
     public private(set) var stepCount = 0
 

@@ -29,11 +29,11 @@ public struct RMSprop: Optimizer {
     /// v, g^ave and b side by side per coordinate (one array: one uniqueness check per step).
     private var state: [Double]
     /// Running mean of g² (v).
-    public var squareAverage: [Double] { stride(from: 0, to: state.count, by: 3).map { state[$0] } }
+    public var squareAverage: [Double] { state.deinterleaved(0, width: 3) }
     /// Running mean of g (centered only).
-    public var gradientAverage: [Double] { stride(from: 1, to: state.count, by: 3).map { state[$0] } }
+    public var gradientAverage: [Double] { state.deinterleaved(1, width: 3) }
     /// Momentum buffer b.
-    public var buffer: [Double] { stride(from: 2, to: state.count, by: 3).map { state[$0] } }
+    public var buffer: [Double] { state.deinterleaved(2, width: 3) }
 
     /// Creates the state for `dimension` parameters.
     public init(dimension: Int, alpha: Double = 0.99, epsilon: Double = 1e-8, weightDecay: Double = 0,

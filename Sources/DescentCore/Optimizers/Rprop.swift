@@ -28,7 +28,7 @@ public struct Rprop: Optimizer {
     /// g_prev and Δ side by side per coordinate.
     private var state: [Double]
     /// Per-coordinate step sizes Δ.
-    public var stepSizes: [Double] { stride(from: 1, to: state.count, by: 2).map { state[$0] } }
+    public var stepSizes: [Double] { state.deinterleaved(1, width: 2) }
     /// Steps taken so far.
     public private(set) var stepCount = 0
 
