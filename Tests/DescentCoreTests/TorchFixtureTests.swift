@@ -14,8 +14,6 @@ struct TorchCase: Sendable, Decodable, CustomTestStringConvertible {
     let name: String
     /// The torch constructor call it ran.
     let torch: String
-    /// Why a tolerance other than the default holds, if one does.
-    let note: String
     /// The Descent experiment (objective, optimizer, start, steps).
     let spec: ExperimentSpec
     /// torch's learning rate at each step.
@@ -29,7 +27,7 @@ struct TorchCase: Sendable, Decodable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    /// Largest allowed relative difference per value.
+    /// Largest allowed relative difference: of a parameter row (normwise) and of a learning rate.
     var tolerance: Double { 1e-12 }
 }
 

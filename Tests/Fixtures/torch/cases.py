@@ -11,8 +11,8 @@ CONCAVE_START = [1.5, -2.0]
 STEPS = 300
 
 
-def case(name, optimizer, objective=ROSENBROCK, start=ROSENBROCK_START, steps=STEPS, note="", schedule=None):
-    return {"name": name, "optimizer": optimizer, "objective": objective, "start": start, "steps": steps, "note": note,
+def case(name, optimizer, objective=ROSENBROCK, start=ROSENBROCK_START, steps=STEPS, schedule=None):
+    return {"name": name, "optimizer": optimizer, "objective": objective, "start": start, "steps": steps,
             "schedule": schedule}
 
 

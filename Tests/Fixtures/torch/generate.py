@@ -199,7 +199,7 @@ def run(case):
     if scheduler is not None:
         call += f" with torch.optim.lr_scheduler.{type(scheduler).__name__}"
     return {"name": case["name"], "torch": call,
-            "note": case.get("note", ""), "spec": experiment, "lr": lrs, "params": params, **extra}
+            "spec": experiment, "lr": lrs, "params": params, **extra}
 
 
 def main():
