@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Browser test of the dashboard: starts `descent serve` on a free port with an empty data dir,
 # runs a lecture preset, loads every page in headless Chromium and checks that the plots rendered
-# with data (SVG paths with points) and that the page reported no JavaScript errors.
-# Saves one screenshot per page into docs/screenshots/. Exits non-zero on any failure.
+# with data (SVG paths with points) and that the page reported no JavaScript errors. Then drives the
+# pages over the DevTools protocol (scripts/browser-interactions.js: tick labels against the fixture
+# the Swift tests share, leaving pages while they load or poll, the new-experiment form, the list's
+# filters). Saves one screenshot per page into docs/screenshots/. Exits non-zero on any failure.
 #
 # Environment: DESCENT_BIN (prebuilt binary; otherwise `swift build`), SCRATCH (build scratch path),
 # SCREENSHOTS (output folder, default docs/screenshots), BUDGET_MS (virtual time per page, default 15000).
@@ -28,7 +30,11 @@ mkdir -p "$SHOTS"
 DATA="$(mktemp -d)"; WORK="$(mktemp -d)"
 "$BIN" serve --port 0 --data-dir "$DATA" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER=$!
-cleanup() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA" "$WORK"; }
+CHROME=""
+cleanup() {
+    [ -z "$CHROME" ] || { kill "$CHROME" 2>/dev/null || true; wait "$CHROME" 2>/dev/null || true; }
+    kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$DATA" "$WORK"
+}
 trap cleanup EXIT
 
 URL=""
@@ -85,6 +91,25 @@ check new "#/new" 0 '&quot;objective&quot;\|"objective"'
 check analysis "#/analysis" 0 'saddle'
 # Phone width.
 chrome --window-size=390,844 --screenshot="$SHOTS/experiments-phone.png" "$URL/#/experiments" >/dev/null 2>&1 || fail "phone screenshot failed"
+
+# Interactions, over the DevTools protocol, with a run long enough to be running while they happen.
+RUNNING="$(curl -fsS -X POST "$URL/v1/experiments" -H 'Content-Type: application/json' \
+    -d '{"name":"long run","objective":{"type":"rosenbrock"},"optimizer":{"type":"sgd","lr":0.0001},"start":[-1.2,1],"steps":9000000,"record_every":5}' | json_field id)"
+chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --remote-debugging-port=0 about:blank >/dev/null 2>"$WORK/devtools.log" &
+CHROME=$!
+DEVTOOLS=""
+for _ in $(seq 1 100); do
+    DEVTOOLS="$(sed -n 's#^DevTools listening on ws://\([^/]*\)/.*#http://\1#p' "$WORK/devtools.log" | head -n 1)"
+    [ -n "$DEVTOOLS" ] && break
+    sleep 0.1
+done
+if [ -z "$DEVTOOLS" ] || [ -z "$RUNNING" ]; then
+    fail "interactions: chromium's DevTools endpoint or the long run did not start"
+else
+    node scripts/browser-interactions.js "$DEVTOOLS" "$URL" "$RUNNING" || fail "interactions (see above)"
+fi
+kill "$CHROME" 2>/dev/null || true; wait "$CHROME" 2>/dev/null || true; CHROME=""
+curl -fsS -X POST "$URL/v1/experiments/$RUNNING/cancel" >/dev/null || true
 
 # Server-rendered plots are standalone SVG.
 for kind in loss lr path; do

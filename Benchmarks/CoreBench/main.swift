@@ -5,13 +5,16 @@ import Glibc
 
 // Core benchmark: optimizer steps per second on 2-D Rosenbrock with Adam (recording every step,
 // params included), and MLP 2-16-16-1 epochs per second (batch 32). Single thread, release build.
+// Usage: descent-bench [rosenbrock-steps] [repeats] [all|rosenbrock|mlp|bare|rules|sweep [members]]
 // `rules` instead runs every torch-named update rule on 2-D Rosenbrock the same way.
-// Usage: descent-bench [rosenbrock-steps] [repeats] [all|rosenbrock|mlp|bare|rules]
+// `sweep`: a learning-rate sweep of 2-D Rosenbrock + Adam (every step recorded), run once as a lockstep group
+// and once member by member, back to back in this process; prints aggregate member-steps per CPU-second.
 
 let arguments = CommandLine.arguments
 let steps = arguments.count > 1 ? Int(arguments[1]) ?? 2_000_000 : 2_000_000
 let repeats = arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5
 let only = arguments.count > 3 ? arguments[3] : "all"
+let sweepMembers = arguments.count > 4 ? Int(arguments[4]) ?? 64 : 64
 
 /// CPU seconds this thread has used (wall-clock time misleads on a shared, loaded machine).
 func threadCPUSeconds() -> Double {
@@ -93,7 +96,7 @@ let rosenbrock = RosenbrockObjective()
 let config = TrainingConfiguration(start: [-1.2, 1], steps: steps, learningRate: 1e-3)
 var rates: [Double] = []
 var lastResult: RunResult?
-for _ in 0..<(only == "mlp" || only == "bare" || only == "rules" ? 0 : repeats) {
+for _ in 0..<(only == "all" || only == "rosenbrock" ? repeats : 0) {
     var result: RunResult?
     let seconds = time { result = Trainer.run(objective: rosenbrock, optimizer: adam, configuration: config) }
     rates.append(Double(steps) / seconds)
@@ -122,7 +125,7 @@ let mlpAdam = OptimizerConfiguration.adam(lr: 1e-2, beta1: 0.9, beta2: 0.999, ep
 var epochRates: [Double] = []
 wallSeconds = []
 var mlpLoss = 0.0
-for _ in 0..<(only == "rosenbrock" || only == "bare" || only == "rules" ? 0 : repeats) {
+for _ in 0..<(only == "all" || only == "mlp" ? repeats : 0) {
     var result: RunResult?
     let seconds = time { result = Trainer.run(objective: mlp, optimizer: mlpAdam, configuration: mlpConfig) }
     epochRates.append(Double(epochs) / seconds)
@@ -132,4 +135,35 @@ if !epochRates.isEmpty {
     print("mlp_2_16_16_1_batch32: samples=1024 epochs=\(epochs) repeats=\(repeats) "
       + "median_epochs_per_cpu_s=\(Int(median(epochRates))) median_epochs_per_wall_s=\(Int(Double(epochs) / median(wallSeconds))) "
           + "final_loss=\(mlpLoss)")
+}
+
+// 3. A learning-rate sweep of Rosenbrock-2D + Adam: `sweepMembers` members, `steps` steps each, every step
+// recorded; lockstep (`Trainer.runLockstep`) and one after another (`Trainer.run`), alternating per repeat.
+if only == "sweep" {
+    let members = (0..<sweepMembers).map { i in
+        let lr = 1e-3 * pow(10, 2 * Double(i) / Double(max(1, sweepMembers - 1)))  // 1e-3 … 1e-1
+        return LockstepMember(objective: rosenbrock, optimizer: adam,
+                              configuration: TrainingConfiguration(start: [-1.2, 1], steps: steps, learningRate: lr))
+    }
+    var lockstepRates: [Double] = [], singleRates: [Double] = []
+    var identical = true
+    for _ in 0..<repeats {
+        var group: [RunResult] = []
+        let groupSeconds = time { group = Trainer.runLockstep(members) }
+        lockstepRates.append(Double(steps * sweepMembers) / groupSeconds)
+        var alone: [RunResult] = []
+        let aloneSeconds = time {
+            alone = members.map { Trainer.run(objective: $0.objective, optimizer: $0.optimizer, configuration: $0.configuration) }
+        }
+        singleRates.append(Double(steps * sweepMembers) / aloneSeconds)
+        identical = identical && zip(group, alone).allSatisfy {
+            $0.trajectory.loss.map(\.bitPattern) == $1.trajectory.loss.map(\.bitPattern)
+                && $0.summary.finalParams.map(\.bitPattern) == $1.summary.finalParams.map(\.bitPattern)
+        }
+        group = []; alone = []
+    }
+    print("sweep_rosenbrock2d_adam_record_every_step: members=\(sweepMembers) steps=\(steps) repeats=\(repeats) "
+          + "lockstep_median_member_steps_per_cpu_s=\(Int(median(lockstepRates))) "
+          + "single_median_member_steps_per_cpu_s=\(Int(median(singleRates))) "
+          + "ratio=\(Double(Int(100 * median(lockstepRates) / median(singleRates))) / 100) identical=\(identical)")
 }

@@ -26,7 +26,8 @@ func benchmark() throws {
     let value = try JSONDecoder().decode(SpecValue.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     let spec = try ExperimentSpec(checking: value)
     let experiment = try spec.validated()
-    let every = min(spec.steps, max(8192, spec.steps / 100))  // as ExperimentRunner asks for chunks
+    let steps = experiment.configuration.steps
+    let every = min(steps, max(8192, steps / 100))  // as ExperimentRunner asks for chunks
     let next = Counter(), rows = Counter()
     let (total, encoding) = (runs, encode)
     let group = DispatchGroup()

@@ -45,10 +45,17 @@ extension Client {
         public var stepsRun: Int
         /// Loss at the last step.
         public var finalLoss: Double
-        /// Lowest recorded loss.
+        /// Lowest full training-set loss evaluated (every step for closed forms; step 0, every
+        /// `evaluationEvery` steps and the end for dataset objectives).
         public var bestLoss: Double?
         /// Step of the lowest loss.
         public var bestStep: Int?
+        /// Lowest single mini-batch loss (dataset objectives).
+        public var bestBatchLoss: Double?
+        /// Step of the lowest mini-batch loss.
+        public var bestBatchStep: Int?
+        /// Steps between full training-set evaluations (dataset objectives).
+        public var evaluationEvery: Int?
         /// Parameters after the last step.
         public var finalParams: [Double]?
         /// Gradient norm at the last step.

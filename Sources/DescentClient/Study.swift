@@ -66,20 +66,31 @@ extension Client {
         public var gradientNorm: Double
         /// Whether the gradient is (numerically) zero.
         public var isCritical: Bool
+        /// Number of parameters.
+        public var dimension: Int
         /// Hessian rows (small problems only).
         public var hessian: [[Double]]?
-        /// Hessian eigenvalues, ascending.
+        /// Hessian eigenvalues, ascending (all, or both ends of the spectrum; see `eigenvaluesComplete`).
         public var eigenvalues: [Double]
         /// Unit eigenvectors, one per eigenvalue.
         public var eigenvectors: [[Double]]?
-        /// `local_minimum`, `local_maximum`, `saddle` or `degenerate`.
+        /// Whether `eigenvalues` is the whole spectrum (false above 64 parameters: only its ends).
+        public var eigenvaluesComplete: Bool
+        /// Position of each listed eigenvalue in the whole ascending spectrum, 0-based.
+        public var eigenvalueIndices: [Int]
+        /// `not_critical`, `local_minimum`, `local_maximum`, `saddle` or `degenerate`.
         public var kind: String
-        /// Direction of most negative curvature, for saddles.
+        /// The Hessian's definiteness: `positive_definite`, `negative_definite`, `indefinite`,
+        /// `positive_semidefinite`, `negative_semidefinite` or `zero`.
+        public var curvature: String
+        /// What the kind and curvature mean at this point, in words.
+        public var note: String
+        /// Direction of most negative curvature, turned downhill.
         public var escapeDirection: [Double]?
         /// Its eigenvalue.
         public var escapeEigenvalue: Double?
-        /// Loss decrease predicted by a step along it.
-        public var predictedDecrease: Double?
+        /// Predicted change of the loss for a step along it (negative: a decrease).
+        public var predictedChange: Double?
     }
 
     /// The result of `POST /v1/analysis/surface`: `values[j][i]` is the loss at `(xs[i], ys[j])`.

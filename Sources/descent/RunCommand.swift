@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let showProgress = progress || isatty(STDERR_FILENO) == 1
-        let total = experiment.spec.steps
+        let total = experiment.configuration.steps
         let result = experiment.run(progressEvery: 65_536, onProgress: showProgress ? { chunk in
             let loss = chunk.records.loss.last.map { String($0) } ?? "-"
             Self.printError("\rstep \(chunk.stepsDone)/\(total)  loss \(loss)", newline: false)

@@ -45,19 +45,19 @@ struct KnownMinimum: Sendable, CustomTestStringConvertible {
         #expect(abs(r.eigenvalues[0] + 2) < 1e-15 && abs(r.eigenvalues[1] - 2) < 1e-15)
     }
 
-    @Test func saddleEscapeDirectionIsTheDiagonalWithPredictedDecreaseMinusOne() throws {
+    @Test func saddleEscapeDirectionIsTheDiagonalWithPredictedChangeMinusOne() throws {
         let r = analyzeCriticalPoint(SaddleObjective(), at: [0, 0])
         let u = try #require(r.escapeDirection)
         let s = 0.5.squareRoot()
-        #expect(abs(abs(u[0]) - s) < 1e-15 && abs(u[0] - u[1]) < 1e-15)
+        #expect(abs(u[0] - s) < 1e-15 && abs(u[1] - s) < 1e-15)  // (1, 1)/√2: first largest component positive
         #expect(r.escapeEigenvalue.map { abs($0 + 2) < 1e-15 } == true)
-        #expect(r.predictedDecrease.map { abs($0 + 1) < 1e-15 } == true)
+        #expect(r.predictedChange.map { abs($0 + 1) < 1e-15 } == true)
     }
 
-    @Test func predictedDecreaseScalesWithTheSquareOfTheStepLength() {
+    @Test func predictedChangeScalesWithTheSquareOfTheStepLength() {
         let r = analyzeCriticalPoint(SaddleObjective(), at: [0, 0], options: .init(stepLength: 0.1))
         // ½λ‖u‖² = ½(−2)(0.01) = −‖u‖².
-        #expect(r.predictedDecrease.map { abs($0 + 0.01) < 1e-16 } == true)
+        #expect(r.predictedChange.map { abs($0 + 0.01) < 1e-16 } == true)
     }
 
     @Test(arguments: KnownMinimum.all)
@@ -67,7 +67,7 @@ struct KnownMinimum: Sendable, CustomTestStringConvertible {
         let r = analyzeCriticalPoint(m.objective, at: x)
         #expect(r.isCritical, "gradient norm \(r.gradientNorm)")
         #expect(r.kind == .localMinimum)
-        #expect(r.escapeDirection == nil && r.predictedDecrease == nil)
+        #expect(r.escapeDirection == nil && r.predictedChange == nil)
     }
 
     @Test func negatedParaboloidExpressionIsALocalMaximum() throws {
@@ -75,19 +75,69 @@ struct KnownMinimum: Sendable, CustomTestStringConvertible {
         let r = analyzeCriticalPoint(f, at: [0, 0])
         #expect(r.isCritical && r.kind == .localMaximum)
         #expect(r.eigenvalues == [-2, -2])
-        #expect(r.predictedDecrease == -1)
+        #expect(r.predictedChange == -1)
     }
 
     @Test func monkeySaddleWithZeroHessianIsDegenerate() throws {
         let f = try ExpressionObjective(expression: "x^3 - 3*x*y^2", variables: ["x", "y"])
         let r = analyzeCriticalPoint(f, at: [0, 0])
-        #expect(r.isCritical && r.kind == .degenerate && r.escapeDirection == nil)
+        #expect(r.isCritical && r.kind == .degenerate && r.curvature == .zero && r.escapeDirection == nil)
     }
 
     @Test func pointWithNonzeroGradientIsNotCritical() {
         let r = analyzeCriticalPoint(RosenbrockObjective(), at: [0, 0])
-        #expect(!r.isCritical)
+        #expect(!r.isCritical && r.kind == .notCritical)
         #expect(abs(r.gradientNorm - 2) < 1e-15)  // ∇L(0, 0) = (−2, 0)
+    }
+
+    @Test func rosenbrockStartIsNotCriticalThoughItsHessianIsPositiveDefinite() {
+        // ∇L(−1.2, 1) = (−2(1 − x) − 400x(y − x²), 200(y − x²)) = (−215.6, −88), ‖∇L‖ = 232.87
+        let r = analyzeCriticalPoint(RosenbrockObjective(), at: [-1.2, 1])
+        #expect(abs(r.gradient[0] + 215.6) < 1e-12 && abs(r.gradient[1] + 88) < 1e-12)
+        #expect(abs(r.gradientNorm - (215.6 * 215.6 + 88 * 88).squareRoot()) < 1e-12)
+        #expect(r.kind == .notCritical && r.curvature == .positiveDefinite)
+        #expect(r.note.hasPrefix("Not a critical point"))
+    }
+
+    @Test func cubicAtOneTwoIsNotCritical() throws {
+        // ∇(x³ + y²) at (1, 2) = (3, 4); Hessian diag(6x, 2) = diag(6, 2).
+        let f = try ExpressionObjective(expression: "x**3+y**2", variables: ["x", "y"])
+        let r = analyzeCriticalPoint(f, at: [1, 2])
+        #expect(r.gradient == [3, 4] && r.gradientNorm == 5)
+        #expect(r.kind == .notCritical && r.curvature == .positiveDefinite && r.eigenvalues == [2, 6])
+    }
+
+    @Test func saddleObjectiveAtOneOneIsDegenerateFlatValley() {
+        // L = (1 − w₁w₂)²: ∇L(1, 1) = 0, H = [[2, 2], [2, 2]] with eigenvalues 0 and 4.
+        let r = analyzeCriticalPoint(SaddleObjective(), at: [1, 1])
+        #expect(r.isCritical && r.hessian == [[2, 2], [2, 2]])
+        #expect(abs(r.eigenvalues[0]) < 1e-14 && abs(r.eigenvalues[1] - 4) < 1e-14)
+        #expect(r.kind == .degenerate && r.curvature == .positiveSemidefinite)
+        #expect(r.note.contains("inconclusive") && r.note.contains("flat valley"))
+        #expect(r.escapeDirection == nil && r.predictedChange == nil)
+    }
+
+    @Test func predictedChangeAwayFromACriticalPointAddsTheSlopeAlongTheDownhillDirection() throws {
+        // L = x² − y² at (1, 1): ∇L = (2, −2), λmin = −2 with u = ±(0, 1); downhill: u = (0, 1) (∇L·u = −2),
+        // so the change for step 1 is −2 + ½(−2) = −3, exactly L(1, 2) − L(1, 1) = −3.
+        let f = try ExpressionObjective(expression: "x^2 - y^2", variables: ["x", "y"])
+        let r = analyzeCriticalPoint(f, at: [1, 1])
+        #expect(r.kind == .notCritical && r.curvature == .indefinite)
+        #expect(r.escapeDirection == [0, 1])
+        #expect(r.predictedChange == -3)
+    }
+
+    @Test func smallDimensionReportsTheWholeSpectrum() {
+        let r = analyzeCriticalPoint(SaddleObjective(), at: [0, 0])
+        #expect(r.dimension == 2 && r.eigenvaluesComplete && r.eigenvalueIndices == [0, 1])
+    }
+
+    @Test func largeDimensionSaysOnlyTheEndsOfTheSpectrumWereComputed() {
+        let n = 100
+        let r = analyzeCriticalPoint(RosenbrockObjective(dimension: n), at: [Double](repeating: 1, count: n))
+        #expect(r.dimension == n && !r.eigenvaluesComplete)
+        #expect(r.eigenvalueIndices == Array(0..<6) + Array(94..<100))
+        #expect(r.note.contains("Only the 6 smallest and 6 largest of the 100 eigenvalues were computed"))
     }
 
     @Test func largeDimensionUsesLanczosAndOmitsTheDenseHessian() {
@@ -121,6 +171,6 @@ struct KnownMinimum: Sendable, CustomTestStringConvertible {
     @Test func reportEncodesTheKindInSnakeCase() throws {
         let r = analyzeCriticalPoint(BoothObjective(), at: [1, 3])
         let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
-        #expect(json.contains("\"local_minimum\""))
+        #expect(json.contains("\"local_minimum\"") && json.contains("\"positive_definite\""))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DescentCore
 
@@ -176,6 +177,25 @@ func lectureAdagradDividesByRootMeanSquareOfPastGradients(sqrtDecay: Bool) {
         expected.append(theta)
     }
     expectClose(threeSteps(&optimizer, lr: 0.1), expected)
+}
+
+/// The spec's default is the lecture's constant η: on L = ½θ² from θ₀ = 1 with η = 0.1,
+/// θ₁ = 1 − 0.1·1/1 = 0.9 and θ₂ = 0.9 − 0.1·0.9/σ₁ with σ₁ = √((1² + 0.9²)/2) = √0.905, so θ₂ = 0.8053941…
+/// (PyTorch's form, sqrt_decay, would give 0.9 − (0.1/√2)·0.9/√0.905 = 0.83310…).
+@Test func lectureAdagradDefaultsToConstantLearningRateTwoStepValue() throws {
+    let json = #"{"objective": {"type": "quadratic", "a": [[1]]}, "optimizer": {"type": "adagrad_lecture", "lr": 0.1},"#
+        + #" "start": [1], "steps": 2}"#
+    let spec = try JSONDecoder().decode(ExperimentSpec.self, from: Data(json.utf8))
+    guard case .adagradLecture(_, let sqrtDecay, _)? = try? spec.validated().optimizer else {
+        Issue.record("not adagrad_lecture"); return
+    }
+    #expect(!sqrtDecay)
+    let theta = try #require(spec.validated().run().summary.finalParams.first)
+    // The same with ε = 1e-10 kept: θ₁ = 1 − 0.1/(1 + ε), θ₂ = θ₁ − 0.1·θ₁/(√((1 + θ₁²)/2) + ε).
+    let theta1 = 1 - 0.1 / (1 + 1e-10)
+    let expected = theta1 - 0.1 * theta1 / (((1 + theta1 * theta1) / 2).squareRoot() + 1e-10)
+    #expect(relClose(theta, expected, 1e-15))
+    #expect(abs(theta - 0.8053941) < 1e-7)
 }
 
 @Test(arguments: [(0.0, 0.0, false), (0.1, 0.0, false), (0.0, 0.9, false), (0.0, 0.0, true), (0.1, 0.5, true)])

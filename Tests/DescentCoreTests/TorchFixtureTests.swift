@@ -77,7 +77,7 @@ func normwiseRelativeDeviation(_ actual: some Collection<Double>, _ expected: so
         for file in files {
             let cases = try TorchFixtures.cases(in: file)
             #expect(!cases.isEmpty, "\(file.lastPathComponent)")
-            for c in cases { #expect(c.params.count == c.spec.steps + 1, "\(c.name)") }
+            for c in cases { #expect(c.params.count == c.spec.stepBudget + 1, "\(c.name)") }
         }
     }
 
@@ -95,6 +95,30 @@ func normwiseRelativeDeviation(_ actual: some Collection<Double>, _ expected: so
         #expect(worst <= c.tolerance, "\(c.name): relative deviation \(worst) at row \(worstRow)")
         let rates = maximumRelativeDeviation(trajectory.lr.prefix(c.lr.count), c.lr)
         #expect(rates <= c.tolerance, "\(c.name): learning rates differ by \(rates)")
+    }
+
+    /// The cases with a lockstep shape (sgd, adam, adamw, rmsprop, adagrad on a closed form) run as a lockstep
+    /// group (beside members of other rates, so lanes differ) give torch's trajectory too, with the bits of the run alone.
+    @Test(arguments: TorchFixtures.all.filter { c in
+        (try? c.spec.validated()).map { LockstepShape(objective: $0.objective, optimizer: $0.optimizer, configuration: $0.configuration) != nil } ?? false
+    })
+    func lockstepTrajectoryMatchesTorch(_ c: TorchCase) throws {
+        let experiment = try c.spec.validated()
+        let members = (0..<5).map { i in
+            var configuration = experiment.configuration
+            if i > 0 { configuration.learningRate *= 1 + 0.25 * Double(i) }
+            return LockstepMember(objective: experiment.objective, optimizer: experiment.optimizer, configuration: configuration)
+        }
+        let group = Trainer.runLockstep(members)
+        let alone = experiment.run()
+        let trajectory = group[0].trajectory
+        #expect(trajectory.params.map(\.bitPattern) == alone.trajectory.params.map(\.bitPattern), "\(c.name)")
+        #expect(trajectory.count == c.params.count, "\(c.name)")
+        var worst = 0.0
+        for row in 0..<min(trajectory.count, c.params.count) {
+            worst = max(worst, normwiseRelativeDeviation(trajectory.parameters(atRow: row), c.params[row]))
+        }
+        #expect(worst <= c.tolerance, "\(c.name): relative deviation \(worst)")
     }
 
     @Test(arguments: TorchFixtures.all.filter { $0.averaged != nil })

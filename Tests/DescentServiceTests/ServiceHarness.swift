@@ -12,11 +12,11 @@ final class ServiceHarness: @unchecked Sendable {
     let handler: HTTPHandler
 
     init(workers: Int = 2, queueCapacity: Int = 64, authToken: String? = nil, start: Bool = true, folder: String? = nil,
-         logger: Logger? = nil) throws {
+         logger: Logger? = nil, limits: SpecLimits = SpecLimits()) throws {
         self.folder = folder ?? NSTemporaryDirectory() + "descent-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: self.folder, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: self.folder + "/descent.sqlite")
-        runner = ExperimentRunner(store: store, workers: workers, queueCapacity: queueCapacity, limits: SpecLimits(),
+        runner = ExperimentRunner(store: store, workers: workers, queueCapacity: queueCapacity, limits: limits,
                                   metrics: ServiceMetrics(), logger: Logger(label: "test"))
         var quiet = Logger(label: "test")
         quiet.logLevel = .warning  // no access-log line per request in test output

@@ -58,6 +58,9 @@ import Testing
                    finalGradNorm: .nan, trainLoss: 2, validationLoss: 2.5, validationAccuracy: 0.75),
         RunSummary(stopReason: .diverged, stepsRun: 0, finalLoss: -.infinity, bestLoss: 0, bestStep: 0, finalParams: [1],
                    finalGradNorm: 0, trainLoss: nil, validationLoss: 1, validationAccuracy: nil),
+        RunSummary(stopReason: .lossTarget, stepsRun: 40, finalLoss: 0.011, bestLoss: 0.011, bestStep: 40, bestBatchLoss: 1.2e-8,
+                   bestBatchStep: 17, evaluationEvery: 20, finalParams: [0.5, 2], finalGradNorm: 0.1, trainLoss: 0.011,
+                   validationLoss: nil, validationAccuracy: nil),
     ])
     func summaryMatchesJSONEncoder(_ summary: RunSummary) throws {
         #expect(SummaryJSON.string(summary) == (try JSONCoding.string(summary)))

@@ -85,6 +85,22 @@ import Testing
         #expect(try store.experiments(byStatus).map(\.id) == [ids[1]])
     }
 
+    @Test(arguments: backends) func listFiltersIgnoreTheCaseOfASCIILetters(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let r = try makeRecord(name: "mixed", tags: ["Lecture-3"], optimizer: "adam")
+        try store.insert(r)
+        try store.insert(try makeRecord(name: "other", tags: ["lecture-4"], optimizer: "sgd"))
+        var q = ExperimentQuery()
+        q.tag = "LECTURE-3"
+        #expect(try store.experiments(q).map(\.id) == [r.id])
+        q.tag = nil; q.optimizer = "Adam"
+        #expect(try store.experiments(q).map(\.id) == [r.id])
+        q.optimizer = nil; q.objective = "SADDLE"
+        #expect(try store.experiments(q).count == 2)
+        q.objective = "sadd"
+        #expect(try store.experiments(q).isEmpty)
+    }
+
     @Test(arguments: backends) func claimsAreFIFOAndMarkRunning(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
         let a = try makeRecord(name: "a"), b = try makeRecord(name: "b")
@@ -95,6 +111,28 @@ import Testing
         #expect(first.record.startedAt != nil && !first.cancelRequested)
         #expect(try store.claim(owner: "w2", leaseSeconds: 30)?.record.id == b.id)
         #expect(try store.claim(owner: "w3", leaseSeconds: 30) == nil)
+        #expect(try store.queuedCount() == 0)
+    }
+
+    @Test(arguments: backends) func studyClaimsTakeOnlyQueuedMembersOfThatStudyOldestFirst(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        func member(_ name: String, _ study: String?) throws -> ExperimentRecord {
+            var r = try makeRecord(name: name)
+            r.studyID = study
+            return r
+        }
+        let loose = try member("loose", nil), a1 = try member("a1", "st_a"), b1 = try member("b1", "st_b")
+        let a2 = try member("a2", "st_a"), a3 = try member("a3", "st_a"), a4 = try member("a4", "st_a")
+        try store.insert([loose, a1, b1, a2, a3, a4], queueCapacity: nil)
+        #expect(try store.claim(owner: "w1", leaseSeconds: 30)?.record.id == loose.id)
+        let first = try #require(try store.claim(owner: "w1", leaseSeconds: 30))
+        #expect(first.record.id == a1.id)
+        let more = try store.claim(owner: "w1", leaseSeconds: 30, limit: 2, study: "st_a")
+        #expect(more.map(\.record.id) == [a2.id, a3.id])
+        #expect(more.allSatisfy { $0.record.status == .running && $0.lease.attempt == 1 && $0.record.studyID == "st_a" })
+        _ = try store.cancelQueued(a4.id)
+        #expect(try store.claim(owner: "w2", leaseSeconds: 30, limit: 8, study: "st_a").isEmpty, "cancelled and running ones stay")
+        #expect(try store.claim(owner: "w2", leaseSeconds: 30, limit: 8, study: "st_b").map(\.record.id) == [b1.id])
         #expect(try store.queuedCount() == 0)
     }
 

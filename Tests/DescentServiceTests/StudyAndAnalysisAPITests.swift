@@ -59,6 +59,45 @@ import Testing
         #expect(abs(abs(d[0]) - 1 / 2.0.squareRoot()) < 1e-12 && abs(d[0] - d[1]) < 1e-12)
     }
 
+    @Test func criticalPointOfSaddleAtOriginPredictsAChangeOfMinusOne() async throws {
+        let h = try ServiceHarness(start: false)
+        let o = h.object(try await h.request(.post, "/v1/analysis/critical-point", json: #"{"objective":{"type":"saddle"},"point":[0,0]}"#).body)
+        #expect((o["predicted_change"] as? Double).map { abs($0 + 1) < 1e-12 } == true && o["predicted_decrease"] == nil)
+        #expect(o["curvature"] as? String == "indefinite" && o["eigenvalues_complete"] as? Bool == true)
+    }
+
+    @Test func criticalPointOfRosenbrockStartIsNotCritical() async throws {
+        let h = try ServiceHarness(start: false)
+        let r = try await h.request(.post, "/v1/analysis/critical-point", json: #"{"objective":{"type":"rosenbrock"},"point":[-1.2,1]}"#)
+        let o = h.object(r.body)
+        #expect(r.status == 200 && o["is_critical"] as? Bool == false)
+        #expect(o["kind"] as? String == "not_critical" && o["curvature"] as? String == "positive_definite")
+    }
+
+    @Test func criticalPointOfCubicExpressionAwayFromTheOriginIsNotCritical() async throws {
+        let h = try ServiceHarness(start: false)
+        let body = #"{"objective":{"type":"expression","expression":"x**3+y**2","variables":["x","y"]},"point":[1,2]}"#
+        let o = h.object(try await h.request(.post, "/v1/analysis/critical-point", json: body).body)
+        #expect(o["kind"] as? String == "not_critical" && o["gradient_norm"] as? Double == 5)
+    }
+
+    @Test func criticalPointOfSaddleObjectiveAtOneOneIsDegenerate() async throws {
+        let h = try ServiceHarness(start: false)
+        let o = h.object(try await h.request(.post, "/v1/analysis/critical-point", json: #"{"objective":{"type":"saddle"},"point":[1,1]}"#).body)
+        #expect(o["kind"] as? String == "degenerate" && o["curvature"] as? String == "positive_semidefinite")
+        #expect((o["note"] as? String)?.contains("second-order test is inconclusive") == true)
+    }
+
+    @Test func criticalPointAboveSixtyFourParametersSaysTheSpectrumIsPartial() async throws {
+        let h = try ServiceHarness(start: false)
+        let point = "[" + Array(repeating: "1", count: 80).joined(separator: ",") + "]"
+        let body = #"{"objective":{"type":"rosenbrock","dimension":80},"point":"# + point + "}"
+        let o = h.object(try await h.request(.post, "/v1/analysis/critical-point", json: body).body)
+        #expect(o["eigenvalues_complete"] as? Bool == false && o["dimension"] as? Int == 80)
+        #expect(o["eigenvalue_indices"] as? [Int] == Array(0..<6) + Array(74..<80))
+        #expect((o["eigenvalues"] as? [Double])?.count == 12 && o["kind"] as? String == "local_minimum")
+    }
+
     @Test func criticalPointRejectsWrongDimension() async throws {
         let h = try ServiceHarness(start: false)
         let r = try await h.request(.post, "/v1/analysis/critical-point", json: #"{"objective":{"type":"saddle"},"point":[0]}"#)

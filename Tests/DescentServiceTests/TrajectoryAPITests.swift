@@ -41,6 +41,17 @@ import Testing
         #expect(t["downsampled"] as? Bool == true)
     }
 
+    @Test func shapePathSelectsRowsByTheParameterPathAndOtherShapesAreRefused() async throws {
+        let h = try ServiceHarness()
+        let id = try await finishedSaddle(h)
+        let t = h.object(try await h.request(.get, "/v1/experiments/\(id)/trajectory?max_points=5&shape=path&fields=params").body)
+        let steps = try #require(t["step"] as? [Int])
+        #expect(steps.count <= 5 && steps.first == 0 && steps.last == (t["total"] as? Int).map { $0 - 1 })
+        #expect((t["params"] as? [[Double]])?.count == steps.count && t["loss"] == nil)
+        let refused = try await h.request(.get, "/v1/experiments/\(id)/trajectory?max_points=5&shape=banana")
+        #expect(refused.status == 422 && refused.body.contains("\"field\":\"shape\""))
+    }
+
     @Test func csvHasHeaderAndOneLinePerRow() async throws {
         let h = try ServiceHarness()
         let id = try await finishedSaddle(h)

@@ -38,6 +38,8 @@ extension Integration {
                 let r = 1 / 2.0.squareRoot()
                 #expect(abs(abs(direction[0]) - r) < 1e-12 && abs(direction[0] - direction[1]) < 1e-12)
                 #expect(abs((report.escapeEigenvalue ?? 0) + 2) < 1e-12)
+                #expect(report.curvature == "indefinite")
+                #expect(abs((report.predictedChange ?? 0) + 1) < 1e-12)  // ½(−2)·1²: a decrease of 1
             }
         }
 

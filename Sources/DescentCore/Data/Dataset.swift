@@ -40,6 +40,13 @@ public struct Dataset: Sendable, Equatable {
         return Dataset(features: matrix, targets: picked, classCount: classCount)
     }
 
+    /// How many of `samples` samples `split(validationFraction:seed:)` holds out: round(fraction · n), the
+    /// fraction clamped to [0, 1], keeping at least one training sample.
+    public static func validationCount(samples n: Int, fraction validationFraction: Double) -> Int {
+        let fraction = validationFraction.isFinite ? min(max(validationFraction, 0), 1) : 0
+        return min(Int((fraction * Double(n)).rounded()), max(n - 1, 0))
+    }
+
     /// Splits the samples into training and validation parts by a seeded shuffle.
     ///
     /// The sample indices are shuffled with `SeededRandom(seed:)` (Fisher–Yates); the first
@@ -52,8 +59,7 @@ public struct Dataset: Sendable, Equatable {
     /// - Returns: the training and validation datasets.
     public func split(validationFraction: Double, seed: UInt64) -> (training: Dataset, validation: Dataset) {
         let n = sampleCount
-        let fraction = validationFraction.isFinite ? min(max(validationFraction, 0), 1) : 0
-        let validationCount = min(Int((fraction * Double(n)).rounded()), max(n - 1, 0))
+        let validationCount = Self.validationCount(samples: n, fraction: validationFraction)
         var order = Array(0..<n)
         var rng = SeededRandom(seed: seed)
         rng.shuffle(&order)

@@ -43,16 +43,14 @@ public struct Adagrad: Optimizer {
     mutating func step(parameters theta: UnsafeMutablePointer<Double>, gradient grad: UnsafePointer<Double>, count n: Int,
                        learningRate: Double) {
         stepCount += 1
-        let clr = learningRate / (1 + (Double(stepCount) - 1) * learningRateDecay)
+        let clr = AdagradUpdate.decayedRate(learningRate: learningRate, step: stepCount, decay: learningRateDecay)
         let (wd, eps, maximize) = (weightDecay, epsilon, maximize)
         stateSum.withUnsafeMutableBufferPointer { sums in
             guard let sums = sums.baseAddress else { return }
             for i in 0..<n {
-                var g = maximize ? -grad[i] : grad[i]
-                if wd != 0 { g = Torch.add(g, theta[i], alpha: wd) }
-                let s = Torch.addcmul(sums[i], g, g, value: 1)
-                sums[i] = s
-                theta[i] = Torch.addcdiv(theta[i], g, s.squareRoot() + eps, value: -clr)
+                // The arithmetic lockstep runs share (`UpdateArithmetic.swift`).
+                AdagradUpdate.apply(theta: &theta[i], gradient: grad[i], stateSum: &sums[i], weightDecay: wd, epsilon: eps,
+                                    decayedRate: clr, decays: wd != 0, maximize: maximize)
             }
         }
     }

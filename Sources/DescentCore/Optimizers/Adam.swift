@@ -67,33 +67,23 @@ public struct Adam: Optimizer {
         stepCount += 1
         var stepSize = learningRate, correction2 = 1.0
         if !correctionsSettled {
-            let t = Double(stepCount)
-            let correction1 = 1 - Torch.power(beta1, t), squaredCorrection2 = 1 - Torch.power(beta2, t)
-            stepSize = learningRate / correction1
-            correction2 = Torch.power(squaredCorrection2, 0.5)
-            correctionsSettled = correction1 == 1 && squaredCorrection2 == 1
+            let c = AdamUpdate.corrections(beta1: beta1, beta2: beta2, step: stepCount)
+            stepSize = AdamUpdate.stepSize(learningRate: learningRate, correction1: c.correction1)
+            correction2 = c.correction2
+            correctionsSettled = c.settled
         }
         let (b1, b2, eps, wd, decoupled, amsgrad, maximize) = (beta1, beta2, epsilon, weightDecay, decoupled, amsgrad, maximize)
-        let decay = 1 - learningRate * wd
+        let decay = AdamUpdate.decay(learningRate: learningRate, weightDecay: wd)
         // Raw buffers: one uniqueness check per step instead of one per element.
         guard n > 0 else { return }
         moments.withUnsafeMutableBufferPointer { state in
             guard let state = state.baseAddress else { return }
             for i in 0..<n {
-                var g = maximize ? -grad[i] : grad[i]
-                if wd != 0 {
-                    if decoupled { theta[i] *= decay } else { g = Torch.add(g, theta[i], alpha: wd) }
-                }
-                let mi = Torch.lerp(state[3 * i], g, weight: 1 - b1)
-                let vi = Torch.scaleAddSquare(state[3 * i + 1], b2, g, value: 1 - b2)
-                state[3 * i] = mi
-                state[3 * i + 1] = vi
-                var u = vi
-                if amsgrad {
-                    u = max(state[3 * i + 2], vi)
-                    state[3 * i + 2] = u
-                }
-                theta[i] = Torch.addcdiv(theta[i], mi, u.squareRoot() / correction2 + eps, value: -stepSize)
+                // The arithmetic lockstep runs share (`UpdateArithmetic.swift`).
+                AdamUpdate.apply(theta: &theta[i], gradient: grad[i], m: &state[3 * i], v: &state[3 * i + 1],
+                                 vMax: &state[3 * i + 2], beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd, decay: decay,
+                                 stepSize: stepSize, correction2: correction2,
+                                 decays: wd != 0, decoupled: decoupled, amsgrad: amsgrad, maximize: maximize)
             }
         }
     }

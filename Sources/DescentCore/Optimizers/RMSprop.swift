@@ -56,24 +56,11 @@ public struct RMSprop: Optimizer {
         state.withUnsafeMutableBufferPointer { state in
             guard let state = state.baseAddress else { return }
             for i in 0..<n {
-                var g = maximize ? -grad[i] : grad[i]
-                if wd != 0 { g = Torch.add(g, theta[i], alpha: wd) }
-                let v = Torch.scaleAddSquare(state[3 * i], alpha, g, value: 1 - alpha)
-                state[3 * i] = v
-                var average = v
-                if centered {
-                    let a = Torch.lerp(state[3 * i + 1], g, weight: 1 - alpha)
-                    state[3 * i + 1] = a
-                    average = Torch.addcmul(v, a, a, value: -1)
-                }
-                let denominator = average.squareRoot() + eps
-                if momentum > 0 {
-                    let b = Torch.addcdiv(momentum * state[3 * i + 2], g, denominator, value: 1)
-                    state[3 * i + 2] = b
-                    theta[i] = Torch.add(theta[i], b, alpha: -learningRate)
-                } else {
-                    theta[i] = Torch.addcdiv(theta[i], g, denominator, value: -learningRate)
-                }
+                // The arithmetic lockstep runs share (`UpdateArithmetic.swift`).
+                RMSpropUpdate.apply(theta: &theta[i], gradient: grad[i], squareAverage: &state[3 * i],
+                                    gradientAverage: &state[3 * i + 1], buffer: &state[3 * i + 2], alpha: alpha, epsilon: eps,
+                                    weightDecay: wd, momentum: momentum, learningRate: learningRate,
+                                    decays: wd != 0, centered: centered, hasMomentum: momentum > 0, maximize: maximize)
             }
         }
     }

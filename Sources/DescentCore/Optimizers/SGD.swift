@@ -53,14 +53,13 @@ public struct SGD: Optimizer {
         let (momentum, dampening, nesterov, weightDecay, maximize) = (momentum, dampening, nesterov, weightDecay, maximize)
         let update = { (buffer: UnsafeMutablePointer<Double>?) in
             for i in 0..<n {
-                var g = maximize ? -gradient[i] : gradient[i]
-                if weightDecay != 0 { g = Torch.add(g, parameters[i], alpha: weightDecay) }
-                if momentum != 0, let buffer {
-                    let b = first ? g : Torch.scaleAdd(buffer[i], momentum, g, alpha: 1 - dampening)
-                    buffer[i] = b
-                    g = nesterov ? Torch.add(g, b, alpha: momentum) : b
-                }
-                parameters[i] = Torch.add(parameters[i], g, alpha: -learningRate)
+                // The arithmetic lockstep runs share (`UpdateArithmetic.swift`).
+                var b = buffer?[i] ?? 0
+                SGDUpdate.apply(theta: &parameters[i], gradient: gradient[i], buffer: &b, momentum: momentum,
+                                dampening: dampening, weightDecay: weightDecay, learningRate: learningRate,
+                                decays: weightDecay != 0, hasMomentum: momentum != 0 && buffer != nil, first: first,
+                                nesterov: nesterov, maximize: maximize)
+                buffer?[i] = b
             }
         }
         if momentum != 0 {

@@ -5,33 +5,34 @@
 /// Our optimizers state their updates in these terms so that a trajectory matches torch's bit for
 /// bit, not only to within rounding that a long run could amplify. `fma(x, y, z)` below is x·y + z
 /// rounded once (`z.addingProduct(x, y)`).
+///
+/// The element-wise operations are generic over `LaneArithmetic`: a single run instantiates them with
+/// `Double`, a lockstep block with `Lanes` (SIMD4<Double>, whose +, −, ×, ÷, √ and fused multiply-add
+/// round lane by lane as the scalar ones do), so both round identically.
 enum Torch {
     /// `a.add(b, alpha=α)` / `a.add_(b, alpha=α)`: fma(α, b, a).
     @inline(__always)
-    static func add(_ a: Double, _ b: Double, alpha: Double) -> Double { a.addingProduct(alpha, b) }
+    static func add<V: LaneArithmetic>(_ a: V, _ b: V, alpha: V) -> V { a.addingProduct(alpha, b) }
 
     /// `a.addcmul_(b, c, value=v)`: fma(v·b, c, a).
     @inline(__always)
-    static func addcmul(_ a: Double, _ b: Double, _ c: Double, value: Double) -> Double { a.addingProduct(value * b, c) }
+    static func addcmul<V: LaneArithmetic>(_ a: V, _ b: V, _ c: V, value: V) -> V { a.addingProduct(value * b, c) }
 
     /// `a.addcdiv_(b, c, value=v)`: a + (v·b)/c (no fusion: the product is divided first).
     @inline(__always)
-    static func addcdiv(_ a: Double, _ b: Double, _ c: Double, value: Double) -> Double { a + (value * b) / c }
+    static func addcdiv<V: LaneArithmetic>(_ a: V, _ b: V, _ c: V, value: V) -> V { a + (value * b) / c }
 
     /// `a.lerp_(b, w)`: fma(w, b − a, a) for |w| < ½, else fma(−(b − a), 1 − w, b).
     @inline(__always)
-    static func lerp(_ a: Double, _ b: Double, weight w: Double) -> Double {
-        let difference = b - a
-        return abs(w) < 0.5 ? a.addingProduct(w, difference) : b.addingProduct(-difference, 1 - w)
-    }
+    static func lerp<V: LaneArithmetic>(_ a: V, _ b: V, weight w: V) -> V { V.lerp(a, b, weight: w) }
 
     /// `a.mul_(β).add_(b, alpha=α)`: fma(α, b, β·a).
     @inline(__always)
-    static func scaleAdd(_ a: Double, _ beta: Double, _ b: Double, alpha: Double) -> Double { (beta * a).addingProduct(alpha, b) }
+    static func scaleAdd<V: LaneArithmetic>(_ a: V, _ beta: V, _ b: V, alpha: V) -> V { (beta * a).addingProduct(alpha, b) }
 
     /// `a.mul_(β).addcmul_(b, b, value=v)` (a running mean of squares): fma(v·b, b, β·a).
     @inline(__always)
-    static func scaleAddSquare(_ a: Double, _ beta: Double, _ b: Double, value: Double) -> Double {
+    static func scaleAddSquare<V: LaneArithmetic>(_ a: V, _ beta: V, _ b: V, value: V) -> V {
         (beta * a).addingProduct(value * b, b)
     }
 

@@ -1,16 +1,24 @@
 /// Machine-readable description of everything a spec may name (for `GET /v1/catalog` and forms).
 ///
 /// Derived from the kind enums and `SpecTables.experiment`, the same tables the spec checks use, so
-/// the two cannot disagree.
+/// the two cannot disagree; bounds that come from the service's limits (the step budget) are added by
+/// `document(limits:)`.
 public enum Catalog {
-    /// The whole catalog.
+    /// The catalog under the given limits: what `GET /v1/catalog` serves.
+    public static func document(limits: SpecLimits) -> CatalogDocument {
+        var doc = document
+        doc.experiment = SpecTables.experiment(limitedBy: limits).map(CatalogParameter.init)
+        return doc
+    }
+
+    /// The whole catalog under the default limits.
     public static let document = CatalogDocument(
         objectives: ObjectiveKind.table.map(CatalogType.init),
         datasets: DatasetKind.table.map(CatalogType.init),
         generators: GeneratorKind.table.map(CatalogType.init),
         optimizers: OptimizerKind.table.map(CatalogType.init),
         schedules: ScheduleKind.table.map(CatalogType.init),
-        experiment: SpecTables.experiment.map(CatalogParameter.init),
+        experiment: SpecTables.experiment(limitedBy: SpecLimits()).map(CatalogParameter.init),
         datasetObjectives: ModelKind.allCases.map(\.rawValue).sorted())
 }
 

@@ -33,6 +33,7 @@ extension ExperimentSpec {
         if case .lbfgs = optimizer, batchSize != nil {
             throw SpecError(field: "batch_size", message: "must be null with lbfgs, which evaluates the full batch", code: "invalid_value")
         }
+        let steps = stepBudget
         let schedule = try self.schedule?.build(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
         let n = objective.dimension
         let initial: [Double]
@@ -55,7 +56,7 @@ extension ExperimentSpec {
             start: initial, steps: steps, learningRate: optimizer.learningRate, schedule: schedule,
             batchSize: batchSize, dropLast: dropLast, seed: seed, gradNormTolerance: stop.gradNormTol,
             lossTarget: stop.lossTarget, divergenceFactor: stop.divergenceFactor, recordEvery: recordEvery,
-            recordParams: recordParams)
+            recordParams: recordParams, evaluateEvery: evaluationEvery)
         let rows = configuration.maximumRows
         if rows > limits.maxTrajectoryPoints {
             throw SpecError(field: "record_every", message: "steps / record_every gives \(rows) rows; at most \(limits.maxTrajectoryPoints)",
@@ -74,7 +75,7 @@ extension ExperimentSpec {
 
     /// Checks the top-level numbers against `limits` and the rules the tables cannot state.
     func checkBounds(limits: SpecLimits, into issues: inout SpecIssues) {
-        if steps < 1 || steps > limits.maxSteps {
+        if let steps, steps < 1 || steps > limits.maxSteps {
             issues.add(SpecError(field: "steps", message: "must be in [1, \(limits.maxSteps)]", code: "out_of_range"))
         }
         if recordEvery < 1 { issues.add(SpecError(field: "record_every", message: "must be in [1, inf)", code: "out_of_range")) }
@@ -89,5 +90,6 @@ extension ExperimentSpec {
         if let target = stop.lossTarget, !target.isFinite {
             issues.add(SpecError(field: "stop.loss_target", message: "must be a finite number", code: "out_of_range"))
         }
+        checkDataRules(limits: limits, into: &issues)
     }
 }

@@ -38,8 +38,12 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var dropLast: Bool
     /// Initial parameters; nil = model initialisation / seeded uniform.
     public var start: [Double]?
-    /// Step budget.
-    public var steps: Int
+    /// Step budget as given; nil when the budget is `epochs` (see `stepBudget`).
+    public var steps: Int?
+    /// Budget in epochs instead of steps (dataset objectives): epochs × batches per epoch steps.
+    public var epochs: Int?
+    /// Steps between evaluations of the full training-set loss (dataset objectives); nil = every epoch.
+    public var evaluationEvery: Int?
     /// Stopping rules besides the budget.
     public var stop: StopSpec
     /// Record every k-th step.
@@ -50,11 +54,13 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     /// Creates a spec; defaults as in the JSON schema.
     public init(name: String = "experiment", tags: [String] = [], seed: UInt64 = 0, objective: ObjectiveSpec,
                 dataset: DatasetSpec? = nil, optimizer: OptimizerSpec, schedule: ScheduleSpec? = nil,
-                batchSize: Int? = nil, dropLast: Bool = false, start: [Double]? = nil, steps: Int = 1000,
+                batchSize: Int? = nil, dropLast: Bool = false, start: [Double]? = nil, steps: Int? = 1000,
+                epochs: Int? = nil, evaluationEvery: Int? = nil,
                 stop: StopSpec = StopSpec(), recordEvery: Int = 1, recordParams: Bool = true) {
         self.name = name; self.tags = tags; self.seed = seed; self.objective = objective; self.dataset = dataset
         self.optimizer = optimizer; self.schedule = schedule; self.batchSize = batchSize; self.dropLast = dropLast
-        self.start = start; self.steps = steps; self.stop = stop; self.recordEvery = recordEvery
+        self.start = start; self.steps = steps; self.epochs = epochs; self.evaluationEvery = evaluationEvery
+        self.stop = stop; self.recordEvery = recordEvery
         self.recordParams = recordParams
     }
 
@@ -76,7 +82,9 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         batchSize = get("batch_size")?.integer
         dropLast = get("drop_last")?.bool ?? false
         start = get("start")?.numbers
-        steps = get("steps")?.integer ?? 1000
+        epochs = get("epochs")?.integer
+        steps = get("steps")?.integer ?? (epochs == nil ? 1000 : nil)
+        evaluationEvery = get("evaluation")?.object?["every"].flatMap { $0.isNull ? nil : $0.integer }
         let s = get("stop")?.object ?? [:]
         stop = StopSpec(gradNormTol: s["grad_norm_tol"]?.number ?? 0, lossTarget: s["loss_target"]?.number,
                         divergenceFactor: s["divergence_factor"]?.number ?? 1e6)
@@ -99,7 +107,9 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
             "objective": objective.asValue, "dataset": dataset?.asValue ?? .null, "optimizer": optimizer.asValue,
             "schedule": schedule?.asValue ?? .null, "batch_size": batchSize.map { .number(Double($0)) } ?? .null,
             "drop_last": .bool(dropLast), "start": start.map { .array($0.map(SpecValue.number)) } ?? .null,
-            "steps": .number(Double(steps)), "stop": .object(stopMembers),
+            "steps": steps.map { .number(Double($0)) } ?? .null, "epochs": epochs.map { .number(Double($0)) } ?? .null,
+            "evaluation": evaluationEvery.map { .object(["every": .number(Double($0))]) } ?? .null,
+            "stop": .object(stopMembers),
             "record_every": .number(Double(recordEvery)), "record_params": .bool(recordParams),
         ])
     }
@@ -112,7 +122,8 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
 public struct StopSpec: Codable, Sendable, Equatable {
     /// Stop when the batch gradient norm ≤ this; 0 = never.
     public var gradNormTol: Double
-    /// Stop when the batch loss ≤ this.
+    /// Stop when the loss ≤ this: the full training-set loss at each evaluation for dataset objectives,
+    /// the loss at every step for closed forms.
     public var lossTarget: Double?
     /// Diverged when |loss| > factor × |initial loss|.
     public var divergenceFactor: Double

@@ -15,7 +15,7 @@ public enum OptimizerKind: String, SpecKind {
         case .sgd: "torch.optim.SGD: gradient descent with optional momentum, dampening, Nesterov, L2"
         case .momentumLecture: "the lecture's momentum: m ← λm − ηg, θ ← θ + m"
         case .adagrad: "torch.optim.Adagrad"
-        case .adagradLecture: "the lecture's Adagrad: σ_t = RMS of all past gradients, θ ← θ − η_t/σ_t ⊙ g"
+        case .adagradLecture: "the lecture's Adagrad: σ_t = RMS of all past gradients, θ ← θ − η/σ_t ⊙ g with constant η"
         case .rmsprop: "torch.optim.RMSprop"
         case .rmspropLecture: "the lecture's RMSprop: σ₀ = |g₀|, σ_t = √(ασ²_{t−1} + (1 − α)g²_t)"
         case .adam: "torch.optim.Adam (L2 weight decay)"
@@ -55,7 +55,7 @@ public enum OptimizerKind: String, SpecKind {
         ]
         case .adagradLecture: [
             Self.lr(1e-2),
-            ParameterInfo("sqrt_decay", .boolean, default: .bool(true), "η_t = η/√(t+1)"),
+            ParameterInfo("sqrt_decay", .boolean, default: .bool(false), "η_t = η/√(t+1), which makes it PyTorch's Adagrad (false: constant η, the lecture's form)"),
             Self.eps(1e-10, "ε added to σ"),
         ]
         case .rmsprop: [

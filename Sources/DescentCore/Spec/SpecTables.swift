@@ -11,19 +11,46 @@ public enum SpecTables {
         ParameterInfo("dataset", .typed(section: .dataset), nullable: true, "training data (dataset objectives only)"),
         ParameterInfo("optimizer", .typed(section: .optimizer), "the update rule"),
         ParameterInfo("schedule", .typed(section: .schedule), nullable: true, "learning-rate schedule (null: constant)"),
-        ParameterInfo("batch_size", .integer(.atLeast(1)), nullable: true, "mini-batch size (null: full batch)"),
-        ParameterInfo("drop_last", .boolean, default: .bool(false), "drop each epoch's last partial batch"),
+        ParameterInfo("batch_size", .integer(.atLeast(1)), nullable: true, "mini-batch size (dataset objectives; null: full batch)"),
+        ParameterInfo("drop_last", .boolean, default: .bool(false), "drop each epoch's last partial batch (dataset objectives)"),
         ParameterInfo("start", .numberList(.any, count: nil), nullable: true,
                       "initial parameters (null: the model's initialisation, or uniform in [-1, 1] from the seed)"),
         ParameterInfo("steps", .integer(.stepCount), default: .number(1000), "step budget"),
+        ParameterInfo("epochs", .integer(.stepCount), nullable: true,
+                      "budget in epochs instead of steps (dataset objectives): epochs × ⌈N/B⌉ steps; not with steps"),
+        ParameterInfo("evaluation", .object([
+            ParameterInfo("every", .integer(.stepCount), nullable: true,
+                          "steps between full training-set evaluations (null: every epoch, ⌈N/B⌉ steps)"),
+        ]), nullable: true, "when the full training-set loss behind best_loss, best_step and loss_target is evaluated (dataset objectives)"),
         ParameterInfo("stop", .object([
             ParameterInfo("grad_norm_tol", .number(.nonNegative), default: .number(0), "stop when ‖g‖ ≤ this (0: never)"),
-            ParameterInfo("loss_target", .number(.any), nullable: true, "stop when the batch loss ≤ this"),
+            ParameterInfo("loss_target", .number(.any), nullable: true,
+                          "stop when the loss ≤ this (dataset objectives: the full training-set loss at an evaluation)"),
             ParameterInfo("divergence_factor", .number(.above(1)), default: .number(1e6), "diverged when |L| > factor·|L₀|"),
         ]), default: .object([:]), "stopping rules besides the budget"),
         ParameterInfo("record_every", .integer(.stepCount), default: .number(1), "record every k-th step"),
         ParameterInfo("record_params", .boolean, default: .bool(true), "record the parameters with each row"),
     ]
+
+    /// The experiment's fields with the bounds `limits` adds to them, as `ExperimentSpec.validated(limits:)`
+    /// applies them: what the catalog shows. The step budget gets its maximum, and the step budget and
+    /// `record_every` say how many rows a run may record.
+    public static func experiment(limitedBy limits: SpecLimits) -> [ParameterInfo] {
+        let rows = " (steps / record_every recorded rows: at most \(limits.maxTrajectoryPoints))"
+        return experiment.map { p in
+            var limited = p
+            switch p.name {
+            case "steps":
+                guard case let .integer(range) = p.kind else { return p }
+                limited.kind = .integer(NumericRange(lower: range.lower, lowerInclusive: range.lowerInclusive,
+                                                     upper: Double(limits.maxSteps), upperInclusive: true))
+                limited.summary += rows
+            case "record_every": limited.summary += rows
+            default: break
+            }
+            return limited
+        }
+    }
 }
 
 extension NumericRange {

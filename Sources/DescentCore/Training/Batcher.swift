@@ -31,7 +31,13 @@ public struct Batcher: Sendable {
 
     /// Batches (optimizer updates) per epoch: 1 for full batch, else ⌈N/B⌉ (⌊N/B⌋ with dropLast).
     public var batchesPerEpoch: Int {
-        guard let b = batchSize else { return 1 }
+        Self.batchesPerEpoch(sampleCount: sampleCount, batchSize: batchSize, dropLast: dropLast)
+    }
+
+    /// Batches per epoch of N = `sampleCount` samples in batches of B = `batchSize`: 1 when B is nil or
+    /// B ≥ N, else ⌈N/B⌉ (⌊N/B⌋ with `dropLast`).
+    public static func batchesPerEpoch(sampleCount: Int, batchSize: Int?, dropLast: Bool) -> Int {
+        guard let b = batchSize, b > 0, b < sampleCount else { return 1 }
         return dropLast ? sampleCount / b : (sampleCount + b - 1) / b
     }
 

@@ -24,9 +24,7 @@ struct ClosedFormLoop<O: ClosedFormKernel, P: RawStepOptimizer> {
                                                 withParams: c.recordParams) { columns in
             loop(columns, control: control, progressEvery: progressEvery, onProgress: onProgress, summary: &summary)
         }
-        return RunResult(trajectory: trajectory, summary: summary ?? RunSummary(
-            stopReason: .cancelled, stepsRun: 0, finalLoss: .nan, bestLoss: .nan, bestStep: 0, finalParams: c.start,
-            finalGradNorm: .nan, trainLoss: nil, validationLoss: nil, validationAccuracy: nil))
+        return RunResult(trajectory: trajectory, summary: summary ?? RunSummary(cancelledBeforeStart: c.start))
     }
 
     private func loop(_ columns: TrajectoryColumns, control: RunControl, progressEvery: Int,
@@ -105,8 +103,9 @@ struct ClosedFormLoop<O: ClosedFormKernel, P: RawStepOptimizer> {
         rows = columns.finish(rows: rows, step: t, epoch: 0, lr: c.schedule.learningRate(at: t, base: c.learningRate),
                               loss: finalLoss, gradNorm: squares.squareRoot(), params: finalTheta, recordParams: recordParams,
                               reportedRows: reportedRows, epochs: epochs, reportedEpochs: reportedEpochs, onProgress: onProgress)
-        summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, bestLoss: bestLoss, bestStep: bestStep,
-                             params: finalTheta, gradNorm: squares.squareRoot(), training: training, validation: validation)
+        summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, best: (bestLoss, bestStep), bestBatch: nil,
+                             evaluationEvery: nil, params: finalTheta, gradNorm: squares.squareRoot(), training: training,
+                             validation: validation)
         return rows
     }
 }

@@ -21,6 +21,10 @@ public struct TrajectoryChunk: Sendable {
 }
 
 /// The end state of a run.
+///
+/// Every loss figure is the full training-set loss (inference mode): for dataset objectives the evaluations
+/// at step 0, at every epoch's end (or every `evaluationEvery` steps) and at the end; for closed forms, which
+/// have no data, the loss at every step. The single mini-batch losses are the `bestBatch…` figures.
 public struct RunSummary: Sendable, Equatable, Codable {
     /// Why it stopped.
     public var stopReason: StopReason
@@ -28,10 +32,17 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var stepsRun: Int
     /// Loss at the final parameters over all training data (inference mode).
     public var finalLoss: Double
-    /// Smallest batch loss seen.
+    /// Smallest full training-set loss evaluated (at most `finalLoss`).
     public var bestLoss: Double
     /// Step of `bestLoss`.
     public var bestStep: Int
+    /// Smallest single mini-batch loss (training mode) seen at a step; nil for closed forms (no batches).
+    public var bestBatchLoss: Double?
+    /// Step of `bestBatchLoss`.
+    public var bestBatchStep: Int?
+    /// Steps between full training-set evaluations (dataset objectives; an epoch's ⌈N/B⌉ by default); nil for
+    /// closed forms, whose every step is one.
+    public var evaluationEvery: Int?
     /// Parameters at the end.
     public var finalParams: [Double]
     /// Full-batch gradient norm at the end.
@@ -42,6 +53,18 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var validationLoss: Double?
     /// Validation accuracy at the end (classifiers with a validation set).
     public var validationAccuracy: Double?
+
+    /// Creates a summary (the new fields default to nil, as in summaries stored before they existed).
+    public init(stopReason: StopReason, stepsRun: Int, finalLoss: Double, bestLoss: Double, bestStep: Int,
+                bestBatchLoss: Double? = nil, bestBatchStep: Int? = nil, evaluationEvery: Int? = nil,
+                finalParams: [Double], finalGradNorm: Double, trainLoss: Double?, validationLoss: Double?,
+                validationAccuracy: Double?) {
+        self.stopReason = stopReason; self.stepsRun = stepsRun; self.finalLoss = finalLoss
+        self.bestLoss = bestLoss; self.bestStep = bestStep
+        self.bestBatchLoss = bestBatchLoss; self.bestBatchStep = bestBatchStep; self.evaluationEvery = evaluationEvery
+        self.finalParams = finalParams; self.finalGradNorm = finalGradNorm; self.trainLoss = trainLoss
+        self.validationLoss = validationLoss; self.validationAccuracy = validationAccuracy
+    }
 }
 
 /// Everything a run produced.
@@ -53,15 +76,25 @@ public struct RunResult: Sendable {
 }
 
 extension RunSummary {
-    /// The summary at the end of a run; the final point counts as a recorded point, so the best
-    /// loss never exceeds the final one.
-    init(finishing stop: StopReason, steps: Int, finalLoss: Double, bestLoss: Double, bestStep: Int, params: [Double],
-         gradNorm: Double, training: Evaluation?, validation: Evaluation?) {
-        var best = bestLoss, bestAt = bestStep
-        if finalLoss < best { best = finalLoss; bestAt = steps }
-        if !(best.isFinite || best.isNaN) { best = finalLoss }
-        self.init(stopReason: stop, stepsRun: steps, finalLoss: finalLoss, bestLoss: best, bestStep: bestAt,
+    /// The summary at the end of a run; the final point counts as an evaluated point, so the best loss
+    /// never exceeds the final one.
+    init(finishing stop: StopReason, steps: Int, finalLoss: Double, best: (loss: Double, step: Int),
+         bestBatch: (loss: Double, step: Int)?, evaluationEvery: Int?, params: [Double], gradNorm: Double,
+         training: Evaluation?, validation: Evaluation?) {
+        var bestLoss = best.loss, bestAt = best.step
+        if finalLoss < bestLoss { bestLoss = finalLoss; bestAt = steps }
+        if !(bestLoss.isFinite || bestLoss.isNaN) { bestLoss = finalLoss }
+        var batchLoss = bestBatch?.loss, batchStep = bestBatch?.step
+        if let b = batchLoss, b == .infinity { batchLoss = nil; batchStep = nil }  // no step was taken
+        self.init(stopReason: stop, stepsRun: steps, finalLoss: finalLoss, bestLoss: bestLoss, bestStep: bestAt,
+                  bestBatchLoss: batchLoss, bestBatchStep: batchStep, evaluationEvery: evaluationEvery,
                   finalParams: params, finalGradNorm: gradNorm, trainLoss: training?.loss,
                   validationLoss: validation?.loss, validationAccuracy: validation?.accuracy)
+    }
+
+    /// The placeholder of a run that never reached its loop (the loops always set a summary).
+    init(cancelledBeforeStart start: [Double]) {
+        self.init(stopReason: .cancelled, stepsRun: 0, finalLoss: .nan, bestLoss: .nan, bestStep: 0, finalParams: start,
+                  finalGradNorm: .nan, trainLoss: nil, validationLoss: nil, validationAccuracy: nil)
     }
 }

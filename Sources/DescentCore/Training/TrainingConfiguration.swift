@@ -16,7 +16,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var seed: UInt64
     /// Stop when the batch gradient norm is ≤ this (0 = never, so a run at a critical point uses its budget).
     public var gradNormTolerance: Double
-    /// Stop when the batch loss is ≤ this.
+    /// Stop when the loss is ≤ this: with data, the full training-set loss at an evaluation (see
+    /// `evaluateEvery`); without, the loss at a step.
     public var lossTarget: Double?
     /// Diverged when |loss| > factor × |initial loss| (skipped when the initial loss is 0).
     public var divergenceFactor: Double
@@ -24,16 +25,21 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var recordEvery: Int
     /// Record the parameters with each row.
     public var recordParams: Bool
+    /// With data: steps between evaluations of the full training-set loss (inference mode), which give the
+    /// summary's best loss and step and the loss-target stop; nil = at the end of every epoch.
+    public var evaluateEvery: Int?
 
-    /// Creates a configuration; defaults: full batch, seed 0, tolerance 0, no target, factor 1e6, record all.
+    /// Creates a configuration; defaults: full batch, seed 0, tolerance 0, no target, factor 1e6, record all,
+    /// evaluate at every epoch's end.
     public init(start: [Double], steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant,
                 batchSize: Int? = nil, dropLast: Bool = false, seed: UInt64 = 0, gradNormTolerance: Double = 0,
                 lossTarget: Double? = nil, divergenceFactor: Double = 1e6, recordEvery: Int = 1,
-                recordParams: Bool = true) {
+                recordParams: Bool = true, evaluateEvery: Int? = nil) {
         self.start = start; self.steps = steps; self.learningRate = learningRate; self.schedule = schedule
         self.batchSize = batchSize; self.dropLast = dropLast; self.seed = seed
         self.gradNormTolerance = gradNormTolerance; self.lossTarget = lossTarget
         self.divergenceFactor = divergenceFactor; self.recordEvery = recordEvery; self.recordParams = recordParams
+        self.evaluateEvery = evaluateEvery
     }
 
     /// Rows the trajectory will hold at most: the recorded steps plus the final point.

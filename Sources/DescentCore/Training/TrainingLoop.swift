@@ -16,9 +16,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         }
         trajectory.epochs = epochs
         // `loop` always sets the summary; the fallback only satisfies the type checker.
-        return RunResult(trajectory: trajectory, summary: summary ?? RunSummary(
-            stopReason: .cancelled, stepsRun: 0, finalLoss: .nan, bestLoss: .nan, bestStep: 0, finalParams: c.start,
-            finalGradNorm: .nan, trainLoss: nil, validationLoss: nil, validationAccuracy: nil))
+        return RunResult(trajectory: trajectory, summary: summary ?? RunSummary(cancelledBeforeStart: c.start))
     }
 
     /// The loop proper: fills `columns`, returns the number of rows.
@@ -49,11 +47,29 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         var initialLoss = 0.0
         var bestLoss = Double.infinity, bestStep = 0
         var stop = StopReason.budget
+        // With data, the full training-set loss (inference mode) is evaluated at step 0, then at every epoch's
+        // end or every `evaluateEvery` steps; those evaluations, not single batches, give the best loss and the
+        // loss-target stop. They read θ and the buffers only, so the batch order does not change.
+        let evaluateEvery = hasData ? c.evaluateEvery.map { max(1, $0) } : nil
+        var best = Best()
+        if hasData {
+            let initial = epochRecord(theta, buffers, epoch: 0, step: 0)
+            if best.consider(initial, target: c.lossTarget) { stop = .lossTarget }
+        }
         var t = 0
-        while t < c.steps {
+        while t < c.steps && stop == .budget {
             if control.isCancelled { stop = .cancelled; break }
+            if let k = evaluateEvery, t > 0, t % k == 0 {
+                let record = epochRecord(theta, buffers, epoch: epoch, step: t)
+                epochs.append(record)
+                if best.consider(record, target: c.lossTarget) { stop = .lossTarget; break }
+            }
             if batchIndex == batchesPerEpoch {
-                epochs.append(epochRecord(theta, buffers, epoch: epoch, step: t))
+                if evaluateEvery == nil {
+                    let record = epochRecord(theta, buffers, epoch: epoch, step: t)
+                    epochs.append(record)
+                    if best.consider(record, target: c.lossTarget) { stop = .lossTarget; break }
+                }
                 epoch += 1
                 batchIndex = 0
                 batcher.startEpoch(epoch)
@@ -78,7 +94,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 stop = .diverged; break
             }
             if c.gradNormTolerance > 0 && gradNorm <= c.gradNormTolerance { stop = .gradientTolerance; break }
-            if let target = c.lossTarget, loss <= target { stop = .lossTarget; break }
+            if !hasData, let target = c.lossTarget, loss <= target { stop = .lossTarget; break }
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
             t += 1
             batchIndex += 1
@@ -91,8 +107,13 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 untilReport = reportEvery
             }
         }
-        if hasData && batchIndex == batchesPerEpoch && stop == .budget {
-            epochs.append(epochRecord(theta, buffers, epoch: epoch, step: t))
+        if hasData && stop == .budget {
+            let due = evaluateEvery.map { t > 0 && t % $0 == 0 } ?? (batchIndex == batchesPerEpoch)
+            if due {
+                let record = epochRecord(theta, buffers, epoch: epoch, step: t)
+                epochs.append(record)
+                _ = best.consider(record, target: nil)
+            }
         }
 
         // The final point: full-batch loss and gradient at the last parameters.
@@ -106,16 +127,34 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         rows = columns.finish(rows: rows, step: t, epoch: epoch, lr: c.schedule.learningRate(at: t, base: c.learningRate),
                               loss: finalLoss, gradNorm: squares.squareRoot(), params: theta, recordParams: recordParams,
                               reportedRows: reportedRows, epochs: epochs, reportedEpochs: reportedEpochs, onProgress: onProgress)
-        summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, bestLoss: bestLoss, bestStep: bestStep,
+        // Without data every step's loss is the full loss: the best is the best step.
+        let bestFull = hasData ? (best.loss, best.step) : (bestLoss, bestStep)
+        summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, best: bestFull,
+                             bestBatch: hasData ? (bestLoss, bestStep) : nil,
+                             evaluationEvery: hasData ? evaluateEvery ?? batchesPerEpoch : nil,
                              params: theta, gradNorm: squares.squareRoot(), training: training, validation: validation)
         return rows
     }
 
-    /// Inference-mode losses at the end of an epoch.
+    /// Inference-mode losses at `theta`: an evaluation at step `step`, during (or at the end of) epoch `epoch`.
     private func epochRecord(_ theta: [Double], _ buffers: [Double], epoch: Int, step: Int) -> EpochRecord {
         let training = objective.evaluate(at: theta, buffers: buffers, split: .training)
         let validation = objective.evaluate(at: theta, buffers: buffers, split: .validation)
         return EpochRecord(epoch: epoch, step: step, trainLoss: training?.loss ?? objective.value(at: theta, batch: .full),
                            validationLoss: validation?.loss, validationAccuracy: validation?.accuracy)
+    }
+}
+
+/// The lowest full training-set loss among a run's evaluations, and its step.
+struct Best {
+    /// The lowest loss so far (∞ before the first evaluation).
+    var loss = Double.infinity
+    /// Its step.
+    var step = 0
+
+    /// Takes `record` into account; returns whether its loss reached `target`.
+    mutating func consider(_ record: EpochRecord, target: Double?) -> Bool {
+        if record.trainLoss < loss { loss = record.trainLoss; step = record.step }
+        return target.map { record.trainLoss <= $0 } ?? false
     }
 }

@@ -3,7 +3,7 @@ import DescentHTTP
 /// The browser dashboard at `/` (HTML, JS and CSS compiled into the binary) and the SVG plot routes.
 public enum Dashboard {
     /// Adds the dashboard page, its assets and the `plot.svg` routes to `router`.
-    public static func register(on router: inout Router, runner: ExperimentRunner) {
+    static func register(on router: inout RouteTable, runner: ExperimentRunner) {
         let plots = PlotHandlers(store: runner.store, limits: runner.limits)
         router.on(.get, "/") { _ in asset(DashboardPage.html, "text/html; charset=utf-8") }
         router.on(.get, "/index.html") { _ in asset(DashboardPage.html, "text/html; charset=utf-8") }
@@ -11,8 +11,8 @@ public enum Dashboard {
             router.on(.get, "/assets/" + file) { _ in asset(source, "text/javascript; charset=utf-8") }
         }
         router.on(.get, "/assets/app.css") { _ in asset(DashboardStyle.source, "text/css; charset=utf-8") }
-        router.on(.get, "/v1/experiments/:id/plot.svg", plots.experiment)
-        router.on(.get, "/v1/studies/:id/plot.svg", plots.study)
+        router.on(.get, "/v1/experiments/:id/plot.svg", query: ["kind", "log"], plots.experiment)
+        router.on(.get, "/v1/studies/:id/plot.svg", query: ["log"], plots.study)
     }
 
     /// The paths of the page and its assets: static text, answered without blocking.

@@ -7,6 +7,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
     private enum Kind: Sendable {
         case badJSON(String)
         case unsupportedMediaType(String)
+        case unknownQueryParameters(names: [String], accepted: [String])
         case invalid(field: String, message: String, code: String)
         case invalidSpec([SpecError])
         case invalidItems(errors: [HTTPErrorDetail], invalid: Int, total: Int)
@@ -26,6 +27,10 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
     public static func badJSON(_ detail: String) -> ServiceError { .init(kind: .badJSON(detail)) }
     /// 415: the body is not application/json.
     public static func unsupportedMediaType(_ got: String) -> ServiceError { .init(kind: .unsupportedMediaType(got)) }
+    /// 400: the query string names parameters the route does not take (`accepted`, possibly none).
+    public static func unknownQueryParameters(_ names: [String], accepted: [String]) -> ServiceError {
+        .init(kind: .unknownQueryParameters(names: names, accepted: accepted))
+    }
     /// 422: a field is invalid.
     public static func invalid(field: String, message: String, code: String = "invalid_spec") -> ServiceError {
         .init(kind: .invalid(field: field, message: message, code: code))
@@ -66,7 +71,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
 
     public var status: Int {
         switch kind {
-        case .badJSON: return 400
+        case .badJSON, .unknownQueryParameters: return 400
         case .unsupportedMediaType: return 415
         case .invalid, .invalidSpec, .invalidItems: return 422
         case .notFound: return 404
@@ -93,6 +98,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
     public var code: String {
         switch kind {
         case .badJSON: return "bad_json"
+        case .unknownQueryParameters: return "unknown_query_parameter"
         case .unsupportedMediaType: return "unsupported_media_type"
         case .invalid(_, _, let code): return code
         case .invalidSpec(let errors): return errors.first?.code ?? "invalid_value"
@@ -112,6 +118,10 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
     public var message: String {
         switch kind {
         case .badJSON(let d): return "request body is not valid JSON: \(d)"
+        case .unknownQueryParameters(let names, let accepted):
+            let listed = names.map { "'\($0)'" }.joined(separator: ", ")
+            return "unknown query parameter\(names.count == 1 ? "" : "s") \(listed); "
+                + (accepted.isEmpty ? "this route takes none" : "allowed: \(accepted.joined(separator: ", "))")
         case .unsupportedMediaType(let got): return "Content-Type must be application/json, got '\(got)'"
         case .invalid(_, let m, _): return m
         case .invalidSpec(let errors): return errors.first?.message ?? "is invalid"
@@ -132,6 +142,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
     public var field: String? {
         switch kind {
         case .invalid(let f, _, _): return f.isEmpty ? nil : f
+        case .unknownQueryParameters(let names, _): return names.first
         case .invalidSpec(let errors): return errors.first.flatMap { $0.field.isEmpty ? nil : $0.field }
         case .invalidItems(let errors, _, _): return errors.first?.field
         default: return nil

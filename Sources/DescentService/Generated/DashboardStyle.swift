@@ -47,14 +47,21 @@ enum DashboardStyle {
         Ym9yZGVyLXJhZGl1czogNnB4OyBvdmVyZmxvdy14OiBhdXRvOyB3aGl0ZS1zcGFjZTogcHJlLXdyYXA7IHdvcmQtYnJlYWs6IGJy
         ZWFrLWFsbDsgfQojZXJyb3JzIHsgbWFyZ2luOiAwIDIwcHggMjBweDsgYmFja2dyb3VuZDogI2Y4ZGNkYzsgY29sb3I6IHZhcigt
         LWJhZCk7IHBhZGRpbmc6IDhweDsgfQoucHJlc2V0cyB7IGRpc3BsYXk6IGZsZXg7IGZsZXgtd3JhcDogd3JhcDsgZ2FwOiA4cHg7
-        IH0KLmt2IHsgZGlzcGxheTogZ3JpZDsgZ3JpZC10ZW1wbGF0ZS1jb2x1bW5zOiBtYXgtY29udGVudCAxZnI7IGdhcDogMnB4IDEy
-        cHg7IH0KLmt2IGR0IHsgY29sb3I6IHZhcigtLW11dGVkKTsgfQoua3YgZGQgeyBtYXJnaW46IDA7IHdvcmQtYnJlYWs6IGJyZWFr
-        LXdvcmQ7IH0KLmxlZ2VuZCB7IGRpc3BsYXk6IGZsZXg7IGZsZXgtd3JhcDogd3JhcDsgZ2FwOiA0cHggMTRweDsgZm9udC1zaXpl
-        OiAxM3B4OyB9Ci5sZWdlbmQgc3Bhbjo6YmVmb3JlIHsgY29udGVudDogIiI7IGRpc3BsYXk6IGlubGluZS1ibG9jazsgd2lkdGg6
-        IDE4cHg7IGhlaWdodDogM3B4OyBtYXJnaW4tcmlnaHQ6IDVweDsgdmVydGljYWwtYWxpZ246IG1pZGRsZTsgYmFja2dyb3VuZDog
-        dmFyKC0tYyk7IH0KLmNoZWNrbGlzdCB7IG1heC1oZWlnaHQ6IDI2MHB4OyBvdmVyZmxvdy15OiBhdXRvOyBib3JkZXI6IDFweCBz
-        b2xpZCB2YXIoLS1saW5lKTsgcGFkZGluZzogNnB4OyBiYWNrZ3JvdW5kOiAjZmZmOyB9CkBtZWRpYSAobWF4LXdpZHRoOiA3MDBw
-        eCkgewogIG1haW4geyBwYWRkaW5nOiAxMHB4OyB9CiAgLmdyaWQyIHsgZ3JpZC10ZW1wbGF0ZS1jb2x1bW5zOiAxZnI7IH0KICB0
-        aC53aWRlLCB0ZC53aWRlIHsgZGlzcGxheTogbm9uZTsgfQp9Cg==
+        IH0KLnByZXNldCB7IGRpc3BsYXk6IGlubGluZS1mbGV4OyBhbGlnbi1pdGVtczogY2VudGVyOyBnYXA6IDJweDsgfQpidXR0b24u
+        bGluayB7IGJhY2tncm91bmQ6IG5vbmU7IGJvcmRlcjogbm9uZTsgY29sb3I6IHZhcigtLWFjY2VudCk7IHRleHQtZGVjb3JhdGlv
+        bjogdW5kZXJsaW5lOyBwYWRkaW5nOiA0cHggNnB4OyB9Ci5zdWJtaXQtcm93IHsgcG9zaXRpb246IHN0aWNreTsgYm90dG9tOiAw
+        OyBiYWNrZ3JvdW5kOiB2YXIoLS1iZyk7IHBhZGRpbmc6IDhweCAwOyBhbGlnbi1pdGVtczogY2VudGVyOyB9Ci5mb3JtLWVycm9y
+        IHsgbWFyZ2luOiAwOyBwYWRkaW5nOiA0cHggMTBweDsgYm9yZGVyLXJhZGl1czogNHB4OyBmb250LXNpemU6IDE0cHg7IG1heC13
+        aWR0aDogNjBjaDsgfQpmaWVsZHNldC5vYmplY3QtZmllbGQgeyBib3JkZXI6IDFweCBzb2xpZCB2YXIoLS1saW5lKTsgYm9yZGVy
+        LXJhZGl1czogNHB4OyBwYWRkaW5nOiA0cHggOHB4OyBtYXJnaW46IDA7IH0KZmllbGRzZXQub2JqZWN0LWZpZWxkIGxlZ2VuZCB7
+        IHBhZGRpbmc6IDAgNHB4OyB9Ci5rdiB7IGRpc3BsYXk6IGdyaWQ7IGdyaWQtdGVtcGxhdGUtY29sdW1uczogbWF4LWNvbnRlbnQg
+        MWZyOyBnYXA6IDJweCAxMnB4OyB9Ci5rdiBkdCB7IGNvbG9yOiB2YXIoLS1tdXRlZCk7IH0KLmt2IGRkIHsgbWFyZ2luOiAwOyB3
+        b3JkLWJyZWFrOiBicmVhay13b3JkOyB9Ci5sZWdlbmQgeyBkaXNwbGF5OiBmbGV4OyBmbGV4LXdyYXA6IHdyYXA7IGdhcDogNHB4
+        IDE0cHg7IGZvbnQtc2l6ZTogMTNweDsgfQoubGVnZW5kIHNwYW46OmJlZm9yZSB7IGNvbnRlbnQ6ICIiOyBkaXNwbGF5OiBpbmxp
+        bmUtYmxvY2s7IHdpZHRoOiAxOHB4OyBoZWlnaHQ6IDNweDsgbWFyZ2luLXJpZ2h0OiA1cHg7IHZlcnRpY2FsLWFsaWduOiBtaWRk
+        bGU7IGJhY2tncm91bmQ6IHZhcigtLWMpOyB9Ci5jaGVja2xpc3QgeyBtYXgtaGVpZ2h0OiAyNjBweDsgb3ZlcmZsb3cteTogYXV0
+        bzsgYm9yZGVyOiAxcHggc29saWQgdmFyKC0tbGluZSk7IHBhZGRpbmc6IDZweDsgYmFja2dyb3VuZDogI2ZmZjsgfQpAbWVkaWEg
+        KG1heC13aWR0aDogNzAwcHgpIHsKICBtYWluIHsgcGFkZGluZzogMTBweDsgfQogIC5ncmlkMiB7IGdyaWQtdGVtcGxhdGUtY29s
+        dW1uczogMWZyOyB9CiAgdGgud2lkZSwgdGQud2lkZSB7IGRpc3BsYXk6IG5vbmU7IH0KfQo=
         """, options: .ignoreUnknownCharacters) ?? Data(), as: UTF8.self)
 }

@@ -88,7 +88,8 @@ struct PlotHandlers: Sendable {
         return record
     }
 
-    /// At most `maxPoints` rows of the run, chosen by the loss curve's shape (read from the stored summaries).
+    /// At most `maxPoints` rows of the run: for a path plot chosen by the path's geometry, otherwise by the
+    /// loss curve's shape (read from the stored summaries).
     private func trajectory(of record: ExperimentRecord, params: Bool) throws -> Trajectory {
         var dimension = record.summary?.finalParams.count
         if dimension == nil { dimension = try? store.chunkIndex(record.id).first?.dimension }
@@ -96,6 +97,7 @@ struct PlotHandlers: Sendable {
         var view = TrajectoryView()
         view.maxPoints = Self.maxPoints
         view.fields = params ? .all : [.epoch, .lr, .loss, .gradNorm]
+        view.shape = params ? .path : .loss
         return try store.view(record.id, dimension: dimension ?? 0, view).rows
     }
 

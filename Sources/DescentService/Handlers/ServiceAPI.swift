@@ -37,24 +37,27 @@ public struct ServiceAPI: Sendable {
         Set(["/healthz", "/metrics", "/openapi.yaml", "/v1/catalog", "/v1/presets"] + Dashboard.staticPaths)
 
     /// The router with every route and middleware.
-    public func makeRouter() -> Router {
+    public func makeRouter() -> Router { makeRoutes().router }
+
+    /// Every route with the query parameters it accepts (any other is a 400), and the middleware.
+    func makeRoutes() -> RouteTable {
         let experiments = ExperimentHandlers(runner: runner)
         let trajectories = TrajectoryHandlers(experiments: experiments)
         let studies = StudyHandlers(experiments: experiments)
         let analysis = AnalysisHandlers(limits: runner.limits)
         let runner = self.runner
-        var r = Router()
+        var r = RouteTable()
         r.use(RequestObserverMiddleware(metrics: runner.metrics, logger: logger))
         r.use(AuthMiddleware(token: authToken))
         r.use(BlockingIOMiddleware(executor: ioExecutor, nonBlockingRoutes: Self.nonBlockingRoutes))
 
         r.on(.post, "/v1/experiments", experiments.create)
         r.on(.post, "/v1/experiments/batch", BatchSubmission(experiments: experiments).create)
-        r.on(.get, "/v1/experiments", experiments.list)
+        r.on(.get, "/v1/experiments", query: ["status", "tag", "objective", "optimizer", "sort", "limit", "cursor"], experiments.list)
         r.on(.get, "/v1/experiments/:id", experiments.get)
         r.on(.delete, "/v1/experiments/:id", experiments.delete)
         r.on(.post, "/v1/experiments/:id/cancel", experiments.cancel)
-        r.on(.get, "/v1/experiments/:id/trajectory", trajectories.trajectory)
+        r.on(.get, "/v1/experiments/:id/trajectory", query: ["from", "to", "fields", "every", "max_points", "shape"], trajectories.trajectory)
         r.on(.get, "/v1/experiments/:id/events", trajectories.events)
         r.on(.post, "/v1/studies", studies.create)
         r.on(.get, "/v1/studies/:id", studies.get)
@@ -62,7 +65,8 @@ public struct ServiceAPI: Sendable {
         r.on(.post, "/v1/presets/:name/run", studies.runPreset)
         r.on(.post, "/v1/analysis/critical-point", analysis.criticalPoint)
         r.on(.post, "/v1/analysis/surface", analysis.surface)
-        r.on(.get, "/v1/catalog") { _ in .json(try JSONCoding.encode(Catalog.document)) }
+        let catalog = Catalog.document(limits: runner.limits)
+        r.on(.get, "/v1/catalog") { _ in .json(try JSONCoding.encode(catalog)) }
         r.on(.get, "/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
         r.on(.get, "/readyz") { _ in
             let storeOK = runner.store.isWritable()

@@ -119,10 +119,7 @@ struct StudyHandlers: Sendable {
             var row = Row(id: id, label: label, status: r.status.rawValue, finalLoss: r.summary?.finalLoss,
                           bestLoss: r.summary?.bestLoss, stepsRun: r.summary?.stepsRun)
             if let s = r.startedAt, let f = r.finishedAt { row.durationMs = (f.timeIntervalSince(s) * 1e6).rounded() / 1e3 }
-            if let target = study.lossTarget, r.status.isFinal,
-               let step = try? experiments.store.firstStep(id, dimension: r.summary?.finalParams.count ?? 0, lossAtMost: target) {
-                row.stepsToTarget = step
-            }
+            if let target = study.lossTarget, r.status.isFinal { row.stepsToTarget = try? stepsToTarget(r, target) }
             rows.append(row)
         }
         let overall: String
@@ -132,6 +129,18 @@ struct StudyHandlers: Sendable {
         let body = Body(id: study.id, name: study.name, status: overall, createdAt: Timestamp.format(study.createdAt),
                         lossTarget: study.lossTarget, experiments: rows)
         return .json(try JSONCoding.encode(body), status: status)
+    }
+
+    /// The first step at which the full training-set loss was at most `target`: for dataset objectives the first
+    /// evaluation (end of an epoch, or every `evaluation.every` steps) or else the final point; for closed forms,
+    /// whose recorded loss is the full loss, the first recorded row. Nil when it never was.
+    private func stepsToTarget(_ r: ExperimentRecord, _ target: Double) throws -> Int? {
+        guard r.spec.dataset != nil else {
+            return try experiments.store.firstStep(r.id, dimension: r.summary?.finalParams.count ?? 0, lossAtMost: target)
+        }
+        if let e = try experiments.store.epochRecords(r.id).first(where: { $0.trainLoss <= target }) { return e.step }
+        guard let s = r.summary, s.finalLoss <= target else { return nil }
+        return s.stepsRun
     }
 
     func presets(_ request: HTTPRequest) async throws -> HTTPResponse {

@@ -18,6 +18,7 @@ struct TrajectoryHandlers: Sendable {
         view.to = try RequestDecoding.int(request, "to", range: 0...Int.max)
         view.every = try RequestDecoding.int(request, "every", default: 1, range: 1...Int.max) ?? 1
         view.maxPoints = try RequestDecoding.int(request, "max_points", range: 3...1_000_000)
+        view.shape = try shape(request)
         let csv = (request.headers["Accept"] ?? "").contains("text/csv")
         let store = experiments.store
         do {  // store errors map to a 500 in ErrorMapping
@@ -54,6 +55,15 @@ struct TrajectoryHandlers: Sendable {
         do { return try record.spec.validated(limits: experiments.runner.limits).dimension } catch {
             throw ServiceError.invalid(field: "", message: error.message, code: "invalid_spec")
         }
+    }
+
+    /// `shape=loss|path`: what a `max_points` selection keeps (default loss).
+    private func shape(_ request: HTTPRequest) throws -> TrajectoryShape {
+        guard let text = request.query["shape"] else { return .loss }
+        guard let shape = TrajectoryShape(rawValue: text) else {
+            throw ServiceError.invalid(field: "shape", message: "must be one of loss, path", code: "invalid_query")
+        }
+        return shape
     }
 
     private func requestedFields(_ request: HTTPRequest) throws -> TrajectoryFields {

@@ -170,9 +170,10 @@ public final class ExperimentRunner: Sendable {
         var batch = 1
         while !stopping.load(ordering: .relaxed) {
             let seen = signal.current
-            let claims: [Claim]
+            var claims: [Claim]
             do {
                 claims = try store.claim(owner: instanceID, leaseSeconds: leaseSeconds, limit: batch)
+                claims += try studyMembers(after: claims)
             } catch {
                 metrics.storeErrors.increment()
                 logger.error("could not claim work", metadata: ["error": "\(error)"])
@@ -192,7 +193,7 @@ public final class ExperimentRunner: Sendable {
                 return (claim, job)
             }
             let start = ContinuousClock.now
-            for (claim, job) in claimed { run(claim, job) }
+            runAll(claimed)
             let perRun = (ContinuousClock.now - start) / claims.count
             batch = perRun < .seconds(Self.shortRun) ? min(Self.maxClaimBatch, batch * 2) : 1
         }
@@ -224,23 +225,81 @@ public final class ExperimentRunner: Sendable {
         }
     }
 
-    private func run(_ claim: Claim, _ job: Job) {
-        let lease = claim.lease
-        let id = lease.id
+    /// More queued members of the first claim's study when it can run in lockstep, up to `maxClaimBatch` in all:
+    /// a study's same-shape members then advance together (`runAll`) instead of one by one.
+    private func studyMembers(after claims: [Claim]) throws -> [Claim] {
+        guard let first = claims.first, let study = first.record.studyID, claims.count < Self.maxClaimBatch,
+              let experiment = try? first.record.spec.validated(limits: limits),
+              LockstepShape(objective: experiment.objective, optimizer: experiment.optimizer,
+                            configuration: experiment.configuration) != nil
+        else { return [] }
+        return try store.claim(owner: instanceID, leaseSeconds: leaseSeconds, limit: Self.maxClaimBatch - claims.count, study: study)
+    }
+
+    /// Runs claimed experiments in claim order: those of one lockstep shape together (`Trainer.runLockstep`,
+    /// each member's trajectory and result exactly those of its run alone), the others one by one.
+    private func runAll(_ claimed: [(Claim, Job)]) {
+        let experiments: [Result<Experiment, SpecError>] = claimed.map { claim, _ in
+            Result { () throws(SpecError) in try claim.record.spec.validated(limits: limits) }
+        }
+        let shapes = experiments.map { e in
+            (try? e.get()).flatMap { LockstepShape(objective: $0.objective, optimizer: $0.optimizer, configuration: $0.configuration) }
+        }
+        let groups = LockstepShape.groups(shapes, limit: Self.maxClaimBatch).filter { $0.count > 1 }
+        let leaders = Dictionary(uniqueKeysWithValues: groups.map { ($0[0], $0) })
+        let grouped = Set(groups.joined())
+        for (i, (claim, job)) in claimed.enumerated() {
+            if let group = leaders[i] {
+                runLockstep(group.compactMap { k in (try? experiments[k].get()).map { (claimed[k].1, $0) } })
+            } else if !grouped.contains(i) {
+                run(claim, job, experiments[i])
+            }
+        }
+    }
+
+    private func run(_ claim: Claim, _ job: Job, _ validated: Result<Experiment, SpecError>) {
         let experiment: Experiment
         do {
-            experiment = try claim.record.spec.validated(limits: limits)
+            experiment = try validated.get()
         } catch {
             finish(job, RunOutcome(status: .failed, summary: nil, error: ("invalid_spec", error.description), stepsDone: 0))
             return
         }
+        begin(job)
+        let result = experiment.run(control: job.control, progressEvery: Self.progressEvery(experiment),
+                                    onProgress: recorder(job))
+        conclude(job, result.summary)
+    }
+
+    /// Runs experiments of one lockstep shape together; each member is concluded as soon as it stops.
+    private func runLockstep(_ members: [(Job, Experiment)]) {
+        guard let first = members.first?.1 else { return }
+        for (job, _) in members { begin(job) }
+        let group = members.map { job, e in
+            LockstepMember(objective: e.objective, optimizer: e.optimizer, configuration: e.configuration, control: job.control,
+                           onProgress: recorder(job), onFinish: { [self] summary in conclude(job, summary) })
+        }
+        _ = Trainer.runLockstep(group, progressEvery: Self.progressEvery(first))
+    }
+
+    /// Steps between a run's progress chunks: about 100 per run, at least 8,192 steps (or the whole run).
+    private static func progressEvery(_ experiment: Experiment) -> Int {
+        let steps = experiment.configuration.steps
+        return min(steps, max(8192, steps / 100))
+    }
+
+    /// Marks a claimed run as started.
+    private func begin(_ job: Job) {
         if stopping.load(ordering: .relaxed) { job.control.cancel() }
-        coordination.publish(id, .status(.running))
+        coordination.publish(job.lease.id, .status(.running))
         metrics.runningJobs.add(1)
-        let steps = claim.record.spec.steps
-        let every = min(steps, max(8192, steps / 100))
+    }
+
+    /// The progress receiver of `job`'s run: encodes each chunk on this worker and hands it to the writer.
+    private func recorder(_ job: Job) -> (TrajectoryChunk) -> Void {
+        let lease = job.lease, id = lease.id
         var encoder = TrajectoryEncoder()
-        let result = experiment.run(control: job.control, progressEvery: every) { [self] chunk in
+        return { [self] chunk in
             guard !job.storeFailed.load(ordering: .relaxed), !job.lost.load(ordering: .relaxed) else { return }
             guard chunk.records.count > 0 || !chunk.records.epochs.isEmpty else { return }
             let progress = chunk.records.loss.last.flatMap { loss in
@@ -266,15 +325,20 @@ public final class ExperimentRunner: Sendable {
                 }
             }
         }
+    }
+
+    /// Records how a run that began ended: its result, or back to the queue at shutdown, or nothing if its lease was lost.
+    private func conclude(_ job: Job, _ summary: RunSummary) {
+        let lease = job.lease, id = lease.id
         metrics.runningJobs.add(-1)
-        metrics.steps.increment(by: Double(result.summary.stepsRun))
+        metrics.steps.increment(by: Double(summary.stepsRun))
         if job.lost.load(ordering: .relaxed) {
             logger.notice("lease lost; the run stopped without finishing", metadata: ["id": "\(id)", "attempt": "\(lease.attempt)"])
             forget(job)
             return
         }
         let storeFailed = job.storeFailed.load(ordering: .relaxed)
-        if stopping.load(ordering: .relaxed), result.summary.stopReason == .cancelled, !storeFailed {
+        if stopping.load(ordering: .relaxed), summary.stopReason == .cancelled, !storeFailed {
             // Shutdown, not a user's cancel: back to the queue for this or another instance. Chunks still
             // waiting in the writer are fenced out once the lease is released.
             if (try? store.release(lease)) == true {
@@ -286,16 +350,16 @@ public final class ExperimentRunner: Sendable {
         }
         if storeFailed {
             finish(job, RunOutcome(status: .failed, summary: nil, error: ("store_error", "could not store the trajectory"),
-                                   stepsDone: result.summary.stepsRun))
+                                   stepsDone: summary.stepsRun))
             return
         }
         let status: ExperimentStatus
-        switch result.summary.stopReason {
+        switch summary.stopReason {
         case .diverged: status = .diverged
         case .cancelled: status = .cancelled
         default: status = .succeeded
         }
-        finish(job, RunOutcome(status: status, summary: result.summary, stepsDone: result.summary.stepsRun))
+        finish(job, RunOutcome(status: status, summary: summary, stepsDone: summary.stepsRun))
     }
 
     /// Hands the result to the writer; once it is committed the run is reported finished. The job stays

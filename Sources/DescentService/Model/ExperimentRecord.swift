@@ -62,11 +62,11 @@ extension ExperimentRecord {
 public struct ExperimentQuery: Sendable {
     /// Only this status.
     public var status: ExperimentStatus?
-    /// Only experiments carrying this tag.
+    /// Only experiments carrying this tag, ASCII letters compared without case ("Lecture" finds "lecture").
     public var tag: String?
-    /// Only this objective type.
+    /// Only this objective type, ASCII letters compared without case.
     public var objective: String?
-    /// Only this optimizer type.
+    /// Only this optimizer type, ASCII letters compared without case.
     public var optimizer: String?
     /// Newest first when true (default).
     public var descending = true
@@ -74,6 +74,12 @@ public struct ExperimentQuery: Sendable {
     public var limit = 50
     /// Continue after this sequence number.
     public var after: Int64?
+    /// `text` with ASCII capitals made small: how filters compare (SQLite's `lower`, and the same `translate` in
+    /// PostgreSQL, whose `lower` would also fold other letters).
+    public static func folded(_ text: String) -> String {
+        String(decoding: text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
     /// Default query: newest first, 50 per page.
     public init() {}
 }

@@ -77,7 +77,8 @@ extension SVGPlot {
             for m in markers {
                 guard let cx = xs(m.x), let cy = ys(m.y) else { continue }
                 svg += "<g class=\"marker\"><path d=\"M\(px(cx - 5)) \(px(cy - 5))L\(px(cx + 5)) \(px(cy + 5))M\(px(cx - 5)) \(px(cy + 5))L\(px(cx + 5)) \(px(cy - 5))\" stroke=\"#000000\" stroke-width=\"2\"/>"
-                svg += "<text x=\"\(px(cx + 8))\" y=\"\(px(cy - 6))\" fill=\"#000000\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">\(escape(m.label))</text></g>\n"
+                let at = frame.labelPosition(x: cx, y: cy)
+                svg += "<text class=\"marker-label\" x=\"\(px(at.x))\" y=\"\(px(at.y))\" text-anchor=\"\(at.anchor)\" fill=\"#000000\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">\(escape(m.label))</text></g>\n"
             }
             svg += "</g>\n" + frame.legend(paths.map(\.name))
             return svg + "</svg>\n"

@@ -118,11 +118,10 @@ struct PlotFrame {
         var s = "<g class=\"axes\" stroke=\"#444\" fill=\"#1a1a1a\">\n"
         s += "<rect x=\"\(SVGPlot.px(left))\" y=\"\(SVGPlot.px(top))\" width=\"\(SVGPlot.px(right - left))\" height=\"\(SVGPlot.px(bottom - top))\" fill=\"none\"/>\n"
         let xt = SVGPlot.niceTicks(x.lo, x.hi)
-        let xStep = xt.count > 1 ? xt[1] - xt[0] : 1
-        for v in xt {
+        for (v, text) in zip(xt, SVGPlot.tickLabels(xt, step: SVGPlot.niceStep(x.lo, x.hi))) {
             guard let p = x(v) else { continue }
             s += "<line class=\"tick x-tick\" x1=\"\(SVGPlot.px(p))\" y1=\"\(SVGPlot.px(bottom))\" x2=\"\(SVGPlot.px(p))\" y2=\"\(SVGPlot.px(bottom + 5))\"/>"
-            s += "<text class=\"tick-label\" x=\"\(SVGPlot.px(p))\" y=\"\(SVGPlot.px(bottom + 18))\" text-anchor=\"middle\" stroke=\"none\">\(SVGPlot.escape(SVGPlot.label(v, step: xStep)))</text>\n"
+            s += "<text class=\"tick-label\" x=\"\(SVGPlot.px(p))\" y=\"\(SVGPlot.px(bottom + 18))\" text-anchor=\"middle\" stroke=\"none\">\(SVGPlot.escape(text))</text>\n"
         }
         for (v, text) in yTicks(y) {
             guard let p = y(v) else { continue }
@@ -140,8 +139,7 @@ struct PlotFrame {
     private func yTicks(_ y: AxisScale) -> [(Double, String)] {
         guard y.log else {
             let t = SVGPlot.niceTicks(y.lo, y.hi)
-            let step = t.count > 1 ? t[1] - t[0] : 1
-            return t.map { ($0, SVGPlot.label($0, step: step)) }
+            return Array(zip(t, SVGPlot.tickLabels(t, step: SVGPlot.niceStep(y.lo, y.hi))))
         }
         let e0 = Int(SVGPlot.log10Floor(y.lo)), e1 = Int(SVGPlot.log10Floor(y.hi))
         var exps = Array(e0...max(e0, e1))
@@ -149,9 +147,17 @@ struct PlotFrame {
         let decades = exps.map(SVGPlot.pow10).filter { $0 >= y.lo * (1 - 1e-12) && $0 <= y.hi * (1 + 1e-12) }
         if decades.count >= 2 { return decades.map { ($0, SVGPlot.scientific($0)) } }
         // Less than a decade: fall back to linear nice ticks inside the range.
-        let t = SVGPlot.niceTicks(y.lo, y.hi).filter { $0 > 0 }
-        let step = t.count > 1 ? t[1] - t[0] : y.lo
-        return t.map { ($0, SVGPlot.label($0, step: step)) }
+        let all = SVGPlot.niceTicks(y.lo, y.hi)
+        let t = all.filter { $0 > 0 }
+        return Array(zip(t, SVGPlot.tickLabels(t, step: SVGPlot.niceStep(y.lo, y.hi))))
+    }
+
+    /// Where the label of a point marked at pixel (x, y) goes so that it stays inside the plot area: beside
+    /// the point on the side with more room (text anchored at its end in the right half), above it unless
+    /// that would cross the top edge.
+    func labelPosition(x: Double, y: Double) -> (x: Double, y: Double, anchor: String) {
+        let rightHalf = x > (left + right) / 2
+        return (rightHalf ? x - 8 : x + 8, y - 18 < top ? y + 16 : y - 6, rightHalf ? "end" : "start")
     }
 
     /// One legend row per name under the x-axis label, coloured like its series.

@@ -29,33 +29,6 @@ public enum SVGPlot {
         return String(r)
     }
 
-    /// Human label for a tick value, using as many decimals as the tick spacing needs.
-    static func label(_ v: Double, step: Double) -> String {
-        guard v.isFinite else { return String(v) }
-        if v == 0 { return "0" }
-        let mag = abs(v)
-        if mag >= 1e5 || mag < 1e-3 { return scientific(v) }
-        let decimals = max(0, min(6, Int((-log10Floor(step)).rounded(.up))))
-        let scale = pow10(decimals)
-        let r = (v * scale).rounded() / scale
-        if decimals == 0 { return String(Int(r)) }
-        var s = String(r)
-        if s.contains("e") { return scientific(v) }
-        // Pad to a uniform number of decimals.
-        let have = s.split(separator: ".").last.map(\.count) ?? 0
-        if have < decimals { s += String(repeating: "0", count: decimals - have) }
-        return s
-    }
-
-    /// `m·10^e` written as "2e-3" (mantissa rounded to 2 significant digits).
-    static func scientific(_ v: Double) -> String {
-        let e = Int(log10Floor(abs(v)))
-        var m = v / pow10(e)
-        m = (m * 10).rounded() / 10
-        let ms = m == m.rounded() ? String(Int(m)) : String(m)
-        return "\(ms)e\(e)"
-    }
-
     static func pow10(_ e: Int) -> Double { pow(10, Double(e)) }
 
     /// ⌊log10 v⌋ for finite v > 0 (0 otherwise), corrected for rounding at exact powers of ten.
@@ -71,11 +44,7 @@ public enum SVGPlot {
         guard lo.isFinite, hi.isFinite, count >= 2 else { return [] }
         if lo == hi { return [lo] }
         let (a, b) = (min(lo, hi), max(lo, hi))
-        let raw = (b - a) / Double(count - 1)
-        let base = pow10(Int(log10Floor(raw)))
-        let frac = raw / base
-        // Nearest nice factor (Heckbert, "Nice numbers for graph labels", Graphics Gems, 1990).
-        let step = (frac < 1.5 ? 1 : frac < 3 ? 2 : frac < 7 ? 5 : 10) * base
+        let step = niceStep(a, b, count: count)
         var ticks: [Double] = []
         var k = (a / step).rounded(.up)
         while k * step <= b + step * 1e-9, ticks.count < 100 {
@@ -84,6 +53,16 @@ public enum SVGPlot {
             k += 1
         }
         return ticks
+    }
+
+    /// The spacing of `niceTicks(lo, hi, count:)`: 1, 2 or 5 × 10ᵏ (0 when the range is empty or not finite).
+    static func niceStep(_ lo: Double, _ hi: Double, count: Int = 6) -> Double {
+        let raw = abs(hi - lo) / Double(max(1, count - 1))
+        guard raw > 0, raw.isFinite else { return 0 }
+        let base = pow10(Int(log10Floor(raw)))
+        let frac = raw / base
+        // Nearest nice factor (Heckbert, "Nice numbers for graph labels", Graphics Gems, 1990).
+        return (frac < 1.5 ? 1 : frac < 3 ? 2 : frac < 7 ? 5 : 10) * base
     }
 
     /// A named colour cycle with enough contrast on white (all ≥ 3:1).

@@ -41,6 +41,10 @@ public protocol Store: Sendable {
     /// `leaseSeconds`; drops any trajectory an earlier attempt left. Concurrent callers never get the same
     /// experiment. Oldest first; empty when there is nothing to run.
     func claim(owner: String, leaseSeconds: Double, limit: Int) throws -> [Claim]
+    /// Atomically takes up to `limit` of the oldest queued experiments of study `studyID` (queued only: expired
+    /// leases are left to `claim`), as `claim` does: marked running under a new attempt owned by `owner`.
+    /// A worker that claimed one member takes more of the same study this way to run them in lockstep.
+    func claim(owner: String, leaseSeconds: Double, limit: Int, study studyID: String) throws -> [Claim]
     /// Extends the leases `owner` still holds; reports each one as held, cancel-requested or lost.
     func renew(_ leases: [Lease], owner: String, leaseSeconds: Double) throws -> [Lease: LeaseState]
     /// Writes chunks and results of many leased runs in one transaction (group commit), each fenced by its

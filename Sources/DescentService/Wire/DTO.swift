@@ -27,7 +27,7 @@ struct ExperimentDTO: Encodable {
         createdAt = Timestamp.format(r.createdAt)
         startedAt = r.startedAt.map(Timestamp.format)
         finishedAt = r.finishedAt.map(Timestamp.format)
-        progress = Progress(stepsDone: r.stepsDone, stepsTotal: r.spec.steps)
+        progress = Progress(stepsDone: r.stepsDone, stepsTotal: r.spec.stepBudget)
         spec = r.spec
         summary = r.summary
         error = r.errorCode.map { ErrorInfo(code: $0, message: r.errorMessage ?? "") }

@@ -42,7 +42,7 @@ enum ExperimentJSON {
         w.raw(","); w.key("name"); w.string(r.spec.name)
         w.raw(","); w.key("progress")
         w.raw("{"); w.key("steps_done"); w.integer(r.stepsDone)
-        w.raw(","); w.key("steps_total"); w.integer(r.spec.steps); w.raw("}")
+        w.raw(","); w.key("steps_total"); w.integer(r.spec.stepBudget); w.raw("}")
         w.raw(","); w.key("spec")
         w.raw(try r.specJSON?.bytes(for: r.spec) ?? JSONCoding.encode(r.spec))
         w.raw(","); w.key("started_at"); w.timestamp(r.startedAt)

@@ -30,8 +30,12 @@ enum SummaryJSON {
     /// `JSONCoding.string(summary)`.
     static func string(_ s: RunSummary) -> String {
         var w = JSONWriter(capacity: 256)
-        w.raw("{"); w.key("best_loss"); w.number(s.bestLoss)
+        w.raw("{")
+        if let x = s.bestBatchLoss { w.key("best_batch_loss"); w.number(x); w.raw(",") }
+        if let x = s.bestBatchStep { w.key("best_batch_step"); w.integer(x); w.raw(",") }
+        w.key("best_loss"); w.number(s.bestLoss)
         w.raw(","); w.key("best_step"); w.integer(s.bestStep)
+        if let x = s.evaluationEvery { w.raw(","); w.key("evaluation_every"); w.integer(x) }
         w.raw(","); w.key("final_grad_norm"); w.number(s.finalGradNorm)
         w.raw(","); w.key("final_loss"); w.number(s.finalLoss)
         w.raw(","); w.key("final_params"); w.raw("[")

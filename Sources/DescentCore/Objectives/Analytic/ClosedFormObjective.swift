@@ -36,3 +36,10 @@ protocol ClosedFormKernel: ClosedFormObjective {
     /// L(θ) for θ at `theta` (`dimension` values), writing ∇L(θ) to `gradient` (`dimension` values).
     func valueAndGradient(_ theta: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>) -> Double
 }
+
+/// A closed-form kernel written once over `LaneArithmetic`: the same code computes one run's value and
+/// gradient (`Double`) and those of four lockstep members at once (`Lanes`), lane for lane the same bits.
+protocol LaneKernel: ClosedFormKernel {
+    /// L(θ) for θ at `theta` (`dimension` values of `V`), writing ∇L(θ) to `gradient`.
+    func valueAndGradient<V: LaneArithmetic>(lanes theta: UnsafePointer<V>, _ gradient: UnsafeMutablePointer<V>) -> V
+}

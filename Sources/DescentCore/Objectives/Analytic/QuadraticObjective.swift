@@ -59,19 +59,26 @@ public struct QuadraticObjective: ClosedFormObjective, Equatable {
     public func hessianVectorProduct(at theta: [Double], _ v: [Double]) -> [Double] { a.multiply(v) }
 }
 
-extension QuadraticObjective: ClosedFormKernel {
+extension QuadraticObjective: LaneKernel {
     /// `valueAndGradient(at:gradient:)` on raw buffers (same operations, same order).
     @inline(__always)
     func valueAndGradient(_ theta: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>) -> Double {
+        valueAndGradient(lanes: theta, gradient)
+    }
+
+    /// The kernel over one value or one per lockstep member (same operations, same order).
+    @inline(__always)
+    func valueAndGradient<V: LaneArithmetic>(lanes theta: UnsafePointer<V>, _ gradient: UnsafeMutablePointer<V>) -> V {
         let n = dimension
         return a.storage.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                var total = 0.0
+                var total = V.broadcast(0)
                 for i in 0..<n {
-                    var ax = 0.0
-                    for j in 0..<n { ax += a[i * n + j] * theta[j] }
-                    gradient[i] = ax + b[i]
-                    total += theta[i] * (0.5 * ax + b[i])
+                    var ax = V.broadcast(0)
+                    for j in 0..<n { ax = ax + V.broadcast(a[i * n + j]) * theta[j] }
+                    let bi = V.broadcast(b[i])
+                    gradient[i] = ax + bi
+                    total = total + theta[i] * (V.broadcast(0.5) * ax + bi)
                 }
                 return total
             }

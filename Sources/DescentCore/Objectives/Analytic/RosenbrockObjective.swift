@@ -62,26 +62,34 @@ public struct RosenbrockObjective: ClosedFormObjective, Equatable {
     }
 }
 
-extension RosenbrockObjective: ClosedFormKernel {
+extension RosenbrockObjective: LaneKernel {
     /// Value and gradient on raw buffers; the array method calls this, so both paths agree bit for bit.
     @inline(__always)
     func valueAndGradient(_ theta: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>) -> Double {
+        valueAndGradient(lanes: theta, gradient)
+    }
+
+    /// The kernel over one value or one per lockstep member (same operations, same order).
+    @inline(__always)
+    func valueAndGradient<V: LaneArithmetic>(lanes theta: UnsafePointer<V>, _ gradient: UnsafeMutablePointer<V>) -> V {
+        let a = V.broadcast(self.a), b = V.broadcast(self.b)
+        let minusFour = V.broadcast(-4), two = V.broadcast(2)
         if dimension == 2 {
             // The common 2-D case without the accumulation loop (about twice as fast).
             let x = theta[0]
             let u = theta[1] - x * x, v = a - x
-            gradient[0] = -4 * b * x * u - 2 * v
-            gradient[1] = 2 * b * u
+            gradient[0] = minusFour * b * x * u - two * v
+            gradient[1] = two * b * u
             return b * u * u + v * v
         }
-        for i in 0..<dimension { gradient[i] = 0 }
-        var total = 0.0
+        for i in 0..<dimension { gradient[i] = V.broadcast(0) }
+        var total = V.broadcast(0)
         for i in 0..<(dimension - 1) {
             let x = theta[i]
             let u = theta[i + 1] - x * x, v = a - x
-            total += b * u * u + v * v
-            gradient[i] += -4 * b * x * u - 2 * v
-            gradient[i + 1] += 2 * b * u
+            total = total + (b * u * u + v * v)
+            gradient[i] = gradient[i] + (minusFour * b * x * u - two * v)
+            gradient[i + 1] = gradient[i + 1] + two * b * u
         }
         return total
     }

@@ -31,13 +31,19 @@ public struct SaddleObjective: ClosedFormObjective, Equatable {
     }
 }
 
-extension SaddleObjective: ClosedFormKernel {
+extension SaddleObjective: LaneKernel {
     /// `valueAndGradient(at:gradient:)` on raw buffers (same operations, same order).
     @inline(__always)
     func valueAndGradient(_ theta: UnsafePointer<Double>, _ gradient: UnsafeMutablePointer<Double>) -> Double {
-        let r = 1 - theta[0] * theta[1]
-        gradient[0] = -2 * r * theta[1]
-        gradient[1] = -2 * r * theta[0]
+        valueAndGradient(lanes: theta, gradient)
+    }
+
+    /// The kernel over one value or one per lockstep member (same operations, same order).
+    @inline(__always)
+    func valueAndGradient<V: LaneArithmetic>(lanes theta: UnsafePointer<V>, _ gradient: UnsafeMutablePointer<V>) -> V {
+        let r = V.broadcast(1) - theta[0] * theta[1]
+        gradient[0] = V.broadcast(-2) * r * theta[1]
+        gradient[1] = V.broadcast(-2) * r * theta[0]
         return r * r
     }
 }

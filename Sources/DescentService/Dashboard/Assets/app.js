@@ -2,10 +2,10 @@
 // Descent dashboard router: renders the page named by the URL hash into <main>. Loaded last.
 /* global UI, ExperimentPages, FormPages */
 (function () {
-const { reportError, problem, leavePage } = UI;
+const { reportError, problem, leavePage, isPageGone } = UI;
 
 async function route() {
-  leavePage();
+  const life = leavePage();
   const hash = location.hash || "#/experiments";
   const [path, query] = hash.slice(1).split("?");
   const params = new URLSearchParams(query || ""), parts = path.split("/").filter(Boolean).map(decodeURIComponent);
@@ -19,9 +19,10 @@ async function route() {
     else if (parts[0] === "new") await FormPages.newExperiment(main);
     else if (parts[0] === "analysis") await FormPages.analysis(main, params);
     else await ExperimentPages.list(main, params);
-    document.body.setAttribute("data-page-ready", parts[0] || "experiments");
+    if (life.alive()) document.body.setAttribute("data-page-ready", parts[0] || "experiments");
   } catch (e) {
-    problem(main, e); reportError(e.message);
+    // A page left while it loaded stops with a "page gone" error; the page shown now is not its business.
+    if (life.alive() && !isPageGone(e)) { problem(main, e); reportError(e.message); }
   }
 }
 window.addEventListener("hashchange", route);

@@ -6,15 +6,44 @@
 const Charts = (function () {
 const { COLORS, el, svgEl, num } = UI;
 
+// ⌊log10 v⌋ for v > 0, corrected where Math.log10 rounds across a power of ten.
+function log10Floor(v) {
+  let e = Math.floor(Math.log10(v));
+  if (Math.pow(10, e + 1) <= v) e += 1; else if (Math.pow(10, e) > v) e -= 1;
+  return e;
+}
+// Spacing of about n ticks over [lo, hi]: 1, 2 or 5 × 10^k (Heckbert, Graphics Gems, 1990); 0 for an empty range.
+function niceStep(lo, hi, n) {
+  const raw = Math.abs(hi - lo) / Math.max(1, n - 1);
+  if (!(raw > 0) || !isFinite(raw)) return 0;
+  const base = Math.pow(10, log10Floor(raw)), f = raw / base;
+  return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * base;
+}
 function niceTicks(lo, hi, n) {
   if (!isFinite(lo) || !isFinite(hi)) return [];
   if (lo === hi) return [lo];
-  const raw = (hi - lo) / (n - 1), base = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / base;
-  const step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * base, out = [];
-  for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9 && out.length < 50; k++) out.push(Math.abs(k * step) < step * 1e-9 ? 0 : k * step);
+  const step = niceStep(lo, hi, n), out = [];
+  for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9 && out.length < 100; k++) out.push(Math.abs(k * step) < step * 1e-9 ? 0 : k * step);
   return out;
 }
-function tickText(v) { const a = Math.abs(v); return v === 0 ? "0" : (a >= 1e4 || a < 1e-2) ? v.toExponential(0) : String(+v.toPrecision(4)); }
+// "m e E" with d mantissa decimals, trailing zeros dropped: "2.5e-6", "1e0".
+function scientific(v, d) {
+  const [m, e] = v.toExponential(Math.min(20, d)).split("e");
+  return (m.includes(".") ? m.replace(/\.?0+$/, "") : m) + "e" + parseInt(e, 10);
+}
+// Labels of ticks `step` apart, each with the digits the step needs: the rule of the server's plots
+// (SVGPlot.tickLabels in Plotting/TickLabels.swift), checked against the same fixture.
+function tickLabels(ticks, step) {
+  const largest = Math.max(0, ...ticks.filter(isFinite).map(Math.abs)), decimal = largest >= 1e-3 && largest < 1e5;
+  const k = log10Floor(step > 0 && isFinite(step) ? step : largest || 1);
+  return ticks.map((v) => !isFinite(v) ? String(v) : v === 0 ? "0" : decimal ? v.toFixed(Math.max(0, -k)) : scientific(v, Math.max(0, log10Floor(Math.abs(v)) - k)));
+}
+// Where a marker's label goes so it stays inside the plot area: beside the point on the side with more
+// room (anchored at its end in the right half), above it unless that crosses the top edge.
+function labelPosition(x, y, box) {
+  const right = x > (box.left + box.right) / 2;
+  return { x: right ? x - 8 : x + 8, y: y - 18 < box.top ? y + 16 : y - 6, anchor: right ? "end" : "start" };
+}
 function bounds(values, log) {
   let lo = Infinity, hi = -Infinity;
   for (const v of values) if (isFinite(v) && (!log || v > 0)) { if (v < lo) lo = v; if (v > hi) hi = v; }
@@ -33,17 +62,22 @@ function frame(opts) {
   const sy = (v) => !isFinite(v) || (logY && v <= 0) ? null : H - B - (logY ? (ly(v) - ly(y0)) / (ly(y1) - ly(y0)) : (v - y0) / (y1 - y0)) * (H - T - B);
   const g = svgEl("g", { class: "axes", fill: "#1a1a1a" });
   g.append(svgEl("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "none", stroke: "#555" }));
-  for (const v of niceTicks(x0, x1, 6)) { const p = sx(v); g.append(svgEl("line", { class: "tick", x1: p, x2: p, y1: H - B, y2: H - B + 4, stroke: "#555" }), svgEl("text", { x: p, y: H - B + 16, "text-anchor": "middle" }, tickText(v))); }
-  let yt = niceTicks(y0, y1, 6);
-  if (logY) { const e0 = Math.ceil(ly(y0) - 1e-9), e1 = Math.floor(ly(y1) + 1e-9); const ex = []; const k = Math.max(1, Math.ceil((e1 - e0 + 1) / 7)); for (let e = e0; e <= e1; e += k) ex.push(Math.pow(10, e)); if (ex.length >= 2) yt = ex; else yt = yt.filter((v) => v > 0); }
-  for (const v of yt) { const p = sy(v); if (p === null) continue; g.append(svgEl("line", { x1: L, x2: W - R, y1: p, y2: p, stroke: "#e4e4e4" }), svgEl("line", { class: "tick", x1: L - 4, x2: L, y1: p, y2: p, stroke: "#555" }), svgEl("text", { x: L - 6, y: p + 4, "text-anchor": "end" }, tickText(v))); }
+  const xt = niceTicks(x0, x1, 6), xl = tickLabels(xt, niceStep(x0, x1, 6));
+  xt.forEach((v, i) => { const p = sx(v); g.append(svgEl("line", { class: "tick", x1: p, x2: p, y1: H - B, y2: H - B + 4, stroke: "#555" }), svgEl("text", { class: "tick-label x-tick", x: p, y: H - B + 16, "text-anchor": "middle" }, xl[i])); });
+  let yt = niceTicks(y0, y1, 6), yl = tickLabels(yt, niceStep(y0, y1, 6));
+  if (logY) {
+    const e0 = Math.ceil(ly(y0) - 1e-9), e1 = Math.floor(ly(y1) + 1e-9), ex = [], k = Math.max(1, Math.ceil((e1 - e0 + 1) / 7));
+    for (let e = e0; e <= e1; e += k) ex.push(Math.pow(10, e));
+    if (ex.length >= 2) { yt = ex; yl = ex.map((v) => scientific(v, 0)); } else { yl = yl.filter((_, i) => yt[i] > 0); yt = yt.filter((v) => v > 0); }
+  }
+  yt.forEach((v, i) => { const p = sy(v); if (p === null) return; g.append(svgEl("line", { x1: L, x2: W - R, y1: p, y2: p, stroke: "#e4e4e4" }), svgEl("line", { class: "tick", x1: L - 4, x2: L, y1: p, y2: p, stroke: "#555" }), svgEl("text", { class: "tick-label y-tick", x: L - 6, y: p + 4, "text-anchor": "end" }, yl[i])); });
   g.append(svgEl("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle" }, opts.xLabel || ""));
   g.append(svgEl("text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", transform: `rotate(-90 12 ${(T + H - B) / 2})` }, (opts.yLabel || "") + (logY ? " (log)" : "")));
   svg.append(g);
   const clipId = "clip" + Math.random().toString(36).slice(2);
   const defs = svgEl("defs"); const cp = svgEl("clipPath", { id: clipId }); cp.append(svgEl("rect", { x: L, y: T, width: W - L - R, height: H - T - B })); defs.append(cp); svg.append(defs);
   const plot = svgEl("g", { "clip-path": `url(#${clipId})` }); svg.append(plot);
-  return { svg, sx, sy, plot };
+  return { svg, sx, sy, plot, box: { left: L, right: W - R, top: T, bottom: H - B } };
 }
 function pathD(points) {
   let d = "", pen = false;
@@ -111,13 +145,14 @@ function contourChart(opts) {
     if ([x0, y0, x1, y1].some((v) => v === null)) continue;
     const ang = Math.atan2(y1 - y0, x1 - x0), h = 9;
     f.plot.append(svgEl("path", { class: "arrow", d: `M${x0} ${y0}L${x1} ${y1}M${x1} ${y1}L${x1 - h * Math.cos(ang - 0.4)} ${y1 - h * Math.sin(ang - 0.4)}M${x1} ${y1}L${x1 - h * Math.cos(ang + 0.4)} ${y1 - h * Math.sin(ang + 0.4)}`, stroke: "#b00020", "stroke-width": 2.5, fill: "none" }));
-    if (a.label) f.plot.append(svgEl("text", { x: x1 + 6, y: y1, fill: "#b00020", "font-size": 12 }, a.label));
+    if (a.label) { const at = labelPosition(x1, y1, f.box); f.plot.append(svgEl("text", { class: "arrow-label", x: at.x, y: at.y, "text-anchor": at.anchor, fill: "#b00020", "font-size": 12 }, a.label)); }
   }
   for (const m of opts.markers || []) {
     const x = f.sx(m.x), y = f.sy(m.y);
     if (x === null || y === null) continue;
     f.plot.append(svgEl("path", { class: "marker", d: `M${x - 5} ${y - 5}L${x + 5} ${y + 5}M${x - 5} ${y + 5}L${x + 5} ${y - 5}`, stroke: "#000", "stroke-width": 2 }));
-    f.plot.append(svgEl("text", { x: x + 8, y: y - 6, "font-size": 12, fill: "#000", stroke: "#fff", "stroke-width": 3, "paint-order": "stroke" }, m.label));
+    const at = labelPosition(x, y, f.box);
+    f.plot.append(svgEl("text", { class: "marker-label", x: at.x, y: at.y, "text-anchor": at.anchor, "font-size": 12, fill: "#000", stroke: "#fff", "stroke-width": 3, "paint-order": "stroke" }, m.label));
   }
   const box = el("figure", { class: "plot" }, f.svg);
   if ((opts.paths || []).length) box.append(legend(opts.paths.map((p) => p.name)));
@@ -128,5 +163,5 @@ function rangeOf(vals, pad) {
   const lo = Math.min(...v), hi = Math.max(...v), p = Math.max((hi - lo) * pad, 0.5);
   return [lo - p, hi + p];
 }
-return { lineChart, sparkline, contourChart, rangeOf };
+return { lineChart, sparkline, contourChart, rangeOf, niceTicks, niceStep, tickLabels };
 })();

@@ -4,20 +4,22 @@
 /* global UI, Charts */
 /* exported ExperimentPages */
 const ExperimentPages = (function () {
-const { FINAL, reportError, el, statusBadge, card, num, fmt, isAbsent, api, onCleanup, every } = UI;
+const { FINAL, reportError, el, statusBadge, card, num, fmt, isAbsent, isPageGone, page } = UI;
 const { lineChart, sparkline, contourChart, rangeOf } = Charts;
 
 // ---------- experiments list ----------
 const sparkCache = new Map();
 async function pageList(main, params) {
+  const life = page(), api = life.api.bind(life);
   main.append(el("h1", { text: "Experiments" }));
   const filters = { status: params.get("status") || "", objective: params.get("objective") || "", optimizer: params.get("optimizer") || "", tag: params.get("tag") || "" };
   const apply = () => { const q = new URLSearchParams(); for (const [k, v] of Object.entries(filters)) if (v) q.set(k, v); location.hash = "#/experiments" + (q.toString() ? "?" + q : ""); };
   const status = el("select", { id: "f-status", onchange: (e) => { filters.status = e.target.value; apply(); } }, el("option", { value: "", text: "any" }), ["queued", "running", ...FINAL].map((s) => el("option", { value: s, text: s, selected: s === filters.status })));
+  const updated = el("span", { class: "muted", id: "list-updated", "aria-live": "off" });
   const text = (name) => el("input", { id: "f-" + name, value: filters[name], size: 12, onchange: (e) => { filters[name] = e.target.value.trim(); apply(); } });
   main.append(el("form", { class: "row", role: "search", onsubmit: (e) => e.preventDefault() },
     el("label", {}, "Status", status), el("label", {}, "Objective", text("objective")), el("label", {}, "Optimizer", text("optimizer")), el("label", {}, "Tag", text("tag")),
-    el("span", { class: "muted", id: "list-updated", "aria-live": "off" })));
+    updated));
   const body = el("tbody");
   main.append(el("div", { class: "table-wrap" }, el("table", { id: "experiments" },
     el("caption", { class: "muted", text: "Newest first; refreshes while experiments run." }),
@@ -40,9 +42,10 @@ async function pageList(main, params) {
         return tr;
       });
       body.replaceChildren(...rows);
-      if (!rows.length) body.append(el("tr", {}, el("td", { colspan: 8, class: "muted", text: "No experiments yet — start one from “New experiment”." })));
-      document.getElementById("list-updated").textContent = "updated " + new Date().toLocaleTimeString();
-    } catch (e) { reportError(e.message); } finally { busy = false; }
+      const filtered = Object.values(filters).some(Boolean);
+      if (!rows.length) body.append(el("tr", {}, el("td", { colspan: 8, class: "muted", id: "list-empty", text: filtered ? "No experiments match these filters." : "No experiments yet — start one from “New experiment”." })));
+      updated.textContent = "updated " + new Date().toLocaleTimeString();
+    } catch (e) { if (!isPageGone(e)) reportError(e.message); } finally { busy = false; }
   }
   async function fillSpark(x, td) {
     const key = x.id + ":" + x.progress.steps_done;
@@ -55,21 +58,24 @@ async function pageList(main, params) {
     if (ys.length > 1) td.append(sparkline(ys));
   }
   await refresh();
-  every(3000, refresh);
+  life.every(3000, refresh);
 }
 
 // ---------- experiment view ----------
 async function pageExperiment(main, id) {
-  main.append(el("h1", { id: "exp-title", text: "Experiment " + id }));
+  const life = page(), api = life.api.bind(life), title = el("h1", { id: "exp-title", text: "Experiment " + id });
+  main.append(title);
   let x = await api("/v1/experiments/" + encodeURIComponent(id));
   const head = el("div"), charts = el("div", { class: "grid2" }), surface = el("div", { class: "grid2" });
+  const cancelButton = el("button", { class: "secondary", type: "button", id: "cancel-run", hidden: FINAL.includes(x.status), onclick: async () => { await api(`/v1/experiments/${id}/cancel`, { method: "POST" }); } }, "Cancel run");
   const logToggle = el("input", { type: "checkbox", id: "log-y", checked: true, onchange: () => drawCharts() });
   main.append(head, el("div", { class: "row" }, el("label", { class: "inline" }, logToggle, "log-scale loss axis"),
     el("a", { href: `/v1/experiments/${id}/plot.svg?kind=loss` }, "loss.svg"), el("a", { href: `/v1/experiments/${id}/trajectory`, type: "application/json" }, "trajectory JSON"),
-    el("button", { class: "secondary", type: "button", id: "cancel-run", hidden: FINAL.includes(x.status), onclick: async () => { await api(`/v1/experiments/${id}/cancel`, { method: "POST" }); } }, "Cancel run")), charts, surface);
+    cancelButton), charts, surface);
   let traj = null;
   function drawHead() {
-    document.getElementById("exp-title").textContent = x.name || x.id;
+    if (!life.alive()) return;
+    title.textContent = x.name || x.id;
     const s = x.summary || {};
     head.replaceChildren(el("dl", { class: "kv" },
       el("dt", { text: "status" }), el("dd", {}, statusBadge(x.status), " " + x.progress.steps_done + " / " + x.progress.steps_total + " steps"),
@@ -94,12 +100,15 @@ async function pageExperiment(main, id) {
     charts.replaceChildren(...parts);
   }
   async function loadTrajectory() {
-    traj = await api(`/v1/experiments/${encodeURIComponent(id)}/trajectory?max_points=1500`);
+    traj = await api(`/v1/experiments/${encodeURIComponent(id)}/trajectory?max_points=1500&fields=epoch,lr,loss,grad_norm`);
     drawCharts();
   }
   async function drawSurface() {
-    if (!traj || traj.dimension !== 2 || !traj.params || !traj.params.length) return;
-    const px = traj.params.map((p) => num(p[0])), py = traj.params.map((p) => num(p[1]));
+    if (!traj || traj.dimension !== 2) return;
+    // The path's own points: rows chosen by its geometry, not by the loss curve's shape.
+    const path = await api(`/v1/experiments/${encodeURIComponent(id)}/trajectory?max_points=1500&shape=path&fields=params`);
+    if (!path.params || !path.params.length) return;
+    const px = path.params.map((p) => num(p[0])), py = path.params.map((p) => num(p[1]));
     const xr = rangeOf(px, 0.15), yr = rangeOf(py, 0.15);
     const body = { objective: x.spec.objective, x_range: xr, y_range: yr, resolution: 81 };
     if (x.spec.dataset) { body.dataset = x.spec.dataset; body.seed = x.spec.seed || 0; }
@@ -108,7 +117,7 @@ async function pageExperiment(main, id) {
     const markers = [];
     for (const [a, b, name] of candidates) {
       const cp = Object.assign({ objective: x.spec.objective, point: [a, b] }, x.spec.dataset ? { dataset: x.spec.dataset, seed: x.spec.seed || 0 } : {});
-      const r = await api("/v1/analysis/critical-point", { json: cp }).catch(() => null);
+      const r = await api("/v1/analysis/critical-point", { json: cp }).catch((e) => { if (isPageGone(e)) throw e; return null; });
       if (r) markers.push({ x: a, y: b, label: name + ": " + (r.is_critical ? r.kind.replace("_", " ") : "‖g‖=" + fmt(r.gradient_norm)) });
     }
     surface.replaceChildren(card("Parameter path on the loss surface", contourChart({ title: "parameter path over contours", grid, markers, paths: [{ name: x.spec.optimizer.type, xs: px, ys: py }] }),
@@ -119,12 +128,16 @@ async function pageExperiment(main, id) {
   await drawSurface();
   if (!FINAL.includes(x.status) && window.EventSource) {
     const es = new EventSource(`/v1/experiments/${encodeURIComponent(id)}/events`);
-    onCleanup(() => es.close());
+    life.onEnd(() => es.close());
     let pending = false;
-    const reload = async () => { if (pending) return; pending = true; setTimeout(async () => { pending = false; x = await api("/v1/experiments/" + encodeURIComponent(id)); drawHead(); await loadTrajectory(); }, 800); };
+    const quietly = (p) => p.catch((e) => { if (!isPageGone(e)) reportError(e.message); });
+    const reload = () => {
+      if (pending) return; pending = true;
+      life.after(800, () => quietly((async () => { pending = false; x = await api("/v1/experiments/" + encodeURIComponent(id)); drawHead(); await loadTrajectory(); })()));
+    };
     es.addEventListener("progress", reload);
     es.addEventListener("status", reload);
-    es.addEventListener("end", async (e) => { es.close(); x = JSON.parse(e.data); document.getElementById("cancel-run").hidden = true; drawHead(); await loadTrajectory(); await drawSurface(); });
+    es.addEventListener("end", (e) => { es.close(); x = JSON.parse(e.data); cancelButton.hidden = true; drawHead(); quietly((async () => { await loadTrajectory(); await drawSurface(); })()); });
     es.onerror = () => { if (es.readyState === 2) reload(); };
   }
 }
@@ -132,6 +145,7 @@ async function pageExperiment(main, id) {
 // ---------- compare ----------
 // rerender: shows the page again (the router's `route`), once a study being watched has finished.
 async function pageCompare(main, params, rerender) {
+  const life = page(), api = life.api.bind(life);
   main.append(el("h1", { text: "Compare" }));
   let ids = (params.get("ids") || "").split(",").filter(Boolean);
   const labels = {};
@@ -140,7 +154,7 @@ async function pageCompare(main, params, rerender) {
     const st = await api("/v1/studies/" + encodeURIComponent(studyId));
     main.append(el("p", {}, "Study ", el("strong", { text: st.name }), " · ", statusBadge(st.status), " · ", el("a", { href: `/v1/studies/${studyId}/plot.svg` }, "study.svg")));
     ids = st.experiments.map((e) => e.id); st.experiments.forEach((e) => labels[e.id] = e.label);
-    if (st.status !== "finished") every(2000, async () => { const s2 = await api("/v1/studies/" + encodeURIComponent(studyId)); if (s2.status === "finished") rerender(); });
+    if (st.status !== "finished") life.every(2000, async () => { const s2 = await api("/v1/studies/" + encodeURIComponent(studyId)).catch(() => null); if (s2 && s2.status === "finished" && life.alive()) rerender(); });
   }
   const list = await api("/v1/experiments?limit=100");
   const picks = el("div", { class: "checklist", role: "group", "aria-label": "experiments to compare" }, list.items.map((x) =>
@@ -149,28 +163,22 @@ async function pageCompare(main, params, rerender) {
     el("div", { class: "row" }, el("button", { type: "button", onclick: () => { const sel = [...picks.querySelectorAll("input:checked")].map((i) => i.value); location.hash = "#/compare?ids=" + sel.join(","); } }, "Compare selected"))));
   if (!ids.length) { main.append(el("p", { class: "muted", text: "Pick two or more experiments, or open a study from a preset." })); return; }
   const runs = await Promise.all(ids.map(async (id) => {
-    const x = await api("/v1/experiments/" + encodeURIComponent(id)).catch(() => null);
+    const x = await api("/v1/experiments/" + encodeURIComponent(id)).catch((e) => { if (isPageGone(e)) throw e; return null; });
     if (!x) return null;
-    const t = await api(`/v1/experiments/${encodeURIComponent(id)}/trajectory?max_points=800`);
-    return { x, t, name: labels[id] || x.name || id };
+    const t = await api(`/v1/experiments/${encodeURIComponent(id)}/trajectory?max_points=800&fields=epoch,loss`);
+    const path = t.dimension === 2 ? await api(`/v1/experiments/${encodeURIComponent(id)}/trajectory?max_points=800&shape=path&fields=params`) : null;
+    return { x, t, path, name: labels[id] || x.name || id };
   })).then((r) => r.filter(Boolean));
   const charts = el("div", { class: "grid2" });
   main.append(charts);
   const loss = runs.map((r) => ({ name: r.name, xs: r.t.step, ys: r.t.loss.map(num) }));
   charts.append(card("Loss vs step", lineChart(loss, { title: "loss vs step", xLabel: "step", yLabel: "loss", logY: true, legend: true })));
-  const timed = runs.filter((r) => r.x.started_at && r.x.finished_at);
-  if (timed.length) {
-    charts.append(card("Loss vs compute time", lineChart(timed.map((r) => {
-      const secs = (Date.parse(r.x.finished_at) - Date.parse(r.x.started_at)) / 1000, last = Math.max(1, r.t.step[r.t.step.length - 1] || 1);
-      return { name: r.name, xs: r.t.step.map((s) => s / last * secs), ys: r.t.loss.map(num) };
-    }), { title: "loss vs seconds", xLabel: "seconds (steps scaled to the run's duration)", yLabel: "loss", logY: true, legend: true })));
-  }
   const withEpochs = runs.filter((r) => r.t.epochs && r.t.epochs.length);
   if (withEpochs.length) charts.append(card("Training loss per epoch", lineChart(withEpochs.map((r) => ({ name: r.name, xs: r.t.epochs.map((e) => e.epoch), ys: r.t.epochs.map((e) => num(e.train_loss)) })), { title: "loss per epoch", xLabel: "epoch", yLabel: "train loss", logY: true, legend: true })));
-  const twoD = runs.filter((r) => r.t.dimension === 2 && r.t.params && r.t.params.length);
+  const twoD = runs.filter((r) => r.path && r.path.params && r.path.params.length);
   const sameObjective = twoD.length && twoD.every((r) => JSON.stringify(r.x.spec.objective) === JSON.stringify(twoD[0].x.spec.objective) && !r.x.spec.dataset);
   if (sameObjective) {
-    const paths = twoD.map((r) => ({ name: r.name, xs: r.t.params.map((p) => num(p[0])), ys: r.t.params.map((p) => num(p[1])) }));
+    const paths = twoD.map((r) => ({ name: r.name, xs: r.path.params.map((p) => num(p[0])), ys: r.path.params.map((p) => num(p[1])) }));
     const grid = await api("/v1/analysis/surface", { json: { objective: twoD[0].x.spec.objective, x_range: rangeOf(paths.flatMap((p) => p.xs), 0.1), y_range: rangeOf(paths.flatMap((p) => p.ys), 0.1), resolution: 81 } });
     charts.append(card("Paths on one contour", contourChart({ title: "parameter paths", grid, paths })));
   }

@@ -5,7 +5,6 @@
 const UI = (function () {
 const COLORS = ["#1f5fbf", "#c0392b", "#1e8449", "#8e44ad", "#b9770e", "#117a8b", "#5d6d7e", "#a93266"];
 const FINAL = ["succeeded", "failed", "diverged", "cancelled"];
-let cleanup = [];
 const errorsSeen = [];
 
 function reportError(text) {
@@ -15,7 +14,7 @@ function reportError(text) {
   document.body.setAttribute("data-js-errors", String(errorsSeen.length));
 }
 window.addEventListener("error", (e) => reportError("error: " + e.message + " at " + e.filename + ":" + e.lineno));
-window.addEventListener("unhandledrejection", (e) => reportError("unhandled: " + (e.reason && e.reason.stack || e.reason)));
+window.addEventListener("unhandledrejection", (e) => { if (!isPageGone(e.reason)) reportError("unhandled: " + (e.reason && e.reason.stack || e.reason)); });
 document.addEventListener("DOMContentLoaded", () => document.body.setAttribute("data-js-errors", String(errorsSeen.length)));
 
 // ---------- DOM ----------
@@ -54,6 +53,7 @@ function isAbsent(v) { return v === null || v === undefined; }
 // ---------- API ----------
 async function api(path, opts) {
   const o = Object.assign({ headers: {} }, opts || {});
+  if (o.signal && o.signal.aborted) throw pageGone();
   if (o.json !== undefined) { o.method = o.method || "POST"; o.body = JSON.stringify(o.json); o.headers["Content-Type"] = "application/json"; }
   const r = await fetch(path, o);
   if (r.status === 204) return null;
@@ -65,13 +65,28 @@ async function api(path, opts) {
   return body;
 }
 
-// ---------- page lifetime: timers and streams end when the router leaves the page ----------
-function onCleanup(f) { cleanup.push(f); }
-function every(ms, f) { const t = setInterval(f, ms); onCleanup(() => clearInterval(t)); }
-function leavePage() {
-  for (const f of cleanup) { try { f(); } catch (e) { /* page gone */ } }
-  cleanup = [];
+// ---------- page lifetime: timers, streams and requests end when the router leaves the page ----------
+// Each page takes its Life when it starts (`UI.page()`) and reaches the network and the clock only
+// through it: once the router has left the page, its requests reject with a "page gone" error (which
+// nobody reports), its timers are cleared and a stream it opens late is closed at once, so a page that
+// was still loading cannot write into the next one.
+function pageGone() { const e = new Error("left the page"); e.name = "AbortError"; return e; }
+function isPageGone(e) { return !!e && e.name === "AbortError"; }
+class Life {
+  constructor() { this.controller = new AbortController(); this.ends = []; }
+  alive() { return !this.controller.signal.aborted; }
+  onEnd(f) { if (this.alive()) this.ends.push(f); else f(); }
+  every(ms, f) { if (!this.alive()) return; const t = setInterval(() => { if (this.alive()) f(); }, ms); this.onEnd(() => clearInterval(t)); }
+  after(ms, f) { if (!this.alive()) return; const t = setTimeout(() => { if (this.alive()) f(); }, ms); this.onEnd(() => clearTimeout(t)); }
+  api(path, opts) { return api(path, Object.assign({}, opts || {}, { signal: this.controller.signal })); }
+  end() {
+    this.controller.abort();
+    for (const f of this.ends.splice(0)) { try { f(); } catch (e) { /* page gone */ } }
+  }
 }
+let current = new Life();
+function page() { return current; }
+function leavePage() { current.end(); current = new Life(); return current; }
 
-return { COLORS, FINAL, reportError, el, svgEl, statusBadge, problem, card, num, fmt, isAbsent, api, onCleanup, every, leavePage };
+return { COLORS, FINAL, reportError, el, svgEl, statusBadge, problem, card, num, fmt, isAbsent, api, isPageGone, page, leavePage };
 })();

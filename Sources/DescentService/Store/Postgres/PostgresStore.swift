@@ -190,14 +190,22 @@ public final class PostgresStore: Store {
         try first(try pool.with { try $0.execute("SELECT * FROM experiment WHERE idempotency_key = $1", [.text(idempotencyKey)]) })
     }
 
+    /// SQL for `column` with ASCII capitals made small, as `ExperimentQuery.folded` does (not `lower`, which
+    /// also folds other letters by the locale).
+    static func folded(_ column: String) -> String {
+        "translate(\(column), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    }
+
     public func experiments(_ q: ExperimentQuery) throws -> [ExperimentRecord] {
         var sql = "SELECT * FROM experiment WHERE true"
         var params: [PGValue] = []
         func bind(_ v: PGValue) -> String { params.append(v); return "$\(params.count)" }
         if let s = q.status { sql += " AND status = \(bind(.text(s.rawValue)))" }
-        if let o = q.objective { sql += " AND objective = \(bind(.text(o)))" }
-        if let o = q.optimizer { sql += " AND optimizer = \(bind(.text(o)))" }
-        if let t = q.tag { sql += " AND tags ? \(bind(.text(t)))" }
+        if let o = q.objective { sql += " AND \(Self.folded("objective")) = \(bind(.text(ExperimentQuery.folded(o))))" }
+        if let o = q.optimizer { sql += " AND \(Self.folded("optimizer")) = \(bind(.text(ExperimentQuery.folded(o))))" }
+        if let t = q.tag {
+            sql += " AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(tags) AS t(v) WHERE \(Self.folded("t.v")) = \(bind(.text(ExperimentQuery.folded(t)))))"
+        }
         if let a = q.after { sql += q.descending ? " AND seq < \(bind(PGValue(a)))" : " AND seq > \(bind(PGValue(a)))" }
         sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT \(bind(PGValue(q.limit)))"
         let rows = try pool.with { try $0.execute(sql, params) }
@@ -238,16 +246,37 @@ public final class PostgresStore: Store {
                       lease_expires = \(Self.now) + $2, started_at = \(Self.now), steps_done = 0
                     FROM next WHERE e.seq = next.seq RETURNING e.*
                     """, [.text(owner), PGValue(leaseSeconds), PGValue(max(1, limit))])
-                var claims: [Claim] = []
-                for i in 0..<rows.count {
-                    let record = try Self.record(rows, i)
-                    if record.attempt > 1 { try Self.deleteTrajectory(c, id: record.id) }
-                    claims.append(Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
-                                        cancelRequested: rows.bool(i, "cancel_requested") ?? false))
-                }
-                return claims.sorted { $0.record.sequence < $1.record.sequence }
+                return try Self.claims(c, rows)
             }
         }
+    }
+
+    public func claim(owner: String, leaseSeconds: Double, limit: Int, study studyID: String) throws -> [Claim] {
+        try queuePool.with { c in
+            try c.transaction {
+                let rows = try c.execute("""
+                    WITH next AS (
+                      SELECT seq FROM experiment WHERE status = 'queued' AND study_id = $4
+                      ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)
+                    UPDATE experiment e SET status = 'running', attempt = e.attempt + 1, lease_owner = $1,
+                      lease_expires = \(Self.now) + $2, started_at = \(Self.now), steps_done = 0
+                    FROM next WHERE e.seq = next.seq RETURNING e.*
+                    """, [.text(owner), PGValue(leaseSeconds), PGValue(max(1, limit)), .text(studyID)])
+                return try Self.claims(c, rows)
+            }
+        }
+    }
+
+    /// The claims of rows just marked running, oldest first.
+    private static func claims(_ c: PGConnection, _ rows: PGRows) throws -> [Claim] {
+        var claims: [Claim] = []
+        for i in 0..<rows.count {
+            let record = try Self.record(rows, i)
+            if record.attempt > 1 { try Self.deleteTrajectory(c, id: record.id) }
+            claims.append(Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
+                                cancelRequested: rows.bool(i, "cancel_requested") ?? false))
+        }
+        return claims.sorted { $0.record.sequence < $1.record.sequence }
     }
 
     public func renew(_ leases: [Lease], owner: String, leaseSeconds: Double) throws -> [Lease: LeaseState] {

@@ -145,9 +145,9 @@ public final class SQLiteStore: Store {
         var sql = "SELECT * FROM experiment WHERE 1"
         var args: [any DatabaseValueConvertible] = []
         if let s = q.status { sql += " AND status = ?"; args.append(s.rawValue) }
-        if let o = q.objective { sql += " AND objective = ?"; args.append(o) }
-        if let o = q.optimizer { sql += " AND optimizer = ?"; args.append(o) }
-        if let t = q.tag { sql += " AND EXISTS (SELECT 1 FROM json_each(experiment.tags) WHERE value = ?)"; args.append(t) }
+        if let o = q.objective { sql += " AND lower(objective) = ?"; args.append(ExperimentQuery.folded(o)) }
+        if let o = q.optimizer { sql += " AND lower(optimizer) = ?"; args.append(ExperimentQuery.folded(o)) }
+        if let t = q.tag { sql += " AND EXISTS (SELECT 1 FROM json_each(experiment.tags) WHERE lower(value) = ?)"; args.append(ExperimentQuery.folded(t)) }
         if let a = q.after { sql += q.descending ? " AND seq < ?" : " AND seq > ?"; args.append(a) }
         sql += " ORDER BY seq \(q.descending ? "DESC" : "ASC") LIMIT ?"
         args.append(q.limit)
@@ -188,16 +188,34 @@ public final class SQLiteStore: Store {
                               ORDER BY seq LIMIT ?)
                 RETURNING *
                 """), arguments: [owner, now + leaseSeconds, now, now, max(1, limit)])
-            var claims: [Claim] = []
-            for row in rows {
-                let record = try Self.record(row)
-                // A first attempt has nothing stored; later ones drop what a taken-over or released run left.
-                if record.attempt > 1 { try Self.deleteTrajectory(db, id: record.id) }
-                claims.append(Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
-                                    cancelRequested: row["cancel_requested"] as Bool))
-            }
-            return claims.sorted { $0.record.sequence < $1.record.sequence }
+            return try Self.claims(db, rows)
         }
+    }
+
+    public func claim(owner: String, leaseSeconds: Double, limit: Int, study studyID: String) throws -> [Claim] {
+        try pool.write { db in
+            let now = Date().timeIntervalSince1970
+            let rows = try Row.fetchAll(try db.cachedStatement(sql: """
+                UPDATE experiment SET status = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires = ?,
+                  started_at = ?, steps_done = 0
+                WHERE seq IN (SELECT seq FROM experiment WHERE status = 'queued' AND study_id = ? ORDER BY seq LIMIT ?)
+                RETURNING *
+                """), arguments: [owner, now + leaseSeconds, now, studyID, max(1, limit)])
+            return try Self.claims(db, rows)
+        }
+    }
+
+    /// The claims of rows just marked running, oldest first.
+    private static func claims(_ db: Database, _ rows: [Row]) throws -> [Claim] {
+        var claims: [Claim] = []
+        for row in rows {
+            let record = try Self.record(row)
+            // A first attempt has nothing stored; later ones drop what a taken-over or released run left.
+            if record.attempt > 1 { try Self.deleteTrajectory(db, id: record.id) }
+            claims.append(Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
+                                cancelRequested: row["cancel_requested"] as Bool))
+        }
+        return claims.sorted { $0.record.sequence < $1.record.sequence }
     }
 
     public func renew(_ leases: [Lease], owner: String, leaseSeconds: Double) throws -> [Lease: LeaseState] {

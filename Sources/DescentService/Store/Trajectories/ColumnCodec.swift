@@ -70,7 +70,9 @@ enum ColumnCodec {
     /// Decodes `rows` integers of `encoding` from `bytes`, appending to `column`.
     static func decodeInts(_ bytes: UnsafeRawBufferPointer, encoding: Encoding, rows: Int, into column: inout [Int]) throws {
         var r = ByteReader(bytes)
-        column.reserveCapacity(column.count + rows)
+        // Grow geometrically: reserving exactly count + rows per chunk copied the whole column again for
+        // every chunk appended, quadratic in a decode of many chunks (a path view of a million rows).
+        if column.capacity < column.count + rows { column.reserveCapacity(max(column.count + rows, 2 * column.capacity)) }
         switch encoding {
         case .raw:
             for _ in 0..<rows { column.append(Int(Int64(bitPattern: try r.u64()))) }

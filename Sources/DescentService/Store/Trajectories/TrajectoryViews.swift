@@ -22,12 +22,22 @@ public struct TrajectoryView: Sendable, Equatable {
     public var to: Int?
     /// Keep every n-th row of the range (1: all).
     public var every = 1
-    /// At most this many rows, chosen so the loss curve keeps its shape; nil: every row.
+    /// At most this many rows, chosen so that `shape` keeps its shape; nil: every row.
     public var maxPoints: Int?
+    /// What a `maxPoints` selection keeps the shape of (default: the loss curve).
+    public var shape: TrajectoryShape = .loss
     /// Columns wanted besides `step`.
     public var fields: TrajectoryFields = .all
     /// Every row of every column.
     public init() {}
+}
+
+/// What a downsampled view keeps the shape of.
+public enum TrajectoryShape: String, Sendable, CaseIterable {
+    /// The loss curve over steps: M4 rows per bucket of steps, read from the stored summaries.
+    case loss
+    /// The parameter path in the (w1, w2) plane: `PathSelection` over the decoded parameters.
+    case path
 }
 
 /// The rows of a view.
@@ -123,6 +133,12 @@ struct ViewPlanner {
         guard let maxPoints = view.maxPoints, rangeRows > maxPoints else {
             return (try every(chunks, cut: cut), false)
         }
+        if view.shape == .path && dimension > 0 {
+            let rows = try every(chunks, cut: cut)
+            if rows.params.count == rows.count * dimension {
+                return (pathRows(rows, maxPoints: maxPoints), rows.count > maxPoints)
+            }
+        }
         let bucketRows = Double(rangeRows) / Double(target)
         var level = -1
         while Double(TrajectorySummary.bucketRows(level: level + 1)) <= bucketRows { level += 1 }
@@ -131,7 +147,8 @@ struct ViewPlanner {
             // Too few rows per bucket for the stored levels (or a stride / large parameters): bucket the rows.
             let rows = try every(chunks, cut: cut)
             guard rows.count > maxPoints else { return (rows, false) }
-            let buckets = pool.buckets(of: rows, bucketRows: (rows.count + target - 1) / target)
+            // About maxPoints buckets, so that a monotone stretch (two rows a bucket) can still fill the budget.
+            let buckets = pool.buckets(of: rows, bucketRows: max(1, rows.count / maxPoints))
             return (emit(buckets, pool: pool.rows, maxPoints: maxPoints), true)
         }
         var buckets: [TrajectorySummary.Bucket] = []
@@ -163,10 +180,26 @@ struct ViewPlanner {
         var t = Trajectory(dimension: dimension)
         for blob in try store.chunkData(id, indices: indices) {
             try blob.withUnsafeBytes { raw in
-                try TrajectoryCodec.decode(raw, params: view.fields.contains(.params), into: &t)
+                if view.shape == .path && view.maxPoints != nil {
+                    // A path view needs no summaries: only the columns asked for, and the parameters.
+                    let f = view.fields
+                    try TrajectoryCodec.decode(raw, epoch: f.contains(.epoch), lr: f.contains(.lr), loss: f.contains(.loss),
+                                               gradNorm: f.contains(.gradNorm), params: true, into: &t)
+                } else {
+                    try TrajectoryCodec.decode(raw, params: view.fields.contains(.params), into: &t)
+                }
             }
         }
         return t
+    }
+
+    /// At most `maxPoints` of `rows`, chosen by the geometry of their (w1, w2) path (`PathSelection`).
+    func pathRows(_ rows: Trajectory, maxPoints: Int) -> Trajectory {
+        var out = Trajectory(dimension: dimension)
+        for i in PathSelection.select(params: rows.params, dimension: dimension, budget: maxPoints) {
+            out.appendRow(of: rows, at: i, params: true)
+        }
+        return out
     }
 
     /// The rows whose step lies in the view's range, of a chunk with these (ascending) steps.
@@ -199,33 +232,44 @@ struct ViewPlanner {
         return strided
     }
 
-    /// The M4 rows of `buckets` (rows of `pool`) merged in groups, in step order: the smallest grouping that
-    /// gives at most `maxPoints` rows (for fewer than four points: the first and last rows, then the lowest loss).
+    /// The M4 rows of `buckets` (rows of `pool`) merged into groups of consecutive buckets, in step order: the
+    /// most groups whose rows number at most `maxPoints` (for fewer than four points: the first and last
+    /// rows, then the lowest loss). Each group gives two to four rows, so the row count grows with the number
+    /// of groups (nearly monotonically): a binary search finds a number of groups that fits and one more that
+    /// does not, which uses the budget where the old fixed group sizes left up to half of it unused.
     func emit(_ buckets: [TrajectorySummary.Bucket], pool: Trajectory, maxPoints: Int) -> Trajectory {
+        var out = Trajectory(dimension: dimension)
         guard maxPoints >= 4 else {
-            var out = Trajectory(dimension: dimension)
             guard let b = TrajectorySummary.Bucket.merged(buckets[...], loss: pool.loss) else { return out }
             let order = [b.first, b.lowest, b.last].prefix(maxPoints).sorted { (pool.step[$0], $0) < (pool.step[$1], $1) }
             for k in order where out.step.last.map({ $0 < pool.step[k] }) ?? true { out.appendRow(of: pool, at: k, params: true) }
             return out
         }
-        var group = max(1, (buckets.count + maxPoints / 2 - 1) / (maxPoints / 2))
-        let surely = max(1, (buckets.count + maxPoints / 4 - 1) / (maxPoints / 4))  // 4 rows a group at most
-        while true {
-            let out = emit(buckets, pool: pool, group: group)
-            if out.count <= maxPoints || group >= surely { return out }
-            group = min(surely, group + max(1, group / 4))
+        var best = picks(buckets, pool: pool, groups: buckets.count)
+        if best.count > maxPoints {
+            var fits = 1, tooMany = buckets.count
+            best = picks(buckets, pool: pool, groups: 1)
+            while tooMany - fits > 1 {
+                let groups = (fits + tooMany) / 2
+                let rows = picks(buckets, pool: pool, groups: groups)
+                if rows.count <= maxPoints { fits = groups; best = rows } else { tooMany = groups }
+            }
         }
+        out.reserve(rows: best.count, withParams: !pool.params.isEmpty)
+        for k in best { out.appendRow(of: pool, at: k, params: true) }
+        return out
     }
 
-    private func emit(_ buckets: [TrajectorySummary.Bucket], pool: Trajectory, group: Int) -> Trajectory {
-        var out = Trajectory(dimension: dimension)
-        var i = 0
-        while i < buckets.count {
-            guard let b = TrajectorySummary.Bucket.merged(buckets[i..<min(buckets.count, i + group)], loss: pool.loss) else { break }
-            i += group
-            for k in b.ordered(by: pool.step) where out.step.last.map({ $0 < pool.step[k] }) ?? true {
-                out.appendRow(of: pool, at: k, params: true)
+    /// Pool rows of the M4 rows of `buckets` cut into `groups` nearly equal runs of consecutive buckets.
+    private func picks(_ buckets: [TrajectorySummary.Bucket], pool: Trajectory, groups: Int) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(4 * groups)
+        var lastStep = Int.min
+        for g in 0..<groups {
+            let range = (g * buckets.count / groups)..<((g + 1) * buckets.count / groups)
+            guard let b = TrajectorySummary.Bucket.merged(buckets[range], loss: pool.loss) else { continue }
+            for k in b.ordered(by: pool.step) where pool.step[k] > lastStep {
+                out.append(k); lastStep = pool.step[k]
             }
         }
         return out

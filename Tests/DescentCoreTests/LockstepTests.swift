@@ -1,0 +1,212 @@
+import Testing
+@testable import DescentCore
+
+// Lockstep groups (`Trainer.runLockstep`) must give every member the trajectory, progress reports and
+// summary it gets run alone (`Trainer.run`), bit for bit: every recorded column is compared by bit pattern.
+
+private func bits(_ xs: [Double]) -> [UInt64] { xs.map(\.bitPattern) }
+private func bits(_ x: Double?) -> UInt64? { x?.bitPattern }
+
+/// Expects two runs to agree bit for bit (trajectory and summary).
+private func expectIdentical(_ a: RunResult, _ b: RunResult, _ label: String) {
+    let f = a.trajectory, g = b.trajectory
+    #expect(f.step == g.step, "\(label)")
+    #expect(f.epoch == g.epoch, "\(label)")
+    #expect(bits(f.lr) == bits(g.lr), "\(label)")
+    #expect(bits(f.loss) == bits(g.loss), "\(label)")
+    #expect(bits(f.gradNorm) == bits(g.gradNorm), "\(label)")
+    #expect(bits(f.params) == bits(g.params), "\(label)")
+    let s = a.summary, t = b.summary
+    #expect(s.stopReason == t.stopReason, "\(label)")
+    #expect(s.stepsRun == t.stepsRun, "\(label)")
+    #expect(bits(s.finalLoss) == bits(t.finalLoss) && bits(s.bestLoss) == bits(t.bestLoss), "\(label)")
+    #expect(s.bestStep == t.bestStep, "\(label)")
+    #expect(bits(s.finalParams) == bits(t.finalParams) && bits(s.finalGradNorm) == bits(t.finalGradNorm), "\(label)")
+}
+
+/// A member's progress reports: (steps done, steps of the rows, their losses' bits).
+private typealias Reports = [(Int, [Int], [UInt64])]
+
+/// A member whose progress reports are collected into `reports[index]`, and which cancels itself once
+/// `cancelAfter` steps are reported (if set).
+private final class Recorder: @unchecked Sendable {  // one test thread
+    var reports: Reports = []
+    func member(_ objective: any Objective, _ optimizer: OptimizerConfiguration, _ config: TrainingConfiguration,
+                cancelAfter: Int? = nil) -> LockstepMember {
+        let control = RunControl()
+        return LockstepMember(objective: objective, optimizer: optimizer, configuration: config, control: control) { [self] chunk in
+            reports.append((chunk.stepsDone, chunk.records.step, bits(chunk.records.loss)))
+            if let cancelAfter, chunk.stepsDone >= cancelAfter { control.cancel() }
+        }
+    }
+}
+
+/// Runs `members` (made by `make`, once for the group and again for each alone run) and compares each member.
+private func compareGroup(_ label: String, progressEvery: Int = 64,
+                          _ make: (Recorder, Int) -> LockstepMember, count: Int) -> [RunResult] {
+    let groupRecorders = (0..<count).map { _ in Recorder() }
+    let group = Trainer.runLockstep((0..<count).map { make(groupRecorders[$0], $0) }, progressEvery: progressEvery)
+    #expect(group.count == count, "\(label)")
+    for i in 0..<min(count, group.count) {
+        let recorder = Recorder()
+        let member = make(recorder, i)
+        let alone = Trainer.run(objective: member.objective, optimizer: member.optimizer, configuration: member.configuration,
+                                control: member.control, progressEvery: progressEvery, onProgress: member.onProgress)
+        expectIdentical(group[i], alone, "\(label) member \(i)")
+        let (a, b) = (groupRecorders[i].reports, recorder.reports)
+        #expect(a.map(\.0) == b.map(\.0) && a.map(\.1) == b.map(\.1) && a.map(\.2) == b.map(\.2), "\(label) member \(i) reports")
+    }
+    return group
+}
+
+private let rules: [(String, OptimizerConfiguration)] = [
+    ("sgd", .sgd(lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false)),
+    ("sgd-momentum", .sgd(lr: 1e-3, momentum: 0.9, dampening: 0.1, nesterov: false, weightDecay: 0, maximize: false)),
+    ("sgd-nesterov-wd", .sgd(lr: 1e-3, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 1e-2, maximize: false)),
+    ("sgd-maximize", .sgd(lr: 1e-4, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: true)),
+    ("adam", .adam(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false)),
+    ("adam-amsgrad-wd", .adam(lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.05, amsgrad: true)),
+    ("adamw", .adamw(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: false)),
+    ("adamw-amsgrad", .adamw(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-1, amsgrad: true)),
+    ("rmsprop", .rmsprop(lr: 1e-3, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false)),
+    ("rmsprop-centered-momentum-wd", .rmsprop(lr: 1e-3, alpha: 0.9, eps: 1e-6, weightDecay: 1e-2, momentum: 0.5, centered: true)),
+    ("adagrad", .adagrad(lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10)),
+    ("adagrad-decay-wd", .adagrad(lr: 1e-1, lrDecay: 1e-3, weightDecay: 1e-2, initialAccumulatorValue: 0.1, eps: 1e-10)),
+    ("adam-decoupled-maximize", .adam(lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: false,
+                                      maximize: true, decoupledWeightDecay: true)),
+    ("adamw-amsgrad-maximize", .adamw(lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: true, maximize: true)),
+    ("rmsprop-centered-maximize-wd", .rmsprop(lr: 1e-4, alpha: 0.9, eps: 1e-8, weightDecay: 1e-2, momentum: 0, centered: true,
+                                              maximize: true)),
+    ("adagrad-maximize-wd", .adagrad(lr: 1e-3, lrDecay: 0, weightDecay: 1e-2, initialAccumulatorValue: 0, eps: 1e-10, maximize: true)),
+]
+
+private let objectives: [(String, any Objective, [Double])] = [
+    ("rosenbrock-2d", RosenbrockObjective(), [-1.2, 1]),
+    ("rosenbrock-5d", RosenbrockObjective(a: 1.5, b: 50, dimension: 5), [-1, 0.5, 0.2, -0.3, 1.1]),
+    ("saddle", SaddleObjective(), [0.3, -0.2]),
+    ("quadratic", QuadraticObjective(a: Matrix([[2, 0.3], [0.1, 1]]), b: [0.5, -1]), [0.7, 0.9]),
+]
+
+private let schedules: [(String, LearningRateSchedule)] = [
+    ("constant", .constant),
+    ("step", .step(stepSize: 37, gamma: 0.7)),
+    ("cosine", .cosine(tMax: 250, etaMin: 1e-4)),
+    ("warmup-exponential", .linearWarmup(warmupSteps: 20, startFactor: 0.1, then: .exponential(gamma: 0.995))),
+]
+
+/// Member `i` of a sweep: its own rate, start and stop settings (one of them per member), and every other
+/// member on the constant schedule instead of `schedule`.
+private func sweepMember(_ i: Int, start: [Double], base: Double, schedule: LearningRateSchedule, steps: Int) -> TrainingConfiguration {
+    let factors = [1, 0.5, 2, 0.25, 4, 1.5, 30]
+    var c = TrainingConfiguration(start: start.map { $0 * (1 + 0.01 * Double(i)) }, steps: steps,
+                                  learningRate: base * factors[i % factors.count], schedule: i % 2 == 0 ? schedule : .constant)
+    switch i {
+    case 1: c.gradNormTolerance = 0.5
+    case 2: c.lossTarget = 0.05
+    case 6: c.divergenceFactor = 2
+    default: break
+    }
+    return c
+}
+
+@Test func lockstepMembersMatchTheirRunsAloneForEveryRuleObjectiveAndSchedule() {
+    var reasons: Set<StopReason> = []
+    for (objectiveName, objective, start) in objectives {
+        for (ruleName, rule) in rules {
+            for (scheduleName, schedule) in schedules {
+                // 7 members: two blocks, one lane of padding; one cancels itself after 128 steps.
+                let group = compareGroup("\(objectiveName) \(ruleName) \(scheduleName)", { recorder, i in
+                    recorder.member(objective, rule, sweepMember(i, start: start, base: rule.learningRate, schedule: schedule, steps: 300),
+                                    cancelAfter: i == 3 ? 128 : nil)
+                }, count: 7)
+                reasons.formUnion(group.map(\.summary.stopReason))
+            }
+        }
+    }
+    #expect(reasons == [.budget, .gradientTolerance, .lossTarget, .diverged, .cancelled], "every way out of a group was taken")
+}
+
+@Test func lockstepMembersMatchWithSparseRecordingAndWithoutParameters() {
+    for (recordEvery, recordParams) in [(3, true), (7, false), (300, true), (1000, false)] {
+        for (ruleName, rule) in rules {
+            compareGroup("every \(recordEvery) params \(recordParams) \(ruleName)", progressEvery: 50, { recorder, i in
+                var c = sweepMember(i, start: [-1.2, 1], base: rule.learningRate, schedule: .cosine(tMax: 300, etaMin: 0), steps: 300)
+                c.recordEvery = recordEvery
+                c.recordParams = recordParams
+                return recorder.member(RosenbrockObjective(), rule, c)
+            }, count: 5)
+        }
+    }
+}
+
+@Test func lockstepMembersMayDifferInTheirRulesHyperParameters() {
+    let group = compareGroup("adam betas", { recorder, i in
+        let optimizer = OptimizerConfiguration.adam(lr: 1e-2, beta1: 0.8 + 0.02 * Double(i), beta2: 0.99 + 0.001 * Double(i),
+                                                    eps: 1e-8 * Double(i + 1), weightDecay: 0, amsgrad: false)
+        return recorder.member(RosenbrockObjective(), optimizer, TrainingConfiguration(start: [-1.2, 1], steps: 200, learningRate: 1e-2))
+    }, count: 6)
+    #expect(group.map(\.summary.stepsRun) == Array(repeating: 200, count: 6))
+}
+
+@Test func lockstepMemberCancelledBeforeStartStopsAtStepZeroAndTheOthersRunOn() {
+    let cancelled = LockstepMember(objective: SaddleObjective(), optimizer: rules[4].1,
+                                   configuration: TrainingConfiguration(start: [0.3, -0.2], steps: 100, learningRate: 1e-2))
+    cancelled.control.cancel()
+    let results = Trainer.runLockstep([cancelled, LockstepMember(objective: SaddleObjective(), optimizer: rules[4].1,
+                                                                 configuration: cancelled.configuration)])
+    #expect(results[0].summary.stopReason == .cancelled && results[0].summary.stepsRun == 0)
+    #expect(results[1].summary.stopReason == .budget && results[1].summary.stepsRun == 100)
+}
+
+@Test func runLockstepRunsMembersOfOtherShapesAloneInOrder() {
+    let adam = rules[4].1
+    let members = [
+        LockstepMember(objective: RosenbrockObjective(), optimizer: adam, configuration: TrainingConfiguration(start: [-1.2, 1], steps: 50, learningRate: 1e-2)),
+        LockstepMember(objective: RosenbrockObjective(), optimizer: .momentumLecture(lr: 1e-3, momentum: 0.9),
+                       configuration: TrainingConfiguration(start: [-1.2, 1], steps: 50, learningRate: 1e-3)),
+        LockstepMember(objective: SaddleObjective(), optimizer: adam, configuration: TrainingConfiguration(start: [0.3, -0.2], steps: 50, learningRate: 1e-2)),
+        LockstepMember(objective: RosenbrockObjective(), optimizer: adam, configuration: TrainingConfiguration(start: [-1, 1], steps: 50, learningRate: 2e-2)),
+    ]
+    let results = Trainer.runLockstep(members)
+    for (i, member) in members.enumerated() {
+        let alone = Trainer.run(objective: member.objective, optimizer: member.optimizer, configuration: member.configuration)
+        expectIdentical(results[i], alone, "member \(i)")
+    }
+}
+
+@Test func lockstepShapeSeparatesWhatMustBeShared() {
+    let adam = rules[4].1
+    let base = TrainingConfiguration(start: [-1.2, 1], steps: 100, learningRate: 1e-2)
+    func shape(_ o: any Objective = RosenbrockObjective(), _ p: OptimizerConfiguration = adam, _ c: TrainingConfiguration = base) -> LockstepShape? {
+        LockstepShape(objective: o, optimizer: p, configuration: c)
+    }
+    var otherRate = base; otherRate.learningRate = 0.5; otherRate.schedule = .cosine(tMax: 100, etaMin: 0); otherRate.start = [0, 0]
+    #expect(shape() == shape(RosenbrockObjective(), adam, otherRate))
+    var otherSteps = base; otherSteps.steps = 101
+    var otherRecording = base; otherRecording.recordEvery = 2
+    #expect(shape() != shape(RosenbrockObjective(), adam, otherSteps))
+    #expect(shape() != shape(RosenbrockObjective(), adam, otherRecording))
+    #expect(shape() != shape(RosenbrockObjective(b: 10)))
+    #expect(shape() != shape(RosenbrockObjective(), rules[5].1))
+    #expect(shape(RosenbrockObjective(), .rmspropLecture(lr: 1e-2, alpha: 0.9, eps: 1e-8)) == nil)
+    #expect(shape(RosenbrockObjective(), .nadam(lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3,
+                                               decoupledWeightDecay: false, maximize: false)) == nil)
+    // maximize and decoupled weight decay are branch flags: part of the shape.
+    let adamMaximizing = OptimizerConfiguration.adam(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false,
+                                                      maximize: true)
+    #expect(shape() != shape(RosenbrockObjective(), adamMaximizing))
+    let adamDecoupled = OptimizerConfiguration.adam(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: false,
+                                                    decoupledWeightDecay: true)
+    let adamw = OptimizerConfiguration.adamw(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: false)
+    #expect(shape(RosenbrockObjective(), adamDecoupled) == shape(RosenbrockObjective(), adamw))
+    let moons = SyntheticDataset.twoMoons(samples: 16, noise: 0.1, seed: 1)
+    let model = LogisticRegressionObjective(training: moons)
+    #expect(shape(model, adam, TrainingConfiguration(start: [Double](repeating: 0, count: model.dimension), steps: 10, learningRate: 1e-2)) == nil)
+}
+
+@Test func lockstepGroupsKeepOrderAndRespectTheLimit() {
+    let a = LockstepShape(objective: SaddleObjective(), optimizer: rules[4].1, configuration: TrainingConfiguration(start: [0, 0], steps: 5, learningRate: 1))
+    let b = LockstepShape(objective: SaddleObjective(), optimizer: rules[0].1, configuration: TrainingConfiguration(start: [0, 0], steps: 5, learningRate: 1))
+    #expect(LockstepShape.groups([a, b, nil, a, a, b], limit: 2) == [[0, 3], [1, 5], [4]])
+    #expect(LockstepShape.groups([a, b, nil, a, a, b]) == [[0, 3, 4], [1, 5]])
+}

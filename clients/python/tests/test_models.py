@@ -1,0 +1,74 @@
+"""Decoding the API's JSON: non-finite numbers, fields added later, trajectories as columns."""
+from __future__ import annotations
+
+import math
+
+from descent import CriticalPoint, Experiment, Study, Trajectory
+
+FINISHED = {
+    "id": "exp_1", "status": "diverged", "name": "n", "tags": ["t"], "created_at": "2026-11-26T22:00:00.000Z",
+    "started_at": "2026-11-26T22:00:00.010Z", "finished_at": "2026-11-26T22:00:00.510Z",
+    "progress": {"steps_done": 3, "steps_total": 10}, "spec": {"objective": {"type": "quadratic"}},
+    "summary": {"stop_reason": "diverged", "steps_run": 3, "final_loss": "Infinity", "best_loss": 1.5, "best_step": 0,
+                "final_params": ["NaN", "-Infinity"], "final_grad_norm": "NaN", "train_loss": None,
+                "validation_loss": None, "validation_accuracy": None, "best_batch_loss": "NaN"},
+    "error": None, "study_id": None, "attempts": 1, "added_later": {"x": 1},
+}
+
+
+def test_summary_turns_non_finite_strings_into_floats() -> None:
+    summary = Experiment.from_json(FINISHED).summary
+    assert summary is not None
+    assert summary.final_loss == math.inf
+    assert math.isnan(summary.final_params[0]) and summary.final_params[1] == -math.inf
+    assert math.isnan(summary.final_grad_norm)
+
+
+def test_fields_added_by_the_server_are_readable_by_key() -> None:
+    experiment = Experiment.from_json(FINISHED)
+    assert experiment["added_later"] == {"x": 1}
+    assert experiment.summary is not None and math.isnan(experiment.summary["best_batch_loss"])
+    assert experiment.get("absent", 7) == 7
+
+
+def test_experiment_duration_is_finish_minus_start_in_seconds() -> None:
+    experiment = Experiment.from_json(FINISHED)
+    assert experiment.done and not experiment.succeeded
+    assert experiment.duration is not None and abs(experiment.duration - 0.5) < 1e-9
+
+
+def test_critical_point_reads_either_name_of_the_predicted_change() -> None:
+    base = {"value": 1, "gradient": [0, 0], "gradient_norm": 0, "is_critical": True, "eigenvalues": [-2, 2],
+            "eigenvectors": [[1, 0], [0, 1]], "kind": "not_critical"}
+    assert CriticalPoint.from_json({**base, "predicted_decrease": -1}).predicted_change == -1.0
+    assert CriticalPoint.from_json({**base, "predicted_change": -0.5}).predicted_change == -0.5
+    assert CriticalPoint.from_json(base).predicted_change is None
+    assert CriticalPoint.from_json(base).kind == "not_critical"
+
+
+def test_trajectory_columns_follow_the_csv_header_with_params_split() -> None:
+    t = Trajectory({"id": "exp_1", "status": "running", "dimension": 2, "total": 9, "count": 2, "step": [0, 1],
+                    "epoch": [0, 0], "lr": [0.1, 0.1], "loss": [1, "NaN"], "grad_norm": [2, "Infinity"],
+                    "params": [[1, 2], [3, "-Infinity"]], "epochs": [], "downsampled": False})
+    assert list(t) == ["step", "epoch", "lr", "loss", "grad_norm", "p0", "p1"]
+    assert t["p0"] == [1.0, 3.0] and t["p1"] == [2.0, -math.inf]
+    assert t["loss"][0] == 1.0 and isinstance(t["loss"][0], float) and math.isnan(t["loss"][1])
+    assert t.params == [[1.0, 2.0], [3.0, -math.inf]]
+
+
+def test_trajectory_without_params_has_no_parameter_columns() -> None:
+    t = Trajectory({"id": "e", "status": "succeeded", "dimension": 2, "total": 1, "count": 1, "step": [0],
+                    "loss": [0.5], "epochs": [], "downsampled": False})
+    assert dict(t) == {"step": [0], "loss": [0.5]}
+    assert t.params is None
+
+
+def test_study_table_keeps_every_column() -> None:
+    study = Study.from_json({"id": "std_1", "name": "s", "status": "finished", "created_at": "2026-11-26T22:00:00Z",
+                             "loss_target": None, "experiments": [
+                                 {"id": "exp_1", "label": "sgd lr=0.1", "status": "succeeded", "final_loss": "NaN",
+                                  "best_loss": 0.1, "steps_run": 5, "steps_to_target": None, "duration_ms": 1.0,
+                                  "new_column": 3}]})
+    row = study.table()[0]
+    assert row["label"] == "sgd lr=0.1" and row["new_column"] == 3 and math.isnan(row["final_loss"])
+    assert study.ids == ["exp_1"] and study.done
