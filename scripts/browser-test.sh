@@ -50,9 +50,9 @@ failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
 
-# A study of three optimizers on the same 2-D objective (paths on one contour) and a dataset run (epochs).
+# A study of four optimizers on the same 2-D objective (paths on one contour) and a dataset run (epochs).
 STUDY="$(curl -fsS -X POST "$URL/v1/presets/momentum/run" | sed -n 's/.*"id":"\(std_[^"]*\)".*/\1/p')"
-DATASET_EXP="$(curl -fsS -X POST "$URL/v1/presets/warmup/run" | json_field id)"
+DATASET_EXP="$(curl -fsS -X POST "$URL/v1/experiments" -H 'Content-Type: application/json' --data-binary @examples/warmup-cosine.json | json_field id)"
 [ -n "$STUDY" ] && [ -n "$DATASET_EXP" ] || { echo "FAIL: could not submit presets"; exit 1; }
 for _ in $(seq 1 600); do
     curl -fsS "$URL/v1/studies/$STUDY" | grep -q '"status":"finished"' && \
@@ -84,8 +84,8 @@ check experiments "#/experiments" 10 'class="spark"'
 check experiment "#/experiments/$EXP" 50 'class="contour"'
 check dataset-run "#/experiments/$DATASET_EXP" 50 'train vs validation loss per epoch'
 check compare "#/compare?study=$STUDY" 50 'parameter paths'
-# Legends name a grid cell by its optimizer and parameters, not by the optimizer's JSON.
-grep -q 'sgd lr=0.019' "$WORK/compare.html" || fail "compare: no legend reads 'sgd lr=0.019'"
+# Legends name each run as the study does (here by its experiment's name), not by the optimizer's JSON.
+grep -q 'plain gradient descent, η = 0.019' "$WORK/compare.html" || fail "compare: no legend reads 'plain gradient descent, η = 0.019'"
 if grep -q 'optimizer={' "$WORK/compare.html"; then fail "compare: a legend prints an optimizer's JSON"; fi
 check new "#/new" 0 '&quot;objective&quot;\|"objective"'
 check analysis "#/analysis" 0 'saddle'

@@ -16,7 +16,7 @@ public final class Client: Sendable {
     public let authToken: String?
     /// Per-request timeout in milliseconds (default 30 s).
     public let timeoutMilliseconds: Int
-    private let transport: SerialTransport
+    let transport: SerialTransport
 
     /// Creates a client for the server at `baseURL`.
     ///

@@ -1,4 +1,7 @@
 import CCurl
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Client {
     /// One HTTP request as the transport sends it.
@@ -153,16 +156,25 @@ final class CurlEasy {
             }
         }
         guard setup == CURLE_OK else {
-            return .failure(.transport(code: Int(setup.rawValue), message: CurlGlobal.describe(setup)))
+            return .failure(.transport(code: Int(setup.rawValue), message: CurlGlobal.describe(setup), url: request.url))
         }
         let code = withExtendedLifetime(sink) { curl_easy_perform(handle) }
         guard code == CURLE_OK else {
-            return .failure(.transport(code: Int(code.rawValue), message: CurlGlobal.describe(code)))
+            return .failure(.transport(code: Int(code.rawValue), message: failureReason(code), url: request.url))
         }
         var status = 0
         _ = descent_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var connects = 0
         _ = descent_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
         return .success(Client.HTTPResponse(status: status, headers: sink.headers, body: sink.body, newConnections: connects))
+    }
+
+    /// Why the last transfer failed: the system's reason when a socket call failed ("connection refused"),
+    /// else libcurl's text for `code`; lower-cased to read within a sentence.
+    private func failureReason(_ code: CURLcode) -> String {
+        var osError = 0
+        _ = descent_curl_getinfo_long(handle, CURLINFO_OS_ERRNO, &osError)
+        let text = osError != 0 ? String(cString: strerror(Int32(osError))) : CurlGlobal.describe(code)
+        return text.prefix(1).lowercased() + text.dropFirst()
     }
 }

@@ -66,6 +66,8 @@ extension Client {
         public var validationLoss: Double?
         /// Validation accuracy for classifiers, if any.
         public var validationAccuracy: Double?
+        /// Training-set loss with batch norm's batch statistics instead of its running averages (batch-normalised models).
+        public var trainLossBatchStats: Double?
     }
 
     /// An experiment resource as `GET /v1/experiments/{id}` returns it.

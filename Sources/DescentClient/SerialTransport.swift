@@ -22,11 +22,22 @@ final class SerialTransport: @unchecked Sendable {
         return try result.get()
     }
 
-    private func performOnQueue(_ request: Client.HTTPRequest) -> Result<Client.HTTPResponse, ClientError> {
+    /// Performs `request` on the queue, handing the body to `onChunk` as it arrives (see `CurlEasy.perform`).
+    func stream(_ request: Client.HTTPRequest,
+                onChunk: @escaping @Sendable (Int, UnsafeRawBufferPointer) -> Bool) async -> Result<Client.HTTPResponse, ClientError> {
+        await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: self.performOnQueue(request, onChunk: onChunk))
+            }
+        }
+    }
+
+    private func performOnQueue(_ request: Client.HTTPRequest,
+                                onChunk: ((Int, UnsafeRawBufferPointer) -> Bool)? = nil) -> Result<Client.HTTPResponse, ClientError> {
         if easy == nil {
             do { easy = try CurlEasy() } catch { return .failure(error) }
         }
         guard let easy else { return .failure(.transport(code: -1, message: "no curl handle")) }
-        return easy.perform(request)
+        return easy.perform(request, onChunk: onChunk)
     }
 }

@@ -27,6 +27,8 @@ extension Client {
         public var name: String?
         /// Aggregate status.
         public var status: String?
+        /// Loss the `stepsToTarget` column counts to, when the study has one.
+        public var lossTarget: Double?
         /// Member experiments in grid order.
         public var experiments: [StudyEntry]
 

@@ -50,19 +50,39 @@ struct WaitCommand: AsyncParsableCommand {
     }
 }
 
-/// `descent cancel ID`: asks the server to stop an experiment.
+/// `descent cancel ID`: asks the server to stop an experiment, waits until it has, and shows the result.
 struct CancelCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a queued or running experiment.")
+    static let configuration = CommandConfiguration(
+        commandName: "cancel", abstract: "Cancel a queued or running experiment and show the state it ends in.")
 
     @OptionGroup var options: ClientOptions
     @Argument(help: "Experiment id.") var id: String
+    @Option(help: "Give up waiting for the experiment to stop after this many seconds (default 30).") var timeout: Int = 30
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
+    }
 
     func run() async throws {
-        try await ClientOutput.show(options, "POST", "/v1/experiments/\(id)/cancel")
+        let client = options.client()
+        let id = self.id, timeout = self.timeout
+        let asked = try await ClientOutput.attempt { () async throws(ClientError) in try await client.cancel(id: id) }
+        if asked.status.isTerminal, asked.status != .cancelled {
+            FileHandle.standardError.write(Data("note: experiment \(id) had already finished (\(asked.status.rawValue)); nothing to cancel\n".utf8))
+        }
+        // A queued run is cancelled at once, a running one at its next step: report the state it ends in.
+        if !asked.status.isTerminal {
+            _ = try await ClientOutput.attempt { () async throws(ClientError) in try await client.wait(id: id, timeout: .seconds(timeout)) }
+        }
+        try await ClientOutput.show(options, "GET", "/v1/experiments/\(id)")
     }
 }
 
-/// `descent trajectory ID [--csv]`: prints an experiment's recorded trajectory.
+/// `descent trajectory ID [--csv]`: prints an experiment's recorded trajectory as it arrives.
+///
+/// The rows are streamed — the server's CSV (or JSON with `--json`) goes to standard output piece by
+/// piece, in aligned columns by default — so a million-row run starts printing at once, uses little
+/// memory, and `| head` ends it early.
 struct TrajectoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "trajectory", abstract: "Print an experiment's trajectory.")
 
@@ -71,25 +91,32 @@ struct TrajectoryCommand: AsyncParsableCommand {
     @Flag(help: "CSV: step,epoch,lr,loss,grad_norm,p0,p1,…") var csv = false
     @Option(help: "First step.") var from: Int?
     @Option(help: "Last step.") var to: Int?
-    @Option(help: "Columns, comma-separated: loss,lr,grad_norm,params,epoch.") var fields: String?
+    @Option(help: "Columns, comma-separated: loss,lr,grad_norm,params,epoch (the table's default: epoch,lr,loss,grad_norm).")
+    var fields: String?
     @Option(help: "Keep every n-th row.") var every: Int?
     @Option(help: "Downsample to at most this many rows.") var maxPoints: Int?
 
     func run() async throws {
         let client = options.client()
-        let query = Client.TrajectoryQuery(from: from, to: to, fields: fields.map { $0.split(separator: ",").map(String.init) },
-                                           every: every, maxPoints: maxPoints)
-        if csv {
-            let text = try await ClientOutput.attempt { () async throws(ClientError) in try await client.trajectoryCSV(id: id, query) }
-            FileHandle.standardOutput.write(Data(text.utf8))
-        } else if options.json {
-            try await ClientOutput.show(options, "GET", Client.trajectoryPath(id: id, query))
+        let table = !csv && !options.json
+        var columns = fields.map { $0.split(separator: ",").map(String.init) }
+        if table && columns == nil { columns = ["epoch", "lr", "loss", "grad_norm"] }
+        let query = Client.TrajectoryQuery(from: from, to: to, fields: columns, every: every, maxPoints: maxPoints)
+        let path = Client.trajectoryPath(id: id, query)
+        if table {
+            let output = CSVColumns()
+            try await ClientOutput.attempt { () async throws(ClientError) in
+                try await client.stream("GET", path, headers: ["Accept: text/csv"]) { output.take($0) }
+            }
+            output.finish()
         } else {
-            let data = try await ClientOutput.attempt { () async throws(ClientError) in try await client.trajectory(id: id, query) }
-            print(ClientOutput.table(data))
+            let accept = csv ? "text/csv" : "application/json"
+            try await ClientOutput.attempt { () async throws(ClientError) in
+                try await client.stream("GET", path, headers: ["Accept: \(accept)"]) { StandardOutput.write($0) }
+            }
+            if !csv { _ = StandardOutput.write("\n") }  // the JSON body ends without one
         }
     }
-
 }
 
 /// `descent study grid.json [--wait]`: starts a study (a grid or a list of specs).

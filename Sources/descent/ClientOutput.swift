@@ -91,33 +91,17 @@ enum ClientOutput {
         return lines.joined(separator: "\n")
     }
 
-    /// A table of trajectory rows: step, epoch, lr, loss, grad_norm.
-    static func table(_ t: Client.TrajectoryData) -> String {
-        var lines = ["\(t.count) of \(t.total) rows" + ((t.downsampled ?? false) ? " (downsampled)" : ""),
-                     pad(["step", "epoch", "lr", "loss", "grad_norm"])]
-        for row in 0..<t.count {
-            lines.append(pad([t.step?[row].description, t.epoch?[row].description, t.lr.map { format($0[row]) },
-                              t.loss.map { format($0[row]) }, t.gradNorm.map { format($0[row]) }].map { $0 ?? "-" }))
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    /// A table of a study's members.
+    /// A study's members in aligned columns, with the steps each took to reach the study's loss target.
     static func table(_ s: Client.Study) -> String {
-        var lines = ["study \(s.id)" + (s.name.map { " (\($0))" } ?? "") + (s.status.map { ": \($0)" } ?? ""),
-                     pad(["id", "status", "final_loss", "best_loss", "steps", "label"])]
-        for e in s.experiments {
-            lines.append(pad([e.id, e.status.rawValue, e.finalLoss.map(format) ?? "-", e.bestLoss.map(format) ?? "-",
-                              e.stepsRun.map(String.init) ?? "-", e.label ?? ""]))
+        let title = "study \(s.id)" + (s.name.map { " (\($0))" } ?? "") + (s.status.map { ": \($0)" } ?? "")
+            + (s.lossTarget.map { ", loss target \(format($0))" } ?? "")
+        let rows = s.experiments.map { e in
+            [e.id, e.status.rawValue, e.finalLoss.map(format) ?? "-", e.bestLoss.map(format) ?? "-",
+             e.stepsRun.map(String.init) ?? "-", e.stepsToTarget.map(String.init) ?? "-", e.label ?? ""]
         }
-        return lines.joined(separator: "\n")
+        return title + "\n" + TextTable.render(
+            header: ["id", "status", "final_loss", "best_loss", "steps", "steps_to_target", "label"], rows: rows)
     }
 
-    private static func pad(_ cells: [String]) -> String {
-        cells.map { $0.count >= 14 ? $0 + " " : $0 + String(repeating: " ", count: 14 - $0.count) }.joined()
-    }
-
-    private static func format(_ x: Double) -> String {
-        x.isFinite ? String(format: "%.6g", x) : String(x)
-    }
+    private static func format(_ x: Double) -> String { TextTable.number(x) }
 }

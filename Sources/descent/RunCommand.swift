@@ -11,7 +11,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run one experiment spec (JSON, see docs/spec.md) and print the result.",
         discussion: """
-            JSON output is {"summary": …, "trajectory": {…columns…}}; CSV output is one row per \
+            On a terminal it prints a short summary; piped, redirected, with --json or with --output it \
+            writes JSON: {"summary": …, "trajectory": {…columns…}}. CSV output (--format csv) is one row per \
             recorded step (step, epoch, lr, loss, grad_norm, p0, p1…: the API's CSV columns). Non-finite numbers are \
             written as the strings "NaN", "Infinity", "-Infinity".
             """
@@ -23,14 +24,21 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "Path of the spec JSON file ('-' for standard input).")
     var spec: String
 
-    @Option(help: "Output format: json or csv.")
-    var format: Format = .json
+    @Option(help: "Output format: json or csv (default: a summary on a terminal, else json).")
+    var format: Format?
+
+    @Flag(help: "Write JSON even on a terminal (same as --format json).")
+    var json = false
 
     @Option(name: .shortAndLong, help: "Write the result to this file instead of standard output.")
     var output: String?
 
     @Flag(help: "Show a progress line on standard error even when it is not a terminal.")
     var progress = false
+
+    func validate() throws {
+        if json && format == .csv { throw ValidationError("--json and --format csv exclude each other") }
+    }
 
     func run() throws {
         let data: Data
@@ -56,12 +64,16 @@ struct RunCommand: ParsableCommand {
             Self.printError("\rstep \(chunk.stepsDone)/\(total)  loss \(loss)", newline: false)
         } : nil)
         if showProgress { Self.printError("") }
-        let bytes = try format == .json ? Self.json(result) : Data(Self.csv(result.trajectory).utf8)
+        if format == nil && !json && output == nil && StandardOutput.isTerminal {
+            print(RunSummaryText.describe(experiment, result))
+            return
+        }
+        let bytes = try format == .csv ? Data(Self.csv(result.trajectory).utf8) : Self.json(result)
         if let output {
             try bytes.write(to: URL(fileURLWithPath: output))
         } else {
             FileHandle.standardOutput.write(bytes)
-            if format == .json { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            if format != .csv { FileHandle.standardOutput.write(Data("\n".utf8)) }
         }
     }
 

@@ -61,6 +61,8 @@ import Testing
         RunSummary(stopReason: .lossTarget, stepsRun: 40, finalLoss: 0.011, bestLoss: 0.011, bestStep: 40, bestBatchLoss: 1.2e-8,
                    bestBatchStep: 17, evaluationEvery: 20, finalParams: [0.5, 2], finalGradNorm: 0.1, trainLoss: 0.011,
                    validationLoss: nil, validationAccuracy: nil),
+        RunSummary(stopReason: .budget, stepsRun: 10, finalLoss: 0.5, bestLoss: 0.25, bestStep: 9, finalParams: [1, 2],
+                   finalGradNorm: 0.125, trainLoss: 0.5, validationLoss: 0.75, validationAccuracy: 1, trainLossBatchStats: 0.375),
     ])
     func summaryMatchesJSONEncoder(_ summary: RunSummary) throws {
         #expect(SummaryJSON.string(summary) == (try JSONCoding.string(summary)))

@@ -47,6 +47,20 @@ import Testing
         }
     }
 
+    @Test func featureNormalizationPresetDrawsEachRunOnItsLossContours() async throws {
+        // Both runs fit w·x + b: two parameters on a dataset, so the path plot draws the loss surface.
+        let h = try ServiceHarness()
+        let study = h.object(try await h.request(.post, "/v1/presets/feature-normalization/run").body)
+        let ids = try #require((study["experiments"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
+        #expect(ids.count == 2)
+        for id in ids {
+            _ = try await h.waitFinal(id)
+            let svg = SVGXMLInspector(try await h.request(.get, "/v1/experiments/\(id)/plot.svg?kind=path").body)
+            #expect(svg.isWellFormed && svg.elements("path", class: "contour").count >= 5, "\(id)")
+            #expect(!svg.elements("path", class: "series").isEmpty, "\(id)")
+        }
+    }
+
     @Test func criticalPointOfSaddleAtOrigin() async throws {
         let h = try ServiceHarness(start: false)
         let r = try await h.request(.post, "/v1/analysis/critical-point", json: #"{"objective":{"type":"saddle"},"point":[0,0]}"#)

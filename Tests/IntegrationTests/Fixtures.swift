@@ -49,7 +49,7 @@ enum Specs {
         """
     }
 
-    /// Warm-up (100 steps from 1 % of the rate) then cosine decay, as in examples/warmup-cosine.json but shorter.
+    /// Warm-up (100 steps from 1 % of the rate) then cosine decay: the schedule of examples/warmup-cosine.json on a smaller run.
     static let warmup = """
         {"name":"warm-up","tags":["it","schedule"],"seed":3,"objective":{"type":"mlp","hidden":[8],"activation":"tanh"},
          "dataset":{"type":"synthetic","generator":"two_moons","samples":100,"noise":0.1},

@@ -53,14 +53,8 @@ public enum Lanczos {
         var converged = false
         while basis.count < limit {
             basis.append(q)
-            var w = multiply(q)
-            let a = VectorMath.dot(q, w)
+            let (a, w, b) = step(basis, previousBeta: basis.count > 1 ? beta[beta.count - 1] : 0, multiply: multiply)
             alpha.append(a)
-            VectorMath.axpy(-a, q, &w)
-            if basis.count > 1 { VectorMath.axpy(-beta[beta.count - 1], basis[basis.count - 2], &w) }
-            orthogonalize(&w, against: basis)
-            orthogonalize(&w, against: basis)
-            let b = VectorMath.norm(w)
             let scale = max(1, alpha.map(abs).max() ?? 0)
             let invariant = b <= 1e-12 * scale
             let m = basis.count
@@ -123,6 +117,38 @@ public enum Lanczos {
             vectors.append(y)
         }
         return (values, vectors)
+    }
+
+    /// m Lanczos steps from the unit vector `start`, without restarts: the diagonal α and off-diagonal β of
+    /// T = QᵀAQ (m and m − 1 values) and the orthonormal basis Q, stopping early when the Krylov space is
+    /// invariant (β ≤ 1e-12 · max(1, max|α|)), where T's spectrum is exact on that space.
+    public static func krylov(start: [Double], steps m: Int, multiply: ([Double]) -> [Double])
+        -> (alpha: [Double], beta: [Double], basis: [[Double]]) {
+        var basis: [[Double]] = []
+        var alpha: [Double] = [], beta: [Double] = []
+        var q = start
+        while basis.count < m {
+            basis.append(q)
+            let (a, w, b) = step(basis, previousBeta: beta.last ?? 0, multiply: multiply)
+            alpha.append(a)
+            if basis.count == m || b <= 1e-12 * max(1, alpha.map(abs).max() ?? 0) { break }
+            beta.append(b)
+            q = w.map { $0 / b }
+        }
+        return (alpha, beta, basis)
+    }
+
+    /// One Lanczos step from the last basis vector q: α = qᵀAq and the residual w = Aq − αq − β·q_prev,
+    /// orthogonalised twice against the whole basis (full reorthogonalisation), with its norm.
+    static func step(_ basis: [[Double]], previousBeta: Double, multiply: ([Double]) -> [Double]) -> (alpha: Double, w: [Double], beta: Double) {
+        let q = basis[basis.count - 1]
+        var w = multiply(q)
+        let a = VectorMath.dot(q, w)
+        VectorMath.axpy(-a, q, &w)
+        if basis.count > 1 { VectorMath.axpy(-previousBeta, basis[basis.count - 2], &w) }
+        orthogonalize(&w, against: basis)
+        orthogonalize(&w, against: basis)
+        return (a, w, VectorMath.norm(w))
     }
 
     private static func orthogonalize(_ w: inout [Double], against basis: [[Double]]) {

@@ -38,6 +38,12 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     /// `torch.optim.LBFGS`; `maxEval` nil means max_iter·5/4; `strongWolfe` is line_search_fn "strong_wolfe".
     case lbfgs(lr: Double, maxIter: Int, maxEval: Int?, toleranceGrad: Double, toleranceChange: Double, historySize: Int,
                strongWolfe: Bool)
+    /// Damped Newton θ ← θ − η(H + μI)⁺g.
+    case newton(lr: Double, damping: Double, krylovDimension: Int)
+    /// Saddle-free Newton θ ← θ − η(|H| + μI)⁺g (Dauphin et al. 2014).
+    case saddleFreeNewton(lr: Double, damping: Double, krylovDimension: Int)
+    /// Gradient descent with a step along the most negative curvature when ‖g‖ is small.
+    case negativeCurvature(lr: Double, gradTol: Double, escapeStep: Double)
 
     /// The base learning rate γ₀ the schedule scales.
     public var learningRate: Double {
@@ -48,6 +54,8 @@ public enum OptimizerConfiguration: Sendable, Equatable {
              let .nadam(lr, _, _, _, _, _, _, _), let .radam(lr, _, _, _, _, _, _), let .adamax(lr, _, _, _, _, _),
              let .adadelta(lr, _, _, _, _), let .rprop(lr, _, _, _, _, _), let .asgd(lr, _, _, _, _, _),
              let .lbfgs(lr, _, _, _, _, _, _):
+            return lr
+        case let .newton(lr, _, _), let .saddleFreeNewton(lr, _, _), let .negativeCurvature(lr, _, _):
             return lr
         }
     }

@@ -61,6 +61,10 @@ extension OptimizerSpec {
             return .lbfgs(lr: lr, maxIter: integer("max_iter"), maxEval: value("max_eval").integer,
                           toleranceGrad: number("tolerance_grad"), toleranceChange: number("tolerance_change"),
                           historySize: integer("history_size"), strongWolfe: value("line_search_fn").string == "strong_wolfe")
+        case .newton: return .newton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
+        case .saddleFreeNewton:
+            return .saddleFreeNewton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
+        case .negativeCurvature: return .negativeCurvature(lr: lr, gradTol: number("grad_tol"), escapeStep: number("escape_step"))
         }
     }
 

@@ -8,6 +8,9 @@ public enum OptimizerKind: String, SpecKind {
     case rmspropLecture = "rmsprop_lecture"
     case adam, adamw
     case nadam, radam, adamax, adadelta, rprop, asgd, lbfgs
+    case newton
+    case saddleFreeNewton = "saddle_free_newton"
+    case negativeCurvature = "negative_curvature"
 
     /// One-line description for the catalog.
     public var summary: String {
@@ -27,6 +30,9 @@ public enum OptimizerKind: String, SpecKind {
         case .rprop: "torch.optim.Rprop: sign-based steps, per-coordinate sizes grown or shrunk by the sign history"
         case .asgd: "torch.optim.ASGD: SGD with a decaying step and a running average of the iterates"
         case .lbfgs: "torch.optim.LBFGS: quasi-Newton; one step runs up to max_iter iterations on the full batch"
+        case .newton: "damped Newton: θ ← θ − η(H + μI)⁺g (dense H for n ≤ 64, Krylov space of g above)"
+        case .saddleFreeNewton: "saddle-free Newton (Dauphin et al. 2014): θ ← θ − η(|H| + μI)⁺g, |H| from the eigendecomposition"
+        case .negativeCurvature: "gradient descent; when ‖g‖ ≤ grad_tol and λmin < 0, a step of length escape_step along the eigenvector of λmin instead"
         }
     }
 
@@ -121,12 +127,24 @@ public enum OptimizerKind: String, SpecKind {
             ParameterInfo("line_search_fn", .string(allowed: ["strong_wolfe"]), nullable: true,
                           "\"strong_wolfe\" or null (fixed step t = lr)"),
         ]
+        case .newton: [Self.lr(1), Self.damping(0), Self.krylovDimension]
+        case .saddleFreeNewton: [Self.lr(1), Self.damping(1e-3), Self.krylovDimension]
+        case .negativeCurvature: [
+            Self.lr(1e-2),
+            ParameterInfo("grad_tol", .number(.nonNegative), default: .number(1e-3), "ε: the curvature test runs when ‖g‖ ≤ ε"),
+            ParameterInfo("escape_step", .number(.above(0)), default: .number(0.5), "s, length of the step along the eigenvector of λmin"),
+        ]
         }
     }
 
     private static func lr(_ d: Double) -> ParameterInfo {
         ParameterInfo("lr", .number(.nonNegative), default: .number(d), "base learning rate γ₀")
     }
+    private static func damping(_ d: Double) -> ParameterInfo {
+        ParameterInfo("damping", .number(.nonNegative), default: .number(d), "μ, added to each eigenvalue (|eigenvalue|) before inverting")
+    }
+    private static let krylovDimension = ParameterInfo("krylov_dimension", .integer(.atLeast(1)), default: .number(30),
+                                                       "m, Lanczos steps from g above 64 parameters")
     private static func eps(_ d: Double, _ summary: String) -> ParameterInfo {
         ParameterInfo("eps", .number(.nonNegative), default: .number(d), summary)
     }

@@ -53,17 +53,22 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var validationLoss: Double?
     /// Validation accuracy at the end (classifiers with a validation set).
     public var validationAccuracy: Double?
+    /// Training-set loss at the end with batch normalisation in training mode — each layer normalised
+    /// by the whole training set's own mean and variance instead of the running averages that
+    /// `trainLoss` (inference mode) uses; batch-normalised models only.
+    public var trainLossBatchStats: Double? = nil
 
     /// Creates a summary (the new fields default to nil, as in summaries stored before they existed).
     public init(stopReason: StopReason, stepsRun: Int, finalLoss: Double, bestLoss: Double, bestStep: Int,
                 bestBatchLoss: Double? = nil, bestBatchStep: Int? = nil, evaluationEvery: Int? = nil,
                 finalParams: [Double], finalGradNorm: Double, trainLoss: Double?, validationLoss: Double?,
-                validationAccuracy: Double?) {
+                validationAccuracy: Double?, trainLossBatchStats: Double? = nil) {
         self.stopReason = stopReason; self.stepsRun = stepsRun; self.finalLoss = finalLoss
         self.bestLoss = bestLoss; self.bestStep = bestStep
         self.bestBatchLoss = bestBatchLoss; self.bestBatchStep = bestBatchStep; self.evaluationEvery = evaluationEvery
         self.finalParams = finalParams; self.finalGradNorm = finalGradNorm; self.trainLoss = trainLoss
         self.validationLoss = validationLoss; self.validationAccuracy = validationAccuracy
+        self.trainLossBatchStats = trainLossBatchStats
     }
 }
 

@@ -81,6 +81,15 @@ public enum Trainer {
                          configuration, control, progressEvery, onProgress)
             }
             return run(objective)
+        case let .newton(_, damping, m):
+            return dispatch(objective, DampedNewton(objective: objective, damping: damping, krylovDimension: m),
+                            configuration, control, progressEvery, onProgress)
+        case let .saddleFreeNewton(_, damping, m):
+            return dispatch(objective, SaddleFreeNewton(objective: objective, damping: damping, krylovDimension: m),
+                            configuration, control, progressEvery, onProgress)
+        case let .negativeCurvature(_, gradTol, escapeStep):
+            return dispatch(objective, NegativeCurvatureDescent(objective: objective, gradientTolerance: gradTol, escapeStep: escapeStep),
+                            configuration, control, progressEvery, onProgress)
         }
     }
 

@@ -133,6 +133,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                              bestBatch: hasData ? (bestLoss, bestStep) : nil,
                              evaluationEvery: hasData ? evaluateEvery ?? batchesPerEpoch : nil,
                              params: theta, gradNorm: squares.squareRoot(), training: training, validation: validation)
+        // Batch norm's two modes side by side: the same parameters normalised by batch statistics
+        // (as in training) and by the running averages (inference, `trainLoss`).
+        if !buffers.isEmpty { summary?.trainLossBatchStats = trainingModeLoss }
         return rows
     }
 

@@ -8,6 +8,7 @@ extension ServiceError {
     /// - `ServiceError`: itself.
     /// - `SpecErrors` / `SpecError` from the core: 422 with every problem and its fine code
     ///   (`out_of_range`, `unknown_field`, …); `invalid_json` from the JSON parser: 400 `bad_json`.
+    /// - `SearchError` (a study's search, objective): 422 `invalid_study` naming the field.
     /// - `StoreError`: a full queue is 429, a taken idempotency key 409.
     /// - Anything else — store errors (GRDB, libpq), a corrupt stored row, a bug: 500 `internal`; its
     ///   description goes to the log only (`internalDetail`), never to the client.
@@ -17,6 +18,7 @@ extension ServiceError {
         case let e as SpecErrors: return .spec(e)
         case let e as SpecError where e.code == "invalid_json": return .badJSON(e.message)
         case let e as SpecError: return .spec(e)
+        case let e as SearchError: return .invalid(field: e.field, message: e.message, code: "invalid_study")
         case let e as StoreError where e.isQueueFull: return .queueFull(retryAfter: 2)
         case let e as StoreError where e.isDuplicateIdempotencyKey: return .conflict("the Idempotency-Key is already taken")
         default: return .internalFailure("\(type(of: error)): \(error)")

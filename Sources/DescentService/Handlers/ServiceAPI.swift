@@ -43,9 +43,13 @@ public struct ServiceAPI: Sendable {
     func makeRoutes() -> RouteTable {
         let experiments = ExperimentHandlers(runner: runner)
         let trajectories = TrajectoryHandlers(experiments: experiments)
-        let studies = StudyHandlers(experiments: experiments)
         let analysis = AnalysisHandlers(limits: runner.limits)
         let runner = self.runner
+        let driver = StudyDriver(store: runner.store, check: { try experiments.check($0) }, announceWork: runner.announceWork,
+                                 isRunning: { runner.isRunning }, logger: logger)
+        runner.hub.onEnd { [weak driver] _ in driver?.poke() }
+        driver.start()
+        let studies = StudyHandlers(experiments: experiments, driver: driver)
         var r = RouteTable()
         r.use(RequestObserverMiddleware(metrics: runner.metrics, logger: logger))
         r.use(AuthMiddleware(token: authToken))
@@ -65,6 +69,7 @@ public struct ServiceAPI: Sendable {
         r.on(.post, "/v1/presets/:name/run", studies.runPreset)
         r.on(.post, "/v1/analysis/critical-point", analysis.criticalPoint)
         r.on(.post, "/v1/analysis/surface", analysis.surface)
+        r.on(.post, "/v1/experiments/:id/analysis", ExperimentAnalysisHandlers(experiments: experiments, limits: .standard).analyze)
         let catalog = Catalog.document(limits: runner.limits)
         r.on(.get, "/v1/catalog") { _ in .json(try JSONCoding.encode(catalog)) }
         r.on(.get, "/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }

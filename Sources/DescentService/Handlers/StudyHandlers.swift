@@ -5,6 +5,8 @@ import Foundation
 /// Handlers for /v1/studies and /v1/presets: many experiments compared side by side.
 struct StudyHandlers: Sendable {
     let experiments: ExperimentHandlers
+    /// Advances search studies.
+    let driver: StudyDriver
     /// Most experiments one study may create.
     static let maxExperiments = 1000
 
@@ -15,8 +17,9 @@ struct StudyHandlers: Sendable {
     /// Expands a study body into checked specs with labels, then stores and queues them.
     func create(body: SpecValue) async throws -> HTTPResponse {
         let members = try RequestDecoding.object(body)
-        for key in members.keys where !["name", "base", "grid", "experiments", "loss_target"].contains(key) {
-            throw ServiceError.invalid(field: key, message: "unknown key; allowed: name, base, grid, experiments, loss_target", code: "invalid_study")
+        let allowed = ["name", "base", "grid", "experiments", "loss_target", "search", "objective"]
+        for key in members.keys.sorted() where !allowed.contains(key) {
+            throw ServiceError.invalid(field: key, message: "unknown key; allowed: \(allowed.joined(separator: ", "))", code: "invalid_study")
         }
         let name: String
         switch members["name"] {
@@ -28,6 +31,10 @@ struct StudyHandlers: Sendable {
         if let t = members["loss_target"], t != .null {
             guard case .number(let v) = t, v.isFinite else { throw ServiceError.invalid(field: "loss_target", message: "must be a finite number", code: "invalid_study") }
             lossTarget = v
+        }
+        if members["search"] != nil { return try createSearch(members, name: name, lossTarget: lossTarget) }
+        if members["objective"] != nil {
+            throw ServiceError.invalid(field: "objective", message: "applies to search studies only", code: "invalid_study")
         }
         let expanded = try expand(members)
         guard !expanded.isEmpty else { throw ServiceError.invalid(field: "experiments", message: "the study has no experiments", code: "invalid_study") }
@@ -102,16 +109,25 @@ struct StudyHandlers: Sendable {
         }
         struct Body: Encodable {
             var id: String; var name: String; var status: String; var createdAt: String; var lossTarget: Double?; var experiments: [Row]
-            enum CodingKeys: CodingKey { case id, name, status, createdAt, lossTarget, experiments }
+            var search: SearchSummary?
+            enum CodingKeys: CodingKey { case id, name, status, createdAt, lossTarget, experiments, search }
             func encode(to encoder: any Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
                 try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(status, forKey: .status)
                 try c.encode(createdAt, forKey: .createdAt); try c.encode(lossTarget, forKey: .lossTarget)
                 try c.encode(experiments, forKey: .experiments)
+                try c.encodeIfPresent(search, forKey: .search)
             }
         }
+        var members = Array(zip(study.experimentIDs, study.labels))
+        var search: SearchSummary?
+        if study.definition != nil {
+            let trials = try experiments.store.trials(study.id)
+            members = trials.flatMap { t in t.experimentIDs.map { ($0, SearchSummary.label(t)) } }
+            search = try SearchSummary(study, trials: trials)
+        }
         var rows: [Row] = []
-        for (id, label) in zip(study.experimentIDs, study.labels) {
+        for (id, label) in members {
             guard let r = try? experiments.store.experiment(id) else {
                 rows.append(Row(id: id, label: label, status: "deleted"))
                 continue
@@ -119,28 +135,17 @@ struct StudyHandlers: Sendable {
             var row = Row(id: id, label: label, status: r.status.rawValue, finalLoss: r.summary?.finalLoss,
                           bestLoss: r.summary?.bestLoss, stepsRun: r.summary?.stepsRun)
             if let s = r.startedAt, let f = r.finishedAt { row.durationMs = (f.timeIntervalSince(s) * 1e6).rounded() / 1e3 }
-            if let target = study.lossTarget, r.status.isFinal { row.stepsToTarget = try? stepsToTarget(r, target) }
+            if let target = study.lossTarget, r.status.isFinal { row.stepsToTarget = try? experiments.store.stepsToTarget(r, target) }
             rows.append(row)
         }
         let overall: String
-        if rows.allSatisfy({ ExperimentStatus(rawValue: $0.status)?.isFinal ?? true }) { overall = "finished" }
+        if let search, search.state == SearchState.searching.rawValue { overall = rows.contains(where: { $0.status == "running" }) ? "running" : "queued" }
+        else if rows.allSatisfy({ ExperimentStatus(rawValue: $0.status)?.isFinal ?? true }) { overall = "finished" }
         else if rows.contains(where: { $0.status == "running" }) { overall = "running" }
         else { overall = "queued" }
         let body = Body(id: study.id, name: study.name, status: overall, createdAt: Timestamp.format(study.createdAt),
-                        lossTarget: study.lossTarget, experiments: rows)
+                        lossTarget: study.lossTarget, experiments: rows, search: search)
         return .json(try JSONCoding.encode(body), status: status)
-    }
-
-    /// The first step at which the full training-set loss was at most `target`: for dataset objectives the first
-    /// evaluation (end of an epoch, or every `evaluation.every` steps) or else the final point; for closed forms,
-    /// whose recorded loss is the full loss, the first recorded row. Nil when it never was.
-    private func stepsToTarget(_ r: ExperimentRecord, _ target: Double) throws -> Int? {
-        guard r.spec.dataset != nil else {
-            return try experiments.store.firstStep(r.id, dimension: r.summary?.finalParams.count ?? 0, lossAtMost: target)
-        }
-        if let e = try experiments.store.epochRecords(r.id).first(where: { $0.trainLoss <= target }) { return e.step }
-        guard let s = r.summary, s.finalLoss <= target else { return nil }
-        return s.stepsRun
     }
 
     func presets(_ request: HTTPRequest) async throws -> HTTPResponse {

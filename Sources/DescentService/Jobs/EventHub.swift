@@ -17,6 +17,7 @@ public enum ExperimentEvent: Sendable {
 public final class EventHub: Sendable {
     private let subscribers = Mutex<[String: [UUID: AsyncStream<ExperimentEvent>.Continuation]]>([:])
     private let closed = Atomic<Bool>(false)
+    private let endObservers = Mutex<[@Sendable (String) -> Void]>([])
 
     /// Creates an empty hub.
     public init() {}
@@ -52,8 +53,15 @@ public final class EventHub: Sendable {
         for c in all { c.yield(event) }
     }
 
+    /// Calls `observer` with the id of every experiment whose `.end` is published from now on (search studies
+    /// advance on it).
+    public func onEnd(_ observer: @escaping @Sendable (String) -> Void) {
+        endObservers.withLock { $0.append(observer) }
+    }
+
     /// Sends an event to every subscriber of `id`.
     public func publish(_ id: String, _ event: ExperimentEvent) {
+        if case .end = event { for observer in endObservers.withLock({ $0 }) { observer(id) } }
         let targets = subscribers.withLock { Array(($0[id] ?? [:]).values) }
         for c in targets {
             c.yield(event)

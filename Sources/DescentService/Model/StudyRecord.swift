@@ -1,6 +1,8 @@
+import DescentCore
 import Foundation
 
-/// A stored study: a named set of experiments with labels.
+/// A stored study: a named set of experiments with labels, or a search whose trials are proposed as earlier
+/// ones finish.
 public struct StudyRecord: Sendable, Equatable {
     /// Identifier, e.g. "std_…".
     public var id: String
@@ -8,10 +10,68 @@ public struct StudyRecord: Sendable, Equatable {
     public var name: String
     /// Creation time.
     public var createdAt: Date
-    /// Experiment ids in order.
+    /// Experiment ids in order (a search's are in its trials instead).
     public var experimentIDs: [String]
     /// One label per experiment ("optimizer.type=adam, batch_size=1").
     public var labels: [String]
     /// Loss target for "steps to target", if given.
     public var lossTarget: Double?
+    /// A search study's definition, the JSON text of `SearchDefinition` (nil for lists and grids).
+    public var definition: String? = nil
+    /// A search study's progress (nil for lists and grids).
+    public var searchState: SearchState? = nil
+}
+
+/// Whether a search study still proposes or waits for trials.
+public enum SearchState: String, Sendable, Codable {
+    /// Trials are being proposed and run.
+    case searching
+    /// Every trial of the budget has finished (or the grid is exhausted).
+    case finished
+}
+
+/// Where a trial of a search study is.
+public enum TrialState: String, Sendable, Codable {
+    /// Proposed; its experiments are queued or running, or finished but not yet scored.
+    case running
+    /// Scored (diverged runs too, with the worst value).
+    case complete
+    /// Finished without a score (a run failed or was cancelled, or its spec was invalid); not fed to the sampler.
+    case failed
+}
+
+/// One trial of a search study: the values it tried and, once its runs finished, the objective's value.
+public struct TrialRecord: Sendable, Equatable {
+    /// The study.
+    public var studyID: String
+    /// Trial number, from 0, in proposal order.
+    public var number: Int
+    /// Its experiments (one per replicate; none when its spec was invalid).
+    public var experimentIDs: [String]
+    /// Its values (active parameters only).
+    public var params: SearchAssignment
+    /// Where it is.
+    public var state: TrialState
+    /// The objective's value once complete (±∞ for a diverged run).
+    public var value: Double?
+
+    /// A trial record.
+    public init(studyID: String, number: Int, experimentIDs: [String], params: SearchAssignment, state: TrialState, value: Double? = nil) {
+        self.studyID = studyID; self.number = number; self.experimentIDs = experimentIDs
+        self.params = params; self.state = state; self.value = value
+    }
+}
+
+/// What one step of a search adds, in one transaction: new trials with their experiments, and whether the
+/// search is finished.
+public struct SearchStep: Sendable {
+    /// New trials, numbered from the count of existing ones.
+    public var trials: [TrialRecord] = []
+    /// Their experiments, queued.
+    public var experiments: [ExperimentRecord] = []
+    /// Marks the search finished.
+    public var finished = false
+
+    /// An empty step.
+    public init() {}
 }

@@ -69,6 +69,19 @@ public protocol Store: Sendable {
     func insertStudy(_ study: StudyRecord) throws
     /// The study with `id`.
     func study(_ id: String) throws -> StudyRecord?
+    /// Ids of the search studies still searching, oldest first.
+    func activeSearches() throws -> [String]
+    /// A search study's trials, by number.
+    func trials(_ studyID: String) throws -> [TrialRecord]
+    /// Records a running trial's end (`complete` with its value, or `failed`); a trial already ended is left
+    /// as it is (every instance computes the same value, so the first write wins).
+    func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?) throws
+    /// One step of a search, serialized per study (SQLite's one writer; PostgreSQL locks the study row):
+    /// reads its trials, passes them to `propose`, and inserts the trials and queued experiments it returns,
+    /// numbered after the existing ones, in the same transaction — so concurrent callers on any instance
+    /// never propose the same trial twice, and a trial exists exactly when its experiments do. Returns the
+    /// step inserted.
+    func advanceSearch(_ studyID: String, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep
     /// Whether the database accepts writes.
     func isWritable() -> Bool
     /// Flushes and closes the store; later calls fail.

@@ -61,9 +61,14 @@ enum RequestDecoding {
 }
 
 extension SpecValue {
-    /// Sets the member at a dotted path ("optimizer.lr"), creating objects on the way.
+    /// Sets the member at a dotted path ("optimizer.lr"), creating objects on the way; a number step into an
+    /// existing array sets that element ("optimizer.betas.1").
     func setting(_ path: ArraySlice<Substring>, to newValue: SpecValue) -> SpecValue {
         guard let key = path.first.map(String.init) else { return newValue }
+        if case .array(var a) = self, let i = Int(key), a.indices.contains(i) {
+            a[i] = a[i].setting(path.dropFirst(), to: newValue)
+            return .array(a)
+        }
         var members: [String: SpecValue] = [:]
         if case .object(let o) = self { members = o }
         members[key] = (members[key] ?? .null).setting(path.dropFirst(), to: newValue)

@@ -47,6 +47,7 @@ enum SummaryJSON {
         w.raw(","); w.key("steps_run"); w.integer(s.stepsRun)
         w.raw(","); w.key("stop_reason"); w.string(s.stopReason.rawValue)
         if let x = s.trainLoss { w.raw(","); w.key("train_loss"); w.number(x) }
+        if let x = s.trainLossBatchStats { w.raw(","); w.key("train_loss_batch_stats"); w.number(x) }
         if let x = s.validationAccuracy { w.raw(","); w.key("validation_accuracy"); w.number(x) }
         if let x = s.validationLoss { w.raw(","); w.key("validation_loss"); w.number(x) }
         w.raw("}")

@@ -51,3 +51,13 @@ def test_wrong_point_length_is_a_422_naming_point(client: descent.Client) -> Non
     with pytest.raises(descent.APIError) as caught:
         client.analysis.critical_point("saddle", [0, 0, 0])
     assert caught.value.status == 422 and (caught.value.field or "").startswith("point")
+
+
+def test_spectrum_of_a_run_stuck_at_the_saddle_is_plus_minus_two(client: descent.Client) -> None:
+    run = client.wait(client.submit({"objective": {"type": "saddle"}, "optimizer": {"type": "sgd", "lr": 0.1},
+                                     "start": [0, 0], "steps": 5}))
+    spectrum = client.analysis.experiment(run, step=3, k=1)
+    assert spectrum.step == 3 and not spectrum.final and spectrum.method == "dense"
+    assert spectrum.top_eigenvalues == pytest.approx([2], rel=1e-15)
+    assert spectrum.bottom_eigenvalues == pytest.approx([-2], rel=1e-15)
+    assert spectrum.trace == 0 and spectrum.negative_fraction == 0.5

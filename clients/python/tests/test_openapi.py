@@ -117,6 +117,8 @@ def test_requests_sent_by_every_client_method_are_documented(spec: Dict[str, Any
         c.analysis.critical_point(experiment, [0, 0], step_length=0.5)
         c.analysis.critical_point("saddle", [0, 0], dataset=None, seed=0)
         c.analysis.surface("saddle", x_range=(-1, 1), y_range=(-1, 1), resolution=3, base=[0, 0], axes=(0, 1))
+        c.analysis.experiment(experiment, step=0, batch="full", k=1, trace={"method": "exact"},
+                              density={"count": 1, "steps": 2})
         c.catalog()
         c.health()
         c.ready()

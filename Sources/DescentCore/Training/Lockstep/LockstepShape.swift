@@ -48,7 +48,8 @@ public struct LockstepShape: Sendable, Equatable {
         case let .adagrad(_, _, wd, _, _, maximize): rule = .adagrad(decays: wd != 0, maximize: maximize)
         // No lockstep form: the lecture's rules, and the rules without a shared per-coordinate function
         // (they run alone, on the single-run loops).
-        case .momentumLecture, .adagradLecture, .rmspropLecture, .nadam, .radam, .adamax, .adadelta, .rprop, .asgd, .lbfgs:
+        case .momentumLecture, .adagradLecture, .rmspropLecture, .nadam, .radam, .adamax, .adadelta, .rprop, .asgd, .lbfgs,
+             .newton, .saddleFreeNewton, .negativeCurvature:
             return nil
         }
         steps = c.steps

@@ -44,6 +44,7 @@ final class PostgresPool: @unchecked Sendable {
             let broken = connection.isBroken
             give(back: connection)
             guard broken else { throw error }
+            dropIdle()
         }
         let fresh = try acquire()
         defer { give(back: fresh) }
@@ -71,6 +72,16 @@ final class PostgresPool: @unchecked Sendable {
             }
             condition.wait()
         }
+    }
+
+    /// Closes every idle connection: one found broken usually means the server restarted or terminated them
+    /// all, so the retry must not take another dead one from the idle list (with several idle, it would).
+    private func dropIdle() {
+        condition.lock()
+        open -= idle.count
+        idle.removeAll()
+        condition.signal()
+        condition.unlock()
     }
 
     private func give(back connection: PGConnection) {

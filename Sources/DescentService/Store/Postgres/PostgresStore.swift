@@ -84,6 +84,7 @@ public final class PostgresStore: Store {
             CREATE INDEX experiment_tags ON experiment USING gin (tags);
             """),
         (4, "chunks with step ranges, compressed columns and summary levels", chunkFormatMigration),
+        (5, "search studies: definition, state, trials", studySearchMigration),
     ]
 
     /// Applies pending migrations in one transaction holding a transaction-scoped advisory lock, so
@@ -121,14 +122,7 @@ public final class PostgresStore: Store {
     }
 
     public func insert(groups: [[ExperimentRecord]], queueCapacity: Int?) throws -> [Result<Void, StoreError>] {
-        let rows = try groups.map { group in
-            try JSONCoding.string(group.enumerated().map { i, r in
-                NewExperimentRow(ord: i, id: r.id, status: r.status.rawValue, name: r.spec.name, tags: SpecJSON.tags(r.spec.tags),
-                                 objective: r.spec.objective.type, optimizer: r.spec.optimizer.type, spec: try StoredJSON.specs.remember(r),
-                                 createdAt: r.createdAt.timeIntervalSince1970, stepsDone: r.stepsDone,
-                                 idempotencyKey: r.idempotencyKey, bodyHash: r.bodyHash, studyID: r.studyID)
-            })
-        }
+        let rows = try groups.map(Self.rowsJSON)
         return try pool.with { c in
             try c.transaction {
                 var queued = 0
@@ -147,16 +141,7 @@ public final class PostgresStore: Store {
                     try c.execute("SAVEPOINT submission")
                     do {
                         // One statement per submission; `ord` keeps the sequence numbers in submission order.
-                        try c.execute("""
-                            INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
-                              idempotency_key, body_hash, study_id)
-                            SELECT id, status, name, tags::jsonb, objective, optimizer, spec, created_at, steps_done,
-                              idempotency_key, body_hash, study_id
-                            FROM json_to_recordset($1::json) AS x(ord int, id text, status text, name text, tags text, objective text,
-                              optimizer text, spec text, created_at float8, steps_done bigint, idempotency_key text, body_hash text,
-                              study_id text)
-                            ORDER BY ord
-                            """, [.text(json)])
+                        try Self.insertRows(c, json)
                         try c.execute("RELEASE SAVEPOINT submission")
                         queued += adding
                         results.append(.success(()))
@@ -168,6 +153,30 @@ public final class PostgresStore: Store {
                 return results
             }
         }
+    }
+
+    /// Inserts the experiments of `rowsJSON` in their order (one statement).
+    static func insertRows(_ c: PGConnection, _ json: String) throws {
+        try c.execute("""
+            INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
+              idempotency_key, body_hash, study_id)
+            SELECT id, status, name, tags::jsonb, objective, optimizer, spec, created_at, steps_done,
+              idempotency_key, body_hash, study_id
+            FROM json_to_recordset($1::json) AS x(ord int, id text, status text, name text, tags text, objective text,
+              optimizer text, spec text, created_at float8, steps_done bigint, idempotency_key text, body_hash text,
+              study_id text)
+            ORDER BY ord
+            """, [.text(json)])
+    }
+
+    /// The experiments `records` as one JSON array for `insertRows` (remembering their specs' text).
+    static func rowsJSON(_ records: [ExperimentRecord]) throws -> String {
+        try JSONCoding.string(records.enumerated().map { i, r in
+            NewExperimentRow(ord: i, id: r.id, status: r.status.rawValue, name: r.spec.name, tags: SpecJSON.tags(r.spec.tags),
+                             objective: r.spec.objective.type, optimizer: r.spec.optimizer.type, spec: try StoredJSON.specs.remember(r),
+                             createdAt: r.createdAt.timeIntervalSince1970, stepsDone: r.stepsDone,
+                             idempotencyKey: r.idempotencyKey, bodyHash: r.bodyHash, studyID: r.studyID)
+        })
     }
 
     /// One experiment row as `insert` sends it (`JSONCoding` writes the keys as the snake_case column names).
@@ -351,26 +360,6 @@ public final class PostgresStore: Store {
                     """).affected
             }
         }
-    }
-
-    public func insertStudy(_ s: StudyRecord) throws {
-        let params: [PGValue] = [
-            .text(s.id), .text(s.name), PGValue(s.createdAt.timeIntervalSince1970), .text(try JSONCoding.string(s.experimentIDs)),
-            .text(try JSONCoding.string(s.labels)), PGValue(s.lossTarget),
-        ]
-        try pool.with { c in
-            try c.execute("INSERT INTO study (id, name, created_at, experiment_ids, labels, loss_target) VALUES ($1,$2,$3,$4,$5,$6)", params)
-        }
-    }
-
-    public func study(_ id: String) throws -> StudyRecord? {
-        let rows = try pool.with { try $0.execute("SELECT * FROM study WHERE id = $1", [.text(id)]) }
-        guard !rows.isEmpty, let sid = rows.string(0, "id"), let name = rows.string(0, "name"), let created = rows.double(0, "created_at")
-        else { return nil }
-        return StudyRecord(id: sid, name: name, createdAt: Date(timeIntervalSince1970: created),
-                           experimentIDs: try JSONCoding.decode([String].self, rows.string(0, "experiment_ids") ?? "[]"),
-                           labels: try JSONCoding.decode([String].self, rows.string(0, "labels") ?? "[]"),
-                           lossTarget: rows.double(0, "loss_target"))
     }
 
     public func isWritable() -> Bool {

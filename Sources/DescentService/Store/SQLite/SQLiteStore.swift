@@ -79,6 +79,7 @@ public final class SQLiteStore: Store {
             // cost a page rewritten into the WAL at each insert, claim and result.
             try db.execute(sql: "DROP INDEX IF EXISTS experiment_status")
         }
+        m.registerMigration("v5-study-search", migrate: migrateStudySearch)
         return m
     }
 
@@ -87,12 +88,7 @@ public final class SQLiteStore: Store {
     }
 
     public func insert(groups: [[ExperimentRecord]], queueCapacity: Int?) throws -> [Result<Void, StoreError>] {
-        let rows = try groups.map { group in
-            try group.map { r -> StatementArguments in
-                [r.id, r.status.rawValue, r.spec.name, SpecJSON.tags(r.spec.tags), r.spec.objective.type, r.spec.optimizer.type,
-                 try StoredJSON.specs.remember(r), r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID]
-            }
-        }
+        let rows = try groups.map { group in try group.map(Self.insertArguments) }
         return try pool.write { db in
             // Inside the write transaction: SQLite has one writer, so the count cannot change before the inserts.
             var queued = queueCapacity == nil ? 0 : try Int.fetchOne(db, sql: "SELECT count(*) FROM experiment WHERE status = 'queued'") ?? 0
@@ -106,10 +102,7 @@ public final class SQLiteStore: Store {
                 do {
                     try db.inSavepoint {
                         // A statement of its own, finalized before a rollback (a failed one left active blocks it).
-                        let statement = try db.makeStatement(sql: """
-                            INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
-                              idempotency_key, body_hash, study_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-                            """)
+                        let statement = try db.makeStatement(sql: Self.insertSQL)
                         for a in arguments { try statement.execute(arguments: a) }
                         return .commit
                     }
@@ -122,6 +115,18 @@ public final class SQLiteStore: Store {
             }
             return results
         }
+    }
+
+    /// The statement inserting one experiment, with `insertArguments`.
+    static let insertSQL = """
+        INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
+          idempotency_key, body_hash, study_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+        """
+
+    /// The arguments of `insertSQL` for `r` (remembering its spec's text in the stored-spec cache).
+    static func insertArguments(_ r: ExperimentRecord) throws -> StatementArguments {
+        [r.id, r.status.rawValue, r.spec.name, SpecJSON.tags(r.spec.tags), r.spec.objective.type, r.spec.optimizer.type,
+         try StoredJSON.specs.remember(r), r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID]
     }
 
     // Reads of one SELECT use `unsafeRead` and cached statements: a single statement sees one consistent
@@ -285,23 +290,6 @@ public final class SQLiteStore: Store {
                 """)
             return db.changesCount
         }
-    }
-
-    public func insertStudy(_ s: StudyRecord) throws {
-        try pool.write { db in
-            try db.execute(sql: "INSERT INTO study (id, name, created_at, experiment_ids, labels, loss_target) VALUES (?,?,?,?,?,?)",
-                           arguments: [s.id, s.name, s.createdAt.timeIntervalSince1970, try JSONCoding.string(s.experimentIDs),
-                                       try JSONCoding.string(s.labels), s.lossTarget])
-        }
-    }
-
-    public func study(_ id: String) throws -> StudyRecord? {
-        guard let row = try pool.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM study WHERE id = ?", arguments: [id]) })
-        else { return nil }
-        return StudyRecord(id: row["id"], name: row["name"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                           experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
-                           labels: try JSONCoding.decode([String].self, row["labels"] as String),
-                           lossTarget: row["loss_target"])
     }
 
     public func isWritable() -> Bool {

@@ -11,7 +11,7 @@ from .analysis import Analysis
 from .client import BATCH_LIMIT, Client
 from .errors import APIError, DescentError, FieldError, TransportError, WaitTimeout
 from .models import (FINAL_STATUSES, BatchItem, CriticalPoint, EpochRecord, Event, Experiment, Preset, Progress,
-                     RunError, Study, StudyRow, Summary, Surface, Trajectory)
+                     RunError, Spectrum, Study, StudyRow, Summary, Surface, Trajectory)
 from ._transport import RequestRecord
 from ._version import __version__
 
@@ -19,5 +19,5 @@ from ._version import __version__
 __all__ = [
     "Analysis", "APIError", "BATCH_LIMIT", "BatchItem", "Client", "CriticalPoint", "DescentError", "EpochRecord",
     "Event", "Experiment", "FieldError", "FINAL_STATUSES", "Preset", "Progress", "RequestRecord", "RunError",
-    "Study", "StudyRow", "Summary", "Surface", "Trajectory", "TransportError", "WaitTimeout", "__version__",
+    "Spectrum", "Study", "StudyRow", "Summary", "Surface", "Trajectory", "TransportError", "WaitTimeout", "__version__",
 ]

@@ -56,6 +56,8 @@ ROUTES = {
                          body_fields="objective dataset seed point step_length"),
     "surface": _r("POST", "/v1/analysis/surface", body_schema="SurfaceRequest",
                   body_fields="objective dataset seed x_range y_range resolution base axes"),
+    "analyze_experiment": _r("POST", "/v1/experiments/{id}/analysis", body_schema="ExperimentAnalysisRequest",
+                             body_fields="step batch k trace density"),
     "catalog": _r("GET", "/v1/catalog"),
     "health": _r("GET", "/healthz"),
     "ready": _r("GET", "/readyz"),

@@ -1,10 +1,10 @@
-"""Synchronous analysis: critical points and loss surfaces (`client.analysis`)."""
+"""Synchronous analysis: critical points, loss surfaces and the spectra of runs (`client.analysis`)."""
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
-from .models import CriticalPoint, Experiment, Surface
+from .models import CriticalPoint, Experiment, Spectrum, Surface
 
 if TYPE_CHECKING:
     from ._transport import Transport
@@ -81,3 +81,27 @@ class Analysis:
             body["resolution"] = resolution
         response = self._transport.call("surface", body=body, composed_body=True)
         return Surface.from_json(json.loads(response.body))
+
+    def experiment(self, experiment: Union[str, Experiment], *, step: Optional[int] = None, batch: Any = None,
+                   k: Optional[int] = None, trace: Optional[Mapping[str, Any]] = None,
+                   density: Union[bool, Mapping[str, Any], None] = None) -> Spectrum:
+        """The Hessian spectrum of a run at a recorded step, or at its final point.
+
+        Args:
+            experiment: an `Experiment` or its id.
+            step: a recorded step (the run must record parameters); None: the final point.
+            batch: `"full"` (server default), `"step"`, `{"epoch": e, "index": i}` or `{"indices": [...]}`.
+            k: eigenpairs at each end of the spectrum, 1 … 32 (server default 5).
+            trace: `{"method": "auto"|"exact"|"hutchinson", "probes": m, "seed": s}`.
+            density: True for the stochastic Lanczos quadrature density with defaults, or its settings
+                (`probes`, `count`, `steps`, `points`, `sigma`, `seed`).
+        Returns:
+            A `Spectrum`; at the saddle (1 − w1·w2)² at the origin, top eigenvalue 2 and bottom −2.
+        """
+        body: Dict[str, Any] = {}
+        for key, value in (("step", step), ("batch", batch), ("k", k), ("trace", trace), ("density", density)):
+            if value is not None:
+                body[key] = dict(value) if isinstance(value, Mapping) else value
+        ident = experiment.id if isinstance(experiment, Experiment) else experiment
+        response = self._transport.call("analyze_experiment", path_params={"id": ident}, body=body, composed_body=True)
+        return Spectrum.from_json(json.loads(response.body))

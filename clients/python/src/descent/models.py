@@ -304,6 +304,35 @@ class Surface(_Record):
 
 
 @dataclass(frozen=True)
+class Spectrum(_Record):
+    """The Hessian spectrum at one point of a run (`POST /v1/experiments/{id}/analysis`).
+
+    The headline figures are fields; the eigenvectors, the trace's method and probes, and the density
+    (`nodes`, `weights`, `grid`, `density`, `moments`) are in `raw["spectrum"]`.
+    """
+
+    experiment_id: str
+    step: int
+    final: bool
+    method: str
+    top_eigenvalues: List[float]
+    bottom_eigenvalues: List[float]
+    trace: float
+    trace_standard_error: Optional[float] = None
+    negative_fraction: Optional[float] = None
+    condition_number: Optional[float] = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> "Spectrum":
+        s = obj["spectrum"]
+        return cls(str(obj["experiment_id"]), int(obj["step"]), bool(obj["final"]), str(s["method"]),
+                   numbers(s["top_eigenvalues"]) or [], numbers(s["bottom_eigenvalues"]) or [],
+                   float(s["trace"]["value"]), number(s["trace"].get("standard_error")),
+                   number(s.get("negative_fraction")), number(s.get("condition_number")), obj)
+
+
+@dataclass(frozen=True)
 class EpochRecord(_Record):
     """Losses at the end of one epoch (dataset runs)."""
 

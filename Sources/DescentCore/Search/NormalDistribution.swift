@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The standard normal distribution's CDF, its inverse and truncated-normal helpers, accurate in the tails
+/// (through erfc), as the Parzen estimators of `TPESampler` need them.
+enum NormalDistribution {
+    /// Φ(x) = erfc(−x/√2)/2.
+    static func cdf(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
+
+    /// log φ(x) = −x²/2 − log √(2π).
+    static func logPDF(_ x: Double) -> Double { -0.5 * x * x - 0.918_938_533_204_672_8 }
+
+    /// log(Φ(b) − Φ(a)) for a ≤ b, computed on the side of 0 where the difference does not cancel;
+    /// −∞ when the mass underflows.
+    static func logMass(_ a: Double, _ b: Double) -> Double {
+        let m: Double
+        if a > 0 { m = 0.5 * (erfc(a / 2.0.squareRoot()) - erfc(b / 2.0.squareRoot())) }
+        else if b < 0 { m = 0.5 * (erfc(-b / 2.0.squareRoot()) - erfc(-a / 2.0.squareRoot())) }
+        else { m = 1 - 0.5 * (erfc(-a / 2.0.squareRoot()) + erfc(b / 2.0.squareRoot())) }
+        return m > 0 ? log(m) : -.infinity
+    }
+
+    /// Φ⁻¹(p) for 0 < p < 1: Acklam's rational approximation (relative error 1.15e−9) refined by one
+    /// Halley step on erfc, which brings it to about machine precision.
+    static func quantile(_ p: Double) -> Double {
+        if p <= 0 { return -.infinity }
+        if p >= 1 { return .infinity }
+        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
+        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
+        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+        let low = 0.02425
+        var x: Double
+        if p < low {
+            let q = (-2 * log(p)).squareRoot()
+            x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        } else if p <= 1 - low {
+            let q = p - 0.5, r = q * q
+            x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+                / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+        } else {
+            let q = (-2 * log(1 - p)).squareRoot()
+            x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        }
+        let e = cdf(x) - p
+        let u = e * (2 * Double.pi).squareRoot() * exp(x * x / 2)
+        x -= u / (1 + x * u / 2)
+        return x
+    }
+
+    /// A draw from N(0, 1) truncated to [a, b] by inversion, with `u` uniform in [0, 1): in the upper tail
+    /// (a > 0) it inverts the survival function instead, which keeps precision there.
+    static func truncatedSample(_ a: Double, _ b: Double, u: Double) -> Double {
+        let x: Double
+        if a > 0 {
+            let qa = cdf(-a), qb = cdf(-b)
+            x = -quantile(qa - u * (qa - qb))
+        } else {
+            let pa = cdf(a), pb = cdf(b)
+            x = quantile(pa + u * (pb - pa))
+        }
+        return min(max(x, a), b)
+    }
+}

@@ -1,0 +1,90 @@
+import DescentCore
+import Foundation
+
+/// Studies and the trials of search studies in PostgreSQL. A search step locks its study's row
+/// (`SELECT … FOR UPDATE`) for its transaction, so steps of one study are serialized across instances while
+/// different studies advance in parallel; the (study_id, number) key would reject a duplicate trial anyway.
+extension PostgresStore {
+    /// Migration 5: a study's search definition and state, and its trials.
+    static let studySearchMigration = """
+        ALTER TABLE study ADD COLUMN definition TEXT;
+        ALTER TABLE study ADD COLUMN search_state TEXT;
+        CREATE INDEX study_searching ON study (search_state) WHERE search_state = 'searching';
+        CREATE TABLE study_trial (
+          study_id TEXT NOT NULL REFERENCES study (id) ON DELETE CASCADE,
+          number INTEGER NOT NULL,
+          experiment_ids JSONB NOT NULL,
+          params TEXT NOT NULL,
+          state TEXT NOT NULL,
+          value DOUBLE PRECISION,
+          PRIMARY KEY (study_id, number));
+        """
+
+    public func insertStudy(_ s: StudyRecord) throws {
+        let params: [PGValue] = [
+            .text(s.id), .text(s.name), PGValue(s.createdAt.timeIntervalSince1970), .text(try JSONCoding.string(s.experimentIDs)),
+            .text(try JSONCoding.string(s.labels)), PGValue(s.lossTarget), PGValue(s.definition), PGValue(s.searchState?.rawValue),
+        ]
+        try pool.with { c in
+            try c.execute("""
+                INSERT INTO study (id, name, created_at, experiment_ids, labels, loss_target, definition, search_state)
+                VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+                """, params)
+        }
+    }
+
+    public func study(_ id: String) throws -> StudyRecord? {
+        let rows = try pool.with { try $0.execute("SELECT * FROM study WHERE id = $1", [.text(id)]) }
+        guard !rows.isEmpty, let sid = rows.string(0, "id"), let name = rows.string(0, "name"), let created = rows.double(0, "created_at")
+        else { return nil }
+        return StudyRecord(id: sid, name: name, createdAt: Date(timeIntervalSince1970: created),
+                           experimentIDs: try JSONCoding.decode([String].self, rows.string(0, "experiment_ids") ?? "[]"),
+                           labels: try JSONCoding.decode([String].self, rows.string(0, "labels") ?? "[]"),
+                           lossTarget: rows.double(0, "loss_target"), definition: rows.string(0, "definition"),
+                           searchState: rows.string(0, "search_state").flatMap(SearchState.init(rawValue:)))
+    }
+
+    public func activeSearches() throws -> [String] {
+        let rows = try pool.with { try $0.execute("SELECT id FROM study WHERE search_state = 'searching' ORDER BY created_at, id") }
+        return (0..<rows.count).compactMap { rows.string($0, "id") }
+    }
+
+    public func trials(_ studyID: String) throws -> [TrialRecord] {
+        try pool.with { try Self.trials($0, studyID) }
+    }
+
+    public func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?) throws {
+        try pool.with { c in
+            try c.execute("UPDATE study_trial SET state = $1, value = $2 WHERE study_id = $3 AND number = $4 AND state = 'running'",
+                          [.text(state.rawValue), PGValue(value), .text(studyID), PGValue(number)])
+        }
+    }
+
+    public func advanceSearch(_ studyID: String, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+        try pool.with { c in
+            try c.transaction {
+                try c.execute("SELECT id FROM study WHERE id = $1 FOR UPDATE", [.text(studyID)])
+                let step = try propose(try Self.trials(c, studyID))
+                if !step.experiments.isEmpty { try Self.insertRows(c, try Self.rowsJSON(step.experiments)) }
+                for t in step.trials {
+                    try c.execute("""
+                        INSERT INTO study_trial (study_id, number, experiment_ids, params, state, value) VALUES ($1,$2,$3,$4,$5,$6)
+                        """, [.text(studyID), PGValue(t.number), .text(try JSONCoding.string(t.experimentIDs)),
+                              .text(try JSONCoding.string(t.params)), .text(t.state.rawValue), PGValue(t.value)])
+                }
+                if step.finished { try c.execute("UPDATE study SET search_state = 'finished' WHERE id = $1", [.text(studyID)]) }
+                return step
+            }
+        }
+    }
+
+    private static func trials(_ c: PGConnection, _ studyID: String) throws -> [TrialRecord] {
+        let rows = try c.execute("SELECT * FROM study_trial WHERE study_id = $1 ORDER BY number", [.text(studyID)])
+        return try (0..<rows.count).map { i in
+            TrialRecord(studyID: studyID, number: rows.int(i, "number") ?? 0,
+                        experimentIDs: try JSONCoding.decode([String].self, rows.string(i, "experiment_ids") ?? "[]"),
+                        params: try JSONCoding.decode(SearchAssignment.self, rows.string(i, "params") ?? "{}"),
+                        state: rows.string(i, "state").flatMap(TrialState.init(rawValue:)) ?? .failed, value: rows.double(i, "value"))
+        }
+    }
+}

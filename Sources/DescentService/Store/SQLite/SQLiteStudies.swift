@@ -1,0 +1,87 @@
+import DescentCore
+import Foundation
+import GRDB
+
+/// Studies and the trials of search studies in SQLite. Search steps run in a write transaction, and SQLite has
+/// one writer, so they are serialized per study (and across studies) without further locking.
+extension SQLiteStore {
+    /// Migration v5: a study's search definition and state, and its trials.
+    static func migrateStudySearch(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE study ADD COLUMN definition TEXT;
+            ALTER TABLE study ADD COLUMN search_state TEXT;
+            CREATE INDEX study_searching ON study(search_state) WHERE search_state = 'searching';
+            CREATE TABLE study_trial (
+              study_id TEXT NOT NULL REFERENCES study(id) ON DELETE CASCADE,
+              number INTEGER NOT NULL,
+              experiment_ids TEXT NOT NULL,
+              params TEXT NOT NULL,
+              state TEXT NOT NULL,
+              value DOUBLE,
+              PRIMARY KEY (study_id, number));
+            """)
+    }
+
+    public func insertStudy(_ s: StudyRecord) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO study (id, name, created_at, experiment_ids, labels, loss_target, definition, search_state)
+                VALUES (?,?,?,?,?,?,?,?)
+                """,
+                arguments: [s.id, s.name, s.createdAt.timeIntervalSince1970, try JSONCoding.string(s.experimentIDs),
+                            try JSONCoding.string(s.labels), s.lossTarget, s.definition, s.searchState?.rawValue])
+        }
+    }
+
+    public func study(_ id: String) throws -> StudyRecord? {
+        guard let row = try pool.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM study WHERE id = ?", arguments: [id]) })
+        else { return nil }
+        return StudyRecord(id: row["id"], name: row["name"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                           experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
+                           labels: try JSONCoding.decode([String].self, row["labels"] as String),
+                           lossTarget: row["loss_target"], definition: row["definition"],
+                           searchState: (row["search_state"] as String?).flatMap(SearchState.init(rawValue:)))
+    }
+
+    public func activeSearches() throws -> [String] {
+        try pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM study WHERE search_state = 'searching' ORDER BY created_at, id") }
+    }
+
+    public func trials(_ studyID: String) throws -> [TrialRecord] {
+        try pool.read { db in try Self.trials(db, studyID) }
+    }
+
+    public func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE study_trial SET state = ?, value = ? WHERE study_id = ? AND number = ? AND state = 'running'",
+                           arguments: [state.rawValue, value, studyID, number])
+        }
+    }
+
+    public func advanceSearch(_ studyID: String, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+        let arguments = { (step: SearchStep) in try step.experiments.map(Self.insertArguments) }
+        return try pool.write { db in
+            let step = try propose(try Self.trials(db, studyID))
+            let statement = try db.makeStatement(sql: Self.insertSQL)
+            for a in try arguments(step) { try statement.execute(arguments: a) }
+            for t in step.trials {
+                try db.execute(sql: "INSERT INTO study_trial (study_id, number, experiment_ids, params, state, value) VALUES (?,?,?,?,?,?)",
+                               arguments: [studyID, t.number, try JSONCoding.string(t.experimentIDs), try JSONCoding.string(t.params),
+                                           t.state.rawValue, t.value])
+            }
+            if step.finished {
+                try db.execute(sql: "UPDATE study SET search_state = 'finished' WHERE id = ?", arguments: [studyID])
+            }
+            return step
+        }
+    }
+
+    private static func trials(_ db: Database, _ studyID: String) throws -> [TrialRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM study_trial WHERE study_id = ? ORDER BY number", arguments: [studyID]).map { row in
+            TrialRecord(studyID: studyID, number: row["number"],
+                        experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
+                        params: try JSONCoding.decode(SearchAssignment.self, row["params"] as String),
+                        state: TrialState(rawValue: row["state"]) ?? .failed, value: row["value"])
+        }
+    }
+}

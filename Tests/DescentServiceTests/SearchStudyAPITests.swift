@@ -1,0 +1,79 @@
+import DescentTestSupport
+import DescentCore
+import Foundation
+import Testing
+@testable import DescentService
+
+@Suite struct SearchStudyAPITests {
+    private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1,1],"steps":200}"#
+
+    private func search(_ sampler: String, trials: Int, concurrent: Int) -> String {
+        #"{"name":"tune","base":\#(base),"search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.001,"high":0.5}},"#
+            + #""sampler":\#(sampler),"trials":\#(trials),"max_concurrent":\#(concurrent),"seed":4}}"#
+    }
+
+    /// Creates the study and waits for its search to finish; returns its final JSON.
+    private func runToEnd(_ h: ServiceHarness, _ body: String) async throws -> [String: Any] {
+        let r = try await h.request(.post, "/v1/studies", json: body)
+        #expect(r.status == 202, "\(r.body)")
+        let id = try #require(h.object(r.body)["id"] as? String)
+        var study: [String: Any] = [:]
+        try await waitUntil("study \(id) finishes", timeout: 60) {
+            study = h.object(try await h.request(.get, "/v1/studies/\(id)").body)
+            return (study["search"] as? [String: Any])?["state"] as? String == "finished"
+        }
+        return study
+    }
+
+    private func trials(_ study: [String: Any]) -> [[String: Any]] {
+        (study["search"] as? [String: Any])?["trials"] as? [[String: Any]] ?? []
+    }
+
+    @Test func randomSearchScoresEachTrialWithItsFinalLoss() async throws {
+        let h = try ServiceHarness(workers: 2)
+        let study = try await runToEnd(h, search(#""random""#, trials: 5, concurrent: 2))
+        let rows = trials(study)
+        #expect(rows.map { $0["number"] as? Int } == [0, 1, 2, 3, 4])
+        var values: [Double] = []
+        for row in rows {
+            let id = try #require((row["experiment_ids"] as? [String])?.first)
+            let e = h.object(try await h.request(.get, "/v1/experiments/\(id)").body)
+            let final = try #require((e["summary"] as? [String: Any])?["final_loss"] as? Double)
+            #expect(row["state"] as? String == "complete" && row["value"] as? Double == final)
+            values.append(final)
+        }
+        let best = try #require((study["search"] as? [String: Any])?["best"] as? [String: Any])
+        #expect(best["value"] as? Double == values.min())
+        #expect(study["status"] as? String == "finished")
+    }
+
+    /// The same study gives the same trials in the same order with one worker or three.
+    @Test func tpeTrialsDoNotDependOnTheNumberOfWorkers() async throws {
+        let body = search(#"{"type":"tpe","startup_trials":3}"#, trials: 9, concurrent: 2)
+        var runs: [[String]] = []
+        for workers in [1, 3] {
+            let h = try ServiceHarness(workers: workers)
+            let study = try await runToEnd(h, body)
+            runs.append(trials(study).map { "\($0["params"] ?? "")=\($0["value"] ?? "")" })
+        }
+        #expect(runs[0].count == 9)
+        #expect(runs[0] == runs[1])
+    }
+
+    @Test func invalidDomainNamesItsField() async throws {
+        let h = try ServiceHarness(start: false)
+        let body = #"{"base":\#(base),"search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0,"high":1}}}}"#
+        let r = try await h.request(.post, "/v1/studies", json: body)
+        #expect(r.status == 422)
+        let error = h.object(r.body)["error"] as? [String: Any]
+        #expect(error?["field"] as? String == "search.space[optimizer.lr].low" && error?["code"] as? String == "invalid_study")
+    }
+
+    @Test func trialSpecOutsideTheSpecLimitsIsRejectedAtCreation() async throws {
+        let h = try ServiceHarness(start: false)
+        let body = #"{"base":\#(base),"search":{"space":{"steps":{"type":"int","low":-5,"high":-1}}}}"#
+        let r = try await h.request(.post, "/v1/studies", json: body)
+        #expect(r.status == 422)
+        #expect(((h.object(r.body)["error"] as? [String: Any])?["field"] as? String)?.hasPrefix("base") == true, "\(r.body)")
+    }
+}

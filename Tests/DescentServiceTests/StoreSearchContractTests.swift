@@ -1,0 +1,73 @@
+import DescentCore
+import Foundation
+import Synchronization
+import Testing
+@testable import DescentService
+
+/// The search half of the Store contract (trials, steps serialized per study), on every backend.
+@Suite struct StoreSearchContractTests {
+    static let backends = StoreBackend.available
+
+    private func searchingStudy(_ store: any Store, id: String = "std_" + UUID().uuidString) throws -> String {
+        try store.insertStudy(StudyRecord(id: id, name: "s", createdAt: Date(timeIntervalSince1970: 1_800_000_000), experimentIDs: [],
+                                          labels: [], lossTarget: nil, definition: "{}", searchState: .searching))
+        return id
+    }
+
+    /// A step proposing one trial, numbered after the existing ones, with one experiment.
+    private func oneTrial(_ studyID: String, _ trials: [TrialRecord]) throws -> SearchStep {
+        var step = SearchStep()
+        var r = try makeRecord()
+        r.studyID = studyID
+        step.experiments = [r]
+        step.trials = [TrialRecord(studyID: studyID, number: trials.count, experimentIDs: [r.id],
+                                   params: ["optimizer.lr": .number(0.5 / Double(trials.count + 1)), "optimizer.type": .string("sgd")],
+                                   state: .running)]
+        return step
+    }
+
+    @Test(arguments: backends) func stepInsertsTrialsWithTheirExperiments(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try searchingStudy(store)
+        let step = try store.advanceSearch(id) { try oneTrial(id, $0) }
+        let trials = try store.trials(id)
+        #expect(trials == step.trials)
+        #expect(try store.experiment(step.experiments[0].id)?.studyID == id)
+        #expect(try store.study(id)?.searchState == .searching && store.activeSearches() == [id])
+    }
+
+    @Test(arguments: backends) func concurrentStepsNeverProposeATrialTwice(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try searchingStudy(store)
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            for _ in 0..<5 {
+                do { _ = try store.advanceSearch(id) { try oneTrial(id, $0) } } catch { failures.withLock { $0 += 1 } }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        let trials = try store.trials(id)
+        #expect(trials.map(\.number) == Array(0..<40))
+        #expect(Set(trials.flatMap(\.experimentIDs)).count == 40)
+    }
+
+    @Test(arguments: backends) func aTrialEndsOnceAndKeepsItsFirstValue(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try searchingStudy(store)
+        _ = try store.advanceSearch(id) { try oneTrial(id, $0) }
+        try store.endTrial(id, number: 0, state: .complete, value: .infinity)
+        try store.endTrial(id, number: 0, state: .complete, value: 1)
+        #expect(try store.trials(id).first.map { ($0.state, $0.value) } ?? (.failed, nil) == (.complete, .infinity))
+    }
+
+    @Test(arguments: backends) func finishedSearchIsNoLongerActive(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try searchingStudy(store)
+        _ = try store.advanceSearch(id) { _ in
+            var s = SearchStep()
+            s.finished = true
+            return s
+        }
+        #expect(try store.activeSearches().isEmpty && store.study(id)?.searchState == .finished)
+    }
+}
