@@ -5,7 +5,8 @@ import Glibc
 
 // Core benchmark: optimizer steps per second on 2-D Rosenbrock with Adam (recording every step,
 // params included), and MLP 2-16-16-1 epochs per second (batch 32). Single thread, release build.
-// Usage: descent-bench [rosenbrock-steps] [repeats] [all|rosenbrock|mlp|sweep [members]]
+// Usage: descent-bench [rosenbrock-steps] [repeats] [all|rosenbrock|mlp|bare|rules|sweep [members]]
+// `rules` instead runs every torch-named update rule on 2-D Rosenbrock the same way.
 // `sweep`: a learning-rate sweep of 2-D Rosenbrock + Adam (every step recorded), run once as a lockstep group
 // and once member by member, back to back in this process; prints aggregate member-steps per CPU-second.
 
@@ -49,6 +50,44 @@ if only == "bare" {
         }
     }
     print("bare_rosenbrock2d_adam: steps_per_cpu_s=\(Int(Double(steps) / seconds)) params=\(p)")
+}
+
+// 0b. Every torch-named rule on Rosenbrock-2D from (−1.2, 1), every step recorded; torch's defaults
+// except lr where those diverge.
+if only == "rules" {
+    let rules: [(String, OptimizerConfiguration)] = [
+        ("sgd", .sgd(lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false)),
+        ("sgd_nesterov", .sgd(lr: 1e-3, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0, maximize: false)),
+        ("adam", .adam(lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false)),
+        ("adamw", .adamw(lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: false)),
+        ("adagrad", .adagrad(lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10)),
+        ("rmsprop", .rmsprop(lr: 1e-3, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false)),
+        ("nadam", .nadam(lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3,
+                         decoupledWeightDecay: false, maximize: false)),
+        ("radam", .radam(lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false,
+                         maximize: false)),
+        ("adamax", .adamax(lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maximize: false)),
+        ("adadelta", .adadelta(lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false)),
+        ("rprop", .rprop(lr: 1e-3, etaMinus: 0.5, etaPlus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50, maximize: false)),
+        ("asgd", .asgd(lr: 1e-3, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false)),
+        ("lbfgs_strong_wolfe", .lbfgs(lr: 1, maxIter: 20, maxEval: nil, toleranceGrad: 1e-7, toleranceChange: 1e-9,
+                                      historySize: 100, strongWolfe: true)),
+    ]
+    let ruleConfig = TrainingConfiguration(start: [-1.2, 1], steps: steps, learningRate: 1e-3)
+    for (name, rule) in rules {
+        var ruleRates: [Double] = []
+        var stop = StopReason.budget
+        for _ in 0..<repeats {
+            var config = ruleConfig
+            config.learningRate = rule.learningRate
+            var result: RunResult?
+            let seconds = time { result = Trainer.run(objective: RosenbrockObjective(), optimizer: rule, configuration: config) }
+            ruleRates.append(Double(result?.summary.stepsRun ?? 0) / seconds)
+            stop = result?.summary.stopReason ?? .cancelled
+        }
+        print("rosenbrock2d_\(name)_record_every_step: steps=\(steps) repeats=\(repeats) "
+              + "median_steps_per_cpu_s=\(Int(median(ruleRates))) stop=\(stop)")
+    }
 }
 
 // 1. Rosenbrock-2D + Adam, every step recorded.

@@ -17,7 +17,7 @@ enum RunSummaryText {
             ("name", spec.name),
             ("problem", "\(setup), \(experiment.dimension) parameters"),
             ("optimizer", optimizer),
-            ("stopped", "\(s.stopReason.rawValue) after \(s.stepsRun) of \(spec.steps) steps"),
+            ("stopped", "\(s.stopReason.rawValue) after \(s.stepsRun) of \(experiment.configuration.steps) steps"),
             ("loss", (result.trajectory.loss.first.map { "\(TextTable.number($0)) → " } ?? "") + TextTable.number(s.finalLoss)
                 + " (best \(TextTable.number(s.bestLoss)) at step \(s.bestStep))"),
             ("grad norm", TextTable.number(s.finalGradNorm)),

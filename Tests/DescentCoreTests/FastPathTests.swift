@@ -51,6 +51,17 @@ private let optimizers: [(String, OptimizerConfiguration)] = [
     ("adam-amsgrad-wd", .adam(lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.05, amsgrad: true)),
     ("adamw", .adamw(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: false)),
     ("adamw-amsgrad", .adamw(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-1, amsgrad: true)),
+    ("adam-decoupled-maximize", .adam(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-1, amsgrad: false,
+                                      maximize: true, decoupledWeightDecay: true)),
+    ("adagrad", .adagrad(lr: 0.1, lrDecay: 0.01, weightDecay: 0.05, initialAccumulatorValue: 0.1, eps: 1e-10)),
+    ("rmsprop-centered-momentum", .rmsprop(lr: 1e-3, alpha: 0.9, eps: 1e-8, weightDecay: 0.01, momentum: 0.5, centered: true)),
+    ("nadam", .nadam(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, momentumDecay: 4e-3,
+                     decoupledWeightDecay: true, maximize: false)),
+    ("radam", .radam(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, decoupledWeightDecay: false, maximize: false)),
+    ("adamax", .adamax(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, maximize: false)),
+    ("adadelta", .adadelta(lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0.1, maximize: false)),
+    ("rprop", .rprop(lr: 1e-3, etaMinus: 0.5, etaPlus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50, maximize: false)),
+    ("asgd", .asgd(lr: 1e-3, lambd: 1e-2, alpha: 0.75, t0: 100, weightDecay: 0.05, maximize: false)),
 ]
 
 private let objectives: [(String, any Objective, [Double])] = [

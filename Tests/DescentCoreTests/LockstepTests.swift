@@ -72,6 +72,12 @@ private let rules: [(String, OptimizerConfiguration)] = [
     ("rmsprop-centered-momentum-wd", .rmsprop(lr: 1e-3, alpha: 0.9, eps: 1e-6, weightDecay: 1e-2, momentum: 0.5, centered: true)),
     ("adagrad", .adagrad(lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10)),
     ("adagrad-decay-wd", .adagrad(lr: 1e-1, lrDecay: 1e-3, weightDecay: 1e-2, initialAccumulatorValue: 0.1, eps: 1e-10)),
+    ("adam-decoupled-maximize", .adam(lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: false,
+                                      maximize: true, decoupledWeightDecay: true)),
+    ("adamw-amsgrad-maximize", .adamw(lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: true, maximize: true)),
+    ("rmsprop-centered-maximize-wd", .rmsprop(lr: 1e-4, alpha: 0.9, eps: 1e-8, weightDecay: 1e-2, momentum: 0, centered: true,
+                                              maximize: true)),
+    ("adagrad-maximize-wd", .adagrad(lr: 1e-3, lrDecay: 0, weightDecay: 1e-2, initialAccumulatorValue: 0, eps: 1e-10, maximize: true)),
 ]
 
 private let objectives: [(String, any Objective, [Double])] = [
@@ -183,6 +189,16 @@ private func sweepMember(_ i: Int, start: [Double], base: Double, schedule: Lear
     #expect(shape() != shape(RosenbrockObjective(b: 10)))
     #expect(shape() != shape(RosenbrockObjective(), rules[5].1))
     #expect(shape(RosenbrockObjective(), .rmspropLecture(lr: 1e-2, alpha: 0.9, eps: 1e-8)) == nil)
+    #expect(shape(RosenbrockObjective(), .nadam(lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3,
+                                               decoupledWeightDecay: false, maximize: false)) == nil)
+    // maximize and decoupled weight decay are branch flags: part of the shape.
+    let adamMaximizing = OptimizerConfiguration.adam(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false,
+                                                      maximize: true)
+    #expect(shape() != shape(RosenbrockObjective(), adamMaximizing))
+    let adamDecoupled = OptimizerConfiguration.adam(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: false,
+                                                    decoupledWeightDecay: true)
+    let adamw = OptimizerConfiguration.adamw(lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-2, amsgrad: false)
+    #expect(shape(RosenbrockObjective(), adamDecoupled) == shape(RosenbrockObjective(), adamw))
     let moons = SyntheticDataset.twoMoons(samples: 16, noise: 0.1, seed: 1)
     let model = LogisticRegressionObjective(training: moons)
     #expect(shape(model, adam, TrainingConfiguration(start: [Double](repeating: 0, count: model.dimension), steps: 10, learningRate: 1e-2)) == nil)

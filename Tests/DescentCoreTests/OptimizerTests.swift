@@ -32,12 +32,13 @@ func referenceSGD(lr: Double, mu: Double, tau: Double, nesterov: Bool, wd: Doubl
     var theta = startTheta, b = [0.0, 0.0], out: [[Double]] = []
     for (t, grad) in threeGradients.enumerated() {
         for i in 0..<2 {
-            var g = grad[i] + wd * theta[i]
+            // maximize negates the gradient before the decay is added (θ still shrinks).
+            var g = (maximize ? -grad[i] : grad[i]) + wd * theta[i]
             if mu != 0 {
                 b[i] = t == 0 ? g : mu * b[i] + (1 - tau) * g
                 g = nesterov ? g + mu * b[i] : b[i]
             }
-            theta[i] += maximize ? lr * g : -lr * g
+            theta[i] -= lr * g
         }
         out.append(theta)
     }
@@ -235,4 +236,15 @@ func rmspropMatchesTorchPseudoCodeForThreeSteps(option: (Double, Double, Bool)) 
     expectClose(steps, expected)
     // First step is η·sign(g₀) up to ε.
     #expect(relClose(steps[0][0] - startTheta[0], -0.1, 1e-9))
+}
+
+@Test func adamMomentsAfterOneStepAreTheScaledGradientAndItsSquare() {
+    // From m₀ = v₀ = 0 one step gives m = (1 − β₁)g and v = (1 − β₂)g² (each coordinate read out of the
+    // interleaved state).
+    var adam = Adam(dimension: 2)
+    var theta = [0.5, -1.0], gradient = [1.5, -2.0]
+    adam.step(parameters: &theta, gradient: &gradient, learningRate: 1e-3)
+    #expect(adam.firstMoment == [(1 - 0.9) * 1.5, (1 - 0.9) * -2.0])
+    #expect(adam.secondMoment == [(1 - 0.999) * 1.5 * 1.5, (1 - 0.999) * -2.0 * -2.0])
+    #expect(adam.maxSecondMoment == [0, 0])
 }

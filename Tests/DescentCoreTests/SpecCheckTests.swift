@@ -65,6 +65,26 @@ private func parse(_ json: String) throws(SpecError) -> SpecValue { try SpecValu
         #expect(found.map { "\($0.field) \($0.code)" } == ["optimizer.nesterov invalid_value"])
     }
 
+    @Test func rpropEtasMustBracketOne() throws {
+        let found = try errors(#"{"objective":{"type":"saddle"},"optimizer":{"type":"rprop","etas":[1.2,0.5]}}"#)
+        #expect(found.map { "\($0.field) \($0.code)" } == ["optimizer.etas invalid_value"])
+    }
+
+    @Test func rpropStepSizeBoundsMustBeOrdered() throws {
+        let found = try errors(#"{"objective":{"type":"saddle"},"optimizer":{"type":"rprop","step_sizes":[1,0.1]}}"#)
+        #expect(found.map { "\($0.field) \($0.code)" } == ["optimizer.step_sizes invalid_value"])
+    }
+
+    @Test func lbfgsNeedsTheFullBatch() throws {
+        let found = try errors(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear"},"optimizer":{"type":"lbfgs"},"batch_size":8}"#)
+        #expect(found.map { "\($0.field) \($0.code)" } == ["batch_size invalid_value"])
+    }
+
+    @Test func lambdaScheduleFormulaMayNameOnlyT() throws {
+        let found = try errors(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd"},"schedule":{"type":"lambda","factor":"0.9^step"}}"#)
+        #expect(found.map { "\($0.field) \($0.code)" } == ["schedule.factor invalid_expression"])
+    }
+
     @Test func validSpecPasses() throws {
         #expect(try errors(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.1,0.2],"steps":10}"#).isEmpty)
     }

@@ -113,9 +113,9 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
 @Test func catalogListsEveryTableEntryWithDefaults() throws {
     let doc = Catalog.document
     #expect(doc.optimizers.map(\.type) == ["sgd", "momentum_lecture", "adagrad", "adagrad_lecture", "rmsprop",
-                                           "rmsprop_lecture", "adam", "adamw",
-                                           "newton", "saddle_free_newton", "negative_curvature"])
-    #expect(doc.schedules.count == 8)
+                                           "rmsprop_lecture", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "rprop",
+                                           "asgd", "lbfgs", "newton", "saddle_free_newton", "negative_curvature"])
+    #expect(doc.schedules.count == 14)
     #expect(doc.objectives.count == 14)
     let adamw = try #require(doc.optimizers.first { $0.type == "adamw" })
     #expect(adamw.parameters.first { $0.name == "weight_decay" }?.defaultValue == .number(1e-2))
@@ -134,6 +134,7 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
         "step": ["step_size": .number(10)], "multistep": ["milestones": .array([.number(5)])],
         "exponential": ["gamma": .number(0.99)], "cosine": ["t_max": .number(100)],
         "linear_warmup": ["warmup_steps": .number(10)], "inverse_sqrt": ["warmup_steps": .number(10)],
+        "cosine_warm_restarts": ["t_0": .number(10)], "cyclic": ["max_lr": .number(0.1)], "lambda": ["factor": .string("0.9^t")],
     ]
     for schedule in Catalog.document.schedules {
         let spec = ExperimentSpec(objective: ObjectiveSpec(.closedForm(.saddle)), optimizer: OptimizerSpec(.sgd),

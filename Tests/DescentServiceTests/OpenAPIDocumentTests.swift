@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DescentService
+import DescentCore
 
 @Suite struct OpenAPIDocumentTests {
     @Test func servedDocumentEqualsOpenapiYaml() async throws {
@@ -10,6 +11,13 @@ import Testing
         let served = try await h.request(.get, "/openapi.yaml")
         #expect(served.status == 200)
         #expect(served.body == file, "run scripts/generate-openapi-swift.py after editing openapi.yaml")
+    }
+
+    @Test func everyOptimizerAndScheduleTypeIsNamed() {
+        let yaml = OpenAPIDocument.yaml
+        for type in OptimizerKind.allCases.map(\.rawValue) + ScheduleKind.allCases.map(\.rawValue) {
+            #expect(yaml.contains(" \(type),") || yaml.contains(" \(type) (") || yaml.contains(" \(type)."), "\(type)")
+        }
     }
 
     @Test func everyRoutedPathIsDocumented() async throws {

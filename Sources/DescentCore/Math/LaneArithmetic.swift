@@ -21,16 +21,29 @@ protocol LaneArithmetic {
     func addingProduct(_ a: Self, _ b: Self) -> Self
     /// `Swift.max(a, b)` lane by lane: `b >= a ? b : a` (so a NaN in `a` is kept, one in `b` is not).
     static func larger(_ a: Self, _ b: Self) -> Self
+    /// torch's `a.lerp_(b, w)` lane by lane: fma(w, b − a, a) where |w| < ½, else fma(−(b − a), 1 − w, b).
+    /// The lanes pick their branch by their own weight; each rounds as the `Double` instance does.
+    static func lerp(_ a: Self, _ b: Self, weight w: Self) -> Self
 }
 
 extension Double: LaneArithmetic {
     @inline(__always) static func broadcast(_ x: Double) -> Double { x }
     @inline(__always) static func larger(_ a: Double, _ b: Double) -> Double { Swift.max(a, b) }
+    @inline(__always) static func lerp(_ a: Double, _ b: Double, weight w: Double) -> Double {
+        let difference = b - a
+        return abs(w) < 0.5 ? a.addingProduct(w, difference) : b.addingProduct(-difference, 1 - w)
+    }
 }
 
 extension SIMD4: LaneArithmetic where Scalar == Double {
     @inline(__always) static func broadcast(_ x: Double) -> SIMD4<Double> { SIMD4(repeating: x) }
     @inline(__always) static func larger(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> {
         a.replacing(with: b, where: b .>= a)
+    }
+    @inline(__always) static func lerp(_ a: SIMD4<Double>, _ b: SIMD4<Double>, weight w: SIMD4<Double>) -> SIMD4<Double> {
+        let difference = b - a
+        let near = a.addingProduct(w, difference), far = b.addingProduct(-difference, SIMD4(repeating: 1) - w)
+        // |w| < ½ exactly where the scalar branch takes `near` (false for NaN, as there).
+        return far.replacing(with: near, where: (w .< 0.5) .& (w .> -0.5))
     }
 }

@@ -1,17 +1,23 @@
-/// Adam with PyTorch's `torch.optim.Adam` semantics (L2 weight decay added to the gradient).
+/// Adam with PyTorch's `torch.optim.Adam` semantics (torch 2.13, `_single_tensor_adam`).
 ///
-/// Pseudo-code (γ = lr, β₁, β₂ = betas, ε = eps, λ = weight_decay):
+/// Pseudo-code (γ = lr, β₁, β₂ = betas, ε = eps, λ = weight_decay, t = step count from 1;
+/// fma, lerp and the kernels' rounding as in `Torch`; `**` is the C library's pow):
 /// ```
 /// m₀ ← 0, v₀ ← 0, v₀^max ← 0
-/// if λ ≠ 0:  g ← g + λθ
-/// m ← β₁m + (1 − β₁)g
-/// v ← β₂v + (1 − β₂)g²
+/// if maximize:  g ← −g
+/// if λ ≠ 0:
+///     if decoupled_weight_decay:  θ ← θ·(1 − γλ)
+///     else:                       g ← fma(λ, θ, g)              # g + λθ
+/// m ← lerp(m, g, 1 − β₁)                                         # β₁m + (1 − β₁)g
+/// v ← fma((1 − β₂)g, g, β₂v)                                     # β₂v + (1 − β₂)g²
 /// if amsgrad:  v^max ← max(v^max, v);  u ← v^max
 /// else:        u ← v
-/// θ ← θ − (γ / (1 − β₁ᵗ)) · m / (√u / √(1 − β₂ᵗ) + ε)
+/// s ← γ / (1 − β₁**t)
+/// θ ← θ + (−s·m) / (√u / (1 − β₂**t)**0.5 + ε)
 /// ```
-/// The last line is PyTorch's evaluation order of θ − γ m̂ / (√v̂ + ε) with m̂ = m/(1 − β₁ᵗ),
-/// v̂ = u/(1 − β₂ᵗ). Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0, amsgrad false.
+/// That is θ − γ m̂ / (√v̂ + ε) with m̂ = m/(1 − β₁ᵗ), v̂ = u/(1 − β₂ᵗ), in torch's evaluation order.
+/// Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0, amsgrad false, maximize false,
+/// decoupled_weight_decay false (true is `AdamW`).
 public struct Adam: Optimizer {
     /// β₁.
     public let beta1: Double
@@ -25,24 +31,27 @@ public struct Adam: Optimizer {
     public let amsgrad: Bool
     /// Apply weight decay as θ ← θ − γλθ before the update (AdamW) instead of g ← g + λθ.
     public let decoupled: Bool
+    /// Ascend instead of descend (the gradient is negated first).
+    public let maximize: Bool
     /// m, v and v^max side by side per coordinate (one array: one uniqueness check per step).
     private var moments: [Double]
     /// First moment m.
-    public var firstMoment: [Double] { stride(from: 0, to: moments.count, by: 3).map { moments[$0] } }
+    public var firstMoment: [Double] { moments.deinterleaved(0, width: 3) }
     /// Second moment v.
-    public var secondMoment: [Double] { stride(from: 1, to: moments.count, by: 3).map { moments[$0] } }
+    public var secondMoment: [Double] { moments.deinterleaved(1, width: 3) }
     /// Running maximum of v (amsgrad only; zeros otherwise).
-    public var maxSecondMoment: [Double] { stride(from: 2, to: moments.count, by: 3).map { moments[$0] } }
+    public var maxSecondMoment: [Double] { moments.deinterleaved(2, width: 3) }
     /// Steps taken so far.
     public private(set) var stepCount = 0
-    private var beta1Power = 1.0
-    private var beta2Power = 1.0
+    /// Whether both bias corrections 1 − βᵗ have rounded to exactly 1: βᵗ only shrinks, so they stay 1 and
+    /// the three pow calls a step costs (≈ 60 ns, more than the rest of a 2-D step) can be skipped.
+    private var correctionsSettled = false
 
     /// Creates Adam state for `dimension` parameters.
     public init(dimension: Int, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
-                weightDecay: Double = 0, amsgrad: Bool = false, decoupled: Bool = false) {
+                weightDecay: Double = 0, amsgrad: Bool = false, decoupled: Bool = false, maximize: Bool = false) {
         self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
-        self.weightDecay = weightDecay; self.amsgrad = amsgrad; self.decoupled = decoupled
+        self.weightDecay = weightDecay; self.amsgrad = amsgrad; self.decoupled = decoupled; self.maximize = maximize
         moments = [Double](repeating: 0, count: 3 * dimension)
     }
 
@@ -56,12 +65,15 @@ public struct Adam: Optimizer {
     mutating func step(parameters theta: UnsafeMutablePointer<Double>, gradient grad: UnsafePointer<Double>, count n: Int,
                        learningRate: Double) {
         stepCount += 1
-        // β^t by repeated multiplication (what PyTorch's `beta ** step` gives to within an ulp).
-        beta1Power *= beta1
-        beta2Power *= beta2
-        let stepSize = AdamUpdate.stepSize(learningRate: learningRate, beta1Power: beta1Power)
-        let correction2 = AdamUpdate.correction2(beta2Power: beta2Power)
-        let (b1, b2, eps, wd, decoupled, amsgrad) = (beta1, beta2, epsilon, weightDecay, decoupled, amsgrad)
+        var stepSize = learningRate, correction2 = 1.0
+        if !correctionsSettled {
+            let c = AdamUpdate.corrections(beta1: beta1, beta2: beta2, step: stepCount)
+            stepSize = AdamUpdate.stepSize(learningRate: learningRate, correction1: c.correction1)
+            correction2 = c.correction2
+            correctionsSettled = c.settled
+        }
+        let (b1, b2, eps, wd, decoupled, amsgrad, maximize) = (beta1, beta2, epsilon, weightDecay, decoupled, amsgrad, maximize)
+        let decay = AdamUpdate.decay(learningRate: learningRate, weightDecay: wd)
         // Raw buffers: one uniqueness check per step instead of one per element.
         guard n > 0 else { return }
         moments.withUnsafeMutableBufferPointer { state in
@@ -69,9 +81,9 @@ public struct Adam: Optimizer {
             for i in 0..<n {
                 // The arithmetic lockstep runs share (`UpdateArithmetic.swift`).
                 AdamUpdate.apply(theta: &theta[i], gradient: grad[i], m: &state[3 * i], v: &state[3 * i + 1],
-                                 vMax: &state[3 * i + 2], beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd,
-                                 learningRate: learningRate, stepSize: stepSize, correction2: correction2,
-                                 decays: wd != 0, decoupled: decoupled, amsgrad: amsgrad)
+                                 vMax: &state[3 * i + 2], beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd, decay: decay,
+                                 stepSize: stepSize, correction2: correction2,
+                                 decays: wd != 0, decoupled: decoupled, amsgrad: amsgrad, maximize: maximize)
             }
         }
     }

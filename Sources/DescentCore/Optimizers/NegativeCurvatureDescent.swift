@@ -8,7 +8,7 @@
 ///         if gᵀu > 0: u ← −u                 (downhill; at g = 0 the sign of SymmetricEigen/Lanczos)
 ///         θ ← θ + s·u
 ///         return
-/// θ ← θ − η g
+/// θ ← θ − η g                             (fma(−η, g, θ), as sgd rounds it)
 /// ```
 /// Near a strict saddle, where the gradient vanishes and plain gradient descent stalls (exactly at it, for
 /// ever), the step along u lowers the loss by about ½|λmin|s² (the second-order Taylor change). The Hessian
@@ -36,7 +36,8 @@ public struct NegativeCurvatureDescent: Optimizer {
             for i in 0..<parameters.count { parameters[i] += s * u[i] }
             return
         }
-        for i in 0..<parameters.count { parameters[i] -= learningRate * gradient[i] }
+        // Rounded as the sgd rule's step (torch's fma(−η, g, θ)), so away from flat ground this is plain sgd bit for bit.
+        for i in 0..<parameters.count { parameters[i] = Torch.add(parameters[i], gradient[i], alpha: -learningRate) }
     }
 
     private func smallestEigenpair(at point: [Double]) -> (Double, [Double])? {

@@ -5,17 +5,39 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     /// The lecture's momentum m ← λm − ηg, θ ← θ + m.
     case momentumLecture(lr: Double, momentum: Double)
     /// `torch.optim.Adagrad`.
-    case adagrad(lr: Double, lrDecay: Double, weightDecay: Double, initialAccumulatorValue: Double, eps: Double)
+    case adagrad(lr: Double, lrDecay: Double, weightDecay: Double, initialAccumulatorValue: Double, eps: Double,
+                 maximize: Bool = false)
     /// The lecture's Adagrad (RMS of all past gradients).
     case adagradLecture(lr: Double, sqrtDecay: Bool, eps: Double)
     /// `torch.optim.RMSprop`.
-    case rmsprop(lr: Double, alpha: Double, eps: Double, weightDecay: Double, momentum: Double, centered: Bool)
+    case rmsprop(lr: Double, alpha: Double, eps: Double, weightDecay: Double, momentum: Double, centered: Bool,
+                 maximize: Bool = false)
     /// The lecture's RMSprop (σ₀ = |g₀|).
     case rmspropLecture(lr: Double, alpha: Double, eps: Double)
-    /// `torch.optim.Adam` (L2 weight decay).
-    case adam(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, amsgrad: Bool)
+    /// `torch.optim.Adam` (L2 weight decay, or decoupled with `decoupledWeightDecay`).
+    case adam(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, amsgrad: Bool,
+              maximize: Bool = false, decoupledWeightDecay: Bool = false)
     /// `torch.optim.AdamW` (decoupled weight decay).
-    case adamw(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, amsgrad: Bool)
+    case adamw(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, amsgrad: Bool,
+               maximize: Bool = false)
+
+    /// `torch.optim.NAdam`.
+    case nadam(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, momentumDecay: Double,
+               decoupledWeightDecay: Bool, maximize: Bool)
+    /// `torch.optim.RAdam`.
+    case radam(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, decoupledWeightDecay: Bool,
+               maximize: Bool)
+    /// `torch.optim.Adamax`.
+    case adamax(lr: Double, beta1: Double, beta2: Double, eps: Double, weightDecay: Double, maximize: Bool)
+    /// `torch.optim.Adadelta`.
+    case adadelta(lr: Double, rho: Double, eps: Double, weightDecay: Double, maximize: Bool)
+    /// `torch.optim.Rprop`.
+    case rprop(lr: Double, etaMinus: Double, etaPlus: Double, stepSizeMin: Double, stepSizeMax: Double, maximize: Bool)
+    /// `torch.optim.ASGD`.
+    case asgd(lr: Double, lambd: Double, alpha: Double, t0: Double, weightDecay: Double, maximize: Bool)
+    /// `torch.optim.LBFGS`; `maxEval` nil means max_iter·5/4; `strongWolfe` is line_search_fn "strong_wolfe".
+    case lbfgs(lr: Double, maxIter: Int, maxEval: Int?, toleranceGrad: Double, toleranceChange: Double, historySize: Int,
+               strongWolfe: Bool)
     /// Damped Newton θ ← θ − η(H + μI)⁺g.
     case newton(lr: Double, damping: Double, krylovDimension: Int)
     /// Saddle-free Newton θ ← θ − η(|H| + μI)⁺g (Dauphin et al. 2014).
@@ -26,9 +48,12 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     /// The base learning rate γ₀ the schedule scales.
     public var learningRate: Double {
         switch self {
-        case let .sgd(lr, _, _, _, _, _), let .momentumLecture(lr, _), let .adagrad(lr, _, _, _, _),
-             let .adagradLecture(lr, _, _), let .rmsprop(lr, _, _, _, _, _), let .rmspropLecture(lr, _, _),
-             let .adam(lr, _, _, _, _, _), let .adamw(lr, _, _, _, _, _):
+        case let .sgd(lr, _, _, _, _, _), let .momentumLecture(lr, _), let .adagrad(lr, _, _, _, _, _),
+             let .adagradLecture(lr, _, _), let .rmsprop(lr, _, _, _, _, _, _), let .rmspropLecture(lr, _, _),
+             let .adam(lr, _, _, _, _, _, _, _), let .adamw(lr, _, _, _, _, _, _),
+             let .nadam(lr, _, _, _, _, _, _, _), let .radam(lr, _, _, _, _, _, _), let .adamax(lr, _, _, _, _, _),
+             let .adadelta(lr, _, _, _, _), let .rprop(lr, _, _, _, _, _), let .asgd(lr, _, _, _, _, _),
+             let .lbfgs(lr, _, _, _, _, _, _):
             return lr
         case let .newton(lr, _, _), let .saddleFreeNewton(lr, _, _), let .negativeCurvature(lr, _, _):
             return lr

@@ -1,17 +1,19 @@
-/// Stochastic gradient descent with PyTorch's `torch.optim.SGD` semantics.
+/// Stochastic gradient descent with PyTorch's `torch.optim.SGD` semantics (torch 2.13, `_single_tensor_sgd`).
 ///
-/// Pseudo-code (γ = lr, λ = weight_decay, μ = momentum, τ = dampening):
+/// Pseudo-code (γ = lr, λ = weight_decay, μ = momentum, τ = dampening; fma(x, y, z) = x·y + z rounded
+/// once, as torch's CPU kernels compute `add(…, alpha=)`; see `Torch`):
 /// ```
 /// g ← ∇L(θ)
-/// if λ ≠ 0:  g ← g + λθ
+/// if maximize:  g ← −g
+/// if λ ≠ 0:  g ← fma(λ, θ, g)                      # g + λθ
 /// if μ ≠ 0:
-///     if t > 1:  b ← μb + (1 − τ)g
+///     if t > 1:  b ← fma(1 − τ, g, μb)              # μb + (1 − τ)g
 ///     else:      b ← g
-///     if nesterov:  g ← g + μb
+///     if nesterov:  g ← fma(μ, b, g)               # g + μb
 ///     else:         g ← b
-/// if maximize:  θ ← θ + γg
-/// else:         θ ← θ − γg
+/// θ ← fma(−γ, g, θ)                                 # θ − γg
 /// ```
+/// With `maximize` the gradient is negated before the decay is added, so θ still shrinks towards 0.
 /// Defaults: momentum 0, dampening 0, nesterov false, weight_decay 0, maximize false.
 public struct SGD: Optimizer {
     /// μ.

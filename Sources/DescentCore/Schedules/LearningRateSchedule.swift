@@ -20,10 +20,37 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     /// γ₀ · min(s / w, √(w / s)) with s = t + 1: linear warm-up to γ₀ at s = w, then ∝ 1/√s
     /// (the Transformer schedule normalised to peak at γ₀).
     case inverseSqrt(warmupSteps: Int)
-    /// `OneCycleLR` with cosine annealing (two phases): from max_lr/div_factor up to max_lr over
-    /// the first pct_start·total − 1 steps, then down to max_lr/(div_factor·final_div_factor) at
-    /// step total − 1. Ignores γ₀.
-    case oneCycle(maxLR: Double, totalSteps: Int, pctStart: Double, divFactor: Double, finalDivFactor: Double)
+    /// `OneCycleLR` without momentum cycling: from max_lr/div_factor up to max_lr at step
+    /// pct_start·total − 1, then down to max_lr/(div_factor·final_div_factor) at step total − 1; with
+    /// `threePhase`, back to max_lr/div_factor at 2·pct_start·total − 2 first. Each phase anneals by
+    /// cosine, or linearly with `linearAnneal`. Ignores γ₀.
+    case oneCycle(maxLR: Double, totalSteps: Int, pctStart: Double, divFactor: Double, finalDivFactor: Double,
+                  threePhase: Bool = false, linearAnneal: Bool = false)
+    /// γ₀ · (s + (e − s)·min(T, t)/T) (`LinearLR` from start factor s to end factor e over T steps).
+    case linear(startFactor: Double, endFactor: Double, totalIters: Int)
+    /// γ₀ · (f + [t ≥ T](1 − f)): the factor f for the first T steps, then γ₀ (`ConstantLR`).
+    case constantFactor(factor: Double, totalIters: Int)
+    /// γ₀ · (1 − min(T, t)/T)^p (`PolynomialLR`).
+    case polynomial(totalIters: Int, power: Double)
+    /// η_min + (γ₀ − η_min)(1 + cos(π·t_cur/T_i))/2 with t_cur the steps since the last restart and
+    /// T_i = T₀·T_mult^i the current period (`CosineAnnealingWarmRestarts`).
+    case cosineWarmRestarts(t0: Int, tMult: Int, etaMin: Double)
+    /// `CyclicLR` without momentum cycling: from base_lr up to max_lr over step_size_up steps and back
+    /// over step_size_down, the amplitude scaled per `CyclicMode`. Ignores γ₀.
+    case cyclic(baseLR: Double, maxLR: Double, stepSizeUp: Int, stepSizeDown: Int, mode: CyclicMode, gamma: Double)
+
+    /// γ₀ · λ(t) for a formula λ in t (`LambdaLR`).
+    case lambda(ScheduleFormula)
+
+    /// How `cyclic` scales its amplitude.
+    public enum CyclicMode: String, Sendable, Equatable, CaseIterable {
+        /// Constant amplitude.
+        case triangular
+        /// Amplitude halved every cycle: 1/2^(cycle − 1).
+        case triangular2
+        /// Amplitude γᵗ.
+        case expRange = "exp_range"
+    }
 
     /// The learning rate at optimizer step `t` for base rate `base`.
     public func learningRate(at t: Int, base: Double) -> Double {
@@ -46,24 +73,59 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
         case let .inverseSqrt(warmupSteps):
             let s = Double(t + 1), w = Double(warmupSteps)
             return base * min(s / w, (w / s).squareRoot())
-        case let .oneCycle(maxLR, totalSteps, pctStart, divFactor, finalDivFactor):
+        case let .oneCycle(maxLR, totalSteps, pctStart, divFactor, finalDivFactor, threePhase, linearAnneal):
             let initial = maxLR / divFactor
             let minimum = initial / finalDivFactor
             let peak = pctStart * Double(totalSteps) - 1
+            let trough = 2 * pctStart * Double(totalSteps) - 2
             let end = Double(totalSteps - 1)
             let x = Double(t)
-            if x <= peak {
-                return Self.cosineAnneal(from: initial, to: maxLR, fraction: peak > 0 ? x / peak : 1)
+            let anneal = linearAnneal ? Self.linearAnneal : Self.cosineAnneal
+            if x <= peak { return anneal(initial, maxLR, peak > 0 ? x / peak : 1) }
+            if threePhase && x <= trough { return anneal(maxLR, initial, (x - peak) / (trough - peak)) }
+            let (start, top) = threePhase ? (trough, initial) : (peak, maxLR)
+            return anneal(top, minimum, min(1, (x - start) / (end - start)))
+        case let .linear(startFactor, endFactor, totalIters):
+            return base * (startFactor + (endFactor - startFactor) * Double(min(totalIters, t)) / Double(totalIters))
+        case let .constantFactor(factor, totalIters):
+            return base * (factor + (t >= totalIters ? 1 : 0) * (1 - factor))
+        case let .polynomial(totalIters, power):
+            return base * LibM.pow(1.0 - Double(min(totalIters, t)) / Double(totalIters), power)
+        case let .cosineWarmRestarts(t0, tMult, etaMin):
+            // Walk the restarts (T_i grows geometrically, so O(log t) when T_mult > 1).
+            var sinceRestart = t, period = t0
+            if tMult == 1 {
+                sinceRestart = t % t0
+            } else {
+                while sinceRestart >= period { sinceRestart -= period; period *= tMult }
             }
-            return Self.cosineAnneal(from: maxLR, to: minimum, fraction: min(1, (x - peak) / (end - peak)))
+            return etaMin + (base - etaMin) * (1 + LibM.cos(Double.pi * Double(sinceRestart) / Double(period))) / 2
+        case let .cyclic(baseLR, maxLR, stepSizeUp, stepSizeDown, mode, gamma):
+            let total = Double(stepSizeUp) + Double(stepSizeDown)
+            let ratio = Double(stepSizeUp) / total
+            let cycle = (1 + Double(t) / total).rounded(.down)
+            let x = 1.0 + Double(t) / total - cycle
+            let scale = x <= ratio ? x / ratio : (x - 1) / (ratio - 1)
+            let amplitude: Double = switch mode {
+            case .triangular: 1.0
+            case .triangular2: 1 / LibM.pow(2.0, cycle - 1)
+            case .expRange: LibM.pow(gamma, Double(t))
+            }
+            return baseLR + (maxLR - baseLR) * scale * amplitude
+        case let .lambda(formula):
+            return base * formula.factor(at: t)
         }
     }
 
     /// OneCycleLR's `_annealing_cos`: end + (start − end)/2 · (cos(π·fraction) + 1).
-    static func cosineAnneal(from start: Double, to end: Double, fraction: Double) -> Double {
+    static func cosineAnneal(_ start: Double, _ end: Double, _ fraction: Double) -> Double {
         end + (start - end) / 2 * (LibM.cos(Double.pi * fraction) + 1)
     }
 
+    /// OneCycleLR's `_annealing_linear`: (end − start)·fraction + start.
+    static func linearAnneal(_ start: Double, _ end: Double, _ fraction: Double) -> Double {
+        (end - start) * fraction + start
+    }
 
     /// γⁿ as the closed forms' `gamma ** n` computes it (C `pow`).
     static func power(_ x: Double, _ n: Int) -> Double { LibM.pow(x, Double(n)) }

@@ -30,6 +30,9 @@ extension ExperimentSpec {
         try SpecIssues.firstError { issues in checkBounds(limits: limits, into: &issues) }
         let objective = try self.objective.build(dataset: dataset, seed: seed, limits: limits)
         let optimizer = try self.optimizer.build(path: "optimizer")
+        if case .lbfgs = optimizer, batchSize != nil {
+            throw SpecError(field: "batch_size", message: "must be null with lbfgs, which evaluates the full batch", code: "invalid_value")
+        }
         let steps = stepBudget
         let schedule = try self.schedule?.build(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
         let n = objective.dimension

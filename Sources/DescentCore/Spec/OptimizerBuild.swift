@@ -16,18 +16,51 @@ extension OptimizerSpec {
         case .momentumLecture: return .momentumLecture(lr: lr, momentum: number("momentum"))
         case .adagrad:
             return .adagrad(lr: lr, lrDecay: number("lr_decay"), weightDecay: number("weight_decay"),
-                            initialAccumulatorValue: number("initial_accumulator_value"), eps: number("eps"))
+                            initialAccumulatorValue: number("initial_accumulator_value"), eps: number("eps"),
+                            maximize: flag("maximize"))
         case .adagradLecture: return .adagradLecture(lr: lr, sqrtDecay: flag("sqrt_decay"), eps: number("eps"))
         case .rmsprop:
             return .rmsprop(lr: lr, alpha: number("alpha"), eps: number("eps"), weightDecay: number("weight_decay"),
-                            momentum: number("momentum"), centered: flag("centered"))
+                            momentum: number("momentum"), centered: flag("centered"), maximize: flag("maximize"))
         case .rmspropLecture: return .rmspropLecture(lr: lr, alpha: number("alpha"), eps: number("eps"))
         case .adam:
             return .adam(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
-                         amsgrad: flag("amsgrad"))
+                         amsgrad: flag("amsgrad"), maximize: flag("maximize"),
+                         decoupledWeightDecay: flag("decoupled_weight_decay"))
         case .adamw:
             return .adamw(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
-                          amsgrad: flag("amsgrad"))
+                          amsgrad: flag("amsgrad"), maximize: flag("maximize"))
+        case .nadam:
+            return .nadam(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
+                          momentumDecay: number("momentum_decay"), decoupledWeightDecay: flag("decoupled_weight_decay"),
+                          maximize: flag("maximize"))
+        case .radam:
+            return .radam(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
+                          decoupledWeightDecay: flag("decoupled_weight_decay"), maximize: flag("maximize"))
+        case .adamax:
+            return .adamax(lr: lr, beta1: betas.0, beta2: betas.1, eps: number("eps"), weightDecay: number("weight_decay"),
+                           maximize: flag("maximize"))
+        case .adadelta:
+            return .adadelta(lr: lr, rho: number("rho"), eps: number("eps"), weightDecay: number("weight_decay"),
+                             maximize: flag("maximize"))
+        case .rprop:
+            let etas = pair("etas"), sizes = pair("step_sizes")
+            guard etas.0 < 1 && 1 < etas.1 else {
+                throw SpecError(field: fieldPath(path, "etas"), message: "must satisfy 0 < etas[0] < 1 < etas[1]", code: "invalid_value")
+            }
+            guard sizes.0 <= sizes.1 else {
+                throw SpecError(field: fieldPath(path, "step_sizes"), message: "must satisfy step_sizes[0] ≤ step_sizes[1]",
+                                code: "invalid_value")
+            }
+            return .rprop(lr: lr, etaMinus: etas.0, etaPlus: etas.1, stepSizeMin: sizes.0, stepSizeMax: sizes.1,
+                          maximize: flag("maximize"))
+        case .asgd:
+            return .asgd(lr: lr, lambd: number("lambd"), alpha: number("alpha"), t0: number("t0"),
+                         weightDecay: number("weight_decay"), maximize: flag("maximize"))
+        case .lbfgs:
+            return .lbfgs(lr: lr, maxIter: integer("max_iter"), maxEval: value("max_eval").integer,
+                          toleranceGrad: number("tolerance_grad"), toleranceChange: number("tolerance_change"),
+                          historySize: integer("history_size"), strongWolfe: value("line_search_fn").string == "strong_wolfe")
         case .newton: return .newton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
         case .saddleFreeNewton:
             return .saddleFreeNewton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
@@ -35,9 +68,12 @@ extension OptimizerSpec {
         }
     }
 
-    /// Adam's (β₁, β₂); the check guarantees two numbers.
-    private var betas: (Double, Double) {
-        let betas = value("betas").numbers ?? [0.9, 0.999]
-        return (betas[0], betas[1])
+    /// A two-number parameter (betas, etas, step_sizes); the check guarantees two numbers.
+    private func pair(_ name: String) -> (Double, Double) {
+        let numbers = value(name).numbers ?? []
+        return numbers.count == 2 ? (numbers[0], numbers[1]) : (.nan, .nan)
     }
+
+    /// The Adam family's (β₁, β₂).
+    private var betas: (Double, Double) { pair("betas") }
 }

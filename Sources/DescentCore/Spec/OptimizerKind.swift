@@ -7,6 +7,7 @@ public enum OptimizerKind: String, SpecKind {
     case rmsprop
     case rmspropLecture = "rmsprop_lecture"
     case adam, adamw
+    case nadam, radam, adamax, adadelta, rprop, asgd, lbfgs
     case newton
     case saddleFreeNewton = "saddle_free_newton"
     case negativeCurvature = "negative_curvature"
@@ -22,6 +23,13 @@ public enum OptimizerKind: String, SpecKind {
         case .rmspropLecture: "the lecture's RMSprop: σ₀ = |g₀|, σ_t = √(ασ²_{t−1} + (1 − α)g²_t)"
         case .adam: "torch.optim.Adam (L2 weight decay)"
         case .adamw: "torch.optim.AdamW (decoupled weight decay θ ← θ − γλθ)"
+        case .nadam: "torch.optim.NAdam: Adam with Nesterov momentum and a momentum schedule"
+        case .radam: "torch.optim.RAdam: Adam with the variance of its adaptive rate rectified"
+        case .adamax: "torch.optim.Adamax: Adam with an infinity-norm second moment"
+        case .adadelta: "torch.optim.Adadelta: steps scaled by the RMS of past updates over the RMS of gradients"
+        case .rprop: "torch.optim.Rprop: sign-based steps, per-coordinate sizes grown or shrunk by the sign history"
+        case .asgd: "torch.optim.ASGD: SGD with a decaying step and a running average of the iterates"
+        case .lbfgs: "torch.optim.LBFGS: quasi-Newton; one step runs up to max_iter iterations on the full batch"
         case .newton: "damped Newton: θ ← θ − η(H + μI)⁺g (dense H for n ≤ 64, Krylov space of g above)"
         case .saddleFreeNewton: "saddle-free Newton (Dauphin et al. 2014): θ ← θ − η(|H| + μI)⁺g, |H| from the eigendecomposition"
         case .negativeCurvature: "gradient descent; when ‖g‖ ≤ grad_tol and λmin < 0, a step of length escape_step along the eigenvector of λmin instead"
@@ -37,7 +45,7 @@ public enum OptimizerKind: String, SpecKind {
             ParameterInfo("dampening", .number(.unitClosed), default: .number(0), "τ"),
             ParameterInfo("nesterov", .boolean, default: .bool(false), "Nesterov momentum (needs momentum > 0, dampening 0)"),
             Self.l2Penalty,
-            ParameterInfo("maximize", .boolean, default: .bool(false), "ascend instead of descend"),
+            Self.maximize,
         ]
         case .momentumLecture: [
             Self.lr(1e-2),
@@ -49,6 +57,7 @@ public enum OptimizerKind: String, SpecKind {
             Self.l2Penalty,
             ParameterInfo("initial_accumulator_value", .number(.nonNegative), default: .number(0), "initial Σg²"),
             Self.eps(1e-10, "ε added to √Σg²"),
+            Self.maximize,
         ]
         case .adagradLecture: [
             Self.lr(1e-2),
@@ -62,16 +71,61 @@ public enum OptimizerKind: String, SpecKind {
             Self.l2Penalty,
             ParameterInfo("momentum", .number(.nonNegative), default: .number(0), "μ"),
             ParameterInfo("centered", .boolean, default: .bool(false), "divide by the estimated variance instead"),
+            Self.maximize,
         ]
         case .rmspropLecture: [
             Self.lr(1e-2),
             ParameterInfo("alpha", .number(.unitClosed), default: .number(0.9), "α"),
             Self.eps(1e-10, "ε added to σ"),
         ]
-        case .adam: [Self.lr(1e-3), Self.betas, Self.eps(1e-8, "ε added to √v̂"), Self.l2Penalty, Self.amsgrad]
+        case .adam: [
+            Self.lr(1e-3), Self.betas, Self.eps(1e-8, "ε added to √v̂"), Self.l2Penalty, Self.amsgrad, Self.maximize,
+            Self.decoupledWeightDecay,
+        ]
         case .adamw: [
             Self.lr(1e-3), Self.betas, Self.eps(1e-8, "ε added to √v̂"),
             ParameterInfo("weight_decay", .number(.nonNegative), default: .number(1e-2), "λ, decoupled weight decay"), Self.amsgrad,
+            Self.maximize,
+        ]
+        case .nadam: [
+            Self.lr(2e-3), Self.betas, Self.eps(1e-8, "ε added to √v̂"), Self.l2Penalty,
+            ParameterInfo("momentum_decay", .number(.nonNegative), default: .number(4e-3), "ψ in μₜ = β₁(1 − ½·0.96^(tψ))"),
+            Self.decoupledWeightDecay, Self.maximize,
+        ]
+        case .radam: [
+            Self.lr(1e-3), Self.betas, Self.eps(1e-8, "ε added to √v"), Self.l2Penalty, Self.decoupledWeightDecay, Self.maximize,
+        ]
+        case .adamax: [Self.lr(2e-3), Self.betas, Self.eps(1e-8, "ε added to |g|"), Self.l2Penalty, Self.maximize]
+        case .adadelta: [
+            Self.lr(1.0),
+            ParameterInfo("rho", .number(.unitClosed), default: .number(0.9), "ρ, smoothing of g² and Δ²"),
+            Self.eps(1e-6, "ε inside both square roots"), Self.l2Penalty, Self.maximize,
+        ]
+        case .rprop: [
+            Self.lr(1e-2),
+            ParameterInfo("etas", .numberList(.positive, count: 2), default: .array([.number(0.5), .number(1.2)]),
+                          "(η₋, η₊) step-size factors, 0 < η₋ < 1 < η₊"),
+            ParameterInfo("step_sizes", .numberList(.nonNegative, count: 2), default: .array([.number(1e-6), .number(50)]),
+                          "(Δmin, Δmax) step-size bounds"),
+            Self.maximize,
+        ]
+        case .asgd: [
+            Self.lr(1e-2),
+            ParameterInfo("lambd", .number(.nonNegative), default: .number(1e-4), "λ, decay term"),
+            ParameterInfo("alpha", .number(.nonNegative), default: .number(0.75), "α, power of the step-size decay"),
+            ParameterInfo("t0", .number(.nonNegative), default: .number(1e6), "t₀, step after which averaging starts"),
+            Self.l2Penalty, Self.maximize,
+        ]
+        case .lbfgs: [
+            Self.lr(1),
+            ParameterInfo("max_iter", .integer(.stepCount), default: .number(20), "iterations per step"),
+            ParameterInfo("max_eval", .integer(.stepCount), nullable: true, "evaluations per step (null: max_iter·5/4)"),
+            ParameterInfo("tolerance_grad", .number(.nonNegative), default: .number(1e-7), "stop when max|g| ≤ this"),
+            ParameterInfo("tolerance_change", .number(.nonNegative), default: .number(1e-9),
+                          "stop when the loss or the step changes less than this"),
+            ParameterInfo("history_size", .integer(.stepCount), default: .number(100), "curvature pairs kept"),
+            ParameterInfo("line_search_fn", .string(allowed: ["strong_wolfe"]), nullable: true,
+                          "\"strong_wolfe\" or null (fixed step t = lr)"),
         ]
         case .newton: [Self.lr(1), Self.damping(0), Self.krylovDimension]
         case .saddleFreeNewton: [Self.lr(1), Self.damping(1e-3), Self.krylovDimension]
@@ -98,5 +152,9 @@ public enum OptimizerKind: String, SpecKind {
                                                  "λ, L2 penalty added to the gradient")
     private static let betas = ParameterInfo("betas", .numberList(.unitOpen, count: 2), default: .array([.number(0.9), .number(0.999)]),
                                              "(β₁, β₂) running-average coefficients")
+    private static let maximize = ParameterInfo("maximize", .boolean, default: .bool(false),
+                                                "ascend instead of descend (the gradient is negated before weight decay)")
+    private static let decoupledWeightDecay = ParameterInfo("decoupled_weight_decay", .boolean, default: .bool(false),
+                                                            "weight decay as θ ← θ(1 − γλ) (AdamW) instead of g + λθ")
     private static let amsgrad = ParameterInfo("amsgrad", .boolean, default: .bool(false), "use the running maximum of v")
 }

@@ -32,8 +32,32 @@ extension ScheduleSpec {
                 throw SpecError(field: fieldPath(path, "pct_start"),
                                 message: "pct_start × total_steps must lie in (1, total_steps)", code: "invalid_value")
             }
+            if flag("three_phase") && 2 * pct * Double(total) - 2 >= Double(total - 1) {
+                throw SpecError(field: fieldPath(path, "pct_start"),
+                                message: "with three_phase, 2 × pct_start × total_steps − 1 must be below total_steps",
+                                code: "invalid_value")
+            }
             return .oneCycle(maxLR: value("max_lr").number ?? baseLR, totalSteps: total, pctStart: pct,
-                             divFactor: number("div_factor"), finalDivFactor: number("final_div_factor"))
+                             divFactor: number("div_factor"), finalDivFactor: number("final_div_factor"),
+                             threePhase: flag("three_phase"), linearAnneal: value("anneal_strategy").string == "linear")
+        case .linear:
+            return .linear(startFactor: number("start_factor"), endFactor: number("end_factor"), totalIters: integer("total_iters"))
+        case .constantFactor: return .constantFactor(factor: number("factor"), totalIters: integer("total_iters"))
+        case .polynomial: return .polynomial(totalIters: integer("total_iters"), power: number("power"))
+        case .cosineWarmRestarts: return .cosineWarmRestarts(t0: integer("t_0"), tMult: integer("t_mult"), etaMin: number("eta_min"))
+        case .cyclic:
+            let up = integer("step_size_up")
+            return .cyclic(baseLR: value("base_lr").number ?? baseLR, maxLR: number("max_lr"), stepSizeUp: up,
+                           stepSizeDown: value("step_size_down").integer ?? up,
+                           mode: value("mode").string.flatMap(LearningRateSchedule.CyclicMode.init(rawValue:)) ?? .triangular,
+                           gamma: number("gamma"))
+        case .lambda:
+            do {
+                return .lambda(try ScheduleFormula(value("factor").string ?? ""))
+            } catch {
+                throw SpecError(field: fieldPath(path, "factor"), message: "at position \(error.position): \(error.reason)",
+                                code: "invalid_expression")
+            }
         }
     }
 }

@@ -4,6 +4,10 @@ public enum ScheduleKind: String, SpecKind {
     case linearWarmup = "linear_warmup"
     case inverseSqrt = "inverse_sqrt"
     case oneCycle = "one_cycle"
+    case linear, polynomial
+    case constantFactor = "constant_factor"
+    case cosineWarmRestarts = "cosine_warm_restarts"
+    case cyclic, lambda
 
     /// One-line description for the catalog.
     public var summary: String {
@@ -15,7 +19,13 @@ public enum ScheduleKind: String, SpecKind {
         case .cosine: "CosineAnnealingLR closed form: η_min + (γ₀ − η_min)(1 + cos(πt/T_max))/2"
         case .linearWarmup: "LinearLR from start_factor·γ₀ to γ₀ over warmup_steps, then another schedule"
         case .inverseSqrt: "γ₀·min(s/w, √(w/s)), s = t + 1: linear warm-up, then 1/√t"
-        case .oneCycle: "OneCycleLR (cosine): max_lr/div_factor → max_lr → max_lr/(div_factor·final_div_factor)"
+        case .oneCycle: "OneCycleLR (no momentum cycling): max_lr/div_factor → max_lr → max_lr/(div_factor·final_div_factor)"
+        case .linear: "LinearLR: γ₀(s + (e − s)·min(T, t)/T)"
+        case .polynomial: "PolynomialLR: γ₀(1 − min(T, t)/T)^power"
+        case .constantFactor: "ConstantLR: γ₀·factor for the first total_iters steps, then γ₀"
+        case .cosineWarmRestarts: "CosineAnnealingWarmRestarts: cosine from γ₀ to η_min over T_i steps, restarting; T_i = T₀·T_mult^i"
+        case .cyclic: "CyclicLR (no momentum cycling): base_lr ↔ max_lr, triangular, triangular2 or exp_range"
+        case .lambda: "LambdaLR: γ₀·λ(t), λ a formula in the step t"
         }
     }
 
@@ -55,10 +65,46 @@ public enum ScheduleKind: String, SpecKind {
                           default: .number(0.3), "share of the cycle spent increasing"),
             ParameterInfo("div_factor", .number(.positive), default: .number(25), "max_lr / initial rate"),
             ParameterInfo("final_div_factor", .number(.positive), default: .number(1e4), "initial rate / final rate"),
+            ParameterInfo("three_phase", .boolean, default: .bool(false),
+                          "fall back to the initial rate at 2·pct_start·total − 2 before the final decay"),
+            ParameterInfo("anneal_strategy", .string(allowed: ["cos", "linear"]), default: .string("cos"), "shape of each phase"),
+        ]
+        case .linear: [
+            ParameterInfo("start_factor", .number(.init(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: true)),
+                          default: .number(1.0 / 3.0), "factor s of γ₀ at t = 0"),
+            ParameterInfo("end_factor", .number(.unitClosed), default: .number(1), "factor e of γ₀ from t = T on"),
+            Self.totalIters,
+        ]
+        case .constantFactor: [
+            ParameterInfo("factor", .number(.unitClosed), default: .number(1.0 / 3.0), "factor of γ₀ for the first total_iters steps"),
+            Self.totalIters,
+        ]
+        case .polynomial: [
+            Self.totalIters,
+            ParameterInfo("power", .number(.nonNegative), default: .number(1), "exponent of the decay"),
+        ]
+        case .cosineWarmRestarts: [
+            ParameterInfo("t_0", .integer(.stepCount), "T₀, steps to the first restart"),
+            ParameterInfo("t_mult", .integer(.stepCount), default: .number(1), "T_mult, factor of each period over the last"),
+            ParameterInfo("eta_min", .number(.nonNegative), default: .number(0), "smallest rate η_min"),
+        ]
+        case .cyclic: [
+            ParameterInfo("base_lr", .number(.nonNegative), nullable: true, "lower rate (null: the optimizer's lr)"),
+            ParameterInfo("max_lr", .number(.nonNegative), "upper rate"),
+            ParameterInfo("step_size_up", .integer(.stepCount), default: .number(2000), "steps from base_lr up to max_lr"),
+            ParameterInfo("step_size_down", .integer(.stepCount), nullable: true, "steps back down (null: step_size_up)"),
+            ParameterInfo("mode", .string(allowed: LearningRateSchedule.CyclicMode.allCases.map(\.rawValue)),
+                          default: .string("triangular"), "amplitude: constant, halved each cycle, or ×gammaᵗ"),
+            ParameterInfo("gamma", .number(.positive), default: .number(1), "γ of exp_range"),
+        ]
+        case .lambda: [
+            ParameterInfo("factor", .string(allowed: nil), "λ(t), a formula in t (+ − * / ^ exp log sin cos tanh sqrt), e.g. 0.95^t"),
         ]
         }
     }
 
+    /// T of linear and polynomial.
+    private static let totalIters = ParameterInfo("total_iters", .integer(.stepCount), default: .number(5), "T, steps the change takes")
     /// γ of step and multistep.
     private static let decay = ParameterInfo("gamma", .number(.nonNegative), default: .number(0.1), "decay factor γ")
 }

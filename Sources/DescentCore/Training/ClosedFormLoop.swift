@@ -1,5 +1,5 @@
 /// The training loop's fast path for closed-form objectives with a raw-buffer kernel and an
-/// optimizer with a raw-buffer step (Adam, AdamW, SGD).
+/// optimizer with a raw-buffer step (every torch-named rule but L-BFGS, which evaluates the objective itself).
 ///
 /// θ and the gradient live in one unsafe allocation and rows are written through raw pointers, so
 /// a step passes no arrays (no retain/release, no uniqueness checks). Closed-form objectives have

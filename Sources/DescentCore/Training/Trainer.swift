@@ -27,28 +27,60 @@ public enum Trainer {
         case let .momentumLecture(_, momentum):
             return dispatch(objective, MomentumLecture(dimension: n, momentum: momentum),
                             configuration, control, progressEvery, onProgress)
-        case let .adagrad(_, lrDecay, weightDecay, initial, eps):
-            return dispatch(objective, Adagrad(dimension: n, learningRateDecay: lrDecay, weightDecay: weightDecay,
-                                               initialAccumulatorValue: initial, epsilon: eps),
-                            configuration, control, progressEvery, onProgress)
+        case let .adagrad(_, lrDecay, weightDecay, initial, eps, maximize):
+            return dispatchFast(objective, Adagrad(dimension: n, learningRateDecay: lrDecay, weightDecay: weightDecay,
+                                                   initialAccumulatorValue: initial, epsilon: eps, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
         case let .adagradLecture(_, sqrtDecay, eps):
             return dispatch(objective, AdagradLecture(dimension: n, sqrtDecay: sqrtDecay, epsilon: eps),
                             configuration, control, progressEvery, onProgress)
-        case let .rmsprop(_, alpha, eps, weightDecay, momentum, centered):
-            return dispatch(objective, RMSprop(dimension: n, alpha: alpha, epsilon: eps, weightDecay: weightDecay,
-                                               momentum: momentum, centered: centered),
-                            configuration, control, progressEvery, onProgress)
+        case let .rmsprop(_, alpha, eps, weightDecay, momentum, centered, maximize):
+            return dispatchFast(objective, RMSprop(dimension: n, alpha: alpha, epsilon: eps, weightDecay: weightDecay,
+                                                   momentum: momentum, centered: centered, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
         case let .rmspropLecture(_, alpha, eps):
             return dispatch(objective, RMSpropLecture(dimension: n, alpha: alpha, epsilon: eps),
                             configuration, control, progressEvery, onProgress)
-        case let .adam(_, beta1, beta2, eps, weightDecay, amsgrad):
-            return dispatchFast(objective, Adam(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
-                                                weightDecay: weightDecay, amsgrad: amsgrad),
+        case let .adam(_, beta1, beta2, eps, weightDecay, amsgrad, maximize, decoupled):
+            return dispatchFast(objective, Adam(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps, weightDecay: weightDecay,
+                                                amsgrad: amsgrad, decoupled: decoupled, maximize: maximize),
                                 configuration, control, progressEvery, onProgress, fastPath: fastPath)
-        case let .adamw(_, beta1, beta2, eps, weightDecay, amsgrad):
+        case let .adamw(_, beta1, beta2, eps, weightDecay, amsgrad, maximize):
             return dispatchFast(objective, AdamW.make(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps,
-                                                      weightDecay: weightDecay, amsgrad: amsgrad),
+                                                      weightDecay: weightDecay, amsgrad: amsgrad, maximize: maximize),
                                 configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .nadam(_, beta1, beta2, eps, weightDecay, momentumDecay, decoupled, maximize):
+            return dispatchFast(objective, NAdam(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps, weightDecay: weightDecay,
+                                                 momentumDecay: momentumDecay, decoupledWeightDecay: decoupled, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .radam(_, beta1, beta2, eps, weightDecay, decoupled, maximize):
+            return dispatchFast(objective, RAdam(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps, weightDecay: weightDecay,
+                                                 decoupledWeightDecay: decoupled, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .adamax(_, beta1, beta2, eps, weightDecay, maximize):
+            return dispatchFast(objective, Adamax(dimension: n, beta1: beta1, beta2: beta2, epsilon: eps, weightDecay: weightDecay,
+                                                  maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .adadelta(_, rho, eps, weightDecay, maximize):
+            return dispatchFast(objective, Adadelta(dimension: n, rho: rho, epsilon: eps, weightDecay: weightDecay, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .rprop(_, etaMinus, etaPlus, stepSizeMin, stepSizeMax, maximize):
+            return dispatchFast(objective, Rprop(dimension: n, etaMinus: etaMinus, etaPlus: etaPlus, stepSizeMin: stepSizeMin,
+                                                 stepSizeMax: stepSizeMax, maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .asgd(_, lambd, alpha, t0, weightDecay, maximize):
+            return dispatchFast(objective, ASGD(dimension: n, lambd: lambd, alpha: alpha, t0: t0, weightDecay: weightDecay,
+                                                maximize: maximize),
+                                configuration, control, progressEvery, onProgress, fastPath: fastPath)
+        case let .lbfgs(_, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, strongWolfe):
+            // L-BFGS evaluates the objective itself: open the existential to give it the concrete type.
+            func run<Concrete: Objective>(_ concrete: Concrete) -> RunResult {
+                dispatch(concrete, LBFGS(objective: concrete, maxIterations: maxIter, maxEvaluations: maxEval,
+                                         toleranceGrad: toleranceGrad, toleranceChange: toleranceChange,
+                                         historySize: historySize, strongWolfe: strongWolfe),
+                         configuration, control, progressEvery, onProgress)
+            }
+            return run(objective)
         case let .newton(_, damping, m):
             return dispatch(objective, DampedNewton(objective: objective, damping: damping, krylovDimension: m),
                             configuration, control, progressEvery, onProgress)

@@ -14,10 +14,10 @@ public struct LockstepShape: Sendable, Equatable {
 
     /// The rules with a lockstep form, with their branch flags.
     enum Rule: Sendable, Equatable {
-        case adam(decays: Bool, decoupled: Bool, amsgrad: Bool)
+        case adam(decays: Bool, decoupled: Bool, amsgrad: Bool, maximize: Bool)
         case sgd(decays: Bool, momentum: Bool, nesterov: Bool, maximize: Bool)
-        case rmsprop(decays: Bool, centered: Bool, momentum: Bool)
-        case adagrad(decays: Bool)
+        case rmsprop(decays: Bool, centered: Bool, momentum: Bool, maximize: Bool)
+        case adagrad(decays: Bool, maximize: Bool)
     }
 
     let objective: Objective
@@ -37,13 +37,20 @@ public struct LockstepShape: Sendable, Equatable {
         default: return nil
         }
         switch optimizer {
-        case let .adam(_, _, _, _, wd, amsgrad): rule = .adam(decays: wd != 0, decoupled: false, amsgrad: amsgrad)
-        case let .adamw(_, _, _, _, wd, amsgrad): rule = .adam(decays: wd != 0, decoupled: true, amsgrad: amsgrad)
+        case let .adam(_, _, _, _, wd, amsgrad, maximize, decoupled):
+            rule = .adam(decays: wd != 0, decoupled: decoupled, amsgrad: amsgrad, maximize: maximize)
+        case let .adamw(_, _, _, _, wd, amsgrad, maximize):
+            rule = .adam(decays: wd != 0, decoupled: true, amsgrad: amsgrad, maximize: maximize)
         case let .sgd(_, momentum, _, nesterov, wd, maximize):
             rule = .sgd(decays: wd != 0, momentum: momentum != 0, nesterov: nesterov, maximize: maximize)
-        case let .rmsprop(_, _, _, wd, momentum, centered): rule = .rmsprop(decays: wd != 0, centered: centered, momentum: momentum > 0)
-        case let .adagrad(_, _, wd, _, _): rule = .adagrad(decays: wd != 0)
-        default: return nil  // every other rule runs alone
+        case let .rmsprop(_, _, _, wd, momentum, centered, maximize):
+            rule = .rmsprop(decays: wd != 0, centered: centered, momentum: momentum > 0, maximize: maximize)
+        case let .adagrad(_, _, wd, _, _, maximize): rule = .adagrad(decays: wd != 0, maximize: maximize)
+        // No lockstep form: the lecture's rules, and the rules without a shared per-coordinate function
+        // (they run alone, on the single-run loops).
+        case .momentumLecture, .adagradLecture, .rmspropLecture, .nadam, .radam, .adamax, .adadelta, .rprop, .asgd, .lbfgs,
+             .newton, .saddleFreeNewton, .negativeCurvature:
+            return nil
         }
         steps = c.steps
         recordEvery = max(1, c.recordEvery)

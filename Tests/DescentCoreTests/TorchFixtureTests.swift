@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+@testable import DescentCore
+
+// Whole trajectories of the real torch.optim (2.13, CPU, float64, single-tensor path), written by
+// Tests/Fixtures/torch/generate.py: each case's Descent spec is run and every recorded row's
+// parameters (normwise per row) and learning rate must agree with torch's to `TorchCase.tolerance`
+// relative. The update rules agree bit for bit; the schedules to a few ulps of the rate, because
+// torch's schedulers step chainable forms (lr ← lr·γ, a ratio of cosines) where ours are closed forms.
+
+/// One fixture case: the experiment, torch's parameters before every step and after the last.
+struct TorchCase: Sendable, Decodable, CustomTestStringConvertible {
+    /// Case name, e.g. "sgd-nesterov".
+    let name: String
+    /// The torch constructor call it ran.
+    let torch: String
+    /// The Descent experiment (objective, optimizer, start, steps).
+    let spec: ExperimentSpec
+    /// torch's learning rate at each step.
+    let lr: [Double]
+    /// torch's parameters: row t before step t, the last row after the final step.
+    let params: [[Double]]
+    /// ASGD's averaged parameters, aligned with `params`.
+    let averaged: [[Double]]?
+    /// L-BFGS: function evaluations done before each row (cumulative).
+    let evaluations: [Int]?
+
+    var testDescription: String { name }
+
+    /// Largest allowed relative difference: of a parameter row (normwise) and of a learning rate.
+    var tolerance: Double { 1e-12 }
+}
+
+/// The fixture files and their cases.
+enum TorchFixtures {
+    /// Tests/Fixtures/torch.
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/torch")
+
+    /// The JSON files in the directory, sorted.
+    static func files() throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    /// The cases of one file.
+    static func cases(in file: URL) throws -> [TorchCase] {
+        struct Document: Decodable { let cases: [TorchCase] }
+        return try JSONDecoder().decode(Document.self, from: Data(contentsOf: file)).cases
+    }
+
+    /// Every case of every file (empty if a file is unreadable: `everyFixtureFileDecodes` fails then).
+    static let all: [TorchCase] = ((try? files()) ?? []).flatMap { (try? cases(in: $0)) ?? [] }
+}
+
+/// Largest |a − b| / |b| over paired values (0 where both are equal, ∞ when b = 0 ≠ a).
+func maximumRelativeDeviation(_ actual: some Collection<Double>, _ expected: some Collection<Double>) -> Double {
+    zip(actual, expected).reduce(0) { worst, pair in
+        let (a, b) = pair
+        if a == b { return worst }
+        return max(worst, abs(a - b) / abs(b))
+    }
+}
+
+/// max |aᵢ − bᵢ| / max |bᵢ|: the normwise relative deviation of one parameter row (a coordinate crossing
+/// zero does not make a rounding-level difference look large).
+func normwiseRelativeDeviation(_ actual: some Collection<Double>, _ expected: some Collection<Double>) -> Double {
+    let difference = zip(actual, expected).reduce(0.0) { max($0, abs($1.0 - $1.1)) }
+    guard difference > 0 else { return 0 }
+    return difference / expected.reduce(0.0) { max($0, abs($1)) }
+}
+
+@Suite struct TorchFixtureTests {
+    @Test func everyFixtureFileDecodes() throws {
+        let files = try TorchFixtures.files()
+        #expect(!files.isEmpty)
+        for file in files {
+            let cases = try TorchFixtures.cases(in: file)
+            #expect(!cases.isEmpty, "\(file.lastPathComponent)")
+            for c in cases { #expect(c.params.count == c.spec.stepBudget + 1, "\(c.name)") }
+        }
+    }
+
+    @Test(arguments: TorchFixtures.all)
+    func trajectoryMatchesTorch(_ c: TorchCase) throws {
+        let result = try c.spec.validated().run()
+        let trajectory = result.trajectory
+        #expect(trajectory.count == c.params.count, "\(c.name): \(result.summary.stopReason)")
+        #expect(trajectory.params.count == trajectory.count * trajectory.dimension, "\(c.name): parameters not recorded")
+        var worst = 0.0, worstRow = 0
+        for row in 0..<min(trajectory.count, c.params.count) {
+            let deviation = normwiseRelativeDeviation(trajectory.parameters(atRow: row), c.params[row])
+            if deviation > worst { (worst, worstRow) = (deviation, row) }
+        }
+        #expect(worst <= c.tolerance, "\(c.name): relative deviation \(worst) at row \(worstRow)")
+        let rates = maximumRelativeDeviation(trajectory.lr.prefix(c.lr.count), c.lr)
+        #expect(rates <= c.tolerance, "\(c.name): learning rates differ by \(rates)")
+    }
+
+    /// The cases with a lockstep shape (sgd, adam, adamw, rmsprop, adagrad on a closed form) run as a lockstep
+    /// group (beside members of other rates, so lanes differ) give torch's trajectory too, with the bits of the run alone.
+    @Test(arguments: TorchFixtures.all.filter { c in
+        (try? c.spec.validated()).map { LockstepShape(objective: $0.objective, optimizer: $0.optimizer, configuration: $0.configuration) != nil } ?? false
+    })
+    func lockstepTrajectoryMatchesTorch(_ c: TorchCase) throws {
+        let experiment = try c.spec.validated()
+        let members = (0..<5).map { i in
+            var configuration = experiment.configuration
+            if i > 0 { configuration.learningRate *= 1 + 0.25 * Double(i) }
+            return LockstepMember(objective: experiment.objective, optimizer: experiment.optimizer, configuration: configuration)
+        }
+        let group = Trainer.runLockstep(members)
+        let alone = experiment.run()
+        let trajectory = group[0].trajectory
+        #expect(trajectory.params.map(\.bitPattern) == alone.trajectory.params.map(\.bitPattern), "\(c.name)")
+        #expect(trajectory.count == c.params.count, "\(c.name)")
+        var worst = 0.0
+        for row in 0..<min(trajectory.count, c.params.count) {
+            worst = max(worst, normwiseRelativeDeviation(trajectory.parameters(atRow: row), c.params[row]))
+        }
+        #expect(worst <= c.tolerance, "\(c.name): relative deviation \(worst)")
+    }
+
+    @Test(arguments: TorchFixtures.all.filter { $0.averaged != nil })
+    func asgdAveragedParametersMatchTorch(_ c: TorchCase) throws {
+        let experiment = try c.spec.validated()
+        guard case let .asgd(lr, lambd, alpha, t0, weightDecay, maximize) = experiment.optimizer, let averaged = c.averaged else {
+            Issue.record("\(c.name) is not an ASGD case"); return
+        }
+        var asgd = ASGD(dimension: experiment.dimension, lambd: lambd, alpha: alpha, t0: t0, weightDecay: weightDecay,
+                        maximize: maximize)
+        var theta = experiment.configuration.start
+        var gradient = [Double](repeating: 0, count: theta.count)
+        var worst = 0.0
+        for row in 1..<averaged.count {
+            _ = experiment.objective.valueAndGradient(at: theta, batch: .full, gradient: &gradient)
+            asgd.step(parameters: &theta, gradient: &gradient, learningRate: lr)
+            worst = max(worst, maximumRelativeDeviation(asgd.averagedParameters, averaged[row]))
+        }
+        #expect(worst <= c.tolerance, "\(c.name): averaged parameters deviate by \(worst)")
+    }
+
+    @Test(arguments: TorchFixtures.all.filter { $0.evaluations != nil })
+    func lbfgsCountsEvaluationsAsTorchDoes(_ c: TorchCase) throws {
+        let experiment = try c.spec.validated()
+        guard case let .lbfgs(lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, strongWolfe) = experiment.optimizer,
+              let evaluations = c.evaluations else {
+            Issue.record("\(c.name) is not an L-BFGS case"); return
+        }
+        // Cumulative evaluations after each step, from a generic function that opens the objective's type.
+        func counts<O: Objective>(_ objective: O) -> [Int] {
+            var lbfgs = LBFGS(objective: objective, maxIterations: maxIter, maxEvaluations: maxEval, toleranceGrad: toleranceGrad,
+                              toleranceChange: toleranceChange, historySize: historySize, strongWolfe: strongWolfe)
+            var theta = experiment.configuration.start
+            var unused = theta
+            return [0] + (1..<evaluations.count).map { _ in
+                lbfgs.step(parameters: &theta, gradient: &unused, learningRate: lr)
+                return lbfgs.functionEvaluations
+            }
+        }
+        #expect(counts(experiment.objective) == evaluations, "\(c.name)")
+    }
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Writes the torch.optim reference trajectories in this folder (one JSON file per algorithm).
+
+Each case runs the real torch.optim class (single-tensor code path, foreach=False, CPU, float64)
+on a 2-D closed-form objective for a few hundred steps from a fixed start and records the
+parameters before every step and after the last. The Swift test `TorchFixtureTests` runs the
+case's Descent spec (the `spec` member, a complete experiment) and compares every row.
+
+Needs torch, which CI does not: make a scratch environment and run this script from it, e.g.
+
+    python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install torch==2.13.0+cpu
+    /tmp/torchvenv/bin/python Tests/Fixtures/torch/generate.py
+
+The gradients are the objectives' closed forms, evaluated in the order their definitions state
+(see `objective_gradient`), and checked against torch.autograd at every point, so what the
+fixtures test is the optimizer alone.
+"""
+import json
+import math
+import pathlib
+import sys
+
+import torch
+
+from cases import CASES
+
+torch.set_default_dtype(torch.float64)
+HERE = pathlib.Path(__file__).resolve().parent
+
+TORCH_CLASSES = {
+    "sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW,
+    "adagrad": torch.optim.Adagrad, "rmsprop": torch.optim.RMSprop, "nadam": torch.optim.NAdam,
+    "radam": torch.optim.RAdam, "adamax": torch.optim.Adamax, "adadelta": torch.optim.Adadelta,
+    "rprop": torch.optim.Rprop, "asgd": torch.optim.ASGD, "lbfgs": torch.optim.LBFGS,
+}
+# Classes whose constructor takes `foreach` (L-BFGS has a single code path).
+HAS_FOREACH = set(TORCH_CLASSES) - {"lbfgs"}
+TUPLE_ARGUMENTS = {"betas", "etas", "step_sizes"}
+
+
+def objective_value_and_gradient(objective, theta):
+    """Loss and gradient as Python floats, in the order of the objective's stated formula."""
+    kind = objective["type"]
+    if kind == "rosenbrock":
+        a, b = objective.get("a", 1.0), objective.get("b", 100.0)
+        x, y = theta
+        u, v = y - x * x, a - x
+        return b * u * u + v * v, [-4 * b * x * u - 2 * v, 2 * b * u]
+    if kind == "saddle":
+        w1, w2 = theta
+        r = 1 - w1 * w2
+        return r * r, [-2 * r * w2, -2 * r * w1]
+    if kind == "quadratic":
+        # ½θᵀAθ + bᵀθ with A symmetric: g = Aθ + b, L = Σ θᵢ(½(Aθ)ᵢ + bᵢ).
+        matrix, shift = objective["a"], objective["b"]
+        total, gradient = 0.0, []
+        for i, row in enumerate(matrix):
+            ax = 0.0
+            for j, entry in enumerate(row):
+                ax += entry * theta[j]
+            gradient.append(ax + shift[i])
+            total += theta[i] * (0.5 * ax + shift[i])
+        return total, gradient
+    raise ValueError(f"unknown objective {kind}")
+
+
+def autograd_value_and_gradient(objective, theta):
+    """The same loss through torch.autograd (an independent check of the closed forms)."""
+    t = torch.tensor(theta, requires_grad=True)
+    kind = objective["type"]
+    if kind == "rosenbrock":
+        a, b = objective.get("a", 1.0), objective.get("b", 100.0)
+        loss = b * (t[1] - t[0] ** 2) ** 2 + (a - t[0]) ** 2
+    elif kind == "saddle":
+        loss = (1 - t[0] * t[1]) ** 2
+    else:
+        matrix, shift = torch.tensor(objective["a"]), torch.tensor(objective["b"])
+        loss = 0.5 * t @ matrix @ t + shift @ t
+    loss.backward()
+    return loss.item(), t.grad.tolist()
+
+
+def check_against_autograd(objective, theta, loss, gradient):
+    reference_loss, reference_gradient = autograd_value_and_gradient(objective, theta)
+    scale = max(1.0, max(abs(g) for g in reference_gradient))
+    for mine, theirs in zip(gradient, reference_gradient):
+        if abs(mine - theirs) > 1e-12 * scale:
+            sys.exit(f"gradient {gradient} differs from autograd {reference_gradient} at {theta}")
+    if abs(loss - reference_loss) > 1e-12 * max(1.0, abs(reference_loss)):
+        sys.exit(f"loss {loss} differs from autograd {reference_loss} at {theta}")
+
+
+def torch_optimizer(spec, parameter):
+    kind = spec["type"]
+    arguments = {k: tuple(v) if k in TUPLE_ARGUMENTS else v for k, v in spec.items() if k != "type"}
+    if kind in HAS_FOREACH:
+        arguments["foreach"] = False
+    return TORCH_CLASSES[kind]([parameter], **arguments)
+
+
+def torch_scheduler(spec, optimizer, steps):
+    """The torch.optim.lr_scheduler object for a Descent schedule spec (None for none)."""
+    if spec is None:
+        return None
+    kind, scheduler = spec["type"], torch.optim.lr_scheduler
+    if kind == "step":
+        return scheduler.StepLR(optimizer, step_size=spec["step_size"], gamma=spec.get("gamma", 0.1))
+    if kind == "multistep":
+        return scheduler.MultiStepLR(optimizer, milestones=spec["milestones"], gamma=spec.get("gamma", 0.1))
+    if kind == "exponential":
+        return scheduler.ExponentialLR(optimizer, gamma=spec["gamma"])
+    if kind == "cosine":
+        return scheduler.CosineAnnealingLR(optimizer, T_max=spec["t_max"], eta_min=spec.get("eta_min", 0.0))
+    if kind == "linear_warmup":
+        warmup = spec["warmup_steps"]
+        first = scheduler.LinearLR(optimizer, start_factor=spec.get("start_factor", 1.0 / 3.0), end_factor=1.0,
+                                   total_iters=warmup)
+        then = torch_scheduler(spec.get("then", {"type": "constant"}), optimizer, steps)
+        return scheduler.SequentialLR(optimizer, [first, then], milestones=[warmup])
+    if kind == "constant":
+        return scheduler.ConstantLR(optimizer, factor=1.0, total_iters=0)
+    if kind == "one_cycle":
+        # Descent's one_cycle does not cycle momentum.
+        return scheduler.OneCycleLR(optimizer, max_lr=spec["max_lr"], total_steps=spec.get("total_steps") or steps,
+                                    pct_start=spec.get("pct_start", 0.3), div_factor=spec.get("div_factor", 25.0),
+                                    final_div_factor=spec.get("final_div_factor", 1e4), cycle_momentum=False,
+                                    three_phase=spec.get("three_phase", False),
+                                    anneal_strategy=spec.get("anneal_strategy", "cos"))
+    if kind == "linear":
+        return scheduler.LinearLR(optimizer, start_factor=spec.get("start_factor", 1.0 / 3.0),
+                                  end_factor=spec.get("end_factor", 1.0), total_iters=spec.get("total_iters", 5))
+    if kind == "constant_factor":
+        return scheduler.ConstantLR(optimizer, factor=spec.get("factor", 1.0 / 3.0), total_iters=spec.get("total_iters", 5))
+    if kind == "polynomial":
+        return scheduler.PolynomialLR(optimizer, total_iters=spec.get("total_iters", 5), power=spec.get("power", 1.0))
+    if kind == "cosine_warm_restarts":
+        return scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=spec["t_0"], T_mult=spec.get("t_mult", 1),
+                                                     eta_min=spec.get("eta_min", 0.0))
+    if kind == "cyclic":
+        # Descent's cyclic does not cycle momentum.
+        return scheduler.CyclicLR(optimizer, base_lr=spec.get("base_lr", optimizer.param_groups[0]["lr"]),
+                                  max_lr=spec["max_lr"], step_size_up=spec.get("step_size_up", 2000),
+                                  step_size_down=spec.get("step_size_down"), mode=spec.get("mode", "triangular"),
+                                  gamma=spec.get("gamma", 1.0), cycle_momentum=False)
+    if kind == "lambda":
+        # The case gives the same formula in Python (`python`); `t` is the step, `math` the module.
+        formula = eval(f"lambda t: {spec['python']}", {"math": math})
+        return scheduler.LambdaLR(optimizer, lr_lambda=formula)
+    raise ValueError(f"no torch scheduler for {kind}")
+
+
+def run(case):
+    """Runs one case; returns its fixture record."""
+    objective, start, steps = case["objective"], case["start"], case["steps"]
+    spec = case["optimizer"]
+    parameter = torch.tensor(start, requires_grad=True)
+    optimizer = torch_optimizer(spec, parameter)
+    scheduler = torch_scheduler(case.get("schedule"), optimizer, steps)
+    evaluations = 0
+
+    def closure():
+        nonlocal evaluations
+        theta = parameter.detach().tolist()
+        loss, gradient = objective_value_and_gradient(objective, theta)
+        check_against_autograd(objective, theta, loss, gradient)
+        parameter.grad = torch.tensor(gradient)
+        evaluations += 1
+        return torch.tensor(loss)
+
+    params, lrs, extra = [list(start)], [], {}
+    averaged = [[0.0] * len(start)] if spec["type"] == "asgd" else None
+    counted = [0] if spec["type"] == "lbfgs" else None
+    for _ in range(steps):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        if spec["type"] == "lbfgs":
+            optimizer.step(closure)
+            counted.append(evaluations)
+        else:
+            closure()
+            optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        params.append(parameter.detach().tolist())
+        if averaged is not None:
+            averaged.append(optimizer.state[parameter]["ax"].tolist())
+    for row in params:
+        if not all(math.isfinite(x) for x in row):
+            sys.exit(f"{case['name']}: non-finite parameters; choose a smaller lr")
+    if averaged is not None:
+        extra["averaged"] = averaged
+    if counted is not None:
+        extra["evaluations"] = counted
+    arguments = ", ".join(f"{k}={v!r}" for k, v in spec.items() if k != "type")
+    experiment = {"objective": objective, "optimizer": spec, "start": start, "steps": steps,
+                  "stop": {"divergence_factor": 1e300}}
+    if case.get("schedule") is not None:
+        experiment["schedule"] = {k: v for k, v in case["schedule"].items() if k != "python"}
+    call = f"torch.optim.{TORCH_CLASSES[spec['type']].__name__}({arguments})"
+    if scheduler is not None:
+        call += f" with torch.optim.lr_scheduler.{type(scheduler).__name__}"
+    return {"name": case["name"], "torch": call,
+            "spec": experiment, "lr": lrs, "params": params, **extra}
+
+
+def main():
+    files = {}
+    for case in CASES:
+        files.setdefault(case.get("file", case["optimizer"]["type"]), []).append(run(case))
+    for kind, records in files.items():
+        header = {"generator": "Tests/Fixtures/torch/generate.py", "torch_version": torch.__version__,
+                  "dtype": "float64"}
+        # One case per line: small diffs when a case changes, still plain JSON.
+        lines = ",\n".join(json.dumps(record) for record in records)
+        path = HERE / f"{kind}.json"
+        path.write_text(json.dumps(header)[:-1] + ', "cases": [\n' + lines + "\n]}\n")
+        print(f"{path.name}: {len(records)} cases")
+
+
+if __name__ == "__main__":
+    main()
