@@ -9,7 +9,7 @@ out="$here/out"
 mkdir -p "$out" "$here/corpus-run"
 cp -n "$here"/corpus/* "$here/corpus-run/" 2>/dev/null || true
 swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name DescentHTTPFuzz \
-  "$src/RequestParser.swift" "$src/HeaderSyntax.swift" "$src/TextUtilities.swift" \
+  "$src/RequestParser.swift" "$src/RequestLineCheck.swift" "$src/HeaderSyntax.swift" "$src/TextUtilities.swift" \
   "$src/HTTPMethod.swift" "$src/HTTPHeaders.swift" "$src/QueryParameters.swift" "$src/HTTPRequest.swift" \
   "$src/HTTPResponse.swift" "$src/HTTPMiddleware.swift" "$src/EventStream.swift" "$here/ParserFuzz.swift" -o "$out/parser-fuzz"
 "$out/parser-fuzz" -max_total_time="$seconds" -max_len=8192 -print_final_stats=1 \
