@@ -29,8 +29,9 @@ public struct ServerConfiguration: Sendable {
     public var timeouts = HTTPTimeouts()
     /// Value of the Server header. Default "descent".
     public var serverName = "descent"
-    /// Number of serial event queues connections are spread over. Default: active processors.
-    public var eventQueues = 0
+    /// Number of event loops (one thread each) connections are spread over; 0 means one per active
+    /// processor. Default 0.
+    public var eventLoops = 0
     /// Default configuration.
     public init() {}
 }
