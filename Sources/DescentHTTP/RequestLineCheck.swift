@@ -22,7 +22,9 @@ struct RequestLineCheck: Sendable {
         while i < end {
             let c = buffer[i]
             if c == 0x0D || c == 0x0A {
-                finished = true
+                // The line's end, or empty lines before it (which the parser skips, moving `start`): stop here
+                // without deciding, and look again from this byte next time.
+                checked = i - start
                 return nil
             }
             if let error = accept(c) { return error }

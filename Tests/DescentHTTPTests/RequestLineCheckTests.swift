@@ -51,6 +51,16 @@ import Testing
         }
     }
 
+    /// Found by the fuzz target: a CR that turns out to start an empty line before the request line must
+    /// not end the check, whichever read the LF comes in.
+    @Test(arguments: [false, true])
+    func byteAfterLeadingEmptyLineIsChecked(oneAtATime: Bool) {
+        guard case .failure(let error) = firstEvent(feeding: [0x0D, 0x0A, 0x0E], oneAtATime: oneAtATime).event else {
+            Issue.record("no failure"); return
+        }
+        #expect(error.status == 400)
+    }
+
     @Test func aSecondRequestIsCheckedFromItsOwnFirstByte() {
         var parser = RequestParser()
         parser.append(Array("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n".utf8) + [0x16])
