@@ -19,7 +19,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "DescentCore"),
-        .target(name: "DescentHTTP", dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "DescentHTTP", dependencies: ["CZlib", "CEpoll", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "DescentService",
             dependencies: [
@@ -35,6 +35,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CEpoll"),
         .systemLibrary(name: "CMalloc"),
         .target(name: "DescentClient", dependencies: ["CCurl"]),
         .executableTarget(

@@ -9,16 +9,27 @@ public func fuzzParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     limits.maxRequestLineBytes = 512
     limits.maxHeaderCount = 20
 
-    func run(split: Int) -> [String] {
+    /// What the parser reported, compared between the two splits (no string formatting: it is run twice per input).
+    struct Outcome: Equatable {
+        var status: Int
+        var method: String
+        var target: String
+        var bodyCount: Int
+    }
+
+    func run(split: Int) -> [Outcome] {
         var parser = RequestParser(limits: limits)
-        var out: [String] = []
+        var out: [Outcome] = []
         for part in [bytes[..<split], bytes[split...]] {
             parser.append(part)
             while let event = parser.next() {
                 switch event {
-                case .request(let head, let body): out.append("req \(head.method) \(head.target) \(body.count)")
+                case .request(let head, let body):
+                    out.append(Outcome(status: 0, method: head.method.rawValue, target: head.target, bodyCount: body.count))
                 case .expectContinue: break  // depends on where the split falls
-                case .failure(let e): out.append("fail \(e.status)"); return out
+                case .failure(let e):
+                    out.append(Outcome(status: e.status, method: "", target: "", bodyCount: 0))
+                    return out
                 }
             }
         }

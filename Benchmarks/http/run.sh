@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Side-by-side wrk run: DescentHTTP vs Hummingbird 2 vs nginx on loopback, keep-alive.
-# Usage: Benchmarks/http/run.sh [seconds] [connections]   (needs wrk and nginx: apt-get install wrk nginx-light)
+# Side-by-side wrk run: DescentHTTP vs Hummingbird 2 vs nginx on loopback, keep-alive, all three up at
+# once and measured one after another, each cell the median of REPS runs (by requests/s).
+# Usage: Benchmarks/http/run.sh [seconds] [reps] [connections...]   (defaults: 8 3 32 256)
+# Needs wrk and nginx (apt-get install wrk nginx-light); SCRATCH names the SwiftPM build folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-scratch=${SCRATCH:-.build}   # SwiftPM build folder of the main package
-secs=${1:-10}; conns=${2:-64}
+scratch=${SCRATCH:-.build}
+secs=${1:-8}; reps=${2:-3}; conns=("${@:3}")
+[ ${#conns[@]} -eq 0 ] && conns=(32 256)
 swift build -c release --scratch-path "$scratch" --product descent-http-bench >/dev/null
 (cd Benchmarks/peers/hummingbird/PeerServer && swift build -c release >/dev/null)
+ulimit -n 8192
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
 trap cleanup EXIT
@@ -14,16 +18,29 @@ trap cleanup EXIT
 Benchmarks/peers/hummingbird/PeerServer/.build/release/PeerServer 8092 >/dev/null 2>&1 & pids+=($!)
 nginx -c "$PWD/Benchmarks/http/nginx.conf" & pids+=($!)
 sleep 2
-run() { # name url [script]
+once() { # conns url [script] -> "rps p99"
   local extra=(); [ -n "${3:-}" ] && extra=(-s "$3")
-  local out; out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency "${extra[@]}" "$2")
-  local rps p99; rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  printf '| %-22s | %-14s | %12s | %8s |\n' "$1" "${2##*/}" "$rps" "$p99"
+  local out; out=$(wrk -t1 -c"$1" -d"${secs}s" --latency "${extra[@]}" "$2")
+  local errors; errors=$(awk '/Socket errors/ {print "(" $0 ")"}' <<<"$out")
+  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out") $errors"
 }
-echo "| server                 | route          |   requests/s |      p99 |"
-echo "|------------------------|----------------|-------------:|---------:|"
-run "DescentHTTP" http://127.0.0.1:8091/healthz
-run "Hummingbird 2.28.1" http://127.0.0.1:8092/healthz
-run "nginx (static)" http://127.0.0.1:8093/healthz
-run "DescentHTTP" http://127.0.0.1:8091/echo Benchmarks/http/post.lua
-run "Hummingbird 2.28.1" http://127.0.0.1:8092/echo Benchmarks/http/post.lua
+run() { # name route conns url [script]
+  local results=() r
+  for _ in $(seq "$reps"); do results+=("$(once "$3" "$4" "${5:-}")"); done
+  r=$(printf '%s\n' "${results[@]}" | sort -n | sed -n "$(( (reps + 1) / 2 ))p")
+  printf '| %-20s | %-13s | %5s | %10s | %9s | %s\n' "$1" "$2" "$3" "$(cut -d' ' -f1 <<<"$r")" "$(cut -d' ' -f2 <<<"$r")" "$(cut -d' ' -f3- <<<"$r")"
+}
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| server               | route         | conns | requests/s |       p99 |"
+echo "|----------------------|---------------|------:|-----------:|----------:|"
+for c in "${conns[@]}"; do
+  run "DescentHTTP" "GET /healthz" "$c" http://127.0.0.1:8091/healthz
+  run "Hummingbird 2.28.1" "GET /healthz" "$c" http://127.0.0.1:8092/healthz
+  run "nginx (1 worker)" "GET /healthz" "$c" http://127.0.0.1:8093/healthz
+  run "DescentHTTP" "POST /echo" "$c" http://127.0.0.1:8091/echo Benchmarks/http/post.lua
+  run "Hummingbird 2.28.1" "POST /echo" "$c" http://127.0.0.1:8092/echo Benchmarks/http/post.lua
+  run "nginx (static)" "POST /echo" "$c" http://127.0.0.1:8093/echo Benchmarks/http/post.lua
+done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+rss() { awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$1/status"; }
+echo "RSS after the runs: DescentHTTP $(rss "${pids[0]}"), Hummingbird $(rss "${pids[1]}"), nginx master $(rss "${pids[2]}") (+ its worker)"

@@ -1,17 +1,23 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
+import Synchronization
 
-/// One client connection: reads, parses, hands requests to the handler one at a time (so pipelined
-/// responses keep request order), writes responses, and enforces timeouts.
+/// One client connection, driven by its event loop: reads, parses, hands requests to the handler one at a
+/// time (so pipelined responses keep request order), writes responses, and enforces timeouts.
 ///
-/// `@unchecked Sendable`: every mutable property is touched only on `queue` (a serial queue).
-final class Connection: @unchecked Sendable {
+/// A handler that answers without suspending runs inline on the loop's thread (`Task.immediate`), and its
+/// response is encoded straight into the output buffer: a request costs one `recv` and one `send`, and
+/// pipelined requests read together are answered with one `send`. A handler that suspends finishes on the
+/// concurrency pool and hands its response back with `EventLoop.execute`.
+///
+/// `@unchecked Sendable`: every mutable property is touched only on `loop`'s thread (other threads go
+/// through `loop.execute`), except `connected`, which is atomic.
+final class Connection: EventLoopHandler, @unchecked Sendable {
     private enum Phase { case waiting, processing, streaming, closed }
 
     let fd: Int32
-    let queue: DispatchQueue
+    let loop: EventLoop
     private let remoteAddress: String
     private let configuration: ServerConfiguration
     private let handler: HTTPHandler
@@ -19,13 +25,10 @@ final class Connection: @unchecked Sendable {
 
     private var parser: RequestParser
     private var phase = Phase.waiting
-    private var readSource: DispatchSourceRead?
-    private var writeSource: DispatchSourceWrite?
-    private var writeSourceActive = false
-    private var readSuspended = false
-    private let timer: DispatchSourceTimer
-    /// When the timer is set to fire (uptime ns); `.max` when it is not set.
-    private var armedDeadline = UInt64.max
+    private var readPaused = false
+    private var watchingWrites = false
+    /// Inside `processNext`: a response finished inline lets its loop go on instead of re-entering it.
+    private var processing = false
     private var output: [UInt8] = []
     private var outputOffset = 0
     private var closeAfterFlush = false
@@ -34,36 +37,26 @@ final class Connection: @unchecked Sendable {
     private var shuttingDown = false
     private var deadlines: ConnectionTimeouts
     private var drainWaiters: [CheckedContinuation<Void, any Error>] = []
+    private let connected = Atomic<Bool>(true)
 
-    init(fd: Int32, remoteAddress: String, queue: DispatchQueue, configuration: ServerConfiguration,
+    init(fd: Int32, remoteAddress: String, loop: EventLoop, configuration: ServerConfiguration,
          handler: @escaping HTTPHandler, onClose: @escaping @Sendable (Connection) -> Void) {
         self.fd = fd
         self.remoteAddress = remoteAddress
-        self.queue = queue
+        self.loop = loop
         self.configuration = configuration
         self.handler = handler
         self.onClose = onClose
         parser = RequestParser(limits: configuration.limits)
-        deadlines = ConnectionTimeouts(configuration.timeouts, now: DispatchTime.now().uptimeNanoseconds)
-        timer = DispatchSource.makeTimerSource(queue: queue)
+        deadlines = ConnectionTimeouts(configuration.timeouts, now: EventLoop.now())
     }
 
     /// Starts reading; call once.
-    func start() {
-        queue.async { [self] in
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [self] in readable() }
-            readSource = source
-            timer.setEventHandler { [self] in timerFired() }
-            timer.resume()
-            armTimer()
-            source.resume()
-        }
-    }
+    func start() { onLoop { [self] in loop.register(fd, self) } }
 
     /// Graceful shutdown: close now if idle, otherwise after the current response.
     func beginShutdown() {
-        queue.async { [self] in
+        onLoop { [self] in
             shuttingDown = true
             keepAlive = false
             if phase == .waiting && !parser.isMidRequest && output.count == outputOffset { close() }
@@ -71,103 +64,133 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Closes at once (shutdown deadline passed).
-    func forceClose() { queue.async { [self] in close() } }
+    func forceClose() { onLoop { [self] in close() } }
+
+    private func onLoop(_ work: @escaping @Sendable () -> Void) {
+        if loop.inLoop { work() } else { loop.execute(work) }
+    }
+
+    // MARK: - Events
+
+    func handleEvent(readable: Bool, writable: Bool, hangup: Bool) {
+        if hangup {
+            // Reset or fully shut down: nothing can be sent any more.
+            peerClosed = true
+            close()
+            return
+        }
+        if writable { flush() }
+        if readable && phase != .closed && !readPaused { read() }
+    }
+
+    func tick(now: UInt64) {
+        guard phase != .closed else { return }
+        switch deadlines.expiry(activity: activity, midRequest: parser.isMidRequest, now: now) {
+        case .none:
+            break
+        case .close:
+            close()
+        case .requestTimeout:
+            phase = .processing
+            closeAfterFlush = true
+            output.append(contentsOf: ResponseEncoding.errorResponse(
+                .init(status: 408, code: "request_timeout", message: "request not received in time"),
+                serverName: configuration.serverName))
+            flush()
+        }
+    }
 
     // MARK: - Reading
 
-    private func readable() {
-        // Uninitialised scratch space for this call only: zero-filling a fresh 64 KiB array on every
-        // readable event cost more than parsing a small request, and a buffer kept per connection would
-        // add 64 KiB to every idle connection.
-        let gone = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65536) { chunk -> Bool in
-            while true {
-                let n = recv(fd, chunk.baseAddress, chunk.count, 0)
-                if n > 0 {
-                    parser.append(UnsafeBufferPointer(rebasing: chunk[0..<n]))
-                    if n < chunk.count { return false }
-                } else if n == 0 {
-                    return true
-                } else {
-                    if errno == EINTR { continue }
-                    if errno == EAGAIN || errno == EWOULDBLOCK { return false }
-                    return true
-                }
+    private func read() {
+        let buffer = loop.readBuffer
+        var gone = false
+        while true {
+            let n = recv(fd, buffer.baseAddress, buffer.count, 0)
+            if n > 0 {
+                parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                if n < buffer.count { break }  // drained: no second recv just to see EAGAIN
+            } else if n == 0 {
+                gone = true
+                break
+            } else if errno == EINTR {
+                continue
+            } else {
+                gone = errno != EAGAIN && errno != EWOULDBLOCK
+                break
             }
         }
         if gone {
-            peerGone()
-            return
+            peerClosed = true
+            connected.store(false, ordering: .relaxed)
+            pauseReading()
+            failWaiters()
         }
-        if phase == .waiting { processNext() } else { applyBackpressure() }
-    }
-
-    private func peerGone() {
-        peerClosed = true
-        suspendReading()
-        failWaiters()
         switch phase {
-        case .waiting: close()
-        case .streaming: close()
-        case .processing: closeAfterFlush = true  // half-close: still answer, then close
+        case .waiting: processNext()  // answers what arrived before the close, then closes
+        case .streaming: if gone { close() }
+        case .processing: if gone { closeAfterFlush = true } else { applyBackpressure() }  // half-close: still answer
         case .closed: break
         }
     }
 
     private func applyBackpressure() {
         let limit = configuration.limits.maxHeaderBytes + configuration.limits.maxBodyBytes + 65536
-        if parser.bufferedCount > limit { suspendReading() }
+        if parser.bufferedCount > limit { pauseReading() }
     }
 
-    private func suspendReading() {
-        guard let readSource, !readSuspended else { return }
-        readSource.suspend()
-        readSuspended = true
+    private func pauseReading() {
+        guard !readPaused, phase != .closed else { return }
+        readPaused = true
+        loop.watch(fd, readable: false, writable: watchingWrites)
     }
 
     private func resumeReading() {
-        guard let readSource, readSuspended, !peerClosed else { return }
-        readSource.resume()
-        readSuspended = false
+        guard readPaused, !peerClosed else { return }
+        readPaused = false
+        loop.watch(fd, readable: true, writable: watchingWrites)
     }
 
     // MARK: - Requests
 
     private func processNext() {
+        processing = true
         while phase == .waiting {
             observeParser()
-            guard let event = parser.next() else {
-                observeParser()
-                resumeReading()
-                armTimer()
-                if peerClosed { close() }
-                return
-            }
+            guard let event = parser.next() else { break }
             switch event {
             case .expectContinue:
-                deadlines.bodyRequested(now: Self.now())
-                enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                deadlines.bodyRequested(now: loop.time)
+                output.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
             case .failure(let error):
                 closeAfterFlush = true
                 phase = .processing
-                enqueue(ResponseEncoding.errorResponse(error, serverName: configuration.serverName))
+                output.append(contentsOf: ResponseEncoding.errorResponse(error, serverName: configuration.serverName))
             case .request(let head, let body):
                 dispatch(head, body)
             }
         }
+        processing = false
+        if phase == .waiting {
+            observeParser()
+            resumeReading()
+            if peerClosed { closeAfterFlush = true }
+        }
+        flush()
     }
 
     private func dispatch(_ head: RequestHead, _ body: [UInt8]) {
         phase = .processing
         deadlines.requestDispatched()
         keepAlive = head.keepAlive && !shuttingDown
-        armTimer()
         let request = HTTPRequest(method: head.method, target: head.target, headers: head.headers, body: body,
                                   remoteAddress: remoteAddress, minorVersion: head.minorVersion)
         let handler = self.handler
-        Task { [self] in
+        // Runs on this thread until the handler first suspends; a handler that never does answers inline.
+        Task.immediate { [self] in
             let response: HTTPResponse
             do { response = try await handler(request) } catch { response = ErrorResponse.from(error) }
-            queue.async { [self] in respond(response, to: head) }
+            onLoop { [self] in respond(response, to: head) }
         }
     }
 
@@ -177,65 +200,70 @@ final class Connection: @unchecked Sendable {
         let isHead = head.method == .head
         switch response.body {
         case .bytes(let body):
-            enqueue(ResponseEncoding.head(status: response.status, headers: response.headers, contentLength: body.count,
-                                          keepAlive: keepAlive, minorVersion: head.minorVersion,
-                                          serverName: configuration.serverName), flush: isHead || body.isEmpty)
-            if !isHead && !body.isEmpty { enqueue(body) }
+            ResponseEncoding.appendHead(to: &output, status: response.status, headers: response.headers,
+                                        contentLength: body.count, keepAlive: keepAlive, minorVersion: head.minorVersion,
+                                        serverName: configuration.serverName)
+            if !isHead { output.append(contentsOf: body) }
             finishResponse()
         case .stream(let producer):
             if head.minorVersion == 0 { keepAlive = false }
-            if !isHead { phase = .streaming }
-            enqueue(ResponseEncoding.head(status: response.status, headers: response.headers, contentLength: isHead ? 0 : nil,
-                                          keepAlive: keepAlive, minorVersion: head.minorVersion,
-                                          serverName: configuration.serverName))
+            ResponseEncoding.appendHead(to: &output, status: response.status, headers: response.headers,
+                                        contentLength: isHead ? 0 : nil, keepAlive: keepAlive,
+                                        minorVersion: head.minorVersion, serverName: configuration.serverName)
             if isHead { finishResponse(); return }
+            phase = .streaming
+            flush()
             guard phase == .streaming else { return }
-            let chunked = head.minorVersion >= 1
-            let writer = HTTPBodyWriter(sink: ConnectionSink(connection: self, chunked: chunked))
-            Task { [self] in
-                let failed: Bool
-                do { try await producer(writer); failed = false } catch { failed = true }
-                queue.async { [self] in
-                    guard phase == .streaming else { return }
-                    if failed { keepAlive = false }
-                    if chunked { enqueue(Array("0\r\n\r\n".utf8)) }
-                    if !chunked { keepAlive = false }
-                    finishResponse()
-                }
+            startStream(producer, chunked: head.minorVersion >= 1)
+        }
+    }
+
+    private func startStream(_ producer: @escaping @Sendable (HTTPBodyWriter) async throws -> Void, chunked: Bool) {
+        let writer = HTTPBodyWriter(sink: ConnectionSink(connection: self, chunked: chunked))
+        Task { [self] in
+            let failed: Bool
+            do { try await producer(writer); failed = false } catch { failed = true }
+            loop.execute { [self] in
+                guard phase == .streaming else { return }
+                if failed || !chunked { keepAlive = false }
+                if chunked { output.append(contentsOf: "0\r\n\r\n".utf8) }
+                finishResponse()
             }
         }
     }
 
     private func finishResponse() {
         guard phase != .closed else { return }
-        deadlines.responseFinished(now: Self.now())
-        phase = .processing
-        if !keepAlive || peerClosed { closeAfterFlush = true }
-        if closeAfterFlush {
-            if output.count == outputOffset { close() }
+        deadlines.responseFinished(now: loop.time)
+        if !keepAlive || peerClosed {
+            phase = .processing
+            closeAfterFlush = true
+            if !processing { flush() }
             return
         }
         phase = .waiting
-        processNext()
+        if !processing { processNext() }
     }
 
     // MARK: - Streaming (called from ConnectionSink)
 
     func streamWrite(_ bytes: [UInt8], chunked: Bool) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            queue.async { [self] in
+            loop.execute { [self] in
                 guard phase == .streaming, !peerClosed else {
                     continuation.resume(throwing: HTTPServerError.disconnected)
                     return
                 }
                 if chunked {
                     // Size line, data and CRLF appended in place (no concatenated copy of the data).
-                    output.append(contentsOf: (String(bytes.count, radix: 16) + "\r\n").utf8)
+                    output.append(contentsOf: String(bytes.count, radix: 16).utf8)
+                    output.append(contentsOf: [0x0D, 0x0A])
                     output.append(contentsOf: bytes)
-                    enqueue([0x0D, 0x0A])
+                    output.append(contentsOf: [0x0D, 0x0A])
                 } else {
-                    enqueue(bytes)
+                    output.append(contentsOf: bytes)
                 }
+                flush()
                 if output.count - outputOffset > 256 * 1024 {
                     drainWaiters.append(continuation)
                 } else {
@@ -245,30 +273,24 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Whether the peer is still there (approximate, read without the queue).
-    var isConnectedApproximately: Bool { phase != .closed && !peerClosed }
+    /// Whether the peer is still there (from any thread; false once it hung up or the connection closed).
+    var isConnectedApproximately: Bool { connected.load(ordering: .relaxed) }
 
     // MARK: - Writing
-
-    private func enqueue(_ bytes: [UInt8], flush shouldFlush: Bool = true) {
-        output.append(contentsOf: bytes)
-        if shouldFlush { flush() }
-    }
 
     private func flush() {
         guard phase != .closed else { return }
         while outputOffset < output.count {
             let n = output.withUnsafeBytes { raw in
-                send(fd, raw.baseAddress! + outputOffset, output.count - outputOffset, Int32(MSG_NOSIGNAL))
+                send(fd, raw.baseAddress.map { $0 + outputOffset }, raw.count - outputOffset, Int32(MSG_NOSIGNAL))
             }
             if n > 0 {
                 outputOffset += n
             } else if n < 0 && errno == EINTR {
                 continue
             } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                startWriteSource()
-                deadlines.observeOutput(pending: true, now: Self.now())
-                armTimer()
+                watchWrites(true)
+                deadlines.observeOutput(pending: true, now: loop.time)
                 return
             } else {
                 peerClosed = true
@@ -276,75 +298,28 @@ final class Connection: @unchecked Sendable {
                 return
             }
         }
-        output.removeAll(keepingCapacity: output.capacity <= 1 << 20)
+        output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
         outputOffset = 0
-        stopWriteSource()
-        deadlines.observeOutput(pending: false, now: Self.now())
+        watchWrites(false)
+        deadlines.observeOutput(pending: false, now: 0)
         let waiters = drainWaiters
         drainWaiters = []
         for w in waiters { w.resume() }
-        if closeAfterFlush && phase != .streaming {
-            close()
-            return
-        }
-        armTimer()
+        if closeAfterFlush && phase != .streaming { close() }
     }
 
-    private func startWriteSource() {
-        if writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [self] in flush() }
-            writeSource = source
-        }
-        if !writeSourceActive {
-            writeSource?.resume()
-            writeSourceActive = true
-        }
-    }
-
-    private func stopWriteSource() {
-        if writeSourceActive {
-            writeSource?.suspend()
-            writeSourceActive = false
-        }
+    private func watchWrites(_ on: Bool) {
+        guard watchingWrites != on else { return }
+        watchingWrites = on
+        loop.watch(fd, readable: !readPaused, writable: on)
     }
 
     // MARK: - Timeouts and closing
 
-    private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
-
     private var activity: ConnectionTimeouts.Activity { phase == .waiting ? .reading : .handling }
 
     private func observeParser() {
-        deadlines.observeParser(midRequest: parser.isMidRequest, readingBody: parser.isReadingBody, now: Self.now())
-    }
-
-    /// Sets the timer for the current deadline, lazily: a timer already set to fire no later than the new
-    /// deadline is left alone, since `timerFired` checks the real expiry and sets it again. Re-scheduling a
-    /// dispatch timer on every request woke Dispatch's manager thread each time.
-    private func armTimer() {
-        guard phase != .closed else { return }
-        let deadline = deadlines.deadline(activity: activity) ?? .max
-        if armedDeadline <= deadline { return }
-        armedDeadline = deadline
-        timer.schedule(deadline: deadline == .max ? .distantFuture : DispatchTime(uptimeNanoseconds: deadline))
-    }
-
-    private func timerFired() {
-        armedDeadline = .max
-        guard phase != .closed else { return }
-        switch deadlines.expiry(activity: activity, midRequest: parser.isMidRequest, now: Self.now()) {
-        case .none:
-            armTimer()
-        case .close:
-            close()
-        case .requestTimeout:
-            phase = .processing
-            closeAfterFlush = true
-            enqueue(ResponseEncoding.errorResponse(
-                .init(status: 408, code: "request_timeout", message: "request not received in time"),
-                serverName: configuration.serverName))
-        }
+        deadlines.observeParser(midRequest: parser.isMidRequest, readingBody: parser.isReadingBody, now: loop.time)
     }
 
     private func failWaiters() {
@@ -356,19 +331,10 @@ final class Connection: @unchecked Sendable {
     private func close() {
         guard phase != .closed else { return }
         phase = .closed
+        connected.store(false, ordering: .relaxed)
         failWaiters()
-        timer.cancel()
-        if let writeSource {
-            if !writeSourceActive { writeSource.resume() }
-            writeSource.cancel()
-        }
-        if let readSource {
-            if readSuspended { readSource.resume() }
-            readSource.setCancelHandler { [fd] in _ = Glibc.close(fd) }
-            readSource.cancel()
-        } else {
-            _ = Glibc.close(fd)
-        }
+        loop.deregister(fd)
+        _ = Glibc.close(fd)
         onClose(self)
     }
 }

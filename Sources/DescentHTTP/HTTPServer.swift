@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 import Logging
 import Synchronization
 
@@ -11,29 +10,21 @@ public struct HTTPServerStartError: Error, CustomStringConvertible, Sendable {
     public let description: String
 }
 
-/// Holds the accept source inside the state lock.
-/// `@unchecked Sendable`: Dispatch sources are thread-safe; only `cancel()` is called through it.
-private struct SourceBox: @unchecked Sendable {
-    let source: DispatchSourceRead
-}
-
-/// Our HTTP/1.1 server: a non-blocking listening socket and connections spread over a few serial
-/// Dispatch queues (never a thread per connection).
+/// Our HTTP/1.1 server: a non-blocking listening socket and connections spread over a small fixed set of
+/// epoll event loops, one thread each (never a thread per connection).
 public final class HTTPServer: Sendable {
     private struct State {
-        var listenFD: Int32 = -1
-        var acceptSource: SourceBox?
+        var listener: Listener?
+        var loops: [EventLoop] = []
         var connections: [ObjectIdentifier: Connection] = [:]
         var shuttingDown = false
-        var nextQueue = 0
+        var nextLoop = 0
         var port = 0
     }
 
     private let configuration: ServerConfiguration
     private let handler: HTTPHandler
     private let logger: Logger
-    private let acceptQueue = DispatchQueue(label: "descent.http.accept")
-    private let eventQueues: [DispatchQueue]
     private let state = Mutex(State())
 
     /// A server that will answer every request with `handler`.
@@ -41,9 +32,6 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
-        let count = configuration.eventQueues > 0
-            ? configuration.eventQueues : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        eventQueues = (0..<count).map { DispatchQueue(label: "descent.http.loop.\($0)") }
     }
 
     /// The bound port (after `start`).
@@ -55,70 +43,59 @@ public final class HTTPServer: Sendable {
     /// Number of open connections.
     public var connectionCount: Int { state.withLock { $0.connections.count } }
 
-    /// Binds and listens; returns the bound port.
+    /// Binds, listens and starts the event loops; returns the bound port.
     public func start() throws -> Int {
         signal(SIGPIPE, SIG_IGN)
         let fd = try SocketAddress.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         let boundPort = SocketAddress.localPort(fd)
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
-        source.setEventHandler { [self] in acceptAll(fd) }
-        source.setCancelHandler { _ = Glibc.close(fd) }
+        let count = configuration.eventLoops > 0
+            ? configuration.eventLoops : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let loops: [EventLoop]
+        do {
+            loops = try (0..<count).map { try EventLoop(name: "descent.http.loop.\($0)") }
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+        let listener = Listener(fd: fd, loop: loops[0]) { [weak self] fd, remote in self?.admit(fd, remote: remote) }
         state.withLock {
-            $0.listenFD = fd
-            $0.acceptSource = SourceBox(source: source)
+            $0.listener = listener
+            $0.loops = loops
             $0.port = boundPort
         }
-        source.resume()
+        listener.start()
         logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(boundPort)"])
         return boundPort
     }
 
-    private func acceptAll(_ listenFD: Int32) {
-        while true {
-            var storage = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            let fd = withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    accept(listenFD, $0, &length)
-                }
-            }
-            if fd < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                if errno == EMFILE || errno == ENFILE { logger.warning("accept: out of file descriptors") }
-                return
-            }
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            var one: Int32 = 1
-            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let remote = SocketAddress.describe(storage)
-            let admitted: (Bool, DispatchQueue) = state.withLock { s in
-                let queue = eventQueues[s.nextQueue % eventQueues.count]
-                s.nextQueue &+= 1
-                return (!s.shuttingDown && s.connections.count < configuration.maxConnections, queue)
-            }
-            guard admitted.0 else {
-                let reply = ResponseEncoding.errorResponse(
-                    .init(status: 503, code: "unavailable", message: "too many connections or shutting down"),
-                    serverName: configuration.serverName)
-                _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                Glibc.close(fd)
-                continue
-            }
-            let connection = Connection(
-                fd: fd, remoteAddress: remote, queue: admitted.1, configuration: configuration, handler: handler,
-                onClose: { [weak self] c in self?.state.withLock { _ = $0.connections.removeValue(forKey: ObjectIdentifier(c)) } })
-            state.withLock { $0.connections[ObjectIdentifier(connection)] = connection }
-            connection.start()
+    /// Takes an accepted socket: serves it on the next loop in turn, or answers 503 past the limit.
+    private func admit(_ fd: Int32, remote: String) {
+        let loop: EventLoop? = state.withLock { s in
+            guard !s.shuttingDown, s.connections.count < configuration.maxConnections, !s.loops.isEmpty else { return nil }
+            s.nextLoop &+= 1
+            return s.loops[s.nextLoop % s.loops.count]
         }
+        guard let loop else {
+            let reply = ResponseEncoding.errorResponse(
+                .init(status: 503, code: "unavailable", message: "too many connections or shutting down"),
+                serverName: configuration.serverName)
+            _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            Glibc.close(fd)
+            return
+        }
+        let connection = Connection(
+            fd: fd, remoteAddress: remote, loop: loop, configuration: configuration, handler: handler,
+            onClose: { [weak self] c in self?.state.withLock { _ = $0.connections.removeValue(forKey: ObjectIdentifier(c)) } })
+        state.withLock { $0.connections[ObjectIdentifier(connection)] = connection }
+        connection.start()
     }
 
     /// Stops accepting, lets in-flight requests finish within `gracePeriod`, closes idle connections, then returns.
     public func shutdown(gracePeriod: Duration) async {
         let connections: [Connection] = state.withLock { s in
             s.shuttingDown = true
-            s.acceptSource?.source.cancel()
-            s.acceptSource = nil
+            s.listener?.stop()
+            s.listener = nil
             return Array(s.connections.values)
         }
         for c in connections { c.beginShutdown() }
@@ -129,6 +106,11 @@ public final class HTTPServer: Sendable {
         let left: [Connection] = state.withLock { Array($0.connections.values) }
         for c in left { c.forceClose() }
         while connectionCount > 0 { try? await Task.sleep(for: .milliseconds(5)) }
+        let loops: [EventLoop] = state.withLock { s in
+            defer { s.loops = [] }
+            return s.loops
+        }
+        for loop in loops { loop.stop() }
         logger.info("stopped", metadata: ["forced": "\(left.count)"])
     }
 }

@@ -72,6 +72,7 @@ public struct RequestParser: Sendable {
     private var body: [UInt8] = []
     private var continueSent = false
     private var headScan = 0
+    private var lineCheck = RequestLineCheck()
 
     /// A parser enforcing `limits`.
     public init(limits: HTTPLimits = .init()) { self.limits = limits }
@@ -244,6 +245,7 @@ public struct RequestParser: Sendable {
         // RFC 9112 §2.2: ignore empty lines before the request line.
         while bufferedCount >= 2, buffer[start] == 0x0D, buffer[start + 1] == 0x0A { start += 2 }
         headScan = max(headScan, start)
+        if let error = lineCheck.check(buffer, from: start, limit: limits.maxRequestLineBytes) { return .failure(error) }
         let scan = HeaderSyntax.findHeadEnd(buffer, from: start, scanFrom: headScan)
         if case .invalid(let e) = scan { return .failure(e) }
         guard case .found(let end) = scan else {
@@ -259,6 +261,7 @@ public struct RequestParser: Sendable {
         let headBytes = buffer[start..<end]
         start = end + 4
         headScan = start
+        lineCheck = RequestLineCheck()
         return HeaderSyntax.parseHead(headBytes, limits: limits)
     }
 }

@@ -41,26 +41,48 @@ enum ResponseEncoding {
     /// The head of a response. `contentLength` nil means chunked (HTTP/1.1) or close-delimited (1.0).
     static func head(status: Int, headers: HTTPHeaders, contentLength: Int?, keepAlive: Bool,
                      minorVersion: Int, serverName: String) -> [UInt8] {
-        var s = "HTTP/1.1 \(status) \(reason(status))\r\n"
-        s += "Server: \(serverName)\r\nDate: \(currentDate())\r\n"
+        var out: [UInt8] = []
+        appendHead(to: &out, status: status, headers: headers, contentLength: contentLength, keepAlive: keepAlive,
+                   minorVersion: minorVersion, serverName: serverName)
+        return out
+    }
+
+    /// Appends the head of a response to `out` (a connection's output buffer: no intermediate string or array).
+    static func appendHead(to out: inout [UInt8], status: Int, headers: HTTPHeaders, contentLength: Int?,
+                           keepAlive: Bool, minorVersion: Int, serverName: String) {
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        out.append(contentsOf: String(status).utf8)
+        out.append(0x20)
+        out.append(contentsOf: reason(status).utf8)
+        out.append(contentsOf: "\r\nServer: ".utf8)
+        out.append(contentsOf: serverName.utf8)
+        out.append(contentsOf: "\r\nDate: ".utf8)
+        out.append(contentsOf: currentDate().utf8)
+        out.append(contentsOf: "\r\n".utf8)
         for (name, value) in headers {
             if name.caseInsensitiveEquals("Content-Length") || name.caseInsensitiveEquals("Transfer-Encoding")
                 || name.caseInsensitiveEquals("Connection") { continue }
-            s += "\(name): \(value)\r\n"
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
         }
         let bodyless = status == 204 || status == 304 || (100..<200).contains(status)
         if let contentLength {
-            if !bodyless { s += "Content-Length: \(contentLength)\r\n" }
+            if !bodyless {
+                out.append(contentsOf: "Content-Length: ".utf8)
+                out.append(contentsOf: String(contentLength).utf8)
+                out.append(contentsOf: "\r\n".utf8)
+            }
         } else if minorVersion >= 1 {
-            s += "Transfer-Encoding: chunked\r\n"
+            out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
         }
         if !keepAlive {
-            s += "Connection: close\r\n"
+            out.append(contentsOf: "Connection: close\r\n".utf8)
         } else if minorVersion == 0 {
-            s += "Connection: keep-alive\r\n"
+            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
-        s += "\r\n"
-        return Array(s.utf8)
+        out.append(contentsOf: "\r\n".utf8)
     }
 
     /// A complete error response that closes the connection.

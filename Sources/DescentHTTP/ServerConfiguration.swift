@@ -2,8 +2,9 @@
 public struct HTTPTimeouts: Sendable {
     /// From the first byte of a request until its head is complete (slowloris defence). Default 10 s.
     public var headerRead: Duration = .seconds(10)
-    /// From the end of the head until the body is complete. Default 30 s.
-    public var bodyRead: Duration = .seconds(30)
+    /// From the end of the head (or the `100 Continue`) until the body is complete; a body that stalls
+    /// short of its length gets 408 and a close when it passes. Default 10 s.
+    public var bodyRead: Duration = .seconds(10)
     /// Keep-alive connection with no request in progress. Default 60 s.
     public var idle: Duration = .seconds(60)
     /// Pending response bytes that the client does not read. Default 30 s.
@@ -28,8 +29,9 @@ public struct ServerConfiguration: Sendable {
     public var timeouts = HTTPTimeouts()
     /// Value of the Server header. Default "descent".
     public var serverName = "descent"
-    /// Number of serial event queues connections are spread over. Default: active processors.
-    public var eventQueues = 0
+    /// Number of event loops (one thread each) connections are spread over; 0 means one per active
+    /// processor. Default 0.
+    public var eventLoops = 0
     /// Default configuration.
     public init() {}
 }

@@ -38,6 +38,16 @@ import Testing
         #expect(m.deadline(activity: .reading) == 340 * Self.ms)
     }
 
+    @Test func stalledBodyTimesOutOneNanosecondPastTheBodyDeadline() {
+        var m = machine()
+        m.observeParser(midRequest: true, readingBody: true, now: 10 * Self.ms)
+        for t in stride(from: 20, through: 300, by: 10) {
+            m.observeParser(midRequest: true, readingBody: true, now: UInt64(t) * Self.ms)
+        }
+        #expect(m.expiry(activity: .reading, midRequest: true, now: 310 * Self.ms - 1) == ExpiryCase.none)
+        #expect(m.expiry(activity: .reading, midRequest: true, now: 310 * Self.ms) == .requestTimeout)
+    }
+
     @Test func continueRestartsTheBodyClock() {
         var m = machine()
         m.observeParser(midRequest: true, readingBody: true, now: 10 * Self.ms)

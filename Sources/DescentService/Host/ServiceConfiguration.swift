@@ -29,6 +29,14 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var maxBodyBytes = 8 << 20
     /// Most open connections. Default 4096.
     public var maxConnections = 4096
+    /// Seconds from a request's first byte until its head is complete (408 past it). Default 10.
+    public var headerTimeoutSeconds = 10
+    /// Seconds from the end of a request's head until its body is complete (408 past it). Default 10.
+    public var bodyTimeoutSeconds = 10
+    /// Seconds a kept-alive connection may wait for its next request. Default 60.
+    public var idleTimeoutSeconds = 60
+    /// Seconds a response may wait for the client to read it before the connection is closed. Default 30.
+    public var writeTimeoutSeconds = 30
     /// Seconds to finish in-flight requests on shutdown. Default 10.
     public var shutdownGraceSeconds = 10
     /// Most steps per experiment. Default 10,000,000.
@@ -98,6 +106,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
         int("server.port", "DESCENT_PORT", "--port", 0...65535, \.port),
         int("server.max_body_bytes", "DESCENT_MAX_BODY_BYTES", nil, 1024...(1 << 30), \.maxBodyBytes),
         int("server.max_connections", "DESCENT_MAX_CONNECTIONS", nil, 1...1_000_000, \.maxConnections),
+        int("server.header_timeout_seconds", "DESCENT_HEADER_TIMEOUT_SECONDS", nil, 1...3600, \.headerTimeoutSeconds),
+        int("server.body_timeout_seconds", "DESCENT_BODY_TIMEOUT_SECONDS", nil, 1...3600, \.bodyTimeoutSeconds),
+        int("server.idle_timeout_seconds", "DESCENT_IDLE_TIMEOUT_SECONDS", nil, 1...86400, \.idleTimeoutSeconds),
+        int("server.write_timeout_seconds", "DESCENT_WRITE_TIMEOUT_SECONDS", nil, 1...3600, \.writeTimeoutSeconds),
         int("server.shutdown_grace_seconds", "DESCENT_SHUTDOWN_GRACE_SECONDS", nil, 0...3600, \.shutdownGraceSeconds),
         text("store.data_dir", "DESCENT_DATA_DIR", "--data-dir", \.dataDir),
         text("store.url", "DESCENT_STORE_URL", "--store-url", \.storeURL, kind: .storeURL),
@@ -188,6 +200,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
         c.port = port
         c.maxConnections = maxConnections
         c.limits.maxBodyBytes = maxBodyBytes
+        c.timeouts.headerRead = .seconds(headerTimeoutSeconds)
+        c.timeouts.bodyRead = .seconds(bodyTimeoutSeconds)
+        c.timeouts.idle = .seconds(idleTimeoutSeconds)
+        c.timeouts.write = .seconds(writeTimeoutSeconds)
         return c
     }
 
