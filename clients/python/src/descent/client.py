@@ -138,6 +138,23 @@ class Client:
             items += [BatchItem.from_json(i) for i in json.loads(response.body)["items"]]
         return items
 
+    def _paged(self, route: str, query: Dict[str, Any], *, limit: Optional[int],
+               page_size: int) -> Iterator[Dict[str, Any]]:
+        """The items of a cursor-paged listing route, fetched lazily `page_size` per request, at most `limit`."""
+        cursor: Optional[str] = None
+        yielded = 0
+        while limit is None or yielded < limit:
+            size = page_size if limit is None else max(1, min(page_size, limit - yielded))
+            page = json.loads(self._transport.call(route, query={**query, "limit": size, "cursor": cursor}).body)
+            for item in page.get("items") or []:
+                yield item
+                yielded += 1
+                if limit is not None and yielded >= limit:
+                    return
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return
+
     def get(self, experiment: ExperimentRef) -> Experiment:
         """The experiment as it is now (`GET /v1/experiments/{id}`)."""
         response = self._transport.call("get", path_params={"id": experiment_id(experiment)})
@@ -155,21 +172,10 @@ class Client:
         Follows the pages of `GET /v1/experiments` lazily, `page_size` (1 … 500) per request; `limit` caps
         the number yielded (None = all).
         """
-        cursor: Optional[str] = None
-        yielded = 0
-        while limit is None or yielded < limit:
-            size = page_size if limit is None else max(1, min(page_size, limit - yielded))
-            query = {"status": status, "tag": tag, "objective": objective, "optimizer": optimizer,
-                     "filter": filter, "sort": sort, "limit": size, "cursor": cursor}
-            page = json.loads(self._transport.call("list", query=query).body)
-            for item in page.get("items") or []:
-                yield Experiment.from_json(item)
-                yielded += 1
-                if limit is not None and yielded >= limit:
-                    return
-            cursor = page.get("next_cursor")
-            if not cursor:
-                return
+        query = {"status": status, "tag": tag, "objective": objective, "optimizer": optimizer,
+                 "filter": filter, "sort": sort}
+        for item in self._paged("list", query, limit=limit, page_size=page_size):
+            yield Experiment.from_json(item)
 
     def annotate(self, experiment: ExperimentRef, *, tags: Optional[List[str]] = None,
                  note: Union[str, None, _Keep] = _KEEP) -> Experiment:
@@ -337,20 +343,9 @@ class Client:
         Filters: `name` (ASCII letters without case), `kind`, `state` (`searching` or `finished`). Follows the
         pages lazily, `page_size` (1 … 500) per request; `limit` caps the number yielded (None = all).
         """
-        cursor: Optional[str] = None
-        yielded = 0
-        while limit is None or yielded < limit:
-            size = page_size if limit is None else max(1, min(page_size, limit - yielded))
-            query = {"name": name, "kind": kind, "state": state, "limit": size, "cursor": cursor}
-            page = json.loads(self._transport.call("list_studies", query=query).body)
-            for item in page.get("items") or []:
-                yield dict(item)
-                yielded += 1
-                if limit is not None and yielded >= limit:
-                    return
-            cursor = page.get("next_cursor")
-            if not cursor:
-                return
+        query = {"name": name, "kind": kind, "state": state}
+        for item in self._paged("list_studies", query, limit=limit, page_size=page_size):
+            yield dict(item)
 
     def study_trials_csv(self, study: Union[str, Study]) -> str:
         """A search study's trials as CSV text (`GET /v1/studies/{id}/trials.csv`): one row per trial with its
