@@ -5,20 +5,10 @@ import Testing
 
 /// `POST /v1/experiments/{id}/analysis` in process: the point it analyses and the errors it gives.
 @Suite struct ExperimentAnalysisAPITests {
-    private func created(_ h: ServiceHarness, _ spec: String) async throws -> String {
-        let r = try await h.request(.post, "/v1/experiments", json: spec)
-        return try #require(h.object(r.body)["id"] as? String)
-    }
-
-    private func error(_ body: String, _ h: ServiceHarness) -> (code: String?, field: String?) {
-        let e = h.object(body)["error"] as? [String: Any]
-        return (e?["code"] as? String, e?["field"] as? String)
-    }
-
     @Test func saddleStartedAtTheOriginStaysThereWithEigenvaluesPlusMinusTwo() async throws {
         let h = try ServiceHarness()
         let spec = #"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0,0],"steps":10}"#
-        let id = try await created(h, spec)
+        let id = try await h.created(spec)
         _ = try await h.waitFinal(id)
         let r = try await h.request(.post, "/v1/experiments/\(id)/analysis", json: #"{"k":1}"#)
         #expect(r.status == 200)
@@ -32,7 +22,7 @@ import Testing
 
     @Test func aQueuedRunHasNoFinalPoint() async throws {
         let h = try ServiceHarness(start: false)
-        let id = try await created(h, saddleSpec)
+        let id = try await h.created(saddleSpec)
         let r = try await h.request(.post, "/v1/experiments/\(id)/analysis", json: "{}")
         #expect(r.status == 409)
     }
@@ -40,28 +30,28 @@ import Testing
     @Test func aRunWithoutRecordedParametersOffersOnlyItsFinalPoint() async throws {
         let h = try ServiceHarness()
         let spec = #"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.1,0.2],"steps":10,"record_params":false}"#
-        let id = try await created(h, spec)
+        let id = try await h.created(spec)
         _ = try await h.waitFinal(id)
         let r = try await h.request(.post, "/v1/experiments/\(id)/analysis", json: #"{"step":0}"#)
-        #expect(r.status == 422 && error(r.body, h).code == "params_not_recorded" && error(r.body, h).field == "step")
+        #expect(r.status == 422 && h.errorFields(r.body).code == "params_not_recorded" && h.errorFields(r.body).field == "step")
         #expect(try await h.request(.post, "/v1/experiments/\(id)/analysis", json: "{}").status == 200)
     }
 
     @Test func aClosedFormHasNoBatches() async throws {
         let h = try ServiceHarness()
-        let id = try await created(h, saddleSpec)
+        let id = try await h.created(saddleSpec)
         _ = try await h.waitFinal(id)
         let r = try await h.request(.post, "/v1/experiments/\(id)/analysis", json: #"{"batch":{"indices":[0]}}"#)
-        #expect(r.status == 422 && error(r.body, h).field == "batch")
+        #expect(r.status == 422 && h.errorFields(r.body).field == "batch")
     }
 
     @Test func batchIndicesPastTheSamplesAreRejected() async throws {
         let h = try ServiceHarness()
         let spec = #"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear","samples":20,"features":1,"noise":0.1},"optimizer":{"type":"sgd","lr":0.05},"steps":5}"#
-        let id = try await created(h, spec)
+        let id = try await h.created(spec)
         _ = try await h.waitFinal(id)
         let r = try await h.request(.post, "/v1/experiments/\(id)/analysis", json: #"{"batch":{"indices":[0,20]}}"#)
-        #expect(r.status == 422 && error(r.body, h).field == "batch.indices[1]")
+        #expect(r.status == 422 && h.errorFields(r.body).field == "batch.indices[1]")
         let ok = h.object(try await h.request(.post, "/v1/experiments/\(id)/analysis", json: #"{"batch":{"indices":[0,3,5]}}"#).body)
         #expect((ok["batch"] as? [String: Any])?["size"] as? Int == 3)
     }
@@ -69,8 +59,8 @@ import Testing
     @Test func batchNormalisedModelsAreRefusedWithAReason() async throws {
         let h = try ServiceHarness(start: false)
         let spec = #"{"objective":{"type":"mlp","hidden":[4],"batch_norm":{}},"dataset":{"type":"synthetic","generator":"two_moons","samples":20},"optimizer":{"type":"sgd","lr":0.1},"steps":5}"#
-        let id = try await created(h, spec)
+        let id = try await h.created(spec)
         let r = try await h.request(.post, "/v1/experiments/\(id)/analysis", json: #"{"step":0}"#)
-        #expect(r.status == 422 && error(r.body, h).code == "unsupported_objective")
+        #expect(r.status == 422 && h.errorFields(r.body).code == "unsupported_objective")
     }
 }

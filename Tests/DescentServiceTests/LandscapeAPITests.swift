@@ -6,16 +6,6 @@ import Testing
 @Suite struct LandscapeAPITests {
     private let route = "/v1/analysis/landscape"
 
-    private func created(_ h: ServiceHarness, _ spec: String) async throws -> String {
-        let r = try await h.request(.post, "/v1/experiments", json: spec)
-        return try #require(h.object(r.body)["id"] as? String)
-    }
-
-    private func error(_ body: String, _ h: ServiceHarness) -> (code: String?, field: String?) {
-        let e = h.object(body)["error"] as? [String: Any]
-        return (e?["code"] as? String, e?["field"] as? String)
-    }
-
     @Test func lineOnAQuadraticIsTheParabolaInAlpha() async throws {
         let h = try ServiceHarness(start: false)
         let body = #"{"kind":"line","objective":{"type":"quadratic","a":[[1,0],[0,1]],"b":[0,0]},"from":[1,0],"to":[0,1],"range":[0,1],"resolution":5}"#
@@ -30,7 +20,7 @@ import Testing
     @Test func lineBetweenTwoRunsFinalPointsEndsAtTheirFinalLosses() async throws {
         let h = try ServiceHarness()
         let spec = { (start: String) in #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"sgd","lr":0.001},"start":\#(start),"steps":7}"# }
-        let a = try await created(h, spec("[-1.2,1]")), b = try await created(h, spec("[0.5,0.5]"))
+        let a = try await h.created(spec("[-1.2,1]")), b = try await h.created(spec("[0.5,0.5]"))
         let finalLoss = { (o: [String: Any]) in (o["summary"] as? [String: Any])?["final_loss"] as? Double }
         let la = try #require(finalLoss(try await h.waitFinal(a))), lb = try #require(finalLoss(try await h.waitFinal(b)))
         let body = #"{"kind":"line","from":{"experiment":"\#(a)"},"to":{"experiment":"\#(b)"},"range":[0,1],"resolution":3}"#
@@ -42,7 +32,7 @@ import Testing
     @Test func seededRandomPlaneOfAnMLPIsCentredOnTheFinalLossAndRepeats() async throws {
         let h = try ServiceHarness()
         let spec = #"{"objective":{"type":"mlp","hidden":[4]},"dataset":{"type":"synthetic","generator":"two_moons","samples":20},"optimizer":{"type":"sgd","lr":0.1},"steps":5}"#
-        let id = try await created(h, spec)
+        let id = try await h.created(spec)
         let final = try #require((try await h.waitFinal(id)["summary"] as? [String: Any])?["final_loss"] as? Double)
         let body = #"{"kind":"plane","at":{"experiment":"\#(id)"},"direction_seed":3,"resolution":3}"#
         let first = try await h.request(.post, route, json: body), again = try await h.request(.post, route, json: body)
@@ -52,7 +42,7 @@ import Testing
 
     @Test func eigenvectorPlaneOfTheSaddleRunStartedAtTheOrigin() async throws {
         let h = try ServiceHarness()
-        let id = try await created(h, #"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0,0],"steps":4}"#)
+        let id = try await h.created(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0,0],"steps":4}"#)
         _ = try await h.waitFinal(id)
         let body = #"{"kind":"plane","at":{"experiment":"\#(id)"},"directions":"eigenvectors","range":[-1,1],"resolution":3}"#
         let r = try await h.request(.post, route, json: body)
@@ -71,7 +61,7 @@ import Testing
     @Test func pcaPlaneProjectsTheRecordedPathEndingAtTheOrigin() async throws {
         let h = try ServiceHarness()
         let spec = #"{"objective":{"type":"quadratic","a":[[1,0,0],[0,10,0],[0,0,100]],"b":[0,0,0]},"optimizer":{"type":"sgd","lr":0.01},"start":[1,1,1],"steps":30}"#
-        let id = try await created(h, spec)
+        let id = try await h.created(spec)
         _ = try await h.waitFinal(id)
         let r = try await h.request(.post, route, json: #"{"kind":"pca","experiment":"\#(id)","resolution":5}"#)
         #expect(r.status == 200)
@@ -93,7 +83,7 @@ import Testing
     @Test func aGridPastTheSideLimitIsRejected() async throws {
         let h = try ServiceHarness(start: false)
         let r = try await h.request(.post, route, json: #"{"kind":"plane","objective":{"type":"saddle"},"at":[0,0],"resolution":202}"#)
-        #expect(r.status == 422 && error(r.body, h).code == "too_large" && error(r.body, h).field == "resolution")
+        #expect(r.status == 422 && h.errorFields(r.body).code == "too_large" && h.errorFields(r.body).field == "resolution")
     }
 
     @Test func workPastTheLimitIsRejected() async throws {
@@ -101,13 +91,13 @@ import Testing
         // 201² evaluations × 2 parameters × 100,000 samples = 8.1·10⁹ > 2·10⁹; 101² evaluations are 2.04·10⁹, 100² fit.
         let data = #""objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear","samples":100000,"features":1}"#
         let r = try await h.request(.post, route, json: #"{"kind":"plane",\#(data),"at":[0,0],"resolution":101}"#)
-        #expect(r.status == 422 && error(r.body, h).code == "too_large" && error(r.body, h).field == "resolution")
+        #expect(r.status == 422 && h.errorFields(r.body).code == "too_large" && h.errorFields(r.body).field == "resolution")
     }
 
     @Test func pointsOfTheWrongDimensionNameTheirField() async throws {
         let h = try ServiceHarness(start: false)
         let r = try await h.request(.post, route, json: #"{"kind":"line","objective":{"type":"saddle"},"from":[0,0],"to":[1]}"#)
-        #expect(r.status == 422 && error(r.body, h).field == "to")
+        #expect(r.status == 422 && h.errorFields(r.body).field == "to")
         let missing = try await h.request(.post, route, json: #"{"kind":"plane","at":{"experiment":"exp_missing"}}"#)
         #expect(missing.status == 404)
     }
@@ -115,9 +105,9 @@ import Testing
     @Test func missingKindAndUnknownKeysNameTheField() async throws {
         let h = try ServiceHarness(start: false)
         let r = try await h.request(.post, route, json: #"{"objective":{"type":"saddle"}}"#)
-        #expect(r.status == 422 && error(r.body, h).field == "kind")
+        #expect(r.status == 422 && h.errorFields(r.body).field == "kind")
         let u = try await h.request(.post, route, json: #"{"kind":"line","objective":{"type":"saddle"},"from":[0,0],"to":[1,1],"at":[0,0]}"#)
-        #expect(u.status == 422 && error(u.body, h).field == "at")
+        #expect(u.status == 422 && h.errorFields(u.body).field == "at")
         let q = try await h.request(.post, route + "?x=1", json: #"{"kind":"line","objective":{"type":"saddle"},"from":[0,0],"to":[1,1]}"#)
         #expect(q.status == 400)
     }

@@ -3,6 +3,7 @@ import DescentCore
 import DescentHTTP
 import Foundation
 import Logging
+import Testing
 @testable import DescentService
 
 /// The real router over a real SQLite store in a temp folder, driven in-process.
@@ -44,6 +45,18 @@ final class ServiceHarness: @unchecked Sendable {
     /// Parses a JSON object body.
     func object(_ body: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// Submits an experiment spec and returns the new experiment's id.
+    func created(_ spec: String) async throws -> String {
+        let r = try await request(.post, "/v1/experiments", json: spec)
+        return try #require(object(r.body)["id"] as? String)
+    }
+
+    /// The `code` and `field` of an error body.
+    func errorFields(_ body: String) -> (code: String?, field: String?) {
+        let e = object(body)["error"] as? [String: Any]
+        return (e?["code"] as? String, e?["field"] as? String)
     }
 
     /// Polls until the experiment is final and returns its JSON; throws when `timeout` seconds pass first.

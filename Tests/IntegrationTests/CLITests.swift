@@ -29,6 +29,14 @@ func runDescent(_ arguments: [String], environment: [String: String] = [:], time
     process.standardOutput = try FileHandle(forWritingTo: out)
     process.standardError = try FileHandle(forWritingTo: err)
     try process.run()
+    try await waitForExit(process, arguments: arguments, timeout: timeout)
+    return CommandResult(status: process.terminationStatus,
+                         stdout: try String(contentsOf: out, encoding: .utf8),
+                         stderr: try String(contentsOf: err, encoding: .utf8))
+}
+
+/// Waits for `process` to exit; past `timeout` it is terminated and the wait fails.
+func waitForExit(_ process: Process, arguments: [String], timeout: Duration) async throws {
     let deadline = ContinuousClock.now + timeout
     while process.isRunning {
         if ContinuousClock.now > deadline {
@@ -38,9 +46,6 @@ func runDescent(_ arguments: [String], environment: [String: String] = [:], time
         }
         try await Task.sleep(for: .milliseconds(20))
     }
-    return CommandResult(status: process.terminationStatus,
-                         stdout: try String(contentsOf: out, encoding: .utf8),
-                         stderr: try String(contentsOf: err, encoding: .utf8))
 }
 
 /// Writes `text` to a new temporary file and returns its path.

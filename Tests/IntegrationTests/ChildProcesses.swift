@@ -38,15 +38,7 @@ func runDescentOnTerminal(_ arguments: [String], timeout: Duration = .seconds(60
         close(master)
         return bytes
     }
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning {
-        if ContinuousClock.now > deadline {
-            process.terminate()
-            process.waitUntilExit()
-            throw HarnessError(description: "descent \(arguments.joined(separator: " ")) still running after \(timeout)")
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
+    try await waitForExit(process, arguments: arguments, timeout: timeout)
     let output = String(decoding: await reader.value, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
     return CommandResult(status: process.terminationStatus, stdout: output, stderr: try String(contentsOf: err, encoding: .utf8))
 }
