@@ -53,10 +53,14 @@ json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
 # A study of four optimizers on the same 2-D objective (paths on one contour) and a dataset run (epochs).
 STUDY="$(curl -fsS -X POST "$URL/v1/presets/momentum/run" | sed -n 's/.*"id":"\(std_[^"]*\)".*/\1/p')"
 DATASET_EXP="$(curl -fsS -X POST "$URL/v1/experiments" -H 'Content-Type: application/json' --data-binary @examples/warmup-cosine.json | json_field id)"
-[ -n "$STUDY" ] && [ -n "$DATASET_EXP" ] || { echo "FAIL: could not submit presets"; exit 1; }
+# A run recording its sharpness (analysis.sharpness_every): the edge-of-stability preset's spec, shortened.
+SHARP_EXP="$(sed 's/"steps": 1000/"steps": 200/' examples/edge-of-stability.json | \
+    curl -fsS -X POST "$URL/v1/experiments" -H 'Content-Type: application/json' --data-binary @- | json_field id)"
+[ -n "$STUDY" ] && [ -n "$DATASET_EXP" ] && [ -n "$SHARP_EXP" ] || { echo "FAIL: could not submit presets"; exit 1; }
 for _ in $(seq 1 600); do
     curl -fsS "$URL/v1/studies/$STUDY" | grep -q '"status":"finished"' && \
-        curl -fsS "$URL/v1/experiments/$DATASET_EXP" | grep -q '"status":"succeeded"' && break
+        curl -fsS "$URL/v1/experiments/$DATASET_EXP" | grep -q '"status":"succeeded"' && \
+        curl -fsS "$URL/v1/experiments/$SHARP_EXP" | grep -q '"status":"succeeded"' && break
     sleep 0.1
 done
 EXP="$(curl -fsS "$URL/v1/studies/$STUDY" | sed -n 's/.*"experiments":\[{[^}]*"id":"\(exp_[^"]*\)".*/\1/p')"
@@ -83,6 +87,7 @@ check() {
 check experiments "#/experiments" 10 'class="spark"'
 check experiment "#/experiments/$EXP" 50 'class="contour"'
 check dataset-run "#/experiments/$DATASET_EXP" 50 'train vs validation loss per epoch'
+check sharpness-run "#/experiments/$SHARP_EXP" 10 'sharpness (λmax) vs 2/η'
 check compare "#/compare?study=$STUDY" 50 'parameter paths'
 # Legends name each run as the study does (here by its experiment's name), not by the optimizer's JSON.
 grep -q 'plain gradient descent, η = 0.019' "$WORK/compare.html" || fail "compare: no legend reads 'plain gradient descent, η = 0.019'"
@@ -116,6 +121,7 @@ for kind in loss lr path; do
     curl -fsS "$URL/v1/experiments/$EXP/plot.svg?kind=$kind" | grep -q '<path class="series"' || fail "plot.svg?kind=$kind has no series"
 done
 curl -fsS "$URL/v1/studies/$STUDY/plot.svg" | grep -q 'class="legend"' || fail "study plot.svg has no legend"
+curl -fsS "$URL/v1/experiments/$SHARP_EXP/plot.svg?kind=sharpness" | grep -q '2/η' || fail "plot.svg?kind=sharpness has no 2/η series"
 
 if [ "$failures" -ne 0 ]; then echo "browser test: $failures failure(s)"; exit 1; fi
 echo "browser test: all pages rendered"

@@ -13,6 +13,18 @@ extension Client {
         public var validationAccuracy: Double?
     }
 
+    /// A sharpness record in a trajectory response (`analysis.sharpness_every`).
+    public struct SharpnessPoint: Sendable, Equatable, Codable {
+        /// Optimizer step (θ before that step's update).
+        public var step: Int
+        /// Learning rate of that step.
+        public var lr: Double
+        /// Largest eigenvalue of the full training loss's Hessian.
+        public var lambdaMax: Double
+        /// |cos| of the angle between the full gradient and the top eigenvector.
+        public var alignment: Double
+    }
+
     /// Columns of `GET /v1/experiments/{id}/trajectory`; a column is nil when not requested.
     public struct TrajectoryData: Sendable, Equatable, Codable {
         /// Experiment id.
@@ -39,6 +51,8 @@ extension Client {
         public var params: [[Double]]?
         /// End-of-epoch records.
         public var epochs: [EpochPoint]?
+        /// Sharpness records; nil when the run has none.
+        public var sharpness: [SharpnessPoint]?
         /// Whether rows were thinned to `max_points`.
         public var downsampled: Bool?
     }

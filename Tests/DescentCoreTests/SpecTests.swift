@@ -116,7 +116,7 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
                                            "rmsprop_lecture", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "rprop",
                                            "asgd", "lbfgs", "newton", "saddle_free_newton", "negative_curvature"])
     #expect(doc.schedules.count == 14)
-    #expect(doc.objectives.count == 14)
+    #expect(doc.objectives.count == 15)
     let adamw = try #require(doc.optimizers.first { $0.type == "adamw" })
     #expect(adamw.parameters.first { $0.name == "weight_decay" }?.defaultValue == .number(1e-2))
     let betas = try #require(adamw.parameters.first { $0.name == "betas" })

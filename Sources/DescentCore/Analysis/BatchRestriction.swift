@@ -17,6 +17,9 @@ public enum BatchRestriction {
             batch.classCount = m.classCount  // a batch may lack the largest label; keep K
             return SoftmaxRegressionObjective(training: batch)
         }
+        if let m = objective as? DeepLinearObjective {
+            return DeepLinearObjective(training: m.training.subset(indices), depth: m.depth, width: m.width)
+        }
         if let m = objective as? MLPObjective {
             return MLPObjective(training: m.training.subset(indices), hiddenLayers: m.hiddenLayers, activation: m.activation,
                                 batchNorm: m.batchNorm).withRunningStatistics(m.runningStatistics)

@@ -17,7 +17,9 @@ extension DatasetSpec {
             throw SpecError(field: path, message: "logistic_regression needs two classes (0 and 1)", code: "invalid_value")
         case .softmaxRegression where data.classCount < 2:
             throw SpecError(field: path, message: "softmax_regression needs a classification dataset", code: "invalid_value")
-        case .linearRegression, .logisticRegression, .softmaxRegression, .mlp: break
+        case .deepLinear where data.classCount != 0:
+            throw SpecError(field: path, message: "deep_linear needs a regression dataset (real targets, classes 0)", code: "invalid_value")
+        case .linearRegression, .logisticRegression, .softmaxRegression, .mlp, .deepLinear: break
         }
         let fraction = number("validation_fraction")
         var validation: Dataset?
@@ -84,7 +86,7 @@ extension DatasetSpec {
             switch model {
             case .logisticRegression: classes = 2
             case .softmaxRegression: classes = Int(y.max() ?? 0) + 1
-            case .linearRegression, .mlp: classes = 0
+            case .linearRegression, .mlp, .deepLinear: classes = 0
             }
         }
         if classes > 0 {

@@ -34,6 +34,7 @@ extension ExperimentSpec {
             throw SpecError(field: "batch_size", message: "must be null with lbfgs, which evaluates the full batch", code: "invalid_value")
         }
         let steps = stepBudget
+        try checkSharpness(objective: objective, steps: steps)
         let schedule = try self.schedule?.build(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
         let n = objective.dimension
         let initial: [Double]
@@ -56,7 +57,7 @@ extension ExperimentSpec {
             start: initial, steps: steps, learningRate: optimizer.learningRate, schedule: schedule,
             batchSize: batchSize, dropLast: dropLast, seed: seed, gradNormTolerance: stop.gradNormTol,
             lossTarget: stop.lossTarget, divergenceFactor: stop.divergenceFactor, recordEvery: recordEvery,
-            recordParams: recordParams, evaluateEvery: evaluationEvery)
+            recordParams: recordParams, evaluateEvery: evaluationEvery, sharpnessEvery: sharpnessEvery)
         let rows = configuration.maximumRows
         if rows > limits.maxTrajectoryPoints {
             throw SpecError(field: "record_every", message: "steps / record_every gives \(rows) rows; at most \(limits.maxTrajectoryPoints)",

@@ -50,6 +50,8 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var recordEvery: Int
     /// Record the parameters with each row.
     public var recordParams: Bool
+    /// Steps between sharpness records (`analysis.sharpness_every`); nil = none.
+    public var sharpnessEvery: Int? = nil
 
     /// Creates a spec; defaults as in the JSON schema.
     public init(name: String = "experiment", tags: [String] = [], seed: UInt64 = 0, objective: ObjectiveSpec,
@@ -90,6 +92,7 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
                         divergenceFactor: s["divergence_factor"]?.number ?? 1e6)
         recordEvery = get("record_every")?.integer ?? 1
         recordParams = get("record_params")?.bool ?? true
+        sharpnessEvery = get("analysis")?.object?["sharpness_every"].flatMap { $0.isNull ? nil : $0.integer }
     }
 
     /// Decodes strictly (see the type's description); errors are `SpecError`.
@@ -97,12 +100,13 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         try self.init(checking: try SpecValue(from: decoder))
     }
 
-    /// The spec as a JSON value with every field written out.
+    /// The spec as a JSON value with every field written out, except `analysis`, which is written only when
+    /// set (specs without it keep the canonical text they had before it existed).
     public var asValue: SpecValue {
         var stopMembers: [String: SpecValue] = ["grad_norm_tol": .number(stop.gradNormTol),
                                                 "divergence_factor": .number(stop.divergenceFactor)]
         stopMembers["loss_target"] = stop.lossTarget.map(SpecValue.number) ?? .null
-        return .object([
+        var members: [String: SpecValue] = [
             "name": .string(name), "tags": .array(tags.map(SpecValue.string)), "seed": .number(Double(seed)),
             "objective": objective.asValue, "dataset": dataset?.asValue ?? .null, "optimizer": optimizer.asValue,
             "schedule": schedule?.asValue ?? .null, "batch_size": batchSize.map { .number(Double($0)) } ?? .null,
@@ -111,7 +115,9 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
             "evaluation": evaluationEvery.map { .object(["every": .number(Double($0))]) } ?? .null,
             "stop": .object(stopMembers),
             "record_every": .number(Double(recordEvery)), "record_params": .bool(recordParams),
-        ])
+        ]
+        if let k = sharpnessEvery { members["analysis"] = .object(["sharpness_every": .number(Double(k))]) }
+        return .object(members)
     }
 
     /// Encodes with snake_case keys.

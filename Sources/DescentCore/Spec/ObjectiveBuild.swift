@@ -97,6 +97,8 @@ extension ObjectiveSpec {
             }
             return MLPObjective(training: training, validation: validation, hiddenLayers: hidden,
                                 activation: activation, batchNorm: batchNorm)
+        case .deepLinear:
+            return DeepLinearObjective(training: training, validation: validation, depth: integer("depth"), width: integer("width"))
         }
     }
 }

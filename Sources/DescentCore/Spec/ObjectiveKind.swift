@@ -57,6 +57,7 @@ public enum ModelKind: String, SpecKind {
     case logisticRegression = "logistic_regression"
     case softmaxRegression = "softmax_regression"
     case mlp
+    case deepLinear = "deep_linear"
 
     /// One-line description for the catalog.
     public var summary: String {
@@ -65,6 +66,7 @@ public enum ModelKind: String, SpecKind {
         case .logisticRegression: "mean binary cross-entropy of a logistic model; needs a dataset with classes 0/1"
         case .softmaxRegression: "mean cross-entropy of a softmax model; needs a classification dataset"
         case .mlp: "multi-layer perceptron: MSE (regression), BCE (2 classes) or softmax cross-entropy"
+        case .deepLinear: "deep linear network ŷ = W_L⋯W₁x (no bias, no activation), mean squared error; needs a regression dataset"
         }
     }
 
@@ -80,6 +82,12 @@ public enum ModelKind: String, SpecKind {
                 ParameterInfo("momentum", .number(.unitOpen), default: .number(0.9), "p in μ̄ ← pμ̄ + (1 − p)μ"),
                 ParameterInfo("epsilon", .number(.positive), default: .number(1e-5), "added to the batch variance"),
             ]), nullable: true, "batch normalisation on every hidden layer (null = off)"),
+        ]
+        case .deepLinear: [
+            ParameterInfo("depth", .integer(.init(lower: 1, lowerInclusive: true, upper: 16, upperInclusive: true)),
+                          default: .number(2), "number of weight matrices (1: linear regression without a bias)"),
+            ParameterInfo("width", .integer(.init(lower: 1, lowerInclusive: true, upper: 1024, upperInclusive: true)),
+                          default: .number(1), "width of every hidden layer"),
         ]
         }
     }

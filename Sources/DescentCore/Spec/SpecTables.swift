@@ -30,6 +30,10 @@ public enum SpecTables {
         ]), default: .object([:]), "stopping rules besides the budget"),
         ParameterInfo("record_every", .integer(.stepCount), default: .number(1), "record every k-th step"),
         ParameterInfo("record_params", .boolean, default: .bool(true), "record the parameters with each row"),
+        ParameterInfo("analysis", .object([
+            ParameterInfo("sharpness_every", .integer(.stepCount), nullable: true,
+                          "steps between records of λmax of the full training loss and the gradient's alignment with its eigenvector (null: none)"),
+        ]), nullable: true, "analysis recorded along the run; it reads θ only, so the run is the same without it"),
     ]
 
     /// The experiment's fields with the bounds `limits` adds to them, as `ExperimentSpec.validated(limits:)`

@@ -14,6 +14,7 @@ struct ClosedFormLoop<O: ClosedFormKernel, P: RawStepOptimizer> {
     /// Whether this loop applies: θ₀ has the objective's dimension and there is no data.
     static func applies(to objective: O, _ configuration: TrainingConfiguration) -> Bool {
         objective.sampleCount == 0 && objective.dimension > 0 && configuration.start.count == objective.dimension
+            && configuration.sharpnessEvery == nil  // sharpness records take the general loop
     }
 
     /// Runs to a stop and returns the trajectory and summary.

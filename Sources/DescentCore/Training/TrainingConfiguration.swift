@@ -28,18 +28,21 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// With data: steps between evaluations of the full training-set loss (inference mode), which give the
     /// summary's best loss and step and the loss-target stop; nil = at the end of every epoch.
     public var evaluateEvery: Int?
+    /// Steps between sharpness records (λmax of the full training loss and the gradient's alignment with its
+    /// eigenvector, `SharpnessRecord`); nil = none. They read θ only, so the run is the same without them.
+    public var sharpnessEvery: Int?
 
     /// Creates a configuration; defaults: full batch, seed 0, tolerance 0, no target, factor 1e6, record all,
-    /// evaluate at every epoch's end.
+    /// evaluate at every epoch's end, no sharpness records.
     public init(start: [Double], steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant,
                 batchSize: Int? = nil, dropLast: Bool = false, seed: UInt64 = 0, gradNormTolerance: Double = 0,
                 lossTarget: Double? = nil, divergenceFactor: Double = 1e6, recordEvery: Int = 1,
-                recordParams: Bool = true, evaluateEvery: Int? = nil) {
+                recordParams: Bool = true, evaluateEvery: Int? = nil, sharpnessEvery: Int? = nil) {
         self.start = start; self.steps = steps; self.learningRate = learningRate; self.schedule = schedule
         self.batchSize = batchSize; self.dropLast = dropLast; self.seed = seed
         self.gradNormTolerance = gradNormTolerance; self.lossTarget = lossTarget
         self.divergenceFactor = divergenceFactor; self.recordEvery = recordEvery; self.recordParams = recordParams
-        self.evaluateEvery = evaluateEvery
+        self.evaluateEvery = evaluateEvery; self.sharpnessEvery = sharpnessEvery
     }
 
     /// Rows the trajectory will hold at most: the recorded steps plus the final point.

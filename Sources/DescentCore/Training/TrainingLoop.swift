@@ -8,13 +8,15 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
     func run(control: RunControl, progressEvery: Int, onProgress: ((TrajectoryChunk) -> Void)?) -> RunResult {
         var summary: RunSummary?
         var epochs: [EpochRecord] = []
+        var sharpness: [SharpnessRecord] = []
         let c = configuration
         var trajectory = TrajectoryColumns.fill(rows: c.maximumRows, dimension: objective.dimension,
                                                 withParams: c.recordParams) { columns in
             loop(columns, control: control, progressEvery: progressEvery, onProgress: onProgress,
-                 epochs: &epochs, summary: &summary)
+                 epochs: &epochs, sharpness: &sharpness, summary: &summary)
         }
         trajectory.epochs = epochs
+        trajectory.sharpness = sharpness
         // `loop` always sets the summary; the fallback only satisfies the type checker.
         return RunResult(trajectory: trajectory, summary: summary ?? RunSummary(cancelledBeforeStart: c.start))
     }
@@ -22,7 +24,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
     /// The loop proper: fills `columns`, returns the number of rows.
     private func loop(_ columns: TrajectoryColumns, control: RunControl, progressEvery: Int,
                       onProgress: ((TrajectoryChunk) -> Void)?, epochs: inout [EpochRecord],
-                      summary: inout RunSummary?) -> Int {
+                      sharpness: inout [SharpnessRecord], summary: inout RunSummary?) -> Int {
         let c = configuration
         let n = objective.dimension
         // A local copy: mutating a stored optimizer in place made Swift copy its state arrays every step.
@@ -39,7 +41,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         let reportEvery = max(1, progressEvery)
         let constantRate = c.schedule == .constant
         let recordParams = c.recordParams
-        var rows = 0, reportedRows = 0, reportedEpochs = 0
+        var rows = 0, reportedRows = 0, reportedEpochs = 0, reportedSharpness = 0
+        // Sharpness records read θ only (the full training set's Hessian and gradient), before the step's update.
+        let sharpnessEvery = c.sharpnessEvery.map { max(1, $0) }
         var untilRecord = 0, untilReport = reportEvery
 
         var epoch = 0, batchIndex = 0
@@ -75,6 +79,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 batcher.startEpoch(epoch)
             }
             let lr = constantRate ? c.learningRate : c.schedule.learningRate(at: t, base: c.learningRate)
+            if let k = sharpnessEvery, t % k == 0 {
+                sharpness.append(SharpnessRecord.measure(objective, at: theta, step: t, lr: lr))
+            }
             let loss = objective.trainingStep(at: theta, batch: fullBatch ? .full : batcher.batch(batchIndex), buffers: &buffers,
                                               gradient: &gradient)
             var squares = 0.0
@@ -102,7 +109,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             if untilReport == 0 {
                 if let onProgress {
                     (reportedRows, reportedEpochs) = columns.report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs,
-                                                                    dimension: n, withParams: recordParams, stepsDone: t, to: onProgress)
+                                                                    sharpness: sharpness[reportedSharpness...], dimension: n,
+                                                                    withParams: recordParams, stepsDone: t, to: onProgress)
+                    reportedSharpness = sharpness.count
                 }
                 untilReport = reportEvery
             }
@@ -124,9 +133,14 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         let training = objective.evaluate(at: theta, buffers: buffers, split: .training)
         let validation = objective.evaluate(at: theta, buffers: buffers, split: .validation)
         let finalLoss = training?.loss ?? trainingModeLoss
+        let finalRate = c.schedule.learningRate(at: t, base: c.learningRate)
+        if sharpnessEvery != nil, sharpness.last?.step != t {
+            sharpness.append(SharpnessRecord.measure(objective, at: theta, step: t, lr: finalRate))
+        }
         rows = columns.finish(rows: rows, step: t, epoch: epoch, lr: c.schedule.learningRate(at: t, base: c.learningRate),
                               loss: finalLoss, gradNorm: squares.squareRoot(), params: theta, recordParams: recordParams,
-                              reportedRows: reportedRows, epochs: epochs, reportedEpochs: reportedEpochs, onProgress: onProgress)
+                              reportedRows: reportedRows, epochs: epochs, reportedEpochs: reportedEpochs,
+                              sharpness: sharpness[reportedSharpness...], onProgress: onProgress)
         // Without data every step's loss is the full loss: the best is the best step.
         let bestFull = hasData ? (best.loss, best.step) : (bestLoss, bestStep)
         summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, best: bestFull,

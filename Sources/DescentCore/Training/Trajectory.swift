@@ -16,6 +16,8 @@ public struct Trajectory: Sendable, Equatable, Codable {
     public var params: [Double]
     /// One record per completed epoch (dataset objectives only).
     public var epochs: [EpochRecord]
+    /// Sharpness records, every `sharpness_every` steps and at the final point (empty unless asked for).
+    public var sharpness: [SharpnessRecord] = []
 
     /// An empty trajectory for `dimension` parameters.
     public init(dimension: Int) {
@@ -59,6 +61,31 @@ public struct Trajectory: Sendable, Equatable, Codable {
     /// Parameters of row `row` (empty when params were not recorded).
     public func parameters(atRow row: Int) -> ArraySlice<Double> {
         params.isEmpty ? [] : params[(row * dimension)..<((row + 1) * dimension)]
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case dimension, step, epoch, lr, loss, gradNorm, params, epochs, sharpness
+    }
+
+    /// Decodes a trajectory; `sharpness` may be absent (runs without it).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dimension = try c.decode(Int.self, forKey: .dimension)
+        step = try c.decode([Int].self, forKey: .step); epoch = try c.decode([Int].self, forKey: .epoch)
+        lr = try c.decode([Double].self, forKey: .lr); loss = try c.decode([Double].self, forKey: .loss)
+        gradNorm = try c.decode([Double].self, forKey: .gradNorm); params = try c.decode([Double].self, forKey: .params)
+        epochs = try c.decode([EpochRecord].self, forKey: .epochs)
+        sharpness = try c.decodeIfPresent([SharpnessRecord].self, forKey: .sharpness) ?? []
+    }
+
+    /// Encodes every column; `sharpness` only when there are records, so runs without it print as before.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(dimension, forKey: .dimension)
+        try c.encode(step, forKey: .step); try c.encode(epoch, forKey: .epoch); try c.encode(lr, forKey: .lr)
+        try c.encode(loss, forKey: .loss); try c.encode(gradNorm, forKey: .gradNorm); try c.encode(params, forKey: .params)
+        try c.encode(epochs, forKey: .epochs)
+        if !sharpness.isEmpty { try c.encode(sharpness, forKey: .sharpness) }
     }
 }
 

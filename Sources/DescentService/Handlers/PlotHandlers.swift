@@ -15,7 +15,7 @@ struct PlotHandlers: Sendable {
         let record = try load(request.pathParameters["id"] ?? "")
         let kind = request.query["kind"] ?? "loss"
         let logY = try flag(request, "log", default: kind == "loss")
-        let trajectory = try trajectory(of: record, params: kind == "path")
+        let trajectory = kind == "sharpness" ? Trajectory(dimension: 0) : try trajectory(of: record, params: kind == "path")
         let title = record.spec.name
         switch kind {
         case "loss", "lr", "grad_norm":
@@ -27,8 +27,10 @@ struct PlotHandlers: Sendable {
             return svg(SVGPlot.LineChart(title: "\(title): \(axis)", xLabel: "step", yLabel: axis, series: [series], logY: logY).render())
         case "path":
             return svg(try pathPlot(record, trajectory).render())
+        case "sharpness":
+            return svg(try sharpnessPlot(record, logY: logY).render())
         default:
-            throw ServiceError.invalid(field: "kind", message: "must be one of loss, lr, grad_norm, path", code: "invalid_query")
+            throw ServiceError.invalid(field: "kind", message: "must be one of loss, lr, grad_norm, path, sharpness", code: "invalid_query")
         }
     }
 
@@ -68,6 +70,21 @@ struct PlotHandlers: Sendable {
         let name = "\(record.spec.optimizer.type), \(t.step.last ?? 0) steps"
         return SVGPlot.ContourPlot(title: "\(record.spec.name): parameter path", grid: grid,
                                    paths: [.init(name: name, xs: xs, ys: ys)], markers: markers)
+    }
+
+    /// λmax along the run against 2/η, the largest sharpness at which gradient descent on a quadratic with
+    /// that curvature is stable (the edge of stability, Cohen et al. 2021).
+    private func sharpnessPlot(_ record: ExperimentRecord, logY: Bool) throws -> SVGPlot.LineChart {
+        let records = try store.sharpnessRecords(record.id)
+        guard !records.isEmpty else {
+            throw ServiceError.invalid(field: "kind", message: "the run has no sharpness records; set analysis.sharpness_every in its spec",
+                                       code: "invalid_query")
+        }
+        let steps = records.map { Double($0.step) }
+        return SVGPlot.LineChart(title: "\(record.spec.name): sharpness", xLabel: "step", yLabel: "λmax", series: [
+            .init(name: "λmax (\(record.spec.optimizer.type))", xs: steps, ys: records.map(\.lambdaMax)),
+            .init(name: "2/η", xs: steps, ys: records.map { $0.lr > 0 ? 2 / $0.lr : .nan }),
+        ], logY: logY)
     }
 
     /// Path bounds padded by 15 % (and to at least ±0.5) so the surroundings show.

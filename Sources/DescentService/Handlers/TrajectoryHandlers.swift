@@ -24,8 +24,10 @@ struct TrajectoryHandlers: Sendable {
         do {  // store errors map to a 500 in ErrorMapping
             let chunks = try store.chunkIndex(record.id).filter { $0.rows > 0 }
             let dimension = try chunks.first?.dimension ?? dimension(of: record)
+            let blobs = try store.recordBlobs(record.id)
             let export = TrajectoryExport(store: store, id: record.id, status: record.status.rawValue, dimension: dimension,
-                                          view: view, epochs: try store.epochRecords(record.id))
+                                          view: view, epochs: try blobs.flatMap { try TrajectoryCodec.decodeEpochs($0) },
+                                          sharpness: try blobs.flatMap { try TrajectoryCodec.decodeSharpness($0) })
             let contentType = csv ? "text/csv; charset=utf-8" : "application/json"
             let planner = ViewPlanner(store: store, id: record.id, dimension: dimension, view: view)
             let upperBound = chunks.filter(planner.overlaps).reduce(0) { $0 + $1.rows }

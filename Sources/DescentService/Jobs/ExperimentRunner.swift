@@ -301,7 +301,7 @@ public final class ExperimentRunner: Sendable {
         var encoder = TrajectoryEncoder()
         return { [self] chunk in
             guard !job.storeFailed.load(ordering: .relaxed), !job.lost.load(ordering: .relaxed) else { return }
-            guard chunk.records.count > 0 || !chunk.records.epochs.isEmpty else { return }
+            guard chunk.records.count > 0 || !chunk.records.epochs.isEmpty || !chunk.records.sharpness.isEmpty else { return }
             let progress = chunk.records.loss.last.flatMap { loss in
                 chunk.records.step.last.map { ExperimentEvent.progress(stepsDone: chunk.stepsDone, step: $0, loss: loss) }
             }

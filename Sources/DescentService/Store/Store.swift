@@ -34,8 +34,9 @@ public protocol Store: Sendable {
     /// The encoded summaries (`TrajectorySummary`) at `level` of the chunks numbered `indices`, by chunk
     /// number; chunks without that level are absent.
     func summaryData(_ id: String, level: Int, indices: ClosedRange<Int>) throws -> [Int: [UInt8]]
-    /// Every epoch record of an experiment's trajectory, in order.
-    func epochRecords(_ id: String) throws -> [EpochRecord]
+    /// The encoded epoch and sharpness records of an experiment's chunks (`TrajectoryCodec.encodeEpochs`), in
+    /// chunk order; chunks without records are left out.
+    func recordBlobs(_ id: String) throws -> [[UInt8]]
 
     /// Number of queued experiments.
     func queuedCount() throws -> Int
@@ -110,6 +111,16 @@ public struct ChunkInfo: Sendable, Equatable {
 }
 
 extension Store {
+    /// Every epoch record of an experiment's trajectory, in order.
+    public func epochRecords(_ id: String) throws -> [EpochRecord] {
+        try recordBlobs(id).flatMap { try TrajectoryCodec.decodeEpochs($0) }
+    }
+
+    /// Every sharpness record of an experiment's trajectory, in order.
+    public func sharpnessRecords(_ id: String) throws -> [SharpnessRecord] {
+        try recordBlobs(id).flatMap { try TrajectoryCodec.decodeSharpness($0) }
+    }
+
     /// The whole stored trajectory of an experiment (tests and tools; the API reads views).
     public func trajectory(_ id: String, dimension: Int) throws -> Trajectory {
         var t = Trajectory(dimension: dimension)
@@ -117,7 +128,9 @@ extension Store {
         if let last = chunks.last?.index {
             for blob in try chunkData(id, indices: 0...last) { try TrajectoryCodec.decode(Data(blob), into: &t) }
         }
-        t.epochs = try epochRecords(id)
+        let blobs = try recordBlobs(id)
+        t.epochs = try blobs.flatMap { try TrajectoryCodec.decodeEpochs($0) }
+        t.sharpness = try blobs.flatMap { try TrajectoryCodec.decodeSharpness($0) }
         return t
     }
 

@@ -16,6 +16,8 @@ struct TrajectoryExport: Sendable {
     let dimension: Int
     let view: TrajectoryView
     let epochs: [EpochRecord]
+    /// The run's sharpness records (`analysis.sharpness_every`), written as `sharpness` when there are any.
+    var sharpness: [SharpnessRecord] = []
 
     /// Rows a response may hold before it is streamed instead.
     static let streamThreshold = 32_768
@@ -47,6 +49,7 @@ struct TrajectoryExport: Sendable {
         if f.contains(.params) && !t.params.isEmpty {
             column("params", Array(0..<t.count)) { out, row in Self.paramsRow(&out, t.parameters(atRow: row)) }
         }
+        out.raw(try sharpnessJSON())
         out.raw(",\"status\":\"\(status)\"")
         column("step", t.step) { $0.integer($1) }
         out.raw(",\"total\":")
@@ -209,6 +212,7 @@ struct TrajectoryExport: Sendable {
         if f.contains(.loss) { try await column("loss", .loss) }
         if f.contains(.lr) { try await column("lr", .lr) }
         if plan.withParams { try await column("params", .params) }
+        out.raw(try sharpnessJSON())
         out.raw(",\"status\":\"\(status)\"")
         try await column("step", .step)
         out.raw(",\"total\":")
@@ -229,6 +233,10 @@ struct TrajectoryExport: Sendable {
 
     private func epochsJSON() throws -> [UInt8] {
         Array(",\"epochs\":".utf8) + (try JSONCoding.encode(epochs))
+    }
+
+    private func sharpnessJSON() throws -> [UInt8] {
+        sharpness.isEmpty ? [] : Array(",\"sharpness\":".utf8) + (try JSONCoding.encode(sharpness))
     }
 
     private static func paramsRow(_ out: inout JSONWriter, _ p: ArraySlice<Double>) {

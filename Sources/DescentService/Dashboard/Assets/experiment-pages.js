@@ -97,6 +97,13 @@ async function pageExperiment(main, id) {
       if (ep.some((e) => !isAbsent(e.validation_loss))) s.push({ name: "validation", xs: ep.map((e) => e.epoch), ys: ep.map((e) => num(e.validation_loss)) });
       parts.push(card("Loss per epoch", lineChart(s, { title: "train vs validation loss per epoch", xLabel: "epoch", yLabel: "loss", logY: logToggle.checked, legend: true })));
     }
+    if (traj.sharpness && traj.sharpness.length) {
+      // analysis.sharpness_every: λmax against 2/η, the edge of stability (Cohen et al. 2021).
+      const sh = traj.sharpness, at = sh.map((r) => r.step);
+      const edge = sh.map((r) => (num(r.lr) > 0 ? 2 / num(r.lr) : NaN));
+      parts.push(card("Sharpness vs 2/η", lineChart([{ name: "λmax", xs: at, ys: sh.map((r) => num(r.lambda_max)) }, { name: "2/η", xs: at, ys: edge }], { title: "sharpness (λmax) vs 2/η", xLabel: "step", yLabel: "λmax", legend: true })));
+      parts.push(card("Gradient alignment with the top eigenvector", lineChart([{ name: "|cos|", xs: at, ys: sh.map((r) => num(r.alignment)) }], { title: "|cos(g, v₁)|", xLabel: "step", yLabel: "alignment" })));
+    }
     charts.replaceChildren(...parts);
   }
   async function loadTrajectory() {

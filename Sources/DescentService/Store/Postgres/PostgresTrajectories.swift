@@ -99,12 +99,12 @@ extension PostgresStore {
         return out
     }
 
-    public func epochRecords(_ id: String) throws -> [EpochRecord] {
+    public func recordBlobs(_ id: String) throws -> [[UInt8]] {
         let rows = try pool.with { c in
             try c.execute("""
                 SELECT epochs FROM trajectory_chunk WHERE experiment_id = $1 AND epochs IS NOT NULL ORDER BY chunk_index
                 """, [.text(id)], binary: true)
         }
-        return try (0..<rows.count).flatMap { i in try rows.bytes(i, "epochs").map { try TrajectoryCodec.decodeEpochs(Array($0)) } ?? [] }
+        return (0..<rows.count).compactMap { i in rows.bytes(i, "epochs").map { Array($0) } }
     }
 }

@@ -86,12 +86,12 @@ extension SQLiteStore {
         }
     }
 
-    public func epochRecords(_ id: String) throws -> [EpochRecord] {
+    public func recordBlobs(_ id: String) throws -> [[UInt8]] {
         let blobs = try pool.read { db in
             try Data.fetchAll(db, sql: """
                 SELECT epochs FROM trajectory_chunk WHERE experiment_id = ? AND epochs IS NOT NULL ORDER BY chunk_index
                 """, arguments: [id])
         }
-        return try blobs.flatMap { try TrajectoryCodec.decodeEpochs(Array($0)) }
+        return blobs.map { Array($0) }
     }
 }

@@ -10,7 +10,7 @@ import Foundation
 ///   u8 encoding (ColumnCodec.Encoding) | u32 byte length
 /// the columns' bytes, in directory order
 /// ```
-/// Epoch records are stored beside the chunk (`encodeEpochs`), not in it.
+/// Epoch and sharpness records are stored beside the chunk (`encodeEpochs`), not in it.
 public enum TrajectoryCodec {
     /// Errors reading a chunk.
     public struct DecodeError: Error, Sendable, CustomStringConvertible {
@@ -132,10 +132,12 @@ public enum TrajectoryCodec {
     }
 
     /// Encodes epoch records: u32 count, then per record i64 epoch | i64 step | f64 trainLoss | u8 flags
-    /// (1: validation loss, 2: accuracy) | f64 | f64.
-    public static func encodeEpochs(_ epochs: [EpochRecord]) -> [UInt8] {
+    /// (1: validation loss, 2: accuracy) | f64 | f64; then, when there are sharpness records, a section
+    /// u8 tag 1 | u32 count | per record i64 step | f64 lr | f64 λmax | f64 alignment. Readers of the epoch
+    /// records stop after them, so blobs written before the section existed read the same.
+    public static func encodeEpochs(_ epochs: [EpochRecord], sharpness: [SharpnessRecord] = []) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(4 + epochs.count * 41)
+        out.reserveCapacity(4 + epochs.count * 41 + (sharpness.isEmpty ? 0 : 5 + sharpness.count * 32))
         out.putRaw(UInt32(epochs.count))
         for e in epochs {
             out.putRaw(UInt64(bitPattern: Int64(e.epoch)))
@@ -145,7 +147,38 @@ public enum TrajectoryCodec {
             out.putRaw((e.validationLoss ?? 0).bitPattern)
             out.putRaw((e.validationAccuracy ?? 0).bitPattern)
         }
+        if !sharpness.isEmpty {
+            out.append(sharpnessTag)
+            out.putRaw(UInt32(sharpness.count))
+            for r in sharpness {
+                out.putRaw(UInt64(bitPattern: Int64(r.step)))
+                out.putRaw(r.lr.bitPattern); out.putRaw(r.lambdaMax.bitPattern); out.putRaw(r.alignment.bitPattern)
+            }
+        }
         return out
+    }
+
+    private static let sharpnessTag: UInt8 = 1
+
+    /// The sharpness records of a blob `encodeEpochs` wrote (none when it has no such section).
+    public static func decodeSharpness(_ bytes: [UInt8]) throws -> [SharpnessRecord] {
+        try bytes.withUnsafeBytes { raw in
+            var r = ByteReader(raw)
+            let n = Int(try r.u32())
+            for _ in 0..<n { _ = try epochRecord(&r) }
+            guard r.offset < raw.count else { return [] }
+            guard try r.u8() == sharpnessTag else { throw DecodeError(reason: "unknown record section") }
+            let count = Int(try r.u32())
+            try r.need(count * 32)
+            var out: [SharpnessRecord] = []
+            out.reserveCapacity(count)
+            for _ in 0..<count {
+                let step = Int(Int64(bitPattern: try r.u64()))
+                let lr = Double(bitPattern: try r.u64()), value = Double(bitPattern: try r.u64())
+                out.append(SharpnessRecord(step: step, lr: lr, lambdaMax: value, alignment: Double(bitPattern: try r.u64())))
+            }
+            return out
+        }
     }
 
     /// Decodes what `encodeEpochs` wrote.
