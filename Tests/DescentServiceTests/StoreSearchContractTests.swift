@@ -55,8 +55,8 @@ import Testing
         let store = try backend.makeStore()
         let id = try searchingStudy(store)
         _ = try store.advanceSearch(id) { try oneTrial(id, $0) }
-        try store.endTrial(id, number: 0, state: .complete, value: .infinity)
-        try store.endTrial(id, number: 0, state: .complete, value: 1)
+        try store.endTrial(id, number: 0, state: .complete, value: .infinity, reports: nil)
+        try store.endTrial(id, number: 0, state: .complete, value: 1, reports: nil)
         #expect(try store.trials(id).first.map { ($0.state, $0.value) } ?? (.failed, nil) == (.complete, .infinity))
     }
 

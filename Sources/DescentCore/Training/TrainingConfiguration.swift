@@ -28,6 +28,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// With data: steps between evaluations of the full training-set loss (inference mode), which give the
     /// summary's best loss and step and the loss-target stop; nil = at the end of every epoch.
     public var evaluateEvery: Int?
+    /// The run's pruning rule, given by its study (nil: never pruned); see `PruneRule` for the report points.
+    public var prune: PruneRule? = nil
 
     /// Creates a configuration; defaults: full batch, seed 0, tolerance 0, no target, factor 1e6, record all,
     /// evaluate at every epoch's end.
