@@ -55,9 +55,31 @@ import Testing
         let store = try backend.makeStore()
         let id = try searchingStudy(store)
         _ = try store.advanceSearch(id) { try oneTrial(id, $0) }
-        try store.endTrial(id, number: 0, state: .complete, value: .infinity)
-        try store.endTrial(id, number: 0, state: .complete, value: 1)
+        try store.endTrial(id, number: 0, state: .complete, value: .infinity, reports: nil)
+        try store.endTrial(id, number: 0, state: .complete, value: 1, reports: nil)
         #expect(try store.trials(id).first.map { ($0.state, $0.value) } ?? (.failed, nil) == (.complete, .infinity))
+    }
+
+    @Test(arguments: backends) func pruneRulesAndReportsRoundTrip(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try searchingStudy(store)
+        let rule = PruneRule(every: 10, test: .halving(rungs: [.init(resource: 10, threshold: 0.25), .init(resource: 30, threshold: .infinity)]))
+        let median = PruneRule(every: 5, test: .median(warmup: 5, interval: 10, thresholds: [5: 1.5, 15: -0.125]))
+        let step = try store.advanceSearch(id) { trials in
+            var step = try oneTrial(id, trials)
+            step.experiments[0].pruneRule = rule
+            var second = try makeRecord()
+            second.studyID = id
+            second.pruneRule = median
+            step.experiments.append(second)
+            return step
+        }
+        #expect(try store.experiment(step.experiments[0].id)?.pruneRule == rule)
+        #expect(try store.experiment(step.experiments[1].id)?.pruneRule == median)
+        let reports = [PruneReport(step: 10, value: 0.5), PruneReport(step: 20, value: 1e-300)]
+        try store.endTrial(id, number: 0, state: .pruned, value: nil, reports: reports)
+        let trial = try #require(try store.trials(id).first)
+        #expect(trial.state == .pruned && trial.value == nil && trial.reports == reports)
     }
 
     @Test(arguments: backends) func finishedSearchIsNoLongerActive(_ backend: StoreBackend) throws {

@@ -1,5 +1,6 @@
 /// A finished trial as samplers see it: its values and its score, a loss to minimize (the objective's value,
-/// negated when maximizing; +∞ for a diverged run).
+/// negated when maximizing; +∞ for a diverged run). A pruned trial's score is its last report (a loss) and
+/// `prunedAt` that report's step.
 public struct ScoredTrial: Sendable, Equatable {
     /// Trial number, from 0.
     public var number: Int
@@ -7,10 +8,18 @@ public struct ScoredTrial: Sendable, Equatable {
     public var assignment: SearchAssignment
     /// Its score; smaller is better, never NaN.
     public var score: Double
+    /// The step of its last report when it was pruned (nil: it ran to its end).
+    public var prunedAt: Int? = nil
 
     /// A scored trial.
-    public init(number: Int, assignment: SearchAssignment, score: Double) {
-        self.number = number; self.assignment = assignment; self.score = score
+    public init(number: Int, assignment: SearchAssignment, score: Double, prunedAt: Int? = nil) {
+        self.number = number; self.assignment = assignment; self.score = score; self.prunedAt = prunedAt
+    }
+
+    /// The order of trials from best to worst, as Optuna's TPE splits them: complete trials by score, then pruned
+    /// ones, those that went further first, then by their last report; ties by trial number.
+    public static func isRankedBefore(_ a: ScoredTrial, _ b: ScoredTrial) -> Bool {
+        (a.prunedAt == nil ? 0 : 1, -(a.prunedAt ?? 0), a.score, a.number) < (b.prunedAt == nil ? 0 : 1, -(b.prunedAt ?? 0), b.score, b.number)
     }
 }
 

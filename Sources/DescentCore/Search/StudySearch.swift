@@ -8,7 +8,10 @@
 /// seed and the results of trials 0 … i − c. Runs are deterministic, so those results are too, and the
 /// same study gives the same trials in the same order whatever the number of workers or instances.
 /// Trials that failed (an error, not a divergence) or were cancelled finish without a score and are left
-/// out of the history; diverged ones score worst (+∞).
+/// out of the history; diverged ones score worst (+∞); pruned ones enter it ranked after every complete one
+/// (`ScoredTrial.isRankedBefore`). The pruner sees the same history: trial i's pruning rule is fixed when it is
+/// proposed, from the reports of trials 0 … i − c (`StudyPruner.rule`), so pruning decisions too depend only on
+/// the study spec and seed.
 public struct StudySearch: Sendable, Equatable {
     /// Most trials one study may run.
     public static let maxTrials = 10_000
@@ -25,32 +28,39 @@ public struct StudySearch: Sendable, Equatable {
     public var maxConcurrent: Int
     /// Seed of the sampler's random streams.
     public var seed: UInt64
+    /// How trials are stopped early (nil: never).
+    public var pruner: StudyPruner? = nil
 
     /// A search.
-    public init(space: SearchSpace, sampler: SearchSampler, trials: Int, maxConcurrent: Int, seed: UInt64) {
+    public init(space: SearchSpace, sampler: SearchSampler, trials: Int, maxConcurrent: Int, seed: UInt64, pruner: StudyPruner? = nil) {
         self.space = space; self.sampler = sampler; self.trials = trials; self.maxConcurrent = maxConcurrent; self.seed = seed
+        self.pruner = pruner
     }
 
     /// How many of the first trials feed trial `number`: max(0, number − c + 1).
     public func historyLength(forTrial number: Int) -> Int { max(0, number - maxConcurrent + 1) }
 
     /// The values of trial `number` given the scores of earlier trials (`scores[j]` for trial j: nil when it
-    /// finished without a score; must cover at least `historyLength(forTrial:)` trials). Nil past the grid.
-    public func propose(trial number: Int, assignments: [SearchAssignment], scores: [Double?],
+    /// finished without a score; must cover at least `historyLength(forTrial:)` trials; `prunedAt[j]`, when given,
+    /// the step at which trial j was pruned, its score then being its last report). Nil past the grid.
+    public func propose(trial number: Int, assignments: [SearchAssignment], scores: [Double?], prunedAt: [Int?] = [],
                         grid: [SearchAssignment] = []) -> SearchAssignment? {
         let n = historyLength(forTrial: number)
         precondition(assignments.count >= n && scores.count >= n, "trial \(number) needs the results of trials 0..<\(n)")
-        let history = (0..<n).compactMap { j in scores[j].map { ScoredTrial(number: j, assignment: assignments[j], score: $0) } }
+        let history = (0..<n).compactMap { j in
+            scores[j].map { ScoredTrial(number: j, assignment: assignments[j], score: $0, prunedAt: j < prunedAt.count ? prunedAt[j] : nil) }
+        }
         return sampler.propose(space, trial: number, seed: seed, history: history, grid: grid)
     }
 }
 
 extension StudySearch {
-    /// Parses `{"space": {…}, "sampler": "tpe" | {"type": "tpe", …}, "trials": 50, "max_concurrent": 4, "seed": 0}`.
-    /// Defaults: sampler `tpe`, trials 20 (the grid's size for `grid`), max_concurrent 1, seed 0.
+    /// Parses `{"space": {…}, "sampler": "tpe" | {"type": "tpe", …}, "trials": 50, "max_concurrent": 4, "seed": 0,
+    /// "pruner": {"type": "median", …}}`. Defaults: sampler `tpe`, trials 20 (the grid's size for `grid`),
+    /// max_concurrent 1, seed 0, no pruner.
     public init(parsing value: SpecValue, field: String) throws(SearchError) {
-        guard let o = value.object else { throw SearchError(field, "must be an object with space, sampler, trials, max_concurrent, seed") }
-        let allowed = ["space", "sampler", "trials", "max_concurrent", "seed"]
+        guard let o = value.object else { throw SearchError(field, "must be an object with space, sampler, trials, max_concurrent, seed, pruner") }
+        let allowed = ["space", "sampler", "trials", "max_concurrent", "seed", "pruner"]
         for key in o.keys.sorted() where !allowed.contains(key) {
             throw SearchError("\(field).\(key)", "unknown key; allowed: \(allowed.joined(separator: ", "))")
         }
@@ -73,8 +83,9 @@ extension StudySearch {
             guard let n = s.integer, n >= 0 else { throw SearchError("\(field).seed", "must be a non-negative integer") }
             seed = UInt64(n)
         } else { seed = 0 }
+        let pruner = try o["pruner"].flatMap { v throws(SearchError) in v == .null ? nil : try StudyPruner(parsing: v, field: "\(field).pruner") }
         self.init(space: space, sampler: sampler, trials: trials,
-                  maxConcurrent: try count("max_concurrent", 1, Self.maxConcurrentLimit), seed: seed)
+                  maxConcurrent: try count("max_concurrent", 1, Self.maxConcurrentLimit), seed: seed, pruner: pruner)
     }
 }
 

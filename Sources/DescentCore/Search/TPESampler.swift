@@ -35,7 +35,8 @@ public struct TPEOptions: Sendable, Equatable {
 ///
 /// For trial t with scored history H (in trial-number order, `SearchSchedule` fixes which):
 /// 1. if |H| < `startupTrials`: a random draw (as the random sampler, from trial t's own stream);
-/// 2. split H by score (ties: lower trial number first): the γ(|H|) best form B, the rest A;
+/// 2. split H by score (ties: lower trial number first; pruned trials after every complete one, those pruned
+///    at a later step first, then by their last report — Optuna's order): the γ(|H|) best form B, the rest A;
 /// 3. fit l = ParzenEstimator(B) and g = ParzenEstimator(A) over the unconditional parameters (jointly when
 ///    `multivariate`, else one pair per parameter); draw `candidates` points from l and keep the first
 ///    with the largest log l(x) − log g(x);
@@ -62,7 +63,7 @@ public struct TPESampler: Sendable {
     public func propose(trial: Int, seed: UInt64, history: [ScoredTrial]) -> SearchAssignment {
         var rng = SearchSeed.generator(seed: seed, trial: trial, stream: 3)
         if history.count < options.startupTrials { return space.randomAssignment(&rng) }
-        let ranked = history.enumerated().sorted { ($0.element.score, $0.offset) < ($1.element.score, $1.offset) }
+        let ranked = history.enumerated().sorted { ScoredTrial.isRankedBefore($0.element, $1.element) }
         let nBelow = options.gamma(history.count)
         let belowSet = Set(ranked.prefix(nBelow).map(\.offset))
         let below = history.indices.filter { belowSet.contains($0) }.map { history[$0] }

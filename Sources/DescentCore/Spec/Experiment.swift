@@ -21,6 +21,13 @@ public struct Experiment: Sendable {
         Trainer.run(objective: objective, optimizer: optimizer, configuration: configuration,
                     control: control, progressEvery: progressEvery, onProgress: onProgress)
     }
+
+    /// The same experiment run under a study's pruning rule (nil: none); see `PruneRule`.
+    public func pruned(by rule: PruneRule?) -> Experiment {
+        var c = configuration
+        c.prune = rule
+        return Experiment(spec: spec, objective: objective, optimizer: optimizer, configuration: c)
+    }
 }
 
 extension ExperimentSpec {

@@ -50,6 +50,8 @@ struct ClosedFormLoop<O: ClosedFormKernel, P: RawStepOptimizer> {
         let gradNormTolerance = c.gradNormTolerance
         let lossTarget = c.lossTarget ?? -.infinity
         let hasLossTarget = c.lossTarget != nil
+        let prune = c.prune
+        var pruning = PruneProgress()
         let epochs: [EpochRecord] = []
         var rows = 0, reportedRows = 0, reportedEpochs = 0
         var untilRecord = 0, untilReport = reportEvery
@@ -79,6 +81,7 @@ struct ClosedFormLoop<O: ClosedFormKernel, P: RawStepOptimizer> {
             }
             if gradNormTolerance > 0 && gradNorm <= gradNormTolerance { stop = .gradientTolerance; break }
             if hasLossTarget && loss <= lossTarget { stop = .lossTarget; break }
+            if let prune, prune.reports(atStep: t), pruning.report(step: t, value: loss, rule: prune) { stop = .pruned; break }
             optimizer.step(parameters: theta, gradient: UnsafePointer(gradient), count: n, learningRate: lr)
             t += 1
             untilReport -= 1

@@ -10,6 +10,8 @@ public enum StopReason: String, Codable, Sendable {
     case diverged
     /// `RunControl.cancel()` was called.
     case cancelled
+    /// A report failed the run's pruning rule (`TrainingConfiguration.prune`).
+    case pruned
 }
 
 /// The rows recorded since the previous progress report.

@@ -31,6 +31,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Steps between sharpness records (λmax of the full training loss and the gradient's alignment with its
     /// eigenvector, `SharpnessRecord`); nil = none. They read θ only, so the run is the same without them.
     public var sharpnessEvery: Int?
+    /// The run's pruning rule, given by its study (nil: never pruned); see `PruneRule` for the report points.
+    public var prune: PruneRule? = nil
 
     /// Creates a configuration; defaults: full batch, seed 0, tolerance 0, no target, factor 1e6, record all,
     /// evaluate at every epoch's end, no sharpness records.

@@ -56,6 +56,12 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         // loss-target stop. They read θ and the buffers only, so the batch order does not change.
         let evaluateEvery = hasData ? c.evaluateEvery.map { max(1, $0) } : nil
         var best = Best()
+        var pruning = PruneProgress()
+        /// Whether the evaluation `record` inside the budget prunes the run.
+        func prunes(_ record: EpochRecord) -> Bool {
+            guard let rule = c.prune else { return false }
+            return pruning.report(step: record.step, value: record.trainLoss, rule: rule)
+        }
         if hasData {
             let initial = epochRecord(theta, buffers, epoch: 0, step: 0)
             if best.consider(initial, target: c.lossTarget) { stop = .lossTarget }
@@ -67,12 +73,14 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 let record = epochRecord(theta, buffers, epoch: epoch, step: t)
                 epochs.append(record)
                 if best.consider(record, target: c.lossTarget) { stop = .lossTarget; break }
+                if prunes(record) { stop = .pruned; break }
             }
             if batchIndex == batchesPerEpoch {
                 if evaluateEvery == nil {
                     let record = epochRecord(theta, buffers, epoch: epoch, step: t)
                     epochs.append(record)
                     if best.consider(record, target: c.lossTarget) { stop = .lossTarget; break }
+                    if t > 0 && prunes(record) { stop = .pruned; break }
                 }
                 epoch += 1
                 batchIndex = 0
@@ -102,6 +110,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             }
             if c.gradNormTolerance > 0 && gradNorm <= c.gradNormTolerance { stop = .gradientTolerance; break }
             if !hasData, let target = c.lossTarget, loss <= target { stop = .lossTarget; break }
+            if !hasData, let rule = c.prune, rule.reports(atStep: t), pruning.report(step: t, value: loss, rule: rule) {
+                stop = .pruned; break
+            }
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
             t += 1
             batchIndex += 1

@@ -21,6 +21,7 @@ extension StudyHandlers {
                                           lossTarget: lossTarget, replicates: replicates)
         let search = try definition.parsedSearch()
         _ = try definition.parsedObjective()
+        if search.pruner != nil { try Self.checkPruning(definition, search) }
         let first = search.propose(trial: 0, assignments: [], scores: [], grid: search.sampler == .grid ? search.space.grid(limit: StudySearch.maxTrials) ?? [] : [])
         _ = try experiments.check(definition.spec(first ?? [:]), prefix: "base")
         let study = StudyRecord(id: RequestDecoding.newID("std"), name: name, createdAt: Date(), experimentIDs: [], labels: [],
@@ -30,6 +31,23 @@ extension StudyHandlers {
         var response = try summary(study, status: 202)
         response.headers["Location"] = "/v1/studies/\(study.id)"
         return response
+    }
+}
+
+extension StudyHandlers {
+    /// A pruning search runs one experiment per trial, and a closed-form base records every report point (the
+    /// trial's reports are read back from its recorded rows).
+    static func checkPruning(_ definition: SearchDefinition, _ search: StudySearch) throws {
+        guard definition.replicateCount == 1 else {
+            throw ServiceError.invalid(field: "search.pruner", message: "cannot be combined with replicates > 1", code: "invalid_study")
+        }
+        guard case .object(let base) = definition.base, base["dataset"] == nil || base["dataset"] == .null else { return }
+        let every = definition.reportEvery(search)
+        if case .number(let r)? = base["record_every"], r >= 1, r == r.rounded(), every % Int(r) != 0 {
+            throw ServiceError.invalid(field: "search.pruner.report_every",
+                                       message: "must be a multiple of the base spec's record_every (\(Int(r))); report_every is \(every)",
+                                       code: "invalid_study")
+        }
     }
 }
 
@@ -45,6 +63,12 @@ struct SearchSummary: Encodable {
     /// Runs per configuration.
     var replicates: Int
     var sampler: String
+    /// `median`, `asha`, or null when the search does not prune.
+    var pruner: String?
+    /// Report interval of closed-form trials (null without a pruner).
+    var reportEvery: Int?
+    /// Trials stopped by the pruner.
+    var trialsPruned: Int
     var budget: Int
     var maxConcurrent: Int
     var seed: UInt64
@@ -60,6 +84,13 @@ struct SearchSummary: Encodable {
         let search = try definition.parsedSearch(), objective = try definition.parsedObjective()
         state = study.searchState?.rawValue ?? "searching"
         sampler = search.sampler.name
+        switch search.pruner?.kind {
+        case .median?: pruner = "median"
+        case .successiveHalving?: pruner = "asha"
+        case nil: pruner = nil
+        }
+        reportEvery = search.pruner == nil ? nil : definition.reportEvery(search)
+        trialsPruned = trials.count { $0.state == .pruned }
         budget = search.trials
         maxConcurrent = search.maxConcurrent
         seed = search.seed

@@ -240,7 +240,7 @@ public final class ExperimentRunner: Sendable {
     /// each member's trajectory and result exactly those of its run alone), the others one by one.
     private func runAll(_ claimed: [(Claim, Job)]) {
         let experiments: [Result<Experiment, SpecError>] = claimed.map { claim, _ in
-            Result { () throws(SpecError) in try claim.record.spec.validated(limits: limits) }
+            Result { () throws(SpecError) in try claim.record.spec.validated(limits: limits).pruned(by: claim.record.pruneRule) }
         }
         let shapes = experiments.map { e in
             (try? e.get()).flatMap { LockstepShape(objective: $0.objective, optimizer: $0.optimizer, configuration: $0.configuration) }
@@ -357,6 +357,7 @@ public final class ExperimentRunner: Sendable {
         switch summary.stopReason {
         case .diverged: status = .diverged
         case .cancelled: status = .cancelled
+        case .pruned: status = .pruned
         default: status = .succeeded
         }
         finish(job, RunOutcome(status: status, summary: summary, stepsDone: summary.stepsRun))

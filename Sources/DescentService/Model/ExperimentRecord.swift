@@ -4,6 +4,8 @@ import Foundation
 /// Status of an experiment; the last four are final.
 public enum ExperimentStatus: String, Codable, Sendable, CaseIterable {
     case queued, running, succeeded, failed, diverged, cancelled
+    /// Stopped early by its study's pruner (`PruneRule`); its trajectory up to there and its summary are kept.
+    case pruned
 
     /// Whether the experiment will not change any more.
     public var isFinal: Bool { self != .queued && self != .running }
@@ -48,6 +50,8 @@ public struct ExperimentRecord: Sendable, Equatable {
     public var summaryJSON: EncodedJSON<RunSummary>? = nil
     /// A free-text note set with `PATCH /v1/experiments/{id}`.
     public var note: String? = nil
+    /// The pruning rule its study's pruner gave it when it was proposed (nil: none).
+    public var pruneRule: PruneRule? = nil
 }
 
 /// A change to an experiment's annotations (`PATCH /v1/experiments/{id}`): what is nil stays as it is.

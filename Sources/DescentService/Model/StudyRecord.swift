@@ -38,6 +38,8 @@ public enum TrialState: String, Sendable, Codable {
     case complete
     /// Finished without a score (a run failed or was cancelled, or its spec was invalid); not fed to the sampler.
     case failed
+    /// Stopped by the study's pruner: no value; fed to the sampler ranked after every complete trial.
+    case pruned
 }
 
 /// One trial of a search study: the values it tried and, once its runs finished, the objective's value.
@@ -54,11 +56,14 @@ public struct TrialRecord: Sendable, Equatable {
     public var state: TrialState
     /// The objective's value once complete (±∞ for a diverged run).
     public var value: Double?
+    /// Its run's losses at the report points, once ended, when the study prunes (see `PruneRule`).
+    public var reports: [PruneReport]? = nil
 
     /// A trial record.
-    public init(studyID: String, number: Int, experimentIDs: [String], params: SearchAssignment, state: TrialState, value: Double? = nil) {
+    public init(studyID: String, number: Int, experimentIDs: [String], params: SearchAssignment, state: TrialState, value: Double? = nil,
+                reports: [PruneReport]? = nil) {
         self.studyID = studyID; self.number = number; self.experimentIDs = experimentIDs
-        self.params = params; self.state = state; self.value = value
+        self.params = params; self.state = state; self.value = value; self.reports = reports
     }
 }
 

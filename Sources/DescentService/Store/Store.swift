@@ -79,9 +79,10 @@ public protocol Store: Sendable {
     func activeSearches() throws -> [String]
     /// A search study's trials, by number.
     func trials(_ studyID: String) throws -> [TrialRecord]
-    /// Records a running trial's end (`complete` with its value, or `failed`); a trial already ended is left
-    /// as it is (every instance computes the same value, so the first write wins).
-    func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?) throws
+    /// Records a running trial's end (`complete` with its value, `pruned`, or `failed`) and its reports (when its
+    /// study prunes); a trial already ended is left as it is (every instance computes the same value, so the first
+    /// write wins).
+    func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?, reports: [PruneReport]?) throws
     /// One step of a search, serialized per study (SQLite's one writer; PostgreSQL locks the study row):
     /// reads its trials, passes them to `propose`, and inserts the trials and queued experiments it returns,
     /// numbered after the existing ones, in the same transaction — so concurrent callers on any instance

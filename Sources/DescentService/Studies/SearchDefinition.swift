@@ -27,6 +27,14 @@ struct SearchDefinition: Codable, Sendable {
         try StudyObjective(parsing: objective, lossTarget: lossTarget, field: "objective")
     }
 
+    /// Steps between the report points of closed-form trials when the search prunes: the pruner's `report_every`,
+    /// else a tenth of the base spec's `steps` (at least 1).
+    func reportEvery(_ search: StudySearch) -> Int {
+        if let every = search.pruner?.reportEvery { return every }
+        if case .object(let o) = base, case .number(let steps)? = o["steps"], steps >= 1, steps < 0x1p53 { return max(1, Int(steps) / 10) }
+        return 1
+    }
+
     /// The base spec with `assignment`'s values set at their paths.
     func spec(_ assignment: SearchAssignment) -> SpecValue {
         assignment.keys.sorted().reduce(base) { value, path in

@@ -16,10 +16,22 @@ struct SearchPlanner {
     let check: (SpecValue) throws -> ExperimentSpec
 
     /// New trials numbered from `trials.count`, each with one queued experiment per replicate: trial i is proposed while trials 0 … i − c have all ended
-    /// (see `StudySearch`), up to the budget. A trial whose spec fails the check ends at once as failed.
+    /// (see `StudySearch`), up to the budget. A trial whose spec fails the check ends at once as failed. When the
+    /// search prunes, each new experiment carries the rule the pruner derives from the same trials 0 … i − c.
     func step(_ trials: [TrialRecord]) -> SearchStep {
         var assignments = trials.map(\.params)
-        var scores: [Double?] = trials.map { $0.state == .complete ? $0.value.map(objective.score) : nil }
+        var scores: [Double?] = trials.map { t in
+            switch t.state {
+            case .complete: t.value.map(objective.score)
+            case .pruned: t.reports?.last?.value
+            case .running, .failed: nil
+            }
+        }
+        var prunedAt: [Int?] = trials.map { $0.state == .pruned ? $0.reports?.last?.step : nil }
+        var history: [TrialReports] = trials.map { t in
+            TrialReports(outcome: t.state == .complete ? .complete : t.state == .pruned ? .pruned : .other, reports: t.reports ?? [])
+        }
+        let every = definition.reportEvery(search)
         var ended = trials.map { $0.state != .running }
         let grid = search.sampler == .grid ? search.space.grid(limit: StudySearch.maxTrials) ?? [] : []
         var step = SearchStep()
@@ -28,13 +40,18 @@ struct SearchPlanner {
         while i < search.trials {
             let h = search.historyLength(forTrial: i)
             guard ended[..<h].allSatisfy({ $0 }) else { break }
-            guard let a = search.propose(trial: i, assignments: assignments, scores: scores, grid: grid) else {
+            guard let a = search.propose(trial: i, assignments: assignments, scores: scores, prunedAt: prunedAt, grid: grid) else {
                 exhausted = true
                 break
             }
             let value = definition.spec(a)
             if let specs = try? (0..<definition.replicateCount).map({ try check(Replicates.spec(value, replicate: $0)) }) {
-                let records = specs.map { ExperimentRecord(queued: RequestDecoding.newID("exp"), spec: $0, studyID: studyID) }
+                let rule = search.pruner?.rule(every: every, history: Array(history[..<h]))
+                let records = specs.map { spec in
+                    var r = ExperimentRecord(queued: RequestDecoding.newID("exp"), spec: spec, studyID: studyID)
+                    r.pruneRule = rule
+                    return r
+                }
                 step.experiments += records
                 step.trials.append(TrialRecord(studyID: studyID, number: i, experimentIDs: records.map(\.id), params: a, state: .running))
                 ended.append(false)
@@ -44,6 +61,8 @@ struct SearchPlanner {
             }
             assignments.append(a)
             scores.append(nil)
+            prunedAt.append(nil)
+            history.append(TrialReports(outcome: .other, reports: []))
             i += 1
         }
         step.finished = (exhausted || i >= search.trials) && ended.allSatisfy { $0 }

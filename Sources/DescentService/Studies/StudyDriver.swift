@@ -70,12 +70,15 @@ final class StudyDriver: Sendable {
         guard let study = try store.study(studyID), let text = study.definition, study.searchState == .searching else { return SearchStep() }
         let definition = try JSONCoding.decode(SearchDefinition.self, text)
         let objective = try definition.parsedObjective()
-        let scoring = TrialScoring(store: store, objective: objective)
+        let search = try definition.parsedSearch()
+        let scoring = TrialScoring(store: store, objective: objective,
+                                   reportEvery: search.pruner == nil ? nil : definition.reportEvery(search))
         for trial in try store.trials(studyID) where trial.state == .running {
-            if let end = try scoring.end(of: trial) { try store.endTrial(studyID, number: trial.number, state: end.state, value: end.value) }
+            if let end = try scoring.end(of: trial) {
+                try store.endTrial(studyID, number: trial.number, state: end.state, value: end.value, reports: end.reports)
+            }
         }
-        let planner = SearchPlanner(studyID: studyID, definition: definition, search: try definition.parsedSearch(),
-                                    objective: objective, check: check)
+        let planner = SearchPlanner(studyID: studyID, definition: definition, search: search, objective: objective, check: check)
         let step = try store.advanceSearch(studyID) { planner.step($0) }
         if !step.experiments.isEmpty { announceWork() }
         return step

@@ -1,22 +1,52 @@
 import DescentCore
 import Foundation
 
-/// Turns a trial's finished runs into its end: `complete` with the objective's value, or `failed`.
+/// Turns a trial's finished runs into its end: `complete` with the objective's value, `pruned`, or `failed`;
+/// with its reports when the study prunes.
 struct TrialScoring {
     let store: any Store
     let objective: StudyObjective
+    /// The report interval of closed-form runs when the study prunes (nil: it does not, and no reports are read).
+    var reportEvery: Int? = nil
 
     /// The trial's end once every one of its experiments is final; nil while one still runs.
-    func end(of trial: TrialRecord) throws -> (state: TrialState, value: Double?)? {
+    func end(of trial: TrialRecord) throws -> (state: TrialState, value: Double?, reports: [PruneReport]?)? {
         var values: [Double] = []
+        var records: [ExperimentRecord] = []
         for id in trial.experimentIDs {
-            guard let r = try store.experiment(id) else { return (.failed, nil) }  // deleted
+            guard let r = try store.experiment(id) else { return (.failed, nil, nil) }  // deleted
             guard r.status.isFinal else { return nil }
-            guard let figures = try figures(r) else { return (.failed, nil) }
+            records.append(r)
+        }
+        // A pruning study has one run per trial (replicates are refused with a pruner).
+        let reports = try reportEvery.flatMap { every in try records.first.map { try self.reports($0, every: every) } }
+        if records.contains(where: { $0.status == .pruned }) { return (.pruned, nil, reports) }
+        for r in records {
+            guard let figures = try figures(r) else { return (.failed, nil, reports) }
             values.append(objective.value(figures))
         }
-        guard !values.isEmpty else { return (.failed, nil) }
-        return (.complete, values.reduce(0, +) / Double(values.count))
+        guard !values.isEmpty else { return (.failed, nil, reports) }
+        return (.complete, values.reduce(0, +) / Double(values.count), reports)
+    }
+
+    /// The run's reports (see `PruneRule`): for closed forms its recorded rows at steps s > 0 with s mod `every` = 0
+    /// (a study that prunes records every report point), for datasets its evaluations after step 0; without the
+    /// point at the end of the budget (never checked by the run) or non-finite losses.
+    func reports(_ r: ExperimentRecord, every: Int) throws -> [PruneReport] {
+        guard let s = r.summary else { return [] }
+        let end = s.stopReason == .budget ? s.stepsRun : Int.max
+        var out: [PruneReport] = []
+        func take(_ step: Int, _ loss: Double) {
+            guard step > 0, step < end, loss.isFinite, out.last.map({ $0.step < step }) ?? true else { return }
+            out.append(PruneReport(step: step, value: loss))
+        }
+        if r.spec.dataset != nil {
+            for e in try store.epochRecords(r.id) { take(e.step, e.trainLoss) }
+        } else {
+            let t = try store.trajectory(r.id, dimension: s.finalParams.count)
+            for (step, loss) in zip(t.step, t.loss) where step % max(1, every) == 0 { take(step, loss) }
+        }
+        return out
     }
 
     /// The figures of a final run; nil when it failed or was cancelled (no score).

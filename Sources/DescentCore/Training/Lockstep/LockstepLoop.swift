@@ -20,6 +20,9 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
         /// The stop settings, copied out of the configuration so a step retains no array.
         let divergenceFactor: Double, gradNormTolerance: Double
         let lossTarget: Double, hasLossTarget: Bool
+        /// The pruning rule and the member's progress through it.
+        let prune: PruneRule?
+        var pruning = PruneProgress()
         /// Index into the group's distinct (schedule, base rate) pairs.
         let rate: Int
     }
@@ -53,7 +56,7 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
             let rate = rates.firstIndex { $0.schedule == c.schedule && $0.base.bitPattern == c.learningRate.bitPattern }
                 ?? { rates.append((c.schedule, c.learningRate)); return rates.count - 1 }()
             (state + i).initialize(to: Member(divergenceFactor: c.divergenceFactor, gradNormTolerance: c.gradNormTolerance,
-                                              lossTarget: c.lossTarget ?? -.infinity, hasLossTarget: c.lossTarget != nil,
+                                              lossTarget: c.lossTarget ?? -.infinity, hasLossTarget: c.lossTarget != nil, prune: c.prune,
                                               rate: rate))
         }
         let constantRates = rates.allSatisfy { $0.schedule == .constant }
@@ -156,6 +159,9 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
                         finish(i, .gradientTolerance, at: t)
                     } else if state[i].hasLossTarget && lossK <= state[i].lossTarget {
                         finish(i, .lossTarget, at: t)
+                    } else if let rule = state[i].prune, rule.reports(atStep: t),
+                              state[i].pruning.report(step: t, value: lossK, rule: rule) {
+                        finish(i, .pruned, at: t)
                     }
                 }
                 rule.step(block: b, theta: th, gradient: UnsafePointer(g), learningRate: lr)

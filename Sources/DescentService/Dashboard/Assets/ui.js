@@ -4,7 +4,7 @@
 /* exported UI */
 const UI = (function () {
 const COLORS = ["#1f5fbf", "#c0392b", "#1e8449", "#8e44ad", "#b9770e", "#117a8b", "#5d6d7e", "#a93266"];
-const FINAL = ["succeeded", "failed", "diverged", "cancelled"];
+const FINAL = ["succeeded", "failed", "diverged", "cancelled", "pruned"];
 const errorsSeen = [];
 
 function reportError(text) {

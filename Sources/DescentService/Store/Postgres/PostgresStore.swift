@@ -86,6 +86,10 @@ public final class PostgresStore: Store {
         (4, "chunks with step ranges, compressed columns and summary levels", chunkFormatMigration),
         (5, "search studies: definition, state, trials", studySearchMigration),
         (6, "a note on each experiment", "ALTER TABLE experiment ADD COLUMN note TEXT;"),
+        (7, "pruning: each experiment's rule, each trial's reports", """
+            ALTER TABLE experiment ADD COLUMN prune_rule TEXT;
+            ALTER TABLE study_trial ADD COLUMN reports TEXT;
+            """),
     ]
 
     /// Applies pending migrations in one transaction holding a transaction-scoped advisory lock, so
@@ -160,12 +164,12 @@ public final class PostgresStore: Store {
     static func insertRows(_ c: PGConnection, _ json: String) throws {
         try c.execute("""
             INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
-              idempotency_key, body_hash, study_id)
+              idempotency_key, body_hash, study_id, prune_rule)
             SELECT id, status, name, tags::jsonb, objective, optimizer, spec, created_at, steps_done,
-              idempotency_key, body_hash, study_id
+              idempotency_key, body_hash, study_id, prune_rule
             FROM json_to_recordset($1::json) AS x(ord int, id text, status text, name text, tags text, objective text,
               optimizer text, spec text, created_at float8, steps_done bigint, idempotency_key text, body_hash text,
-              study_id text)
+              study_id text, prune_rule text)
             ORDER BY ord
             """, [.text(json)])
     }
@@ -176,16 +180,18 @@ public final class PostgresStore: Store {
             NewExperimentRow(ord: i, id: r.id, status: r.status.rawValue, name: r.spec.name, tags: SpecJSON.tags(r.spec.tags),
                              objective: r.spec.objective.type, optimizer: r.spec.optimizer.type, spec: try StoredJSON.specs.remember(r),
                              createdAt: r.createdAt.timeIntervalSince1970, stepsDone: r.stepsDone,
-                             idempotencyKey: r.idempotencyKey, bodyHash: r.bodyHash, studyID: r.studyID)
+                             idempotencyKey: r.idempotencyKey, bodyHash: r.bodyHash, studyID: r.studyID,
+                             pruneRule: try r.pruneRule.map(JSONCoding.string))
         })
     }
 
     /// One experiment row as `insert` sends it (`JSONCoding` writes the keys as the snake_case column names).
     private struct NewExperimentRow: Encodable {
         var ord: Int, id: String, status: String, name: String, tags: String, objective: String, optimizer: String, spec: String
-        var createdAt: Double, stepsDone: Int, idempotencyKey: String?, bodyHash: String?, studyId: String?
+        var createdAt: Double, stepsDone: Int, idempotencyKey: String?, bodyHash: String?, studyId: String?, pruneRule: String?
         init(ord: Int, id: String, status: String, name: String, tags: String, objective: String, optimizer: String, spec: String,
-             createdAt: Double, stepsDone: Int, idempotencyKey: String?, bodyHash: String?, studyID: String?) {
+             createdAt: Double, stepsDone: Int, idempotencyKey: String?, bodyHash: String?, studyID: String?, pruneRule: String?) {
+            self.pruneRule = pruneRule
             self.ord = ord; self.id = id; self.status = status; self.name = name; self.tags = tags; self.objective = objective
             self.optimizer = optimizer; self.spec = spec; self.createdAt = createdAt; self.stepsDone = stepsDone
             self.idempotencyKey = idempotencyKey; self.bodyHash = bodyHash; self.studyId = studyID
@@ -444,6 +450,7 @@ public final class PostgresStore: Store {
             finishedAt: rows.double(i, "finished_at").map(Date.init(timeIntervalSince1970:)),
             stepsDone: rows.int(i, "steps_done") ?? 0, idempotencyKey: rows.string(i, "idempotency_key"),
             bodyHash: rows.string(i, "body_hash"), studyID: rows.string(i, "study_id"), attempt: rows.int(i, "attempt") ?? 0,
-            specJSON: spec, summaryJSON: summary, note: rows.string(i, "note"))
+            specJSON: spec, summaryJSON: summary, note: rows.string(i, "note"),
+            pruneRule: try rows.string(i, "prune_rule").map { try JSONCoding.decode(PruneRule.self, $0, snakeCase: true) })
     }
 }

@@ -77,10 +77,12 @@ extension PostgresStore {
         try pool.with { try Self.trials($0, studyID) }
     }
 
-    public func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?) throws {
+    public func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?, reports: [PruneReport]?) throws {
+        let reportsText = try reports.map(JSONCoding.string)
         try pool.with { c in
-            try c.execute("UPDATE study_trial SET state = $1, value = $2 WHERE study_id = $3 AND number = $4 AND state = 'running'",
-                          [.text(state.rawValue), PGValue(value), .text(studyID), PGValue(number)])
+            try c.execute("""
+                UPDATE study_trial SET state = $1, value = $2, reports = $3 WHERE study_id = $4 AND number = $5 AND state = 'running'
+                """, [.text(state.rawValue), PGValue(value), PGValue(reportsText), .text(studyID), PGValue(number)])
         }
     }
 
@@ -108,7 +110,8 @@ extension PostgresStore {
             TrialRecord(studyID: studyID, number: rows.int(i, "number") ?? 0,
                         experimentIDs: try JSONCoding.decode([String].self, rows.string(i, "experiment_ids") ?? "[]"),
                         params: try JSONCoding.decode(SearchAssignment.self, rows.string(i, "params") ?? "{}"),
-                        state: rows.string(i, "state").flatMap(TrialState.init(rawValue:)) ?? .failed, value: rows.double(i, "value"))
+                        state: rows.string(i, "state").flatMap(TrialState.init(rawValue:)) ?? .failed, value: rows.double(i, "value"),
+                        reports: try rows.string(i, "reports").map { try JSONCoding.decode([PruneReport].self, $0, snakeCase: true) })
         }
     }
 }

@@ -83,6 +83,10 @@ public final class SQLiteStore: Store {
         m.registerMigration("v6-experiment-note") { db in
             try db.execute(sql: "ALTER TABLE experiment ADD COLUMN note TEXT")
         }
+        // A search's pruning: the rule each proposed experiment runs under, and each ended trial's reports.
+        m.registerMigration("v7-pruning") { db in
+            try db.execute(sql: "ALTER TABLE experiment ADD COLUMN prune_rule TEXT; ALTER TABLE study_trial ADD COLUMN reports TEXT")
+        }
         return m
     }
 
@@ -123,13 +127,14 @@ public final class SQLiteStore: Store {
     /// The statement inserting one experiment, with `insertArguments`.
     static let insertSQL = """
         INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
-          idempotency_key, body_hash, study_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+          idempotency_key, body_hash, study_id, prune_rule) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
         """
 
     /// The arguments of `insertSQL` for `r` (remembering its spec's text in the stored-spec cache).
     static func insertArguments(_ r: ExperimentRecord) throws -> StatementArguments {
         [r.id, r.status.rawValue, r.spec.name, SpecJSON.tags(r.spec.tags), r.spec.objective.type, r.spec.optimizer.type,
-         try StoredJSON.specs.remember(r), r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID]
+         try StoredJSON.specs.remember(r), r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID,
+         try r.pruneRule.map(JSONCoding.string)]
     }
 
     // Reads of one SELECT use `unsafeRead` and cached statements: a single statement sees one consistent
@@ -356,7 +361,8 @@ public final class SQLiteStore: Store {
             createdAt: Date(timeIntervalSince1970: row[c.createdAt]),
             startedAt: started.map(Date.init(timeIntervalSince1970:)), finishedAt: finished.map(Date.init(timeIntervalSince1970:)),
             stepsDone: row[c.stepsDone], idempotencyKey: row[c.idempotencyKey], bodyHash: row[c.bodyHash],
-            studyID: row[c.studyID], attempt: row[c.attempt], specJSON: spec, summaryJSON: summary, note: row[c.note])
+            studyID: row[c.studyID], attempt: row[c.attempt], specJSON: spec, summaryJSON: summary, note: row[c.note],
+            pruneRule: try (row[c.pruneRule] as String?).map { try JSONCoding.decode(PruneRule.self, $0, snakeCase: true) })
     }
 }
 
@@ -365,6 +371,7 @@ public final class SQLiteStore: Store {
 private struct ExperimentColumns {
     var id = 0, seq = 0, status = 0, spec = 0, summary = 0, errorCode = 0, errorMessage = 0, createdAt = 0
     var startedAt = 0, finishedAt = 0, stepsDone = 0, idempotencyKey = 0, bodyHash = 0, studyID = 0, attempt = 0, note = 0
+    var pruneRule = 0
 
     /// The positions in `row` (every column must be present: rows come from `SELECT *`).
     init(_ row: Row) {
@@ -386,6 +393,7 @@ private struct ExperimentColumns {
             case "body_hash": bodyHash = i
             case "study_id": studyID = i
             case "attempt": attempt = i
+            case "prune_rule": pruneRule = i
             default: break
             }
         }

@@ -72,10 +72,11 @@ extension SQLiteStore {
         try pool.read { db in try Self.trials(db, studyID) }
     }
 
-    public func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?) throws {
+    public func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?, reports: [PruneReport]?) throws {
+        let reportsText = try reports.map(JSONCoding.string)
         try pool.write { db in
-            try db.execute(sql: "UPDATE study_trial SET state = ?, value = ? WHERE study_id = ? AND number = ? AND state = 'running'",
-                           arguments: [state.rawValue, value, studyID, number])
+            try db.execute(sql: "UPDATE study_trial SET state = ?, value = ?, reports = ? WHERE study_id = ? AND number = ? AND state = 'running'",
+                           arguments: [state.rawValue, value, reportsText, studyID, number])
         }
     }
 
@@ -102,7 +103,8 @@ extension SQLiteStore {
             TrialRecord(studyID: studyID, number: row["number"],
                         experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
                         params: try JSONCoding.decode(SearchAssignment.self, row["params"] as String),
-                        state: TrialState(rawValue: row["state"]) ?? .failed, value: row["value"])
+                        state: TrialState(rawValue: row["state"]) ?? .failed, value: row["value"],
+                        reports: try (row["reports"] as String?).map { try JSONCoding.decode([PruneReport].self, $0, snakeCase: true) })
         }
     }
 }

@@ -11,7 +11,7 @@ from collections.abc import Mapping as _MappingABC
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
-FINAL_STATUSES = frozenset({"succeeded", "failed", "diverged", "cancelled"})
+FINAL_STATUSES = frozenset({"succeeded", "failed", "diverged", "cancelled", "pruned"})
 """Statuses an experiment does not leave."""
 
 _NON_FINITE = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
@@ -129,7 +129,7 @@ class Experiment(_Record):
 
     @property
     def done(self) -> bool:
-        """Whether the status is final (succeeded, failed, diverged or cancelled)."""
+        """Whether the status is final (succeeded, failed, diverged, cancelled or pruned)."""
         return self.status in FINAL_STATUSES
 
     @property
