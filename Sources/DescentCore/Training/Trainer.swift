@@ -81,6 +81,9 @@ public enum Trainer {
                          configuration, control, progressEvery, onProgress)
             }
             return run(objective)
+        case .lion, .adabelief, .yogi, .lamb, .lars, .adan:
+            return runOptax(objective: objective, optimizer: optimizer, configuration: configuration, control: control,
+                            progressEvery: progressEvery, onProgress: onProgress, fastPath: fastPath)
         case let .newton(_, damping, m):
             return dispatch(objective, DampedNewton(objective: objective, damping: damping, krylovDimension: m),
                             configuration, control, progressEvery, onProgress)
