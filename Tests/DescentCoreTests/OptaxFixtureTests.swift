@@ -18,6 +18,8 @@ struct OptaxCase: Sendable, Decodable, CustomTestStringConvertible {
     let spec: ExperimentSpec
     /// optax's parameters: row t before step t, the last row after the final step.
     let params: [[Double]]
+    /// SAM: gradient evaluations done before each row (cumulative).
+    let evaluations: [Int]?
 
     var testDescription: String { name }
 }
@@ -47,7 +49,8 @@ enum OptaxFixtures {
 @Suite struct OptaxFixtureTests {
     @Test func everyFixtureFileDecodes() throws {
         let files = try OptaxFixtures.files()
-        #expect(files.map(\.lastPathComponent) == ["adabelief.json", "adan.json", "lamb.json", "lars.json", "lion.json", "yogi.json"])
+        #expect(files.map(\.lastPathComponent) == ["adabelief.json", "adan.json", "lamb.json", "lars.json", "lion.json", "sam.json",
+                                                     "yogi.json"])
         for file in files {
             let cases = try OptaxFixtures.cases(in: file)
             #expect(!cases.isEmpty, "\(file.lastPathComponent)")
@@ -70,7 +73,7 @@ enum OptaxFixtures {
         #expect(firstDifference == nil, "\(c.name): first differs at row \(firstDifference ?? -1); worst relative deviation \(worst)")
     }
 
-    /// The fast path (raw buffers) and the general loop give the same bits for every case.
+    /// The fast path (raw buffers, where the rule has it) and the general loop give the same bits for every case.
     @Test(arguments: OptaxFixtures.all)
     func fastPathEqualsGeneralLoop(_ c: OptaxCase) throws {
         let experiment = try c.spec.validated()
@@ -82,5 +85,27 @@ enum OptaxFixtures {
                                   onProgress: nil, fastPath: false)
         #expect(fast.trajectory.params.map(\.bitPattern) == general.trajectory.params.map(\.bitPattern), "\(c.name)")
         #expect(fast.trajectory.loss.map(\.bitPattern) == general.trajectory.loss.map(\.bitPattern), "\(c.name)")
+    }
+
+    /// SAM counts two gradient evaluations a step, as many as optax's step asks for (the loop's at θ and
+    /// `grad_fn` at the ascent point).
+    @Test(arguments: OptaxFixtures.all.filter { $0.evaluations != nil })
+    func samCountsItsGradientEvaluationsAsOptaxDoes(_ c: OptaxCase) throws {
+        let experiment = try c.spec.validated()
+        guard case let .sam(lr, rho, momentum, nesterov) = experiment.optimizer, let evaluations = c.evaluations else {
+            Issue.record("\(c.name) is not a SAM case"); return
+        }
+        func counts<O: Objective>(_ objective: O) -> [Int] {
+            var sam = SAM(objective: objective, rho: rho, momentum: momentum, nesterov: nesterov)
+            var theta = experiment.configuration.start
+            var gradient = theta
+            return [0] + (1..<evaluations.count).map { _ in
+                _ = objective.valueAndGradient(at: theta, batch: .full, gradient: &gradient)
+                sam.step(parameters: &theta, gradient: &gradient, learningRate: lr)
+                return sam.gradientEvaluations
+            }
+        }
+        #expect(counts(experiment.objective) == evaluations, "\(c.name)")
+        #expect(evaluations.last == 2 * (evaluations.count - 1))
     }
 }

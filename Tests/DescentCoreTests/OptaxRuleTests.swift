@@ -111,6 +111,7 @@ import Testing
         (#"{"type":"adan","b3":1.5}"#, "optimizer.b3 out_of_range"),
         (#"{"type":"adan","eps_root":"small"}"#, "optimizer.eps_root wrong_type"),
         (#"{"type":"yogi","betas":[0.9,0.99]}"#, "optimizer.betas unknown_field"),
+        (#"{"type":"sam","rho":0}"#, "optimizer.rho out_of_range"),
     ])
     func badHyperParameterIsRejectedNamingItsField(_ optimizer: String, _ expected: String) throws {
         #expect(try errors(optimizer) == [expected])
@@ -123,5 +124,29 @@ import Testing
         #expect(adan.optimizer == .adan(lr: 1e-3, b1: 0.98, b2: 0.92, b3: 0.99, eps: 1e-8, epsRoot: 1e-8, weightDecay: 0))
         let lars = try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"lars"}}"#).validated()
         #expect(lars.optimizer == .lars(lr: 1, weightDecay: 0, trustCoefficient: 1e-3, eps: 0, momentum: 0.9, nesterov: false))
+    }
+
+    @Test func samWithNesterovNeedsMomentum() {
+        let error = #expect(throws: SpecError.self) {
+            try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"sam","nesterov":true}}"#).validated()
+        }
+        #expect(error?.field == "optimizer.nesterov")
+    }
+
+    @Test func samNeedsTheFullBatch() {
+        let error = #expect(throws: SpecError.self) {
+            try spec(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear"},"optimizer":{"type":"sam"},"batch_size":8}"#).validated()
+        }
+        #expect(error?.field == "batch_size")
+    }
+
+    @Test func samStepAppliesTheGradientAtTheAscentPoint() {
+        // On ½‖θ‖² the gradient at θ' = θ + ρθ/‖θ‖ is θ' itself: θ ← θ − γ(θ + ρθ/‖θ‖).
+        let objective = QuadraticObjective(a: .identity(2), b: [0, 0])
+        var sam = SAM(objective: objective, rho: 0.5)
+        var theta = [3.0, 4.0], gradient = [3.0, 4.0]
+        sam.step(parameters: &theta, gradient: &gradient, learningRate: 0.1)
+        #expect(close(theta, [3 - 0.1 * (3 + 0.3), 4 - 0.1 * (4 + 0.4)]))
+        #expect(sam.gradientEvaluations == 2)
     }
 }

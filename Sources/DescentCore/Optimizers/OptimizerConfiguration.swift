@@ -50,6 +50,8 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     case lars(lr: Double, weightDecay: Double, trustCoefficient: Double, eps: Double, momentum: Double, nesterov: Bool)
     /// `optax.adan`.
     case adan(lr: Double, b1: Double, b2: Double, b3: Double, eps: Double, epsRoot: Double, weightDecay: Double)
+    /// `optax.contrib.sam` with an SGD outer optimizer (full batch).
+    case sam(lr: Double, rho: Double, momentum: Double, nesterov: Bool)
     /// Damped Newton θ ← θ − η(H + μI)⁺g.
     case newton(lr: Double, damping: Double, krylovDimension: Int)
     /// Saddle-free Newton θ ← θ − η(|H| + μI)⁺g (Dauphin et al. 2014).
@@ -70,7 +72,7 @@ public enum OptimizerConfiguration: Sendable, Equatable {
         case let .newton(lr, _, _), let .saddleFreeNewton(lr, _, _), let .negativeCurvature(lr, _, _):
             return lr
         case let .lion(lr, _, _, _), let .adabelief(lr, _, _, _, _, _), let .yogi(lr, _, _, _, _), let .lamb(lr, _, _, _, _, _),
-             let .lars(lr, _, _, _, _, _), let .adan(lr, _, _, _, _, _, _):
+             let .lars(lr, _, _, _, _, _), let .adan(lr, _, _, _, _, _, _), let .sam(lr, _, _, _):
             return lr
         }
     }

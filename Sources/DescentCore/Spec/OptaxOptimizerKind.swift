@@ -14,6 +14,9 @@ extension OptimizerKind {
     /// Catalog line of `adan`.
     static let adanSummary = "optax.adan (Xie et al. 2022): moments of g, of its change and of the Nesterov-corrected g²"
 
+    /// Catalog line of `sam`.
+    static let samSummary = "optax.contrib.sam (Foret et al. 2021) with SGD: the gradient at θ + ρg/‖g‖ applied at θ; two gradient evaluations a step, full batch"
+
     /// Parameters of `lion`.
     static let lionParameters: [ParameterInfo] = [
         Self.lr(1e-4), Self.decay("b1", 0.9, "β₁, weight of m in the update's sign"),
@@ -52,6 +55,14 @@ extension OptimizerKind {
         Self.decay("b3", 0.99, "β₃, decay of n, the squared corrected gradient's moment"),
         Self.epsilon(1e-8, "ε added to √n̂"), Self.epsilonRoot(1e-8, "ε_root added to n̂ under the root"),
         Self.decoupledDecay(0),
+    ]
+
+    /// Parameters of `sam`.
+    static let samParameters: [ParameterInfo] = [
+        Self.lr(1e-2),
+        ParameterInfo("rho", .number(.above(0)), default: .number(0.05), "ρ, length of the ascent step g/‖g‖"),
+        ParameterInfo("momentum", .number(.unitOpen), default: .number(0), "μ of the outer SGD (0: none)"),
+        ParameterInfo("nesterov", .boolean, default: .bool(false), "Nesterov momentum in the outer SGD (needs momentum > 0)"),
     ]
 
     private static func decay(_ name: String, _ d: Double, _ summary: String) -> ParameterInfo {

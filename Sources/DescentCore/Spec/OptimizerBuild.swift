@@ -77,6 +77,11 @@ extension OptimizerSpec {
         case .adan:
             return .adan(lr: lr, b1: number("b1"), b2: number("b2"), b3: number("b3"), eps: number("eps"),
                          epsRoot: number("eps_root"), weightDecay: number("weight_decay"))
+        case .sam:
+            if flag("nesterov") && number("momentum") <= 0 {
+                throw SpecError(field: fieldPath(path, "nesterov"), message: "requires momentum > 0", code: "invalid_value")
+            }
+            return .sam(lr: lr, rho: number("rho"), momentum: number("momentum"), nesterov: flag("nesterov"))
         case .newton: return .newton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
         case .saddleFreeNewton:
             return .saddleFreeNewton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))

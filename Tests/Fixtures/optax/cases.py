@@ -61,3 +61,12 @@ CASES = [
     on_saddle("adan-saddle", {"type": "adan", "lr": 0.05}),
     on_quadratic("adan-quadratic", {"type": "adan", "lr": 0.05}),
 ]
+
+# optax.contrib.sam (opaque mode, sync_period 2) around the paper's drop-in pair: the adversarial optimizer
+# chain(normalize(), sgd(rho)), the outer optimizer sgd(lr, momentum, nesterov); `momentum` 0 stands for None.
+CASES += [
+    case("sam", {"type": "sam", "lr": 1e-3}),
+    case("sam-momentum", {"type": "sam", "lr": 5e-4, "rho": 0.1, "momentum": 0.9}),
+    on_saddle("sam-saddle-nesterov", {"type": "sam", "lr": 0.05, "rho": 0.02, "momentum": 0.5, "nesterov": True}),
+    on_quadratic("sam-quadratic", {"type": "sam", "lr": 0.1, "rho": 0.2}),
+]

@@ -3,14 +3,17 @@
 
 Each case runs the real optax rule (float64: jax_enable_x64, CPU, not jitted, as a user steps it:
 `tx.update(grads, state, params)` then `optax.apply_updates`) on a 2-D closed-form objective for a few
-hundred steps from a fixed start and records the parameters before every step and after the last.
+hundred steps from a fixed start and records the parameters before every step and after the last
+(and, for SAM, the gradient evaluations done before each row, cumulative).
 The Swift test `OptaxFixtureTests` runs the case's Descent spec (the `spec` member, a complete
 experiment) and compares every row.
 
 Needs optax and jax, which CI does not: make a scratch environment and run this script from it, e.g.
 
     python3 -m venv /tmp/optaxvenv && /tmp/optaxvenv/bin/pip install optax jax
-    /tmp/optaxvenv/bin/python Tests/Fixtures/optax/generate.py
+    /tmp/optaxvenv/bin/python Tests/Fixtures/optax/generate.py [RULE …]
+
+(with rule names, e.g. `sam`, only those rules' files are written).
 
 The gradients are the objectives' closed forms, evaluated in the order their definitions state (as
 in ../torch/generate.py), and checked against jax.grad at every point, so what the fixtures test is
@@ -94,6 +97,14 @@ def optax_transformation(spec):
     kind = spec["type"]
     arguments = {k: v for k, v in spec.items() if k not in ("type", "lr")}
     rate = spec["lr"]
+    if kind == "sam":
+        rho, momentum = arguments.get("rho", 0.05), arguments.get("momentum", 0.0) or None
+        nesterov = arguments.get("nesterov", False)
+        outer = optax.sgd(rate, momentum=momentum, nesterov=nesterov)
+        adversarial = optax.chain(optax.contrib.normalize(), optax.sgd(rho))
+        call = f"optax.contrib.sam(optax.sgd({rate!r}, momentum={momentum!r}, nesterov={nesterov!r}), " \
+               f"optax.chain(optax.contrib.normalize(), optax.sgd({rho!r})), sync_period=2, opaque_mode=True)"
+        return optax.contrib.sam(outer, adversarial, sync_period=2, opaque_mode=True), call
     if kind == "yogi":
         assert set(arguments) <= YOGI_ARGUMENTS
         transformation = optax.chain(optax.scale_by_yogi(**arguments), optax.scale_by_learning_rate(rate))
@@ -111,12 +122,21 @@ def run(case):
     transformation, call = optax_transformation(spec)
     params = jnp.array(start, dtype=jnp.float64)
     state = transformation.init(params)
-    rows = [list(start)]
-    for _ in range(steps):
-        theta = [float(x) for x in params]
+    rows, evaluations = [list(start)], [0]
+
+    def gradient_at(point, _=None):
+        """The closed-form gradient at `point` (checked against jax.grad), counted."""
+        theta = [float(x) for x in point]
         loss, gradient = objective_value_and_gradient(objective, theta)
         check_against_jax(objective, theta, loss, gradient)
-        updates, state = transformation.update(jnp.array(gradient, dtype=jnp.float64), state, params)
+        evaluations[-1] += 1
+        return jnp.array(gradient, dtype=jnp.float64)
+
+    for _ in range(steps):
+        evaluations.append(evaluations[-1])
+        gradient = gradient_at(params)
+        extra = {"grad_fn": gradient_at} if spec["type"] == "sam" else {}
+        updates, state = transformation.update(gradient, state, params, **extra)
         params = optax.apply_updates(params, updates)
         rows.append([float(x) for x in params])
     for row in rows:
@@ -124,12 +144,18 @@ def run(case):
             sys.exit(f"{case['name']}: non-finite parameters; choose a smaller lr")
     experiment = {"objective": objective, "optimizer": spec, "start": start, "steps": steps,
                   "stop": {"divergence_factor": 1e300}}
-    return {"name": case["name"], "optax": call, "spec": experiment, "lr": [spec["lr"]] * steps, "params": rows}
+    record = {"name": case["name"], "optax": call, "spec": experiment, "lr": [spec["lr"]] * steps, "params": rows}
+    if spec["type"] == "sam":
+        record["evaluations"] = evaluations
+    return record
 
 
 def main():
+    only = set(sys.argv[1:])  # rule names to regenerate (default: all)
     files = {}
     for case in CASES:
+        if only and case["optimizer"]["type"] not in only:
+            continue
         files.setdefault(case["optimizer"]["type"], []).append(run(case))
     for name, records in files.items():
         header = {"generator": "Tests/Fixtures/optax/generate.py", "optax_version": optax.__version__,
