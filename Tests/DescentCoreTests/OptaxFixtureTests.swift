@@ -49,7 +49,7 @@ enum OptaxFixtures {
 @Suite struct OptaxFixtureTests {
     @Test func everyFixtureFileDecodes() throws {
         let files = try OptaxFixtures.files()
-        #expect(files.map(\.lastPathComponent) == ["adabelief.json", "adan.json", "lamb.json", "lars.json", "lion.json", "sam.json",
+        #expect(files.map(\.lastPathComponent) == ["adabelief.json", "adan.json", "lamb.json", "lars.json", "lion.json", "prodigy.json", "sam.json",
                                                      "yogi.json"])
         for file in files {
             let cases = try OptaxFixtures.cases(in: file)

@@ -112,6 +112,8 @@ import Testing
         (#"{"type":"adan","eps_root":"small"}"#, "optimizer.eps_root wrong_type"),
         (#"{"type":"yogi","betas":[0.9,0.99]}"#, "optimizer.betas unknown_field"),
         (#"{"type":"sam","rho":0}"#, "optimizer.rho out_of_range"),
+        (#"{"type":"prodigy","estim_lr0":0}"#, "optimizer.estim_lr0 out_of_range"),
+        (#"{"type":"prodigy","betas":[0.9]}"#, "optimizer.betas invalid_value"),
     ])
     func badHyperParameterIsRejectedNamingItsField(_ optimizer: String, _ expected: String) throws {
         #expect(try errors(optimizer) == [expected])
@@ -124,6 +126,20 @@ import Testing
         #expect(adan.optimizer == .adan(lr: 1e-3, b1: 0.98, b2: 0.92, b3: 0.99, eps: 1e-8, epsRoot: 1e-8, weightDecay: 0))
         let lars = try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"lars"}}"#).validated()
         #expect(lars.optimizer == .lars(lr: 1, weightDecay: 0, trustCoefficient: 1e-3, eps: 0, momentum: 0.9, nesterov: false))
+    }
+
+    @Test func prodigyBeta3DefaultsToTheRootOfBeta2() throws {
+        let experiment = try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"prodigy","beta3":null}}"#).validated()
+        guard case let .prodigy(_, _, beta2, beta3, _, _, _, _, _) = experiment.optimizer else { Issue.record("not prodigy"); return }
+        #expect(beta3 == nil)
+        #expect(Prodigy(dimension: 2, beta2: beta2).beta3 == 0.999.squareRoot())
+    }
+
+    @Test func integerPowerSquaresAsJAXDoes() {
+        // 0.9⁴ by squaring is (0.9·0.9)², which rounds above the C library's correctly rounded 0.6561.
+        #expect(Optax.integerPower(0.9, 4) == (0.9 * 0.9) * (0.9 * 0.9))
+        #expect(Optax.integerPower(0.9, 4) != 0.6561)
+        #expect(Optax.integerPower(0.5, 0) == 1 && Optax.integerPower(0.5, 3) == 0.125)
     }
 
     @Test func samWithNesterovNeedsMomentum() {

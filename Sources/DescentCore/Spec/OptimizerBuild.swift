@@ -82,6 +82,10 @@ extension OptimizerSpec {
                 throw SpecError(field: fieldPath(path, "nesterov"), message: "requires momentum > 0", code: "invalid_value")
             }
             return .sam(lr: lr, rho: number("rho"), momentum: number("momentum"), nesterov: flag("nesterov"))
+        case .prodigy:
+            return .prodigy(lr: lr, beta1: betas.0, beta2: betas.1, beta3: value("beta3").number, eps: number("eps"),
+                            estimLR0: number("estim_lr0"), estimLRCoef: number("estim_lr_coef"),
+                            weightDecay: number("weight_decay"), safeguardWarmup: flag("safeguard_warmup"))
         case .newton: return .newton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
         case .saddleFreeNewton:
             return .saddleFreeNewton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))

@@ -8,7 +8,7 @@ public enum OptimizerKind: String, SpecKind {
     case rmspropLecture = "rmsprop_lecture"
     case adam, adamw
     case nadam, radam, adamax, adadelta, rprop, asgd, lbfgs
-    case lion, adabelief, yogi, lamb, lars, adan, sam
+    case lion, adabelief, yogi, lamb, lars, adan, sam, prodigy
     case newton
     case saddleFreeNewton = "saddle_free_newton"
     case negativeCurvature = "negative_curvature"
@@ -38,6 +38,7 @@ public enum OptimizerKind: String, SpecKind {
         case .lars: Self.larsSummary
         case .adan: Self.adanSummary
         case .sam: Self.samSummary
+        case .prodigy: Self.prodigySummary
         case .newton: "damped Newton: θ ← θ − η(H + μI)⁺g (dense H for n ≤ 64, Krylov space of g above)"
         case .saddleFreeNewton: "saddle-free Newton (Dauphin et al. 2014): θ ← θ − η(|H| + μI)⁺g, |H| from the eigendecomposition"
         case .negativeCurvature: "gradient descent; when ‖g‖ ≤ grad_tol and λmin < 0, a step of length escape_step along the eigenvector of λmin instead"
@@ -142,6 +143,7 @@ public enum OptimizerKind: String, SpecKind {
         case .lars: Self.larsParameters
         case .adan: Self.adanParameters
         case .sam: Self.samParameters
+        case .prodigy: Self.prodigyParameters
         case .newton: [Self.lr(1), Self.damping(0), Self.krylovDimension]
         case .saddleFreeNewton: [Self.lr(1), Self.damping(1e-3), Self.krylovDimension]
         case .negativeCurvature: [

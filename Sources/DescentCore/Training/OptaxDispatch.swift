@@ -1,5 +1,5 @@
 extension Trainer {
-    /// Runs one of the optax-named rules (fast path where the objective has a raw-buffer kernel);
+    /// Runs one of the optax-named rules with a raw-buffer step (fast path where the objective has a raw-buffer kernel);
     /// the layer-wise ones (LAMB, LARS) get the objective's parameter tensors.
     static func runOptax(
         objective: any Objective, optimizer: OptimizerConfiguration, configuration: TrainingConfiguration, control: RunControl,
@@ -25,6 +25,9 @@ extension Trainer {
         case let .adan(_, b1, b2, b3, eps, epsRoot, weightDecay):
             return run(Adan(dimension: n, beta1: b1, beta2: b2, beta3: b3, epsilon: eps, epsilonRoot: epsRoot,
                             weightDecay: weightDecay))
+        case let .prodigy(_, beta1, beta2, beta3, eps, estimLR0, estimLRCoef, weightDecay, safeguardWarmup):
+            return run(Prodigy(dimension: n, beta1: beta1, beta2: beta2, beta3: beta3, epsilon: eps, initialEstimate: estimLR0,
+                               estimateCoefficient: estimLRCoef, weightDecay: weightDecay, safeguardWarmup: safeguardWarmup))
         default:
             preconditionFailure("runOptax is called for the optax-named rules only")
         }

@@ -81,7 +81,7 @@ public enum Trainer {
                          configuration, control, progressEvery, onProgress)
             }
             return run(objective)
-        case .lion, .adabelief, .yogi, .lamb, .lars, .adan:
+        case .lion, .adabelief, .yogi, .lamb, .lars, .adan, .prodigy:
             return runOptax(objective: objective, optimizer: optimizer, configuration: configuration, control: control,
                             progressEvery: progressEvery, onProgress: onProgress, fastPath: fastPath)
         case let .sam(_, rho, momentum, nesterov):

@@ -70,3 +70,12 @@ CASES += [
     on_saddle("sam-saddle-nesterov", {"type": "sam", "lr": 0.05, "rho": 0.02, "momentum": 0.5, "nesterov": True}),
     on_quadratic("sam-quadratic", {"type": "sam", "lr": 0.1, "rho": 0.2}),
 ]
+
+# optax.contrib.prodigy (lr multiplies the estimated step size d; 1 is the method as published)
+CASES += [
+    case("prodigy", {"type": "prodigy", "lr": 1.0}),
+    case("prodigy-options", {"type": "prodigy", "lr": 0.5, "betas": [0.8, 0.99], "beta3": 0.9, "eps": 1e-6,
+                             "estim_lr0": 1e-4, "estim_lr_coef": 0.5, "weight_decay": 0.01, "safeguard_warmup": True}),
+    on_saddle("prodigy-saddle", {"type": "prodigy", "lr": 1.0}),
+    on_quadratic("prodigy-quadratic", {"type": "prodigy", "lr": 1.0}),
+]

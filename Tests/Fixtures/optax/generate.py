@@ -36,7 +36,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 OPTAX_FUNCTIONS = {
     "lion": optax.lion, "adabelief": optax.adabelief, "lamb": optax.lamb, "lars": optax.lars, "adan": optax.adan,
+    "prodigy": optax.contrib.prodigy,
 }
+TUPLE_ARGUMENTS = {"betas"}
 # optax.yogi does not take initial_accumulator_value; scale_by_yogi does.
 YOGI_ARGUMENTS = {"b1", "b2", "eps", "initial_accumulator_value"}
 
@@ -111,8 +113,10 @@ def optax_transformation(spec):
         call = f"optax.chain(optax.scale_by_yogi({', '.join(f'{k}={v!r}' for k, v in arguments.items())}), " \
                f"optax.scale_by_learning_rate({rate!r}))"
         return transformation, call
+    arguments = {k: tuple(v) if k in TUPLE_ARGUMENTS else v for k, v in arguments.items()}
     listed = ", ".join([f"learning_rate={rate!r}"] + [f"{k}={v!r}" for k, v in arguments.items()])
-    return OPTAX_FUNCTIONS[kind](learning_rate=rate, **arguments), f"optax.{kind}({listed})"
+    name = f"optax.contrib.{kind}" if kind == "prodigy" else f"optax.{kind}"
+    return OPTAX_FUNCTIONS[kind](learning_rate=rate, **arguments), f"{name}({listed})"
 
 
 def run(case):
