@@ -6,7 +6,7 @@ import Glibc
 // Core benchmark: optimizer steps per second on 2-D Rosenbrock with Adam (recording every step,
 // params included), and MLP 2-16-16-1 epochs per second (batch 32). Single thread, release build.
 // Usage: descent-bench [rosenbrock-steps] [repeats] [all|rosenbrock|mlp|bare|rules|sweep [members]]
-// `rules` instead runs every torch-named update rule on 2-D Rosenbrock the same way.
+// `rules` instead runs every torch-named and optax-named update rule on 2-D Rosenbrock the same way.
 // `sweep`: a learning-rate sweep of 2-D Rosenbrock + Adam (every step recorded), run once as a lockstep group
 // and once member by member, back to back in this process; prints aggregate member-steps per CPU-second.
 
@@ -52,8 +52,8 @@ if only == "bare" {
     print("bare_rosenbrock2d_adam: steps_per_cpu_s=\(Int(Double(steps) / seconds)) params=\(p)")
 }
 
-// 0b. Every torch-named rule on Rosenbrock-2D from (−1.2, 1), every step recorded; torch's defaults
-// except lr where those diverge.
+// 0b. Every torch-named and optax-named rule on Rosenbrock-2D from (−1.2, 1), every step recorded; the
+// reference's defaults except lr where those diverge (optax has no default lr: Descent's defaults).
 if only == "rules" {
     let rules: [(String, OptimizerConfiguration)] = [
         ("sgd", .sgd(lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false)),
@@ -72,6 +72,14 @@ if only == "rules" {
         ("asgd", .asgd(lr: 1e-3, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false)),
         ("lbfgs_strong_wolfe", .lbfgs(lr: 1, maxIter: 20, maxEval: nil, toleranceGrad: 1e-7, toleranceChange: 1e-9,
                                       historySize: 100, strongWolfe: true)),
+        ("lion", .lion(lr: 1e-4, b1: 0.9, b2: 0.99, weightDecay: 1e-3)),
+        ("adabelief", .adabelief(lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-16, epsRoot: 1e-16, nesterov: false)),
+        ("yogi", .yogi(lr: 1e-2, b1: 0.9, b2: 0.999, eps: 1e-3, initialAccumulatorValue: 1e-6)),
+        ("lamb", .lamb(lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-6, epsRoot: 0, weightDecay: 0)),
+        ("lars", .lars(lr: 1, weightDecay: 0, trustCoefficient: 1e-3, eps: 0, momentum: 0.9, nesterov: false)),
+        ("prodigy", .prodigy(lr: 1, beta1: 0.9, beta2: 0.999, beta3: nil, eps: 1e-8, estimLR0: 1e-6, estimLRCoef: 1,
+                             weightDecay: 0, safeguardWarmup: false)),
+        ("adan", .adan(lr: 1e-3, b1: 0.98, b2: 0.92, b3: 0.99, eps: 1e-8, epsRoot: 1e-8, weightDecay: 0)),
     ]
     let ruleConfig = TrainingConfiguration(start: [-1.2, 1], steps: steps, learningRate: 1e-3)
     for (name, rule) in rules {

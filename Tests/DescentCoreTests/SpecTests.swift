@@ -114,7 +114,8 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
     let doc = Catalog.document
     #expect(doc.optimizers.map(\.type) == ["sgd", "momentum_lecture", "adagrad", "adagrad_lecture", "rmsprop",
                                            "rmsprop_lecture", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "rprop",
-                                           "asgd", "lbfgs", "newton", "saddle_free_newton", "negative_curvature"])
+                                           "asgd", "lbfgs", "lion", "adabelief", "yogi", "lamb", "lars", "adan", "sam", "prodigy",
+                                           "newton", "saddle_free_newton", "negative_curvature"])
     #expect(doc.schedules.count == 14)
     #expect(doc.objectives.count == 15)
     let adamw = try #require(doc.optimizers.first { $0.type == "adamw" })

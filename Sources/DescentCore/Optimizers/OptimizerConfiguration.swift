@@ -38,6 +38,23 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     /// `torch.optim.LBFGS`; `maxEval` nil means max_iter·5/4; `strongWolfe` is line_search_fn "strong_wolfe".
     case lbfgs(lr: Double, maxIter: Int, maxEval: Int?, toleranceGrad: Double, toleranceChange: Double, historySize: Int,
                strongWolfe: Bool)
+    /// `optax.lion`.
+    case lion(lr: Double, b1: Double, b2: Double, weightDecay: Double)
+    /// `optax.adabelief`.
+    case adabelief(lr: Double, b1: Double, b2: Double, eps: Double, epsRoot: Double, nesterov: Bool)
+    /// `optax.yogi` (`scale_by_yogi`'s initial accumulator value exposed).
+    case yogi(lr: Double, b1: Double, b2: Double, eps: Double, initialAccumulatorValue: Double)
+    /// `optax.lamb`.
+    case lamb(lr: Double, b1: Double, b2: Double, eps: Double, epsRoot: Double, weightDecay: Double)
+    /// `optax.lars`.
+    case lars(lr: Double, weightDecay: Double, trustCoefficient: Double, eps: Double, momentum: Double, nesterov: Bool)
+    /// `optax.adan`.
+    case adan(lr: Double, b1: Double, b2: Double, b3: Double, eps: Double, epsRoot: Double, weightDecay: Double)
+    /// `optax.contrib.sam` with an SGD outer optimizer (full batch).
+    case sam(lr: Double, rho: Double, momentum: Double, nesterov: Bool)
+    /// `optax.contrib.prodigy`; `beta3` nil means √β₂.
+    case prodigy(lr: Double, beta1: Double, beta2: Double, beta3: Double?, eps: Double, estimLR0: Double, estimLRCoef: Double,
+                 weightDecay: Double, safeguardWarmup: Bool)
     /// Damped Newton θ ← θ − η(H + μI)⁺g.
     case newton(lr: Double, damping: Double, krylovDimension: Int)
     /// Saddle-free Newton θ ← θ − η(|H| + μI)⁺g (Dauphin et al. 2014).
@@ -56,6 +73,10 @@ public enum OptimizerConfiguration: Sendable, Equatable {
              let .lbfgs(lr, _, _, _, _, _, _):
             return lr
         case let .newton(lr, _, _), let .saddleFreeNewton(lr, _, _), let .negativeCurvature(lr, _, _):
+            return lr
+        case let .lion(lr, _, _, _), let .adabelief(lr, _, _, _, _, _), let .yogi(lr, _, _, _, _), let .lamb(lr, _, _, _, _, _),
+             let .lars(lr, _, _, _, _, _), let .adan(lr, _, _, _, _, _, _), let .sam(lr, _, _, _),
+             let .prodigy(lr, _, _, _, _, _, _, _, _):
             return lr
         }
     }

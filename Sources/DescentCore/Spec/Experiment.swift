@@ -40,6 +40,10 @@ extension ExperimentSpec {
         if case .lbfgs = optimizer, batchSize != nil {
             throw SpecError(field: "batch_size", message: "must be null with lbfgs, which evaluates the full batch", code: "invalid_value")
         }
+        if case .sam = optimizer, batchSize != nil {
+            throw SpecError(field: "batch_size", message: "must be null with sam, which evaluates the full batch at its ascent point",
+                            code: "invalid_value")
+        }
         let steps = stepBudget
         try checkSharpness(objective: objective, steps: steps)
         let schedule = try self.schedule?.build(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant

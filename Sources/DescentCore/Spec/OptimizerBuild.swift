@@ -61,6 +61,31 @@ extension OptimizerSpec {
             return .lbfgs(lr: lr, maxIter: integer("max_iter"), maxEval: value("max_eval").integer,
                           toleranceGrad: number("tolerance_grad"), toleranceChange: number("tolerance_change"),
                           historySize: integer("history_size"), strongWolfe: value("line_search_fn").string == "strong_wolfe")
+        case .lion: return .lion(lr: lr, b1: number("b1"), b2: number("b2"), weightDecay: number("weight_decay"))
+        case .adabelief:
+            return .adabelief(lr: lr, b1: number("b1"), b2: number("b2"), eps: number("eps"), epsRoot: number("eps_root"),
+                              nesterov: flag("nesterov"))
+        case .yogi:
+            return .yogi(lr: lr, b1: number("b1"), b2: number("b2"), eps: number("eps"),
+                         initialAccumulatorValue: number("initial_accumulator_value"))
+        case .lamb:
+            return .lamb(lr: lr, b1: number("b1"), b2: number("b2"), eps: number("eps"), epsRoot: number("eps_root"),
+                         weightDecay: number("weight_decay"))
+        case .lars:
+            return .lars(lr: lr, weightDecay: number("weight_decay"), trustCoefficient: number("trust_coefficient"),
+                         eps: number("eps"), momentum: number("momentum"), nesterov: flag("nesterov"))
+        case .adan:
+            return .adan(lr: lr, b1: number("b1"), b2: number("b2"), b3: number("b3"), eps: number("eps"),
+                         epsRoot: number("eps_root"), weightDecay: number("weight_decay"))
+        case .sam:
+            if flag("nesterov") && number("momentum") <= 0 {
+                throw SpecError(field: fieldPath(path, "nesterov"), message: "requires momentum > 0", code: "invalid_value")
+            }
+            return .sam(lr: lr, rho: number("rho"), momentum: number("momentum"), nesterov: flag("nesterov"))
+        case .prodigy:
+            return .prodigy(lr: lr, beta1: betas.0, beta2: betas.1, beta3: value("beta3").number, eps: number("eps"),
+                            estimLR0: number("estim_lr0"), estimLRCoef: number("estim_lr_coef"),
+                            weightDecay: number("weight_decay"), safeguardWarmup: flag("safeguard_warmup"))
         case .newton: return .newton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
         case .saddleFreeNewton:
             return .saddleFreeNewton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))

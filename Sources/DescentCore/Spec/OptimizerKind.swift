@@ -8,6 +8,7 @@ public enum OptimizerKind: String, SpecKind {
     case rmspropLecture = "rmsprop_lecture"
     case adam, adamw
     case nadam, radam, adamax, adadelta, rprop, asgd, lbfgs
+    case lion, adabelief, yogi, lamb, lars, adan, sam, prodigy
     case newton
     case saddleFreeNewton = "saddle_free_newton"
     case negativeCurvature = "negative_curvature"
@@ -30,6 +31,14 @@ public enum OptimizerKind: String, SpecKind {
         case .rprop: "torch.optim.Rprop: sign-based steps, per-coordinate sizes grown or shrunk by the sign history"
         case .asgd: "torch.optim.ASGD: SGD with a decaying step and a running average of the iterates"
         case .lbfgs: "torch.optim.LBFGS: quasi-Newton; one step runs up to max_iter iterations on the full batch"
+        case .lion: Self.lionSummary
+        case .adabelief: Self.adabeliefSummary
+        case .yogi: Self.yogiSummary
+        case .lamb: Self.lambSummary
+        case .lars: Self.larsSummary
+        case .adan: Self.adanSummary
+        case .sam: Self.samSummary
+        case .prodigy: Self.prodigySummary
         case .newton: "damped Newton: θ ← θ − η(H + μI)⁺g (dense H for n ≤ 64, Krylov space of g above)"
         case .saddleFreeNewton: "saddle-free Newton (Dauphin et al. 2014): θ ← θ − η(|H| + μI)⁺g, |H| from the eigendecomposition"
         case .negativeCurvature: "gradient descent; when ‖g‖ ≤ grad_tol and λmin < 0, a step of length escape_step along the eigenvector of λmin instead"
@@ -127,6 +136,14 @@ public enum OptimizerKind: String, SpecKind {
             ParameterInfo("line_search_fn", .string(allowed: ["strong_wolfe"]), nullable: true,
                           "\"strong_wolfe\" or null (fixed step t = lr)"),
         ]
+        case .lion: Self.lionParameters
+        case .adabelief: Self.adabeliefParameters
+        case .yogi: Self.yogiParameters
+        case .lamb: Self.lambParameters
+        case .lars: Self.larsParameters
+        case .adan: Self.adanParameters
+        case .sam: Self.samParameters
+        case .prodigy: Self.prodigyParameters
         case .newton: [Self.lr(1), Self.damping(0), Self.krylovDimension]
         case .saddleFreeNewton: [Self.lr(1), Self.damping(1e-3), Self.krylovDimension]
         case .negativeCurvature: [
@@ -137,7 +154,7 @@ public enum OptimizerKind: String, SpecKind {
         }
     }
 
-    private static func lr(_ d: Double) -> ParameterInfo {
+    static func lr(_ d: Double) -> ParameterInfo {
         ParameterInfo("lr", .number(.nonNegative), default: .number(d), "base learning rate γ₀")
     }
     private static func damping(_ d: Double) -> ParameterInfo {

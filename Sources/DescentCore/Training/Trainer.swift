@@ -81,6 +81,16 @@ public enum Trainer {
                          configuration, control, progressEvery, onProgress)
             }
             return run(objective)
+        case .lion, .adabelief, .yogi, .lamb, .lars, .adan, .prodigy:
+            return runOptax(objective: objective, optimizer: optimizer, configuration: configuration, control: control,
+                            progressEvery: progressEvery, onProgress: onProgress, fastPath: fastPath)
+        case let .sam(_, rho, momentum, nesterov):
+            // SAM evaluates the objective itself: open the existential to give it the concrete type.
+            func run<Concrete: Objective>(_ concrete: Concrete) -> RunResult {
+                dispatch(concrete, SAM(objective: concrete, rho: rho, momentum: momentum, nesterov: nesterov),
+                         configuration, control, progressEvery, onProgress)
+            }
+            return run(objective)
         case let .newton(_, damping, m):
             return dispatch(objective, DampedNewton(objective: objective, damping: damping, krylovDimension: m),
                             configuration, control, progressEvery, onProgress)
