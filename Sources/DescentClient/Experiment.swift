@@ -68,6 +68,10 @@ extension Client {
         public var validationAccuracy: Double?
         /// Training-set loss with batch norm's batch statistics instead of its running averages (batch-normalised models).
         public var trainLossBatchStats: Double?
+        /// The parameter average of an `ema` or `polyak` transform after the last update.
+        public var averagedParams: [Double]?
+        /// The full training-set loss at `averagedParams`.
+        public var averagedLoss: Double?
     }
 
     /// An experiment resource as `GET /v1/experiments/{id}` returns it.

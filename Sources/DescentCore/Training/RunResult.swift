@@ -57,6 +57,11 @@ public struct RunSummary: Sendable, Equatable, Codable {
     /// by the whole training set's own mean and variance instead of the running averages that
     /// `trainLoss` (inference mode) uses; batch-normalised models only.
     public var trainLossBatchStats: Double? = nil
+    /// The parameter average of an `ema` or `polyak` transform after the last update (nil without one, or
+    /// when no update was made).
+    public var averagedParams: [Double]? = nil
+    /// The full training-set loss (inference mode) at `averagedParams`.
+    public var averagedLoss: Double? = nil
 
     /// Creates a summary (the new fields default to nil, as in summaries stored before they existed).
     public init(stopReason: StopReason, stepsRun: Int, finalLoss: Double, bestLoss: Double, bestStep: Int,

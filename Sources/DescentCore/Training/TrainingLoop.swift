@@ -52,6 +52,11 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         // loss-target stop. They read θ and the buffers only, so the batch order does not change.
         let evaluateEvery = hasData ? c.evaluateEvery.map { max(1, $0) } : nil
         var best = Best()
+        // Gradient transforms (before each update) and the parameter average (after it).
+        let transforming = !c.transforms.isEmpty
+        var transforms = GradientTransformChain(c.transforms, seed: c.seed)
+        let averaging = c.averaging != nil
+        var average = ParameterAverage(c.averaging ?? .polyak)
         if hasData {
             let initial = epochRecord(theta, buffers, epoch: 0, step: 0)
             if best.consider(initial, target: c.lossTarget) { stop = .lossTarget }
@@ -95,7 +100,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             }
             if c.gradNormTolerance > 0 && gradNorm <= c.gradNormTolerance { stop = .gradientTolerance; break }
             if !hasData, let target = c.lossTarget, loss <= target { stop = .lossTarget; break }
+            if transforming { transforms.apply(to: &gradient, step: t) }
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
+            if averaging { average.update(theta) }
             t += 1
             batchIndex += 1
             untilReport -= 1
@@ -136,6 +143,12 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         // Batch norm's two modes side by side: the same parameters normalised by batch statistics
         // (as in training) and by the running averages (inference, `trainLoss`).
         if !buffers.isEmpty { summary?.trainLossBatchStats = trainingModeLoss }
+        if averaging && average.count > 0 {
+            let point = average.point
+            summary?.averagedParams = point
+            summary?.averagedLoss = objective.evaluate(at: point, buffers: buffers, split: .training)?.loss
+                ?? objective.value(at: point, batch: .full)
+        }
         return rows
     }
 

@@ -29,7 +29,8 @@ public struct LockstepShape: Sendable, Equatable {
     /// The shape of a run, or nil when it has none (its objective or rule has no lockstep form, it has data,
     /// or θ₀ does not fit): such runs take the single-run loops.
     public init?(objective: any DescentCore.Objective, optimizer: OptimizerConfiguration, configuration c: TrainingConfiguration) {
-        guard objective.sampleCount == 0, objective.dimension > 0, c.start.count == objective.dimension else { return nil }
+        guard objective.sampleCount == 0, objective.dimension > 0, c.start.count == objective.dimension,
+              !c.hasTransforms else { return nil }
         switch objective {
         case let o as RosenbrockObjective: self.objective = .rosenbrock(o)
         case is SaddleObjective: self.objective = .saddle
