@@ -205,6 +205,21 @@ private func firstError(_ json: String) throws -> String? {
         #expect(try firstError(base + #"[{"type":"polyak"}]}"#) == nil)
     }
 
+    @Test func anAverageIsRefusedWithASGDWhichReportsItsOwn() throws {
+        let json = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"asgd"},"steps":5,"transforms":[{"type":"ema"}]}"#
+        #expect(try firstError(json) == "transforms[0] invalid_value")
+    }
+
+    @Test func asgdReportsItsAverageAndOtherRulesNone() throws {
+        let asgd = try spec(#"{"objective":{"type":"saddle"},"optimizer":{"type":"asgd","t0":0},"start":[0.3,-0.2],"steps":50}"#)
+            .validated().run().summary
+        let sgd = try spec(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd"},"start":[0.3,-0.2],"steps":50}"#)
+            .validated().run().summary
+        let point = try #require(asgd.averagedParams)
+        #expect(point != asgd.finalParams && asgd.averagedLoss != nil)
+        #expect(sgd.averagedParams == nil && sgd.functionEvaluations == nil && asgd.functionEvaluations == nil)
+    }
+
     @Test func catalogListsEveryTransformWithItsParameters() {
         let types = Catalog.document.transforms.map(\.type)
         #expect(types == ["clip_grad_norm", "clip_grad_value", "gradient_noise", "ema", "polyak"])

@@ -184,6 +184,38 @@ func normwiseRelativeDeviation(_ actual: some Collection<Double>, _ expected: so
         #expect(worst <= c.tolerance, "\(c.name): averaged point deviates by \(worst) after \(worstStep) steps")
     }
 
+    /// ASGD's averaged parameters (torch's `ax`) are the summary's averaged point after every step count.
+    @Test(arguments: TorchFixtures.all.filter { $0.averaged != nil })
+    func asgdAveragedParametersAreInTheSummary(_ c: TorchCase) throws {
+        let averaged = try #require(c.averaged)
+        var worst = 0.0, worstStep = 0
+        for s in 1..<averaged.count {
+            var spec = c.spec
+            spec.steps = s
+            let summary = try spec.validated().run().summary
+            let point = try #require(summary.averagedParams, "\(c.name) after \(s) steps")
+            let deviation = maximumRelativeDeviation(point, averaged[s])
+            if deviation > worst { (worst, worstStep) = (deviation, s) }
+        }
+        #expect(worst <= c.tolerance, "\(c.name): averaged parameters deviate by \(worst) after \(worstStep) steps")
+    }
+
+    /// L-BFGS's summary counts torch's function evaluations (every step count up to 20, then every 20th).
+    @Test(arguments: TorchFixtures.all.filter { $0.evaluations != nil })
+    func lbfgsSummaryCountsTorchsEvaluations(_ c: TorchCase) throws {
+        let evaluations = try #require(c.evaluations)
+        var compared = 0
+        for s in Array(1...min(20, evaluations.count - 1)) + Array(stride(from: 40, to: evaluations.count, by: 20)) {
+            var spec = c.spec
+            spec.steps = s
+            let summary = try spec.validated().run().summary
+            guard summary.stepsRun == s else { continue }  // stopped early (converged): torch's count goes on
+            #expect(summary.functionEvaluations == evaluations[s], "\(c.name) after \(s) steps")
+            compared += 1
+        }
+        #expect(compared >= 1, "\(c.name): no step count compared")
+    }
+
     @Test(arguments: TorchFixtures.all.filter { $0.evaluations != nil })
     func lbfgsCountsEvaluationsAsTorchDoes(_ c: TorchCase) throws {
         let experiment = try c.spec.validated()

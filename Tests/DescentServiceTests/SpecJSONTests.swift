@@ -68,6 +68,7 @@ import Testing
                                finalGradNorm: 0.125, trainLoss: nil, validationLoss: nil, validationAccuracy: nil)
             s.averagedParams = [0.75, -1e-300]
             s.averagedLoss = 0.0625
+            s.functionEvaluations = 37
             return s
         }(),
     ])

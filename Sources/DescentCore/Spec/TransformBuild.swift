@@ -21,8 +21,9 @@ extension TransformSpec {
 
 extension ExperimentSpec {
     /// The spec's gradient transforms in order and its parameter average.
-    /// - Throws: `SpecError` at `transforms[i]` for a second average, or for a gradient transform with `lbfgs`
-    ///   (which evaluates its own gradients, so a transform would silently do nothing).
+    /// - Throws: `SpecError` at `transforms[i]` for a second average or an average with `asgd` (whose own
+    ///   average is the summary's), or for a gradient transform with `lbfgs` (which evaluates its own gradients,
+    ///   so a transform would silently do nothing).
     func buildTransforms(optimizer: OptimizerConfiguration) throws(SpecError) -> ([GradientTransform], ParameterAveraging?) {
         var gradientTransforms: [GradientTransform] = []
         var averaging: ParameterAveraging?
@@ -38,6 +39,10 @@ extension ExperimentSpec {
             case let .average(average):
                 guard averaging == nil else {
                     throw SpecError(field: path, message: "at most one parameter average (ema or polyak) per spec", code: "invalid_value")
+                }
+                if case .asgd = optimizer {
+                    throw SpecError(field: path, message: "\(entry.type) cannot be used with asgd, which reports its own average (ax) as averaged_params",
+                                    code: "invalid_value")
                 }
                 averaging = average
             }

@@ -143,12 +143,8 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         // Batch norm's two modes side by side: the same parameters normalised by batch statistics
         // (as in training) and by the running averages (inference, `trainLoss`).
         if !buffers.isEmpty { summary?.trainLossBatchStats = trainingModeLoss }
-        if averaging && average.count > 0 {
-            let point = average.point
-            summary?.averagedParams = point
-            summary?.averagedLoss = objective.evaluate(at: point, buffers: buffers, split: .training)?.loss
-                ?? objective.value(at: point, batch: .full)
-        }
+        if averaging && average.count > 0 { summary?.reportAverage(average.point, objective: objective, buffers: buffers) }
+        summary?.reportOptimizer(optimizer, steps: t, objective: objective, buffers: buffers)
         return rows
     }
 

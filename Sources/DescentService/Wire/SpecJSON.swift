@@ -53,6 +53,7 @@ enum SummaryJSON {
             w.number(x)
         }
         w.raw("]")
+        if let x = s.functionEvaluations { w.raw(","); w.key("function_evaluations"); w.integer(x) }
         w.raw(","); w.key("steps_run"); w.integer(s.stepsRun)
         w.raw(","); w.key("stop_reason"); w.string(s.stopReason.rawValue)
         if let x = s.trainLoss { w.raw(","); w.key("train_loss"); w.number(x) }
