@@ -5,8 +5,9 @@ import Glibc
 
 // Core benchmark: optimizer steps per second on 2-D Rosenbrock with Adam (recording every step,
 // params included), and MLP 2-16-16-1 epochs per second (batch 32). Single thread, release build.
-// Usage: descent-bench [rosenbrock-steps] [repeats] [all|rosenbrock|mlp|bare|rules|sweep [members]]
-// `rules` instead runs every torch-named and optax-named update rule on 2-D Rosenbrock the same way.
+// Usage: descent-bench [rosenbrock-steps] [repeats] [all|rosenbrock|mlp|bare|rules|transforms|sweep [members]]
+// `rules` instead runs every torch-named and optax-named update rule on 2-D Rosenbrock the same way; `transforms`
+// runs Adam there with each gradient transform and parameter average (the general loop) beside none (the fast path).
 // `sweep`: a learning-rate sweep of 2-D Rosenbrock + Adam (every step recorded), run once as a lockstep group
 // and once member by member, back to back in this process; prints aggregate member-steps per CPU-second.
 
@@ -95,6 +96,32 @@ if only == "rules" {
         }
         print("rosenbrock2d_\(name)_record_every_step: steps=\(steps) repeats=\(repeats) "
               + "median_steps_per_cpu_s=\(Int(median(ruleRates))) stop=\(stop)")
+    }
+}
+
+// 0c. Adam on Rosenbrock-2D with each transform (every step recorded), beside the same run without one.
+if only == "transforms" {
+    let variants: [(String, [GradientTransform], ParameterAveraging?)] = [
+        ("none", [], nil),
+        ("clip_grad_norm", [.clipNorm(maxNorm: 1, infinity: false)], nil),
+        ("clip_grad_value", [.clipValue(1)], nil),
+        ("gradient_noise", [.noise(eta: 1e-4, gamma: 0.55)], nil),
+        ("ema", [], .ema(decay: 0.999)),
+        ("polyak", [], .polyak),
+    ]
+    let adamRule = OptimizerConfiguration.adam(lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false)
+    for (name, transforms, averaging) in variants {
+        var variantRates: [Double] = []
+        for _ in 0..<repeats {
+            var config = TrainingConfiguration(start: [-1.2, 1], steps: steps, learningRate: 1e-3)
+            config.transforms = transforms
+            config.averaging = averaging
+            var result: RunResult?
+            let seconds = time { result = Trainer.run(objective: RosenbrockObjective(), optimizer: adamRule, configuration: config) }
+            variantRates.append(Double(result?.summary.stepsRun ?? 0) / seconds)
+        }
+        print("rosenbrock2d_adam_\(name)_record_every_step: steps=\(steps) repeats=\(repeats) "
+              + "median_steps_per_cpu_s=\(Int(median(variantRates)))")
     }
 }
 

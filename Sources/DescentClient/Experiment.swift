@@ -68,6 +68,12 @@ extension Client {
         public var validationAccuracy: Double?
         /// Training-set loss with batch norm's batch statistics instead of its running averages (batch-normalised models).
         public var trainLossBatchStats: Double?
+        /// The parameter average after the last update: an `ema` or `polyak` transform's, or ASGD's `ax`.
+        public var averagedParams: [Double]?
+        /// The full training-set loss at `averagedParams`.
+        public var averagedLoss: Double?
+        /// L-BFGS: loss-and-gradient evaluations over the run's steps.
+        public var functionEvaluations: Int?
     }
 
     /// An experiment resource as `GET /v1/experiments/{id}` returns it.

@@ -12,6 +12,7 @@ enum RunSummaryText {
         var optimizer = spec.optimizer.type
         if case .number(let lr)? = spec.optimizer.parameters["lr"] { optimizer += " lr=\(TextTable.number(lr))" }
         if let schedule = spec.schedule { optimizer += ", \(schedule.type) schedule" }
+        if !spec.transforms.isEmpty { optimizer += ", " + spec.transforms.map(\.type).joined(separator: " → ") }
         if let batch = spec.batchSize { optimizer += ", batch size \(batch)" }
         var rows = [
             ("name", spec.name),
@@ -29,6 +30,11 @@ enum RunSummaryText {
         if let batch = s.trainLossBatchStats, let running = s.trainLoss {
             rows.append(("batch norm", "train loss \(TextTable.number(running)) with running averages, \(TextTable.number(batch)) with batch statistics"))
         }
+        if let point = s.averagedParams, let loss = s.averagedLoss {
+            rows.append(("averaged", "loss \(TextTable.number(loss))"
+                         + (point.count <= 8 ? " at [" + point.map(TextTable.number).joined(separator: ", ") + "]" : "")))
+        }
+        if let evaluations = s.functionEvaluations { rows.append(("evaluations", "\(evaluations) loss and gradient evaluations")) }
         let width = (rows.map(\.0.count).max() ?? 0) + 2
         let text = rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + $0.1 }
         return (text + ["", "(--json prints the summary and the trajectory, --format csv the trajectory)"]).joined(separator: "\n")

@@ -63,6 +63,14 @@ import Testing
                    validationLoss: nil, validationAccuracy: nil),
         RunSummary(stopReason: .budget, stepsRun: 10, finalLoss: 0.5, bestLoss: 0.25, bestStep: 9, finalParams: [1, 2],
                    finalGradNorm: 0.125, trainLoss: 0.5, validationLoss: 0.75, validationAccuracy: 1, trainLossBatchStats: 0.375),
+        { () -> RunSummary in
+            var s = RunSummary(stopReason: .budget, stepsRun: 10, finalLoss: 0.5, bestLoss: 0.25, bestStep: 9, finalParams: [1, 2],
+                               finalGradNorm: 0.125, trainLoss: nil, validationLoss: nil, validationAccuracy: nil)
+            s.averagedParams = [0.75, -1e-300]
+            s.averagedLoss = 0.0625
+            s.functionEvaluations = 37
+            return s
+        }(),
     ])
     func summaryMatchesJSONEncoder(_ summary: RunSummary) throws {
         #expect(SummaryJSON.string(summary) == (try JSONCoding.string(summary)))

@@ -33,3 +33,19 @@ extension RawStepOptimizer {
         }
     }
 }
+
+/// An optimizer that keeps its own average of the iterates (ASGD's `ax`), reported as the run summary's
+/// averaged point.
+protocol AveragingOptimizer: Optimizer {
+    /// The average after the updates so far.
+    var averagedParameters: [Double] { get }
+}
+
+/// An optimizer that evaluates the objective itself (L-BFGS), reporting how often in the run summary.
+protocol EvaluationCountingOptimizer: Optimizer {
+    /// Loss-and-gradient evaluations made so far.
+    var functionEvaluations: Int { get }
+}
+
+extension ASGD: AveragingOptimizer {}
+extension LBFGS: EvaluationCountingOptimizer {}

@@ -18,6 +18,7 @@ public enum Catalog {
         generators: GeneratorKind.table.map(CatalogType.init),
         optimizers: OptimizerKind.table.map(CatalogType.init),
         schedules: ScheduleKind.table.map(CatalogType.init),
+        transforms: TransformKind.table.map(CatalogType.init),
         experiment: SpecTables.experiment(limitedBy: SpecLimits()).map(CatalogParameter.init),
         datasetObjectives: ModelKind.allCases.map(\.rawValue).sorted())
 }
@@ -34,13 +35,15 @@ public struct CatalogDocument: Sendable, Equatable, Codable {
     public var optimizers: [CatalogType]
     /// Schedule types.
     public var schedules: [CatalogType]
+    /// Gradient transform and parameter average types (entries of the spec's `transforms`).
+    public var transforms: [CatalogType]
     /// Top-level experiment fields.
     public var experiment: [CatalogParameter]
     /// Objective types that need a dataset.
     public var datasetObjectives: [String]
 
     enum CodingKeys: String, CodingKey {
-        case objectives, datasets, generators, optimizers, schedules, experiment
+        case objectives, datasets, generators, optimizers, schedules, transforms, experiment
         case datasetObjectives = "dataset_objectives"
     }
 }
@@ -101,7 +104,7 @@ public struct CatalogParameter: Sendable, Equatable, Codable {
         case let .numberList(r, count): numeric = r; length = count
         case let .string(allowed): self.allowed = allowed
         case let .object(members): fields = members.map(CatalogParameter.init)
-        case .boolean, .stringList, .matrix, .typed: break
+        case .boolean, .stringList, .matrix, .typed, .typedList: break
         }
         if let r = numeric, r != .any {
             range = r.text

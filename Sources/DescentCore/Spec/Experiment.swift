@@ -44,6 +44,7 @@ extension ExperimentSpec {
             throw SpecError(field: "batch_size", message: "must be null with sam, which evaluates the full batch at its ascent point",
                             code: "invalid_value")
         }
+        let (gradientTransforms, averaging) = try buildTransforms(optimizer: optimizer)
         let steps = stepBudget
         try checkSharpness(objective: objective, steps: steps)
         let schedule = try self.schedule?.build(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
@@ -64,11 +65,13 @@ extension ExperimentSpec {
             var random = SeededRandom(seed: seed)
             initial = (0..<n).map { _ in 2 * random.nextDouble() - 1 }
         }
-        let configuration = TrainingConfiguration(
+        var configuration = TrainingConfiguration(
             start: initial, steps: steps, learningRate: optimizer.learningRate, schedule: schedule,
             batchSize: batchSize, dropLast: dropLast, seed: seed, gradNormTolerance: stop.gradNormTol,
             lossTarget: stop.lossTarget, divergenceFactor: stop.divergenceFactor, recordEvery: recordEvery,
             recordParams: recordParams, evaluateEvery: evaluationEvery, sharpnessEvery: sharpnessEvery)
+        configuration.transforms = gradientTransforms
+        configuration.averaging = averaging
         let rows = configuration.maximumRows
         if rows > limits.maxTrajectoryPoints {
             throw SpecError(field: "record_every", message: "steps / record_every gives \(rows) rows; at most \(limits.maxTrajectoryPoints)",

@@ -32,6 +32,8 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var optimizer: OptimizerSpec
     /// Learning-rate schedule; nil = constant.
     public var schedule: ScheduleSpec?
+    /// Gradient transforms applied in order before each update, and at most one parameter average.
+    public var transforms: [TransformSpec]
     /// Mini-batch size; nil = full batch.
     public var batchSize: Int?
     /// Drop each epoch's last partial batch.
@@ -58,12 +60,14 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
                 dataset: DatasetSpec? = nil, optimizer: OptimizerSpec, schedule: ScheduleSpec? = nil,
                 batchSize: Int? = nil, dropLast: Bool = false, start: [Double]? = nil, steps: Int? = 1000,
                 epochs: Int? = nil, evaluationEvery: Int? = nil,
-                stop: StopSpec = StopSpec(), recordEvery: Int = 1, recordParams: Bool = true) {
+                stop: StopSpec = StopSpec(), recordEvery: Int = 1, recordParams: Bool = true,
+                transforms: [TransformSpec] = []) {
         self.name = name; self.tags = tags; self.seed = seed; self.objective = objective; self.dataset = dataset
         self.optimizer = optimizer; self.schedule = schedule; self.batchSize = batchSize; self.dropLast = dropLast
         self.start = start; self.steps = steps; self.epochs = epochs; self.evaluationEvery = evaluationEvery
         self.stop = stop; self.recordEvery = recordEvery
         self.recordParams = recordParams
+        self.transforms = transforms
     }
 
     /// Builds a spec from JSON already parsed into a `SpecValue`, checking every field.
@@ -81,6 +85,11 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         optimizer = try OptimizerSpec(checking: optimizerValue, path: "optimizer")
         if let d = get("dataset") { dataset = try DatasetSpec(checking: d, path: "dataset") } else { dataset = nil }
         if let s = get("schedule") { schedule = try ScheduleSpec(checking: s, path: "schedule") } else { schedule = nil }
+        var transforms: [TransformSpec] = []
+        for (i, item) in (get("transforms")?.array ?? []).enumerated() {
+            transforms.append(try TransformSpec(checking: item, path: "transforms[\(i)]"))
+        }
+        self.transforms = transforms
         batchSize = get("batch_size")?.integer
         dropLast = get("drop_last")?.bool ?? false
         start = get("start")?.numbers
@@ -100,8 +109,8 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         try self.init(checking: try SpecValue(from: decoder))
     }
 
-    /// The spec as a JSON value with every field written out, except `analysis`, which is written only when
-    /// set (specs without it keep the canonical text they had before it existed).
+    /// The spec as a JSON value with every field written out, except `analysis` (written only when set) and
+    /// `transforms` (only when there are any), so specs stored before those existed keep their canonical text.
     public var asValue: SpecValue {
         var stopMembers: [String: SpecValue] = ["grad_norm_tol": .number(stop.gradNormTol),
                                                 "divergence_factor": .number(stop.divergenceFactor)]
@@ -117,6 +126,7 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
             "record_every": .number(Double(recordEvery)), "record_params": .bool(recordParams),
         ]
         if let k = sharpnessEvery { members["analysis"] = .object(["sharpness_every": .number(Double(k))]) }
+        if !transforms.isEmpty { members["transforms"] = .array(transforms.map(\.asValue)) }
         return .object(members)
     }
 

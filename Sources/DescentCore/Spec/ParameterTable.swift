@@ -62,6 +62,8 @@ public indirect enum ParameterKind: Sendable, Equatable {
     case object([ParameterInfo])
     /// A nested typed object ({"type": …}) of the section's kinds.
     case typed(section: SpecSection)
+    /// An array of typed objects of the section's kinds.
+    case typedList(section: SpecSection)
 
     /// Name used in messages and the catalog.
     public var name: String {
@@ -76,6 +78,7 @@ public indirect enum ParameterKind: Sendable, Equatable {
         case .matrix: "matrix"
         case .object: "object"
         case let .typed(section): section.rawValue
+        case let .typedList(section): section.rawValue + "_list"
         }
     }
 }

@@ -106,6 +106,10 @@ enum SpecChecker {
         case .typed(.dataset): _ = checkTyped(v, DatasetKind.self, path: path, into: &issues)
         case .typed(.optimizer): _ = checkTyped(v, OptimizerKind.self, path: path, into: &issues)
         case .typed(.schedule): _ = checkTyped(v, ScheduleKind.self, path: path, into: &issues)
+        case .typed(.transform): _ = checkTyped(v, TransformKind.self, path: path, into: &issues)
+        case let .typedList(section):
+            guard let items = v.array else { return issues.add(wrongType(path, "an array of objects with a \"type\"")) }
+            for (i, item) in items.enumerated() where !issues.isFull { checkValue(item, .typed(section: section), path: "\(path)[\(i)]", into: &issues) }
         }
     }
 

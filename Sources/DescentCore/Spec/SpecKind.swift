@@ -8,6 +8,8 @@ public enum SpecSection: String, Sendable, CaseIterable {
     case optimizer
     /// "schedule": {"type": …}.
     case schedule
+    /// Each entry of "transforms": [{"type": …}, …].
+    case transform
 }
 
 /// A closed set of names a spec may choose from, each with its one-line summary and parameter table.

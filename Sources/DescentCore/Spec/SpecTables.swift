@@ -11,6 +11,8 @@ public enum SpecTables {
         ParameterInfo("dataset", .typed(section: .dataset), nullable: true, "training data (dataset objectives only)"),
         ParameterInfo("optimizer", .typed(section: .optimizer), "the update rule"),
         ParameterInfo("schedule", .typed(section: .schedule), nullable: true, "learning-rate schedule (null: constant)"),
+        ParameterInfo("transforms", .typedList(section: .transform), default: .array([]),
+                      "gradient transforms applied in order before each update, and at most one parameter average (ema or polyak)"),
         ParameterInfo("batch_size", .integer(.atLeast(1)), nullable: true, "mini-batch size (dataset objectives; null: full batch)"),
         ParameterInfo("drop_last", .boolean, default: .bool(false), "drop each epoch's last partial batch (dataset objectives)"),
         ParameterInfo("start", .numberList(.any, count: nil), nullable: true,

@@ -8,6 +8,7 @@ extension ObjectiveKind: SectionKind { public static let section = SpecSection.o
 extension DatasetKind: SectionKind { public static let section = SpecSection.dataset }
 extension OptimizerKind: SectionKind { public static let section = SpecSection.optimizer }
 extension ScheduleKind: SectionKind { public static let section = SpecSection.schedule }
+extension TransformKind: SectionKind { public static let section = SpecSection.transform }
 
 /// A `{"type": …, parameters…}` object of one spec section; the name is parsed into `kind` when checked.
 public struct TypedSpec<Kind: SectionKind>: Codable, Sendable, Equatable {
@@ -78,3 +79,5 @@ public typealias DatasetSpec = TypedSpec<DatasetKind>
 public typealias OptimizerSpec = TypedSpec<OptimizerKind>
 /// The learning-rate schedule: `{"type": "cosine", "t_max": 1000}` etc.
 public typealias ScheduleSpec = TypedSpec<ScheduleKind>
+/// One gradient transform or parameter average: `{"type": "clip_grad_norm", "max_norm": 1}` etc.
+public typealias TransformSpec = TypedSpec<TransformKind>

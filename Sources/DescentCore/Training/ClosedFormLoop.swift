@@ -110,6 +110,7 @@ struct ClosedFormLoop<O: ClosedFormKernel, P: RawStepOptimizer> {
         summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, best: (bestLoss, bestStep), bestBatch: nil,
                              evaluationEvery: nil, params: finalTheta, gradNorm: squares.squareRoot(), training: training,
                              validation: validation)
+        summary?.reportOptimizer(optimizer, steps: t, objective: objective, buffers: buffers)
         return rows
     }
 }

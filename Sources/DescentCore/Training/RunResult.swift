@@ -59,6 +59,14 @@ public struct RunSummary: Sendable, Equatable, Codable {
     /// by the whole training set's own mean and variance instead of the running averages that
     /// `trainLoss` (inference mode) uses; batch-normalised models only.
     public var trainLossBatchStats: Double? = nil
+    /// The parameter average after the last update: an `ema` or `polyak` transform's, or ASGD's `ax` (nil
+    /// without one, or when no update was made).
+    public var averagedParams: [Double]? = nil
+    /// The full training-set loss (inference mode) at `averagedParams`.
+    public var averagedLoss: Double? = nil
+    /// L-BFGS: loss-and-gradient evaluations over the run's steps (torch's `func_evals`), not counting the
+    /// final point's.
+    public var functionEvaluations: Int? = nil
 
     /// Creates a summary (the new fields default to nil, as in summaries stored before they existed).
     public init(stopReason: StopReason, stepsRun: Int, finalLoss: Double, bestLoss: Double, bestStep: Int,
@@ -97,6 +105,21 @@ extension RunSummary {
                   bestBatchLoss: batchLoss, bestBatchStep: batchStep, evaluationEvery: evaluationEvery,
                   finalParams: params, finalGradNorm: gradNorm, trainLoss: training?.loss,
                   validationLoss: validation?.loss, validationAccuracy: validation?.accuracy)
+    }
+
+    /// Reports an averaged point and its full training-set loss (inference mode, with the run's final `buffers`).
+    mutating func reportAverage<O: Objective>(_ point: [Double], objective: O, buffers: [Double]) {
+        averagedParams = point
+        averagedLoss = objective.evaluate(at: point, buffers: buffers, split: .training)?.loss ?? objective.value(at: point, batch: .full)
+    }
+
+    /// Reports what the optimizer keeps besides the parameters after `steps` updates: ASGD's average and
+    /// L-BFGS's evaluation count.
+    mutating func reportOptimizer<O: Objective, P: Optimizer>(_ optimizer: P, steps: Int, objective: O, buffers: [Double]) {
+        if let averaging = optimizer as? any AveragingOptimizer, steps > 0 {
+            reportAverage(averaging.averagedParameters, objective: objective, buffers: buffers)
+        }
+        if let counting = optimizer as? any EvaluationCountingOptimizer { functionEvaluations = counting.functionEvaluations }
     }
 
     /// The placeholder of a run that never reached its loop (the loops always set a summary).

@@ -33,6 +33,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var sharpnessEvery: Int?
     /// The run's pruning rule, given by its study (nil: never pruned); see `PruneRule` for the report points.
     public var prune: PruneRule? = nil
+    /// Changes to the batch gradient before each update, in order (the gradient transforms of the spec).
+    public var transforms: [GradientTransform] = []
+    /// A running average of the parameters after each update, reported in the summary; nil = none.
+    public var averaging: ParameterAveraging? = nil
 
     /// Creates a configuration; defaults: full batch, seed 0, tolerance 0, no target, factor 1e6, record all,
     /// evaluate at every epoch's end, no sharpness records.
@@ -46,6 +50,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
         self.divergenceFactor = divergenceFactor; self.recordEvery = recordEvery; self.recordParams = recordParams
         self.evaluateEvery = evaluateEvery; self.sharpnessEvery = sharpnessEvery
     }
+
+    /// Whether the run needs the general loop: gradient transforms and averages are not part of the closed-form
+    /// fast path or of lockstep runs, which therefore refuse such runs rather than differ from them.
+    var hasTransforms: Bool { !transforms.isEmpty || averaging != nil }
 
     /// Rows the trajectory will hold at most: the recorded steps plus the final point.
     public var maximumRows: Int { (steps + recordEvery - 1) / max(1, recordEvery) + 1 }

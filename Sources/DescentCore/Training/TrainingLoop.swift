@@ -62,6 +62,11 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             guard let rule = c.prune else { return false }
             return pruning.report(step: record.step, value: record.trainLoss, rule: rule)
         }
+        // Gradient transforms (before each update) and the parameter average (after it).
+        let transforming = !c.transforms.isEmpty
+        var transforms = GradientTransformChain(c.transforms, seed: c.seed)
+        let averaging = c.averaging != nil
+        var average = ParameterAverage(c.averaging ?? .polyak)
         if hasData {
             let initial = epochRecord(theta, buffers, epoch: 0, step: 0)
             if best.consider(initial, target: c.lossTarget) { stop = .lossTarget }
@@ -113,7 +118,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             if !hasData, let rule = c.prune, rule.reports(atStep: t), pruning.report(step: t, value: loss, rule: rule) {
                 stop = .pruned; break
             }
+            if transforming { transforms.apply(to: &gradient, step: t) }
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
+            if averaging { average.update(theta) }
             t += 1
             batchIndex += 1
             untilReport -= 1
@@ -161,6 +168,8 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         // Batch norm's two modes side by side: the same parameters normalised by batch statistics
         // (as in training) and by the running averages (inference, `trainLoss`).
         if !buffers.isEmpty { summary?.trainLossBatchStats = trainingModeLoss }
+        if averaging && average.count > 0 { summary?.reportAverage(average.point, objective: objective, buffers: buffers) }
+        summary?.reportOptimizer(optimizer, steps: t, objective: objective, buffers: buffers)
         return rows
     }
 

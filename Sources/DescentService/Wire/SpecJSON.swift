@@ -31,6 +31,15 @@ enum SummaryJSON {
     static func string(_ s: RunSummary) -> String {
         var w = JSONWriter(capacity: 256)
         w.raw("{")
+        if let x = s.averagedLoss { w.key("averaged_loss"); w.number(x); w.raw(",") }
+        if let point = s.averagedParams {
+            w.key("averaged_params"); w.raw("[")
+            for (i, x) in point.enumerated() {
+                if i > 0 { w.raw(",") }
+                w.number(x)
+            }
+            w.raw("],")
+        }
         if let x = s.bestBatchLoss { w.key("best_batch_loss"); w.number(x); w.raw(",") }
         if let x = s.bestBatchStep { w.key("best_batch_step"); w.integer(x); w.raw(",") }
         w.key("best_loss"); w.number(s.bestLoss)
@@ -44,6 +53,7 @@ enum SummaryJSON {
             w.number(x)
         }
         w.raw("]")
+        if let x = s.functionEvaluations { w.raw(","); w.key("function_evaluations"); w.integer(x) }
         w.raw(","); w.key("steps_run"); w.integer(s.stepsRun)
         w.raw(","); w.key("stop_reason"); w.string(s.stopReason.rawValue)
         if let x = s.trainLoss { w.raw(","); w.key("train_loss"); w.number(x) }

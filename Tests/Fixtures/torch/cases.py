@@ -23,6 +23,14 @@ def scheduled(name, schedule, optimizer=None, steps=STEPS):
     return entry
 
 
+def transformed(name, transforms, optimizer, objective=ROSENBROCK, start=ROSENBROCK_START, steps=STEPS):
+    """A gradient transform's or parameter average's case (written to transforms.json)."""
+    entry = case(name, optimizer, objective=objective, start=start, steps=steps)
+    entry["transforms"] = transforms
+    entry["file"] = "transforms"
+    return entry
+
+
 def on_saddle(name, optimizer):
     return case(name, optimizer, objective=SADDLE, start=SADDLE_START)
 
@@ -152,4 +160,21 @@ CASES += [
                                  "python": "math.exp(-0.005*t) * (1 + 0.5*math.cos(0.1*t)) / math.sqrt(1 + t)"}),
     scheduled("constant-factor", {"type": "constant_factor", "factor": 0.3, "total_iters": 60}),
     scheduled("constant-factor-defaults", {"type": "constant_factor"}),
+    # torch.nn.utils.clip_grad_norm_ / clip_grad_value_ before the step; swa_utils.AveragedModel after it
+    transformed("clip-grad-norm", [{"type": "clip_grad_norm", "max_norm": 1.0}],
+                {"type": "sgd", "lr": 1e-3, "momentum": 0.9}),
+    transformed("clip-grad-norm-adam", [{"type": "clip_grad_norm", "max_norm": 5.0}], {"type": "adam", "lr": 1e-2}),
+    transformed("clip-grad-norm-inf", [{"type": "clip_grad_norm", "max_norm": 0.5, "norm_type": "inf"}],
+                {"type": "sgd", "lr": 2e-3, "momentum": 0.9}),
+    transformed("clip-grad-value", [{"type": "clip_grad_value", "clip_value": 2.0}],
+                {"type": "sgd", "lr": 1e-3, "momentum": 0.9}),
+    transformed("clip-value-then-norm", [{"type": "clip_grad_value", "clip_value": 3.0},
+                                         {"type": "clip_grad_norm", "max_norm": 2.0}],
+                {"type": "rmsprop", "lr": 1e-2, "momentum": 0.5}),
+    transformed("ema", [{"type": "ema", "decay": 0.9}], {"type": "adam", "lr": 1e-2}),
+    transformed("ema-default-clipped", [{"type": "clip_grad_norm", "max_norm": 1.0}, {"type": "ema"}],
+                {"type": "sgd", "lr": 1e-3, "momentum": 0.9}),
+    transformed("polyak", [{"type": "polyak"}], {"type": "sgd", "lr": 1e-3, "momentum": 0.9}),
+    transformed("polyak-saddle", [{"type": "polyak"}, {"type": "clip_grad_value", "clip_value": 0.1}],
+                {"type": "sgd", "lr": 0.05, "momentum": 0.8}, objective=SADDLE, start=SADDLE_START),
 ]

@@ -11,6 +11,11 @@ Needs torch, which CI does not: make a scratch environment and run this script f
     python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install torch==2.13.0+cpu
     /tmp/torchvenv/bin/python Tests/Fixtures/torch/generate.py
 
+Cases with `transforms` apply torch.nn.utils.clip_grad_norm_ / clip_grad_value_ (defaults: foreach on the
+CPU) to the gradient before each step, in list order, and an `ema` or `polyak` entry keeps a
+torch.optim.swa_utils.AveragedModel of the parameters (updated after each step; `ema` with
+get_ema_multi_avg_fn(decay)), recorded as `averaged_model` (one row per step).
+
 The gradients are the objectives' closed forms, evaluated in the order their definitions state
 (see `objective_gradient`), and checked against torch.autograd at every point, so what the
 fixtures test is the optimizer alone.
@@ -149,12 +154,44 @@ def torch_scheduler(spec, optimizer, steps):
     raise ValueError(f"no torch scheduler for {kind}")
 
 
+def gradient_transforms(transforms):
+    """The torch calls for a case's gradient transforms, in order (averages excluded)."""
+    calls = []
+    for transform in transforms:
+        kind = transform["type"]
+        if kind == "clip_grad_norm":
+            norm_type = float(transform.get("norm_type", "2"))
+            calls.append(lambda p, t=transform, q=norm_type: torch.nn.utils.clip_grad_norm_([p], t["max_norm"], norm_type=q))
+        elif kind == "clip_grad_value":
+            calls.append(lambda p, t=transform: torch.nn.utils.clip_grad_value_([p], t["clip_value"]))
+        elif kind not in ("ema", "polyak"):
+            raise ValueError(f"no torch counterpart for transform {kind}")
+    return calls
+
+
+def averaged_model(transforms, module):
+    """The AveragedModel of a case's `ema` or `polyak` entry (None without one)."""
+    for transform in transforms:
+        if transform["type"] == "ema":
+            decay = transform.get("decay", 0.999)
+            return torch.optim.swa_utils.AveragedModel(
+                module, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(decay))
+        if transform["type"] == "polyak":
+            return torch.optim.swa_utils.AveragedModel(module)
+    return None
+
+
 def run(case):
     """Runs one case; returns its fixture record."""
     objective, start, steps = case["objective"], case["start"], case["steps"]
     spec = case["optimizer"]
-    parameter = torch.tensor(start, requires_grad=True)
+    module = torch.nn.Module()
+    module.theta = torch.nn.Parameter(torch.tensor(start))
+    parameter = module.theta
     optimizer = torch_optimizer(spec, parameter)
+    transforms = case.get("transforms") or []
+    clips = gradient_transforms(transforms)
+    average = averaged_model(transforms, module)
     scheduler = torch_scheduler(case.get("schedule"), optimizer, steps)
     evaluations = 0
 
@@ -177,7 +214,12 @@ def run(case):
             counted.append(evaluations)
         else:
             closure()
+            for clip in clips:
+                clip(parameter)
             optimizer.step()
+            if average is not None:
+                average.update_parameters(module)
+                extra.setdefault("averaged_model", []).append(average.module.theta.detach().tolist())
         if scheduler is not None:
             scheduler.step()
         params.append(parameter.detach().tolist())
@@ -193,11 +235,15 @@ def run(case):
     arguments = ", ".join(f"{k}={v!r}" for k, v in spec.items() if k != "type")
     experiment = {"objective": objective, "optimizer": spec, "start": start, "steps": steps,
                   "stop": {"divergence_factor": 1e300}}
+    if transforms:
+        experiment["transforms"] = transforms
     if case.get("schedule") is not None:
         experiment["schedule"] = {k: v for k, v in case["schedule"].items() if k != "python"}
     call = f"torch.optim.{TORCH_CLASSES[spec['type']].__name__}({arguments})"
     if scheduler is not None:
         call += f" with torch.optim.lr_scheduler.{type(scheduler).__name__}"
+    if transforms:
+        call += " after " + ", ".join(t["type"] for t in transforms)
     return {"name": case["name"], "torch": call,
             "spec": experiment, "lr": lrs, "params": params, **extra}
 

@@ -114,7 +114,16 @@ async function pageNew(main) {
   const dataset = section("Dataset", cat.datasets, "dataset", true);
   const optimizer = section("Optimizer", cat.optimizers, "optimizer");
   const schedule = section("Learning-rate schedule", cat.schedules, "schedule", true);
-  const top = el("div", { class: "row" }, cat.experiment.filter((p) => !["objective", "dataset", "optimizer", "schedule"].includes(p.name) && p.kind !== "object").map((p) => fieldFor(p, "exp-")));
+  // The spec's transforms list: one typed box per entry (catalog `transforms`), in order; "none" entries are left out.
+  const transformEntries = [], transformBox = el("div", {});
+  const addTransform = (v) => {
+    const box = section("Transform " + (transformEntries.length + 1), cat.transforms, "transform" + transformEntries.length, true);
+    transformEntries.push(box); transformBox.append(box);
+    if (v) box.load(v);
+  };
+  const transforms = el("fieldset", { class: "card", id: "transforms" }, el("legend", { text: "Gradient transforms (in order) and parameter average" }), transformBox,
+    el("button", { type: "button", class: "secondary", id: "add-transform", onclick: () => { addTransform(); update(); } }, "Add transform"));
+  const top = el("div", { class: "row" }, cat.experiment.filter((p) => !["objective", "dataset", "optimizer", "schedule", "transforms"].includes(p.name) && p.kind !== "object").map((p) => fieldFor(p, "exp-")));
   const specBox = el("pre", { class: "box", id: "spec-json", "aria-label": "spec JSON" }), curlBox = el("pre", { class: "box", id: "curl" });
   // The server's answer to the last submission, beside the button; each answer replaces the one before.
   const formError = el("p", { class: "status failed form-error", id: "form-error", role: "alert", hidden: true });
@@ -125,17 +134,20 @@ async function pageNew(main) {
     if (r) location.hash = "#/experiments/" + encodeURIComponent(r.id);
   };
   const form = el("form", { onsubmit: submit, oninput: () => update(), onchange: () => update() },
-    el("div", { class: "grid2" }, objective, optimizer, dataset, schedule), card("Run", top),
+    el("div", { class: "grid2" }, objective, optimizer, dataset, schedule), transforms, card("Run", top),
     el("div", { class: "row submit-row" }, el("button", { type: "submit", id: "submit-experiment" }, "Submit experiment"), el("button", { type: "button", class: "secondary", onclick: () => navigator.clipboard && navigator.clipboard.writeText(curlBox.textContent) }, "Copy curl command"), formError));
   main.append(form, el("div", { class: "grid2" }, card("Spec JSON", specBox), card("curl", curlBox)));
   function spec() {
     const s = Object.assign({}, readFields(top), { objective: objective.read(), optimizer: optimizer.read() });
     const d = dataset.read(); if (d) s.dataset = d;
     const sc = schedule.read(); if (sc) s.schedule = sc;
+    const ts = transformEntries.map((box) => box.read()).filter((t) => t); if (ts.length) s.transforms = ts;
     return s;
   }
   function load(s) {
     objective.load(s.objective); optimizer.load(s.optimizer); dataset.load(s.dataset); schedule.load(s.schedule);
+    transformEntries.length = 0; transformBox.replaceChildren();
+    (s.transforms || []).forEach(addTransform);
     setInputs(top, s, "name");
     formError.hidden = true;
     update();
