@@ -41,6 +41,18 @@ import Testing
         #expect(text(response) == "id=abc")
     }
 
+    @Test func emptySegmentsAreSkippedAndAWildcardTakesTheRest() async throws {
+        var r = Router()
+        r.on(.get, "/files/*") { req in .text("rest=\(req.pathParameters["*"] ?? "-")") }
+        r.on(.get, "/a/:x/b") { req in .text("x=\(req.pathParameters["x"] ?? "-")") }
+        let handler = r.makeHandler()
+        #expect(text(try await handler(HTTPRequest(method: .get, target: "/files//one/two/"))) == "rest=one/two")
+        #expect(text(try await handler(HTTPRequest(method: .get, target: "/files"))) == "rest=")
+        #expect(text(try await handler(HTTPRequest(method: .get, target: "//a/7//b/"))) == "x=7")
+        #expect(try await handler(HTTPRequest(method: .get, target: "/a/7/b/c")).status == 404)
+        #expect(try await handler(HTTPRequest(method: .get, target: "/a/7")).status == 404)
+    }
+
     @Test func headIsServedByGetRoute() async throws {
         let response = try await router()(HTTPRequest(method: .head, target: "/v1/experiments/7/trajectory"))
         #expect(response.status == 200)
