@@ -43,9 +43,15 @@ enum HeaderSyntax {
             let firstLineLength = (head.firstIndex(of: 0x0D) ?? head.endIndex) - head.startIndex
             return .failure(firstLineLength > limits.maxRequestLineBytes ? uriTooLong : headerTooLarge)
         }
-        let lines = split(head)
-        guard let requestLine = lines.first else { return .failure(.bad("empty request")) }
-        for line in lines where line.contains(0x0D) { return .failure(.bad("bare CR in header section")) }
+        // A CR not starting a CRLF is an error wherever it is (checked before the lines are read, as a
+        // whole-head property); lines are then read in place, with no array of them.
+        var i = head.startIndex
+        while i < head.endIndex {
+            if head[i] == 0x0D, i + 1 == head.endIndex || head[i + 1] != 0x0A { return .failure(.bad("bare CR in header section")) }
+            i += 1
+        }
+        var lines = Lines(head: head)
+        guard let requestLine = lines.next() else { return .failure(.bad("empty request")) }
         if requestLine.count > limits.maxRequestLineBytes { return .failure(uriTooLong) }
         let parsedLine: (HTTPMethod, String, Int)
         switch parseRequestLine(requestLine) {
@@ -53,7 +59,7 @@ enum HeaderSyntax {
         case .success(let v): parsedLine = v
         }
         var headers = HTTPHeaders()
-        for line in lines.dropFirst() {
+        while let line = lines.next() {
             if headers.count >= limits.maxHeaderCount {
                 return .failure(.init(status: 431, code: "header_too_large", message: "more than \(limits.maxHeaderCount) header fields"))
             }
@@ -63,7 +69,7 @@ enum HeaderSyntax {
             }
         }
         let (method, target, minor) = parsedLine
-        if minor == 1 && headers.values("Host").count != 1 {
+        if minor == 1 && headers.count(of: "Host") != 1 {
             return .failure(.bad("HTTP/1.1 request needs exactly one Host header"))
         }
         let framing: BodyFraming
@@ -88,46 +94,58 @@ enum HeaderSyntax {
 
     enum RequestParserHead { case success((RequestHead, BodyFraming)), failure(HTTPParseError) }
 
-    private static func split(_ head: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-        var lines: [ArraySlice<UInt8>] = []
-        var lineStart = head.startIndex
-        var i = head.startIndex
-        while i < head.endIndex {
-            if head[i] == 0x0D, i + 1 < head.endIndex, head[i + 1] == 0x0A {
-                lines.append(head[lineStart..<i])
-                i += 2
-                lineStart = i
-            } else {
+    /// The CRLF-separated lines of a head, read one at a time (the last one ends at the head's end).
+    private struct Lines {
+        let head: ArraySlice<UInt8>
+        var position: Int
+        var done = false
+        init(head: ArraySlice<UInt8>) { self.head = head; position = head.startIndex }
+
+        mutating func next() -> ArraySlice<UInt8>? {
+            guard !done else { return nil }
+            var i = position
+            while i + 1 < head.endIndex {
+                if head[i] == 0x0D, head[i + 1] == 0x0A {
+                    defer { position = i + 2 }
+                    return head[position..<i]
+                }
                 i += 1
             }
+            done = true
+            return head[position..<head.endIndex]
         }
-        lines.append(head[lineStart..<head.endIndex])
-        return lines
     }
 
     private enum LineParse { case success((HTTPMethod, String, Int)), failure(HTTPParseError) }
 
     private static func parseRequestLine(_ line: ArraySlice<UInt8>) -> LineParse {
-        let parts = line.split(separator: 0x20, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { return .failure(.bad("malformed request line")) }
-        guard parts[0].allSatisfy(isTokenChar) else { return .failure(.bad("invalid method token")) }
-        guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return .failure(.bad("invalid character in request target")) }
-        let v = Array(parts[2])
-        guard v.count == 8, v.starts(with: Array("HTTP/".utf8)), v[6] == UInt8(ascii: "."),
-              (0x30...0x39).contains(v[5]), (0x30...0x39).contains(v[7]) else {
+        // method SP request-target SP HTTP-version: exactly two spaces, found in place.
+        guard let firstSpace = line.firstIndex(of: 0x20),
+              let secondSpace = line[(firstSpace + 1)...].firstIndex(of: 0x20),
+              !line[(secondSpace + 1)...].contains(0x20) else { return .failure(.bad("malformed request line")) }
+        let methodBytes = line[line.startIndex..<firstSpace], targetBytes = line[(firstSpace + 1)..<secondSpace]
+        let v = line[(secondSpace + 1)...]
+        guard !methodBytes.isEmpty, !targetBytes.isEmpty else { return .failure(.bad("malformed request line")) }
+        guard methodBytes.allSatisfy(isTokenChar) else { return .failure(.bad("invalid method token")) }
+        guard targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return .failure(.bad("invalid character in request target")) }
+        let s = v.startIndex
+        guard v.count == 8, v[s] == UInt8(ascii: "H"), v[s + 1] == UInt8(ascii: "T"), v[s + 2] == UInt8(ascii: "T"),
+              v[s + 3] == UInt8(ascii: "P"), v[s + 4] == UInt8(ascii: "/"), v[s + 6] == UInt8(ascii: "."),
+              (0x30...0x39).contains(v[s + 5]), (0x30...0x39).contains(v[s + 7]) else {
             return .failure(.bad("malformed HTTP version"))
         }
-        guard v[5] == UInt8(ascii: "1") else {
+        guard v[s + 5] == UInt8(ascii: "1") else {
             return .failure(.init(status: 505, code: "http_version_not_supported", message: "only HTTP/1.0 and HTTP/1.1 are supported"))
         }
-        let method = HTTPMethod(rawValue: String(decoding: parts[0], as: UTF8.self))
-        let target = String(decoding: parts[1], as: UTF8.self)
-        let isOrigin = target.hasPrefix("/")
-        let lower = target.lowercased()
-        let isAbsolute = lower.hasPrefix("http://") || lower.hasPrefix("https://")
-        let isAsterisk = target == "*" && method == .options
-        guard isOrigin || isAbsolute || isAsterisk else { return .failure(.bad("unsupported request-target form")) }
-        return .success((method, target, v[7] == UInt8(ascii: "0") ? 0 : 1))
+        let method = HTTPMethod(rawValue: String(decoding: methodBytes, as: UTF8.self))
+        let target = String(decoding: targetBytes, as: UTF8.self)
+        if targetBytes.first != UInt8(ascii: "/") {  // not origin-form: absolute-form, or * for OPTIONS
+            let lower = target.lowercased()
+            let isAbsolute = lower.hasPrefix("http://") || lower.hasPrefix("https://")
+            let isAsterisk = target == "*" && method == .options
+            guard isAbsolute || isAsterisk else { return .failure(.bad("unsupported request-target form")) }
+        }
+        return .success((method, target, v[s + 7] == UInt8(ascii: "0") ? 0 : 1))
     }
 
     enum FieldParse { case success((String, String)), failure(HTTPParseError) }

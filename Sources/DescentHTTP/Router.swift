@@ -58,12 +58,12 @@ public struct Router: Sendable {
         }
         return { request in
             var request = request
-            let parts = request.path.split(separator: "/", omittingEmptySubsequences: true)
+            let path = request.path
             var allowed: [String] = []
             var allowedPattern = ""
             var target: HTTPHandler = notFound
             for route in routes {
-                guard let params = Router.match(route.segments, parts) else { continue }
+                guard let params = Router.match(route.segments, path) else { continue }
                 if route.method == request.method || (request.method == .head && route.method == .get) {
                     request.pathParameters = params
                     request.route = route.pattern
@@ -85,22 +85,38 @@ public struct Router: Sendable {
         }
     }
 
-    private static func match(_ segments: [Segment], _ parts: [Substring]) -> [String: String]? {
-        if segments.count != parts.count, segments.last != .wildcard { return nil }
+    /// Matches the non-empty segments of `path` (between slashes) against a route's, capturing its parameters.
+    /// Reads the path in place: no array of its segments per request.
+    private static func match(_ segments: [Segment], _ path: String) -> [String: String]? {
+        var parts = PathParts(rest: Substring(path))
         var params: [String: String] = [:]
-        for (i, segment) in segments.enumerated() {
+        for segment in segments {
             switch segment {
             case .wildcard:
-                params["*"] = parts[min(i, parts.count)...].joined(separator: "/")
+                var rest: [Substring] = []
+                while let part = parts.next() { rest.append(part) }
+                params["*"] = rest.joined(separator: "/")
                 return params
             case .literal(let s):
-                guard i < parts.count, parts[i] == s else { return nil }
+                guard let part = parts.next(), part == s else { return nil }
             case .parameter(let name):
-                guard i < parts.count, !parts[i].isEmpty else { return nil }
-                params[name] = String(parts[i])
+                guard let part = parts.next() else { return nil }
+                params[name] = String(part)
             }
         }
-        return segments.count == parts.count ? params : nil
+        return parts.next() == nil ? params : nil
+    }
+
+    /// The non-empty segments of a path, one at a time.
+    private struct PathParts {
+        var rest: Substring
+        mutating func next() -> Substring? {
+            let slash = UInt8(ascii: "/")
+            guard let start = rest.utf8.firstIndex(where: { $0 != slash }) else { return nil }
+            let end = rest.utf8[start...].firstIndex(of: slash) ?? rest.endIndex
+            defer { rest = rest[end...] }
+            return rest[start..<end]
+        }
     }
 }
 

@@ -20,16 +20,39 @@ extension StringProtocol {
 
 extension String {
     /// Splits a request target into raw path and raw query; absolute-form keeps only the path.
+    ///
+    /// Scans bytes (no Foundation search): with Foundation imported anywhere in the module, `range(of:)`
+    /// resolved to NSString's, which bridged and allocated for every request.
     func splitTarget() -> (path: String, query: String) {
-        var target = Substring(self)
-        if let schemeEnd = target.range(of: "://") {
-            let afterScheme = target[schemeEnd.upperBound...]
-            target = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
+        let bytes = utf8
+        var start = bytes.startIndex
+        if bytes.first != UInt8(ascii: "/"), let scheme = Self.schemeEnd(bytes) {
+            // absolute-form: the path starts at the first '/' after "://" (none: "/").
+            guard let slash = bytes[scheme...].firstIndex(of: UInt8(ascii: "/")) else { return ("/", "") }
+            start = slash
         }
-        if let q = target.firstIndex(of: "?") {
-            return (String(target[..<q]), String(target[target.index(after: q)...]))
+        if let q = bytes[start...].firstIndex(of: UInt8(ascii: "?")) {
+            return (String(self[start..<q]), String(self[index(after: q)...]))
         }
-        return (String(target), "")
+        return start == bytes.startIndex ? (self, "") : (String(self[start...]), "")
+    }
+
+    /// The index just past the first "://", if any.
+    private static func schemeEnd(_ bytes: String.UTF8View) -> String.Index? {
+        var i = bytes.startIndex
+        var matched = 0
+        let pattern: [UInt8] = [UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "/")]
+        while i < bytes.endIndex {
+            let c = bytes[i]
+            if c == pattern[matched] {
+                matched += 1
+                if matched == 3 { return bytes.index(after: i) }
+            } else {
+                matched = c == pattern[0] ? 1 : 0
+            }
+            i = bytes.index(after: i)
+        }
+        return nil
     }
 }
 
@@ -37,10 +60,10 @@ extension String {
 enum PercentDecoding {
     /// Decodes %XX escapes (and '+' as space when asked); invalid escapes and invalid UTF-8 are kept as-is.
     static func decode(_ s: Substring, plusAsSpace: Bool) -> String {
-        let bytes = Array(s.utf8)
-        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) else {
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) else {
             return String(s)
         }
+        let bytes = Array(s.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0

@@ -25,10 +25,32 @@ import Testing
         return String(decoding: b, as: UTF8.self)
     }
 
+    @Test func requestTargetSplitsIntoDecodedPathAndQuery() {
+        let origin = HTTPRequest(method: .get, target: "/a%20b/c?x=1&y=http://host/p")
+        #expect(origin.path == "/a b/c" && origin.query["x"] == "1" && origin.query["y"] == "http://host/p")
+        let absolute = HTTPRequest(method: .get, target: "HTTP://example.com:8080/x/y?q=z")
+        #expect(absolute.path == "/x/y" && absolute.query["q"] == "z")
+        #expect(HTTPRequest(method: .get, target: "http://example.com").path == "/")
+        #expect(HTTPRequest(method: .get, target: "http://example.com?q=1").path == "/")
+        #expect(HTTPRequest(method: .get, target: "/plain").path == "/plain")
+    }
+
     @Test func capturesPathParameters() async throws {
         let response = try await router()(HTTPRequest(method: .get, target: "/v1/experiments/abc/trajectory?x=1"))
         #expect(response.status == 200)
         #expect(text(response) == "id=abc")
+    }
+
+    @Test func emptySegmentsAreSkippedAndAWildcardTakesTheRest() async throws {
+        var r = Router()
+        r.on(.get, "/files/*") { req in .text("rest=\(req.pathParameters["*"] ?? "-")") }
+        r.on(.get, "/a/:x/b") { req in .text("x=\(req.pathParameters["x"] ?? "-")") }
+        let handler = r.makeHandler()
+        #expect(text(try await handler(HTTPRequest(method: .get, target: "/files//one/two/"))) == "rest=one/two")
+        #expect(text(try await handler(HTTPRequest(method: .get, target: "/files"))) == "rest=")
+        #expect(text(try await handler(HTTPRequest(method: .get, target: "//a/7//b/"))) == "x=7")
+        #expect(try await handler(HTTPRequest(method: .get, target: "/a/7/b/c")).status == 404)
+        #expect(try await handler(HTTPRequest(method: .get, target: "/a/7")).status == 404)
     }
 
     @Test func headIsServedByGetRoute() async throws {

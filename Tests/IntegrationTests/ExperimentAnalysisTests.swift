@@ -1,5 +1,6 @@
 import DescentClient
 import Foundation
+import Synchronization
 import Testing
 
 extension Integration {
@@ -62,6 +63,47 @@ extension Integration {
             }
         }
 
+        /// An analysis of some 300 Hessian-vector products: seconds of computation (debug build) without a suspension.
+        static let heavyAnalysis = #"{"k":2,"trace":{"probes":300,"seed":1}}"#
+
+        @Test func healthChecksAndStoreReadsAreAnsweredWhileAnalysesCompute() async throws {
+            // One event loop serves every connection, so an analysis computed on it would hold every other
+            // request; and as many analyses as the store's handler threads (`ServiceAPI.localIOExecutor`), so
+            // analyses computed there would hold every store read.
+            let analyses = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
+            try await withServer(environment: ["DESCENT_EVENT_LOOPS": "1"]) { server in
+                let client = server.client()
+                let run = try await client.submit(json: Self.mlp.data)
+                _ = try await client.wait(id: run.id, timeout: .seconds(60))
+                let running = RunningCount(analyses)
+                let started = ContinuousClock.now
+                let base = server.baseURL, id = run.id
+                var tasks: [Task<Client.ExperimentAnalysis, any Error>] = []
+                for _ in 0..<analyses {
+                    tasks.append(Task {
+                        defer { running.finishOne() }
+                        return try await Client(baseURL: base, timeoutMilliseconds: 600_000).analyzeExperiment(id: id, json: Self.heavyAnalysis.data)
+                    })
+                }
+                var answeredDuring = 0
+                var slowest = Duration.zero
+                while running.any {
+                    let asked = ContinuousClock.now
+                    let probe = server.client(timeoutMilliseconds: 5_000)
+                    #expect(try await probe.health())
+                    #expect(try await probe.experiment(id: run.id).id == run.id)
+                    slowest = max(slowest, ContinuousClock.now - asked)
+                    if running.any { answeredDuring += 1 }
+                }
+                for task in tasks { #expect(try await task.value.spectrum.trace.probes == 300) }
+                let took = ContinuousClock.now - started
+                // The premise: the analyses computed long enough for held threads to be noticed.
+                #expect(took > .seconds(2), "the analyses took only \(took)")
+                #expect(answeredDuring >= 3, "\(answeredDuring) probes answered during \(took)")
+                #expect(slowest < .seconds(1), "slowest health check and store read \(slowest) during the analyses")
+            }
+        }
+
         @Test func badRequestsAnswerWithTheFieldAndCode() async throws {
             try await withServer { server in
                 let client = server.client()
@@ -85,4 +127,14 @@ extension Integration {
             }
         }
     }
+}
+
+/// How many concurrent tasks of a test are still running (shared with them).
+final class RunningCount: Sendable {
+    private let count: Mutex<Int>
+    init(_ count: Int) { self.count = Mutex(count) }
+    /// One task has finished.
+    func finishOne() { count.withLock { $0 -= 1 } }
+    /// Whether any task is still running.
+    var any: Bool { count.withLock { $0 > 0 } }
 }

@@ -10,6 +10,7 @@ extension ServiceError {
     ///   (`out_of_range`, `unknown_field`, …); `invalid_json` from the JSON parser: 400 `bad_json`.
     /// - `SearchError` (a study's search, objective): 422 `invalid_study` naming the field.
     /// - `StoreError`: a full queue is 429, a taken idempotency key 409.
+    /// - `BlockingPoolBusy` (the compute threads' queue is full): 503 `busy` with Retry-After.
     /// - Anything else — store errors (GRDB, libpq), a corrupt stored row, a bug: 500 `internal`; its
     ///   description goes to the log only (`internalDetail`), never to the client.
     static func mapping(_ error: any Error) -> ServiceError {
@@ -21,6 +22,7 @@ extension ServiceError {
         case let e as SearchError: return .invalid(field: e.field, message: e.message, code: "invalid_study")
         case let e as StoreError where e.isQueueFull: return .queueFull(retryAfter: 2)
         case let e as StoreError where e.isDuplicateIdempotencyKey: return .conflict("the Idempotency-Key is already taken")
+        case is BlockingPoolBusy: return .busy
         default: return .internalFailure("\(type(of: error)): \(error)")
         }
     }

@@ -16,6 +16,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case queueFull(retryAfter: Int)
         case unauthorized
         case shuttingDown
+        case busy
         case tooLarge(String)
         case notAcceptable(String)
         case internalFailure(detail: String)
@@ -60,6 +61,8 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
     public static let unauthorized = ServiceError(kind: .unauthorized)
     /// 503.
     public static let shuttingDown = ServiceError(kind: .shuttingDown)
+    /// 503 with Retry-After: 1: too many computations wait for the compute threads.
+    public static let busy = ServiceError(kind: .busy)
     /// 413 for a request that is within the HTTP body limit but over a service limit.
     public static func tooLarge(_ why: String) -> ServiceError { .init(kind: .tooLarge(why)) }
     /// 406.
@@ -78,7 +81,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case .conflict: return 409
         case .queueFull: return 429
         case .unauthorized: return 401
-        case .shuttingDown: return 503
+        case .shuttingDown, .busy: return 503
         case .tooLarge: return 413
         case .notAcceptable: return 406
         case .internalFailure: return 500
@@ -90,6 +93,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case .queueFull(let s): return ["Retry-After": "\(s)"]
         case .unauthorized: return ["WWW-Authenticate": "Bearer"]
         case .shuttingDown: return ["Retry-After": "5"]
+        case .busy: return ["Retry-After": "1"]
         default: return [:]
         }
     }
@@ -108,6 +112,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case .queueFull: return "queue_full"
         case .unauthorized: return "unauthorized"
         case .shuttingDown: return "shutting_down"
+        case .busy: return "busy"
         case .tooLarge: return "payload_too_large"
         case .notAcceptable: return "not_acceptable"
         case .internalFailure: return "internal"
@@ -132,6 +137,7 @@ public struct ServiceError: Error, HTTPResponseError, Sendable, CustomStringConv
         case .queueFull: return "the experiment queue is full; retry later"
         case .unauthorized: return "a valid bearer token is required"
         case .shuttingDown: return "the server is shutting down"
+        case .busy: return "too many computations are waiting; try again shortly"
         case .tooLarge(let w): return w
         case .notAcceptable(let w): return w
         case .internalFailure: return "internal server error"

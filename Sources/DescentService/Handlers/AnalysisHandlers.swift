@@ -39,7 +39,7 @@ struct AnalysisHandlers: Sendable {
         return out
     }
 
-    func criticalPoint(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func criticalPoint(_ request: HTTPRequest) throws -> HTTPResponse {
         let m = try RequestDecoding.object(RequestDecoding.json(request))
         for key in m.keys where !["objective", "dataset", "point", "step_length", "seed"].contains(key) {
             throw ServiceError.invalid(field: key, message: "unknown key; allowed: objective, dataset, point, step_length, seed", code: "invalid_request")
@@ -55,7 +55,7 @@ struct AnalysisHandlers: Sendable {
         return .json(try JSONCoding.encode(report))
     }
 
-    func surface(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func surface(_ request: HTTPRequest) throws -> HTTPResponse {
         let m = try RequestDecoding.object(RequestDecoding.json(request))
         for key in m.keys where !["objective", "dataset", "x_range", "y_range", "resolution", "base", "axes", "seed"].contains(key) {
             throw ServiceError.invalid(field: key, message: "unknown key; allowed: objective, dataset, x_range, y_range, resolution, base, axes, seed", code: "invalid_request")

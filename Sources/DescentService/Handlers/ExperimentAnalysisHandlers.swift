@@ -25,7 +25,7 @@ struct ExperimentAnalysisHandlers: Sendable {
         var spectrum: SpectrumReport
     }
 
-    func analyze(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func analyze(_ request: HTTPRequest) throws -> HTTPResponse {
         let record = try experiments.load(request)
         let body = try ExperimentAnalysisRequest(RequestDecoding.json(request), limits: limits)
         let subject = try AnalysedExperiment(record, limits: experiments.runner.limits, analysisLimits: limits)

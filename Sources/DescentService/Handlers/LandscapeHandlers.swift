@@ -36,11 +36,11 @@ struct LandscapeHandlers: Sendable {
         var path: ProjectedPath?
     }
 
-    func json(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func json(_ request: HTTPRequest) throws -> HTTPResponse {
         .json(try JSONCoding.encode(try answer(request)))
     }
 
-    func svg(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func svg(_ request: HTTPRequest) throws -> HTTPResponse {
         let a = try answer(request)
         let text: String
         if let line = a.line {

@@ -11,7 +11,7 @@ struct PlotHandlers: Sendable {
     /// Surface grid side of the path plot.
     static let surfaceResolution = 81
 
-    func experiment(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func experiment(_ request: HTTPRequest) throws -> HTTPResponse {
         let record = try load(request.pathParameters["id"] ?? "")
         let kind = request.query["kind"] ?? "loss"
         let logY = try flag(request, "log", default: kind == "loss")
@@ -34,7 +34,7 @@ struct PlotHandlers: Sendable {
         }
     }
 
-    func study(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func study(_ request: HTTPRequest) throws -> HTTPResponse {
         let id = request.pathParameters["id"] ?? ""
         let found: StudyRecord?
         found = try store.study(id)

@@ -31,10 +31,26 @@ public struct ServiceAPI: Sendable {
     /// The executor for this API's handlers.
     private var ioExecutor: BlockingExecutor { runner.store is SQLiteStore ? Self.localIOExecutor : Self.networkIOExecutor }
 
-    /// Routes whose handlers make no store call (nor any other blocking call): they run where the request
-    /// arrived, without the hop to `ioExecutor` and back. Every other route hops, the safe default.
+    /// Threads for the handlers that compute for long without suspending — Hessian spectra, landscapes,
+    /// surfaces, critical points, server-drawn plots (up to tens of seconds within `AnalysisLimits`): one per
+    /// core, at most 64 waiting, past which such a request gets 503 `busy`. On an event loop they would hold
+    /// every other connection of the loop (a health check among them); on `ioExecutor` they would hold the
+    /// threads that store calls need (shared by every router in the process).
+    static let computePool = BlockingPool(threads: ProcessInfo.processInfo.activeProcessorCount, queueLimit: 64,
+                                          name: "descent-compute")
+
+    /// Routes whose handlers run on `computePool` (including their store calls).
+    static let computeRoutes: Set<String> = [
+        "/v1/analysis/critical-point", "/v1/analysis/surface", "/v1/analysis/landscape", "/v1/analysis/landscape.svg",
+        "/v1/experiments/:id/analysis", "/v1/experiments/:id/plot.svg", "/v1/studies/:id/plot.svg",
+    ]
+
+    /// Routes that run where the request arrived, without the hop to `ioExecutor` and back: those whose
+    /// handlers make no store call (nor any other blocking call), and those that hand their whole work to
+    /// `computePool`. Every other route hops, the safe default.
     static let nonBlockingRoutes: Set<String> =
         Set(["/healthz", "/metrics", "/openapi.yaml", "/v1/catalog", "/v1/presets"] + Dashboard.staticPaths)
+        .union(computeRoutes)
 
     /// The router with every route and middleware.
     public func makeRouter() -> Router { makeRoutes().router }
@@ -71,12 +87,13 @@ public struct ServiceAPI: Sendable {
         r.on(.get, "/v1/studies/:id/trials/:number/curves", query: ["max_points"], StudyTrialCurves(store: runner.store).curves)
         r.on(.get, "/v1/presets", studies.presets)
         r.on(.post, "/v1/presets/:name/run", studies.runPreset)
-        r.on(.post, "/v1/analysis/critical-point", analysis.criticalPoint)
-        r.on(.post, "/v1/analysis/surface", analysis.surface)
-        r.on(.post, "/v1/experiments/:id/analysis", ExperimentAnalysisHandlers(experiments: experiments, limits: .standard).analyze)
+        r.on(.post, "/v1/analysis/critical-point", Self.computePool.handler(analysis.criticalPoint))
+        r.on(.post, "/v1/analysis/surface", Self.computePool.handler(analysis.surface))
+        r.on(.post, "/v1/experiments/:id/analysis",
+             Self.computePool.handler(ExperimentAnalysisHandlers(experiments: experiments, limits: .standard).analyze))
         let landscape = LandscapeHandlers(experiments: experiments, analysis: analysis, limits: .standard)
-        r.on(.post, "/v1/analysis/landscape", query: [], landscape.json)
-        r.on(.post, "/v1/analysis/landscape.svg", query: [], landscape.svg)
+        r.on(.post, "/v1/analysis/landscape", query: [], Self.computePool.handler(landscape.json))
+        r.on(.post, "/v1/analysis/landscape.svg", query: [], Self.computePool.handler(landscape.svg))
         let catalog = Catalog.document(limits: runner.limits)
         r.on(.get, "/v1/catalog") { _ in .json(try JSONCoding.encode(catalog)) }
         r.on(.get, "/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }

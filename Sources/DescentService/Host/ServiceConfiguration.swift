@@ -29,6 +29,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var maxBodyBytes = 8 << 20
     /// Most open connections. Default 4096.
     public var maxConnections = 4096
+    /// Event-loop threads of the HTTP server; 0 = one per core. Default 0.
+    public var eventLoops = 0
     /// Seconds from a request's first byte until its head is complete (408 past it). Default 10.
     public var headerTimeoutSeconds = 10
     /// Seconds from the end of a request's head until its body is complete (408 past it). Default 10.
@@ -106,6 +108,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
         int("server.port", "DESCENT_PORT", "--port", 0...65535, \.port),
         int("server.max_body_bytes", "DESCENT_MAX_BODY_BYTES", nil, 1024...(1 << 30), \.maxBodyBytes),
         int("server.max_connections", "DESCENT_MAX_CONNECTIONS", nil, 1...1_000_000, \.maxConnections),
+        int("server.event_loops", "DESCENT_EVENT_LOOPS", nil, 0...256, \.eventLoops),
         int("server.header_timeout_seconds", "DESCENT_HEADER_TIMEOUT_SECONDS", nil, 1...3600, \.headerTimeoutSeconds),
         int("server.body_timeout_seconds", "DESCENT_BODY_TIMEOUT_SECONDS", nil, 1...3600, \.bodyTimeoutSeconds),
         int("server.idle_timeout_seconds", "DESCENT_IDLE_TIMEOUT_SECONDS", nil, 1...86400, \.idleTimeoutSeconds),
@@ -199,6 +202,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
         c.host = host
         c.port = port
         c.maxConnections = maxConnections
+        c.eventLoops = eventLoops
         c.limits.maxBodyBytes = maxBodyBytes
         c.timeouts.headerRead = .seconds(headerTimeoutSeconds)
         c.timeouts.bodyRead = .seconds(bodyTimeoutSeconds)
