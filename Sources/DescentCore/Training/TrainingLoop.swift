@@ -9,12 +9,12 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         var summary: RunSummary?
         var epochs: [EpochRecord] = []
         let c = configuration
-        var trajectory = TrajectoryColumns.fill(rows: c.maximumRows, dimension: objective.dimension,
-                                                withParams: c.recordParams) { columns in
+        var trajectory = TrajectoryColumns.fill(rows: c.columnRows(reportEvery: progressEvery), dimension: objective.dimension,
+                                                withParams: c.recordParams, keep: c.keepsTrajectory) { columns in
             loop(columns, control: control, progressEvery: progressEvery, onProgress: onProgress,
                  epochs: &epochs, summary: &summary)
         }
-        trajectory.epochs = epochs
+        if c.keepsTrajectory { trajectory.epochs = epochs }
         // `loop` always sets the summary; the fallback only satisfies the type checker.
         return RunResult(trajectory: trajectory, summary: summary ?? RunSummary(cancelledBeforeStart: c.start))
     }
@@ -103,6 +103,10 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 if let onProgress {
                     (reportedRows, reportedEpochs) = columns.report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs,
                                                                     dimension: n, withParams: recordParams, stepsDone: t, to: onProgress)
+                }
+                if !c.keepsTrajectory {
+                    rows = columns.rewind(rows: rows, dimension: n, withParams: recordParams)
+                    reportedRows = rows
                 }
                 untilReport = reportEvery
             }
