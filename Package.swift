@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// DESCENT_TARGET_CPU (e.g. `haswell`) compiles the numeric core for that CPU: a fused multiply-add is then one
+// instruction instead of a call into the C library per value, which the torch-exact update rules and the
+// lockstep lanes use on every step. Results are the same bits either way (every operation is correctly rounded
+// and nothing is contracted or reordered); the binary then needs that CPU. Unset: baseline x86-64.
+let coreSettings: [SwiftSetting] = Context.environment["DESCENT_TARGET_CPU"].map { [.unsafeFlags(["-target-cpu", $0])] } ?? []
+
 let package = Package(
     name: "Descent",
     platforms: [.macOS(.v15)],
@@ -18,7 +24,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        .target(name: "DescentCore"),
+        .target(name: "DescentCore", swiftSettings: coreSettings),
         .target(name: "DescentHTTP", dependencies: ["CZlib", "CEpoll", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "DescentService",

@@ -5,7 +5,8 @@ import Glibc
 
 // Core benchmark: optimizer steps per second on 2-D Rosenbrock with Adam (recording every step,
 // params included), and MLP 2-16-16-1 epochs per second (batch 32). Single thread, release build.
-// Usage: descent-bench [rosenbrock-steps] [repeats] [all|rosenbrock|mlp|bare|rules|transforms|sweep [members]]
+// Usage: descent-bench [rosenbrock-steps] [repeats] [all|rosenbrock|mlp|bare|rules|transforms|sweep [members [kept|streamed|both
+//        [lockstep|alone|both]]]]
 // `rules` instead runs every torch-named and optax-named update rule on 2-D Rosenbrock the same way; `transforms`
 // runs Adam there with each gradient transform and parameter average (the general loop) beside none (the fast path).
 // `sweep`: a learning-rate sweep of 2-D Rosenbrock + Adam (every step recorded), run once as a lockstep group
@@ -16,6 +17,10 @@ let steps = arguments.count > 1 ? Int(arguments[1]) ?? 2_000_000 : 2_000_000
 let repeats = arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5
 let only = arguments.count > 3 ? arguments[3] : "all"
 let sweepMembers = arguments.count > 4 ? Int(arguments[4]) ?? 64 : 64
+/// The sweep's recordings (`kept`, `streamed` or `both`) and paths (`lockstep`, `alone` or `both`); one of each
+/// gives a single workload for `valgrind --tool=callgrind` or `perf`.
+let sweepRecordings = arguments.count > 5 && arguments[5] != "both" ? [arguments[5] == "streamed"] : [false, true]
+let sweepPaths = arguments.count > 6 ? arguments[6] : "both"
 
 /// CPU seconds this thread has used (wall-clock time misleads on a shared, loaded machine).
 func threadCPUSeconds() -> Double {
@@ -174,31 +179,73 @@ if !epochRates.isEmpty {
 
 // 3. A learning-rate sweep of Rosenbrock-2D + Adam: `sweepMembers` members, `steps` steps each, every step
 // recorded; lockstep (`Trainer.runLockstep`) and one after another (`Trainer.run`), alternating per repeat.
+// Two recordings: `kept` (each result holds its whole trajectory, as `descent run` and the library's callers
+// get it) and `streamed` (`keepsTrajectory` false: the rows go in chunks of 1,024 steps to a receiver, here a
+// checksum of every recorded value, as the service's workers hand them to the store).
 if only == "sweep" {
-    let members = (0..<sweepMembers).map { i in
-        let lr = 1e-3 * pow(10, 2 * Double(i) / Double(max(1, sweepMembers - 1)))  // 1e-3 … 1e-1
-        return LockstepMember(objective: rosenbrock, optimizer: adam,
-                              configuration: TrainingConfiguration(start: [-1.2, 1], steps: steps, learningRate: lr))
-    }
-    var lockstepRates: [Double] = [], singleRates: [Double] = []
-    var identical = true
-    for _ in 0..<repeats {
-        var group: [RunResult] = []
-        let groupSeconds = time { group = Trainer.runLockstep(members) }
-        lockstepRates.append(Double(steps * sweepMembers) / groupSeconds)
-        var alone: [RunResult] = []
-        let aloneSeconds = time {
-            alone = members.map { Trainer.run(objective: $0.objective, optimizer: $0.optimizer, configuration: $0.configuration) }
+    /// Rows received and an XOR of every recorded value's bits, per member.
+    final class Checksum {
+        var rows = 0
+        var bits: UInt64 = 0
+        func add(_ chunk: TrajectoryChunk) {
+            let r = chunk.records
+            rows += r.count
+            for i in 0..<r.count {
+                bits ^= UInt64(bitPattern: Int64(r.step[i])) ^ r.lr[i].bitPattern ^ r.loss[i].bitPattern
+                    ^ r.gradNorm[i].bitPattern
+            }
+            for p in r.params { bits ^= p.bitPattern }
         }
-        singleRates.append(Double(steps * sweepMembers) / aloneSeconds)
-        identical = identical && zip(group, alone).allSatisfy {
-            $0.trajectory.loss.map(\.bitPattern) == $1.trajectory.loss.map(\.bitPattern)
-                && $0.summary.finalParams.map(\.bitPattern) == $1.summary.finalParams.map(\.bitPattern)
-        }
-        group = []; alone = []
     }
-    print("sweep_rosenbrock2d_adam_record_every_step: members=\(sweepMembers) steps=\(steps) repeats=\(repeats) "
-          + "lockstep_median_member_steps_per_cpu_s=\(Int(median(lockstepRates))) "
-          + "single_median_member_steps_per_cpu_s=\(Int(median(singleRates))) "
-          + "ratio=\(Double(Int(100 * median(lockstepRates) / median(singleRates))) / 100) identical=\(identical)")
+    for streamed in sweepRecordings {
+        func members(_ sums: [Checksum]) -> [LockstepMember] {
+            (0..<sweepMembers).map { i in
+                let lr = 1e-3 * pow(10, 2 * Double(i) / Double(max(1, sweepMembers - 1)))  // 1e-3 … 1e-1
+                var configuration = TrainingConfiguration(start: [-1.2, 1], steps: steps, learningRate: lr)
+                configuration.keepsTrajectory = !streamed
+                return LockstepMember(objective: rosenbrock, optimizer: adam, configuration: configuration,
+                                      onProgress: streamed ? sums[i].add : nil)
+            }
+        }
+        var lockstepRates: [Double] = [], singleRates: [Double] = []
+        var identical = true
+        for _ in 0..<repeats {
+            let groupSums = (0..<sweepMembers).map { _ in Checksum() }, aloneSums = (0..<sweepMembers).map { _ in Checksum() }
+            let groupMembers = members(groupSums), aloneMembers = members(aloneSums)
+            var group: [RunResult] = []
+            if sweepPaths != "alone" {
+                let groupSeconds = time { group = Trainer.runLockstep(groupMembers) }
+                lockstepRates.append(Double(steps * sweepMembers) / groupSeconds)
+            }
+            var alone: [RunResult] = []
+            if sweepPaths != "lockstep" {
+                let aloneSeconds = time {
+                    alone = aloneMembers.map {
+                        Trainer.run(objective: $0.objective, optimizer: $0.optimizer, configuration: $0.configuration,
+                                    onProgress: $0.onProgress)
+                    }
+                }
+                singleRates.append(Double(steps * sweepMembers) / aloneSeconds)
+            }
+            guard sweepPaths == "both" else { continue }
+            identical = identical && zip(group, alone).allSatisfy {
+                $0.trajectory.loss.map(\.bitPattern) == $1.trajectory.loss.map(\.bitPattern)
+                    && $0.trajectory.params.map(\.bitPattern) == $1.trajectory.params.map(\.bitPattern)
+                    && $0.summary.finalParams.map(\.bitPattern) == $1.summary.finalParams.map(\.bitPattern)
+            } && zip(groupSums, aloneSums).allSatisfy { $0.rows == $1.rows && $0.bits == $1.bits }
+              && (!streamed || groupSums.allSatisfy { $0.rows == steps + 1 })
+            group = []; alone = []
+        }
+        guard sweepPaths == "both" else {
+            let rates = sweepPaths == "lockstep" ? lockstepRates : singleRates
+            print("sweep_rosenbrock2d_adam_record_every_step: recording=\(streamed ? "streamed" : "kept") path=\(sweepPaths) "
+                  + "members=\(sweepMembers) steps=\(steps) median_member_steps_per_cpu_s=\(Int(median(rates)))")
+            continue
+        }
+        print("sweep_rosenbrock2d_adam_record_every_step: recording=\(streamed ? "streamed" : "kept") members=\(sweepMembers) "
+              + "steps=\(steps) repeats=\(repeats) "
+              + "lockstep_median_member_steps_per_cpu_s=\(Int(median(lockstepRates))) "
+              + "single_median_member_steps_per_cpu_s=\(Int(median(singleRates))) "
+              + "ratio=\(Double(Int(100 * median(lockstepRates) / median(singleRates))) / 100) identical=\(identical)")
+    }
 }

@@ -210,3 +210,18 @@ private func sweepMember(_ i: Int, start: [Double], base: Double, schedule: Lear
     #expect(LockstepShape.groups([a, b, nil, a, a, b], limit: 2) == [[0, 3], [1, 5], [4]])
     #expect(LockstepShape.groups([a, b, nil, a, a, b]) == [[0, 3, 4], [1, 5]])
 }
+
+@Test func lockstepLanesTakeTheirOwnLerpBranchInMixedAndUniformBlocks() {
+    // torch's lerp rounds one of two ways by |w| < ½ (w = 1 − β₁ for Adam, 1 − α for centered RMSprop). A block
+    // whose lanes agree computes only their branch: block 0 mixes both, block 1 is all far, block 2 all near,
+    // block 3 is one member and padding.
+    let betas = [0.9, 0.3, 0.5, 0.6, 0.2, 0.1, 0.4, 0.45, 0.95, 0.8, 0.7, 0.85, 0.3]
+    _ = compareGroup("adam lerp branches", { recorder, i in
+        let optimizer = OptimizerConfiguration.adam(lr: 1e-2, beta1: betas[i], beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false)
+        return recorder.member(RosenbrockObjective(), optimizer, TrainingConfiguration(start: [-1.2, 1], steps: 150, learningRate: 1e-2))
+    }, count: betas.count)
+    _ = compareGroup("centered rmsprop lerp branches", { recorder, i in
+        let optimizer = OptimizerConfiguration.rmsprop(lr: 1e-3, alpha: betas[i], eps: 1e-8, weightDecay: 0, momentum: 0, centered: true)
+        return recorder.member(SaddleObjective(), optimizer, TrainingConfiguration(start: [0.3, -0.2], steps: 150, learningRate: 1e-3))
+    }, count: betas.count)
+}

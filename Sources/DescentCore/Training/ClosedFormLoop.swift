@@ -21,8 +21,8 @@ struct ClosedFormLoop<O: ClosedFormKernel, P: RawStepOptimizer> {
     func run(control: RunControl, progressEvery: Int, onProgress: ((TrajectoryChunk) -> Void)?) -> RunResult {
         var summary: RunSummary?
         let c = configuration
-        let trajectory = TrajectoryColumns.fill(rows: c.maximumRows, dimension: objective.dimension,
-                                                withParams: c.recordParams) { columns in
+        let trajectory = TrajectoryColumns.fill(rows: c.columnRows(reportEvery: progressEvery), dimension: objective.dimension,
+                                                withParams: c.recordParams, keep: c.keepsTrajectory) { columns in
             loop(columns, control: control, progressEvery: progressEvery, onProgress: onProgress, summary: &summary)
         }
         return RunResult(trajectory: trajectory, summary: summary ?? RunSummary(cancelledBeforeStart: c.start))
@@ -46,6 +46,7 @@ struct ClosedFormLoop<O: ClosedFormKernel, P: RawStepOptimizer> {
         let constantRate = c.schedule == .constant
         let schedule = c.schedule, baseRate = c.learningRate
         let recordParams = c.recordParams
+        let windowed = !c.keepsTrajectory
         let divergenceFactor = c.divergenceFactor
         let gradNormTolerance = c.gradNormTolerance
         let lossTarget = c.lossTarget ?? -.infinity
@@ -90,6 +91,10 @@ struct ClosedFormLoop<O: ClosedFormKernel, P: RawStepOptimizer> {
                     (reportedRows, reportedEpochs) = columns.report(rows: reportedRows..<rows, epochs: epochs,
                                                                     from: reportedEpochs, dimension: n,
                                                                     withParams: recordParams, stepsDone: t, to: onProgress)
+                }
+                if windowed {
+                    rows = columns.rewind(rows: rows, dimension: n, withParams: recordParams)
+                    reportedRows = rows
                 }
                 untilReport = reportEvery
             }

@@ -37,6 +37,11 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var transforms: [GradientTransform] = []
     /// A running average of the parameters after each update, reported in the summary; nil = none.
     public var averaging: ParameterAveraging? = nil
+    /// Whether the run's result holds the whole trajectory (default true). When false the rows go only to the
+    /// progress receiver, recorded into a window of one report's rows that is reused after every report, and
+    /// `RunResult.trajectory` is empty: a run then touches memory in proportion to its report interval, not its
+    /// length (the service stores the reported chunks and never reads the result's trajectory).
+    public var keepsTrajectory = true
 
     /// Creates a configuration; defaults: full batch, seed 0, tolerance 0, no target, factor 1e6, record all,
     /// evaluate at every epoch's end, no sharpness records.
@@ -57,4 +62,13 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     /// Rows the trajectory will hold at most: the recorded steps plus the final point.
     public var maximumRows: Int { (steps + recordEvery - 1) / max(1, recordEvery) + 1 }
+
+    /// Rows the run's columns must hold with progress reports every `reportEvery` steps: `maximumRows` when the
+    /// trajectory is kept, else the rows of one report interval plus the row kept from the previous one and the
+    /// final point (`TrajectoryColumns.rewind`).
+    func columnRows(reportEvery: Int) -> Int {
+        guard !keepsTrajectory else { return maximumRows }
+        let every = max(1, recordEvery)
+        return min(maximumRows, (max(1, reportEvery) + every - 1) / every + 2)
+    }
 }

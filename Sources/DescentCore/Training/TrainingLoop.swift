@@ -10,13 +10,15 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         var epochs: [EpochRecord] = []
         var sharpness: [SharpnessRecord] = []
         let c = configuration
-        var trajectory = TrajectoryColumns.fill(rows: c.maximumRows, dimension: objective.dimension,
-                                                withParams: c.recordParams) { columns in
+        var trajectory = TrajectoryColumns.fill(rows: c.columnRows(reportEvery: progressEvery), dimension: objective.dimension,
+                                                withParams: c.recordParams, keep: c.keepsTrajectory) { columns in
             loop(columns, control: control, progressEvery: progressEvery, onProgress: onProgress,
                  epochs: &epochs, sharpness: &sharpness, summary: &summary)
         }
-        trajectory.epochs = epochs
-        trajectory.sharpness = sharpness
+        if c.keepsTrajectory {
+            trajectory.epochs = epochs
+            trajectory.sharpness = sharpness
+        }
         // `loop` always sets the summary; the fallback only satisfies the type checker.
         return RunResult(trajectory: trajectory, summary: summary ?? RunSummary(cancelledBeforeStart: c.start))
     }
@@ -130,6 +132,10 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                                                                     sharpness: sharpness[reportedSharpness...], dimension: n,
                                                                     withParams: recordParams, stepsDone: t, to: onProgress)
                     reportedSharpness = sharpness.count
+                }
+                if !c.keepsTrajectory {
+                    rows = columns.rewind(rows: rows, dimension: n, withParams: recordParams)
+                    reportedRows = rows
                 }
                 untilReport = reportEvery
             }

@@ -62,6 +62,18 @@ struct TrajectoryColumns {
         return rows
     }
 
+    /// Windowed recording (`TrainingConfiguration.keepsTrajectory` false), after every row up to `rows` has been
+    /// reported: moves the last row to the front so the next rows overwrite the reported ones, and returns the
+    /// new row count (1, or 0 when nothing was recorded). The kept row is what `finish` compares the final step
+    /// with; it has been reported already, so it is never reported again.
+    func rewind(rows: Int, dimension n: Int, withParams: Bool) -> Int {
+        guard rows > 0 else { return 0 }
+        let last = rows - 1
+        step[0] = step[last]; epoch[0] = epoch[last]; lr[0] = lr[last]; loss[0] = loss[last]; gradNorm[0] = gradNorm[last]
+        if withParams { for i in 0..<n { params[i] = params[last * n + i] } }
+        return 1
+    }
+
     /// Rows `from..<to` copied into a standalone trajectory (for progress reports).
     func rows(_ from: Int, _ to: Int, dimension: Int, withParams: Bool) -> Trajectory {
         var part = Trajectory(dimension: dimension)
@@ -76,8 +88,10 @@ struct TrajectoryColumns {
     }
 
     /// Allocates the columns for at most `rows` rows, lets `body` fill them and return the row
-    /// count, and returns the filled trajectory (params empty unless `withParams`).
-    static func fill(rows: Int, dimension: Int, withParams: Bool, _ body: (TrajectoryColumns) -> Int) -> Trajectory {
+    /// count, and returns the filled trajectory (params empty unless `withParams`; empty when not `keep`,
+    /// for windowed recording).
+    static func fill(rows: Int, dimension: Int, withParams: Bool, keep: Bool = true,
+                     _ body: (TrajectoryColumns) -> Int) -> Trajectory {
         var trajectory = Trajectory(dimension: dimension)
         var filled = 0
         let paramCapacity = withParams ? max(1, rows * dimension) : 1
@@ -92,6 +106,7 @@ struct TrajectoryColumns {
                                 guard let sb = s.baseAddress, let eb = e.baseAddress, let lb = l.baseAddress,
                                       let fb = f.baseAddress, let gb = g.baseAddress, let pb = p.baseAddress else { return }
                                 filled = body(TrajectoryColumns(step: sb, epoch: eb, lr: lb, loss: fb, gradNorm: gb, params: pb))
+                                if !keep { filled = 0 }
                                 pCount = withParams ? filled * dimension : 0
                             }
                             gCount = filled

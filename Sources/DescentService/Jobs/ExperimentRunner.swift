@@ -266,8 +266,9 @@ public final class ExperimentRunner: Sendable {
             return
         }
         begin(job)
-        let result = experiment.run(control: job.control, progressEvery: Self.progressEvery(experiment),
-                                    onProgress: recorder(job))
+        let result = Trainer.run(objective: experiment.objective, optimizer: experiment.optimizer,
+                                 configuration: Self.streamed(experiment.configuration), control: job.control,
+                                 progressEvery: Self.progressEvery(experiment), onProgress: recorder(job))
         conclude(job, result.summary)
     }
 
@@ -276,10 +277,19 @@ public final class ExperimentRunner: Sendable {
         guard let first = members.first?.1 else { return }
         for (job, _) in members { begin(job) }
         let group = members.map { job, e in
-            LockstepMember(objective: e.objective, optimizer: e.optimizer, configuration: e.configuration, control: job.control,
+            LockstepMember(objective: e.objective, optimizer: e.optimizer, configuration: Self.streamed(e.configuration), control: job.control,
                            onProgress: recorder(job), onFinish: { [self] summary in conclude(job, summary) })
         }
         _ = Trainer.runLockstep(group, progressEvery: Self.progressEvery(first))
+    }
+
+    /// A run's configuration as the workers run it: rows go to the store in chunks only (`keepsTrajectory` false),
+    /// since nothing here reads the result's trajectory; the run then reuses one chunk's worth of row memory
+    /// instead of touching a whole trajectory's (the same rows, bit for bit: `WindowedRecordingTests`).
+    private static func streamed(_ configuration: TrainingConfiguration) -> TrainingConfiguration {
+        var c = configuration
+        c.keepsTrajectory = false
+        return c
     }
 
     /// Steps between a run's progress chunks: about 100 per run, at least 8,192 steps (or the whole run).

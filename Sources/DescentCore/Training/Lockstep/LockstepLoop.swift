@@ -31,9 +31,10 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
     func run(progressEvery: Int) -> [RunResult] {
         guard let first = members.first else { return [] }
         var summaries: [RunSummary?] = []
-        let trajectories = TrajectoryColumns.fill(count: members.count, rows: first.configuration.maximumRows,
-                                                  dimension: objective.dimension,
-                                                  withParams: first.configuration.recordParams) { columns in
+        let c = first.configuration
+        let trajectories = TrajectoryColumns.fill(count: members.count, rows: c.columnRows(reportEvery: progressEvery),
+                                                  dimension: objective.dimension, withParams: c.recordParams,
+                                                  keep: c.keepsTrajectory) { columns in
             loop(columns, progressEvery: progressEvery, summaries: &summaries)
         }
         return trajectories.indices.map { i in
@@ -47,6 +48,7 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
         let blocks = (m + width - 1) / width
         let shared = members[0].configuration
         let steps = shared.steps, recordEvery = max(1, shared.recordEvery), recordParams = shared.recordParams
+        let windowed = !shared.keepsTrajectory
         let reportEvery = max(1, progressEvery)
         // The distinct (schedule, base) pairs: each rate is computed once per step.
         var rates: [(schedule: LearningRateSchedule, base: Double)] = []
@@ -176,6 +178,10 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
                         (state[i].reportedRows, _) = columns[i].report(rows: state[i].reportedRows..<state[i].rows, epochs: [],
                                                                        from: 0, dimension: n, withParams: recordParams,
                                                                        stepsDone: t, to: onProgress)
+                    }
+                    if windowed {
+                        state[i].rows = columns[i].rewind(rows: state[i].rows, dimension: n, withParams: recordParams)
+                        state[i].reportedRows = state[i].rows
                     }
                 }
                 untilReport = reportEvery

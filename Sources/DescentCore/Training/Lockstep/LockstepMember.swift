@@ -37,9 +37,9 @@ extension TrajectoryColumns {
         }
     }
 
-    /// Allocates the columns of `count` runs (as `fill`), lets `body` fill them all and return their row
+    /// Allocates the columns of `count` runs (as `fill`, kept or windowed), lets `body` fill them all and return their row
     /// counts, and returns the trajectories in order.
-    static func fill(count: Int, rows: Int, dimension: Int, withParams: Bool,
+    static func fill(count: Int, rows: Int, dimension: Int, withParams: Bool, keep: Bool = true,
                      _ body: ([TrajectoryColumns]) -> [Int]) -> [Trajectory] {
         var filled: [Int] = []
         var trajectories: [Trajectory] = []
@@ -50,7 +50,7 @@ extension TrajectoryColumns {
                 return
             }
             let k = columns.count
-            trajectories.append(fill(rows: rows, dimension: dimension, withParams: withParams) { c in
+            trajectories.append(fill(rows: rows, dimension: dimension, withParams: withParams, keep: keep) { c in
                 nest(columns + [c])
                 return filled[k]
             })

@@ -25,6 +25,7 @@ public struct LockstepShape: Sendable, Equatable {
     let steps: Int
     let recordEvery: Int
     let recordParams: Bool
+    let keepsTrajectory: Bool
 
     /// The shape of a run, or nil when it has none (its objective or rule has no lockstep form, it has data,
     /// θ₀ does not fit, or it records sharpness): such runs take the single-run loops.
@@ -57,6 +58,7 @@ public struct LockstepShape: Sendable, Equatable {
         steps = c.steps
         recordEvery = max(1, c.recordEvery)
         recordParams = c.recordParams
+        keepsTrajectory = c.keepsTrajectory
     }
 
     /// Partitions runs into lockstep groups: indices of equal shape, in order, at most `limit` per group.
