@@ -199,8 +199,9 @@ private func firstError(_ json: String) throws -> String? {
         #expect(try firstError(json) == expected)
     }
 
-    @Test func gradientTransformsAreRefusedWithLBFGSButAveragesAreNot() throws {
-        let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"lbfgs"},"steps":5,"transforms":"#
+    @Test(arguments: ["lbfgs", "sam"])
+    func gradientTransformsAreRefusedWithRulesThatEvaluateTheirOwnGradientsButAveragesAreNot(_ rule: String) throws {
+        let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":""# + rule + #""},"steps":5,"transforms":"#
         #expect(try firstError(base + #"[{"type":"clip_grad_norm","max_norm":1}]}"#) == "transforms[0] invalid_value")
         #expect(try firstError(base + #"[{"type":"polyak"}]}"#) == nil)
     }

@@ -31,8 +31,13 @@ extension ExperimentSpec {
             let path = "transforms[\(i)]"
             switch try entry.build(path: path) {
             case let .gradient(transform):
-                if case .lbfgs = optimizer {
-                    throw SpecError(field: path, message: "\(entry.type) cannot be used with lbfgs, which evaluates its own gradients",
+                let ownGradients: String? = switch optimizer {
+                case .lbfgs: "lbfgs"
+                case .sam: "sam"
+                default: nil
+                }
+                if let rule = ownGradients {
+                    throw SpecError(field: path, message: "\(entry.type) cannot be used with \(rule), which evaluates its own gradients",
                                     code: "invalid_value")
                 }
                 gradientTransforms.append(transform)
