@@ -53,6 +53,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "descent-bench", dependencies: ["DescentCore"], path: "Benchmarks/CoreBench"),
+        .executableTarget(name: "descent-batch-bench", dependencies: ["DescentCore"], path: "Benchmarks/BatchCostBench"),
         .executableTarget(
             name: "descent-http-bench",
             dependencies: ["DescentHTTP", .product(name: "Logging", package: "swift-log")],

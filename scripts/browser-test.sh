@@ -54,7 +54,8 @@ json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1; }
 STUDY="$(curl -fsS -X POST "$URL/v1/presets/momentum/run" | sed -n 's/.*"id":"\(std_[^"]*\)".*/\1/p')"
 DATASET_EXP="$(curl -fsS -X POST "$URL/v1/experiments" -H 'Content-Type: application/json' --data-binary @examples/warmup-cosine.json | json_field id)"
 # A run recording its sharpness (analysis.sharpness_every): the edge-of-stability preset's spec, shortened.
-SHARP_EXP="$(sed 's/"steps": 1000/"steps": 200/' examples/edge-of-stability.json | \
+# It records its parameters too, for the landscape cards (PCA plane and line) of a run of 49 parameters.
+SHARP_EXP="$(sed 's/"steps": 1000/"steps": 200/; s/"record_params": false/"record_params": true/' examples/edge-of-stability.json | \
     curl -fsS -X POST "$URL/v1/experiments" -H 'Content-Type: application/json' --data-binary @- | json_field id)"
 [ -n "$STUDY" ] && [ -n "$DATASET_EXP" ] && [ -n "$SHARP_EXP" ] || { echo "FAIL: could not submit presets"; exit 1; }
 for _ in $(seq 1 600); do
@@ -88,6 +89,8 @@ check experiments "#/experiments" 10 'class="spark"'
 check experiment "#/experiments/$EXP" 50 'class="contour"'
 check dataset-run "#/experiments/$DATASET_EXP" 50 'train vs validation loss per epoch'
 check sharpness-run "#/experiments/$SHARP_EXP" 10 'sharpness (λmax) vs 2/η'
+grep -q "loss on the path's top two principal directions" "$WORK/sharpness-run.html" || fail "sharpness-run: no PCA landscape"
+grep -q 'L((1 − α)·θ₀ + α·θ_end)' "$WORK/sharpness-run.html" || fail "sharpness-run: no line landscape"
 check compare "#/compare?study=$STUDY" 50 'parameter paths'
 # Legends name each run as the study does (here by its experiment's name), not by the optimizer's JSON.
 grep -q 'plain gradient descent, η = 0.019' "$WORK/compare.html" || fail "compare: no legend reads 'plain gradient descent, η = 0.019'"

@@ -32,10 +32,7 @@ import Testing
         #expect(throws: (any Error).self) { try TrajectoryCodec.decodeSharpness(unknown) }
     }
 
-    @Test func recordsWrittenByARunComeBackFromTheStore() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sharpness-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+    @Test(arguments: StoreBackend.available) func recordsWrittenByARunComeBackFromTheStore(_ backend: StoreBackend) throws {
         let experiment = try ExperimentSpec(checking: SpecValue(parsingJSON: Array("""
             {"objective": {"type": "quadratic", "a": [[1, 0], [0, 10]]}, "optimizer": {"type": "sgd", "lr": 0.05},
              "start": [1, 1], "steps": 30, "analysis": {"sharpness_every": 7}}
@@ -45,13 +42,14 @@ import Testing
         var encoder = TrajectoryEncoder()
         let stored = chunks.flatMap { encoder.encode($0) }
         #expect(stored.contains { $0.epochs != nil })
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try backend.makeStore()
         defer { try? store.close() }
-        let record = ExperimentRecord(queued: "exp_sharp", spec: experiment.spec)
-        try store.insert(record)
+        let id = "exp_sharp_\(UUID().uuidString.prefix(8))"
+        try store.insert(ExperimentRecord(queued: id, spec: experiment.spec))
         let lease = try #require(try store.claim(owner: "test", leaseSeconds: 30)?.lease)
         for chunk in stored { #expect(try store.appendChunk(lease, chunk: chunk, stepsDone: 30, leaseSeconds: 30)) }
-        #expect(try store.sharpnessRecords("exp_sharp") == result.trajectory.sharpness)
-        #expect(try store.trajectory("exp_sharp", dimension: 2).sharpness.map(\.step) == [0, 7, 14, 21, 28, 30])
+        #expect(try store.sharpnessRecords(id) == result.trajectory.sharpness)
+        #expect(try store.trajectory(id, dimension: 2).sharpness.map(\.step) == [0, 7, 14, 21, 28, 30])
+        #expect(try store.epochRecords(id).isEmpty)
     }
 }

@@ -110,7 +110,20 @@ async function pageExperiment(main, id) {
     traj = await api(`/v1/experiments/${encodeURIComponent(id)}/trajectory?max_points=1500&fields=epoch,lr,loss,grad_norm`);
     drawCharts();
   }
+  // Above two parameters: the loss landscape around the run (POST /v1/analysis/landscape), for a finished run
+  // that recorded its parameters: the PCA plane of its path with the path projected, and the line from θ₀ to the end.
+  async function drawLandscape() {
+    if (!traj || traj.dimension <= 2 || x.spec.record_params === false || !["succeeded", "diverged"].includes(x.status)) return;
+    const pca = await api("/v1/analysis/landscape", { json: { kind: "pca", experiment: id, resolution: 31 } });
+    const share = (pca.explained_variance || []).map((v) => fmt(100 * num(v)) + " %").join(", ");
+    const line = await api("/v1/analysis/landscape", { json: { kind: "line", from: { experiment: id, step: 0 }, to: { experiment: id }, resolution: 101 } });
+    surface.replaceChildren(
+      card("Loss landscape: PCA plane of the path", contourChart({ title: "loss on the path's top two principal directions", grid: pca.grid, paths: [{ name: "path (projected)", xs: pca.path.xs.map(num), ys: pca.path.ys.map(num) }] }),
+        el("p", { class: "muted", text: "explained variance: " + share + " · centred on the final point" })),
+      card("Loss along the line from θ₀ to the end", lineChart([{ name: "loss", xs: line.line.alphas.map(num), ys: line.line.values.map(num) }], { title: "L((1 − α)·θ₀ + α·θ_end)", xLabel: "α", yLabel: "loss", logY: logToggle.checked })));
+  }
   async function drawSurface() {
+    if (traj && traj.dimension > 2) return drawLandscape();
     if (!traj || traj.dimension !== 2) return;
     // The path's own points: rows chosen by its geometry, not by the loss curve's shape.
     const path = await api(`/v1/experiments/${encodeURIComponent(id)}/trajectory?max_points=1500&shape=path&fields=params`);
