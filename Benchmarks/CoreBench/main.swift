@@ -85,6 +85,7 @@ if only == "rules" {
         ("lars", .lars(lr: 1, weightDecay: 0, trustCoefficient: 1e-3, eps: 0, momentum: 0.9, nesterov: false)),
         ("prodigy", .prodigy(lr: 1, beta1: 0.9, beta2: 0.999, beta3: nil, eps: 1e-8, estimLR0: 1e-6, estimLRCoef: 1,
                              weightDecay: 0, safeguardWarmup: false)),
+        ("sam", .sam(lr: 1e-3, rho: 0.05, momentum: 0, nesterov: false)),
         ("adan", .adan(lr: 1e-3, b1: 0.98, b2: 0.92, b3: 0.99, eps: 1e-8, epsRoot: 1e-8, weightDecay: 0)),
     ]
     let ruleConfig = TrainingConfiguration(start: [-1.2, 1], steps: steps, learningRate: 1e-3)
