@@ -33,13 +33,15 @@ struct SearchPlanner {
         }
         let every = definition.reportEvery(search)
         var ended = trials.map { $0.state != .running }
+        // Trials 0 ..< firstOpen have all ended: trial i may be proposed when its history length is at most this.
+        var firstOpen = ended.firstIndex(of: false) ?? ended.count
         let grid = search.sampler == .grid ? search.space.grid(limit: StudySearch.maxTrials) ?? [] : []
         var step = SearchStep()
         var exhausted = false
         var i = trials.count
         while i < search.trials {
             let h = search.historyLength(forTrial: i)
-            guard ended[..<h].allSatisfy({ $0 }) else { break }
+            guard h <= firstOpen else { break }
             guard let a = search.propose(trial: i, assignments: assignments, scores: scores, prunedAt: prunedAt, grid: grid) else {
                 exhausted = true
                 break
@@ -63,6 +65,7 @@ struct SearchPlanner {
             scores.append(nil)
             prunedAt.append(nil)
             history.append(TrialReports(outcome: .other, reports: []))
+            while firstOpen < ended.count && ended[firstOpen] { firstOpen += 1 }
             i += 1
         }
         step.finished = (exhausted || i >= search.trials) && ended.allSatisfy { $0 }
