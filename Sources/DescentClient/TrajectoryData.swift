@@ -25,6 +25,22 @@ extension Client {
         public var alignment: Double
     }
 
+    /// One hidden layer's pre-activation statistics at one evaluation (`analysis.layer_stats`).
+    public struct LayerStatsPoint: Sendable, Equatable, Codable {
+        /// Optimizer step of the evaluation.
+        public var step: Int
+        /// Hidden layer, 0 for the first.
+        public var layer: Int
+        /// Mean of the affine outputs (before batch normalisation).
+        public var mean: Double
+        /// Standard deviation of the affine outputs.
+        public var std: Double
+        /// With batch norm: mean of γx̂ + β; nil without.
+        public var normalizedMean: Double?
+        /// With batch norm: standard deviation of γx̂ + β; nil without.
+        public var normalizedStd: Double?
+    }
+
     /// Columns of `GET /v1/experiments/{id}/trajectory`; a column is nil when not requested.
     public struct TrajectoryData: Sendable, Equatable, Codable {
         /// Experiment id.
@@ -53,6 +69,8 @@ extension Client {
         public var epochs: [EpochPoint]?
         /// Sharpness records; nil when the run has none.
         public var sharpness: [SharpnessPoint]?
+        /// Per-hidden-layer pre-activation statistics; nil when the run has none.
+        public var layerStats: [LayerStatsPoint]?
         /// Whether rows were thinned to `max_points`.
         public var downsampled: Bool?
     }

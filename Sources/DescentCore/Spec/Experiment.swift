@@ -47,6 +47,10 @@ extension ExperimentSpec {
         let (gradientTransforms, averaging) = try buildTransforms(optimizer: optimizer)
         let steps = stepBudget
         try checkSharpness(objective: objective, steps: steps)
+        if layerStats && ((objective as? MLPObjective)?.hiddenLayers.isEmpty ?? true) {
+            throw SpecError(field: "analysis.layer_stats", message: "needs an objective with hidden layers (mlp); \(self.objective.type) has none",
+                            code: "invalid_value")
+        }
         let schedule = try self.schedule?.build(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
         let n = objective.dimension
         let initial: [Double]
@@ -69,7 +73,8 @@ extension ExperimentSpec {
             start: initial, steps: steps, learningRate: optimizer.learningRate, schedule: schedule,
             batchSize: batchSize, dropLast: dropLast, seed: seed, gradNormTolerance: stop.gradNormTol,
             lossTarget: stop.lossTarget, divergenceFactor: stop.divergenceFactor, recordEvery: recordEvery,
-            recordParams: recordParams, evaluateEvery: evaluationEvery, sharpnessEvery: sharpnessEvery)
+            recordParams: recordParams, evaluateEvery: evaluationEvery, sharpnessEvery: sharpnessEvery,
+            layerStats: layerStats)
         configuration.transforms = gradientTransforms
         configuration.averaging = averaging
         let rows = configuration.maximumRows

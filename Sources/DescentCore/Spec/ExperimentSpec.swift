@@ -54,6 +54,8 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var recordParams: Bool
     /// Steps between sharpness records (`analysis.sharpness_every`); nil = none.
     public var sharpnessEvery: Int? = nil
+    /// Record each hidden layer's pre-activation statistics at every evaluation (`analysis.layer_stats`, MLP only).
+    public var layerStats: Bool = false
 
     /// Creates a spec; defaults as in the JSON schema.
     public init(name: String = "experiment", tags: [String] = [], seed: UInt64 = 0, objective: ObjectiveSpec,
@@ -102,6 +104,7 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         recordEvery = get("record_every")?.integer ?? 1
         recordParams = get("record_params")?.bool ?? true
         sharpnessEvery = get("analysis")?.object?["sharpness_every"].flatMap { $0.isNull ? nil : $0.integer }
+        layerStats = get("analysis")?.object?["layer_stats"]?.bool ?? false
     }
 
     /// Decodes strictly (see the type's description); errors are `SpecError`.
@@ -125,7 +128,10 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
             "stop": .object(stopMembers),
             "record_every": .number(Double(recordEvery)), "record_params": .bool(recordParams),
         ]
-        if let k = sharpnessEvery { members["analysis"] = .object(["sharpness_every": .number(Double(k))]) }
+        var analysis: [String: SpecValue] = [:]
+        if let k = sharpnessEvery { analysis["sharpness_every"] = .number(Double(k)) }
+        if layerStats { analysis["layer_stats"] = .bool(true) }
+        if !analysis.isEmpty { members["analysis"] = .object(analysis) }
         if !transforms.isEmpty { members["transforms"] = .array(transforms.map(\.asValue)) }
         return .object(members)
     }

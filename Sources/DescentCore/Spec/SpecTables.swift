@@ -35,6 +35,8 @@ public enum SpecTables {
         ParameterInfo("analysis", .object([
             ParameterInfo("sharpness_every", .integer(.stepCount), nullable: true,
                           "steps between records of λmax of the full training loss and the gradient's alignment with its eigenvector (null: none)"),
+            ParameterInfo("layer_stats", .boolean, default: .bool(false),
+                          "record each hidden layer's pre-activation mean and standard deviation at every evaluation (mlp only)"),
         ]), nullable: true, "analysis recorded along the run; it reads θ only, so the run is the same without it"),
     ]
 

@@ -31,6 +31,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Steps between sharpness records (λmax of the full training loss and the gradient's alignment with its
     /// eigenvector, `SharpnessRecord`); nil = none. They read θ only, so the run is the same without them.
     public var sharpnessEvery: Int?
+    /// Record each hidden layer's pre-activation statistics at every evaluation (`LayerStatsRecord`, MLP only).
+    /// They read θ and the running statistics only, so the run is the same without them.
+    public var layerStats: Bool
     /// The run's pruning rule, given by its study (nil: never pruned); see `PruneRule` for the report points.
     public var prune: PruneRule? = nil
     /// Changes to the batch gradient before each update, in order (the gradient transforms of the spec).
@@ -48,12 +51,13 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public init(start: [Double], steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant,
                 batchSize: Int? = nil, dropLast: Bool = false, seed: UInt64 = 0, gradNormTolerance: Double = 0,
                 lossTarget: Double? = nil, divergenceFactor: Double = 1e6, recordEvery: Int = 1,
-                recordParams: Bool = true, evaluateEvery: Int? = nil, sharpnessEvery: Int? = nil) {
+                recordParams: Bool = true, evaluateEvery: Int? = nil, sharpnessEvery: Int? = nil,
+                layerStats: Bool = false) {
         self.start = start; self.steps = steps; self.learningRate = learningRate; self.schedule = schedule
         self.batchSize = batchSize; self.dropLast = dropLast; self.seed = seed
         self.gradNormTolerance = gradNormTolerance; self.lossTarget = lossTarget
         self.divergenceFactor = divergenceFactor; self.recordEvery = recordEvery; self.recordParams = recordParams
-        self.evaluateEvery = evaluateEvery; self.sharpnessEvery = sharpnessEvery
+        self.evaluateEvery = evaluateEvery; self.sharpnessEvery = sharpnessEvery; self.layerStats = layerStats
     }
 
     /// Whether the run needs the general loop: gradient transforms and averages are not part of the closed-form

@@ -9,15 +9,17 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         var summary: RunSummary?
         var epochs: [EpochRecord] = []
         var sharpness: [SharpnessRecord] = []
+        var layerStats: [LayerStatsRecord] = []
         let c = configuration
         var trajectory = TrajectoryColumns.fill(rows: c.columnRows(reportEvery: progressEvery), dimension: objective.dimension,
                                                 withParams: c.recordParams, keep: c.keepsTrajectory) { columns in
             loop(columns, control: control, progressEvery: progressEvery, onProgress: onProgress,
-                 epochs: &epochs, sharpness: &sharpness, summary: &summary)
+                 epochs: &epochs, sharpness: &sharpness, layerStats: &layerStats, summary: &summary)
         }
         if c.keepsTrajectory {
             trajectory.epochs = epochs
             trajectory.sharpness = sharpness
+            trajectory.layerStats = layerStats
         }
         // `loop` always sets the summary; the fallback only satisfies the type checker.
         return RunResult(trajectory: trajectory, summary: summary ?? RunSummary(cancelledBeforeStart: c.start))
@@ -26,7 +28,8 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
     /// The loop proper: fills `columns`, returns the number of rows.
     private func loop(_ columns: TrajectoryColumns, control: RunControl, progressEvery: Int,
                       onProgress: ((TrajectoryChunk) -> Void)?, epochs: inout [EpochRecord],
-                      sharpness: inout [SharpnessRecord], summary: inout RunSummary?) -> Int {
+                      sharpness: inout [SharpnessRecord], layerStats: inout [LayerStatsRecord],
+                      summary: inout RunSummary?) -> Int {
         let c = configuration
         let n = objective.dimension
         // A local copy: mutating a stored optimizer in place made Swift copy its state arrays every step.
@@ -43,7 +46,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         let reportEvery = max(1, progressEvery)
         let constantRate = c.schedule == .constant
         let recordParams = c.recordParams
-        var rows = 0, reportedRows = 0, reportedEpochs = 0, reportedSharpness = 0
+        var rows = 0, reportedRows = 0, reportedEpochs = 0, reportedSharpness = 0, reportedLayerStats = 0
         // Sharpness records read θ only (the full training set's Hessian and gradient), before the step's update.
         let sharpnessEvery = c.sharpnessEvery.map { max(1, $0) }
         var untilRecord = 0, untilReport = reportEvery
@@ -71,6 +74,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         var average = ParameterAverage(c.averaging ?? .polyak)
         if hasData {
             let initial = epochRecord(theta, buffers, epoch: 0, step: 0)
+            if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: 0) }
             if best.consider(initial, target: c.lossTarget) { stop = .lossTarget }
         }
         var t = 0
@@ -79,6 +83,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             if let k = evaluateEvery, t > 0, t % k == 0 {
                 let record = epochRecord(theta, buffers, epoch: epoch, step: t)
                 epochs.append(record)
+                if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: t) }
                 if best.consider(record, target: c.lossTarget) { stop = .lossTarget; break }
                 if prunes(record) { stop = .pruned; break }
             }
@@ -86,6 +91,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 if evaluateEvery == nil {
                     let record = epochRecord(theta, buffers, epoch: epoch, step: t)
                     epochs.append(record)
+                    if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: t) }
                     if best.consider(record, target: c.lossTarget) { stop = .lossTarget; break }
                     if t > 0 && prunes(record) { stop = .pruned; break }
                 }
@@ -129,9 +135,11 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             if untilReport == 0 {
                 if let onProgress {
                     (reportedRows, reportedEpochs) = columns.report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs,
-                                                                    sharpness: sharpness[reportedSharpness...], dimension: n,
+                                                                    sharpness: sharpness[reportedSharpness...],
+                                                                    layerStats: layerStats[reportedLayerStats...], dimension: n,
                                                                     withParams: recordParams, stepsDone: t, to: onProgress)
                     reportedSharpness = sharpness.count
+                    reportedLayerStats = layerStats.count
                 }
                 if !c.keepsTrajectory {
                     rows = columns.rewind(rows: rows, dimension: n, withParams: recordParams)
@@ -145,6 +153,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             if due {
                 let record = epochRecord(theta, buffers, epoch: epoch, step: t)
                 epochs.append(record)
+                if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: t) }
                 _ = best.consider(record, target: nil)
             }
         }
@@ -164,7 +173,8 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         rows = columns.finish(rows: rows, step: t, epoch: epoch, lr: c.schedule.learningRate(at: t, base: c.learningRate),
                               loss: finalLoss, gradNorm: squares.squareRoot(), params: theta, recordParams: recordParams,
                               reportedRows: reportedRows, epochs: epochs, reportedEpochs: reportedEpochs,
-                              sharpness: sharpness[reportedSharpness...], onProgress: onProgress)
+                              sharpness: sharpness[reportedSharpness...], layerStats: layerStats[reportedLayerStats...],
+                              onProgress: onProgress)
         // Without data every step's loss is the full loss: the best is the best step.
         let bestFull = hasData ? (best.loss, best.step) : (bestLoss, bestStep)
         summary = RunSummary(finishing: stop, steps: t, finalLoss: finalLoss, best: bestFull,

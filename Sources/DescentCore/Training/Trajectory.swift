@@ -18,6 +18,8 @@ public struct Trajectory: Sendable, Equatable, Codable {
     public var epochs: [EpochRecord]
     /// Sharpness records, every `sharpness_every` steps and at the final point (empty unless asked for).
     public var sharpness: [SharpnessRecord] = []
+    /// Per-hidden-layer pre-activation statistics at every evaluation (`analysis.layer_stats`; empty unless asked for).
+    public var layerStats: [LayerStatsRecord] = []
 
     /// An empty trajectory for `dimension` parameters.
     public init(dimension: Int) {
@@ -64,10 +66,10 @@ public struct Trajectory: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case dimension, step, epoch, lr, loss, gradNorm, params, epochs, sharpness
+        case dimension, step, epoch, lr, loss, gradNorm, params, epochs, sharpness, layerStats
     }
 
-    /// Decodes a trajectory; `sharpness` may be absent (runs without it).
+    /// Decodes a trajectory; `sharpness` and `layerStats` may be absent (runs without them).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         dimension = try c.decode(Int.self, forKey: .dimension)
@@ -76,9 +78,10 @@ public struct Trajectory: Sendable, Equatable, Codable {
         gradNorm = try c.decode([Double].self, forKey: .gradNorm); params = try c.decode([Double].self, forKey: .params)
         epochs = try c.decode([EpochRecord].self, forKey: .epochs)
         sharpness = try c.decodeIfPresent([SharpnessRecord].self, forKey: .sharpness) ?? []
+        layerStats = try c.decodeIfPresent([LayerStatsRecord].self, forKey: .layerStats) ?? []
     }
 
-    /// Encodes every column; `sharpness` only when there are records, so runs without it print as before.
+    /// Encodes every column; `sharpness` and `layerStats` only when there are records, so runs without them print as before.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(dimension, forKey: .dimension)
@@ -86,6 +89,7 @@ public struct Trajectory: Sendable, Equatable, Codable {
         try c.encode(loss, forKey: .loss); try c.encode(gradNorm, forKey: .gradNorm); try c.encode(params, forKey: .params)
         try c.encode(epochs, forKey: .epochs)
         if !sharpness.isEmpty { try c.encode(sharpness, forKey: .sharpness) }
+        if !layerStats.isEmpty { try c.encode(layerStats, forKey: .layerStats) }
     }
 }
 

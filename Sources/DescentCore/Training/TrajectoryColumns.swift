@@ -36,11 +36,13 @@ struct TrajectoryColumns {
     /// Sends rows `rows`, epoch records from `from` and the sharpness records `sharpness` (those not yet sent)
     /// to `onProgress`; returns the new report marks.
     func report(rows: Range<Int>, epochs: [EpochRecord], from: Int, sharpness: ArraySlice<SharpnessRecord> = [],
+                layerStats: ArraySlice<LayerStatsRecord> = [],
                 dimension: Int, withParams: Bool, stepsDone: Int,
                 to onProgress: (TrajectoryChunk) -> Void) -> (rows: Int, epochs: Int) {
         var chunk = self.rows(rows.lowerBound, rows.upperBound, dimension: dimension, withParams: withParams)
         chunk.epochs = Array(epochs[from...])
         chunk.sharpness = Array(sharpness)
+        chunk.layerStats = Array(layerStats)
         onProgress(TrajectoryChunk(records: chunk, stepsDone: stepsDone))
         return (rows.upperBound, epochs.count)
     }
@@ -49,14 +51,16 @@ struct TrajectoryColumns {
     /// last progress report. Returns the row count.
     func finish(rows: Int, step t: Int, epoch e: Int, lr rate: Double, loss value: Double, gradNorm norm: Double,
                 params theta: [Double], recordParams: Bool, reportedRows: Int, epochs: [EpochRecord], reportedEpochs: Int,
-                sharpness: ArraySlice<SharpnessRecord> = [], onProgress: ((TrajectoryChunk) -> Void)?) -> Int {
+                sharpness: ArraySlice<SharpnessRecord> = [], layerStats: ArraySlice<LayerStatsRecord> = [],
+                onProgress: ((TrajectoryChunk) -> Void)?) -> Int {
         var rows = rows
         if rows == 0 || step[rows - 1] != t {
             write(row: rows, step: t, epoch: e, lr: rate, loss: value, gradNorm: norm, params: theta, recordParams: recordParams)
             rows += 1
         }
         if let onProgress {
-            _ = report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs, sharpness: sharpness, dimension: theta.count,
+            _ = report(rows: reportedRows..<rows, epochs: epochs, from: reportedEpochs, sharpness: sharpness, layerStats: layerStats,
+                       dimension: theta.count,
                        withParams: recordParams, stepsDone: t, to: onProgress)
         }
         return rows

@@ -15,7 +15,8 @@ struct PlotHandlers: Sendable {
         let record = try load(request.pathParameters["id"] ?? "")
         let kind = request.query["kind"] ?? "loss"
         let logY = try flag(request, "log", default: kind == "loss")
-        let trajectory = kind == "sharpness" ? Trajectory(dimension: 0) : try trajectory(of: record, params: kind == "path")
+        let fromRecords = kind == "sharpness" || kind == "layer_stats"
+        let trajectory = fromRecords ? Trajectory(dimension: 0) : try trajectory(of: record, params: kind == "path")
         let title = record.spec.name
         switch kind {
         case "loss", "lr", "grad_norm":
@@ -29,8 +30,11 @@ struct PlotHandlers: Sendable {
             return svg(try pathPlot(record, trajectory).render())
         case "sharpness":
             return svg(try sharpnessPlot(record, logY: logY).render())
+        case "layer_stats":
+            return svg(try layerStatsPlot(record).render())
         default:
-            throw ServiceError.invalid(field: "kind", message: "must be one of loss, lr, grad_norm, path, sharpness", code: "invalid_query")
+            throw ServiceError.invalid(field: "kind", message: "must be one of loss, lr, grad_norm, path, sharpness, layer_stats",
+                                       code: "invalid_query")
         }
     }
 
@@ -85,6 +89,26 @@ struct PlotHandlers: Sendable {
             .init(name: "λmax (\(record.spec.optimizer.type))", xs: steps, ys: records.map(\.lambdaMax)),
             .init(name: "2/η", xs: steps, ys: records.map { $0.lr > 0 ? 2 / $0.lr : .nan }),
         ], logY: logY)
+    }
+
+    /// Each hidden layer's pre-activation mean and mean ± std against the step (before batch normalisation when
+    /// it is on: the drift it removes).
+    private func layerStatsPlot(_ record: ExperimentRecord) throws -> SVGPlot.LineChart {
+        let records = try store.layerStatsRecords(record.id)
+        guard !records.isEmpty else {
+            throw ServiceError.invalid(field: "kind", message: "the run has no layer statistics; set analysis.layer_stats in its spec",
+                                       code: "invalid_query")
+        }
+        let layers = Set(records.map(\.layer)).sorted()
+        let series = layers.flatMap { l -> [SVGPlot.Series] in
+            let rows = records.filter { $0.layer == l }
+            let steps = rows.map { Double($0.step) }
+            return [.init(name: "layer \(l + 1) mean", xs: steps, ys: rows.map(\.mean)),
+                    .init(name: "layer \(l + 1) mean + std", xs: steps, ys: rows.map { $0.mean + $0.std }),
+                    .init(name: "layer \(l + 1) mean − std", xs: steps, ys: rows.map { $0.mean - $0.std })]
+        }
+        return SVGPlot.LineChart(title: "\(record.spec.name): pre-activations", xLabel: "step", yLabel: "pre-activation",
+                                 series: series)
     }
 
     /// Path bounds padded by 15 % (and to at least ±0.5) so the surroundings show.

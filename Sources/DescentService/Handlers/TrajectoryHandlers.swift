@@ -27,7 +27,8 @@ struct TrajectoryHandlers: Sendable {
             let blobs = try store.recordBlobs(record.id)
             let export = TrajectoryExport(store: store, id: record.id, status: record.status.rawValue, dimension: dimension,
                                           view: view, epochs: try blobs.flatMap { try TrajectoryCodec.decodeEpochs($0) },
-                                          sharpness: try blobs.flatMap { try TrajectoryCodec.decodeSharpness($0) })
+                                          sharpness: try blobs.flatMap { try TrajectoryCodec.decodeSharpness($0) },
+                                          layerStats: try blobs.flatMap { try TrajectoryCodec.decodeLayerStats($0) })
             let contentType = csv ? "text/csv; charset=utf-8" : "application/json"
             let planner = ViewPlanner(store: store, id: record.id, dimension: dimension, view: view)
             let upperBound = chunks.filter(planner.overlaps).reduce(0) { $0 + $1.rows }

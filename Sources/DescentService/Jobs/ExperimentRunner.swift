@@ -311,7 +311,8 @@ public final class ExperimentRunner: Sendable {
         var encoder = TrajectoryEncoder()
         return { [self] chunk in
             guard !job.storeFailed.load(ordering: .relaxed), !job.lost.load(ordering: .relaxed) else { return }
-            guard chunk.records.count > 0 || !chunk.records.epochs.isEmpty || !chunk.records.sharpness.isEmpty else { return }
+            guard chunk.records.count > 0 || !chunk.records.epochs.isEmpty || !chunk.records.sharpness.isEmpty
+                    || !chunk.records.layerStats.isEmpty else { return }
             let progress = chunk.records.loss.last.flatMap { loss in
                 chunk.records.step.last.map { ExperimentEvent.progress(stepsDone: chunk.stepsDone, step: $0, loss: loss) }
             }

@@ -34,7 +34,7 @@ public protocol Store: Sendable {
     /// The encoded summaries (`TrajectorySummary`) at `level` of the chunks numbered `indices`, by chunk
     /// number; chunks without that level are absent.
     func summaryData(_ id: String, level: Int, indices: ClosedRange<Int>) throws -> [Int: [UInt8]]
-    /// The encoded epoch and sharpness records of an experiment's chunks (`TrajectoryCodec.encodeEpochs`), in
+    /// The encoded epoch, sharpness and layer-statistics records of an experiment's chunks (`TrajectoryCodec.encodeEpochs`), in
     /// chunk order; chunks without records are left out.
     func recordBlobs(_ id: String) throws -> [[UInt8]]
 
@@ -117,6 +117,11 @@ extension Store {
         try recordBlobs(id).flatMap { try TrajectoryCodec.decodeEpochs($0) }
     }
 
+    /// Every layer-statistics record of an experiment's trajectory, in order.
+    public func layerStatsRecords(_ id: String) throws -> [LayerStatsRecord] {
+        try recordBlobs(id).flatMap { try TrajectoryCodec.decodeLayerStats($0) }
+    }
+
     /// Every sharpness record of an experiment's trajectory, in order.
     public func sharpnessRecords(_ id: String) throws -> [SharpnessRecord] {
         try recordBlobs(id).flatMap { try TrajectoryCodec.decodeSharpness($0) }
@@ -132,6 +137,7 @@ extension Store {
         let blobs = try recordBlobs(id)
         t.epochs = try blobs.flatMap { try TrajectoryCodec.decodeEpochs($0) }
         t.sharpness = try blobs.flatMap { try TrajectoryCodec.decodeSharpness($0) }
+        t.layerStats = try blobs.flatMap { try TrajectoryCodec.decodeLayerStats($0) }
         return t
     }
 

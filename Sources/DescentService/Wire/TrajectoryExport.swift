@@ -18,6 +18,8 @@ struct TrajectoryExport: Sendable {
     let epochs: [EpochRecord]
     /// The run's sharpness records (`analysis.sharpness_every`), written as `sharpness` when there are any.
     var sharpness: [SharpnessRecord] = []
+    /// The run's layer statistics (`analysis.layer_stats`), written as `layer_stats` when there are any.
+    var layerStats: [LayerStatsRecord] = []
 
     /// Rows a response may hold before it is streamed instead.
     static let streamThreshold = 32_768
@@ -44,6 +46,7 @@ struct TrajectoryExport: Sendable {
         out.raw(try epochsJSON())
         if f.contains(.gradNorm) { column("grad_norm", t.gradNorm) { $0.number($1) } }
         out.raw(",\"id\":\"\(id)\"")
+        out.raw(try layerStatsJSON())
         if f.contains(.loss) { column("loss", t.loss) { $0.number($1) } }
         if f.contains(.lr) { column("lr", t.lr) { $0.number($1) } }
         if f.contains(.params) && !t.params.isEmpty {
@@ -209,6 +212,7 @@ struct TrajectoryExport: Sendable {
         out.raw(try epochsJSON())
         if f.contains(.gradNorm) { try await column("grad_norm", .gradNorm) }
         out.raw(",\"id\":\"\(id)\"")
+        out.raw(try layerStatsJSON())
         if f.contains(.loss) { try await column("loss", .loss) }
         if f.contains(.lr) { try await column("lr", .lr) }
         if plan.withParams { try await column("params", .params) }
@@ -237,6 +241,10 @@ struct TrajectoryExport: Sendable {
 
     private func sharpnessJSON() throws -> [UInt8] {
         sharpness.isEmpty ? [] : Array(",\"sharpness\":".utf8) + (try JSONCoding.encode(sharpness))
+    }
+
+    private func layerStatsJSON() throws -> [UInt8] {
+        layerStats.isEmpty ? [] : Array(",\"layer_stats\":".utf8) + (try JSONCoding.encode(layerStats))
     }
 
     private static func paramsRow(_ out: inout JSONWriter, _ p: ArraySlice<Double>) {

@@ -29,7 +29,7 @@ public struct MLPObjective: Objective {
     /// Running statistics used by `value`, gradients and Hessians (initially means 0, variances 1).
     public var runningStatistics: [Double]
     let architecture: MLPArchitecture
-    private let trainingData: ModelData
+    let trainingData: ModelData
     private let validationData: ModelData?
 
     /// An MLP on `training` with the given hidden widths, activation and batch normalisation.

@@ -32,8 +32,8 @@ public struct StoredChunk: Sendable, Equatable {
         firstStep = records.step.first ?? -1
         lastStep = records.step.last ?? -1
         data = TrajectoryCodec.encode(records)
-        epochs = records.epochs.isEmpty && records.sharpness.isEmpty
-            ? nil : TrajectoryCodec.encodeEpochs(records.epochs, sharpness: records.sharpness)
+        epochs = records.epochs.isEmpty && records.sharpness.isEmpty && records.layerStats.isEmpty
+            ? nil : TrajectoryCodec.encodeEpochs(records.epochs, sharpness: records.sharpness, layerStats: records.layerStats)
         summaries = TrajectorySummary.levels(of: records).map { TrajectorySummary.encode($0, of: records) }
     }
 }
@@ -80,7 +80,7 @@ public struct TrajectoryEncoder: Sendable {
     /// An encoder for a new run.
     public init() {}
 
-    /// Splits `records` into chunks of at most `maxRowsPerChunk` rows (epoch and sharpness records go with the last one).
+    /// Splits `records` into chunks of at most `maxRowsPerChunk` rows (epoch, sharpness and layer-statistics records go with the last one).
     public mutating func encode(_ records: Trajectory) -> [StoredChunk] {
         guard records.count > Self.maxRowsPerChunk else {
             defer { nextIndex += 1 }
@@ -91,7 +91,9 @@ public struct TrajectoryEncoder: Sendable {
         while start < records.count {
             let end = min(records.count, start + Self.maxRowsPerChunk)
             var part = records.rows(start..<end)
-            if end == records.count { part.epochs = records.epochs; part.sharpness = records.sharpness }
+            if end == records.count {
+                part.epochs = records.epochs; part.sharpness = records.sharpness; part.layerStats = records.layerStats
+            }
             out.append(StoredChunk(index: nextIndex, records: part))
             nextIndex += 1
             start = end

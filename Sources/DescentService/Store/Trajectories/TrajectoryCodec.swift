@@ -10,7 +10,7 @@ import Foundation
 ///   u8 encoding (ColumnCodec.Encoding) | u32 byte length
 /// the columns' bytes, in directory order
 /// ```
-/// Epoch and sharpness records are stored beside the chunk (`encodeEpochs`), not in it.
+/// Epoch, sharpness and layer-statistics records are stored beside the chunk (`encodeEpochs`), not in it.
 public enum TrajectoryCodec {
     /// Errors reading a chunk.
     public struct DecodeError: Error, Sendable, CustomStringConvertible {
@@ -133,11 +133,16 @@ public enum TrajectoryCodec {
 
     /// Encodes epoch records: u32 count, then per record i64 epoch | i64 step | f64 trainLoss | u8 flags
     /// (1: validation loss, 2: accuracy) | f64 | f64; then, when there are sharpness records, a section
-    /// u8 tag 1 | u32 count | per record i64 step | f64 lr | f64 λmax | f64 alignment. Readers of the epoch
-    /// records stop after them, so blobs written before the section existed read the same.
-    public static func encodeEpochs(_ epochs: [EpochRecord], sharpness: [SharpnessRecord] = []) -> [UInt8] {
+    /// u8 tag 1 | u32 count | per record i64 step | f64 lr | f64 λmax | f64 alignment; then, when there are
+    /// layer statistics, a section u8 tag 2 | u32 count | per record i64 step | u32 layer | f64 mean | f64 std |
+    /// u8 flags (1: normalised statistics) | f64 normalised mean | f64 normalised std. Readers of the epoch
+    /// records stop after them and readers of one section skip the others, so blobs written before a section
+    /// existed read the same.
+    public static func encodeEpochs(_ epochs: [EpochRecord], sharpness: [SharpnessRecord] = [],
+                                    layerStats: [LayerStatsRecord] = []) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(4 + epochs.count * 41 + (sharpness.isEmpty ? 0 : 5 + sharpness.count * 32))
+        out.reserveCapacity(4 + epochs.count * 41 + (sharpness.isEmpty ? 0 : 5 + sharpness.count * 32)
+                            + (layerStats.isEmpty ? 0 : 5 + layerStats.count * layerStatsSize))
         out.putRaw(UInt32(epochs.count))
         for e in epochs {
             out.putRaw(UInt64(bitPattern: Int64(e.epoch)))
@@ -155,21 +160,29 @@ public enum TrajectoryCodec {
                 out.putRaw(r.lr.bitPattern); out.putRaw(r.lambdaMax.bitPattern); out.putRaw(r.alignment.bitPattern)
             }
         }
+        if !layerStats.isEmpty {
+            out.append(layerStatsTag)
+            out.putRaw(UInt32(layerStats.count))
+            for r in layerStats {
+                out.putRaw(UInt64(bitPattern: Int64(r.step)))
+                out.putRaw(UInt32(truncatingIfNeeded: r.layer))
+                out.putRaw(r.mean.bitPattern); out.putRaw(r.std.bitPattern)
+                let normalized = r.normalizedMean != nil && r.normalizedStd != nil
+                out.append(normalized ? 1 : 0)
+                out.putRaw((r.normalizedMean ?? 0).bitPattern); out.putRaw((r.normalizedStd ?? 0).bitPattern)
+            }
+        }
         return out
     }
 
     private static let sharpnessTag: UInt8 = 1
+    private static let layerStatsTag: UInt8 = 2
+    /// Bytes of one encoded sharpness and layer-statistics record.
+    private static let sharpnessSize = 32, layerStatsSize = 45
 
     /// The sharpness records of a blob `encodeEpochs` wrote (none when it has no such section).
     public static func decodeSharpness(_ bytes: [UInt8]) throws -> [SharpnessRecord] {
-        try bytes.withUnsafeBytes { raw in
-            var r = ByteReader(raw)
-            let n = Int(try r.u32())
-            for _ in 0..<n { _ = try epochRecord(&r) }
-            guard r.offset < raw.count else { return [] }
-            guard try r.u8() == sharpnessTag else { throw DecodeError(reason: "unknown record section") }
-            let count = Int(try r.u32())
-            try r.need(count * 32)
+        try section(sharpnessTag, of: bytes) { r, count in
             var out: [SharpnessRecord] = []
             out.reserveCapacity(count)
             for _ in 0..<count {
@@ -178,6 +191,48 @@ public enum TrajectoryCodec {
                 out.append(SharpnessRecord(step: step, lr: lr, lambdaMax: value, alignment: Double(bitPattern: try r.u64())))
             }
             return out
+        } ?? []
+    }
+
+    /// The layer statistics of a blob `encodeEpochs` wrote (none when it has no such section).
+    public static func decodeLayerStats(_ bytes: [UInt8]) throws -> [LayerStatsRecord] {
+        try section(layerStatsTag, of: bytes) { r, count in
+            var out: [LayerStatsRecord] = []
+            out.reserveCapacity(count)
+            for _ in 0..<count {
+                let step = Int(Int64(bitPattern: try r.u64())), layer = Int(try r.u32())
+                let mean = Double(bitPattern: try r.u64()), std = Double(bitPattern: try r.u64())
+                let normalized = try r.u8() & 1 != 0
+                let nm = Double(bitPattern: try r.u64()), ns = Double(bitPattern: try r.u64())
+                out.append(LayerStatsRecord(step: step, layer: layer, mean: mean, std: std,
+                                            normalizedMean: normalized ? nm : nil, normalizedStd: normalized ? ns : nil))
+            }
+            return out
+        } ?? []
+    }
+
+    /// Reads the section tagged `tag` after the epoch records with `read` (given the reader at its first record
+    /// and the record count); nil when the blob has no such section. Unknown tags and truncation are errors.
+    private static func section<R>(_ tag: UInt8, of bytes: [UInt8],
+                                   _ read: (inout ByteReader, Int) throws -> R) throws -> R? {
+        try bytes.withUnsafeBytes { raw in
+            var r = ByteReader(raw)
+            let n = Int(try r.u32())
+            for _ in 0..<n { _ = try epochRecord(&r) }
+            while r.offset < raw.count {
+                let found = try r.u8()
+                let count = Int(try r.u32())
+                let size: Int
+                switch found {
+                case sharpnessTag: size = sharpnessSize
+                case layerStatsTag: size = layerStatsSize
+                default: throw DecodeError(reason: "unknown record section")
+                }
+                try r.need(count * size)
+                if found == tag { return try read(&r, count) }
+                r.offset += count * size
+            }
+            return nil
         }
     }
 
