@@ -116,7 +116,7 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
                                            "rmsprop_lecture", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "rprop",
                                            "asgd", "lbfgs", "lion", "adabelief", "yogi", "lamb", "lars", "adan", "sam", "prodigy",
                                            "newton", "saddle_free_newton", "negative_curvature"])
-    #expect(doc.schedules.count == 14)
+    #expect(doc.schedules.count == 16)
     #expect(doc.objectives.count == 15)
     let adamw = try #require(doc.optimizers.first { $0.type == "adamw" })
     #expect(adamw.parameters.first { $0.name == "weight_decay" }?.defaultValue == .number(1e-2))
@@ -136,6 +136,7 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
         "exponential": ["gamma": .number(0.99)], "cosine": ["t_max": .number(100)],
         "linear_warmup": ["warmup_steps": .number(10)], "inverse_sqrt": ["warmup_steps": .number(10)],
         "cosine_warm_restarts": ["t_0": .number(10)], "cyclic": ["max_lr": .number(0.1)], "lambda": ["factor": .string("0.9^t")],
+        "sequential": ["schedules": .array([.object(["type": .string("constant")])]), "milestones": .array([])],
     ]
     for schedule in Catalog.document.schedules {
         let spec = ExperimentSpec(objective: ObjectiveSpec(.closedForm(.saddle)), optimizer: OptimizerSpec(.sgd),

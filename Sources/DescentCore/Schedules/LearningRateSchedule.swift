@@ -42,6 +42,22 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     /// γ₀ · λ(t) for a formula λ in t (`LambdaLR`).
     case lambda(ScheduleFormula)
 
+    /// `SequentialLR`: `schedules[i]` from step `milestones[i − 1]` on (the first from 0), each evaluated at the
+    /// steps since its milestone, as torch restarts each later scheduler with `step(0)` at its milestone.
+    /// `milestones` has one entry fewer than `schedules` and increases.
+    case sequential(schedules: [LearningRateSchedule], milestones: [Int])
+
+    /// `ReduceLROnPlateau`: γ₀ times a factor for each plateau of the loss seen so far. Not a function of t:
+    /// the training loop keeps its state (`PlateauTracker`), and `learningRate(at:base:)` gives only the
+    /// rate before the first reduction, γ₀.
+    case reduceOnPlateau(ReduceOnPlateau)
+
+    /// Whether the rate depends on observed losses (so the run needs the general loop, which observes them).
+    public var isStateful: Bool {
+        if case .reduceOnPlateau = self { return true }
+        return false
+    }
+
     /// How `cyclic` scales its amplitude.
     public enum CyclicMode: String, Sendable, Equatable, CaseIterable {
         /// Constant amplitude.
@@ -114,6 +130,12 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
             return baseLR + (maxLR - baseLR) * scale * amplitude
         case let .lambda(formula):
             return base * formula.factor(at: t)
+        case let .sequential(schedules, milestones):
+            // bisect_right: the number of milestones ≤ t.
+            let index = milestones.reduce(0) { $0 + ($1 <= t ? 1 : 0) }
+            return schedules[index].learningRate(at: index == 0 ? t : t - milestones[index - 1], base: base)
+        case .reduceOnPlateau:
+            return base
         }
     }
 

@@ -22,6 +22,10 @@ extension ScheduleSpec {
         case .linearWarmup:
             let thenPath = fieldPath(path, "then")
             let then = try ScheduleSpec(checking: value("then"), path: thenPath)
+            if then.kind == .reduceOnPlateau {
+                throw SpecError(field: fieldPath(thenPath, "type"), message: "reduce_on_plateau cannot follow a warm-up",
+                                code: "invalid_value")
+            }
             return .linearWarmup(warmupSteps: integer("warmup_steps"), startFactor: number("start_factor"),
                                  then: try then.build(baseLR: baseLR, steps: steps, path: thenPath))
         case .inverseSqrt: return .inverseSqrt(warmupSteps: integer("warmup_steps"))
@@ -51,6 +55,38 @@ extension ScheduleSpec {
                            stepSizeDown: value("step_size_down").integer ?? up,
                            mode: value("mode").string.flatMap(LearningRateSchedule.CyclicMode.init(rawValue:)) ?? .triangular,
                            gamma: number("gamma"))
+        case .sequential:
+            let items = value("schedules").array ?? []
+            let milestones = value("milestones").integers ?? []
+            if items.isEmpty {
+                throw SpecError(field: fieldPath(path, "schedules"), message: "must list at least one schedule", code: "invalid_value")
+            }
+            if milestones.count != items.count - 1 {
+                throw SpecError(field: fieldPath(path, "milestones"),
+                                message: "must have one entry fewer than schedules (\(items.count - 1))", code: "invalid_value")
+            }
+            for i in milestones.indices.dropFirst() where milestones[i] <= milestones[i - 1] {
+                throw SpecError(field: fieldPath(path, "milestones[\(i)]"), message: "must be greater than the previous milestone",
+                                code: "invalid_value")
+            }
+            var schedules: [LearningRateSchedule] = []
+            for (i, item) in items.enumerated() {
+                let itemPath = fieldPath(path, "schedules[\(i)]")
+                let spec = try ScheduleSpec(checking: item, path: itemPath)
+                // torch's OneCycleLR overwrites the group's initial_lr and CyclicLR its lr when constructed, which
+                // changes the start of the other schedules in a SequentialLR; nested sequences are not supported.
+                if [.sequential, .linearWarmup, .reduceOnPlateau, .oneCycle, .cyclic].contains(spec.kind) {
+                    throw SpecError(field: fieldPath(itemPath, "type"),
+                                    message: "\(spec.kind.rawValue) cannot be one of sequential's schedules", code: "invalid_value")
+                }
+                schedules.append(try spec.build(baseLR: baseLR, steps: steps, path: itemPath))
+            }
+            return .sequential(schedules: schedules, milestones: milestones)
+        case .reduceOnPlateau:
+            return .reduceOnPlateau(ReduceOnPlateau(
+                maximize: value("mode").string == "max", factor: number("factor"), patience: integer("patience"),
+                threshold: number("threshold"), relative: value("threshold_mode").string != "abs",
+                cooldown: integer("cooldown"), minLR: number("min_lr"), eps: number("eps")))
         case .lambda:
             do {
                 return .lambda(try ScheduleFormula(value("factor").string ?? ""))

@@ -8,6 +8,8 @@ public enum ScheduleKind: String, SpecKind {
     case constantFactor = "constant_factor"
     case cosineWarmRestarts = "cosine_warm_restarts"
     case cyclic, lambda
+    case reduceOnPlateau = "reduce_on_plateau"
+    case sequential
 
     /// One-line description for the catalog.
     public var summary: String {
@@ -26,6 +28,8 @@ public enum ScheduleKind: String, SpecKind {
         case .cosineWarmRestarts: "CosineAnnealingWarmRestarts: cosine from γ₀ to η_min over T_i steps, restarting; T_i = T₀·T_mult^i"
         case .cyclic: "CyclicLR (no momentum cycling): base_lr ↔ max_lr, triangular, triangular2 or exp_range"
         case .lambda: "LambdaLR: γ₀·λ(t), λ a formula in the step t"
+        case .sequential: "SequentialLR: schedules[i] from milestones[i − 1] on, each counted from its milestone"
+        case .reduceOnPlateau: "ReduceLROnPlateau on the batch loss after each update: ×factor when it stops improving"
         }
     }
 
@@ -99,6 +103,24 @@ public enum ScheduleKind: String, SpecKind {
         ]
         case .lambda: [
             ParameterInfo("factor", .string(allowed: nil), "λ(t), a formula in t (+ − * / ^ exp log sin cos tanh sqrt), e.g. 0.95^t"),
+        ]
+        case .sequential: [
+            ParameterInfo("schedules", .typedList(section: .schedule),
+                          "the schedules in order (not sequential, linear_warmup, reduce_on_plateau, one_cycle or cyclic)"),
+            ParameterInfo("milestones", .integerList(.stepCount), "increasing steps at which the next schedule starts, one fewer than schedules"),
+        ]
+        case .reduceOnPlateau: [
+            ParameterInfo("mode", .string(allowed: ["min", "max"]), default: .string("min"), "whether a lower or a higher loss is better"),
+            ParameterInfo("factor", .number(.init(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: false)),
+                          default: .number(0.1), "factor of each reduction"),
+            ParameterInfo("patience", .integer(.atLeast(0)), default: .number(10),
+                          "steps without improvement tolerated before a reduction"),
+            ParameterInfo("threshold", .number(.nonNegative), default: .number(1e-4), "smallest improvement that counts"),
+            ParameterInfo("threshold_mode", .string(allowed: ["rel", "abs"]), default: .string("rel"),
+                          "threshold relative to the best loss (rel) or absolute (abs)"),
+            ParameterInfo("cooldown", .integer(.atLeast(0)), default: .number(0), "steps after a reduction that count as good"),
+            ParameterInfo("min_lr", .number(.nonNegative), default: .number(0), "floor of the rate"),
+            ParameterInfo("eps", .number(.nonNegative), default: .number(1e-8), "reductions smaller than eps are skipped"),
         ]
         }
     }

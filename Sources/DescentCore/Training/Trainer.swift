@@ -19,8 +19,8 @@ public enum Trainer {
         control: RunControl, progressEvery: Int, onProgress: ((TrajectoryChunk) -> Void)?, fastPath: Bool
     ) -> RunResult {
         let n = objective.dimension
-        // Transforms and averages run on the general loop only.
-        let fastPath = fastPath && !configuration.hasTransforms
+        // Transforms, averages and loss-observing schedules run on the general loop only.
+        let fastPath = fastPath && !configuration.needsGeneralLoop
         switch optimizer {
         case let .sgd(_, momentum, dampening, nesterov, weightDecay, maximize):
             return dispatchFast(objective, SGD(dimension: n, momentum: momentum, dampening: dampening, nesterov: nesterov,

@@ -62,7 +62,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     /// Whether the run needs the general loop: gradient transforms and averages are not part of the closed-form
     /// fast path or of lockstep runs, which therefore refuse such runs rather than differ from them.
-    var hasTransforms: Bool { !transforms.isEmpty || averaging != nil }
+    /// A schedule that observes the loss (ReduceLROnPlateau) needs it too.
+    var needsGeneralLoop: Bool { !transforms.isEmpty || averaging != nil || schedule.isStateful }
 
     /// Rows the trajectory will hold at most: the recorded steps plus the final point.
     public var maximumRows: Int { (steps + recordEvery - 1) / max(1, recordEvery) + 1 }

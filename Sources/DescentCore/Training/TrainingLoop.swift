@@ -45,6 +45,10 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         let recordEvery = max(1, c.recordEvery)
         let reportEvery = max(1, progressEvery)
         let constantRate = c.schedule == .constant
+        // ReduceLROnPlateau: the rate follows the batch losses observed after each update.
+        var plateau: PlateauTracker? = if case let .reduceOnPlateau(rule) = c.schedule {
+            PlateauTracker(rule, rate: c.learningRate)
+        } else { nil }
         let recordParams = c.recordParams
         var rows = 0, reportedRows = 0, reportedEpochs = 0, reportedSharpness = 0, reportedLayerStats = 0
         // Sharpness records read θ only (the full training set's Hessian and gradient), before the step's update.
@@ -99,7 +103,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 batchIndex = 0
                 batcher.startEpoch(epoch)
             }
-            let lr = constantRate ? c.learningRate : c.schedule.learningRate(at: t, base: c.learningRate)
+            let lr = constantRate ? c.learningRate : plateau?.rate ?? c.schedule.learningRate(at: t, base: c.learningRate)
             if let k = sharpnessEvery, t % k == 0 {
                 sharpness.append(SharpnessRecord.measure(objective, at: theta, step: t, lr: lr))
             }
@@ -129,6 +133,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             if transforming { transforms.apply(to: &gradient, step: t) }
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
             if averaging { average.update(theta) }
+            plateau?.observe(loss)
             t += 1
             batchIndex += 1
             untilReport -= 1
@@ -166,11 +171,11 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         let training = objective.evaluate(at: theta, buffers: buffers, split: .training)
         let validation = objective.evaluate(at: theta, buffers: buffers, split: .validation)
         let finalLoss = training?.loss ?? trainingModeLoss
-        let finalRate = c.schedule.learningRate(at: t, base: c.learningRate)
+        let finalRate = plateau?.rate ?? c.schedule.learningRate(at: t, base: c.learningRate)
         if sharpnessEvery != nil, sharpness.last?.step != t {
             sharpness.append(SharpnessRecord.measure(objective, at: theta, step: t, lr: finalRate))
         }
-        rows = columns.finish(rows: rows, step: t, epoch: epoch, lr: c.schedule.learningRate(at: t, base: c.learningRate),
+        rows = columns.finish(rows: rows, step: t, epoch: epoch, lr: finalRate,
                               loss: finalLoss, gradNorm: squares.squareRoot(), params: theta, recordParams: recordParams,
                               reportedRows: reportedRows, epochs: epochs, reportedEpochs: reportedEpochs,
                               sharpness: sharpness[reportedSharpness...], layerStats: layerStats[reportedLayerStats...],

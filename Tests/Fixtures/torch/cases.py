@@ -178,3 +178,53 @@ CASES += [
     transformed("polyak-saddle", [{"type": "polyak"}, {"type": "clip_grad_value", "clip_value": 0.1}],
                 {"type": "sgd", "lr": 0.05, "momentum": 0.8}, objective=SADDLE, start=SADDLE_START),
 ]
+
+# ReduceLROnPlateau, stepped after each optimizer step on that step's loss (written to plateau.json).
+def on_plateau(name, schedule, optimizer, objective=ROSENBROCK, start=ROSENBROCK_START, steps=STEPS):
+    entry = case(name, optimizer, objective=objective, start=start, steps=steps, schedule=schedule)
+    entry["file"] = "plateau"
+    return entry
+
+
+CASES += [
+    on_plateau("plateau-sgd", {"type": "reduce_on_plateau", "factor": 0.5, "patience": 5, "threshold": 0.01},
+               {"type": "sgd", "lr": 1e-3, "momentum": 0.9}),
+    on_plateau("plateau-defaults-adam", {"type": "reduce_on_plateau"}, {"type": "adam", "lr": 2e-2}),
+    on_plateau("plateau-abs-cooldown", {"type": "reduce_on_plateau", "factor": 0.7, "patience": 3, "threshold": 1e-3,
+                                        "threshold_mode": "abs", "cooldown": 4, "min_lr": 2e-3},
+               {"type": "adam", "lr": 3e-2}),
+    on_plateau("plateau-max", {"type": "reduce_on_plateau", "mode": "max", "factor": 0.3, "patience": 2,
+                               "threshold": 0.02, "cooldown": 1},
+               {"type": "sgd", "lr": 0.2, "momentum": 0.5, "maximize": True}, objective=CONCAVE, start=CONCAVE_START),
+    on_plateau("plateau-max-abs-eps", {"type": "reduce_on_plateau", "mode": "max", "factor": 0.5, "patience": 1,
+                                       "threshold": 1e-6, "threshold_mode": "abs", "eps": 1e-3},
+               {"type": "sgd", "lr": 0.1, "maximize": True}, objective=CONCAVE, start=CONCAVE_START),
+]
+
+# SequentialLR over closed-form schedules (written to sequential.json): each later schedule restarts at its milestone.
+def in_sequence(name, schedule, optimizer=None, steps=STEPS):
+    entry = scheduled(name, schedule, optimizer=optimizer, steps=steps)
+    entry["file"] = "sequential"
+    return entry
+
+
+CASES += [
+    in_sequence("sequential-constant-exponential-cosine", {
+        "type": "sequential", "milestones": [40, 120],
+        "schedules": [{"type": "constant_factor", "factor": 0.2, "total_iters": 100},
+                      {"type": "exponential", "gamma": 0.99},
+                      {"type": "cosine", "t_max": 90, "eta_min": 1e-5}]}),
+    in_sequence("sequential-linear-step-lambda-restarts", {
+        "type": "sequential", "milestones": [30, 90, 200],
+        "schedules": [{"type": "linear", "start_factor": 0.1, "total_iters": 30},
+                      {"type": "step", "step_size": 20, "gamma": 0.5},
+                      {"type": "lambda", "factor": "1/(1 + 0.05*t)", "python": "1 / (1 + 0.05*t)"},
+                      {"type": "cosine_warm_restarts", "t_0": 25, "t_mult": 2}]}),
+    in_sequence("sequential-polynomial-multistep-adam", {
+        "type": "sequential", "milestones": [150],
+        "schedules": [{"type": "polynomial", "total_iters": 100, "power": 0.5},
+                      {"type": "multistep", "milestones": [20, 60], "gamma": 0.3}]},
+        optimizer={"type": "adam", "lr": 1e-2}),
+    in_sequence("sequential-single", {"type": "sequential", "milestones": [],
+                                      "schedules": [{"type": "exponential", "gamma": 0.995}]}),
+]

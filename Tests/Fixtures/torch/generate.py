@@ -151,6 +151,15 @@ def torch_scheduler(spec, optimizer, steps):
         # The case gives the same formula in Python (`python`); `t` is the step, `math` the module.
         formula = eval(f"lambda t: {spec['python']}", {"math": math})
         return scheduler.LambdaLR(optimizer, lr_lambda=formula)
+    if kind == "sequential":
+        parts = [torch_scheduler(part, optimizer, steps) for part in spec["schedules"]]
+        return scheduler.SequentialLR(optimizer, parts, milestones=spec["milestones"])
+    if kind == "reduce_on_plateau":
+        return scheduler.ReduceLROnPlateau(optimizer, mode=spec.get("mode", "min"), factor=spec.get("factor", 0.1),
+                                           patience=spec.get("patience", 10), threshold=spec.get("threshold", 1e-4),
+                                           threshold_mode=spec.get("threshold_mode", "rel"),
+                                           cooldown=spec.get("cooldown", 0), min_lr=spec.get("min_lr", 0.0),
+                                           eps=spec.get("eps", 1e-8))
     raise ValueError(f"no torch scheduler for {kind}")
 
 
@@ -179,6 +188,14 @@ def averaged_model(transforms, module):
         if transform["type"] == "polyak":
             return torch.optim.swa_utils.AveragedModel(module)
     return None
+
+
+def without_python(schedule):
+    """A schedule spec without the cases' `python` formulas (also inside a sequence's schedules)."""
+    out = {k: v for k, v in schedule.items() if k != "python"}
+    if "schedules" in out:
+        out["schedules"] = [without_python(part) for part in out["schedules"]]
+    return out
 
 
 def run(case):
@@ -213,14 +230,17 @@ def run(case):
             optimizer.step(closure)
             counted.append(evaluations)
         else:
-            closure()
+            loss = closure()
             for clip in clips:
                 clip(parameter)
             optimizer.step()
             if average is not None:
                 average.update_parameters(module)
                 extra.setdefault("averaged_model", []).append(average.module.theta.detach().tolist())
-        if scheduler is not None:
+        if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+            # stepped on the loss at the parameters the update started from
+            scheduler.step(loss.item())
+        elif scheduler is not None:
             scheduler.step()
         params.append(parameter.detach().tolist())
         if averaged is not None:
@@ -238,7 +258,7 @@ def run(case):
     if transforms:
         experiment["transforms"] = transforms
     if case.get("schedule") is not None:
-        experiment["schedule"] = {k: v for k, v in case["schedule"].items() if k != "python"}
+        experiment["schedule"] = without_python(case["schedule"])
     call = f"torch.optim.{TORCH_CLASSES[spec['type']].__name__}({arguments})"
     if scheduler is not None:
         call += f" with torch.optim.lr_scheduler.{type(scheduler).__name__}"

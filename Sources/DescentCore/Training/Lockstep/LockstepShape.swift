@@ -31,7 +31,7 @@ public struct LockstepShape: Sendable, Equatable {
     /// θ₀ does not fit, or it records sharpness): such runs take the single-run loops.
     public init?(objective: any DescentCore.Objective, optimizer: OptimizerConfiguration, configuration c: TrainingConfiguration) {
         guard objective.sampleCount == 0, objective.dimension > 0, c.start.count == objective.dimension,
-              c.sharpnessEvery == nil, !c.hasTransforms else { return nil }
+              c.sharpnessEvery == nil, !c.needsGeneralLoop else { return nil }
         switch objective {
         case let o as RosenbrockObjective: self.objective = .rosenbrock(o)
         case is SaddleObjective: self.objective = .saddle
