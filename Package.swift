@@ -24,7 +24,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        .target(name: "DescentCore", swiftSettings: coreSettings),
+        .target(name: "DescentCore", dependencies: ["CLaneMath"], swiftSettings: coreSettings),
+        // Four-lane √ for the lockstep lanes (static inline C: SSE2 sqrtpd on x86-64).
+        .target(name: "CLaneMath"),
         .target(name: "DescentHTTP", dependencies: ["CZlib", "CEpoll", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "DescentService",

@@ -225,3 +225,27 @@ private func sweepMember(_ i: Int, start: [Double], base: Double, schedule: Lear
         return recorder.member(SaddleObjective(), optimizer, TrainingConfiguration(start: [0.3, -0.2], steps: 150, learningRate: 1e-3))
     }, count: betas.count)
 }
+
+@Test func lanesSquareRootGivesEachLaneTheBitsOfTheScalarSquareRoot() {
+    // `Lanes.squareRoot()` is the vector instruction (CLaneMath); every lane must have `Double.squareRoot()`'s
+    // bits, including signed zeros, subnormals, infinities, negative inputs (NaN) and NaN payloads.
+    var values: [Double] = [0, -0.0, 1, 2, 4, 0.5, .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude,
+                            .infinity, -.infinity, -1, -.leastNonzeroMagnitude, .nan, -.nan,
+                            Double(bitPattern: 0x7FF8_0000_0000_1234), Double(bitPattern: 0xFFF8_0000_dead_beef),
+                            1e-300, 1e300, 1e-8, 0.999, 1.0000000000000002]
+    var random = SeededRandom(seed: 18)
+    for _ in 0..<4000 {
+        values.append(Double(bitPattern: random.next() & 0x7FFF_FFFF_FFFF_FFFF))  // any positive bit pattern
+        values.append(random.nextDouble() * 1e-3)
+    }
+    while values.count % 4 != 0 { values.append(3) }
+    var mismatches = 0
+    for start in stride(from: 0, to: values.count, by: 4) {
+        let lanes = Lanes(values[start], values[start + 1], values[start + 2], values[start + 3]).squareRoot()
+        for k in 0..<4 where lanes[k].bitPattern != values[start + k].squareRoot().bitPattern { mismatches += 1 }
+    }
+    #expect(mismatches == 0)
+    // Generic code over `LaneArithmetic` (the update rules) reaches the same root.
+    func root<V: LaneArithmetic>(_ x: V) -> V { x.squareRoot() }
+    #expect(root(Lanes(2, 3, 5, 7)) == Lanes(2.0.squareRoot(), 3.0.squareRoot(), 5.0.squareRoot(), 7.0.squareRoot()))
+}

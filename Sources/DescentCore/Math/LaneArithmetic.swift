@@ -1,3 +1,5 @@
+internal import CLaneMath
+
 /// The four experiments one lockstep block advances per instruction stream: one `Double` per member.
 typealias Lanes = SIMD4<Double>
 
@@ -37,6 +39,10 @@ extension Double: LaneArithmetic {
 
 extension SIMD4: LaneArithmetic where Scalar == Double {
     @inline(__always) static func broadcast(_ x: Double) -> SIMD4<Double> { SIMD4(repeating: x) }
+    /// √ of every lane as two SSE2 `sqrtpd` on x86-64 (`CLaneMath`). The standard `SIMD4.squareRoot()`
+    /// takes four scalar roots, each with a branch into the C library's `sqrt`. IEEE √ is correctly
+    /// rounded either way, so each lane has the bits `Double.squareRoot()` gives.
+    @inline(__always) func squareRoot() -> SIMD4<Double> { descent_lanes_square_root(self) }
     @inline(__always) static func larger(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> {
         a.replacing(with: b, where: b .>= a)
     }
