@@ -5,10 +5,6 @@ import Testing
 // the paths that refuse transforms, and the spec's errors. Their agreement with torch over whole
 // trajectories is in TorchFixtureTests (transforms.json).
 
-private func spec(_ json: String) throws -> ExperimentSpec {
-    try ExperimentSpec(checking: SpecValue(parsingJSON: Array(json.utf8)))
-}
-
 /// The first error of checking `json` fully, as "field code".
 private func firstError(_ json: String) throws -> String? {
     let value = try SpecValue(parsingJSON: Array(json.utf8))
@@ -158,10 +154,7 @@ private func firstError(_ json: String) throws -> String? {
                                   + #""transforms":[{"type":"clip_grad_norm","max_norm":1},{"type":"ema","decay":0.9}]}"#).validated()
         #expect(LockstepShape(objective: experiment.objective, optimizer: experiment.optimizer,
                               configuration: experiment.configuration) == nil)
-        let fast = Trainer.run(objective: experiment.objective, optimizer: experiment.optimizer, configuration: experiment.configuration,
-                               control: RunControl(), progressEvery: 1024, onProgress: nil, fastPath: true)
-        let plain = Trainer.run(objective: experiment.objective, optimizer: experiment.optimizer, configuration: experiment.configuration,
-                                control: RunControl(), progressEvery: 1024, onProgress: nil, fastPath: false)
+        let (fast, plain) = fastAndPlainRuns(experiment)
         #expect(fast.trajectory.params.map(\.bitPattern) == plain.trajectory.params.map(\.bitPattern))
         #expect(fast.summary == plain.summary)
     }

@@ -2,21 +2,6 @@ import Foundation
 import Testing
 @testable import DescentCore
 
-private func spec(_ json: String) throws -> ExperimentSpec {
-    try ExperimentSpec(checking: SpecValue(parsingJSON: Array(json.utf8)))
-}
-
-private func checkError(_ json: String) -> SpecError? {
-    do {
-        _ = try spec(json).validated()
-        return nil
-    } catch let error as SpecError {
-        return error
-    } catch {
-        return nil
-    }
-}
-
 private let mlpRun = """
     {"seed": 5, "objective": {"type": "mlp", "hidden": [6, 4] %@},
      "dataset": {"type": "synthetic", "generator": "two_moons", "samples": 40},

@@ -2,21 +2,6 @@ import Foundation
 import Testing
 @testable import DescentCore
 
-private func spec(_ json: String) throws -> ExperimentSpec {
-    try ExperimentSpec(checking: SpecValue(parsingJSON: Array(json.utf8)))
-}
-
-/// The fields of every error of checking `json` fully.
-private func errorFields(_ json: String) throws -> [String] {
-    let value = try SpecValue(parsingJSON: Array(json.utf8))
-    do throws(SpecErrors) {
-        _ = try ExperimentSpec.check(value)
-        return []
-    } catch {
-        return error.errors.map(\.field)
-    }
-}
-
 @Suite struct ReduceOnPlateauTests {
     /// torch's runs in plateau.json: the rates are products of factors and the updates torch's, so both agree
     /// bit for bit at every step; each case reduces the rate at least once.
@@ -64,10 +49,7 @@ private func errorFields(_ json: String) throws -> [String] {
                                   + #""schedule":{"type":"reduce_on_plateau","patience":3,"factor":0.5}}"#).validated()
         #expect(LockstepShape(objective: experiment.objective, optimizer: experiment.optimizer,
                               configuration: experiment.configuration) == nil)
-        let fast = Trainer.run(objective: experiment.objective, optimizer: experiment.optimizer, configuration: experiment.configuration,
-                               control: RunControl(), progressEvery: 1024, onProgress: nil, fastPath: true)
-        let plain = Trainer.run(objective: experiment.objective, optimizer: experiment.optimizer, configuration: experiment.configuration,
-                                control: RunControl(), progressEvery: 1024, onProgress: nil, fastPath: false)
+        let (fast, plain) = fastAndPlainRuns(experiment)
         #expect(fast.trajectory.params.map(\.bitPattern) == plain.trajectory.params.map(\.bitPattern))
         #expect(fast.trajectory.lr.map(\.bitPattern) == plain.trajectory.lr.map(\.bitPattern))
         #expect(fast.summary == plain.summary)

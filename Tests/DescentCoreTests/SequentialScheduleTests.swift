@@ -2,17 +2,6 @@ import Foundation
 import Testing
 @testable import DescentCore
 
-/// The fields of every error of checking `json` fully.
-private func errorFields(_ json: String) throws -> [String] {
-    let value = try SpecValue(parsingJSON: Array(json.utf8))
-    do throws(SpecErrors) {
-        _ = try ExperimentSpec.check(value)
-        return []
-    } catch {
-        return error.errors.map(\.field)
-    }
-}
-
 @Suite struct SequentialScheduleTests {
     /// Each later schedule restarts from its own step 0 at its milestone, as torch's `_update_lr(0)` does.
     @Test func laterSchedulesRestartAtTheirMilestones() {
