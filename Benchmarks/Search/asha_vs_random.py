@@ -14,7 +14,9 @@ Target: ASHA reaches the median (over seeds) best loss of full-budget random sea
 
 Usage: asha_vs_random.py DESCENT_BINARY [SEEDS=10] [TRIALS=30] [MIN_RESOURCE=30] [ETA=4]
 """
-import csv, io, json, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import csv, io, statistics, sys
+
+from service import call, serve, wait_for_studies
 
 BINARY = sys.argv[1]
 SEEDS = int(sys.argv[2]) if len(sys.argv) > 2 else 10
@@ -29,15 +31,6 @@ SPACE = {"optimizer.lr": {"type": "log_uniform", "low": 1e-4, "high": 1},
 ASHA = {"type": "asha", "report_every": 10, "min_resource": MIN_RESOURCE, "reduction_factor": ETA}
 
 
-def call(port, method, path, body=None, raw=False):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req) as r:
-        text = r.read()
-        return text.decode() if raw else json.loads(text)
-
-
 def run_studies(port, arms):
     """arms: name -> (trials, pruner). Returns name -> [(best, steps) per seed]."""
     ids = {}
@@ -47,34 +40,20 @@ def run_studies(port, arms):
             if pruner:
                 search["pruner"] = pruner
             ids[(name, seed)] = call(port, "POST", "/v1/studies", {"name": f"{name} {seed}", "base": BASE, "search": search})["id"]
-    results = {}
-    while len(results) < len(ids):
-        for key, sid in ids.items():
-            if key in results or call(port, "GET", f"/v1/studies/{sid}")["search"]["state"] != "finished":
-                continue
-            rows = list(csv.DictReader(io.StringIO(call(port, "GET", f"/v1/studies/{sid}/trials.csv", raw=True))))
-            best = min(float(r["value"]) for r in rows if r["state"] == "complete")
-            steps = sum(float(r["steps_run"] or 0) for r in rows)
-            pruned = sum(r["state"] == "pruned" for r in rows)
-            results[key] = (best, steps, pruned)
-        time.sleep(0.5)
+    def outcome(sid, _search):
+        rows = list(csv.DictReader(io.StringIO(call(port, "GET", f"/v1/studies/{sid}/trials.csv", raw=True))))
+        best = min(float(r["value"]) for r in rows if r["state"] == "complete")
+        steps = sum(float(r["steps_run"] or 0) for r in rows)
+        pruned = sum(r["state"] == "pruned" for r in rows)
+        return best, steps, pruned
+    results = wait_for_studies(port, ids, outcome)
     return {name: [results[(name, s)] for s in range(SEEDS)] for name in arms}
 
 
 def main():
-    sock = socket.socket(); sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]; sock.close()
-    folder = tempfile.mkdtemp(prefix="descent-asha-bench-")
-    server = subprocess.Popen([BINARY, "serve", "--port", str(port), "--data-dir", folder, "--log-level", "warning"])
-    try:
-        for _ in range(200):
-            try:
-                call(port, "GET", "/healthz"); break
-            except OSError:
-                time.sleep(0.05)
-        arms = {"random": (TRIALS, None), **{f"asha {k}x": (k * TRIALS, ASHA) for k in (1, 2, 3)}}
+    arms = {"random": (TRIALS, None), **{f"asha {k}x": (k * TRIALS, ASHA) for k in (1, 2, 3)}}
+    with serve(BINARY, "descent-asha-bench-") as port:
         out = run_studies(port, arms)
-    finally:
-        server.terminate(); server.wait()
     base_best = statistics.median(b for b, _, _ in out["random"])
     base_steps = statistics.mean(s for _, s, _ in out["random"])
     print(f"Rosenbrock + Adam, {STEPS} steps, random sampler, {SEEDS} seeds, {TRIALS} trials for full-budget random search, "

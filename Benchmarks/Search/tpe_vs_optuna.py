@@ -9,7 +9,9 @@ both optimize the very same function (a diverged run scores +inf in both).
 
 Usage: tpe_vs_optuna.py DESCENT_BINARY [SEEDS]   (needs `optuna` importable for the Optuna half)
 """
-import json, os, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import json, statistics, subprocess, sys
+
+from service import call, serve, wait_for_studies
 
 BINARY = sys.argv[1]
 SEEDS = int(sys.argv[2]) if len(sys.argv) > 2 else 20
@@ -21,37 +23,14 @@ SPACE = {"optimizer.lr": {"type": "log_uniform", "low": 1e-4, "high": 1},
          "optimizer.betas.1": {"type": "uniform", "low": 0.9, "high": 0.9999}}
 
 
-def call(port, method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req) as r:
-        return json.loads(r.read())
-
-
 def descent_best(sampler):
-    sock = socket.socket(); sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]; sock.close()
-    folder = tempfile.mkdtemp(prefix="descent-tpe-bench-")
-    server = subprocess.Popen([BINARY, "serve", "--port", str(port), "--data-dir", folder, "--log-level", "warning"])
-    try:
-        for _ in range(200):
-            try:
-                call(port, "GET", "/healthz"); break
-            except OSError:
-                time.sleep(0.05)
-        ids = [call(port, "POST", "/v1/studies", {"name": f"{sampler} {seed}", "base": BASE, "search": {
-            "space": SPACE, "sampler": sampler, "trials": TRIALS, "max_concurrent": 1, "seed": seed}})["id"] for seed in range(SEEDS)]
-        best = {}
-        while len(best) < len(ids):
-            for seed, sid in enumerate(ids):
-                s = call(port, "GET", f"/v1/studies/{sid}")["search"]
-                if s["state"] == "finished":
-                    values = [float(t["value"]) for t in s["trials"] if t["state"] == "complete"]
-                    best[seed] = min(values)
-            time.sleep(0.5)
+    with serve(BINARY, "descent-tpe-bench-") as port:
+        ids = {seed: call(port, "POST", "/v1/studies", {"name": f"{sampler} {seed}", "base": BASE, "search": {
+            "space": SPACE, "sampler": sampler, "trials": TRIALS, "max_concurrent": 1, "seed": seed}})["id"]
+            for seed in range(SEEDS)}
+        best = wait_for_studies(port, ids, lambda _sid, search: min(
+            float(t["value"]) for t in search["trials"] if t["state"] == "complete"))
         return [best[s] for s in range(SEEDS)]
-    finally:
-        server.terminate(); server.wait()
 
 
 def optuna_best():
