@@ -85,6 +85,32 @@ func referenceTrajectory(_ spec: String) throws -> Trajectory {
     return try decoder.decode(Document.self, from: Data(contentsOf: output)).trajectory
 }
 
+/// An experiment run twice through the service, once with an opt-in analysis record and once without.
+struct AnalysedPair {
+    var analysedID: String
+    var plainID: String
+    /// Loss, gradient norm and parameters of each run.
+    var analysed: Client.TrajectoryData
+    var plain: Client.TrajectoryData
+    /// Whether the recorded columns of the two runs are bit-identical (the record must not change the run).
+    var sameRun: Bool {
+        analysed.loss == plain.loss && analysed.gradNorm == plain.gradNorm && analysed.params == plain.params
+            && analysed.step == plain.step && analysed.epochs == plain.epochs
+    }
+}
+
+/// Submits `analysedSpec` and `plainSpec`, waits for both to finish and fetches their trajectories.
+func runAnalysedPair(_ client: Client, analysed analysedSpec: String, plain plainSpec: String) async throws -> AnalysedPair {
+    let analysed = try await client.submit(json: analysedSpec.data)
+    let plain = try await client.submit(json: plainSpec.data)
+    _ = try await client.wait(id: analysed.id, timeout: .seconds(120))
+    _ = try await client.wait(id: plain.id, timeout: .seconds(120))
+    let fields = Client.TrajectoryQuery(fields: ["loss", "grad_norm", "params"])
+    return AnalysedPair(analysedID: analysed.id, plainID: plain.id,
+                        analysed: try await client.trajectory(id: analysed.id, fields),
+                        plain: try await client.trajectory(id: plain.id, fields))
+}
+
 /// Every trajectory column the server has.
 let allColumns = Client.TrajectoryQuery(fields: ["loss", "lr", "grad_norm", "params", "epoch"])
 

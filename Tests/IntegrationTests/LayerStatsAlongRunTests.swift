@@ -17,24 +17,18 @@ extension Integration {
         @Test func recordsArriveWithTheTrajectoryWhichIsBitIdenticalWithoutThemAndArePlotted() async throws {
             try await withServer { server in
                 let client = server.client()
-                let analysed = try await client.submit(json: Self.mlp(#","analysis":{"layer_stats":true}"#).data)
-                let plain = try await client.submit(json: Self.mlp("").data)
-                _ = try await client.wait(id: analysed.id, timeout: .seconds(120))
-                _ = try await client.wait(id: plain.id, timeout: .seconds(120))
-                let fields = Client.TrajectoryQuery(fields: ["loss", "grad_norm", "params"])
-                let a = try await client.trajectory(id: analysed.id, fields)
-                let p = try await client.trajectory(id: plain.id, fields)
-                #expect(a.loss == p.loss && a.gradNorm == p.gradNorm && a.params == p.params && a.step == p.step)
-                #expect(a.epochs == p.epochs)
-                #expect(p.layerStats == nil)
-                let records = try #require(a.layerStats)
+                let pair = try await runAnalysedPair(client, analysed: Self.mlp(#","analysis":{"layer_stats":true}"#),
+                                                     plain: Self.mlp(""))
+                #expect(pair.sameRun)
+                #expect(pair.plain.layerStats == nil)
+                let records = try #require(pair.analysed.layerStats)
                 // Evaluations at step 0 and at each epoch's end (3, 6, 9), two hidden layers each.
                 #expect(records.map(\.step) == [0, 0, 3, 3, 6, 6, 9, 9] && records.map(\.layer) == [0, 1, 0, 1, 0, 1, 0, 1])
                 #expect(records.allSatisfy { $0.std > 0 && $0.normalizedMean != nil && $0.normalizedStd != nil })
-                let svg = try await client.checked("GET", "/v1/experiments/\(analysed.id)/plot.svg?kind=layer_stats")
+                let svg = try await client.checked("GET", "/v1/experiments/\(pair.analysedID)/plot.svg?kind=layer_stats")
                 #expect(svg.headers["content-type"]?.hasPrefix("image/svg+xml") == true)
                 #expect(svg.text.contains("<svg") && svg.text.contains("layer 2 mean + std"))
-                let missing = try await client.send("GET", "/v1/experiments/\(plain.id)/plot.svg?kind=layer_stats")
+                let missing = try await client.send("GET", "/v1/experiments/\(pair.plainID)/plot.svg?kind=layer_stats")
                 #expect(missing.status == 422)
                 #expect(missing.text.contains("\"field\":\"kind\"") && missing.text.contains("layer_stats"))
             }

@@ -17,37 +17,30 @@ extension Integration {
         @Test func recordsArriveWithTheTrajectoryWhichIsBitIdenticalWithoutThem() async throws {
             try await withServer { server in
                 let client = server.client()
-                let analysed = try await client.submit(json: Self.mlp(#","analysis":{"sharpness_every":10}"#).data)
-                let plain = try await client.submit(json: Self.mlp("").data)
-                _ = try await client.wait(id: analysed.id, timeout: .seconds(120))
-                _ = try await client.wait(id: plain.id, timeout: .seconds(120))
-                let fields = Client.TrajectoryQuery(fields: ["loss", "grad_norm", "params"])
-                let a = try await client.trajectory(id: analysed.id, fields)
-                let p = try await client.trajectory(id: plain.id, fields)
-                #expect(a.loss == p.loss && a.gradNorm == p.gradNorm && a.params == p.params && a.step == p.step)
-                #expect(p.sharpness == nil)
-                let records = try #require(a.sharpness)
+                let pair = try await runAnalysedPair(client, analysed: Self.mlp(#","analysis":{"sharpness_every":10}"#),
+                                                     plain: Self.mlp(""))
+                #expect(pair.sameRun)
+                #expect(pair.plain.sharpness == nil)
+                let records = try #require(pair.analysed.sharpness)
                 #expect(records.map(\.step) == [0, 10, 20, 23])
                 #expect(records.allSatisfy { $0.lr == 0.1 && $0.lambdaMax > 0 && (0...1).contains($0.alignment) })
                 // The experiment analysis route's top eigenvalue at the same recorded step (full training set).
-                let spectrum = try await client.analyzeExperiment(id: analysed.id, json: #"{"step":10,"k":1}"#.data).spectrum
+                let spectrum = try await client.analyzeExperiment(id: pair.analysedID, json: #"{"step":10,"k":1}"#.data).spectrum
                 #expect(abs(spectrum.topEigenvalues[0] - records[1].lambdaMax) <= 1e-8 * max(1, abs(records[1].lambdaMax)))
-                let experiment = try await client.experiment(id: analysed.id)
-                #expect(experiment.summary?.finalLoss == (try await client.experiment(id: plain.id)).summary?.finalLoss)
+                let experiment = try await client.experiment(id: pair.analysedID)
+                #expect(experiment.summary?.finalLoss == (try await client.experiment(id: pair.plainID)).summary?.finalLoss)
             }
         }
 
         @Test func plotDrawsSharpnessAgainstTwoOverEta() async throws {
             try await withServer { server in
                 let client = server.client()
-                let analysed = try await client.submit(json: Self.mlp(#","analysis":{"sharpness_every":5}"#).data)
-                let plain = try await client.submit(json: Self.mlp("").data)
-                _ = try await client.wait(id: analysed.id, timeout: .seconds(120))
-                _ = try await client.wait(id: plain.id, timeout: .seconds(120))
-                let svg = try await client.checked("GET", "/v1/experiments/\(analysed.id)/plot.svg?kind=sharpness")
+                let pair = try await runAnalysedPair(client, analysed: Self.mlp(#","analysis":{"sharpness_every":5}"#),
+                                                     plain: Self.mlp(""))
+                let svg = try await client.checked("GET", "/v1/experiments/\(pair.analysedID)/plot.svg?kind=sharpness")
                 #expect(svg.headers["content-type"]?.hasPrefix("image/svg+xml") == true)
                 #expect(svg.text.contains("<svg") && svg.text.contains("2/η") && svg.text.contains("λmax"))
-                let missing = try await client.send("GET", "/v1/experiments/\(plain.id)/plot.svg?kind=sharpness")
+                let missing = try await client.send("GET", "/v1/experiments/\(pair.plainID)/plot.svg?kind=sharpness")
                 #expect(missing.status == 422)
                 #expect(missing.text.contains("\"field\":\"kind\"") && missing.text.contains("sharpness_every"))
             }
