@@ -15,6 +15,8 @@ struct Leaderboard: Encodable {
     /// One optimizer on one problem.
     struct Entry: Encodable {
         var rank: Int?
+        /// The cell's index (problem-major), as the trials' `cell`.
+        var cell: Int
         var optimizer: String
         /// `tuning`, `confirming`, `finished`, or `failed` (no tuning trial had a finite value).
         var state: String
@@ -33,14 +35,14 @@ struct Leaderboard: Encodable {
         var tuningWallMs: Double
 
         enum CodingKeys: CodingKey {
-            case rank, optimizer, state, trialsEnded, budget, bestTrial, params, tuningValue, confirmationTrial, value, ratioToWinner
+            case rank, cell, optimizer, state, trialsEnded, budget, bestTrial, params, tuningValue, confirmationTrial, value, ratioToWinner
             case finalLoss, stepsToTargetMean, stepsToTargetStd, wallMsMean, tuningWallMs
         }
 
         // Every key is written, null when unknown, so each entry has the same keys.
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(rank, forKey: .rank); try c.encode(optimizer, forKey: .optimizer); try c.encode(state, forKey: .state)
+            try c.encode(rank, forKey: .rank); try c.encode(cell, forKey: .cell); try c.encode(optimizer, forKey: .optimizer); try c.encode(state, forKey: .state)
             try c.encode(trialsEnded, forKey: .trialsEnded); try c.encode(budget, forKey: .budget)
             try c.encode(bestTrial, forKey: .bestTrial); try c.encode(params, forKey: .params)
             try c.encode(tuningValue, forKey: .tuningValue); try c.encode(confirmationTrial, forKey: .confirmationTrial)
@@ -93,7 +95,7 @@ struct Leaderboard: Encodable {
             let own = trials.filter { $0.number / stride == c }
             let tuning = own.filter { $0.number - c * stride < budget }
             let confirmation = own.first { $0.number - c * stride == budget }
-            var entry = Entry(optimizer: cell.optimizer, state: "tuning", trialsEnded: tuning.count { $0.state != .running }, budget: budget,
+            var entry = Entry(cell: c, optimizer: cell.optimizer, state: "tuning", trialsEnded: tuning.count { $0.state != .running }, budget: budget,
                               tuningWallMs: tuning.flatMap(\.experimentIDs).compactMap { records[$0].flatMap(Self.wallMs) }.reduce(0, +))
             for t in tuning where t.state == .complete {
                 guard let v = t.value, v.isFinite else { continue }
