@@ -43,12 +43,6 @@ extension StudyHandlers {
             throw ServiceError.invalid(field: "compare", message: "makes \(runs) runs (cells × (trials × replicates + confirm)); at most \(ComparisonRequest.maxRuns)",
                                        code: "invalid_study")
         }
-        let study = StudyRecord(id: RequestDecoding.newID("std"), name: name, createdAt: Date(), experimentIDs: [], labels: [],
-                                lossTarget: lossTarget, definition: try JSONCoding.string(definition), searchState: .searching)
-        try experiments.store.insertStudy(study)
-        try driver.advance(study.id)
-        var response = try summary(study, status: 202)
-        response.headers["Location"] = "/v1/studies/\(study.id)"
-        return response
+        return try start(definition, name: name, lossTarget: lossTarget)
     }
 }

@@ -18,6 +18,12 @@ extension StudyHandlers {
         if search.pruner != nil { try Self.checkPruning(definition, search) }
         let first = search.propose(trial: 0, assignments: [], scores: [], grid: search.sampler == .grid ? search.space.grid(limit: StudySearch.maxTrials) ?? [] : [])
         _ = try experiments.check(definition.spec(first ?? [:]), prefix: "base")
+        return try start(definition, name: name, lossTarget: lossTarget)
+    }
+
+    /// Stores a checked search (or comparison) and takes its first step at once, so the response already lists the
+    /// first trials.
+    func start(_ definition: SearchDefinition, name: String, lossTarget: Double?) throws -> HTTPResponse {
         let study = StudyRecord(id: RequestDecoding.newID("std"), name: name, createdAt: Date(), experimentIDs: [], labels: [],
                                 lossTarget: lossTarget, definition: try JSONCoding.string(definition), searchState: .searching)
         try experiments.store.insertStudy(study)
@@ -126,10 +132,9 @@ struct SearchSummary: Encodable {
         }
         best = nil
         confirmation = stride == nil ? self.trials.first { $0.confirmation == true } : nil
-        for (t, row) in zip(trials, self.trials) where t.state == .complete && row.confirmation == nil && stride == nil {
-            guard let v = t.value, v.isFinite else { continue }
-            if let b = best?.value, !objective.isBetter(v, than: b) { continue }
-            best = row
+        // A plain search's confirmation trial, numbered after the budget, is not a candidate.
+        if stride == nil, let b = TrialRecord.best(of: trials.filter { definition.confirm == nil || $0.number != search.trials }, objective) {
+            best = self.trials.first { $0.number == b.number }
         }
     }
 
@@ -147,5 +152,18 @@ struct SearchSummary: Encodable {
     /// The label of a trial's experiment in the study's table: "#3 optimizer.lr=0.01".
     static func label(_ t: TrialRecord) -> String {
         (["#\(t.number)"] + t.params.keys.sorted().map { StudyLabel.part(key: $0, value: t.params[$0] ?? .null) }).joined(separator: " ")
+    }
+}
+
+extension TrialRecord {
+    /// The complete trial with the best finite value, the lowest number among equals; nil without one.
+    static func best(of trials: [TrialRecord], _ objective: StudyObjective) -> TrialRecord? {
+        var best: TrialRecord?
+        for t in trials where t.state == .complete {
+            guard let v = t.value, v.isFinite else { continue }
+            if let b = best?.value, !objective.isBetter(v, than: b) { continue }
+            best = t
+        }
+        return best
     }
 }

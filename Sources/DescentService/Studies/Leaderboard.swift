@@ -97,10 +97,8 @@ struct Leaderboard: Encodable {
             let confirmation = own.first { $0.number - c * stride == budget }
             var entry = Entry(cell: c, optimizer: cell.optimizer, state: "tuning", trialsEnded: tuning.count { $0.state != .running }, budget: budget,
                               tuningWallMs: tuning.flatMap(\.experimentIDs).compactMap { records[$0].flatMap(Self.wallMs) }.reduce(0, +))
-            for t in tuning where t.state == .complete {
-                guard let v = t.value, v.isFinite else { continue }
-                if let b = entry.tuningValue, !objective.isBetter(v, than: b) { continue }
-                entry.tuningValue = v; entry.bestTrial = t.number; entry.params = t.params
+            if let best = TrialRecord.best(of: tuning, objective) {
+                entry.tuningValue = best.value; entry.bestTrial = best.number; entry.params = best.params
             }
             if let confirmation {
                 entry.confirmationTrial = confirmation.number

@@ -92,13 +92,7 @@ struct SearchPlanner {
     /// best finite value, the lowest number among equals; without one (or when its spec fails the check) the
     /// trial ends at once as failed.
     private func confirmationTrial(number: Int, tuning: [TrialRecord], runs: Int, into step: inout SearchStep) -> TrialRecord {
-        var best: TrialRecord?
-        for t in tuning where t.state == .complete {
-            guard let v = t.value, v.isFinite else { continue }
-            if let b = best?.value, !objective.isBetter(v, than: b) { continue }
-            best = t
-        }
-        guard let best else { return TrialRecord(studyID: studyID, number: number, experimentIDs: [], params: [:], state: .failed) }
+        guard let best = TrialRecord.best(of: tuning, objective) else { return TrialRecord(studyID: studyID, number: number, experimentIDs: [], params: [:], state: .failed) }
         let value = definition.spec(best.params)
         let first = definition.replicateCount
         guard let specs = try? (first..<(first + runs)).map({ try check(Replicates.spec(value, replicate: $0)) }) else {
