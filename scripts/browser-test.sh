@@ -57,8 +57,16 @@ DATASET_EXP="$(curl -fsS -X POST "$URL/v1/experiments" -H 'Content-Type: applica
 # It records its parameters too, for the landscape cards (PCA plane and line) of a run of 49 parameters.
 SHARP_EXP="$(sed 's/"steps": 1000/"steps": 200/; s/"record_params": false/"record_params": true/' examples/edge-of-stability.json | \
     curl -fsS -X POST "$URL/v1/experiments" -H 'Content-Type: application/json' --data-binary @- | json_field id)"
-[ -n "$STUDY" ] && [ -n "$DATASET_EXP" ] && [ -n "$SHARP_EXP" ] || { echo "FAIL: could not submit presets"; exit 1; }
+# A comparison (three optimizers tuned on two noisy problems, each best confirmed on three seeds) for the study page.
+COMPARISON="$(curl -fsS -X POST "$URL/v1/studies" -H 'Content-Type: application/json' -d '{"name":"tuned","compare":{
+    "optimizers":[{"type":"sgd"},{"label":"momentum","optimizer":{"type":"sgd","momentum":0.9}},{"type":"adam"}],
+    "problems":[{"label":"quadratic","spec":{"objective":{"type":"ill_conditioned","dimension":2,"kappa":100},"start":[1,1],"steps":200,"transforms":[{"type":"gradient_noise","eta":0.01}]}},
+                {"label":"rosenbrock","spec":{"objective":{"type":"rosenbrock"},"start":[-1.2,1],"steps":1000,"transforms":[{"type":"gradient_noise","eta":0.01}]}}]},
+    "search":{"space":{"optimizer.lr":{"type":"log_uniform","low":1e-4,"high":0.1}},"sampler":"random","trials":8,"max_concurrent":4,"seed":1},"confirm":3,"loss_target":1e-3}' \
+    | sed -n 's/.*"id":"\(std_[^"]*\)".*/\1/p' | head -n 1)"
+[ -n "$STUDY" ] && [ -n "$DATASET_EXP" ] && [ -n "$SHARP_EXP" ] && [ -n "$COMPARISON" ] || { echo "FAIL: could not submit presets"; exit 1; }
 for _ in $(seq 1 600); do
+    curl -fsS "$URL/v1/studies/$COMPARISON" | grep -q '"status":"finished"' && \
     curl -fsS "$URL/v1/studies/$STUDY" | grep -q '"status":"finished"' && \
         curl -fsS "$URL/v1/experiments/$DATASET_EXP" | grep -q '"status":"succeeded"' && \
         curl -fsS "$URL/v1/experiments/$SHARP_EXP" | grep -q '"status":"succeeded"' && break
@@ -95,6 +103,14 @@ check compare "#/compare?study=$STUDY" 50 'parameter paths'
 # Legends name each run as the study does (here by its experiment's name), not by the optimizer's JSON.
 grep -q 'plain gradient descent, η = 0.019' "$WORK/compare.html" || fail "compare: no legend reads 'plain gradient descent, η = 0.019'"
 if grep -q 'optimizer={' "$WORK/compare.html"; then fail "compare: a legend prints an optimizer's JSON"; fi
+check studies "#/studies" 0 'id="studies"'
+check study "#/studies/$COMPARISON" 10 'parallel coordinates'
+for needle in 'class="point"' 'class="band"' 'class="leaderboard"' 'id="trials"' 'best final_loss so far' 'final_loss vs optimizer.lr'; do
+    grep -q "$needle" "$WORK/study.html" || fail "study: missing '$needle'"
+done
+# The leaderboard lists the three optimizers of each problem; every confirmation trial is in the table.
+[ "$(grep -o 'data-optimizer="' "$WORK/study.html" | wc -l)" -eq 6 ] || fail "study: leaderboard rows are not 3 per problem"
+[ "$(grep -o 'class="confirmation"' "$WORK/study.html" | wc -l)" -eq 6 ] || fail "study: not one confirmation trial per cell"
 check new "#/new" 0 '&quot;objective&quot;\|"objective"'
 check analysis "#/analysis" 0 'saddle'
 # Phone width.
@@ -124,6 +140,7 @@ for kind in loss lr path; do
     curl -fsS "$URL/v1/experiments/$EXP/plot.svg?kind=$kind" | grep -q '<path class="series"' || fail "plot.svg?kind=$kind has no series"
 done
 curl -fsS "$URL/v1/studies/$STUDY/plot.svg" | grep -q 'class="legend"' || fail "study plot.svg has no legend"
+curl -fsS "$URL/v1/studies/$COMPARISON/leaderboard.svg?problem=rosenbrock" | grep -q '<path class="series"' || fail "leaderboard.svg has no series"
 curl -fsS "$URL/v1/experiments/$SHARP_EXP/plot.svg?kind=sharpness" | grep -q '2/η' || fail "plot.svg?kind=sharpness has no 2/η series"
 
 if [ "$failures" -ne 0 ]; then echo "browser test: $failures failure(s)"; exit 1; fi

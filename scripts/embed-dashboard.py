@@ -40,6 +40,7 @@ SCRIPTS = [
     ("ui.js", "Shared helpers: error reporting, DOM and number formatting, API calls, page timers (`UI`)."),
     ("charts.js", "Charts as inline SVG: line charts, sparklines, contours with paths (`Charts`)."),
     ("experiment-pages.js", "Pages: the experiment list, one experiment (live), the comparison (`ExperimentPages`)."),
+    ("study-pages.js", "Pages: the study list, one search study or comparison (trials, hyperparameters, bands, leaderboard) (`StudyPages`)."),
     ("form-pages.js", "Pages: the new-experiment form and the critical-point analysis (`FormPages`)."),
     ("app.js", "The hash router: renders the page the URL names; loaded last."),
 ]

@@ -26,6 +26,34 @@ def variants(name, file, runs):
     return {"name": name, "experiments": [{**base, "name": label, "optimizer": optimizer} for label, optimizer in runs]}
 
 
+def problem(file, label, **changes):
+    """A comparison's problem: the example spec without its name and optimizer, with `changes`."""
+    spec = {k: v for k, v in ex(file).items() if k not in ("name", "optimizer")}
+    return {"label": label, "spec": {**spec, **changes}}
+
+
+# The lecture's five optimizers, each tuned for itself (compare with the presets "momentum" and "adaptive", which
+# run them at hand-picked rates).
+LECTURE_OPTIMIZERS = [
+    {"label": "sgd", "optimizer": {"type": "sgd"}},
+    {"label": "momentum", "optimizer": {"type": "sgd", "momentum": 0.9}},
+    {"label": "adagrad", "optimizer": {"type": "adagrad"}},
+    {"label": "rmsprop", "optimizer": {"type": "rmsprop"}},
+    {"label": "adam", "optimizer": {"type": "adam"}},
+]
+
+
+NOISE = [{"type": "gradient_noise", "eta": 0.01}]
+
+
+def tuned(name, problems):
+    """A comparison: TPE over the learning rate (1e-5 … 1, 20 trials, 4 at a time), then 5 confirmation runs."""
+    return {"name": name, "compare": {"optimizers": LECTURE_OPTIMIZERS, "problems": problems},
+            "search": {"space": {"optimizer.lr": {"type": "log_uniform", "low": 1e-5, "high": 1}},
+                       "sampler": "tpe", "trials": 20, "max_concurrent": 4, "seed": 1},
+            "confirm": 5}
+
+
 presets = [
     ("saddle-escape", "Saddle: escape vs staying at the origin",
      "Gradient descent on (1 - w1*w2)^2 from (0.01, 0.02) escapes the saddle; from exactly (0, 0) it never moves.",
@@ -107,6 +135,21 @@ presets = [
      "saddle's negative curvature (−5) takes over and the run reaches the valley of minima, w1[0]·w2 ≈ 1, loss "
      "0.257 (the least-squares loss is 0.25) within 50 updates.",
      "study", study("saddle: mini-batch noise vs full batch", "deep-linear-full-batch", "deep-linear-mini-batch")),
+    ("tuned-quadratic", "Tuned: SGD vs momentum vs AdaGrad vs RMSProp vs Adam on diag(1, 100)",
+     "The momentum preset's problem (from (1, 1), 200 steps) with a little gradient noise (η = 0.01, decaying), so "
+     "that runs on different seeds differ. Each optimizer's learning rate is tuned for itself (TPE, 20 trials in "
+     "[1e-5, 1]), then its best rate runs 5 times on fresh seeds. Tuned, momentum 0.9 wins (lr 0.0026, final loss "
+     "6.1e-6 ± 9.4e-6); AdaGrad (1.1e-5) and Adam (1.7e-5) end within its spread, RMSProp 28× above it. Plain "
+     "gradient descent is held below lr 2/100 by the steep direction and ends 900× above (5.5e-3), its spread only "
+     "3 % of its loss.",
+     "study", tuned("tuned optimizers on diag(1, 100)", [problem("ill-conditioned-sgd", "ill-conditioned", seed=1, transforms=NOISE)])),
+    ("tuned-rosenbrock", "Tuned: SGD vs momentum vs AdaGrad vs RMSProp vs Adam on Rosenbrock",
+     "The adaptive preset's problem (from (-1.2, 1), 5000 steps) with a little gradient noise (η = 0.01, "
+     "decaying). Each optimizer's learning rate is tuned for itself (TPE, 20 trials in [1e-5, 1]), then its best "
+     "rate runs 5 times on fresh seeds. Tuned, momentum 0.9 ends lowest (lr 7.5e-4, 1.4e-7 ± 1.5e-7) and Adam "
+     "(lr 0.017) 8× above it. AdaGrad, whose steps shrink by themselves, takes the largest rate (0.87) and ends 300× "
+     "above; RMSProp and plain gradient descent are still in the valley, 2,400× and 5,700× above momentum.",
+     "study", tuned("tuned optimizers on Rosenbrock", [problem("rosenbrock-adam", "rosenbrock", seed=1, transforms=NOISE)])),
 ]
 
 for path in sorted((root / "examples").glob("*.json")):

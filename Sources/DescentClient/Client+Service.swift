@@ -28,6 +28,19 @@ extension Client {
                                                         [("max_points", maxPoints.map(String.init))]))
     }
 
+    /// A comparison's leaderboard as JSON (the `comparison` block of `GET /v1/studies/{id}`):
+    /// `{"confirm","target","problems":[{"problem","winner","entries":[{"rank","optimizer","value",…}]}]}`; null for
+    /// other studies.
+    public func leaderboard(studyID: String) async throws(ClientError) -> JSONValue {
+        let study = try await call(JSONValue.self, "GET", "/v1/studies/\(Self.segment(studyID))")
+        return study["comparison"] ?? .null
+    }
+
+    /// A comparison's leaderboard for one problem as SVG (`GET /v1/studies/{id}/leaderboard.svg`; `problem` nil: the first).
+    public func leaderboardSVG(studyID: String, problem: String? = nil) async throws(ClientError) -> String {
+        try await checked("GET", Self.path("/v1/studies/\(Self.segment(studyID))/leaderboard.svg", [("problem", problem)])).text
+    }
+
     /// The preset list (`GET /v1/presets`).
     public func presets() async throws(ClientError) -> [Preset] {
         struct Items: Decodable { var items: [Preset] }

@@ -77,3 +77,24 @@ import Testing
         #expect(((h.object(r.body)["error"] as? [String: Any])?["field"] as? String)?.hasPrefix("base") == true, "\(r.body)")
     }
 }
+
+extension SearchStudyAPITests {
+    /// The study's loss_target is stored with the search and read back by the driver: steps_to_target without a
+    /// target of its own counts to it.
+    @Test func stepsToTargetTakesTheStudysLossTarget() async throws {
+        let h = try ServiceHarness(workers: 2)
+        let body = #"{"base":{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1,1],"steps":200},"#
+            + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.01,"high":0.1}},"sampler":"random","trials":2},"#
+            + #""objective":{"metric":"steps_to_target"},"loss_target":10}"#
+        let r = try await h.request(.post, "/v1/studies", json: body)
+        #expect(r.status == 202, "\(r.body)")
+        let id = try #require(h.object(r.body)["id"] as? String)
+        var search: [String: Any] = [:]
+        try await waitUntil("study \(id) finishes", timeout: 60) {
+            search = h.object(try await h.request(.get, "/v1/studies/\(id)").body)["search"] as? [String: Any] ?? [:]
+            return search["state"] as? String == "finished"
+        }
+        let values = (search["trials"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? Double }
+        #expect(values.count == 2 && values.allSatisfy { $0 >= 0 && $0 < 200 })
+    }
+}

@@ -13,6 +13,8 @@ public enum Dashboard {
         router.on(.get, "/assets/app.css") { _ in asset(DashboardStyle.source, "text/css; charset=utf-8") }
         router.on(.get, "/v1/experiments/:id/plot.svg", query: ["kind", "log"], ServiceAPI.computePool.handler(plots.experiment))
         router.on(.get, "/v1/studies/:id/plot.svg", query: ["log"], ServiceAPI.computePool.handler(plots.study))
+        router.on(.get, "/v1/studies/:id/leaderboard.svg", query: ["problem", "log"],
+                  ServiceAPI.computePool.handler(ComparisonPlot(store: runner.store).svg))
     }
 
     /// The paths of the page and its assets: static text, answered without blocking.

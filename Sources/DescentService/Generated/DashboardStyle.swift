@@ -63,6 +63,7 @@ enum DashboardStyle {
         KC0tYyk7IH0KLmNoZWNrbGlzdCB7IG1heC1oZWlnaHQ6IDI2MHB4OyBvdmVyZmxvdy15OiBhdXRvOyBib3JkZXI6IDFweCBzb2xp
         ZCB2YXIoLS1saW5lKTsgcGFkZGluZzogNnB4OyBiYWNrZ3JvdW5kOiAjZmZmOyB9CkBtZWRpYSAobWF4LXdpZHRoOiA3MDBweCkg
         ewogIG1haW4geyBwYWRkaW5nOiAxMHB4OyB9CiAgLmdyaWQyIHsgZ3JpZC10ZW1wbGF0ZS1jb2x1bW5zOiAxZnI7IH0KICB0aC53
-        aWRlLCB0ZC53aWRlIHsgZGlzcGxheTogbm9uZTsgfQp9Cg==
+        aWRlLCB0ZC53aWRlIHsgZGlzcGxheTogbm9uZTsgfQp9CnRyLmNvbmZpcm1hdGlvbiB0ZCB7IGZvbnQtd2VpZ2h0OiA2MDA7IH0K
+        dGFibGUubGVhZGVyYm9hcmQgdGQ6Zmlyc3QtY2hpbGQgeyB3aWR0aDogM2VtOyB9Cg==
         """, options: .ignoreUnknownCharacters) ?? Data(), as: UTF8.self)
 }

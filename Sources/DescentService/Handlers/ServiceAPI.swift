@@ -42,7 +42,7 @@ public struct ServiceAPI: Sendable {
     /// Routes whose handlers run on `computePool` (including their store calls).
     static let computeRoutes: Set<String> = [
         "/v1/analysis/critical-point", "/v1/analysis/surface", "/v1/analysis/landscape", "/v1/analysis/landscape.svg",
-        "/v1/experiments/:id/analysis", "/v1/experiments/:id/plot.svg", "/v1/studies/:id/plot.svg",
+        "/v1/experiments/:id/analysis", "/v1/experiments/:id/plot.svg", "/v1/studies/:id/plot.svg", "/v1/studies/:id/leaderboard.svg",
     ]
 
     /// Routes that run where the request arrived, without the hop to `ioExecutor` and back: those whose

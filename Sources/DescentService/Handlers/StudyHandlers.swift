@@ -17,7 +17,7 @@ struct StudyHandlers: Sendable {
     /// Expands a study body into checked specs with labels, then stores and queues them.
     func create(body: SpecValue) async throws -> HTTPResponse {
         let members = try RequestDecoding.object(body)
-        let allowed = ["name", "base", "grid", "experiments", "loss_target", "search", "objective", "replicates"]
+        let allowed = ["name", "base", "grid", "experiments", "loss_target", "search", "objective", "replicates", "confirm", "compare"]
         for key in members.keys.sorted() where !allowed.contains(key) {
             throw ServiceError.invalid(field: key, message: "unknown key; allowed: \(allowed.joined(separator: ", "))", code: "invalid_study")
         }
@@ -32,8 +32,9 @@ struct StudyHandlers: Sendable {
             guard case .number(let v) = t, v.isFinite else { throw ServiceError.invalid(field: "loss_target", message: "must be a finite number", code: "invalid_study") }
             lossTarget = v
         }
+        if members["compare"] != nil { return try createComparison(members, name: name, lossTarget: lossTarget) }
         if members["search"] != nil { return try createSearch(members, name: name, lossTarget: lossTarget) }
-        for key in ["objective", "replicates"] where members[key] != nil {
+        for key in ["objective", "replicates", "confirm"] where members[key] != nil {
             throw ServiceError.invalid(field: key, message: "applies to search studies only", code: "invalid_study")
         }
         let expanded = try expand(members)
@@ -110,21 +111,31 @@ struct StudyHandlers: Sendable {
         struct Body: Encodable {
             var id: String; var name: String; var status: String; var createdAt: String; var lossTarget: Double?; var experiments: [Row]
             var search: SearchSummary?
-            enum CodingKeys: CodingKey { case id, name, status, createdAt, lossTarget, experiments, search }
+            var comparison: Leaderboard?
+            enum CodingKeys: CodingKey { case id, name, status, createdAt, lossTarget, experiments, search, comparison }
             func encode(to encoder: any Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
                 try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(status, forKey: .status)
                 try c.encode(createdAt, forKey: .createdAt); try c.encode(lossTarget, forKey: .lossTarget)
                 try c.encode(experiments, forKey: .experiments)
                 try c.encodeIfPresent(search, forKey: .search)
+                try c.encodeIfPresent(comparison, forKey: .comparison)
             }
         }
         var members = Array(zip(study.experimentIDs, study.labels))
         var search: SearchSummary?
-        if study.definition != nil {
-            let trials = try experiments.store.trials(study.id)
-            members = trials.flatMap { t in t.experimentIDs.map { ($0, SearchSummary.label(t)) } }
+        var trials: [TrialRecord] = []
+        var definition: SearchDefinition?
+        if let text = study.definition {
+            let d = try JSONCoding.decode(SearchDefinition.self, text)
+            trials = try experiments.store.trials(study.id)
+            let stride = d.comparison == nil ? nil : try d.comparisonStride()
+            members = trials.flatMap { t in
+                let label = stride.flatMap { s in d.comparison.map { cells in ComparisonCell.label(t, cells: cells, stride: s) } } ?? SearchSummary.label(t)
+                return t.experimentIDs.map { ($0, label) }
+            }
             search = try SearchSummary(study, trials: trials)
+            definition = d
         }
         var rows: [Row] = []
         var records: [String: ExperimentRecord] = [:]
@@ -141,13 +152,18 @@ struct StudyHandlers: Sendable {
             rows.append(row)
         }
         search?.aggregate(records: records, studyTarget: study.lossTarget)
+        var comparison: Leaderboard?
+        if let definition, definition.comparison != nil {
+            let store = experiments.store
+            comparison = try Leaderboard(definition: definition, trials: trials, records: records) { try store.stepsToTarget($0, $1) }
+        }
         let overall: String
         if let search, search.state == SearchState.searching.rawValue { overall = rows.contains(where: { $0.status == "running" }) ? "running" : "queued" }
         else if rows.allSatisfy({ ExperimentStatus(rawValue: $0.status)?.isFinal ?? true }) { overall = "finished" }
         else if rows.contains(where: { $0.status == "running" }) { overall = "running" }
         else { overall = "queued" }
         let body = Body(id: study.id, name: study.name, status: overall, createdAt: Timestamp.format(study.createdAt),
-                        lossTarget: study.lossTarget, experiments: rows, search: search)
+                        lossTarget: study.lossTarget, experiments: rows, search: search, comparison: comparison)
         return .json(try JSONCoding.encode(body), status: status)
     }
 

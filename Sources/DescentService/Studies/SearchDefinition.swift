@@ -15,9 +15,21 @@ struct SearchDefinition: Codable, Sendable {
     var lossTarget: Double?
     /// Runs per configuration, each with its own seed (`Replicates`); nil (stored before replicates existed) is 1.
     var replicates: Int? = nil
+    /// Runs of the confirmation trial: once every tuning trial has ended, the best configuration runs again this
+    /// many times on seeds no tuning trial used (`SearchPlanner`); nil: no confirmation.
+    var confirm: Int? = nil
+    /// The cells of a comparison (one search per optimizer and problem, `ComparisonPlanner`); nil for a plain search,
+    /// whose `base` and `search` are then the one search's.
+    var comparison: [ComparisonCell]? = nil
 
     /// Runs per configuration.
     var replicateCount: Int { replicates ?? 1 }
+
+    // Stored with `JSONCoding` (snake_case keys) and read back without key conversion (the specs inside keep their
+    // keys as they are), so a key of more than one word is named here as it is stored.
+    enum CodingKeys: String, CodingKey {
+        case base, search, objective, lossTarget = "loss_target", replicates, confirm, comparison
+    }
 
     /// The parsed search.
     func parsedSearch() throws(SearchError) -> StudySearch { try StudySearch(parsing: search, field: "search") }

@@ -17,7 +17,9 @@ struct SearchPlanner {
 
     /// New trials numbered from `trials.count`, each with one queued experiment per replicate: trial i is proposed while trials 0 … i − c have all ended
     /// (see `StudySearch`), up to the budget. A trial whose spec fails the check ends at once as failed. When the
-    /// search prunes, each new experiment carries the rule the pruner derives from the same trials 0 … i − c.
+    /// search prunes, each new experiment carries the rule the pruner derives from the same trials 0 … i − c. With
+    /// `confirm`, once every tuning trial has ended, one more trial runs the best of them again (`confirmationTrial`);
+    /// the search is finished when that trial has ended.
     func step(_ trials: [TrialRecord]) -> SearchStep {
         var assignments = trials.map(\.params)
         var scores: [Double?] = trials.map { t in
@@ -68,7 +70,36 @@ struct SearchPlanner {
             while firstOpen < ended.count && ended[firstOpen] { firstOpen += 1 }
             i += 1
         }
-        step.finished = (exhausted || i >= search.trials) && ended.allSatisfy { $0 }
+        // The tuning trials are 0 ..< search.trials (the grid sampler's budget is at most its grid's size, so it is
+        // never exhausted earlier); a confirmation trial is numbered search.trials.
+        let tuned = (exhausted || i >= search.trials) && ended.prefix(search.trials).allSatisfy { $0 }
+        guard let runs = definition.confirm, tuned else {
+            step.finished = tuned
+            return step
+        }
+        if let confirmation = trials.first(where: { $0.number == search.trials }) {
+            step.finished = confirmation.state != .running
+        } else {
+            let tuning = Array(trials.prefix(search.trials))
+            step.trials.append(confirmationTrial(number: search.trials, tuning: tuning, runs: runs, into: &step))
+            step.finished = step.trials.last?.state == .failed
+        }
         return step
+    }
+
+    /// The trial that runs the best tuning trial's values `runs` times, on the seeds of replicates R … R + runs − 1
+    /// (R = the tuning trials' replicates), so none repeats a tuning run. The best is the complete trial with the
+    /// best finite value, the lowest number among equals; without one (or when its spec fails the check) the
+    /// trial ends at once as failed.
+    private func confirmationTrial(number: Int, tuning: [TrialRecord], runs: Int, into step: inout SearchStep) -> TrialRecord {
+        guard let best = TrialRecord.best(of: tuning, objective) else { return TrialRecord(studyID: studyID, number: number, experimentIDs: [], params: [:], state: .failed) }
+        let value = definition.spec(best.params)
+        let first = definition.replicateCount
+        guard let specs = try? (first..<(first + runs)).map({ try check(Replicates.spec(value, replicate: $0)) }) else {
+            return TrialRecord(studyID: studyID, number: number, experimentIDs: [], params: best.params, state: .failed)
+        }
+        let records = specs.map { ExperimentRecord(queued: RequestDecoding.newID("exp"), spec: $0, studyID: studyID) }
+        step.experiments += records
+        return TrialRecord(studyID: studyID, number: number, experimentIDs: records.map(\.id), params: best.params, state: .running)
     }
 }

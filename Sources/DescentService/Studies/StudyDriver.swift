@@ -64,13 +64,15 @@ final class StudyDriver: Sendable {
         }
     }
 
-    /// Scores the study's finished trials, then proposes what the rule allows; returns the step taken.
+    /// Scores the study's finished trials, then proposes what the rule allows (per cell for a comparison); returns
+    /// the step taken.
     @discardableResult
     func advance(_ studyID: String) throws -> SearchStep {
         guard let study = try store.study(studyID), let text = study.definition, study.searchState == .searching else { return SearchStep() }
         let definition = try JSONCoding.decode(SearchDefinition.self, text)
         let objective = try definition.parsedObjective()
         let search = try definition.parsedSearch()
+        // Comparisons refuse pruners, so only a plain search reads reports.
         let scoring = TrialScoring(store: store, objective: objective,
                                    reportEvery: search.pruner == nil ? nil : definition.reportEvery(search))
         for trial in try store.trials(studyID) where trial.state == .running {
@@ -78,8 +80,14 @@ final class StudyDriver: Sendable {
                 try store.endTrial(studyID, number: trial.number, state: end.state, value: end.value, reports: end.reports)
             }
         }
-        let planner = SearchPlanner(studyID: studyID, definition: definition, search: search, objective: objective, check: check)
-        let step = try store.advanceSearch(studyID) { planner.step($0) }
+        let step: SearchStep
+        if definition.comparison != nil {
+            let planner = try ComparisonPlanner(studyID: studyID, definition: definition, check: check)
+            step = try store.advanceSearch(studyID) { planner.step($0) }
+        } else {
+            let planner = SearchPlanner(studyID: studyID, definition: definition, search: search, objective: objective, check: check)
+            step = try store.advanceSearch(studyID) { planner.step($0) }
+        }
         if !step.experiments.isEmpty { announceWork() }
         return step
     }

@@ -14,7 +14,7 @@ from descent._routes import ROUTES, Route
 from helpers import saddle_spec
 
 # Operations the client leaves out on purpose: SVG, HTML and text endpoints for browsers and Prometheus.
-NOT_WRAPPED = {"plotExperiment", "plotStudy", "dashboard", "metrics", "openapi"}
+NOT_WRAPPED = {"plotExperiment", "plotStudy", "plotLeaderboard", "dashboard", "metrics", "openapi"}
 
 
 @pytest.fixture(scope="module")

@@ -103,3 +103,19 @@ def test_trial_curves_span_the_replicates_of_a_trial(client: descent.Client) -> 
     curves = client.trial_curves(study, 0, max_points=5)["curves"]
     assert curves["runs"] == 2 and curves["step"] == [0, 10, 20, 30, 40]
     assert all(lo <= m <= hi for lo, m, hi in zip(curves["loss_min"], curves["loss_mean"], curves["loss_max"]))
+
+
+def test_leaderboard_ranks_each_tuned_optimizer(client: descent.Client) -> None:
+    problem = {k: v for k, v in saddle_spec(steps=40).items() if k != "optimizer"}
+    study = client.study({"compare": {"optimizers": [{"type": "sgd"}, {"type": "adam"}], "problems": [problem]},
+                          "search": {"space": {"optimizer.lr": {"type": "log_uniform", "low": 0.01, "high": 0.1}},
+                                     "sampler": "random", "trials": 2, "seed": 1}, "confirm": 2})
+    client.wait(study, timeout=60)
+    board = client.leaderboard(study)
+    assert board is not None and board["confirm"] == 2
+    (saddle,) = board["problems"]
+    assert [e["rank"] for e in saddle["entries"]] == [1, 2]
+    assert saddle["winner"] == saddle["entries"][0]["optimizer"]
+    assert {e["optimizer"] for e in saddle["entries"]} == {"sgd", "adam"}
+    assert all(e["final_loss"]["runs"] == 2 for e in saddle["entries"])
+    assert client.leaderboard(client.study(experiments=[saddle_spec(steps=5)])) is None

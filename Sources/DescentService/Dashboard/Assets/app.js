@@ -1,6 +1,6 @@
 "use strict";
 // Descent dashboard router: renders the page named by the URL hash into <main>. Loaded last.
-/* global UI, ExperimentPages, FormPages */
+/* global UI, ExperimentPages, StudyPages, FormPages */
 (function () {
 const { reportError, problem, leavePage, isPageGone } = UI;
 
@@ -16,6 +16,8 @@ async function route() {
   try {
     if (parts[0] === "experiments" && parts[1]) await ExperimentPages.experiment(main, parts[1]);
     else if (parts[0] === "compare") await ExperimentPages.compare(main, params, route);
+    else if (parts[0] === "studies" && parts[1]) await StudyPages.study(main, parts[1]);
+    else if (parts[0] === "studies") await StudyPages.list(main);
     else if (parts[0] === "new") await FormPages.newExperiment(main);
     else if (parts[0] === "analysis") await FormPages.analysis(main, params);
     else await ExperimentPages.list(main, params);

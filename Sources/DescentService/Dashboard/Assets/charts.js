@@ -56,28 +56,32 @@ function frame(opts) {
   const W = opts.width || 640, H = opts.height || 320, L = 62, R = 14, T = 10, B = 40;
   const svg = svgEl("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": opts.title || "chart", "font-size": 11 });
   svg.append(svgEl("title", {}, opts.title || "chart"));
-  const [x0, x1] = opts.xb, [y0, y1] = opts.yb, logY = !!opts.logY;
-  const sx = (v) => isFinite(v) ? L + (v - x0) / (x1 - x0) * (W - L - R) : null;
+  const [x0, x1] = opts.xb, [y0, y1] = opts.yb, logY = !!opts.logY, logX = !!opts.logX;
   const ly = (v) => Math.log10(v);
+  const sx = (v) => !isFinite(v) || (logX && v <= 0) ? null : L + (logX ? (ly(v) - ly(x0)) / (ly(x1) - ly(x0)) : (v - x0) / (x1 - x0)) * (W - L - R);
   const sy = (v) => !isFinite(v) || (logY && v <= 0) ? null : H - B - (logY ? (ly(v) - ly(y0)) / (ly(y1) - ly(y0)) : (v - y0) / (y1 - y0)) * (H - T - B);
   const g = svgEl("g", { class: "axes", fill: "#1a1a1a" });
   g.append(svgEl("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "none", stroke: "#555" }));
-  const xt = niceTicks(x0, x1, 6), xl = tickLabels(xt, niceStep(x0, x1, 6));
+  let xt = niceTicks(x0, x1, 6), xl = tickLabels(xt, niceStep(x0, x1, 6));
+  if (logX) [xt, xl] = logTicks(x0, x1, xt, xl);
   xt.forEach((v, i) => { const p = sx(v); g.append(svgEl("line", { class: "tick", x1: p, x2: p, y1: H - B, y2: H - B + 4, stroke: "#555" }), svgEl("text", { class: "tick-label x-tick", x: p, y: H - B + 16, "text-anchor": "middle" }, xl[i])); });
   let yt = niceTicks(y0, y1, 6), yl = tickLabels(yt, niceStep(y0, y1, 6));
-  if (logY) {
-    const e0 = Math.ceil(ly(y0) - 1e-9), e1 = Math.floor(ly(y1) + 1e-9), ex = [], k = Math.max(1, Math.ceil((e1 - e0 + 1) / 7));
-    for (let e = e0; e <= e1; e += k) ex.push(Math.pow(10, e));
-    if (ex.length >= 2) { yt = ex; yl = ex.map((v) => scientific(v, 0)); } else { yl = yl.filter((_, i) => yt[i] > 0); yt = yt.filter((v) => v > 0); }
-  }
+  if (logY) [yt, yl] = logTicks(y0, y1, yt, yl);
   yt.forEach((v, i) => { const p = sy(v); if (p === null) return; g.append(svgEl("line", { x1: L, x2: W - R, y1: p, y2: p, stroke: "#e4e4e4" }), svgEl("line", { class: "tick", x1: L - 4, x2: L, y1: p, y2: p, stroke: "#555" }), svgEl("text", { class: "tick-label y-tick", x: L - 6, y: p + 4, "text-anchor": "end" }, yl[i])); });
-  g.append(svgEl("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle" }, opts.xLabel || ""));
+  g.append(svgEl("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle" }, (opts.xLabel || "") + (logX ? " (log)" : "")));
   g.append(svgEl("text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", transform: `rotate(-90 12 ${(T + H - B) / 2})` }, (opts.yLabel || "") + (logY ? " (log)" : "")));
   svg.append(g);
   const clipId = "clip" + Math.random().toString(36).slice(2);
   const defs = svgEl("defs"); const cp = svgEl("clipPath", { id: clipId }); cp.append(svgEl("rect", { x: L, y: T, width: W - L - R, height: H - T - B })); defs.append(cp); svg.append(defs);
   const plot = svgEl("g", { "clip-path": `url(#${clipId})` }); svg.append(plot);
   return { svg, sx, sy, plot, box: { left: L, right: W - R, top: T, bottom: H - B } };
+}
+// Decade ticks of a log axis over [lo, hi] (at most 7), or the linear ticks above 0 when fewer than two decades fit.
+function logTicks(lo, hi, ticks, labels) {
+  const e0 = Math.ceil(Math.log10(lo) - 1e-9), e1 = Math.floor(Math.log10(hi) + 1e-9), ex = [], k = Math.max(1, Math.ceil((e1 - e0 + 1) / 7));
+  for (let e = e0; e <= e1; e += k) ex.push(Math.pow(10, e));
+  if (ex.length >= 2) return [ex, ex.map((v) => scientific(v, 0))];
+  return [ticks.filter((v) => v > 0), labels.filter((_, i) => ticks[i] > 0)];
 }
 function pathD(points) {
   let d = "", pen = false;
@@ -95,6 +99,61 @@ function lineChart(series, opts) {
   const box = el("figure", { class: "plot" }, f.svg);
   if (series.length > 1 || opts.legend) box.append(legend(series.map((s) => s.name)));
   return box;
+}
+// Points, one colour per group: [{name, xs, ys}]; opts.logX / opts.logY (each used only when some value is > 0).
+function scatterChart(groups, opts) {
+  const xs = groups.flatMap((g) => g.xs), ys = groups.flatMap((g) => g.ys);
+  const logX = !!opts.logX && xs.some((v) => v > 0), logY = !!opts.logY && ys.some((v) => v > 0);
+  const f = frame(Object.assign({}, opts, { logX, logY, xb: bounds(xs, logX), yb: bounds(ys, logY) }));
+  groups.forEach((g, i) => g.xs.forEach((x, k) => {
+    const px = f.sx(x), py = f.sy(g.ys[k]);
+    if (px !== null && py !== null) f.plot.append(svgEl("circle", { class: "point", cx: px.toFixed(1), cy: py.toFixed(1), r: 3.5, fill: COLORS[i % COLORS.length], "fill-opacity": 0.75 }));
+  }));
+  const box = el("figure", { class: "plot" }, f.svg);
+  if (groups.length > 1) box.append(legend(groups.map((g) => g.name)));
+  return box;
+}
+// Mean lines with a shaded band from lo to hi per step: [{name, xs, mean, lo, hi}].
+function bandChart(series, opts) {
+  const logY = !!opts.logY && series.some((s) => s.mean.some((v) => v > 0));
+  const f = frame(Object.assign({}, opts, { logY, xb: bounds(series.flatMap((s) => s.xs), false), yb: bounds(series.flatMap((s) => s.lo.concat(s.hi, s.mean)), logY) }));
+  series.forEach((s, i) => {
+    const c = COLORS[i % COLORS.length], top = s.xs.map((x, k) => [f.sx(x), f.sy(s.hi[k])]), bottom = s.xs.map((x, k) => [f.sx(x), f.sy(s.lo[k])]);
+    if (top.concat(bottom).every(([x, y]) => x !== null && y !== null) && top.length) {
+      f.plot.append(svgEl("path", { class: "band", d: pathD(top) + bottom.reverse().map(([x, y]) => "L" + x.toFixed(1) + " " + y.toFixed(1)).join("") + "Z", fill: c, "fill-opacity": 0.18, stroke: "none" }));
+    }
+    f.plot.append(svgEl("path", { class: "series", d: pathD(s.xs.map((x, k) => [f.sx(x), f.sy(s.mean[k])])), fill: "none", stroke: c, "stroke-width": 1.6 }));
+  });
+  const box = el("figure", { class: "plot" }, f.svg);
+  box.append(legend(series.map((s) => s.name)));
+  return box;
+}
+// Parallel coordinates: one vertical axis per column ({name, values, log, labels?}), one polyline per row,
+// coloured from dark (best, rank 0) to light by `rank[i]` in [0, 1].
+function parallelCoordinates(columns, rank, opts) {
+  const W = opts.width || 640, H = opts.height || 300, T = 24, B = 34, L = 50, R = 50;
+  const svg = svgEl("svg", { class: "chart parallel", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": opts.title || "parallel coordinates", "font-size": 11 });
+  svg.append(svgEl("title", {}, opts.title || "parallel coordinates"));
+  const gap = columns.length > 1 ? (W - L - R) / (columns.length - 1) : 0;
+  const scales = columns.map((c) => {
+    const log = c.log && c.values.some((v) => v > 0), [lo, hi] = bounds(c.values, log);
+    const t = (v) => log ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : (v - lo) / (hi - lo);
+    return (v) => !isFinite(v) || (log && v <= 0) ? null : H - B - t(v) * (H - T - B);
+  });
+  const n = columns.length ? columns[0].values.length : 0, order = [...Array(n).keys()].sort((a, b) => rank[b] - rank[a]);
+  for (const i of order) {
+    const pts = columns.map((c, j) => [L + j * gap, scales[j](c.values[i])]);
+    const shade = Math.round(30 + 190 * rank[i]);
+    svg.append(svgEl("path", { class: "series line", d: pathD(pts), fill: "none", stroke: `rgb(${shade},${Math.round(60 + 150 * rank[i])},${Math.round(170 + 60 * rank[i])})`, "stroke-width": rank[i] === 0 ? 2.6 : 1.2, "stroke-opacity": 0.85 }));
+  }
+  columns.forEach((c, j) => {
+    const x = L + j * gap, finite = c.values.filter(isFinite), lo = finite.length ? Math.min(...finite) : NaN, hi = finite.length ? Math.max(...finite) : NaN;
+    svg.append(svgEl("line", { class: "axis", x1: x, x2: x, y1: T, y2: H - B, stroke: "#555" }));
+    svg.append(svgEl("text", { class: "axis-label", x, y: H - B + 16, "text-anchor": "middle" }, c.name + (c.log ? " (log)" : "")));
+    svg.append(svgEl("text", { class: "tick-label", x: x + 4, y: T - 8, "text-anchor": j === columns.length - 1 ? "end" : "start" }, c.labels ? c.labels[c.labels.length - 1] : UI.fmt(hi)));
+    svg.append(svgEl("text", { class: "tick-label", x: x + 4, y: H - B + 28, "text-anchor": j === columns.length - 1 ? "end" : "start" }, c.labels ? c.labels[0] : UI.fmt(lo)));
+  });
+  return el("figure", { class: "plot" }, svg);
 }
 function sparkline(ys) {
   const vals = ys.map(num), pos = vals.some((v) => v > 0) && vals.every((v) => !isFinite(v) || v >= 0);
@@ -163,5 +222,5 @@ function rangeOf(vals, pad) {
   const lo = Math.min(...v), hi = Math.max(...v), p = Math.max((hi - lo) * pad, 0.5);
   return [lo - p, hi + p];
 }
-return { lineChart, sparkline, contourChart, rangeOf, niceTicks, niceStep, tickLabels };
+return { lineChart, scatterChart, bandChart, parallelCoordinates, sparkline, contourChart, rangeOf, niceTicks, niceStep, tickLabels };
 })();

@@ -307,7 +307,8 @@ class Client:
     def study(self, request: Optional[SpecLike] = None, *, name: Optional[str] = None,
               base: Optional[SpecLike] = None, grid: Optional[Mapping[str, Sequence[Any]]] = None,
               experiments: Optional[Iterable[SpecLike]] = None, loss_target: Optional[float] = None) -> Study:
-        """Starts a study (`POST /v1/studies`): a grid over a base spec, or a list of specs.
+        """Starts a study (`POST /v1/studies`): a grid over a base spec, or a list of specs (or, given whole as
+        `request`, a search or a comparison; see docs/api.md).
 
         Either pass a whole study request (a dict or the path of a JSON file), or build one:
         `base` + `grid` (dotted spec paths → values, e.g. `{"optimizer.lr": [0.01, 0.1], "seed": [1, 2]}`;
@@ -361,6 +362,14 @@ class Client:
         response = self._transport.call("trial_curves", path_params={"id": sid, "number": str(trial)},
                                         query={"max_points": max_points})
         return dict(json.loads(response.body))
+
+    def leaderboard(self, study: Union[str, Study]) -> Optional[Dict[str, Any]]:
+        """A comparison's leaderboard (the `comparison` block of `GET /v1/studies/{id}`): `{"confirm", "target",
+        "problems": [{"problem", "winner", "entries": [{"rank", "optimizer", "params", "value", "ratio_to_winner",
+        "final_loss": {"final_loss_mean", "final_loss_std", …}, "steps_to_target_mean", "wall_ms_mean", …}]}]}`;
+        None for a study that is not a comparison. Start one with `study({"compare": {...}, "search": {...}})`."""
+        board = self.get_study(study).raw.get("comparison")
+        return None if board is None else dict(board)
 
     def presets(self) -> List[Preset]:
         """The lecture's comparisons, ready to run (`GET /v1/presets`)."""
