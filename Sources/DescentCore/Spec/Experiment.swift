@@ -44,7 +44,7 @@ extension ExperimentSpec {
             throw SpecError(field: "batch_size", message: "must be null with sam, which evaluates the full batch at its ascent point",
                             code: "invalid_value")
         }
-        let (gradientTransforms, averaging) = try buildTransforms(optimizer: optimizer)
+        let (gradientTransforms, averaging, accumulation) = try buildTransforms(optimizer: optimizer)
         let steps = stepBudget
         try checkSharpness(objective: objective, steps: steps)
         if layerStats && ((objective as? MLPObjective)?.hiddenLayers.isEmpty ?? true) {
@@ -52,6 +52,11 @@ extension ExperimentSpec {
                             code: "invalid_value")
         }
         let schedule = try self.schedule?.build(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
+        if schedule.momentumCycle != nil && !optimizer.hasCyclableMomentum {
+            throw SpecError(field: "schedule.cycle_momentum",
+                            message: "needs an optimizer with momentum or betas (sgd, rmsprop, adam, adamw, nadam, radam, adamax); "
+                                + "\(self.optimizer.type) has neither", code: "invalid_value")
+        }
         let n = objective.dimension
         let initial: [Double]
         if let start {
@@ -77,6 +82,7 @@ extension ExperimentSpec {
             layerStats: layerStats)
         configuration.transforms = gradientTransforms
         configuration.averaging = averaging
+        configuration.accumulation = accumulation
         let rows = configuration.maximumRows
         if rows > limits.maxTrajectoryPoints {
             throw SpecError(field: "record_every", message: "steps / record_every gives \(rows) rows; at most \(limits.maxTrajectoryPoints)",
