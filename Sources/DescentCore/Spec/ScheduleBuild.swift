@@ -92,7 +92,8 @@ extension ScheduleSpec {
             return .reduceOnPlateau(ReduceOnPlateau(
                 maximize: value("mode").string == "max", factor: number("factor"), patience: integer("patience"),
                 threshold: number("threshold"), relative: value("threshold_mode").string != "abs",
-                cooldown: integer("cooldown"), minLR: number("min_lr"), eps: number("eps")))
+                cooldown: integer("cooldown"), minLR: number("min_lr"), eps: number("eps"),
+                metric: value("metric").string.flatMap(ReduceOnPlateau.Metric.init(rawValue:)) ?? .batchLoss))
         case .lambda:
             do {
                 return .lambda(try ScheduleFormula(value("factor").string ?? ""))

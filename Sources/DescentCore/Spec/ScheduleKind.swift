@@ -29,7 +29,7 @@ public enum ScheduleKind: String, SpecKind {
         case .cyclic: "CyclicLR: base_lr ↔ max_lr, triangular, triangular2 or exp_range; momentum inversely with cycle_momentum"
         case .lambda: "LambdaLR: γ₀·λ(t), λ a formula in the step t"
         case .sequential: "SequentialLR: schedules[i] from milestones[i − 1] on, each counted from its milestone"
-        case .reduceOnPlateau: "ReduceLROnPlateau on the batch loss after each update: ×factor when it stops improving"
+        case .reduceOnPlateau: "ReduceLROnPlateau on the batch loss after each update, or on each evaluation's training or validation loss: ×factor when it stops improving"
         }
     }
 
@@ -121,6 +121,8 @@ public enum ScheduleKind: String, SpecKind {
             ParameterInfo("cooldown", .integer(.atLeast(0)), default: .number(0), "steps after a reduction that count as good"),
             ParameterInfo("min_lr", .number(.nonNegative), default: .number(0), "floor of the rate"),
             ParameterInfo("eps", .number(.nonNegative), default: .number(1e-8), "reductions smaller than eps are skipped"),
+            ParameterInfo("metric", .string(allowed: ReduceOnPlateau.Metric.allCases.map(\.rawValue)), default: .string("batch_loss"),
+                          "what is observed: each update's batch loss, or each evaluation's training or validation loss (dataset objectives)"),
         ]
         }
     }

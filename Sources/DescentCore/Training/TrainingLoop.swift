@@ -49,6 +49,8 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         var plateau: PlateauTracker? = if case let .reduceOnPlateau(rule) = c.schedule {
             PlateauTracker(rule, rate: c.learningRate)
         } else { nil }
+        // …or the evaluations after the start (training or validation loss), which change the rate of later updates.
+        let watchesEvaluations = (plateau?.rule.metric ?? .batchLoss) != .batchLoss
         let recordParams = c.recordParams
         var rows = 0, reportedRows = 0, reportedEpochs = 0, reportedSharpness = 0, reportedLayerStats = 0
         // Sharpness records read θ only (the full training set's Hessian and gradient), before the step's update.
@@ -95,6 +97,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: t) }
                 if best.consider(record, target: c.lossTarget) { return .lossTarget }
                 if t > 0 && prunes(record) { return .pruned }
+                if watchesEvaluations && t > 0 { plateau?.observe(evaluation: record) }
             }
             epoch += 1
             batchIndex = 0
@@ -109,6 +112,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: t) }
                 if best.consider(record, target: c.lossTarget) { stop = .lossTarget; break }
                 if prunes(record) { stop = .pruned; break }
+                if watchesEvaluations { plateau?.observe(evaluation: record) }
             }
             if batchIndex == batchesPerEpoch, let reason = endEpoch() { stop = reason; break }
             let lr = constantRate ? c.learningRate : plateau?.rate ?? c.schedule.learningRate(at: t, base: c.learningRate)
@@ -155,7 +159,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             if transforming { transforms.apply(to: &gradient, step: t) }
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
             if averaging { average.update(theta) }
-            plateau?.observe(loss)
+            if !watchesEvaluations { plateau?.observe(loss) }
             t += 1
             batchIndex += 1
             untilReport -= 1
@@ -182,6 +186,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 epochs.append(record)
                 if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: t) }
                 _ = best.consider(record, target: nil)
+                if watchesEvaluations { plateau?.observe(evaluation: record) }
             }
         }
 

@@ -294,3 +294,33 @@ CASES += [
     accumulated("accumulate-rmsprop-drop-last", 4, {"type": "rmsprop", "lr": 0.005, "momentum": 0.5}, batch_size=4,
                 drop_last=True, seed=3),
 ]
+
+
+# ReduceLROnPlateau stepped once per epoch on an evaluation (written to plateau_evaluations.json): after each
+# epoch's updates, scheduler.step(loss) with the full training-set or the validation loss of linear regression on
+# inline samples (validation split and batch order reproduced by generate.py from Descent's documentation).
+def on_evaluations(name, schedule, optimizer, batch_size, validation_fraction=0.0, seed=7, steps=STEPS):
+    entry = case(name, optimizer, objective={"type": "linear_regression"}, start=[0.5, -0.5, 0.1], steps=steps,
+                 schedule=schedule)
+    entry["dataset"] = {"type": "inline", "x": REGRESSION_X, "y": REGRESSION_Y}
+    if validation_fraction:
+        entry["dataset"]["validation_fraction"] = validation_fraction
+    entry["batch_size"], entry["drop_last"], entry["seed"] = batch_size, False, seed
+    entry["file"] = "plateau_evaluations"
+    return entry
+
+
+CASES += [
+    # 13 samples, 3 held out (round(0.25·13)), 10 in batches of 3: 4 updates per epoch, 75 epochs.
+    on_evaluations("plateau-validation-loss-sgd", {"type": "reduce_on_plateau", "metric": "validation_loss",
+                                                   "factor": 0.5, "patience": 2, "threshold": 1e-3},
+                   {"type": "sgd", "lr": 0.05, "momentum": 0.5}, batch_size=3, validation_fraction=0.25),
+    on_evaluations("plateau-validation-loss-adam-cooldown", {"type": "reduce_on_plateau", "metric": "validation_loss",
+                                                             "factor": 0.3, "patience": 1, "cooldown": 2,
+                                                             "threshold": 1e-4, "threshold_mode": "abs",
+                                                             "min_lr": 1e-3},
+                   {"type": "adam", "lr": 0.1}, batch_size=4, validation_fraction=0.3, seed=5),
+    on_evaluations("plateau-train-loss-sgd", {"type": "reduce_on_plateau", "metric": "train_loss", "factor": 0.5,
+                                              "patience": 3},
+                   {"type": "sgd", "lr": 0.08}, batch_size=5, seed=2),
+]

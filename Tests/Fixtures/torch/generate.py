@@ -386,10 +386,66 @@ def run_accumulated(case):
     return {"name": case["name"], "torch": call, "spec": experiment, "lr": lrs, "params": params}
 
 
+def split_validation(x, y, fraction, seed):
+    """Descent's validation split (Data/Dataset.swift's `split`, seeded with seed ^ 0x53504C4954000000 by the
+    dataset builder): round(fraction·n) (halves away from zero) indices of a Fisher–Yates shuffle of 0..<n are
+    held out; both parts keep the original order."""
+    n = len(x)
+    count = min(int(math.floor(fraction * n + 0.5)), max(n - 1, 0))
+    order = list(range(n))
+    random = SplitMix64(seed ^ 0x53504C4954000000)
+    for i in range(n - 1, 0, -1):
+        j = random.below(i + 1)
+        order[i], order[j] = order[j], order[i]
+    validation, training = sorted(order[:count]), sorted(order[count:])
+    return ([x[i] for i in training], [y[i] for i in training]), ([x[i] for i in validation], [y[i] for i in validation])
+
+
+def run_plateau_on_evaluations(case):
+    """A ReduceLROnPlateau case stepped after each epoch on the full training-set or the validation loss."""
+    dataset, schedule = case["dataset"], case["schedule"]
+    (x, y), (vx, vy) = split_validation(dataset["x"], dataset["y"], dataset.get("validation_fraction", 0.0), case["seed"])
+    spec, start, steps = case["optimizer"], case["start"], case["steps"]
+    parameter = torch.nn.Parameter(torch.tensor(start))
+    optimizer = torch_optimizer(spec, parameter)
+    scheduler = torch_scheduler({k: v for k, v in schedule.items() if k != "metric"}, optimizer, steps)
+    per_epoch = -(-len(x) // case["batch_size"])
+    batches = batch_stream(len(x), case["batch_size"], False, case["seed"])
+    params, lrs = [list(start)], []
+    for t in range(steps):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        theta = parameter.detach().tolist()
+        rows = next(batches)
+        loss, gradient = regression_value_and_gradient(x, y, theta, rows)
+        check_regression_against_autograd(x, y, theta, rows, loss, gradient)
+        parameter.grad = torch.tensor(gradient)
+        optimizer.step()
+        params.append(parameter.detach().tolist())
+        if (t + 1) % per_epoch == 0:
+            theta = parameter.detach().tolist()
+            if schedule["metric"] == "validation_loss":
+                observed, _ = regression_value_and_gradient(vx, vy, theta, range(len(vx)))
+            else:
+                observed, _ = regression_value_and_gradient(x, y, theta, range(len(x)))
+            scheduler.step(observed)
+    arguments = ", ".join(f"{k}={v!r}" for k, v in spec.items() if k != "type")
+    experiment = {"objective": case["objective"], "dataset": dataset, "optimizer": spec, "start": start, "steps": steps,
+                  "batch_size": case["batch_size"], "seed": case["seed"], "schedule": schedule,
+                  "stop": {"divergence_factor": 1e300}}
+    call = (f"torch.optim.{TORCH_CLASSES[spec['type']].__name__}({arguments}) with "
+            f"torch.optim.lr_scheduler.{type(scheduler).__name__} stepped per epoch on the {schedule['metric']}")
+    return {"name": case["name"], "torch": call, "spec": experiment, "lr": lrs, "params": params}
+
+
 def main():
     files = {}
     for case in CASES:
-        record = run_accumulated(case) if case.get("file") == "accumulate" else run(case)
+        if case.get("file") == "accumulate":
+            record = run_accumulated(case)
+        elif case.get("file") == "plateau_evaluations":
+            record = run_plateau_on_evaluations(case)
+        else:
+            record = run(case)
         files.setdefault(case.get("file", case["optimizer"]["type"]), []).append(record)
     for kind, records in files.items():
         header = {"generator": "Tests/Fixtures/torch/generate.py", "torch_version": torch.__version__,
