@@ -216,7 +216,7 @@ private func firstError(_ json: String) throws -> String? {
 
     @Test func catalogListsEveryTransformWithItsParameters() {
         let types = Catalog.document.transforms.map(\.type)
-        #expect(types == ["clip_grad_norm", "clip_grad_value", "gradient_noise", "ema", "polyak"])
+        #expect(types == ["clip_grad_norm", "clip_grad_value", "gradient_noise", "ema", "polyak", "accumulate"])
         let experiment = Catalog.document.experiment.first { $0.name == "transforms" }
         #expect(experiment?.kind == "transform_list")
         #expect(experiment?.defaultValue == .array([]))

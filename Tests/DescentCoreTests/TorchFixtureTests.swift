@@ -26,9 +26,11 @@ struct TorchCase: Sendable, Decodable, CustomTestStringConvertible {
     let evaluations: [Int]?
     /// torch.optim.swa_utils.AveragedModel's parameters after each step (cases with an `ema` or `polyak` transform).
     let averagedModel: [[Double]]?
+    /// The param group's momentum or betas[0] before each step (schedules with `cycle_momentum`).
+    let momentum: [Double]?
 
     enum CodingKeys: String, CodingKey {
-        case name, torch, spec, lr, params, averaged, evaluations
+        case name, torch, spec, lr, params, averaged, evaluations, momentum
         case averagedModel = "averaged_model"
     }
 

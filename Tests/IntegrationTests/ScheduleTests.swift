@@ -54,7 +54,7 @@ extension Integration {
                 let plateau = try #require(catalog["schedules"]?.array?.first { $0["type"]?.string == "reduce_on_plateau" })
                 let parameters = try #require(plateau["parameters"]?.array)
                 #expect(parameters.compactMap { $0["name"]?.string }
-                        == ["mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps"])
+                        == ["mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr", "eps", "metric"])
                 let factor = parameters.first { $0["name"]?.string == "factor" }
                 #expect(factor?["default"]?.double == 0.1 && factor?["range"]?.string == "(0, 1)")
                 let patience = parameters.first { $0["name"]?.string == "patience" }

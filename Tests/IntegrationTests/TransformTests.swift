@@ -52,11 +52,37 @@ extension Integration {
             }
         }
 
+        /// Gradient accumulation and momentum cycling through the service: the served run is the command line's,
+        /// and a cycle for an optimizer torch cannot cycle is a 422 naming the field.
+        @Test func accumulationAndMomentumCyclingRunAsOnTheCommandLine() async throws {
+            let spec = """
+                {"name":"accumulate","tags":["it"],"seed":4,"objective":{"type":"linear_regression"},
+                 "dataset":{"type":"synthetic","generator":"linear","samples":40,"features":2,"validation_fraction":0.25},
+                 "optimizer":{"type":"sgd","lr":0.02,"momentum":0.9},"batch_size":4,"epochs":6,
+                 "transforms":[{"type":"accumulate","steps":3},{"type":"clip_grad_norm","max_norm":1}],
+                 "schedule":{"type":"cyclic","max_lr":0.05,"step_size_up":5,"cycle_momentum":true}}
+                """
+            try await withServer { server in
+                let client = server.client()
+                let submitted = try await client.submit(json: spec.data)
+                let done = try await client.wait(id: submitted.id, timeout: .seconds(60))
+                #expect(done.status == .succeeded)
+                // 30 training samples in batches of 4: 8 per epoch, ⌊6 × 8 / 3⌋ = 16 updates.
+                #expect(done.summary?.stepsRun == 16)
+                let served = try await client.trajectory(id: submitted.id, allColumns)
+                #expect(bitIdentical(served, try referenceTrajectory(spec)))
+                let body = #"{"objective":{"type":"saddle"},"optimizer":{"type":"adagrad"},"steps":10,"#
+                    + #""schedule":{"type":"one_cycle","cycle_momentum":true}}"#
+                let error = await #expect(throws: ClientError.self) { try await client.submit(json: body.data) }
+                #expect(error?.status == 422 && error?.apiError?.field == "schedule.cycle_momentum")
+            }
+        }
+
         @Test func catalogListsTheTransformsWithDefaults() async throws {
             try await withServer { server in
                 let catalog = try await server.client().catalog()
                 let types = try #require(catalog["transforms"]?.array)
-                #expect(types.compactMap { $0["type"]?.string } == ["clip_grad_norm", "clip_grad_value", "gradient_noise", "ema", "polyak"])
+                #expect(types.compactMap { $0["type"]?.string } == ["clip_grad_norm", "clip_grad_value", "gradient_noise", "ema", "polyak", "accumulate"])
                 let noise = try #require(types.first { $0["type"]?.string == "gradient_noise" })
                 let gamma = noise["parameters"]?.array?.first { $0["name"]?.string == "gamma" }
                 #expect(gamma?["default"]?.double == 0.55 && gamma?["range"]?.string == "[0, inf)")

@@ -19,8 +19,8 @@
 /// Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0, amsgrad false, maximize false,
 /// decoupled_weight_decay false (true is `AdamW`).
 public struct Adam: Optimizer {
-    /// β₁.
-    public let beta1: Double
+    /// β₁ (set per step by a schedule that cycles it).
+    public internal(set) var beta1: Double
     /// β₂.
     public let beta2: Double
     /// ε.
@@ -90,3 +90,12 @@ public struct Adam: Optimizer {
 }
 
 extension Adam: RawStepOptimizer {}
+
+extension Adam: MomentumCycling {
+    /// Sets β₁ for the next step (torch reads `betas` from the param group at every step, bias corrections included).
+    mutating func setMomentum(_ value: Double) {
+        beta1 = value
+        // The corrections settle for one β₁ only: with β₁ changing they are computed at every step.
+        correctionsSettled = false
+    }
+}

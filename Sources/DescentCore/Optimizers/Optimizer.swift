@@ -7,6 +7,14 @@ public protocol Optimizer: Sendable {
     mutating func step(parameters: inout [Double], gradient: inout [Double], learningRate: Double)
 }
 
+/// An optimizer whose momentum coefficient a schedule may set before each step, as torch's `CyclicLR` and
+/// `OneCycleLR` with `cycle_momentum` set the param group's `momentum` (SGD, RMSprop) or `betas[0]` (the Adam
+/// family) before each `optimizer.step()`. The spec check admits momentum cycling only for these optimizers.
+protocol MomentumCycling: Optimizer {
+    /// Makes `value` the momentum (μ or β₁) of the next step.
+    mutating func setMomentum(_ value: Double)
+}
+
 /// An optimizer that can also step on raw buffers (the closed-form fast path's entry point).
 ///
 /// The array `step` of a conformer must do exactly the same floating-point operations, in the

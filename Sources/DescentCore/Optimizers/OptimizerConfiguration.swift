@@ -80,4 +80,14 @@ public enum OptimizerConfiguration: Sendable, Equatable {
             return lr
         }
     }
+
+    /// Whether torch's CyclicLR and OneCycleLR can cycle its momentum: torch's class has `momentum` (SGD, RMSprop)
+    /// or `betas` (the Adam family) among its defaults; the others (and the rules outside torch) cannot.
+    public var hasCyclableMomentum: Bool {
+        switch self {
+        case .sgd, .rmsprop, .adam, .adamw, .nadam, .radam, .adamax: true
+        case .momentumLecture, .adagrad, .adagradLecture, .rmspropLecture, .adadelta, .rprop, .asgd, .lbfgs, .lion, .adabelief,
+             .yogi, .lamb, .lars, .adan, .sam, .prodigy, .newton, .saddleFreeNewton, .negativeCurvature: false
+        }
+    }
 }

@@ -22,8 +22,8 @@
 /// ```
 /// Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0, decoupled_weight_decay false, maximize false.
 public struct RAdam: Optimizer {
-    /// β₁.
-    public let beta1: Double
+    /// β₁ (set per step by a schedule that cycles it).
+    public internal(set) var beta1: Double
     /// β₂.
     public let beta2: Double
     /// ε.
@@ -97,3 +97,8 @@ public struct RAdam: Optimizer {
 }
 
 extension RAdam: RawStepOptimizer {}
+
+extension RAdam: MomentumCycling {
+    /// Sets β₁ for the next step (torch reads `betas` from the param group at every step, bias corrections included).
+    mutating func setMomentum(_ value: Double) { beta1 = value }
+}

@@ -20,8 +20,8 @@ public struct RMSprop: Optimizer {
     public let epsilon: Double
     /// λ.
     public let weightDecay: Double
-    /// μ.
-    public let momentum: Double
+    /// μ (set per step by a schedule that cycles it).
+    public internal(set) var momentum: Double
     /// Subtract the squared running mean of g.
     public let centered: Bool
     /// Ascend instead of descend (the gradient is negated first).
@@ -67,3 +67,8 @@ public struct RMSprop: Optimizer {
 }
 
 extension RMSprop: RawStepOptimizer {}
+
+extension RMSprop: MomentumCycling {
+    /// Sets μ for the next step (torch reads `momentum` from the param group at every step).
+    mutating func setMomentum(_ value: Double) { momentum = value }
+}

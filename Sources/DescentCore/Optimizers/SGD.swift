@@ -16,8 +16,8 @@
 /// With `maximize` the gradient is negated before the decay is added, so θ still shrinks towards 0.
 /// Defaults: momentum 0, dampening 0, nesterov false, weight_decay 0, maximize false.
 public struct SGD: Optimizer {
-    /// μ.
-    public let momentum: Double
+    /// μ (set per step by a schedule that cycles it).
+    public internal(set) var momentum: Double
     /// τ.
     public let dampening: Double
     /// Nesterov momentum (needs μ > 0 and τ = 0 in PyTorch).
@@ -30,6 +30,8 @@ public struct SGD: Optimizer {
     public private(set) var buffer: [Double]
     /// Steps taken so far.
     public private(set) var stepCount = 0
+    /// Whether a step with μ ≠ 0 has set the buffer yet (torch's `momentum_buffer` is no longer None).
+    private var bufferStarted = false
 
     /// Creates SGD state for `dimension` parameters.
     public init(dimension: Int, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false,
@@ -49,7 +51,9 @@ public struct SGD: Optimizer {
     mutating func step(parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, count n: Int,
                        learningRate: Double) {
         stepCount += 1
-        let first = stepCount == 1
+        // torch starts the buffer (b ← g) at the first step whose μ is not 0: the first step for a constant μ.
+        let first = !bufferStarted
+        if momentum != 0 { bufferStarted = true }
         let (momentum, dampening, nesterov, weightDecay, maximize) = (momentum, dampening, nesterov, weightDecay, maximize)
         let update = { (buffer: UnsafeMutablePointer<Double>?) in
             for i in 0..<n {
@@ -71,3 +75,8 @@ public struct SGD: Optimizer {
 }
 
 extension SGD: RawStepOptimizer {}
+
+extension SGD: MomentumCycling {
+    /// Sets μ for the next step (torch reads `momentum` from the param group at every step).
+    mutating func setMomentum(_ value: Double) { momentum = value }
+}

@@ -20,12 +20,13 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     /// γ₀ · min(s / w, √(w / s)) with s = t + 1: linear warm-up to γ₀ at s = w, then ∝ 1/√s
     /// (the Transformer schedule normalised to peak at γ₀).
     case inverseSqrt(warmupSteps: Int)
-    /// `OneCycleLR` without momentum cycling: from max_lr/div_factor up to max_lr at step
-    /// pct_start·total − 1, then down to max_lr/(div_factor·final_div_factor) at step total − 1; with
-    /// `threePhase`, back to max_lr/div_factor at 2·pct_start·total − 2 first. Each phase anneals by
-    /// cosine, or linearly with `linearAnneal`. Ignores γ₀.
+    /// `OneCycleLR`: from max_lr/div_factor up to max_lr at step pct_start·total − 1, then down to
+    /// max_lr/(div_factor·final_div_factor) at step total − 1; with `threePhase`, back to max_lr/div_factor
+    /// at 2·pct_start·total − 2 first. Each phase anneals by cosine, or linearly with `linearAnneal`.
+    /// With `momentum`, the momentum goes the other way in the same phases (max → base → max; three
+    /// phases: max → base → max → max). Ignores γ₀.
     case oneCycle(maxLR: Double, totalSteps: Int, pctStart: Double, divFactor: Double, finalDivFactor: Double,
-                  threePhase: Bool = false, linearAnneal: Bool = false)
+                  threePhase: Bool = false, linearAnneal: Bool = false, momentum: MomentumCycle? = nil)
     /// γ₀ · (s + (e − s)·min(T, t)/T) (`LinearLR` from start factor s to end factor e over T steps).
     case linear(startFactor: Double, endFactor: Double, totalIters: Int)
     /// γ₀ · (f + [t ≥ T](1 − f)): the factor f for the first T steps, then γ₀ (`ConstantLR`).
@@ -35,9 +36,11 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     /// η_min + (γ₀ − η_min)(1 + cos(π·t_cur/T_i))/2 with t_cur the steps since the last restart and
     /// T_i = T₀·T_mult^i the current period (`CosineAnnealingWarmRestarts`).
     case cosineWarmRestarts(t0: Int, tMult: Int, etaMin: Double)
-    /// `CyclicLR` without momentum cycling: from base_lr up to max_lr over step_size_up steps and back
-    /// over step_size_down, the amplitude scaled per `CyclicMode`. Ignores γ₀.
-    case cyclic(baseLR: Double, maxLR: Double, stepSizeUp: Int, stepSizeDown: Int, mode: CyclicMode, gamma: Double)
+    /// `CyclicLR`: from base_lr up to max_lr over step_size_up steps and back over step_size_down, the
+    /// amplitude scaled per `CyclicMode`; with `momentum`, the momentum from max down to base and back,
+    /// inversely to the rate and with the same amplitude scaling. Ignores γ₀.
+    case cyclic(baseLR: Double, maxLR: Double, stepSizeUp: Int, stepSizeDown: Int, mode: CyclicMode, gamma: Double,
+                momentum: MomentumCycle? = nil)
 
     /// γ₀ · λ(t) for a formula λ in t (`LambdaLR`).
     case lambda(ScheduleFormula)
@@ -56,6 +59,16 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     public var isStateful: Bool {
         if case .reduceOnPlateau = self { return true }
         return false
+    }
+
+    /// The momentum range a `oneCycle` or `cyclic` schedule cycles (torch's `cycle_momentum=True`), nil when it
+    /// sets the rate only.
+    public var momentumCycle: MomentumCycle? {
+        switch self {
+        case let .oneCycle(_, _, _, _, _, _, _, momentum): momentum
+        case let .cyclic(_, _, _, _, _, _, momentum): momentum
+        default: nil
+        }
     }
 
     /// How `cyclic` scales its amplitude.
@@ -89,18 +102,16 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
         case let .inverseSqrt(warmupSteps):
             let s = Double(t + 1), w = Double(warmupSteps)
             return base * min(s / w, (w / s).squareRoot())
-        case let .oneCycle(maxLR, totalSteps, pctStart, divFactor, finalDivFactor, threePhase, linearAnneal):
+        case let .oneCycle(maxLR, totalSteps, pctStart, divFactor, finalDivFactor, threePhase, linearAnneal, _):
             let initial = maxLR / divFactor
             let minimum = initial / finalDivFactor
-            let peak = pctStart * Double(totalSteps) - 1
-            let trough = 2 * pctStart * Double(totalSteps) - 2
-            let end = Double(totalSteps - 1)
-            let x = Double(t)
+            let (phase, fraction) = Self.oneCyclePhase(at: t, totalSteps: totalSteps, pctStart: pctStart, threePhase: threePhase)
             let anneal = linearAnneal ? Self.linearAnneal : Self.cosineAnneal
-            if x <= peak { return anneal(initial, maxLR, peak > 0 ? x / peak : 1) }
-            if threePhase && x <= trough { return anneal(maxLR, initial, (x - peak) / (trough - peak)) }
-            let (start, top) = threePhase ? (trough, initial) : (peak, maxLR)
-            return anneal(top, minimum, min(1, (x - start) / (end - start)))
+            switch phase {
+            case 0: return anneal(initial, maxLR, fraction)
+            case 1 where threePhase: return anneal(maxLR, initial, fraction)
+            default: return anneal(threePhase ? initial : maxLR, minimum, fraction)
+            }
         case let .linear(startFactor, endFactor, totalIters):
             return base * (startFactor + (endFactor - startFactor) * Double(min(totalIters, t)) / Double(totalIters))
         case let .constantFactor(factor, totalIters):
@@ -116,17 +127,9 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
                 while sinceRestart >= period { sinceRestart -= period; period *= tMult }
             }
             return etaMin + (base - etaMin) * (1 + LibM.cos(Double.pi * Double(sinceRestart) / Double(period))) / 2
-        case let .cyclic(baseLR, maxLR, stepSizeUp, stepSizeDown, mode, gamma):
-            let total = Double(stepSizeUp) + Double(stepSizeDown)
-            let ratio = Double(stepSizeUp) / total
-            let cycle = (1 + Double(t) / total).rounded(.down)
-            let x = 1.0 + Double(t) / total - cycle
-            let scale = x <= ratio ? x / ratio : (x - 1) / (ratio - 1)
-            let amplitude: Double = switch mode {
-            case .triangular: 1.0
-            case .triangular2: 1 / LibM.pow(2.0, cycle - 1)
-            case .expRange: LibM.pow(gamma, Double(t))
-            }
+        case let .cyclic(baseLR, maxLR, stepSizeUp, stepSizeDown, mode, gamma, _):
+            let (scale, amplitude) = Self.cyclicPosition(at: t, stepSizeUp: stepSizeUp, stepSizeDown: stepSizeDown,
+                                                         mode: mode, gamma: gamma)
             return baseLR + (maxLR - baseLR) * scale * amplitude
         case let .lambda(formula):
             return base * formula.factor(at: t)
@@ -137,6 +140,56 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
         case .reduceOnPlateau:
             return base
         }
+    }
+
+    /// The momentum at optimizer step `t` of a schedule that cycles it (`momentumCycle` not nil), as torch's
+    /// `get_lr` sets the param group's `momentum` or `betas[0]` for step t; nil for every other schedule.
+    public func momentum(at t: Int) -> Double? {
+        switch self {
+        case let .oneCycle(_, totalSteps, pctStart, _, _, threePhase, linearAnneal, momentum?):
+            let (phase, fraction) = Self.oneCyclePhase(at: t, totalSteps: totalSteps, pctStart: pctStart, threePhase: threePhase)
+            let anneal = linearAnneal ? Self.linearAnneal : Self.cosineAnneal
+            switch phase {
+            case 0: return anneal(momentum.max, momentum.base, fraction)
+            case 1: return anneal(momentum.base, momentum.max, fraction)
+            default: return anneal(momentum.max, momentum.max, fraction)
+            }
+        case let .cyclic(_, _, stepSizeUp, stepSizeDown, mode, gamma, momentum?):
+            let (scale, amplitude) = Self.cyclicPosition(at: t, stepSizeUp: stepSizeUp, stepSizeDown: stepSizeDown,
+                                                         mode: mode, gamma: gamma)
+            return momentum.max - (momentum.max - momentum.base) * scale * amplitude
+        default:
+            return nil
+        }
+    }
+
+    /// OneCycleLR's phase (0, 1, then 2 with `threePhase`) at step `t` and the fraction of it done, torch's
+    /// `(step − start) / (end − start)` (the last phase's clamped at 1 for the final row at t = total).
+    static func oneCyclePhase(at t: Int, totalSteps: Int, pctStart: Double, threePhase: Bool) -> (phase: Int, fraction: Double) {
+        let peak = pctStart * Double(totalSteps) - 1
+        let trough = 2 * pctStart * Double(totalSteps) - 2
+        let end = Double(totalSteps - 1)
+        let x = Double(t)
+        if x <= peak { return (0, peak > 0 ? x / peak : 1) }
+        if threePhase && x <= trough { return (1, (x - peak) / (trough - peak)) }
+        let start = threePhase ? trough : peak
+        return (threePhase ? 2 : 1, min(1, (x - start) / (end - start)))
+    }
+
+    /// CyclicLR's position at step `t`: the scale factor (0 at base_lr, 1 at max_lr) and the mode's amplitude.
+    static func cyclicPosition(at t: Int, stepSizeUp: Int, stepSizeDown: Int, mode: CyclicMode,
+                               gamma: Double) -> (scale: Double, amplitude: Double) {
+        let total = Double(stepSizeUp) + Double(stepSizeDown)
+        let ratio = Double(stepSizeUp) / total
+        let cycle = (1 + Double(t) / total).rounded(.down)
+        let x = 1.0 + Double(t) / total - cycle
+        let scale = x <= ratio ? x / ratio : (x - 1) / (ratio - 1)
+        let amplitude: Double = switch mode {
+        case .triangular: 1.0
+        case .triangular2: 1 / LibM.pow(2.0, cycle - 1)
+        case .expRange: LibM.pow(gamma, Double(t))
+        }
+        return (scale, amplitude)
     }
 
     /// OneCycleLR's `_annealing_cos`: end + (start − end)/2 · (cos(π·fraction) + 1).
@@ -151,4 +204,16 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
 
     /// γⁿ as the closed forms' `gamma ** n` computes it (C `pow`).
     static func power(_ x: Double, _ n: Int) -> Double { LibM.pow(x, Double(n)) }
+}
+
+/// The momentum range of `CyclicLR` and `OneCycleLR` with `cycle_momentum`: the momentum (SGD's and RMSprop's
+/// μ, the Adam family's β₁) is `max` where the rate is lowest and `base` where it peaks.
+public struct MomentumCycle: Sendable, Equatable, Hashable {
+    /// torch's `base_momentum`: the momentum at the rate's peak.
+    public var base: Double
+    /// torch's `max_momentum`: the momentum at the cycle's start.
+    public var max: Double
+
+    /// A range from `base` (at the peak rate) to `max`.
+    public init(base: Double, max: Double) { self.base = base; self.max = max }
 }

@@ -1,8 +1,23 @@
 /// torch.optim.lr_scheduler.ReduceLROnPlateau's parameters: the rate is multiplied by `factor` (not below
 /// `minLR`) once the observed loss has not improved for more than `patience` observations, then left alone
-/// for `cooldown` observations. The loop observes the batch loss at θ_t after step t's update, as
-/// `scheduler.step(loss)` after `optimizer.step()` does, so step t + 1 runs at the new rate.
+/// for `cooldown` observations. With `metric` `.batchLoss` the loop observes the batch loss at θ_t after step
+/// t's update, as `scheduler.step(loss)` after `optimizer.step()` does, so step t + 1 runs at the new rate; with
+/// `.trainingLoss` or `.validationLoss` it observes each evaluation after the start (every epoch's end, or every
+/// `evaluation.every` updates), as `scheduler.step(val_loss)` after an epoch's evaluation does, so the updates
+/// after it run at the new rate.
 public struct ReduceOnPlateau: Sendable, Equatable, Hashable {
+    /// What the scheduler observes.
+    public enum Metric: String, Sendable, Equatable, Hashable, CaseIterable {
+        /// Each update's batch loss (the `loss` column).
+        case batchLoss = "batch_loss"
+        /// The full training-set loss of each evaluation (inference mode).
+        case trainingLoss = "train_loss"
+        /// The validation loss of each evaluation (needs a validation split).
+        case validationLoss = "validation_loss"
+    }
+
+    /// The observed quantity (default `.batchLoss`).
+    public var metric: Metric
     /// Whether lower (`min`) or higher (`max`) losses count as better.
     public var maximize: Bool
     /// Factor of each reduction, in (0, 1).
@@ -22,7 +37,8 @@ public struct ReduceOnPlateau: Sendable, Equatable, Hashable {
 
     /// Creates the parameters; the defaults are torch's.
     public init(maximize: Bool = false, factor: Double = 0.1, patience: Int = 10, threshold: Double = 1e-4,
-                relative: Bool = true, cooldown: Int = 0, minLR: Double = 0, eps: Double = 1e-8) {
+                relative: Bool = true, cooldown: Int = 0, minLR: Double = 0, eps: Double = 1e-8, metric: Metric = .batchLoss) {
+        self.metric = metric
         self.maximize = maximize; self.factor = factor; self.patience = patience; self.threshold = threshold
         self.relative = relative; self.cooldown = cooldown; self.minLR = minLR; self.eps = eps
     }
@@ -71,6 +87,17 @@ struct PlateauTracker {
             if rate - reduced > rule.eps { rate = reduced }
             cooldownLeft = rule.cooldown
             badObservations = 0
+        }
+    }
+}
+
+extension PlateauTracker {
+    /// Observes an evaluation's loss when the rule watches evaluations (training or validation loss).
+    mutating func observe(evaluation record: EpochRecord) {
+        switch rule.metric {
+        case .batchLoss: break
+        case .trainingLoss: observe(record.trainLoss)
+        case .validationLoss: if let loss = record.validationLoss { observe(loss) }
         }
     }
 }

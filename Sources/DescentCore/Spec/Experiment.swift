@@ -44,7 +44,7 @@ extension ExperimentSpec {
             throw SpecError(field: "batch_size", message: "must be null with sam, which evaluates the full batch at its ascent point",
                             code: "invalid_value")
         }
-        let (gradientTransforms, averaging) = try buildTransforms(optimizer: optimizer)
+        let (gradientTransforms, averaging, accumulation) = try buildTransforms(optimizer: optimizer)
         let steps = stepBudget
         try checkSharpness(objective: objective, steps: steps)
         if layerStats && ((objective as? MLPObjective)?.hiddenLayers.isEmpty ?? true) {
@@ -52,6 +52,14 @@ extension ExperimentSpec {
                             code: "invalid_value")
         }
         let schedule = try self.schedule?.build(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
+        if case let .reduceOnPlateau(rule) = schedule, rule.metric != .batchLoss {
+            try checkEvaluationsExist(for: rule.metric)
+        }
+        if schedule.momentumCycle != nil && !optimizer.hasCyclableMomentum {
+            throw SpecError(field: "schedule.cycle_momentum",
+                            message: "needs an optimizer with momentum or betas (sgd, rmsprop, adam, adamw, nadam, radam, adamax); "
+                                + "\(self.optimizer.type) has neither", code: "invalid_value")
+        }
         let n = objective.dimension
         let initial: [Double]
         if let start {
@@ -77,6 +85,7 @@ extension ExperimentSpec {
             layerStats: layerStats)
         configuration.transforms = gradientTransforms
         configuration.averaging = averaging
+        configuration.accumulation = accumulation
         let rows = configuration.maximumRows
         if rows > limits.maxTrajectoryPoints {
             throw SpecError(field: "record_every", message: "steps / record_every gives \(rows) rows; at most \(limits.maxTrajectoryPoints)",
@@ -91,6 +100,23 @@ extension ExperimentSpec {
                             code: "invalid_value")
         }
         return Experiment(spec: self, objective: objective, optimizer: optimizer, configuration: configuration)
+    }
+
+    /// reduce_on_plateau on evaluations needs a dataset objective (which has evaluations), and on the validation
+    /// loss a validation split.
+    private func checkEvaluationsExist(for metric: ReduceOnPlateau.Metric) throws(SpecError) {
+        guard let dataset else {
+            throw SpecError(field: "schedule.metric", message: "\(metric.rawValue) needs a dataset objective (a closed form has no evaluations); "
+                            + "use batch_loss", code: "invalid_value")
+        }
+        let samples = switch dataset.kind {
+        case .synthetic: dataset.integer("samples")
+        case .inline: dataset.value("x").array?.count ?? 0
+        }
+        if metric == .validationLoss && Dataset.validationCount(samples: samples, fraction: dataset.number("validation_fraction")) == 0 {
+            throw SpecError(field: "schedule.metric", message: "validation_loss needs a validation split: set dataset.validation_fraction",
+                            code: "invalid_value")
+        }
     }
 
     /// Checks the top-level numbers against `limits` and the rules the tables cannot state.

@@ -26,8 +26,13 @@ extension ScheduleSpec {
                 throw SpecError(field: fieldPath(thenPath, "type"), message: "reduce_on_plateau cannot follow a warm-up",
                                 code: "invalid_value")
             }
-            return .linearWarmup(warmupSteps: integer("warmup_steps"), startFactor: number("start_factor"),
-                                 then: try then.build(baseLR: baseLR, steps: steps, path: thenPath))
+            let following = try then.build(baseLR: baseLR, steps: steps, path: thenPath)
+            // torch has no single scheduler for a warm-up followed by a momentum cycle to follow.
+            if following.momentumCycle != nil {
+                throw SpecError(field: fieldPath(thenPath, "cycle_momentum"), message: "momentum cycling cannot follow a warm-up",
+                                code: "invalid_value")
+            }
+            return .linearWarmup(warmupSteps: integer("warmup_steps"), startFactor: number("start_factor"), then: following)
         case .inverseSqrt: return .inverseSqrt(warmupSteps: integer("warmup_steps"))
         case .oneCycle:
             let total = value("total_steps").integer ?? steps
@@ -43,7 +48,8 @@ extension ScheduleSpec {
             }
             return .oneCycle(maxLR: value("max_lr").number ?? baseLR, totalSteps: total, pctStart: pct,
                              divFactor: number("div_factor"), finalDivFactor: number("final_div_factor"),
-                             threePhase: flag("three_phase"), linearAnneal: value("anneal_strategy").string == "linear")
+                             threePhase: flag("three_phase"), linearAnneal: value("anneal_strategy").string == "linear",
+                             momentum: try momentumCycle(path: path))
         case .linear:
             return .linear(startFactor: number("start_factor"), endFactor: number("end_factor"), totalIters: integer("total_iters"))
         case .constantFactor: return .constantFactor(factor: number("factor"), totalIters: integer("total_iters"))
@@ -54,7 +60,7 @@ extension ScheduleSpec {
             return .cyclic(baseLR: value("base_lr").number ?? baseLR, maxLR: number("max_lr"), stepSizeUp: up,
                            stepSizeDown: value("step_size_down").integer ?? up,
                            mode: value("mode").string.flatMap(LearningRateSchedule.CyclicMode.init(rawValue:)) ?? .triangular,
-                           gamma: number("gamma"))
+                           gamma: number("gamma"), momentum: try momentumCycle(path: path))
         case .sequential:
             let items = value("schedules").array ?? []
             let milestones = value("milestones").integers ?? []
@@ -86,7 +92,8 @@ extension ScheduleSpec {
             return .reduceOnPlateau(ReduceOnPlateau(
                 maximize: value("mode").string == "max", factor: number("factor"), patience: integer("patience"),
                 threshold: number("threshold"), relative: value("threshold_mode").string != "abs",
-                cooldown: integer("cooldown"), minLR: number("min_lr"), eps: number("eps")))
+                cooldown: integer("cooldown"), minLR: number("min_lr"), eps: number("eps"),
+                metric: value("metric").string.flatMap(ReduceOnPlateau.Metric.init(rawValue:)) ?? .batchLoss))
         case .lambda:
             do {
                 return .lambda(try ScheduleFormula(value("factor").string ?? ""))
@@ -95,5 +102,17 @@ extension ScheduleSpec {
                                 code: "invalid_expression")
             }
         }
+    }
+
+    /// one_cycle's or cyclic's momentum range when `cycle_momentum` is true, else nil.
+    /// - Throws: `SpecError` when max_momentum is below base_momentum (the cycle starts at max_momentum).
+    private func momentumCycle(path: String) throws(SpecError) -> MomentumCycle? {
+        guard flag("cycle_momentum") else { return nil }
+        let cycle = MomentumCycle(base: number("base_momentum"), max: number("max_momentum"))
+        if cycle.max < cycle.base {
+            throw SpecError(field: fieldPath(path, "max_momentum"), message: "must be at least base_momentum (\(cycle.base))",
+                            code: "invalid_value")
+        }
+        return cycle
     }
 }

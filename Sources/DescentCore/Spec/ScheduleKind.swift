@@ -21,15 +21,15 @@ public enum ScheduleKind: String, SpecKind {
         case .cosine: "CosineAnnealingLR closed form: η_min + (γ₀ − η_min)(1 + cos(πt/T_max))/2"
         case .linearWarmup: "LinearLR from start_factor·γ₀ to γ₀ over warmup_steps, then another schedule"
         case .inverseSqrt: "γ₀·min(s/w, √(w/s)), s = t + 1: linear warm-up, then 1/√t"
-        case .oneCycle: "OneCycleLR (no momentum cycling): max_lr/div_factor → max_lr → max_lr/(div_factor·final_div_factor)"
+        case .oneCycle: "OneCycleLR: max_lr/div_factor → max_lr → max_lr/(div_factor·final_div_factor), momentum inversely with cycle_momentum"
         case .linear: "LinearLR: γ₀(s + (e − s)·min(T, t)/T)"
         case .polynomial: "PolynomialLR: γ₀(1 − min(T, t)/T)^power"
         case .constantFactor: "ConstantLR: γ₀·factor for the first total_iters steps, then γ₀"
         case .cosineWarmRestarts: "CosineAnnealingWarmRestarts: cosine from γ₀ to η_min over T_i steps, restarting; T_i = T₀·T_mult^i"
-        case .cyclic: "CyclicLR (no momentum cycling): base_lr ↔ max_lr, triangular, triangular2 or exp_range"
+        case .cyclic: "CyclicLR: base_lr ↔ max_lr, triangular, triangular2 or exp_range; momentum inversely with cycle_momentum"
         case .lambda: "LambdaLR: γ₀·λ(t), λ a formula in the step t"
         case .sequential: "SequentialLR: schedules[i] from milestones[i − 1] on, each counted from its milestone"
-        case .reduceOnPlateau: "ReduceLROnPlateau on the batch loss after each update: ×factor when it stops improving"
+        case .reduceOnPlateau: "ReduceLROnPlateau on the batch loss after each update, or on each evaluation's training or validation loss: ×factor when it stops improving"
         }
     }
 
@@ -72,7 +72,7 @@ public enum ScheduleKind: String, SpecKind {
             ParameterInfo("three_phase", .boolean, default: .bool(false),
                           "fall back to the initial rate at 2·pct_start·total − 2 before the final decay"),
             ParameterInfo("anneal_strategy", .string(allowed: ["cos", "linear"]), default: .string("cos"), "shape of each phase"),
-        ]
+        ] + Self.momentumCycling(base: 0.85, max: 0.95)
         case .linear: [
             ParameterInfo("start_factor", .number(.init(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: true)),
                           default: .number(1.0 / 3.0), "factor s of γ₀ at t = 0"),
@@ -100,7 +100,7 @@ public enum ScheduleKind: String, SpecKind {
             ParameterInfo("mode", .string(allowed: LearningRateSchedule.CyclicMode.allCases.map(\.rawValue)),
                           default: .string("triangular"), "amplitude: constant, halved each cycle, or ×gammaᵗ"),
             ParameterInfo("gamma", .number(.positive), default: .number(1), "γ of exp_range"),
-        ]
+        ] + Self.momentumCycling(base: 0.8, max: 0.9)
         case .lambda: [
             ParameterInfo("factor", .string(allowed: nil), "λ(t), a formula in t (+ − * / ^ exp log sin cos tanh sqrt), e.g. 0.95^t"),
         ]
@@ -121,8 +121,22 @@ public enum ScheduleKind: String, SpecKind {
             ParameterInfo("cooldown", .integer(.atLeast(0)), default: .number(0), "steps after a reduction that count as good"),
             ParameterInfo("min_lr", .number(.nonNegative), default: .number(0), "floor of the rate"),
             ParameterInfo("eps", .number(.nonNegative), default: .number(1e-8), "reductions smaller than eps are skipped"),
+            ParameterInfo("metric", .string(allowed: ReduceOnPlateau.Metric.allCases.map(\.rawValue)), default: .string("batch_loss"),
+                          "what is observed: each update's batch loss, or each evaluation's training or validation loss (dataset objectives)"),
         ]
         }
+    }
+
+    /// one_cycle's and cyclic's momentum cycling, with torch's default range (`base`, `max`).
+    private static func momentumCycling(base: Double, max: Double) -> [ParameterInfo] {
+        [
+            ParameterInfo("cycle_momentum", .boolean, default: .bool(false),
+                          "cycle the momentum inversely to the rate (sgd, rmsprop: momentum; adam, adamw, nadam, radam, adamax: β₁); "
+                          + "torch's default is true"),
+            ParameterInfo("base_momentum", .number(.unitOpen), default: .number(base), "momentum at the peak rate"),
+            ParameterInfo("max_momentum", .number(.unitOpen), default: .number(max),
+                          "momentum at the lowest rate, where the cycle starts; at least base_momentum"),
+        ]
     }
 
     /// T of linear and polynomial.

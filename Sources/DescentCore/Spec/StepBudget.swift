@@ -19,11 +19,12 @@ extension ExperimentSpec {
         return Batcher.batchesPerEpoch(sampleCount: dataset.trainingSampleCount, batchSize: batchSize, dropLast: dropLast)
     }
 
-    /// The step budget: `steps`, else `epochs` × `batchesPerEpoch`, else 1000.
+    /// The step budget (optimizer updates): `steps`, else ⌊`epochs` × `batchesPerEpoch` / k⌋ (at least 1) with k
+    /// the mini-batches per update (`accumulate`, else 1), else 1000.
     public var stepBudget: Int {
         if let steps { return steps }
         guard let epochs else { return 1000 }
-        return epochs.multipliedReportingOverflow(by: batchesPerEpoch).partialValue
+        return max(1, epochs.multipliedReportingOverflow(by: batchesPerEpoch).partialValue / accumulationSteps)
     }
 
     /// The rules that tie the budget, batching and evaluation to the objective: `steps` or `epochs`, not

@@ -1,13 +1,14 @@
 /// A gradient transform's "type" (one entry of the spec's `transforms` list), or a parameter average.
 ///
 /// The gradient transforms change the batch gradient between its evaluation and the update, in list order;
-/// the averages (`ema`, `polyak`) keep a running average of the parameters after every update and change
+/// `accumulate`, first in the list, forms that gradient from several mini-batches; the averages (`ema`, `polyak`) keep a running average of the parameters after every update and change
 /// nothing the optimizer sees, so where they stand in the list does not matter (at most one per spec).
 public enum TransformKind: String, SpecKind {
     case clipGradNorm = "clip_grad_norm"
     case clipGradValue = "clip_grad_value"
     case gradientNoise = "gradient_noise"
     case ema, polyak
+    case accumulate
 
     /// One-line description for the catalog.
     public var summary: String {
@@ -17,6 +18,7 @@ public enum TransformKind: String, SpecKind {
         case .gradientNoise: "g ← g + N(0, η/(1 + t)^γ) per coordinate, seeded from the spec's seed (Neelakantan et al. 2015)"
         case .ema: "exponential moving average of the parameters after each update (torch.optim.swa_utils get_ema_multi_avg_fn)"
         case .polyak: "Polyak average: the mean of the parameters after each update (torch.optim.swa_utils.AveragedModel's default)"
+        case .accumulate: "gradient accumulation: each update's gradient is Σ gⱼ/k over k consecutive mini-batches (torch: loss/k, k backward passes, one step)"
         }
     }
 
@@ -39,6 +41,9 @@ public enum TransformKind: String, SpecKind {
             ParameterInfo("decay", .number(.unitClosed), default: .number(0.999), "weight of the old average at each update"),
         ]
         case .polyak: []
+        case .accumulate: [
+            ParameterInfo("steps", .integer(.stepCount), "k, mini-batches per update (first in the list; needs batch_size)"),
+        ]
         }
     }
 
@@ -46,7 +51,7 @@ public enum TransformKind: String, SpecKind {
     public var isAverage: Bool {
         switch self {
         case .ema, .polyak: true
-        case .clipGradNorm, .clipGradValue, .gradientNoise: false
+        case .clipGradNorm, .clipGradValue, .gradientNoise, .accumulate: false
         }
     }
 }

@@ -111,6 +111,14 @@ public enum Trainer {
         _ objective: any Objective, _ optimizer: P, _ configuration: TrainingConfiguration, _ control: RunControl,
         _ progressEvery: Int, _ onProgress: ((TrajectoryChunk) -> Void)?, fastPath: Bool
     ) -> RunResult {
+        // Momentum cycling (checked by the spec: the optimizers with torch's `momentum` or `betas`) wraps the
+        // optimizer, once per run, and runs on the general loop.
+        if configuration.schedule.momentumCycle != nil, let cycling = optimizer as? any MomentumCycling {
+            func cycled<Q: MomentumCycling>(_ q: Q) -> RunResult {
+                dispatch(objective, MomentumCycled(q, schedule: configuration.schedule), configuration, control, progressEvery, onProgress)
+            }
+            return cycled(cycling)
+        }
         func fast<O: ClosedFormKernel>(_ o: O) -> RunResult? {
             guard ClosedFormLoop<O, P>.applies(to: o, configuration) else { return nil }
             return ClosedFormLoop(objective: o, optimizer: optimizer, configuration: configuration)

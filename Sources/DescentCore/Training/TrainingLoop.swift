@@ -49,6 +49,8 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         var plateau: PlateauTracker? = if case let .reduceOnPlateau(rule) = c.schedule {
             PlateauTracker(rule, rate: c.learningRate)
         } else { nil }
+        // …or the evaluations after the start (training or validation loss), which change the rate of later updates.
+        let watchesEvaluations = (plateau?.rule.metric ?? .batchLoss) != .batchLoss
         let recordParams = c.recordParams
         var rows = 0, reportedRows = 0, reportedEpochs = 0, reportedSharpness = 0, reportedLayerStats = 0
         // Sharpness records read θ only (the full training set's Hessian and gradient), before the step's update.
@@ -82,7 +84,27 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             if best.consider(initial, target: c.lossTarget) { stop = .lossTarget }
         }
         var t = 0
-        while t < c.steps && stop == .budget {
+        // Gradient accumulation: k micro-batches per update, their gradients and losses summed as gⱼ·(1/k).
+        let accumulation = max(1, c.accumulation)
+        var microGradient = accumulation > 1 ? [Double](repeating: 0, count: n) : []
+        let share = 1 / Double(accumulation)
+        /// The end of an epoch reached at update t: its evaluation (unless `evaluateEvery` sets them), then the
+        /// next epoch's order. Returns the stop it causes, if any.
+        func endEpoch() -> StopReason? {
+            if evaluateEvery == nil {
+                let record = epochRecord(theta, buffers, epoch: epoch, step: t)
+                epochs.append(record)
+                if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: t) }
+                if best.consider(record, target: c.lossTarget) { return .lossTarget }
+                if t > 0 && prunes(record) { return .pruned }
+                if watchesEvaluations && t > 0 { plateau?.observe(evaluation: record) }
+            }
+            epoch += 1
+            batchIndex = 0
+            batcher.startEpoch(epoch)
+            return nil
+        }
+        updates: while t < c.steps && stop == .budget {
             if control.isCancelled { stop = .cancelled; break }
             if let k = evaluateEvery, t > 0, t % k == 0 {
                 let record = epochRecord(theta, buffers, epoch: epoch, step: t)
@@ -90,30 +112,34 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: t) }
                 if best.consider(record, target: c.lossTarget) { stop = .lossTarget; break }
                 if prunes(record) { stop = .pruned; break }
+                if watchesEvaluations { plateau?.observe(evaluation: record) }
             }
-            if batchIndex == batchesPerEpoch {
-                if evaluateEvery == nil {
-                    let record = epochRecord(theta, buffers, epoch: epoch, step: t)
-                    epochs.append(record)
-                    if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: t) }
-                    if best.consider(record, target: c.lossTarget) { stop = .lossTarget; break }
-                    if t > 0 && prunes(record) { stop = .pruned; break }
-                }
-                epoch += 1
-                batchIndex = 0
-                batcher.startEpoch(epoch)
-            }
+            if batchIndex == batchesPerEpoch, let reason = endEpoch() { stop = reason; break }
             let lr = constantRate ? c.learningRate : plateau?.rate ?? c.schedule.learningRate(at: t, base: c.learningRate)
             if let k = sharpnessEvery, t % k == 0 {
                 sharpness.append(SharpnessRecord.measure(objective, at: theta, step: t, lr: lr))
             }
-            let loss = objective.trainingStep(at: theta, batch: fullBatch ? .full : batcher.batch(batchIndex), buffers: &buffers,
+            let rowEpoch = epoch
+            var loss = objective.trainingStep(at: theta, batch: fullBatch ? .full : batcher.batch(batchIndex), buffers: &buffers,
                                               gradient: &gradient)
+            if accumulation > 1 {
+                // torch's pattern: (loss/k).backward() per micro-batch sums into .grad, then one step.
+                loss *= share
+                for i in 0..<n { gradient[i] *= share }
+                for _ in 1..<accumulation {
+                    batchIndex += 1
+                    if batchIndex == batchesPerEpoch, let reason = endEpoch() { stop = reason; break updates }
+                    let microLoss = objective.trainingStep(at: theta, batch: fullBatch ? .full : batcher.batch(batchIndex),
+                                                           buffers: &buffers, gradient: &microGradient)
+                    loss += microLoss * share
+                    for i in 0..<n { gradient[i] += microGradient[i] * share }
+                }
+            }
             var squares = 0.0
             for i in 0..<n { squares += gradient[i] * gradient[i] }
             let gradNorm = squares.squareRoot()
             if untilRecord == 0 {
-                columns.write(row: rows, step: t, epoch: epoch, lr: lr, loss: loss, gradNorm: gradNorm,
+                columns.write(row: rows, step: t, epoch: rowEpoch, lr: lr, loss: loss, gradNorm: gradNorm,
                               params: theta, recordParams: recordParams)
                 rows += 1
                 untilRecord = recordEvery
@@ -133,7 +159,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             if transforming { transforms.apply(to: &gradient, step: t) }
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
             if averaging { average.update(theta) }
-            plateau?.observe(loss)
+            if !watchesEvaluations { plateau?.observe(loss) }
             t += 1
             batchIndex += 1
             untilReport -= 1
@@ -160,6 +186,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 epochs.append(record)
                 if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: t) }
                 _ = best.consider(record, target: nil)
+                if watchesEvaluations { plateau?.observe(evaluation: record) }
             }
         }
 

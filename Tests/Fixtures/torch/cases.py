@@ -228,3 +228,99 @@ CASES += [
     in_sequence("sequential-single", {"type": "sequential", "milestones": [],
                                       "schedules": [{"type": "exponential", "gamma": 0.995}]}),
 ]
+
+
+# CyclicLR and OneCycleLR with cycle_momentum (written to cycle_momentum.json): the scheduler sets the group's
+# `momentum` (SGD, RMSprop) or `betas[0]` (Adam, AdamW, NAdam, RAdam, Adamax) before every step.
+def cycling(name, schedule, optimizer):
+    entry = scheduled(name, dict(schedule, cycle_momentum=True), optimizer=optimizer)
+    entry["file"] = "cycle_momentum"
+    return entry
+
+
+CASES += [
+    cycling("one-cycle-sgd", {"type": "one_cycle", "max_lr": 2e-3, "total_steps": 300},
+            {"type": "sgd", "lr": 1e-3, "momentum": 0.9}),
+    cycling("one-cycle-sgd-nesterov-three-phase", {"type": "one_cycle", "max_lr": 2e-3, "three_phase": True,
+                                                   "base_momentum": 0.7, "max_momentum": 0.9},
+            {"type": "sgd", "lr": 1e-3, "momentum": 0.9, "nesterov": True}),
+    cycling("one-cycle-rmsprop-linear", {"type": "one_cycle", "max_lr": 2e-4, "anneal_strategy": "linear"},
+            {"type": "rmsprop", "lr": 1e-4, "momentum": 0.5, "centered": True}),
+    cycling("one-cycle-adam", {"type": "one_cycle", "max_lr": 2e-2, "pct_start": 0.25, "div_factor": 10,
+                               "final_div_factor": 100}, {"type": "adam", "lr": 1e-2}),
+    cycling("one-cycle-adamw-three-phase-linear", {"type": "one_cycle", "max_lr": 2e-2, "three_phase": True,
+                                                   "anneal_strategy": "linear", "base_momentum": 0.8,
+                                                   "max_momentum": 0.9},
+            {"type": "adamw", "lr": 1e-2, "weight_decay": 0.1, "amsgrad": True}),
+    cycling("one-cycle-nadam", {"type": "one_cycle", "max_lr": 2e-2}, {"type": "nadam", "lr": 1e-2}),
+    cycling("one-cycle-radam", {"type": "one_cycle", "max_lr": 2e-2, "pct_start": 0.4}, {"type": "radam", "lr": 1e-2}),
+    cycling("one-cycle-adamax", {"type": "one_cycle", "max_lr": 2e-2}, {"type": "adamax", "lr": 1e-2}),
+    cycling("cyclic-sgd-triangular", {"type": "cyclic", "base_lr": 1e-4, "max_lr": 2e-3, "step_size_up": 40},
+            {"type": "sgd", "lr": 1e-3, "momentum": 0.9}),
+    # Plain SGD: the cycle switches momentum on; base_momentum 0 gives steps with μ = 0 at the peaks.
+    cycling("cyclic-sgd-from-no-momentum", {"type": "cyclic", "base_lr": 1e-4, "max_lr": 1e-3, "step_size_up": 30,
+                                            "step_size_down": 50, "mode": "triangular2", "base_momentum": 0.0},
+            {"type": "sgd", "lr": 1e-3}),
+    cycling("cyclic-adam-exp-range", {"type": "cyclic", "base_lr": 1e-3, "max_lr": 2e-2, "step_size_up": 25,
+                                      "mode": "exp_range", "gamma": 0.995}, {"type": "adam", "lr": 1e-2}),
+    cycling("cyclic-rmsprop", {"type": "cyclic", "base_lr": 1e-5, "max_lr": 2e-4, "step_size_up": 20,
+                               "base_momentum": 0.3, "max_momentum": 0.6},
+            {"type": "rmsprop", "lr": 1e-4, "momentum": 0.5, "weight_decay": 0.1}),
+]
+
+
+# Gradient accumulation on a dataset objective (written to accumulate.json): least-squares linear regression on
+# inline samples, mini-batches in Descent's documented order (see generate.py's `batch_stream`), k micro-batches
+# per update with torch's pattern: (loss/k).backward() sums into .grad, then clipping, then optimizer.step().
+REGRESSION_X = [[0.3, -1.2], [1.5, 0.4], [-0.7, 0.9], [2.1, -0.3], [-1.4, -0.8], [0.2, 1.7], [0.9, 0.1],
+                [-0.5, -1.9], [1.1, 1.3], [-2.0, 0.6], [0.6, -0.6], [1.8, 1.0], [-0.9, 0.2]]
+REGRESSION_Y = [-1.1, 2.3, 0.4, 2.6, -2.2, 1.9, 1.2, -2.4, 2.9, -1.3, 0.1, 3.4, -0.6]
+
+
+def accumulated(name, k, optimizer, batch_size, transforms=(), drop_last=False, seed=7, steps=200):
+    entry = case(name, optimizer, objective={"type": "linear_regression"}, start=[0.5, -0.5, 0.1], steps=steps)
+    entry["dataset"] = {"type": "inline", "x": REGRESSION_X, "y": REGRESSION_Y}
+    entry["batch_size"], entry["drop_last"], entry["seed"] = batch_size, drop_last, seed
+    entry["transforms"] = [{"type": "accumulate", "steps": k}, *transforms]
+    entry["file"] = "accumulate"
+    return entry
+
+
+CASES += [
+    # 5 batches per epoch (the last of one sample), 2 per update: updates straddle the epoch ends.
+    accumulated("accumulate-sgd-momentum", 2, {"type": "sgd", "lr": 0.02, "momentum": 0.9}, batch_size=3),
+    accumulated("accumulate-adam-clipped", 3, {"type": "adam", "lr": 0.02}, batch_size=2,
+                transforms=[{"type": "clip_grad_norm", "max_norm": 1.0}], seed=11),
+    accumulated("accumulate-rmsprop-drop-last", 4, {"type": "rmsprop", "lr": 0.005, "momentum": 0.5}, batch_size=4,
+                drop_last=True, seed=3),
+]
+
+
+# ReduceLROnPlateau stepped once per epoch on an evaluation (written to plateau_evaluations.json): after each
+# epoch's updates, scheduler.step(loss) with the full training-set or the validation loss of linear regression on
+# inline samples (validation split and batch order reproduced by generate.py from Descent's documentation).
+def on_evaluations(name, schedule, optimizer, batch_size, validation_fraction=0.0, seed=7, steps=STEPS):
+    entry = case(name, optimizer, objective={"type": "linear_regression"}, start=[0.5, -0.5, 0.1], steps=steps,
+                 schedule=schedule)
+    entry["dataset"] = {"type": "inline", "x": REGRESSION_X, "y": REGRESSION_Y}
+    if validation_fraction:
+        entry["dataset"]["validation_fraction"] = validation_fraction
+    entry["batch_size"], entry["drop_last"], entry["seed"] = batch_size, False, seed
+    entry["file"] = "plateau_evaluations"
+    return entry
+
+
+CASES += [
+    # 13 samples, 3 held out (round(0.25·13)), 10 in batches of 3: 4 updates per epoch, 75 epochs.
+    on_evaluations("plateau-validation-loss-sgd", {"type": "reduce_on_plateau", "metric": "validation_loss",
+                                                   "factor": 0.5, "patience": 2, "threshold": 1e-3},
+                   {"type": "sgd", "lr": 0.05, "momentum": 0.5}, batch_size=3, validation_fraction=0.25),
+    on_evaluations("plateau-validation-loss-adam-cooldown", {"type": "reduce_on_plateau", "metric": "validation_loss",
+                                                             "factor": 0.3, "patience": 1, "cooldown": 2,
+                                                             "threshold": 1e-4, "threshold_mode": "abs",
+                                                             "min_lr": 1e-3},
+                   {"type": "adam", "lr": 0.1}, batch_size=4, validation_fraction=0.3, seed=5),
+    on_evaluations("plateau-train-loss-sgd", {"type": "reduce_on_plateau", "metric": "train_loss", "factor": 0.5,
+                                              "patience": 3},
+                   {"type": "sgd", "lr": 0.08}, batch_size=5, seed=2),
+]

@@ -11,6 +11,9 @@ Needs torch, which CI does not: make a scratch environment and run this script f
     python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install torch==2.13.0+cpu
     /tmp/torchvenv/bin/python Tests/Fixtures/torch/generate.py
 
+Cases whose schedule cycles the momentum (`cycle_momentum`) also record the param group's momentum or
+betas[0] before every step (`momentum`).
+
 Cases with `transforms` apply torch.nn.utils.clip_grad_norm_ / clip_grad_value_ (defaults: foreach on the
 CPU) to the gradient before each step, in list order, and an `ema` or `polyak` entry keeps a
 torch.optim.swa_utils.AveragedModel of the parameters (updated after each step; `ema` with
@@ -125,10 +128,13 @@ def torch_scheduler(spec, optimizer, steps):
     if kind == "constant":
         return scheduler.ConstantLR(optimizer, factor=1.0, total_iters=0)
     if kind == "one_cycle":
-        # Descent's one_cycle does not cycle momentum.
+        # Descent's cycle_momentum defaults to false (torch's to True).
         return scheduler.OneCycleLR(optimizer, max_lr=spec["max_lr"], total_steps=spec.get("total_steps") or steps,
                                     pct_start=spec.get("pct_start", 0.3), div_factor=spec.get("div_factor", 25.0),
-                                    final_div_factor=spec.get("final_div_factor", 1e4), cycle_momentum=False,
+                                    final_div_factor=spec.get("final_div_factor", 1e4),
+                                    cycle_momentum=spec.get("cycle_momentum", False),
+                                    base_momentum=spec.get("base_momentum", 0.85),
+                                    max_momentum=spec.get("max_momentum", 0.95),
                                     three_phase=spec.get("three_phase", False),
                                     anneal_strategy=spec.get("anneal_strategy", "cos"))
     if kind == "linear":
@@ -142,11 +148,13 @@ def torch_scheduler(spec, optimizer, steps):
         return scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=spec["t_0"], T_mult=spec.get("t_mult", 1),
                                                      eta_min=spec.get("eta_min", 0.0))
     if kind == "cyclic":
-        # Descent's cyclic does not cycle momentum.
+        # Descent's cycle_momentum defaults to false (torch's to True).
         return scheduler.CyclicLR(optimizer, base_lr=spec.get("base_lr", optimizer.param_groups[0]["lr"]),
                                   max_lr=spec["max_lr"], step_size_up=spec.get("step_size_up", 2000),
                                   step_size_down=spec.get("step_size_down"), mode=spec.get("mode", "triangular"),
-                                  gamma=spec.get("gamma", 1.0), cycle_momentum=False)
+                                  gamma=spec.get("gamma", 1.0), cycle_momentum=spec.get("cycle_momentum", False),
+                                  base_momentum=spec.get("base_momentum", 0.8),
+                                  max_momentum=spec.get("max_momentum", 0.9))
     if kind == "lambda":
         # The case gives the same formula in Python (`python`); `t` is the step, `math` the module.
         formula = eval(f"lambda t: {spec['python']}", {"math": math})
@@ -222,10 +230,16 @@ def run(case):
         return torch.tensor(loss)
 
     params, lrs, extra = [list(start)], [], {}
+    # With cycle_momentum: the group's momentum (SGD, RMSprop) or betas[0] (the Adam family) of each step.
+    cycled = (case.get("schedule") or {}).get("cycle_momentum", False)
+    momentum_key = "betas" if "betas" in optimizer.defaults else "momentum"
     averaged = [[0.0] * len(start)] if spec["type"] == "asgd" else None
     counted = [0] if spec["type"] == "lbfgs" else None
     for _ in range(steps):
         lrs.append(optimizer.param_groups[0]["lr"])
+        if cycled:
+            value = optimizer.param_groups[0][momentum_key]
+            extra.setdefault("momentum", []).append(value[0] if momentum_key == "betas" else value)
         if spec["type"] == "lbfgs":
             optimizer.step(closure)
             counted.append(evaluations)
@@ -268,10 +282,171 @@ def run(case):
             "spec": experiment, "lr": lrs, "params": params, **extra}
 
 
+MASK = (1 << 64) - 1
+
+
+class SplitMix64:
+    """Descent's `SeededRandom` as its documentation states it: SplitMix64, Lemire's bounded integers."""
+
+    def __init__(self, seed):
+        self.state = seed & MASK
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        return z ^ (z >> 31)
+
+    def below(self, bound):
+        product = self.next() * bound
+        if product & MASK < bound:
+            threshold = (-bound % (1 << 64)) % bound
+            while product & MASK < threshold:
+                product = self.next() * bound
+        return product >> 64
+
+
+def batch_stream(samples, batch_size, drop_last, seed):
+    """Descent's mini-batches (Training/Batcher.swift's documentation), epoch after epoch: epoch e visits
+    0..<N in the order Fisher–Yates from the last index down gives with a generator seeded by
+    (seed ^ 0xB47C4E5553485546) + e; batches of batch_size, the last partial one kept unless drop_last."""
+    per_epoch = samples // batch_size if drop_last else -(-samples // batch_size)
+    epoch = 0
+    while True:
+        order = list(range(samples))
+        random = SplitMix64((seed ^ 0xB47C4E5553485546) + epoch)
+        for i in range(samples - 1, 0, -1):
+            j = random.below(i + 1)
+            order[i], order[j] = order[j], order[i]
+        for b in range(per_epoch):
+            yield order[b * batch_size:min(b * batch_size + batch_size, samples)]
+        epoch += 1
+
+
+def regression_value_and_gradient(x, y, theta, rows):
+    """Mean squared error of w·x + b over `rows` and its gradient (2/B) Σ rᵢ x̃ᵢ (weights, then bias)."""
+    scale = 1 / len(rows)
+    d = len(x[0])
+    loss, gradient = 0.0, [0.0] * (d + 1)
+    for i in rows:
+        prediction = theta[d]
+        for j in range(d):
+            prediction += theta[j] * x[i][j]
+        residual = prediction - y[i]
+        loss += residual * residual
+        for j in range(d):
+            gradient[j] += 2 * residual * scale * x[i][j]
+        gradient[d] += 2 * residual * scale
+    return loss * scale, gradient
+
+
+def check_regression_against_autograd(x, y, theta, rows, loss, gradient):
+    t = torch.tensor(theta, requires_grad=True)
+    features, targets = torch.tensor([x[i] for i in rows]), torch.tensor([y[i] for i in rows])
+    reference = torch.mean((features @ t[:-1] + t[-1] - targets) ** 2)
+    reference.backward()
+    for mine, theirs in zip(gradient + [loss], t.grad.tolist() + [reference.item()]):
+        if abs(mine - theirs) > 1e-12 * max(1.0, abs(theirs)):
+            sys.exit(f"regression gradient {gradient} differs from autograd {t.grad.tolist()} at {theta}")
+
+
+def run_accumulated(case):
+    """An `accumulate` case: k micro-batches per update, each (loss/k).backward() adding gⱼ·(1/k) into .grad
+    (the backward of loss/k feeds 1/k into the chain), then the other transforms and optimizer.step()."""
+    x, y = case["dataset"]["x"], case["dataset"]["y"]
+    k = case["transforms"][0]["steps"]
+    spec, start, steps = case["optimizer"], case["start"], case["steps"]
+    parameter = torch.nn.Parameter(torch.tensor(start))
+    optimizer = torch_optimizer(spec, parameter)
+    clips = gradient_transforms(case["transforms"][1:])
+    batches = batch_stream(len(x), case["batch_size"], case["drop_last"], case["seed"])
+    params, lrs = [list(start)], []
+    for _ in range(steps):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        theta = parameter.detach().tolist()
+        accumulated = None
+        for _ in range(k):
+            rows = next(batches)
+            loss, gradient = regression_value_and_gradient(x, y, theta, rows)
+            check_regression_against_autograd(x, y, theta, rows, loss, gradient)
+            share = [g * (1 / k) for g in gradient]
+            accumulated = share if accumulated is None else [a + s for a, s in zip(accumulated, share)]
+        parameter.grad = torch.tensor(accumulated)
+        for clip in clips:
+            clip(parameter)
+        optimizer.step()
+        params.append(parameter.detach().tolist())
+    arguments = ", ".join(f"{k}={v!r}" for k, v in spec.items() if k != "type")
+    experiment = {"objective": case["objective"], "dataset": case["dataset"], "optimizer": spec, "start": start,
+                  "steps": steps, "batch_size": case["batch_size"], "drop_last": case["drop_last"], "seed": case["seed"],
+                  "transforms": case["transforms"], "stop": {"divergence_factor": 1e300}}
+    call = (f"torch.optim.{TORCH_CLASSES[spec['type']].__name__}({arguments}), {k} backward passes of loss/{k} per step"
+            + "".join(f" then {t['type']}" for t in case["transforms"][1:]))
+    return {"name": case["name"], "torch": call, "spec": experiment, "lr": lrs, "params": params}
+
+
+def split_validation(x, y, fraction, seed):
+    """Descent's validation split (Data/Dataset.swift's `split`, seeded with seed ^ 0x53504C4954000000 by the
+    dataset builder): round(fraction·n) (halves away from zero) indices of a Fisher–Yates shuffle of 0..<n are
+    held out; both parts keep the original order."""
+    n = len(x)
+    count = min(int(math.floor(fraction * n + 0.5)), max(n - 1, 0))
+    order = list(range(n))
+    random = SplitMix64(seed ^ 0x53504C4954000000)
+    for i in range(n - 1, 0, -1):
+        j = random.below(i + 1)
+        order[i], order[j] = order[j], order[i]
+    validation, training = sorted(order[:count]), sorted(order[count:])
+    return ([x[i] for i in training], [y[i] for i in training]), ([x[i] for i in validation], [y[i] for i in validation])
+
+
+def run_plateau_on_evaluations(case):
+    """A ReduceLROnPlateau case stepped after each epoch on the full training-set or the validation loss."""
+    dataset, schedule = case["dataset"], case["schedule"]
+    (x, y), (vx, vy) = split_validation(dataset["x"], dataset["y"], dataset.get("validation_fraction", 0.0), case["seed"])
+    spec, start, steps = case["optimizer"], case["start"], case["steps"]
+    parameter = torch.nn.Parameter(torch.tensor(start))
+    optimizer = torch_optimizer(spec, parameter)
+    scheduler = torch_scheduler({k: v for k, v in schedule.items() if k != "metric"}, optimizer, steps)
+    per_epoch = -(-len(x) // case["batch_size"])
+    batches = batch_stream(len(x), case["batch_size"], False, case["seed"])
+    params, lrs = [list(start)], []
+    for t in range(steps):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        theta = parameter.detach().tolist()
+        rows = next(batches)
+        loss, gradient = regression_value_and_gradient(x, y, theta, rows)
+        check_regression_against_autograd(x, y, theta, rows, loss, gradient)
+        parameter.grad = torch.tensor(gradient)
+        optimizer.step()
+        params.append(parameter.detach().tolist())
+        if (t + 1) % per_epoch == 0:
+            theta = parameter.detach().tolist()
+            if schedule["metric"] == "validation_loss":
+                observed, _ = regression_value_and_gradient(vx, vy, theta, range(len(vx)))
+            else:
+                observed, _ = regression_value_and_gradient(x, y, theta, range(len(x)))
+            scheduler.step(observed)
+    arguments = ", ".join(f"{k}={v!r}" for k, v in spec.items() if k != "type")
+    experiment = {"objective": case["objective"], "dataset": dataset, "optimizer": spec, "start": start, "steps": steps,
+                  "batch_size": case["batch_size"], "seed": case["seed"], "schedule": schedule,
+                  "stop": {"divergence_factor": 1e300}}
+    call = (f"torch.optim.{TORCH_CLASSES[spec['type']].__name__}({arguments}) with "
+            f"torch.optim.lr_scheduler.{type(scheduler).__name__} stepped per epoch on the {schedule['metric']}")
+    return {"name": case["name"], "torch": call, "spec": experiment, "lr": lrs, "params": params}
+
+
 def main():
     files = {}
     for case in CASES:
-        files.setdefault(case.get("file", case["optimizer"]["type"]), []).append(run(case))
+        if case.get("file") == "accumulate":
+            record = run_accumulated(case)
+        elif case.get("file") == "plateau_evaluations":
+            record = run_plateau_on_evaluations(case)
+        else:
+            record = run(case)
+        files.setdefault(case.get("file", case["optimizer"]["type"]), []).append(record)
     for kind, records in files.items():
         header = {"generator": "Tests/Fixtures/torch/generate.py", "torch_version": torch.__version__,
                   "dtype": "float64"}
