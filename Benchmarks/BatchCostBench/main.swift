@@ -1,11 +1,9 @@
 import DescentCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 // Cost per update against batch size B: the MLP 2-16-16-1 (tanh, BCE, 337 parameters) on N two-moons samples,
-// plain SGD, the full training-set loss evaluated only at the start and the end (not every epoch), one row recorded. For each B it runs enough updates to fill about `work` sample gradients, takes the median of
-// `repeats` runs, and prints CPU seconds per update and per epoch (⌈N/B⌉ updates) on one thread.
+// plain SGD, the full training-set loss evaluated only at the start and the end (not every epoch), one row recorded.
+// For each B it runs enough updates to fill about `work` sample gradients, keeps the fastest of `repeats` runs
+// (`BatchCost.measure`), and prints CPU seconds per update and per epoch (⌈N/B⌉ updates) on one thread.
 //
 // One thread, by design: the model sums its batch's per-sample gradients in sample order, and splitting a batch
 // across threads or SIMD lanes would change that order (and every trajectory's bits) unless the split were fixed
@@ -20,42 +18,17 @@ let sizes = arguments.count > 4
     ? arguments[4].split(separator: ",").compactMap { Int($0) }
     : Array(sequence(first: 1) { $0 * 2 }.prefix { $0 <= samples })
 
-/// CPU seconds this thread has used (wall-clock time misleads on a shared, loaded machine).
-func threadCPUSeconds() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-}
-
-func median(_ xs: [Double]) -> Double {
-    let s = xs.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-}
-
 let moons = SyntheticDataset.twoMoons(samples: samples, noise: 0.1, seed: 1)
 let mlp = MLPObjective(training: moons, hiddenLayers: [16, 16], activation: .tanh)
 let sgd = OptimizerConfiguration.sgd(lr: 0.05, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false)
-print("# MLP 2-16-16-1 (\(mlp.dimension) parameters), N = \(samples), ~\(work) sample gradients per run, median of \(repeats)")
+print("# MLP 2-16-16-1 (\(mlp.dimension) parameters), N = \(samples), ~\(work) sample gradients per run, fastest of \(repeats)")
 print("batch_size,updates,updates_per_epoch,us_per_update,ms_per_epoch,ns_per_sample_gradient")
-var sink = 0.0
 for b in sizes where b >= 1 && b <= samples {
     let perEpoch = (samples + b - 1) / b
     // Whole epochs, at least one and at least 32 updates, about `work` sample gradients.
     let epochs = max(1, max(32, work / b) / perEpoch)
-    let updates = epochs * perEpoch
-    var configuration = TrainingConfiguration(start: mlp.initialParameters(seed: 1), steps: updates, learningRate: 0.05)
-    configuration.batchSize = b
-    configuration.recordParams = false
-    configuration.recordEvery = updates
-    configuration.evaluateEvery = updates
-    var seconds: [Double] = []
-    for _ in 0..<repeats {
-        let start = threadCPUSeconds()
-        let result = Trainer.run(objective: mlp, optimizer: sgd, configuration: configuration)
-        seconds.append(threadCPUSeconds() - start)
-        sink += result.summary.finalLoss
+    for row in BatchCost.measure(objective: mlp, optimizer: sgd, start: mlp.initialParameters(seed: 1), seed: 0,
+                                 batchSizes: [b], epochs: epochs, repeats: repeats) {
+        print("\(b),\(row.updates),\(perEpoch),\(row.secondsPerUpdate * 1e6),\(row.secondsPerEpoch * 1e3),\(row.secondsPerSampleGradient * 1e9)")
     }
-    let perUpdate = median(seconds) / Double(updates)
-    print("\(b),\(updates),\(perEpoch),\(perUpdate * 1e6),\(perUpdate * Double(perEpoch) * 1e3),\(perUpdate / Double(b) * 1e9)")
 }
-print("# checksum \(sink)")

@@ -42,6 +42,7 @@ public struct ServiceAPI: Sendable {
     /// Routes whose handlers run on `computePool` (including their store calls).
     static let computeRoutes: Set<String> = [
         "/v1/analysis/critical-point", "/v1/analysis/surface", "/v1/analysis/landscape", "/v1/analysis/landscape.svg",
+        "/v1/analysis/batch-cost", "/v1/analysis/batch-cost.svg",
         "/v1/experiments/:id/analysis", "/v1/experiments/:id/plot.svg", "/v1/studies/:id/plot.svg", "/v1/studies/:id/leaderboard.svg",
     ]
 
@@ -65,7 +66,8 @@ public struct ServiceAPI: Sendable {
                                  isRunning: { runner.isRunning }, logger: logger)
         runner.hub.onEnd { [weak driver] _ in driver?.poke() }
         driver.start()
-        let studies = StudyHandlers(experiments: experiments, driver: driver)
+        let batchCost = BatchCostHandlers(specLimits: runner.limits, limits: .standard)
+        let studies = StudyHandlers(experiments: experiments, driver: driver, batchCost: batchCost)
         var r = RouteTable()
         r.use(RequestObserverMiddleware(metrics: runner.metrics, logger: logger))
         r.use(AuthMiddleware(token: authToken))
@@ -94,6 +96,8 @@ public struct ServiceAPI: Sendable {
         let landscape = LandscapeHandlers(experiments: experiments, analysis: analysis, limits: .standard)
         r.on(.post, "/v1/analysis/landscape", query: [], Self.computePool.handler(landscape.json))
         r.on(.post, "/v1/analysis/landscape.svg", query: [], Self.computePool.handler(landscape.svg))
+        r.on(.post, "/v1/analysis/batch-cost", Self.computePool.handler(batchCost.json))
+        r.on(.post, "/v1/analysis/batch-cost.svg", Self.computePool.handler(batchCost.svg))
         let catalog = Catalog.document(limits: runner.limits)
         r.on(.get, "/v1/catalog") { _ in .json(try JSONCoding.encode(catalog)) }
         r.on(.get, "/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }

@@ -7,6 +7,8 @@ struct StudyHandlers: Sendable {
     let experiments: ExperimentHandlers
     /// Advances search studies.
     let driver: StudyDriver
+    /// Runs `batch_cost` presets.
+    let batchCost: BatchCostHandlers
     /// Most experiments one study may create.
     static let maxExperiments = 1000
 
@@ -182,6 +184,11 @@ struct StudyHandlers: Sendable {
         guard let preset = PresetCatalog.entries.first(where: { $0.name == name }) else { throw ServiceError.notFound("preset '\(name)'") }
         let body = try JSONDecoder().decode(SpecValue.self, from: Data(preset.body.utf8))
         if preset.kind == "study" { return try await create(body: body) }
+        if preset.kind == "batch_cost" {
+            // A measurement, not a run to store: answered as `POST /v1/analysis/batch-cost` with the preset's body.
+            let batchCost = self.batchCost
+            return try await ServiceAPI.computePool.run { .json(try JSONCoding.encode(try batchCost.answer(body))) }
+        }
         let spec = try experiments.check(body)
         return try experiments.respond(try experiments.submit(spec), status: 202)
     }

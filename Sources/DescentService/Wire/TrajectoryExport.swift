@@ -64,9 +64,10 @@ struct TrajectoryExport: Sendable {
     /// The CSV text of `page`.
     func csv(_ page: TrajectoryPage) -> [UInt8] {
         let withParams = view.fields.contains(.params) && !page.rows.params.isEmpty
+        let records = recordColumns
         var out = JSONWriter(capacity: 64 + page.rows.count * 64)
-        out.raw(csvHeader(withParams: withParams))
-        csvRows(&out, page.rows, 0..<page.rows.count, withParams: withParams)
+        out.raw(csvHeader(withParams: withParams, records: records))
+        for i in 0..<page.rows.count { csvRow(&out, page.rows, i, withParams: withParams, records: records) }
         return out.bytes
     }
 
@@ -123,6 +124,7 @@ struct TrajectoryExport: Sendable {
         let blobs = try store.chunkData(id, indices: plan.chunks[batch.lowerBound].index...plan.chunks[batch.upperBound - 1].index)
         // A comma first unless no row of the range precedes this batch's first strided row.
         var firstValue = plan.before[batch.lowerBound] == 0
+        let records = recordColumns
         for (k, blob) in zip(batch, blobs) {
             var t = Trajectory(dimension: dimension)
             try blob.withUnsafeBytes { raw in
@@ -141,7 +143,7 @@ struct TrajectoryExport: Sendable {
             let offset = (view.every - plan.before[k] % view.every) % view.every
             for i in stride(from: span.lowerBound + offset, to: span.upperBound, by: view.every) {
                 if case .csv(let withParams) = output {
-                    csvRow(&out, t, i, withParams: withParams)
+                    csvRow(&out, t, i, withParams: withParams, records: records)
                     continue
                 }
                 if !firstValue { out.raw(byte: 0x2C) }
@@ -194,7 +196,7 @@ struct TrajectoryExport: Sendable {
             }
         }
         if csv {
-            try await send(Array(csvHeader(withParams: plan.withParams).utf8))
+            try await send(Array(csvHeader(withParams: plan.withParams, records: recordColumns).utf8))
             try await pass(.csv(withParams: plan.withParams))
             return
         }
@@ -258,7 +260,10 @@ struct TrajectoryExport: Sendable {
         out.raw(byte: 0x5D)
     }
 
-    private func csvHeader(withParams: Bool) -> String {
+    /// The sharpness and layer-statistics columns of the CSV.
+    private var recordColumns: TrajectoryRecordColumns { TrajectoryRecordColumns(sharpness: sharpness, layerStats: layerStats) }
+
+    private func csvHeader(withParams: Bool, records: TrajectoryRecordColumns) -> String {
         var header = ["step"]
         let f = view.fields
         if f.contains(.epoch) { header.append("epoch") }
@@ -266,15 +271,11 @@ struct TrajectoryExport: Sendable {
         if f.contains(.loss) { header.append("loss") }
         if f.contains(.gradNorm) { header.append("grad_norm") }
         if withParams { header += (0..<dimension).map { "p\($0)" } }
-        return header.joined(separator: ",") + "\n"
-    }
-
-    private func csvRows(_ out: inout JSONWriter, _ t: Trajectory, _ rows: Range<Int>, withParams: Bool) {
-        for i in rows { csvRow(&out, t, i, withParams: withParams) }
+        return header.joined(separator: ",") + records.header + "\n"
     }
 
     /// One CSV line; numbers as `String(describing:)` writes them.
-    private func csvRow(_ out: inout JSONWriter, _ t: Trajectory, _ i: Int, withParams: Bool) {
+    private func csvRow(_ out: inout JSONWriter, _ t: Trajectory, _ i: Int, withParams: Bool, records: TrajectoryRecordColumns) {
         let f = view.fields
         out.integer(t.step[i])
         if f.contains(.epoch) { out.raw(byte: 0x2C); out.integer(t.epoch[i]) }
@@ -282,6 +283,7 @@ struct TrajectoryExport: Sendable {
         if f.contains(.loss) { out.raw(byte: 0x2C); out.description(t.loss[i]) }
         if f.contains(.gradNorm) { out.raw(byte: 0x2C); out.description(t.gradNorm[i]) }
         if withParams { for v in t.parameters(atRow: i) { out.raw(byte: 0x2C); out.description(v) } }
+        records.write(&out, step: t.step[i])
         out.raw(byte: 0x0A)
     }
 }

@@ -154,3 +154,16 @@ def test_annotate_replaces_tags_and_sets_then_removes_a_note(client: descent.Cli
     assert [e.id for e in client.experiments(tag=tag)] == [experiment.id]
     assert client.annotate(experiment, note=None).note is None
     assert client.get(experiment).tags == [tag]
+
+
+def test_trajectory_of_a_run_with_analysis_records_has_them(client: descent.Client) -> None:
+    spec = {"seed": 2, "objective": {"type": "mlp", "hidden": [3]},
+            "dataset": {"type": "synthetic", "generator": "two_moons", "samples": 30},
+            "optimizer": {"type": "sgd", "lr": 0.1}, "batch_size": 10, "steps": 12, "record_params": False,
+            "analysis": {"sharpness_every": 6, "layer_stats": True}}
+    done = client.wait(client.submit(spec), timeout=60)
+    t = client.trajectory(done)
+    # λmax at steps 0, 6 and 12; one hidden layer's statistics at step 0 and each epoch's end (3 batches).
+    assert [r.step for r in t.sharpness] == [0, 6, 12] and all(r.lambda_max > 0 for r in t.sharpness)
+    assert [(r.step, r.layer) for r in t.layer_stats] == [(0, 0), (3, 0), (6, 0), (9, 0), (12, 0)]
+    assert all(r.std > 0 and r.normalized_std is None for r in t.layer_stats)

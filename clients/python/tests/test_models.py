@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from descent import CriticalPoint, Experiment, Study, Trajectory
 
 FINISHED = {
@@ -72,3 +74,41 @@ def test_study_table_keeps_every_column() -> None:
     row = study.table()[0]
     assert row["label"] == "sgd lr=0.1" and row["new_column"] == 3 and math.isnan(row["final_loss"])
     assert study.ids == ["exp_1"] and study.done
+
+
+def test_trajectory_reads_sharpness_and_layer_stats_records() -> None:
+    t = Trajectory({"id": "e", "status": "succeeded", "dimension": 2, "total": 2, "count": 2, "step": [0, 3],
+                    "loss": [0.5, 0.25], "epochs": [], "downsampled": False,
+                    "sharpness": [{"step": 0, "lr": 0.3, "lambda_max": 4.5, "alignment": "NaN"}],
+                    "layer_stats": [{"step": 0, "layer": 0, "mean": -0.125, "std": 1.5},
+                                    {"step": 0, "layer": 1, "mean": 2, "std": 3, "normalized_mean": 0.5,
+                                     "normalized_std": 0.75}]})
+    # The records are not columns: the mapping keeps one value per row.
+    assert list(t) == ["step", "loss"]
+    (s,) = t.sharpness
+    assert (s.step, s.lr, s.lambda_max) == (0, 0.3, 4.5) and math.isnan(s.alignment)
+    first, second = t.layer_stats
+    assert (first.layer, first.mean, first.std, first.normalized_mean) == (0, -0.125, 1.5, None)
+    assert (second.layer, second.normalized_mean, second.normalized_std) == (1, 0.5, 0.75)
+    assert second["mean"] == 2
+
+
+def test_trajectory_without_records_has_empty_record_lists() -> None:
+    t = Trajectory({"id": "e", "status": "succeeded", "dimension": 1, "total": 1, "count": 1, "step": [0],
+                    "epochs": [], "downsampled": False})
+    assert t.sharpness == [] and t.layer_stats == []
+
+
+def test_layer_stats_frame_has_the_csv_column_names() -> None:
+    pytest.importorskip("pandas")
+    t = Trajectory({"id": "e", "status": "succeeded", "dimension": 1, "total": 1, "count": 1, "step": [0],
+                    "epochs": [], "downsampled": False,
+                    "sharpness": [{"step": 0, "lr": 0.1, "lambda_max": 2, "alignment": 0.5},
+                                  {"step": 5, "lr": 0.1, "lambda_max": 3, "alignment": 0.25}],
+                    "layer_stats": [{"step": 0, "layer": 0, "mean": 1, "std": 2},
+                                    {"step": 4, "layer": 0, "mean": 3, "std": 4}]})
+    frame = t.layer_stats_frame()
+    assert list(frame.columns) == ["layer0_mean", "layer0_std"] and list(frame.index) == [0, 4]
+    assert frame.loc[4, "layer0_std"] == 4
+    sharp = t.sharpness_frame()
+    assert list(sharp.columns) == ["step", "lr", "lambda_max", "alignment"] and list(sharp["lambda_max"]) == [2, 3]

@@ -131,6 +131,10 @@ def test_requests_sent_by_every_client_method_are_documented(spec: Dict[str, Any
         c.analysis.landscape("plane", at=experiment, directions="coordinates", direction_seed=1, indices=(0, 1),
                              range=(-1, 1), resolution=3)
         c.analysis.landscape_svg("pca", experiment=experiment, path_points=10, resolution=3)
+        small = {"objective": {"type": "mlp", "hidden": [2]}, "optimizer": {"type": "sgd", "lr": 0.1},
+                 "dataset": {"type": "synthetic", "generator": "two_moons", "samples": 8}, "steps": 1}
+        assert [r["batch_size"] for r in c.analysis.batch_cost(small, [1, 8], epochs=1, repeats=1)["rows"]] == [1, 8]
+        assert "<svg" in c.analysis.batch_cost_svg(small, [2], epochs=1, repeats=1)
         c.catalog()
         c.health()
         c.ready()

@@ -20,6 +20,7 @@ async function route() {
     else if (parts[0] === "studies") await StudyPages.list(main);
     else if (parts[0] === "new") await FormPages.newExperiment(main);
     else if (parts[0] === "analysis") await FormPages.analysis(main, params);
+    else if (parts[0] === "batch-cost") await FormPages.batchCost(main, params);
     else await ExperimentPages.list(main, params);
     if (life.alive()) document.body.setAttribute("data-page-ready", parts[0] || "experiments");
   } catch (e) {

@@ -5,7 +5,7 @@
 /* exported FormPages */
 const FormPages = (function () {
 const { el, card, problem, num, fmt, isPageGone, page } = UI;
-const { contourChart } = Charts;
+const { contourChart, lineChart } = Charts;
 
 // ---------- new experiment ----------
 // "a, b" or JSON "[a, b]" → [a, b]; the text itself when it is neither (the server then says what is wrong).
@@ -85,6 +85,7 @@ function setInputs(box, values, attr) {
 }
 // The spec a preset starts from: an experiment preset's body; a study's first experiment, or its base.
 function presetSpec(p) {
+  if (p.kind === "batch_cost") return p.body.spec;
   if (p.kind !== "study") return p.body;
   return (p.body.experiments && p.body.experiments[0]) || p.body.base || {};
 }
@@ -94,6 +95,8 @@ async function pageNew(main) {
   const [cat, presets] = await Promise.all([api("/v1/catalog"), api("/v1/presets")]);
   const presetRow = (p) => el("div", { class: "preset" },
     el("button", { type: "button", class: "secondary", title: p.description, "data-preset": p.name, onclick: async () => {
+      // A batch-cost preset is a measurement, shown on its own page rather than stored as a run.
+      if (p.kind === "batch_cost") { location.hash = "#/batch-cost?preset=" + encodeURIComponent(p.name); return; }
       const r = await api(`/v1/presets/${encodeURIComponent(p.name)}/run`, { method: "POST" });
       location.hash = p.kind === "study" ? "#/compare?study=" + encodeURIComponent(r.id) : "#/experiments/" + encodeURIComponent(r.id);
     } }, p.title),
@@ -200,5 +203,30 @@ async function pageAnalysis(main, params) {
     el("label", {}, "x range", xr), el("label", {}, "y range", yr), el("button", { type: "submit" }, "Analyse")), out);
   await run().catch((err) => { if (isPageGone(err)) throw err; problem(out, err); });
 }
-return { newExperiment: pageNew, analysis: pageAnalysis };
+// ---------- cost per update against batch size ----------
+// Runs a batch_cost preset (POST /v1/presets/{name}/run, which measures the spec's model at each batch size) and
+// draws CPU time per update and per epoch against log2 B, with the figures in a table.
+async function pageBatchCost(main, params) {
+  const life = page(), api = life.api.bind(life);
+  main.append(el("h1", { text: "Cost per update against batch size" }));
+  const presets = (await api("/v1/presets")).items.filter((p) => p.kind === "batch_cost");
+  if (!presets.length) { main.append(el("p", { class: "muted", text: "No batch-cost preset." })); return; }
+  const chosen = presets.find((p) => p.name === params.get("preset")) || presets[0];
+  main.append(el("p", { class: "muted", text: chosen.description }),
+    el("p", { class: "muted", id: "bc-status", text: "Measuring… (each batch size is trained for a few epochs, several times)" }));
+  const r = await api(`/v1/presets/${encodeURIComponent(chosen.name)}/run`, { method: "POST" });
+  const xs = r.rows.map((row) => Math.log2(row.batch_size));
+  const chart = lineChart([
+    { name: "µs per update", xs, ys: r.rows.map((row) => num(row.seconds_per_update) * 1e6) },
+    { name: `ms per epoch (${r.samples} samples)`, xs, ys: r.rows.map((row) => num(row.seconds_per_epoch) * 1e3) },
+  ], { title: "CPU time against log2 of the batch size", xLabel: "log2 B", yLabel: "CPU time", logY: true, legend: true });
+  const head = el("tr", {}, ["B", "updates per epoch", "µs per update", "ms per epoch", "µs per sample gradient"].map((t) => el("th", { text: t })));
+  const rows = r.rows.map((row) => el("tr", {}, [row.batch_size, row.updates_per_epoch, num(row.seconds_per_update) * 1e6,
+    num(row.seconds_per_epoch) * 1e3, num(row.seconds_per_sample_gradient) * 1e6].map((v) => el("td", { text: fmt(v) }))));
+  main.querySelector("#bc-status").textContent = `${r.objective}, ${r.dimension} parameters, ${r.optimizer}; ${r.epochs} epochs per run, fastest of ${r.repeats}; ` +
+    `${r.threads} thread (a batch's sample gradients are summed in order on one core), ${r.clock.replace("_", " ")} time.`;
+  main.append(card("Time per update and per epoch", chart, el("p", {}, el("a", { href: "#/new" }, "presets"))),
+    card("Figures", el("table", { id: "bc-table" }, el("thead", {}, head), el("tbody", {}, rows))));
+}
+return { newExperiment: pageNew, analysis: pageAnalysis, batchCost: pageBatchCost };
 })();

@@ -10,15 +10,15 @@ See clients/python/README.md for the whole API.
 from .analysis import Analysis
 from .client import BATCH_LIMIT, Client
 from .errors import APIError, DescentError, FieldError, TransportError, WaitTimeout
-from .models import (FINAL_STATUSES, BatchItem, CriticalPoint, EpochRecord, Event, Experiment, Landscape, Preset,
-                     Progress,
-                     RunError, Spectrum, Study, StudyRow, Summary, Surface, Trajectory)
+from .models import (FINAL_STATUSES, BatchItem, CriticalPoint, EpochRecord, Event, Experiment, Landscape,
+                     LayerStatsRecord, Preset, Progress,
+                     RunError, SharpnessRecord, Spectrum, Study, StudyRow, Summary, Surface, Trajectory)
 from ._transport import RequestRecord
 from ._version import __version__
 
 
 __all__ = [
     "Analysis", "APIError", "BATCH_LIMIT", "BatchItem", "Client", "CriticalPoint", "DescentError", "EpochRecord",
-    "Event", "Experiment", "FieldError", "FINAL_STATUSES", "Landscape", "Preset", "Progress", "RequestRecord", "RunError",
-    "Spectrum", "Study", "StudyRow", "Summary", "Surface", "Trajectory", "TransportError", "WaitTimeout", "__version__",
+    "Event", "Experiment", "FieldError", "FINAL_STATUSES", "Landscape", "LayerStatsRecord", "Preset", "Progress",
+    "RequestRecord", "RunError", "SharpnessRecord", "Spectrum", "Study", "StudyRow", "Summary", "Surface", "Trajectory", "TransportError", "WaitTimeout", "__version__",
 ]

@@ -376,10 +376,13 @@ class Client:
         items = json.loads(self._transport.call("presets").body).get("items") or []
         return [Preset.from_json(p) for p in items]
 
-    def run_preset(self, name: str) -> Union[Experiment, Study]:
+    def run_preset(self, name: str) -> Union[Experiment, Study, Dict[str, Any]]:
         """Submits a preset by name (`momentum`, `saddle-escape`, …): a `Study`, or an `Experiment` for
-        single-run presets."""
+        single-run presets; a `batch_cost` preset (`batch-cost`) answers with its measurement, as
+        `analysis.batch_cost` does (a dict)."""
         obj = json.loads(self._transport.call("run_preset", path_params={"name": name}).body)
+        if "rows" in obj:
+            return dict(obj)
         return Experiment.from_json(obj) if "spec" in obj else Study.from_json(obj)
 
     # ---------------------------------------------------------------- service

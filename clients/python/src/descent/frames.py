@@ -1,7 +1,7 @@
 """pandas conversions (optional: `pip install './clients/python[pandas]'`)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Dict
 
 if TYPE_CHECKING:
     from .models import Study, Trajectory
@@ -27,6 +27,30 @@ def epochs_frame(trajectory: "Trajectory") -> Any:
     pd = require_pandas()
     columns = ["epoch", "step", "train_loss", "validation_loss", "validation_accuracy"]
     return pd.DataFrame([{c: getattr(e, c) for c in columns} for e in trajectory.epochs], columns=columns)
+
+
+def sharpness_frame(trajectory: "Trajectory") -> Any:
+    """One row per sharpness record: step, lr, lambda_max, alignment."""
+    pd = require_pandas()
+    columns = ["step", "lr", "lambda_max", "alignment"]
+    return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in trajectory.sharpness], columns=columns)
+
+
+def layer_stats_frame(trajectory: "Trajectory") -> Any:
+    """One row per evaluation step, indexed by step; per hidden layer l the columns layer{l}_mean, layer{l}_std and,
+    with batch norm, layer{l}_normalized_mean, layer{l}_normalized_std (the names of the CSV export)."""
+    pd = require_pandas()
+    rows: Dict[int, Dict[str, Any]] = {}
+    for r in trajectory.layer_stats:
+        row = rows.setdefault(r.step, {})
+        row[f"layer{r.layer}_mean"] = r.mean
+        row[f"layer{r.layer}_std"] = r.std
+        if r.normalized_mean is not None:
+            row[f"layer{r.layer}_normalized_mean"] = r.normalized_mean
+            row[f"layer{r.layer}_normalized_std"] = r.normalized_std
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "step"
+    return frame
 
 
 def study_frame(study: "Study") -> Any:

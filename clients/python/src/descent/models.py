@@ -378,6 +378,42 @@ class EpochRecord(_Record):
 
 
 @dataclass(frozen=True)
+class SharpnessRecord(_Record):
+    """λmax of the full training loss at one step (`"analysis": {"sharpness_every": k}`), with the learning rate
+    then (edge of stability: λmax against 2/lr) and the alignment |cos| of the gradient with the top eigenvector."""
+
+    step: int
+    lr: float
+    lambda_max: float
+    alignment: float
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> "SharpnessRecord":
+        return cls(int(obj["step"]), float(obj["lr"]), float(obj["lambda_max"]), float(obj["alignment"]),
+                   _numeric_extras(obj))
+
+
+@dataclass(frozen=True)
+class LayerStatsRecord(_Record):
+    """One hidden layer's pre-activation mean and std over the training set at one evaluation
+    (`"analysis": {"layer_stats": True}`); with batch norm also those of γx̂ + β, the activation's input."""
+
+    step: int
+    layer: int
+    mean: float
+    std: float
+    normalized_mean: Optional[float] = None
+    normalized_std: Optional[float] = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> "LayerStatsRecord":
+        return cls(int(obj["step"]), int(obj["layer"]), float(obj["mean"]), float(obj["std"]),
+                   number(obj.get("normalized_mean")), number(obj.get("normalized_std")), _numeric_extras(obj))
+
+
+@dataclass(frozen=True)
 class Event(_Record):
     """One event of an experiment's stream.
 
@@ -411,6 +447,8 @@ class Trajectory(_MappingABC):  # type: ignore[type-arg]
         total: rows stored; `count`: rows returned; `downsampled`: whether `max_points` thinned them.
         params: the parameter rows (`[[p0, p1, …], …]`), None when not requested or not recorded.
         epochs: one `EpochRecord` per finished epoch (dataset runs).
+        sharpness: one `SharpnessRecord` per λmax evaluation (`analysis.sharpness_every`; empty otherwise).
+        layer_stats: one `LayerStatsRecord` per hidden layer and evaluation (`analysis.layer_stats`; empty otherwise).
         raw: the decoded JSON, with any field the server adds.
     """
 
@@ -423,6 +461,8 @@ class Trajectory(_MappingABC):  # type: ignore[type-arg]
         self.count: int = int(obj.get("count", 0))
         self.downsampled: bool = bool(obj.get("downsampled", False))
         self.epochs: List[EpochRecord] = [EpochRecord.from_json(e) for e in obj.get("epochs") or []]
+        self.sharpness: List[SharpnessRecord] = [SharpnessRecord.from_json(r) for r in obj.get("sharpness") or []]
+        self.layer_stats: List[LayerStatsRecord] = [LayerStatsRecord.from_json(r) for r in obj.get("layer_stats") or []]
         columns: Dict[str, List[Any]] = {}
         for name in _SCALAR_COLUMNS:
             values = obj.get(name)
@@ -459,3 +499,14 @@ class Trajectory(_MappingABC):  # type: ignore[type-arg]
         """The epoch records as a pandas DataFrame (needs pandas)."""
         from .frames import epochs_frame
         return epochs_frame(self)
+
+    def sharpness_frame(self) -> Any:
+        """The sharpness records as a pandas DataFrame: step, lr, lambda_max, alignment (needs pandas)."""
+        from .frames import sharpness_frame
+        return sharpness_frame(self)
+
+    def layer_stats_frame(self) -> Any:
+        """The layer statistics as a pandas DataFrame, one row per evaluation step and columns as in the CSV export:
+        layer{l}_mean, layer{l}_std and, with batch norm, layer{l}_normalized_mean/std (needs pandas)."""
+        from .frames import layer_stats_frame
+        return layer_stats_frame(self)

@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Cost of one update and of one epoch against the batch size B, measured by running the trainer.
+///
+/// For each B the experiment's model and optimizer train for `epochs` whole epochs (⌈N/B⌉ updates each,
+/// the last batch of an epoch possibly short) from the experiment's start, recording one row and evaluating
+/// the full training-set loss only at the start and the end, so the time is that of the updates. Each B is
+/// run `repeats` times and the fastest run is kept: interference from other work on a shared machine only
+/// ever adds time. Time is the calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), not wall-clock time.
+///
+/// One thread, by design: the models sum their batch's per-sample gradients in sample order on the thread
+/// that runs the update. Splitting a batch across threads or SIMD lanes would change that summation order,
+/// and with it every trajectory's bits, unless the split were fixed independently of the thread count. The
+/// figures are what one core pays per update — they grow with B — not what parallel hardware pays.
+public enum BatchCost {
+    /// The cost at one batch size.
+    public struct Row: Sendable, Equatable {
+        /// B.
+        public var batchSize: Int
+        /// ⌈N/B⌉.
+        public var updatesPerEpoch: Int
+        /// Updates the fastest run made (fewer than epochs × ⌈N/B⌉ only if it diverged and stopped).
+        public var updates: Int
+        /// CPU seconds per update of the fastest run.
+        public var secondsPerUpdate: Double
+        /// `secondsPerUpdate` × ⌈N/B⌉.
+        public var secondsPerEpoch: Double
+        /// `secondsPerUpdate` / B.
+        public var secondsPerSampleGradient: Double
+    }
+
+    /// Measures `batchSizes` (each in 1...N) in the order given.
+    /// - Parameters:
+    ///   - objective: a dataset objective (N = `sampleCount` ≥ 1).
+    ///   - optimizer: the update rule, at its own learning rate (constant).
+    ///   - start: the starting parameters.
+    ///   - seed: the batch order's seed.
+    ///   - epochs: whole epochs per run (≥ 1).
+    ///   - repeats: runs per batch size, the fastest kept (≥ 1).
+    ///   - clock: seconds of some monotone clock (default: this thread's CPU time).
+    /// - Returns: one row per batch size.
+    public static func measure(objective: any Objective, optimizer: OptimizerConfiguration, start: [Double], seed: UInt64,
+                               batchSizes: [Int], epochs: Int, repeats: Int,
+                               clock: () -> Double = threadCPUSeconds) -> [Row] {
+        let samples = objective.sampleCount
+        precondition(samples >= 1 && epochs >= 1 && repeats >= 1, "a dataset objective, epochs ≥ 1 and repeats ≥ 1")
+        return batchSizes.map { b in
+            precondition((1...samples).contains(b), "batch size \(b) outside 1...\(samples)")
+            let perEpoch = (samples + b - 1) / b, updates = epochs * perEpoch
+            var configuration = TrainingConfiguration(start: start, steps: updates, learningRate: optimizer.learningRate,
+                                                      batchSize: b, seed: seed, recordEvery: updates, recordParams: false,
+                                                      evaluateEvery: updates)
+            configuration.keepsTrajectory = false
+            var best = Double.infinity, made = updates
+            for _ in 0..<repeats {
+                let begin = clock()
+                let result = Trainer.run(objective: objective, optimizer: optimizer, configuration: configuration)
+                let perUpdate = (clock() - begin) / Double(max(1, result.summary.stepsRun))
+                if perUpdate < best { best = perUpdate; made = result.summary.stepsRun }
+            }
+            return Row(batchSize: b, updatesPerEpoch: perEpoch, updates: made, secondsPerUpdate: best,
+                       secondsPerEpoch: best * Double(perEpoch), secondsPerSampleGradient: best / Double(b))
+        }
+    }
+
+    /// CPU seconds the calling thread has used.
+    public static func threadCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+    }
+}

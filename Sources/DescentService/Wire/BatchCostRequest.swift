@@ -1,0 +1,60 @@
+import DescentCore
+
+/// A checked body of `POST /v1/analysis/batch-cost` (and its `.svg` twin):
+/// `{"spec": <experiment spec with a dataset>, "batch_sizes": [1, 2, …], "epochs": 5, "repeats": 3}`.
+struct BatchCostRequest {
+    /// The experiment whose model, optimizer, start and seed are timed (its `batch_size`, `steps` and
+    /// recording members are replaced by the measurement's own).
+    var experiment: Experiment
+    /// The batch sizes, in increasing order.
+    var batchSizes: [Int]
+    /// Whole epochs per run (default 5).
+    var epochs: Int
+    /// Runs per batch size, the fastest kept (default 3).
+    var repeats: Int
+
+    /// Most batch sizes in one request (16).
+    static let maxBatchSizes = 16
+    /// Most epochs per run (1,000).
+    static let maxEpochs = 1_000
+    /// Most runs per batch size (20).
+    static let maxRepeats = 20
+
+    /// Checks every member; the work bound is `limits.maxLandscapeWork` (batch sizes × repeats × epochs ×
+    /// samples × parameters: each sample gradient costs about one pass over the parameters).
+    init(_ body: SpecValue, specLimits: SpecLimits, limits: AnalysisLimits) throws(ServiceError) {
+        let m = try BodyFields(body, allowed: ["spec", "batch_sizes", "epochs", "repeats"])
+        guard let specValue = m["spec"] else {
+            throw .invalid(field: "spec", message: "is required: an experiment spec with a dataset", code: "invalid_value")
+        }
+        let spec: ExperimentSpec
+        do { spec = try ExperimentSpec.check(specValue, limits: specLimits) } catch { throw .spec(error, prefix: "spec") }
+        do { experiment = try spec.validated(limits: specLimits) } catch { throw .spec(SpecErrors([error]), prefix: "spec") }
+        let samples = experiment.objective.sampleCount
+        guard samples >= 1 else {
+            throw .invalid(field: "spec.objective", message: "needs training samples (a model with a dataset); \(spec.objective.type) has none",
+                           code: "invalid_value")
+        }
+        guard let sizes = try m.numbers("batch_sizes"), !sizes.isEmpty else {
+            throw .invalid(field: "batch_sizes", message: "is required: 1 to \(Self.maxBatchSizes) batch sizes", code: "invalid_value")
+        }
+        guard sizes.count <= Self.maxBatchSizes else {
+            throw .invalid(field: "batch_sizes", message: "has \(sizes.count) values; at most \(Self.maxBatchSizes)", code: "too_large")
+        }
+        for (i, b) in sizes.enumerated() where !(b == b.rounded() && b >= 1 && b <= Double(samples)) {
+            throw .invalid(field: "batch_sizes[\(i)]", message: "must be an integer in [1, \(samples)] (the training samples)", code: "out_of_range")
+        }
+        batchSizes = Array(Set(sizes.map { Int($0) })).sorted()
+        guard batchSizes.count == sizes.count else {
+            throw .invalid(field: "batch_sizes", message: "must not repeat a batch size", code: "invalid_value")
+        }
+        epochs = try m.int("epochs", in: 1...Self.maxEpochs, default: 5) ?? 5
+        repeats = try m.int("repeats", in: 1...Self.maxRepeats, default: 3) ?? 3
+        let work = Double(batchSizes.count * repeats * epochs) * Double(samples) * Double(experiment.dimension)
+        guard work <= limits.maxLandscapeWork else {
+            throw .invalid(field: "epochs", message: "needs \(work) parameter-sample operations (batch sizes × repeats × epochs × "
+                           + "samples × parameters); at most \(limits.maxLandscapeWork): fewer epochs, repeats or batch sizes",
+                           code: "too_large")
+        }
+    }
+}

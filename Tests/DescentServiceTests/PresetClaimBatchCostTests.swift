@@ -1,0 +1,46 @@
+import DescentCore
+import Foundation
+import Testing
+@testable import DescentService
+
+/// The batch-cost preset's claims (its description in scripts/generate-presets.py). The figures are CPU times,
+/// so the checks are the structure and ratios far from the measured ones, which hold on a loaded machine.
+extension PresetClaimTests {
+    /// The preset's measurement, made once per test process on a thread of its own (it computes for tens of
+    /// seconds in a debug build).
+    private static func batchCost() async throws -> BatchCostHandlers.Answer {
+        try await measured.value
+    }
+
+    private static let measured = Task { try await measure() }
+
+    private static func measure() async throws -> BatchCostHandlers.Answer {
+        let entry = try #require(PresetCatalog.entries.first { $0.name == "batch-cost" })
+        #expect(entry.kind == "batch_cost")
+        let body = try JSONDecoder().decode(SpecValue.self, from: Data(entry.body.utf8))
+        let handlers = BatchCostHandlers(specLimits: SpecLimits(), limits: .standard)
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try handlers.answer(body) }) }
+        }
+    }
+
+    @Test func batchCostTimesTheMLPAtBatchSizesOneToSixtyFourOnOneThread() async throws {
+        let a = try await Self.batchCost()
+        // 2-16-16-1: (2·16 + 16) + (16·16 + 16) + (16 + 1) = 337 parameters; 512 samples.
+        #expect(a.objective == "mlp" && a.dimension == 337 && a.samples == 512 && a.threads == 1 && a.epochs == 5 && a.repeats == 3)
+        #expect(a.rows.map(\.batchSize) == [1, 2, 4, 8, 16, 32, 64])
+        #expect(a.rows.map(\.updatesPerEpoch) == [512, 256, 128, 64, 32, 16, 8])
+        #expect(a.rows.map(\.updates) == a.rows.map { 5 * $0.updatesPerEpoch })
+    }
+
+    @Test func batchCostPerUpdateGrowsWithBAndPerEpochFalls() async throws {
+        let a = try await Self.batchCost()
+        let one = try #require(a.rows.first), sixtyFour = try #require(a.rows.last)
+        // One thread sums 64 sample gradients where B = 1 sums one: an update costs about 20× more (release build),
+        // and at least 8× in any build.
+        #expect(sixtyFour.secondsPerUpdate > 8 * one.secondsPerUpdate, "B=1 \(one.secondsPerUpdate) s, B=64 \(sixtyFour.secondsPerUpdate) s")
+        // The fixed cost of each update is paid 512 times an epoch at B = 1 and 8 times at B = 64: the epoch costs a
+        // third (release build) to two thirds (debug build) as much; the check asks only that it falls.
+        #expect(sixtyFour.secondsPerEpoch < one.secondsPerEpoch, "B=1 \(one.secondsPerEpoch) s, B=64 \(sixtyFour.secondsPerEpoch) s")
+    }
+}
