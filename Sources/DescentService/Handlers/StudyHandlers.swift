@@ -151,14 +151,15 @@ struct StudyHandlers: Sendable {
         return .json(try JSONCoding.encode(body), status: status)
     }
 
-    func presets(_ request: HTTPRequest) async throws -> HTTPResponse {
+    /// The body of `GET /v1/presets`: the same for every request (built once, at route setup).
+    static func presetList() throws -> [UInt8] {
         struct Item: Encodable { var name: String; var title: String; var description: String; var kind: String; var body: SpecValue }
         let items = try PresetCatalog.entries.map { e in
             Item(name: e.name, title: e.title, description: e.description, kind: e.kind,
                  body: try JSONDecoder().decode(SpecValue.self, from: Data(e.body.utf8)))
         }
         struct List: Encodable { var items: [Item] }
-        return .json(try JSONCoding.encode(List(items: items)))
+        return try JSONCoding.encode(List(items: items))
     }
 
     func runPreset(_ request: HTTPRequest) async throws -> HTTPResponse {
