@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import DescentHTTP
+import Foundation
 import Logging
 
 // A minimal DescentHTTP server with the benchmark routes: GET /healthz and POST /echo.
@@ -10,6 +11,8 @@ config.host = "127.0.0.1"
 config.port = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 8091
 config.maxConnections = 20_000
 config.limits.maxBodyBytes = 1 << 20
+// Event loops: DESCENT_EVENT_LOOPS as for `descent serve` (default 0, one per core).
+config.eventLoops = Int(ProcessInfo.processInfo.environment["DESCENT_EVENT_LOOPS"] ?? "") ?? 0
 var router = Router()
 let healthBody = Array(#"{"status":"ok"}"#.utf8)
 router.onSynchronous(.get, "/healthz") { _ in .json(healthBody) }

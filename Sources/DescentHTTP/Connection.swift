@@ -207,14 +207,14 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         case .bytes(let body):
             ResponseEncoding.appendHead(to: &output, status: response.status, headers: response.headers,
                                         contentLength: body.count, keepAlive: keepAlive, minorVersion: head.minorVersion,
-                                        serverName: configuration.serverName)
+                                        serverName: configuration.serverName, date: loop.date)
             if !isHead { output.append(contentsOf: body) }
             finishResponse()
         case .stream(let producer):
             if head.minorVersion == 0 { keepAlive = false }
             ResponseEncoding.appendHead(to: &output, status: response.status, headers: response.headers,
                                         contentLength: isHead ? 0 : nil, keepAlive: keepAlive,
-                                        minorVersion: head.minorVersion, serverName: configuration.serverName)
+                                        minorVersion: head.minorVersion, serverName: configuration.serverName, date: loop.date)
             if isHead { finishResponse(); return }
             phase = .streaming
             flush()
