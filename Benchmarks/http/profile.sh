@@ -4,8 +4,8 @@
 # `perf stat` on the server process only:
 #   - malloc calls (a uprobe on glibc's malloc) and system calls: exact counts, whatever the load;
 #   - context switches and CPU time (task-clock): these move with the machine's load.
-# Instruction counts would be the load-independent CPU figure, but this machine's perf has no hardware
-# counters (a VM) and valgrind 3.19 stops with an internal error on the Swift runtime's threads.
+# Instruction counts, the load-independent CPU figure, come from Benchmarks/http/callgrind.sh (this
+# machine's perf has no hardware counters: a VM).
 # Usage: Benchmarks/http/profile.sh [requests] [connections] [healthz|echo] [reps]   (defaults: 20000 8 healthz 3)
 # Prints one line per rep. Needs perf and root (for the uprobe). SCRATCH names the SwiftPM build folder;
 # NO_BUILD=1 uses the binary there as is (e.g. one built from an older commit).

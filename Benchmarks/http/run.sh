@@ -3,20 +3,31 @@
 # once and measured one after another, each cell the median of REPS runs (by requests/s).
 # Usage: Benchmarks/http/run.sh [seconds] [reps] [connections...]   (defaults: 8 3 32 256)
 # Needs wrk and nginx (apt-get install wrk nginx-light); SCRATCH names the SwiftPM build folder.
+# The servers listen on free ports picked at start. HUMMINGBIRD=<binary> uses a peer built elsewhere (no
+# build); LOOPS=<n> sets DescentHTTP's event loops (default 0: one per core); NO_BUILD=1 uses the
+# descent-http-bench binary in SCRATCH as is.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scratch=${SCRATCH:-.build}
 secs=${1:-8}; reps=${2:-3}; conns=("${@:3}")
 [ ${#conns[@]} -eq 0 ] && conns=(32 256)
-swift build -c release --scratch-path "$scratch" --product descent-http-bench >/dev/null
-(cd Benchmarks/peers/hummingbird/PeerServer && swift build -c release >/dev/null)
+[ -n "${NO_BUILD:-}" ] || swift build -c release --scratch-path "$scratch" --product descent-http-bench >/dev/null
+hummingbird=${HUMMINGBIRD:-}
+if [ -z "$hummingbird" ]; then
+  (cd Benchmarks/peers/hummingbird/PeerServer && swift build -c release >/dev/null)
+  hummingbird=Benchmarks/peers/hummingbird/PeerServer/.build/release/PeerServer
+fi
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+p1=$(free_port); p2=$(free_port); p3=$(free_port)
 ulimit -n 8192
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
+tmp=$(mktemp -d)
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
-"$scratch"/release/descent-http-bench 8091 >/dev/null & pids+=($!)
-Benchmarks/peers/hummingbird/PeerServer/.build/release/PeerServer 8092 >/dev/null 2>&1 & pids+=($!)
-nginx -c "$PWD/Benchmarks/http/nginx.conf" & pids+=($!)
+DESCENT_EVENT_LOOPS=${LOOPS:-0} "$scratch"/release/descent-http-bench "$p1" >/dev/null & pids+=($!)
+"$hummingbird" "$p2" >/dev/null 2>&1 & pids+=($!)
+sed -e "s/127.0.0.1:8093/127.0.0.1:$p3/" -e "s|/tmp/descent-bench-nginx|$tmp/nginx|" Benchmarks/http/nginx.conf >"$tmp/nginx.conf"
+nginx -c "$tmp/nginx.conf" & pids+=($!)
 sleep 2
 once() { # conns url [script] -> "rps p99"
   local extra=(); [ -n "${3:-}" ] && extra=(-s "$3")
@@ -34,12 +45,12 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| server               | route         | conns | requests/s |       p99 |"
 echo "|----------------------|---------------|------:|-----------:|----------:|"
 for c in "${conns[@]}"; do
-  run "DescentHTTP" "GET /healthz" "$c" http://127.0.0.1:8091/healthz
-  run "Hummingbird 2.28.1" "GET /healthz" "$c" http://127.0.0.1:8092/healthz
-  run "nginx (1 worker)" "GET /healthz" "$c" http://127.0.0.1:8093/healthz
-  run "DescentHTTP" "POST /echo" "$c" http://127.0.0.1:8091/echo Benchmarks/http/post.lua
-  run "Hummingbird 2.28.1" "POST /echo" "$c" http://127.0.0.1:8092/echo Benchmarks/http/post.lua
-  run "nginx (static)" "POST /echo" "$c" http://127.0.0.1:8093/echo Benchmarks/http/post.lua
+  run "DescentHTTP" "GET /healthz" "$c" "http://127.0.0.1:$p1/healthz"
+  run "Hummingbird 2.28.1" "GET /healthz" "$c" "http://127.0.0.1:$p2/healthz"
+  run "nginx (1 worker)" "GET /healthz" "$c" "http://127.0.0.1:$p3/healthz"
+  run "DescentHTTP" "POST /echo" "$c" "http://127.0.0.1:$p1/echo" Benchmarks/http/post.lua
+  run "Hummingbird 2.28.1" "POST /echo" "$c" "http://127.0.0.1:$p2/echo" Benchmarks/http/post.lua
+  run "nginx (static)" "POST /echo" "$c" "http://127.0.0.1:$p3/echo" Benchmarks/http/post.lua
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 rss() { awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$1/status"; }

@@ -6,10 +6,11 @@ import Synchronization
 /// One client connection, driven by its event loop: reads, parses, hands requests to the handler one at a
 /// time (so pipelined responses keep request order), writes responses, and enforces timeouts.
 ///
-/// A handler that answers without suspending runs inline on the loop's thread (`Task.immediate`), and its
-/// response is encoded straight into the output buffer: a request costs one `recv` and one `send`, and
-/// pipelined requests read together are answered with one `send`. A handler that suspends finishes on the
-/// concurrency pool and hands its response back with `EventLoop.execute`.
+/// A request the responder answers at once (a synchronous route) is answered on the loop's thread with no
+/// task; a deferred one starts its handler inline (`Task.immediate`), so one that does not suspend also
+/// answers on the loop. Either way the response is encoded straight into the output buffer: a request costs
+/// one `recv` and one `send`, and pipelined requests read together are answered with one `send`. A handler
+/// that suspends finishes on the concurrency pool and hands its response back with `EventLoop.execute`.
 ///
 /// `@unchecked Sendable`: every mutable property is touched only on `loop`'s thread (other threads go
 /// through `loop.execute`), except `connected`, which is atomic.
@@ -20,7 +21,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     let loop: EventLoop
     private let remoteAddress: String
     private let configuration: ServerConfiguration
-    private let handler: HTTPHandler
+    private let responder: HTTPResponder
     private let onClose: @Sendable (Connection) -> Void
 
     private var parser: RequestParser
@@ -40,12 +41,12 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private let connected = Atomic<Bool>(true)
 
     init(fd: Int32, remoteAddress: String, loop: EventLoop, configuration: ServerConfiguration,
-         handler: @escaping HTTPHandler, onClose: @escaping @Sendable (Connection) -> Void) {
+         responder: HTTPResponder, onClose: @escaping @Sendable (Connection) -> Void) {
         self.fd = fd
         self.remoteAddress = remoteAddress
         self.loop = loop
         self.configuration = configuration
-        self.handler = handler
+        self.responder = responder
         self.onClose = onClose
         parser = RequestParser(limits: configuration.limits)
         deadlines = ConnectionTimeouts(configuration.timeouts, now: EventLoop.now())
@@ -185,12 +186,16 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         keepAlive = head.keepAlive && !shuttingDown
         let request = HTTPRequest(method: head.method, target: head.target, headers: head.headers, body: body,
                                   remoteAddress: remoteAddress, minorVersion: head.minorVersion)
-        let handler = self.handler
-        // Runs on this thread until the handler first suspends; a handler that never does answers inline.
-        Task.immediate { [self] in
-            let response: HTTPResponse
-            do { response = try await handler(request) } catch { response = ErrorResponse.from(error) }
-            onLoop { [self] in respond(response, to: head) }
+        switch responder.answer(request) {
+        case .response(let response):
+            respond(response, to: head)
+        case .deferred(let routed, let handler):
+            // Runs on this thread until the handler first suspends; a handler that never does answers inline.
+            Task.immediate { [self] in
+                let response: HTTPResponse
+                do { response = try await handler(routed) } catch { response = ErrorResponse.from(error) }
+                onLoop { [self] in respond(response, to: head) }
+            }
         }
     }
 
@@ -202,14 +207,14 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         case .bytes(let body):
             ResponseEncoding.appendHead(to: &output, status: response.status, headers: response.headers,
                                         contentLength: body.count, keepAlive: keepAlive, minorVersion: head.minorVersion,
-                                        serverName: configuration.serverName)
+                                        serverName: configuration.serverName, date: loop.date)
             if !isHead { output.append(contentsOf: body) }
             finishResponse()
         case .stream(let producer):
             if head.minorVersion == 0 { keepAlive = false }
             ResponseEncoding.appendHead(to: &output, status: response.status, headers: response.headers,
                                         contentLength: isHead ? 0 : nil, keepAlive: keepAlive,
-                                        minorVersion: head.minorVersion, serverName: configuration.serverName)
+                                        minorVersion: head.minorVersion, serverName: configuration.serverName, date: loop.date)
             if isHead { finishResponse(); return }
             phase = .streaming
             flush()

@@ -17,7 +17,7 @@ protocol EventLoopHandler: AnyObject {
 /// running their callbacks inline: a readable socket is read, parsed and answered on this thread, with no
 /// hand-off to another thread. Other threads give it work with `execute`, which wakes it via an eventfd.
 ///
-/// `@unchecked Sendable`: `handlers`, `time` and `readBuffer` are touched only on the loop's own
+/// `@unchecked Sendable`: `handlers`, `time`, the date and `readBuffer` are touched only on the loop's own
 /// thread; `jobs` is behind a mutex; the epoll and eventfd descriptors are thread-safe.
 final class EventLoop: @unchecked Sendable {
     /// How often handlers get `tick` (deadline checks): timeouts are whole seconds, so 100 ms is precise enough.
@@ -33,6 +33,8 @@ final class EventLoop: @unchecked Sendable {
     /// Monotonic time (ns) when the loop last woke: the "now" of the callbacks it runs, one clock read per wake.
     private(set) var time: UInt64 = 0
     private let stopped = Atomic<Bool>(false)
+    private var dateSecond = -1
+    private var dateText = ""
 
     /// Scratch space for `recv`, shared by the loop's connections (only one runs at a time): a buffer per
     /// connection would add 64 KiB to each idle one.
@@ -53,6 +55,17 @@ final class EventLoop: @unchecked Sendable {
         thread.name = name
         thread.stackSize = 512 * 1024
         thread.start()
+    }
+
+    /// The Date header value of now (IMF-fixdate), formatted at most once a second per loop; on the loop
+    /// thread only. The loop's own copy: responses on different loops share no lock for it.
+    var date: String {
+        let second = Int(Glibc.time(nil))
+        if second != dateSecond {
+            dateSecond = second
+            dateText = ResponseEncoding.imfFixdate(second)
+        }
+        return dateText
     }
 
     /// Whether the caller runs on this loop's thread.

@@ -11,3 +11,13 @@ public protocol HTTPMiddleware: Sendable {
     /// Handles `request`, usually by calling `next`.
     func handle(_ request: HTTPRequest, next: HTTPHandler) async throws -> HTTPResponse
 }
+
+/// Middleware that can also wrap synchronous handlers (`Router.onSynchronous`), doing the same work
+/// around them as `handle` does around asynchronous ones.
+///
+/// A router answers a synchronous route on the event loop only when every middleware it uses conforms;
+/// otherwise the route runs in a task through the asynchronous chain, so middleware always applies.
+public protocol HTTPSynchronousMiddleware: HTTPMiddleware {
+    /// Handles `request` synchronously, usually by calling `next`; must not block.
+    func handleSynchronously(_ request: HTTPRequest, next: HTTPSynchronousHandler) throws -> HTTPResponse
+}

@@ -23,15 +23,21 @@ public final class HTTPServer: Sendable {
     }
 
     private let configuration: ServerConfiguration
-    private let handler: HTTPHandler
+    private let responder: HTTPResponder
     private let logger: Logger
     private let state = Mutex(State())
 
-    /// A server that will answer every request with `handler`.
-    public init(configuration: ServerConfiguration, handler: @escaping HTTPHandler, logger: Logger) {
+    /// A server that will answer every request with `responder` (e.g. `Router.makeResponder()`): at once on
+    /// the connection's event loop when it can, otherwise in a task.
+    public init(configuration: ServerConfiguration, responder: HTTPResponder, logger: Logger) {
         self.configuration = configuration
-        self.handler = handler
+        self.responder = responder
         self.logger = logger
+    }
+
+    /// A server that will answer every request with `handler`, run in a task.
+    public convenience init(configuration: ServerConfiguration, handler: @escaping HTTPHandler, logger: Logger) {
+        self.init(configuration: configuration, responder: HTTPResponder(handler), logger: logger)
     }
 
     /// The bound port (after `start`).
@@ -84,7 +90,7 @@ public final class HTTPServer: Sendable {
             return
         }
         let connection = Connection(
-            fd: fd, remoteAddress: remote, loop: loop, configuration: configuration, handler: handler,
+            fd: fd, remoteAddress: remote, loop: loop, configuration: configuration, responder: responder,
             onClose: { [weak self] c in self?.state.withLock { _ = $0.connections.removeValue(forKey: ObjectIdentifier(c)) } })
         state.withLock { $0.connections[ObjectIdentifier(connection)] = connection }
         connection.start()

@@ -1,13 +1,21 @@
 import Synchronization
 
 /// Passes `X-Request-Id` through (or generates one) and echoes it on the response.
-public struct RequestIDMiddleware: HTTPMiddleware {
+public struct RequestIDMiddleware: HTTPSynchronousMiddleware {
     /// Creates the middleware.
     public init() {}
     public func handle(_ request: HTTPRequest, next: HTTPHandler) async throws -> HTTPResponse {
         var request = request
         request.requestID = Self.requestID(for: request)
         var response = try await next(request)
+        response.headers["X-Request-Id"] = request.requestID
+        return response
+    }
+
+    public func handleSynchronously(_ request: HTTPRequest, next: HTTPSynchronousHandler) throws -> HTTPResponse {
+        var request = request
+        request.requestID = Self.requestID(for: request)
+        var response = try next(request)
         response.headers["X-Request-Id"] = request.requestID
         return response
     }

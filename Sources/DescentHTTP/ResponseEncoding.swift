@@ -48,41 +48,43 @@ enum ResponseEncoding {
     }
 
     /// Appends the head of a response to `out` (a connection's output buffer: no intermediate string or array).
+    /// `date` is the Date value (default: `currentDate()`); an event loop passes its own copy, so its
+    /// responses take no lock shared with other loops.
     static func appendHead(to out: inout [UInt8], status: Int, headers: HTTPHeaders, contentLength: Int?,
-                           keepAlive: Bool, minorVersion: Int, serverName: String) {
-        out.append(contentsOf: "HTTP/1.1 ".utf8)
-        out.append(contentsOf: String(status).utf8)
+                           keepAlive: Bool, minorVersion: Int, serverName: String, date: String? = nil) {
+        out.appendASCII("HTTP/1.1 ")
+        out.appendDecimal(status)
         out.append(0x20)
-        out.append(contentsOf: reason(status).utf8)
-        out.append(contentsOf: "\r\nServer: ".utf8)
-        out.append(contentsOf: serverName.utf8)
-        out.append(contentsOf: "\r\nDate: ".utf8)
-        out.append(contentsOf: currentDate().utf8)
-        out.append(contentsOf: "\r\n".utf8)
+        out.appendText(reason(status))
+        out.appendASCII("\r\nServer: ")
+        out.appendText(serverName)
+        out.appendASCII("\r\nDate: ")
+        out.appendText(date ?? currentDate())
+        out.appendASCII("\r\n")
         for (name, value) in headers {
             if name.caseInsensitiveEquals("Content-Length") || name.caseInsensitiveEquals("Transfer-Encoding")
                 || name.caseInsensitiveEquals("Connection") { continue }
-            out.append(contentsOf: name.utf8)
-            out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: value.utf8)
-            out.append(contentsOf: "\r\n".utf8)
+            out.appendText(name)
+            out.appendASCII(": ")
+            out.appendText(value)
+            out.appendASCII("\r\n")
         }
         let bodyless = status == 204 || status == 304 || (100..<200).contains(status)
         if let contentLength {
             if !bodyless {
-                out.append(contentsOf: "Content-Length: ".utf8)
-                out.append(contentsOf: String(contentLength).utf8)
-                out.append(contentsOf: "\r\n".utf8)
+                out.appendASCII("Content-Length: ")
+                out.appendDecimal(contentLength)
+                out.appendASCII("\r\n")
             }
         } else if minorVersion >= 1 {
-            out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
+            out.appendASCII("Transfer-Encoding: chunked\r\n")
         }
         if !keepAlive {
-            out.append(contentsOf: "Connection: close\r\n".utf8)
+            out.appendASCII("Connection: close\r\n")
         } else if minorVersion == 0 {
-            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+            out.appendASCII("Connection: keep-alive\r\n")
         }
-        out.append(contentsOf: "\r\n".utf8)
+        out.appendASCII("\r\n")
     }
 
     /// A complete error response that closes the connection.
@@ -96,17 +98,59 @@ enum ResponseEncoding {
 
     /// IMF-fixdate of now (RFC 9110 §5.6.7), computed at most once per second.
     static func currentDate() -> String {
-        var now = time(nil)
-        let second = Int(now)
+        let second = Int(time(nil))
         if let cached = dateCache.withLock({ $0.second == second ? $0.text : nil }) { return cached }
+        let text = imfFixdate(second)
+        dateCache.withLock { $0 = (second, text) }
+        return text
+    }
+
+    /// IMF-fixdate of `second` (seconds since the epoch), e.g. "Sun, 29 Nov 2026 21:05:00 GMT".
+    static func imfFixdate(_ second: Int) -> String {
+        var now = time_t(second)
         var tm = tm()
         gmtime_r(&now, &tm)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let text = "\(days[Int(tm.tm_wday)]), \(two(tm.tm_mday)) \(months[Int(tm.tm_mon)]) \(tm.tm_year + 1900) "
+        return "\(days[Int(tm.tm_wday)]), \(two(tm.tm_mday)) \(months[Int(tm.tm_mon)]) \(tm.tm_year + 1900) "
             + "\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec)) GMT"
-        dateCache.withLock { $0 = (second, text) }
-        return text
+    }
+}
+
+extension [UInt8] {
+    /// Appends a literal's bytes in one copy (appending a `String.UTF8View` goes element by element).
+    @inline(__always) mutating func appendASCII(_ text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends a string's UTF-8 bytes in one copy.
+    @inline(__always) mutating func appendText(_ text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// Appends a non-negative integer in decimal, without making a string.
+    mutating func appendDecimal(_ value: Int) {
+        guard value > 0 else {
+            append(UInt8(ascii: "0"))
+            return
+        }
+        var digits: (UInt64, Int) = (0, 0)  // up to 19 digits, most significant first, packed 4 bits each
+        var v = value
+        while v > 0, digits.1 < 16 {
+            digits.0 = digits.0 << 4 | UInt64(v % 10)
+            digits.1 += 1
+            v /= 10
+        }
+        if v > 0 {
+            appendText(String(value))
+            return
+        }
+        while digits.1 > 0 {
+            digits.1 -= 1
+            append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: digits.0 & 0xF))
+            digits.0 >>= 4
+        }
     }
 }

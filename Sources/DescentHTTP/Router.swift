@@ -1,19 +1,31 @@
 /// Routes requests by method and path pattern ("/v1/experiments/:id/trajectory") through middleware.
 ///
-/// Build it, then call `makeHandler()` once: the result is immutable. Unknown paths give 404; a known
-/// path with another method gives 405 with `Allow`; HEAD is served by GET routes.
+/// Build it, then call `makeResponder()` (for the server) or `makeHandler()` once: the result is immutable.
+/// Unknown paths give 404; a known path with another method gives 405 with `Allow`; HEAD is served by GET
+/// routes.
 public struct Router: Sendable {
+    private enum Handler: Sendable {
+        case asynchronous(HTTPHandler)
+        case synchronous(HTTPSynchronousHandler)
+    }
+
     private struct Route: Sendable {
         let method: HTTPMethod
         let segments: [Segment]
         let pattern: String
-        let handler: HTTPHandler
+        let handler: Handler
     }
 
     private enum Segment: Sendable, Equatable {
         case literal(String)
         case parameter(String)
         case wildcard  // "*": the rest of the path
+    }
+
+    /// A route's handler with its middleware chain around it: to call now, or to run in a task.
+    private enum Chain: Sendable {
+        case now(HTTPSynchronousHandler)
+        case deferred(HTTPHandler)
     }
 
     private var routes: [Route] = []
@@ -24,6 +36,18 @@ public struct Router: Sendable {
 
     /// Adds a route; pattern segments starting with ':' capture path parameters, a final '*' matches the rest.
     public mutating func on(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping HTTPHandler) {
+        add(method, pattern, .asynchronous(handler))
+    }
+
+    /// Adds a route whose handler answers synchronously on the connection's event loop, without a task: for
+    /// cheap handlers that never block (see `HTTPSynchronousHandler`). Patterns as in `on`. Middleware
+    /// applies as to any route; when one of the middleware is not an `HTTPSynchronousMiddleware`, the handler
+    /// runs in a task like an asynchronous one.
+    public mutating func onSynchronous(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping HTTPSynchronousHandler) {
+        add(method, pattern, .synchronous(handler))
+    }
+
+    private mutating func add(_ method: HTTPMethod, _ pattern: String, _ handler: Handler) {
         let segments: [Segment] = pattern.split(separator: "/").map { part in
             if part == "*" { return .wildcard }
             return part.hasPrefix(":") ? .parameter(String(part.dropFirst())) : .literal(String(part))
@@ -35,39 +59,62 @@ public struct Router: Sendable {
     public mutating func use(_ middleware: any HTTPMiddleware) { self.middleware.append(middleware) }
 
     /// The immutable handler: routes the request, then runs the middleware chain around the route's handler;
-    /// errors are mapped to responses. Each route's chain is built here once, so a request pays for matching
-    /// and its own middleware only; middleware sees the matched pattern in `HTTPRequest.route`.
+    /// errors are mapped to responses. Synchronous routes are called from it as well (no task of their own).
     public func makeHandler() -> HTTPHandler {
+        let responder = makeResponder()
+        return { request in await responder.respond(to: request) }
+    }
+
+    /// The immutable responder for the server: routes the request, then answers synchronous routes (and
+    /// 404/405) at once when every middleware is synchronous, and defers the rest to their asynchronous
+    /// chain. Each route's chain is built here once, so a request pays for matching and its own middleware
+    /// only; middleware sees the matched pattern in `HTTPRequest.route`. Errors a synchronous chain throws
+    /// are mapped with `ErrorResponse.from`, as the server does for deferred ones.
+    public func makeResponder() -> HTTPResponder {
         let middleware = self.middleware
+        let synchronousMiddleware = middleware.compactMap { $0 as? any HTTPSynchronousMiddleware }
+        let allSynchronous = synchronousMiddleware.count == middleware.count
         func chained(_ handler: @escaping HTTPHandler) -> HTTPHandler {
             middleware.reversed().reduce(handler) { next, m in { request in try await m.handle(request, next: next) } }
         }
+        func chained(_ handler: Handler) -> Chain {
+            switch handler {
+            case .asynchronous(let handler):
+                return .deferred(chained(handler))
+            case .synchronous(let handler) where allSynchronous:
+                return .now(synchronousMiddleware.reversed().reduce(handler) { next, m in
+                    { request in try m.handleSynchronously(request, next: next) }
+                })
+            case .synchronous(let handler):
+                return .deferred(chained { request in try handler(request) })
+            }
+        }
         let routes = self.routes.map { route in
-            (method: route.method, segments: route.segments, pattern: route.pattern, handler: chained(route.handler))
+            (method: route.method, segments: route.segments, pattern: route.pattern, chain: chained(route.handler))
         }
-        let notFound = chained { request in
+        let notFound = chained(.synchronous { request in
             ErrorResponse.make(status: 404, code: "not_found", message: "no route for \(request.path)")
-        }
-        let notAllowed = chained { request in
+        })
+        let notAllowed = chained(.synchronous { request in
             let allow = request.headers["Allow"] ?? ""
             var response = ErrorResponse.make(
                 status: 405, code: "method_not_allowed",
                 message: "\(request.method.rawValue) is not allowed on \(request.path); allowed: \(allow)")
             response.headers["Allow"] = allow
             return response
-        }
-        return { request in
+        })
+        return HTTPResponder { request in
             var request = request
             let path = request.path
             var allowed: [String] = []
             var allowedPattern = ""
-            var target: HTTPHandler = notFound
+            var target = notFound
             for route in routes {
                 guard let params = Router.match(route.segments, path) else { continue }
                 if route.method == request.method || (request.method == .head && route.method == .get) {
                     request.pathParameters = params
                     request.route = route.pattern
-                    target = route.handler
+                    target = route.chain
                     allowed = []
                     break
                 }
@@ -81,7 +128,12 @@ public struct Router: Sendable {
                 request.headers["Allow"] = allowed.joined(separator: ", ")
                 target = notAllowed
             }
-            do { return try await target(request) } catch { return ErrorResponse.from(error) }
+            switch target {
+            case .now(let handler):
+                do { return .response(try handler(request)) } catch { return .response(ErrorResponse.from(error)) }
+            case .deferred(let handler):
+                return .deferred(request, handler)
+            }
         }
     }
 

@@ -127,6 +127,24 @@ import Testing
         }
     }
 
+    @Test func computePoolIsSizedFromItsSettings() throws {
+        var c = ServiceConfiguration()
+        #expect(c.computeThreads == 0 && c.computeQueueLimit == 64)
+        try c.apply(yaml: "server:\n  compute_threads: 3\n  compute_queue_limit: 10\n")
+        try c.apply(environment: ["DESCENT_COMPUTE_QUEUE_LIMIT": "5"])
+        #expect(c.computeThreads == 3 && c.computeQueueLimit == 5)
+        let pool = ServiceAPI.makeComputePool(threads: c.computeThreads, queueLimit: c.computeQueueLimit)
+        #expect(pool.threads == 3 && pool.queueLimit == 5)
+        #expect(ServiceAPI.sharedComputePool.threads == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(ServiceAPI.sharedComputePool.queueLimit == 64)
+        do {
+            try c.apply(environment: ["DESCENT_COMPUTE_THREADS": "1025"])
+            Issue.record("1025 compute threads were accepted")
+        } catch {
+            #expect("\(error)".contains("DESCENT_COMPUTE_THREADS (server.compute_threads)") && "\(error)".contains("[0, 1024]"))
+        }
+    }
+
     @Test func unknownFlagAndBadYAMLAreRejected() {
         #expect(rejection { try $0.apply(flags: [("--prot", "1")]) }?.contains("--prot") == true)
         #expect(rejection { try $0.apply(yaml: "server: [1, 2", source: "--config bad.yaml") }?.contains("--config bad.yaml") == true)

@@ -2,24 +2,24 @@ import DescentHTTP
 
 /// The browser dashboard at `/` (HTML, JS and CSS compiled into the binary) and the SVG plot routes.
 public enum Dashboard {
-    /// Adds the dashboard page, its assets and the `plot.svg` routes to `router`.
-    static func register(on router: inout RouteTable, runner: ExperimentRunner) {
+    /// Adds the dashboard page, its assets and the `plot.svg` routes to `router`. The page and assets are
+    /// synchronous routes answering with responses built once; the plots are drawn on `computePool`.
+    static func register(on router: inout RouteTable, runner: ExperimentRunner, computePool: BlockingPool) {
         let plots = PlotHandlers(store: runner.store, limits: runner.limits)
-        router.on(.get, "/") { _ in asset(DashboardPage.html, "text/html; charset=utf-8") }
-        router.on(.get, "/index.html") { _ in asset(DashboardPage.html, "text/html; charset=utf-8") }
+        let page = asset(DashboardPage.html, "text/html; charset=utf-8")
+        router.onSynchronous(.get, "/") { _ in page }
+        router.onSynchronous(.get, "/index.html") { _ in page }
         for (file, source) in DashboardScripts.all {
-            router.on(.get, "/assets/" + file) { _ in asset(source, "text/javascript; charset=utf-8") }
+            let script = asset(source, "text/javascript; charset=utf-8")
+            router.onSynchronous(.get, "/assets/" + file) { _ in script }
         }
-        router.on(.get, "/assets/app.css") { _ in asset(DashboardStyle.source, "text/css; charset=utf-8") }
-        router.on(.get, "/v1/experiments/:id/plot.svg", query: ["kind", "log"], ServiceAPI.computePool.handler(plots.experiment))
-        router.on(.get, "/v1/studies/:id/plot.svg", query: ["log"], ServiceAPI.computePool.handler(plots.study))
+        let style = asset(DashboardStyle.source, "text/css; charset=utf-8")
+        router.onSynchronous(.get, "/assets/app.css") { _ in style }
+        router.on(.get, "/v1/experiments/:id/plot.svg", query: ["kind", "log"], computePool.handler(plots.experiment))
+        router.on(.get, "/v1/studies/:id/plot.svg", query: ["log"], computePool.handler(plots.study))
         router.on(.get, "/v1/studies/:id/leaderboard.svg", query: ["problem", "log"],
-                  ServiceAPI.computePool.handler(ComparisonPlot(store: runner.store).svg))
+                  computePool.handler(ComparisonPlot(store: runner.store).svg))
     }
-
-    /// The paths of the page and its assets: static text, answered without blocking.
-    static let staticPaths: [String] =
-        ["/", "/index.html", "/assets/app.css"] + DashboardScripts.all.map { "/assets/" + $0.file }
 
     /// Content-Security-Policy of the dashboard: nothing is loaded from anywhere but this server.
     static let contentSecurityPolicy =

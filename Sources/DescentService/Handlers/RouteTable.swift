@@ -31,6 +31,17 @@ struct RouteTable {
         }
     }
 
+    /// Adds a synchronous route (`Router.onSynchronous`: answered on the event loop, without a task, so its
+    /// handler must not block) that accepts the query parameters `query` (default none) and rejects any other.
+    mutating func onSynchronous(_ method: HTTPMethod, _ pattern: String, query: [String] = [],
+                                _ handler: @escaping HTTPSynchronousHandler) {
+        declarations.append(Declaration(method: method, pattern: pattern, query: query))
+        router.onSynchronous(method, pattern) { request in
+            try Self.rejectUnknownQueryParameters(request, accepted: query)
+            return try handler(request)
+        }
+    }
+
     /// Throws 400 naming every query parameter of `request` not in `accepted` (each once, in order).
     static func rejectUnknownQueryParameters(_ request: HTTPRequest, accepted: [String]) throws(ServiceError) {
         var unknown: [String] = []

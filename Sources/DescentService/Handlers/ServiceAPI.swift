@@ -10,12 +10,17 @@ public struct ServiceAPI: Sendable {
     public let runner: ExperimentRunner
     /// Bearer token required for mutating requests, if set.
     public let authToken: String?
+    /// Threads for the handlers that compute for long without suspending (`computeRoutes`).
+    public let computePool: BlockingPool
     private let logger: Logger
 
-    /// An API over `runner`.
-    public init(runner: ExperimentRunner, authToken: String?, logger: Logger) {
+    /// An API over `runner`, running its long computations on `computePool` (default: the process's shared
+    /// pool of one thread per core, at most 64 waiting).
+    public init(runner: ExperimentRunner, authToken: String?, computePool: BlockingPool = ServiceAPI.sharedComputePool,
+                logger: Logger) {
         self.runner = runner
         self.authToken = authToken?.isEmpty == false ? authToken : nil
+        self.computePool = computePool
         self.logger = logger
     }
 
@@ -31,13 +36,19 @@ public struct ServiceAPI: Sendable {
     /// The executor for this API's handlers.
     private var ioExecutor: BlockingExecutor { runner.store is SQLiteStore ? Self.localIOExecutor : Self.networkIOExecutor }
 
-    /// Threads for the handlers that compute for long without suspending — Hessian spectra, landscapes,
-    /// surfaces, critical points, server-drawn plots (up to tens of seconds within `AnalysisLimits`): one per
-    /// core, at most 64 waiting, past which such a request gets 503 `busy`. On an event loop they would hold
-    /// every other connection of the loop (a health check among them); on `ioExecutor` they would hold the
-    /// threads that store calls need (shared by every router in the process).
-    static let computePool = BlockingPool(threads: ProcessInfo.processInfo.activeProcessorCount, queueLimit: 64,
-                                          name: "descent-compute")
+    /// A pool for the handlers that compute for long without suspending — Hessian spectra, landscapes,
+    /// surfaces, critical points, server-drawn plots (up to tens of seconds within `AnalysisLimits`):
+    /// `threads` threads (0 = one per core), at most `queueLimit` waiting, past which such a request gets 503
+    /// `busy`. On an event loop they would hold every other connection of the loop (a health check among
+    /// them); on `ioExecutor` they would hold the threads that store calls need. `descent serve` sizes it
+    /// from `server.compute_threads` and `server.compute_queue_limit`.
+    public static func makeComputePool(threads: Int, queueLimit: Int) -> BlockingPool {
+        BlockingPool(threads: threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount, queueLimit: queueLimit,
+                     name: "descent-compute")
+    }
+
+    /// The default compute pool (one thread per core, at most 64 waiting), shared by the APIs made without one.
+    public static let sharedComputePool = makeComputePool(threads: 0, queueLimit: 64)
 
     /// Routes whose handlers run on `computePool` (including their store calls).
     static let computeRoutes: Set<String> = [
@@ -46,12 +57,12 @@ public struct ServiceAPI: Sendable {
         "/v1/experiments/:id/analysis", "/v1/experiments/:id/plot.svg", "/v1/studies/:id/plot.svg", "/v1/studies/:id/leaderboard.svg",
     ]
 
-    /// Routes that run where the request arrived, without the hop to `ioExecutor` and back: those whose
-    /// handlers make no store call (nor any other blocking call), and those that hand their whole work to
-    /// `computePool`. Every other route hops, the safe default.
-    static let nonBlockingRoutes: Set<String> =
-        Set(["/healthz", "/metrics", "/openapi.yaml", "/v1/catalog", "/v1/presets"] + Dashboard.staticPaths)
-        .union(computeRoutes)
+    /// Asynchronous routes that run where the request arrived, without the hop to `ioExecutor` and back:
+    /// those that hand their whole work to `computePool`. Every other asynchronous route hops, the safe
+    /// default. Routes that make no store call nor any other blocking call and answer in microseconds
+    /// (`/healthz`, `/metrics`, `/openapi.yaml`, the catalog, the presets, the dashboard's static files) are
+    /// synchronous routes instead: answered on the event loop without a task.
+    static let nonBlockingRoutes: Set<String> = computeRoutes
 
     /// The router with every route and middleware.
     public func makeRouter() -> Router { makeRoutes().router }
@@ -67,7 +78,7 @@ public struct ServiceAPI: Sendable {
         runner.hub.onEnd { [weak driver] _ in driver?.poke() }
         driver.start()
         let batchCost = BatchCostHandlers(specLimits: runner.limits, limits: .standard)
-        let studies = StudyHandlers(experiments: experiments, driver: driver, batchCost: batchCost)
+        let studies = StudyHandlers(experiments: experiments, driver: driver, batchCost: batchCost, computePool: computePool)
         var r = RouteTable()
         r.use(RequestObserverMiddleware(metrics: runner.metrics, logger: logger))
         r.use(AuthMiddleware(token: authToken))
@@ -87,30 +98,38 @@ public struct ServiceAPI: Sendable {
         r.on(.get, "/v1/studies/:id", studies.get)
         r.on(.get, "/v1/studies/:id/trials.csv", StudyTrialExport(store: runner.store).csv)
         r.on(.get, "/v1/studies/:id/trials/:number/curves", query: ["max_points"], StudyTrialCurves(store: runner.store).curves)
-        r.on(.get, "/v1/presets", studies.presets)
+        let presetList = Result { try StudyHandlers.presetList() }
+        r.onSynchronous(.get, "/v1/presets") { _ in .json(try presetList.get()) }
         r.on(.post, "/v1/presets/:name/run", studies.runPreset)
-        r.on(.post, "/v1/analysis/critical-point", Self.computePool.handler(analysis.criticalPoint))
-        r.on(.post, "/v1/analysis/surface", Self.computePool.handler(analysis.surface))
+        r.on(.post, "/v1/analysis/critical-point", computePool.handler(analysis.criticalPoint))
+        r.on(.post, "/v1/analysis/surface", computePool.handler(analysis.surface))
         r.on(.post, "/v1/experiments/:id/analysis",
-             Self.computePool.handler(ExperimentAnalysisHandlers(experiments: experiments, limits: .standard).analyze))
+             computePool.handler(ExperimentAnalysisHandlers(experiments: experiments, limits: .standard).analyze))
         let landscape = LandscapeHandlers(experiments: experiments, analysis: analysis, limits: .standard)
-        r.on(.post, "/v1/analysis/landscape", query: [], Self.computePool.handler(landscape.json))
-        r.on(.post, "/v1/analysis/landscape.svg", query: [], Self.computePool.handler(landscape.svg))
-        r.on(.post, "/v1/analysis/batch-cost", Self.computePool.handler(batchCost.json))
-        r.on(.post, "/v1/analysis/batch-cost.svg", Self.computePool.handler(batchCost.svg))
-        let catalog = Catalog.document(limits: runner.limits)
-        r.on(.get, "/v1/catalog") { _ in .json(try JSONCoding.encode(catalog)) }
-        r.on(.get, "/healthz") { _ in .json(Array(#"{"status":"ok"}"#.utf8)) }
+        r.on(.post, "/v1/analysis/landscape", query: [], computePool.handler(landscape.json))
+        r.on(.post, "/v1/analysis/landscape.svg", query: [], computePool.handler(landscape.svg))
+        r.on(.post, "/v1/analysis/batch-cost", computePool.handler(batchCost.json))
+        r.on(.post, "/v1/analysis/batch-cost.svg", computePool.handler(batchCost.svg))
+        // Bodies that are the same for every request are built once, here.
+        let catalog = Result { try JSONCoding.encode(Catalog.document(limits: runner.limits)) }
+        r.onSynchronous(.get, "/v1/catalog") { _ in .json(try catalog.get()) }
+        let healthy = Array(#"{"status":"ok"}"#.utf8)
+        r.onSynchronous(.get, "/healthz") { _ in .json(healthy) }
         r.on(.get, "/readyz") { _ in
             let storeOK = runner.store.isWritable()
             let ready = storeOK && runner.isRunning
             let body = #"{"status":"\#(ready ? "ready" : "not_ready")","store":\#(storeOK),"workers":\#(runner.isRunning)}"#
             return .json(Array(body.utf8), status: ready ? 200 : 503)
         }
-        r.on(.get, "/metrics") { _ in .text(runner.metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8") }
-        r.on(.get, "/openapi.yaml") { _ in .text(OpenAPIDocument.yaml, contentType: "application/yaml") }
+        r.onSynchronous(.get, "/metrics") { _ in
+            .text(runner.metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        let openAPI = Array(OpenAPIDocument.yaml.utf8)
+        r.onSynchronous(.get, "/openapi.yaml") { _ in
+            HTTPResponse(headers: ["Content-Type": "application/yaml"], body: .bytes(openAPI))
+        }
         // dashboard routes
-        Dashboard.register(on: &r, runner: runner)
+        Dashboard.register(on: &r, runner: runner, computePool: computePool)
         return r
     }
 }

@@ -9,6 +9,8 @@ struct StudyHandlers: Sendable {
     let driver: StudyDriver
     /// Runs `batch_cost` presets.
     let batchCost: BatchCostHandlers
+    /// Where `batch_cost` presets measure.
+    let computePool: BlockingPool
     /// Most experiments one study may create.
     static let maxExperiments = 1000
 
@@ -169,14 +171,15 @@ struct StudyHandlers: Sendable {
         return .json(try JSONCoding.encode(body), status: status)
     }
 
-    func presets(_ request: HTTPRequest) async throws -> HTTPResponse {
+    /// The body of `GET /v1/presets`: the same for every request (built once, at route setup).
+    static func presetList() throws -> [UInt8] {
         struct Item: Encodable { var name: String; var title: String; var description: String; var kind: String; var body: SpecValue }
         let items = try PresetCatalog.entries.map { e in
             Item(name: e.name, title: e.title, description: e.description, kind: e.kind,
                  body: try JSONDecoder().decode(SpecValue.self, from: Data(e.body.utf8)))
         }
         struct List: Encodable { var items: [Item] }
-        return .json(try JSONCoding.encode(List(items: items)))
+        return try JSONCoding.encode(List(items: items))
     }
 
     func runPreset(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -187,7 +190,7 @@ struct StudyHandlers: Sendable {
         if preset.kind == "batch_cost" {
             // A measurement, not a run to store: answered as `POST /v1/analysis/batch-cost` with the preset's body.
             let batchCost = self.batchCost
-            return try await ServiceAPI.computePool.run { .json(try JSONCoding.encode(try batchCost.answer(body))) }
+            return try await computePool.run { .json(try JSONCoding.encode(try batchCost.answer(body))) }
         }
         let spec = try experiments.check(body)
         return try experiments.respond(try experiments.submit(spec), status: 202)

@@ -47,13 +47,18 @@ final class BlockingExecutor: TaskExecutor, @unchecked Sendable {
 
 /// Runs the rest of the chain (the handlers and their store calls) on a `BlockingExecutor`, except for the
 /// routes listed as non-blocking, which stay where they are (the hop there and back costs two thread
-/// switches, more than such a handler's whole work).
-struct BlockingIOMiddleware: HTTPMiddleware {
+/// switches, more than such a handler's whole work). Synchronous routes never block by contract, so
+/// around them it does nothing.
+struct BlockingIOMiddleware: HTTPSynchronousMiddleware {
     let executor: BlockingExecutor
     /// Route patterns whose handlers never block.
     let nonBlockingRoutes: Set<String>
     func handle(_ request: HTTPRequest, next: HTTPHandler) async throws -> HTTPResponse {
         if nonBlockingRoutes.contains(request.route) { return try await next(request) }
         return try await withTaskExecutorPreference(executor) { try await next(request) }
+    }
+
+    func handleSynchronously(_ request: HTTPRequest, next: HTTPSynchronousHandler) throws -> HTTPResponse {
+        try next(request)
     }
 }

@@ -31,6 +31,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var maxConnections = 4096
     /// Event-loop threads of the HTTP server; 0 = one per core. Default 0.
     public var eventLoops = 0
+    /// Threads of the compute pool that runs the long analysis and plot handlers; 0 = one per core. Default 0.
+    public var computeThreads = 0
+    /// Most analysis or plot requests waiting for a compute thread; one more gets 503 `busy`. Default 64.
+    public var computeQueueLimit = 64
     /// Seconds from a request's first byte until its head is complete (408 past it). Default 10.
     public var headerTimeoutSeconds = 10
     /// Seconds from the end of a request's head until its body is complete (408 past it). Default 10.
@@ -109,6 +113,8 @@ public struct ServiceConfiguration: Sendable, Equatable {
         int("server.max_body_bytes", "DESCENT_MAX_BODY_BYTES", nil, 1024...(1 << 30), \.maxBodyBytes),
         int("server.max_connections", "DESCENT_MAX_CONNECTIONS", nil, 1...1_000_000, \.maxConnections),
         int("server.event_loops", "DESCENT_EVENT_LOOPS", nil, 0...256, \.eventLoops),
+        int("server.compute_threads", "DESCENT_COMPUTE_THREADS", nil, 0...1024, \.computeThreads),
+        int("server.compute_queue_limit", "DESCENT_COMPUTE_QUEUE_LIMIT", nil, 0...100_000, \.computeQueueLimit),
         int("server.header_timeout_seconds", "DESCENT_HEADER_TIMEOUT_SECONDS", nil, 1...3600, \.headerTimeoutSeconds),
         int("server.body_timeout_seconds", "DESCENT_BODY_TIMEOUT_SECONDS", nil, 1...3600, \.bodyTimeoutSeconds),
         int("server.idle_timeout_seconds", "DESCENT_IDLE_TIMEOUT_SECONDS", nil, 1...86400, \.idleTimeoutSeconds),

@@ -35,8 +35,9 @@ public final class ServiceHost: Sendable {
         runner = ExperimentRunner(store: store, coordination: coordination, workers: settings.resolvedWorkers,
                                   queueCapacity: settings.queueCapacity, leaseSeconds: Double(settings.leaseSeconds),
                                   recoverAtStart: soleUser, limits: settings.specLimits, metrics: ServiceMetrics(), logger: logger)
-        let api = ServiceAPI(runner: runner, authToken: settings.authToken, logger: logger)
-        server = HTTPServer(configuration: settings.serverConfiguration, handler: api.makeRouter().makeHandler(), logger: logger)
+        let computePool = ServiceAPI.makeComputePool(threads: settings.computeThreads, queueLimit: settings.computeQueueLimit)
+        let api = ServiceAPI(runner: runner, authToken: settings.authToken, computePool: computePool, logger: logger)
+        server = HTTPServer(configuration: settings.serverConfiguration, responder: api.makeRouter().makeResponder(), logger: logger)
     }
 
     /// Recovers unfinished work, starts the workers, then listens; returns the bound port.
