@@ -77,6 +77,7 @@ extension ExperimentSpec {
             layerStats: layerStats)
         configuration.transforms = gradientTransforms
         configuration.averaging = averaging
+        configuration.recordInternals = recordInternals
         let rows = configuration.maximumRows
         if rows > limits.maxTrajectoryPoints {
             throw SpecError(field: "record_every", message: "steps / record_every gives \(rows) rows; at most \(limits.maxTrajectoryPoints)",
