@@ -21,7 +21,7 @@ extension TransformSpec {
 
 extension ExperimentSpec {
     /// The spec's gradient transforms in order and its parameter average.
-    /// - Throws: `SpecError` at `transforms[i]` for a second average or an average with `asgd` (whose own
+    /// - Throws: `SpecError` at `transforms[i]` for a second average or an average with `asgd` or a schedule-free rule (whose own
     ///   average is the summary's), or for a gradient transform with `lbfgs` (which evaluates its own gradients,
     ///   so a transform would silently do nothing).
     func buildTransforms(optimizer: OptimizerConfiguration) throws(SpecError) -> ([GradientTransform], ParameterAveraging?) {
@@ -48,6 +48,12 @@ extension ExperimentSpec {
                 if case .asgd = optimizer {
                     throw SpecError(field: path, message: "\(entry.type) cannot be used with asgd, which reports its own average (ax) as averaged_params",
                                     code: "invalid_value")
+                }
+                switch optimizer {
+                case .scheduleFreeSGD, .scheduleFreeAdamW:
+                    throw SpecError(field: path, message: "\(entry.type) cannot be used with \(self.optimizer.type), which reports its own "
+                                    + "average (x) as averaged_params", code: "invalid_value")
+                default: break
                 }
                 averaging = average
             }
