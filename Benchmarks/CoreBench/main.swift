@@ -8,7 +8,8 @@ import Glibc
 // Usage: descent-bench [rosenbrock-steps] [repeats] [all|rosenbrock|mlp|bare|rules|transforms|sweep [members [kept|streamed|both
 //        [lockstep|alone|both]]]]
 // `rules` instead runs every torch-named and optax-named update rule on 2-D Rosenbrock the same way; `transforms`
-// runs Adam there with each gradient transform and parameter average (the general loop) beside none (the fast path).
+// runs Adam there with each gradient transform and parameter average (the general loop) and with `record_internals`
+// (the general loop too) beside none (the fast path).
 // `sweep`: a learning-rate sweep of 2-D Rosenbrock + Adam (every step recorded), run once as a lockstep group
 // and once member by member, back to back in this process; prints aggregate member-steps per CPU-second.
 
@@ -87,6 +88,8 @@ if only == "rules" {
                              weightDecay: 0, safeguardWarmup: false)),
         ("sam", .sam(lr: 1e-3, rho: 0.05, momentum: 0, nesterov: false)),
         ("adan", .adan(lr: 1e-3, b1: 0.98, b2: 0.92, b3: 0.99, eps: 1e-8, epsRoot: 1e-8, weightDecay: 0)),
+        ("schedule_free_sgd", .scheduleFreeSGD(lr: 1e-3, b1: 0.9, weightDecay: 0, weightLRPower: 2)),
+        ("schedule_free_adamw", .scheduleFreeAdamW(lr: 2.5e-3, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 0, weightLRPower: 2)),
     ]
     let ruleConfig = TrainingConfiguration(start: [-1.2, 1], steps: steps, learningRate: 1e-3)
     for (name, rule) in rules {
@@ -107,8 +110,10 @@ if only == "rules" {
 
 // 0c. Adam on Rosenbrock-2D with each transform (every step recorded), beside the same run without one.
 if only == "transforms" {
+    // "internals": no transform, `record_internals` on (the general loop, with m, v and the update's size per row).
     let variants: [(String, [GradientTransform], ParameterAveraging?)] = [
         ("none", [], nil),
+        ("internals", [], nil),
         ("clip_grad_norm", [.clipNorm(maxNorm: 1, infinity: false)], nil),
         ("clip_grad_value", [.clipValue(1)], nil),
         ("gradient_noise", [.noise(eta: 1e-4, gamma: 0.55)], nil),
@@ -122,6 +127,7 @@ if only == "transforms" {
             var config = TrainingConfiguration(start: [-1.2, 1], steps: steps, learningRate: 1e-3)
             config.transforms = transforms
             config.averaging = averaging
+            config.recordInternals = name == "internals"
             var result: RunResult?
             let seconds = time { result = Trainer.run(objective: RosenbrockObjective(), optimizer: adamRule, configuration: config) }
             variantRates.append(Double(result?.summary.stepsRun ?? 0) / seconds)

@@ -71,8 +71,18 @@ extension Client {
         public var sharpness: [SharpnessPoint]?
         /// Per-hidden-layer pre-activation statistics; nil when the run has none.
         public var layerStats: [LayerStatsPoint]?
+        /// Names of the optimizer internals of each row (`record_internals`); nil when the run has none.
+        public var internalNames: [String]?
+        /// The optimizer internals of each row, in the order of `internalNames`; nil when the run has none.
+        public var internals: [[Double]]?
         /// Whether rows were thinned to `max_points`.
         public var downsampled: Bool?
+
+        /// The column of internal `name` (e.g. `m[0]`, `update_norm`); nil when the response has no such internal.
+        public func internalColumn(_ name: String) -> [Double]? {
+            guard let j = internalNames?.firstIndex(of: name), let rows = internals else { return nil }
+            return rows.map { $0[j] }
+        }
     }
 
     /// Row range, columns and thinning for trajectory reads.

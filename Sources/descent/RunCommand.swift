@@ -88,16 +88,19 @@ struct RunCommand: ParsableCommand {
         return try encoder.encode(Document(summary: result.summary, trajectory: result.trajectory))
     }
 
-    /// The trajectory as CSV, one row per record; parameter columns (p0, p1, …, as in the API's CSV) only when params were recorded.
+    /// The trajectory as CSV, one row per record; parameter columns (p0, p1, …, as in the API's CSV) only when params were
+    /// recorded, then the optimizer internals by name when recorded (`record_internals`).
     static func csv(_ t: Trajectory) -> String {
         let withParams = !t.params.isEmpty
         var header = ["step", "epoch", "lr", "loss", "grad_norm"]
         if withParams { header += (0..<t.dimension).map { "p\($0)" } }
+        header += t.internalNames
         var lines = [header.joined(separator: ",")]
         lines.reserveCapacity(t.count + 1)
         for row in 0..<t.count {
             var fields = [String(t.step[row]), String(t.epoch[row]), String(t.lr[row]), String(t.loss[row]), String(t.gradNorm[row])]
             if withParams { fields += t.parameters(atRow: row).map { String($0) } }
+            fields += t.internals(atRow: row).map { String($0) }
             lines.append(fields.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -20,6 +20,8 @@ struct OptaxCase: Sendable, Decodable, CustomTestStringConvertible {
     let params: [[Double]]
     /// SAM: gradient evaluations done before each row (cumulative).
     let evaluations: [Int]?
+    /// Schedule-free rules: the averaged point x at every row (`schedule_free_eval_params`; θ₀ first).
+    let averaged: [[Double]]?
 
     var testDescription: String { name }
 }
@@ -50,7 +52,7 @@ enum OptaxFixtures {
     @Test func everyFixtureFileDecodes() throws {
         let files = try OptaxFixtures.files()
         #expect(files.map(\.lastPathComponent) == ["adabelief.json", "adan.json", "lamb.json", "lars.json", "lion.json", "prodigy.json", "sam.json",
-                                                     "yogi.json"])
+                                                     "schedule_free_adamw.json", "schedule_free_sgd.json", "yogi.json"])
         for file in files {
             let cases = try OptaxFixtures.cases(in: file)
             #expect(!cases.isEmpty, "\(file.lastPathComponent)")
@@ -85,6 +87,25 @@ enum OptaxFixtures {
                                   onProgress: nil, fastPath: false)
         #expect(fast.trajectory.params.map(\.bitPattern) == general.trajectory.params.map(\.bitPattern), "\(c.name)")
         #expect(fast.trajectory.loss.map(\.bitPattern) == general.trajectory.loss.map(\.bitPattern), "\(c.name)")
+    }
+
+    /// The schedule-free rules' averaged point x (the point to evaluate) equals optax's `schedule_free_eval_params` at
+    /// every row (read from the `avg[i]` internals) and in the summary.
+    @Test(arguments: OptaxFixtures.all.filter { $0.averaged != nil })
+    func scheduleFreeAveragedPointMatchesOptaxBitForBit(_ c: OptaxCase) throws {
+        var spec = c.spec
+        spec.recordInternals = true
+        let result = try spec.validated().run()
+        let t = result.trajectory, averaged = try #require(c.averaged)
+        #expect(t.internalNames.prefix(2) == ["z[0]", "z[1]"] && t.internalNames.contains("avg[1]"))
+        let x0 = t.internalColumn("avg[0]"), x1 = t.internalColumn("avg[1]")
+        #expect(x0.count == averaged.count && x1.count == averaged.count, "\(c.name)")
+        var firstDifference: Int?
+        for row in 0..<min(x0.count, averaged.count) where firstDifference == nil {
+            if [x0[row], x1[row]].map(\.bitPattern) != averaged[row].map(\.bitPattern) { firstDifference = row }
+        }
+        #expect(firstDifference == nil, "\(c.name): x first differs at row \(firstDifference ?? -1)")
+        #expect(result.summary.averagedParams?.map(\.bitPattern) == averaged.last?.map(\.bitPattern), "\(c.name)")
     }
 
     /// SAM counts two gradient evaluations a step, as many as optax's step asks for (the loop's at θ and

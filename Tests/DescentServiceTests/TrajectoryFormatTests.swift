@@ -182,6 +182,50 @@ import Testing
         }
     }
 
+    /// `sample` with two optimizer-internal columns per row (one smooth, one awkward).
+    static func withInternals(_ t: Trajectory) -> Trajectory {
+        var t = t
+        t.internalNames = ["m[0]", "update_norm"]
+        for i in 0..<t.count { t.internals += [1 / (1 + Double(i)), awkward[i % awkward.count]] }
+        return t
+    }
+
+    @Test func internalColumnsRoundTripWithTheirNamesAndDecodeSeparately() throws {
+        let t = Self.withInternals(Self.sample(rows: 3000, dimension: 3))
+        let bytes = TrajectoryCodec.encode(t)
+        var back = Trajectory(dimension: 3)
+        try TrajectoryCodec.decode(Data(bytes), into: &back)
+        #expect(Self.sameRows(back, t) && back.internalNames == t.internalNames && Self.bits(back.internals) == Self.bits(t.internals))
+        var without = Trajectory(dimension: 3)
+        try bytes.withUnsafeBytes { try TrajectoryCodec.decode($0, internals: false, into: &without) }
+        #expect(Self.sameRows(without, t) && without.internals.isEmpty && without.internalNames.isEmpty)
+        // A chunk without internals is the format as it was: the header byte after the flags stays 0.
+        let plain = TrajectoryCodec.encode(Self.sample(rows: 10))
+        #expect(plain[13] == 0 && bytes[13] == 2)
+        #expect(throws: (any Error).self) { try TrajectoryCodec.decode(Data(bytes.prefix(bytes.count - 3)), into: &back) }
+    }
+
+    @Test(arguments: StoreBackend.available) func viewsKeepEachRowsInternals(_ backend: StoreBackend) throws {
+        let t = Self.withInternals(Self.sample(rows: 20_000))
+        let (store, id) = try Self.stored(t, backend: backend)
+        let whole = try store.trajectory(id, dimension: 2)
+        #expect(whole.internalNames == t.internalNames && Self.bits(whole.internals) == Self.bits(t.internals))
+        let index = Dictionary(uniqueKeysWithValues: t.step.enumerated().map { ($1, $0) })
+        var slice = TrajectoryView()
+        slice.from = 9_000; slice.to = 15_000; slice.every = 3
+        for view in [slice, { var v = TrajectoryView(); v.maxPoints = 200; return v }()] {
+            let rows = try store.view(id, dimension: 2, view).rows
+            #expect(rows.count > 0 && rows.internals.count == 2 * rows.count)
+            for (k, s) in rows.step.enumerated() {
+                let i = try #require(index[s])
+                #expect(Self.bits(Array(rows.internals(atRow: k))) == Self.bits(Array(t.internals(atRow: i))))
+            }
+        }
+        var lossOnly = TrajectoryView()
+        lossOnly.maxPoints = 200; lossOnly.fields = [.loss]
+        #expect(try store.view(id, dimension: 2, lossOnly).rows.internals.isEmpty)
+    }
+
     @Test func viewsOfEmptyRangesAndOfOneCutChunk() throws {
         let t = Self.sample(rows: 20_000)
         let (store, id) = try Self.stored(t, backend: .sqlite)

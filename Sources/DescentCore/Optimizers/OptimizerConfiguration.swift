@@ -55,6 +55,10 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     /// `optax.contrib.prodigy`; `beta3` nil means √β₂.
     case prodigy(lr: Double, beta1: Double, beta2: Double, beta3: Double?, eps: Double, estimLR0: Double, estimLRCoef: Double,
                  weightDecay: Double, safeguardWarmup: Bool)
+    /// `optax.contrib.schedule_free_sgd` (warmup_steps None).
+    case scheduleFreeSGD(lr: Double, b1: Double, weightDecay: Double, weightLRPower: Double)
+    /// `optax.contrib.schedule_free_adamw` (warmup_steps None).
+    case scheduleFreeAdamW(lr: Double, b1: Double, b2: Double, eps: Double, weightDecay: Double, weightLRPower: Double)
     /// Damped Newton θ ← θ − η(H + μI)⁺g.
     case newton(lr: Double, damping: Double, krylovDimension: Int)
     /// Saddle-free Newton θ ← θ − η(|H| + μI)⁺g (Dauphin et al. 2014).
@@ -76,7 +80,7 @@ public enum OptimizerConfiguration: Sendable, Equatable {
             return lr
         case let .lion(lr, _, _, _), let .adabelief(lr, _, _, _, _, _), let .yogi(lr, _, _, _, _), let .lamb(lr, _, _, _, _, _),
              let .lars(lr, _, _, _, _, _), let .adan(lr, _, _, _, _, _, _), let .sam(lr, _, _, _),
-             let .prodigy(lr, _, _, _, _, _, _, _, _):
+             let .prodigy(lr, _, _, _, _, _, _, _, _), let .scheduleFreeSGD(lr, _, _, _), let .scheduleFreeAdamW(lr, _, _, _, _, _):
             return lr
         }
     }

@@ -86,6 +86,7 @@ extension ExperimentSpec {
         configuration.transforms = gradientTransforms
         configuration.averaging = averaging
         configuration.accumulation = accumulation
+        configuration.recordInternals = recordInternals
         let rows = configuration.maximumRows
         if rows > limits.maxTrajectoryPoints {
             throw SpecError(field: "record_every", message: "steps / record_every gives \(rows) rows; at most \(limits.maxTrajectoryPoints)",

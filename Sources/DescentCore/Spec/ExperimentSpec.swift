@@ -52,6 +52,8 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var recordEvery: Int
     /// Record the parameters with each row.
     public var recordParams: Bool
+    /// Record the optimizer's internals with each row (`record_internals`, see `OptimizerInternals`).
+    public var recordInternals: Bool = false
     /// Steps between sharpness records (`analysis.sharpness_every`); nil = none.
     public var sharpnessEvery: Int? = nil
     /// Record each hidden layer's pre-activation statistics at every evaluation (`analysis.layer_stats`, MLP only).
@@ -103,6 +105,7 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
                         divergenceFactor: s["divergence_factor"]?.number ?? 1e6)
         recordEvery = get("record_every")?.integer ?? 1
         recordParams = get("record_params")?.bool ?? true
+        recordInternals = get("record_internals")?.bool ?? false
         sharpnessEvery = get("analysis")?.object?["sharpness_every"].flatMap { $0.isNull ? nil : $0.integer }
         layerStats = get("analysis")?.object?["layer_stats"]?.bool ?? false
     }
@@ -112,8 +115,9 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         try self.init(checking: try SpecValue(from: decoder))
     }
 
-    /// The spec as a JSON value with every field written out, except `analysis` (written only when set) and
-    /// `transforms` (only when there are any), so specs stored before those existed keep their canonical text.
+    /// The spec as a JSON value with every field written out, except `analysis` (written only when set),
+    /// `transforms` (only when there are any) and `record_internals` (only when true), so specs stored before those
+    /// existed keep their canonical text.
     public var asValue: SpecValue {
         var stopMembers: [String: SpecValue] = ["grad_norm_tol": .number(stop.gradNormTol),
                                                 "divergence_factor": .number(stop.divergenceFactor)]
@@ -133,6 +137,7 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         if layerStats { analysis["layer_stats"] = .bool(true) }
         if !analysis.isEmpty { members["analysis"] = .object(analysis) }
         if !transforms.isEmpty { members["transforms"] = .array(transforms.map(\.asValue)) }
+        if recordInternals { members["record_internals"] = .bool(true) }
         return .object(members)
     }
 

@@ -20,6 +20,13 @@ extension OptimizerKind {
     /// Catalog line of `prodigy`.
     static let prodigySummary = "optax.contrib.prodigy (Mishchenko & Defazio 2023): Adam with its step size d estimated from the run; lr scales d"
 
+    /// Catalog line of `schedule_free_sgd`.
+    static let scheduleFreeSGDSummary = "optax.contrib.schedule_free_sgd (Defazio et al. 2024): SGD whose momentum is replaced by "
+        + "an interpolation y = βx + (1 − β)z of the iterate z and its weighted average x; θ is y, x the averaged point"
+    /// Catalog line of `schedule_free_adamw`.
+    static let scheduleFreeAdamWSummary = "optax.contrib.schedule_free_adamw (Defazio et al. 2024): AdamW without first moment, "
+        + "schedule-free (gradient at y = βx + (1 − β)z; x, the averaged point, is the one to evaluate)"
+
     /// Parameters of `lion`.
     static let lionParameters: [ParameterInfo] = [
         Self.lr(1e-4), Self.decay("b1", 0.9, "β₁, weight of m in the update's sign"),
@@ -80,6 +87,23 @@ extension OptimizerKind {
         Self.decoupledDecay(0),
         ParameterInfo("safeguard_warmup", .boolean, default: .bool(false), "use d instead of the scheduled step in the estimate's denominator"),
     ]
+
+    /// Parameters of `schedule_free_sgd`.
+    static let scheduleFreeSGDParameters: [ParameterInfo] = [
+        Self.lr(1), Self.interpolation, Self.scheduleFreeDecay, Self.weightLRPower,
+    ]
+    /// Parameters of `schedule_free_adamw`.
+    static let scheduleFreeAdamWParameters: [ParameterInfo] = [
+        Self.lr(0.0025), Self.interpolation, Self.decay("b2", 0.999, "β₂, decay of v"), Self.epsilon(1e-8, "ε added to √v̂"),
+        Self.scheduleFreeDecay, Self.weightLRPower,
+    ]
+    private static let interpolation = ParameterInfo(
+        "b1", .number(NumericRange(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: true)), default: .number(0.9),
+        "β in (0, 1], the weight of the average x in the gradient's point y = βx + (1 − β)z")
+    private static let scheduleFreeDecay = ParameterInfo("weight_decay", .number(.nonNegative), default: .number(0),
+                                                         "λ, added to the base update as λy (then scaled by the rate)")
+    private static let weightLRPower = ParameterInfo("weight_lr_power", .number(.nonNegative), default: .number(2),
+                                                     "p: each z enters the average with weight (largest rate so far)^p")
 
     private static func decay(_ name: String, _ d: Double, _ summary: String) -> ParameterInfo {
         ParameterInfo(name, .number(.unitOpen), default: .number(d), summary)

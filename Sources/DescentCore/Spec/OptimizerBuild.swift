@@ -86,6 +86,11 @@ extension OptimizerSpec {
             return .prodigy(lr: lr, beta1: betas.0, beta2: betas.1, beta3: value("beta3").number, eps: number("eps"),
                             estimLR0: number("estim_lr0"), estimLRCoef: number("estim_lr_coef"),
                             weightDecay: number("weight_decay"), safeguardWarmup: flag("safeguard_warmup"))
+        case .scheduleFreeSGD:
+            return .scheduleFreeSGD(lr: lr, b1: number("b1"), weightDecay: number("weight_decay"), weightLRPower: number("weight_lr_power"))
+        case .scheduleFreeAdamW:
+            return .scheduleFreeAdamW(lr: lr, b1: number("b1"), b2: number("b2"), eps: number("eps"), weightDecay: number("weight_decay"),
+                                      weightLRPower: number("weight_lr_power"))
         case .newton: return .newton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
         case .saddleFreeNewton:
             return .saddleFreeNewton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))

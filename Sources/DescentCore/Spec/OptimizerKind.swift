@@ -9,6 +9,8 @@ public enum OptimizerKind: String, SpecKind {
     case adam, adamw
     case nadam, radam, adamax, adadelta, rprop, asgd, lbfgs
     case lion, adabelief, yogi, lamb, lars, adan, sam, prodigy
+    case scheduleFreeSGD = "schedule_free_sgd"
+    case scheduleFreeAdamW = "schedule_free_adamw"
     case newton
     case saddleFreeNewton = "saddle_free_newton"
     case negativeCurvature = "negative_curvature"
@@ -39,6 +41,8 @@ public enum OptimizerKind: String, SpecKind {
         case .adan: Self.adanSummary
         case .sam: Self.samSummary
         case .prodigy: Self.prodigySummary
+        case .scheduleFreeSGD: Self.scheduleFreeSGDSummary
+        case .scheduleFreeAdamW: Self.scheduleFreeAdamWSummary
         case .newton: "damped Newton: θ ← θ − η(H + μI)⁺g (dense H for n ≤ 64, Krylov space of g above)"
         case .saddleFreeNewton: "saddle-free Newton (Dauphin et al. 2014): θ ← θ − η(|H| + μI)⁺g, |H| from the eigendecomposition"
         case .negativeCurvature: "gradient descent; when ‖g‖ ≤ grad_tol and λmin < 0, a step of length escape_step along the eigenvector of λmin instead"
@@ -144,6 +148,8 @@ public enum OptimizerKind: String, SpecKind {
         case .adan: Self.adanParameters
         case .sam: Self.samParameters
         case .prodigy: Self.prodigyParameters
+        case .scheduleFreeSGD: Self.scheduleFreeSGDParameters
+        case .scheduleFreeAdamW: Self.scheduleFreeAdamWParameters
         case .newton: [Self.lr(1), Self.damping(0), Self.krylovDimension]
         case .saddleFreeNewton: [Self.lr(1), Self.damping(1e-3), Self.krylovDimension]
         case .negativeCurvature: [

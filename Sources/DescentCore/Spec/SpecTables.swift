@@ -32,6 +32,9 @@ public enum SpecTables {
         ]), default: .object([:]), "stopping rules besides the budget"),
         ParameterInfo("record_every", .integer(.stepCount), default: .number(1), "record every k-th step"),
         ParameterInfo("record_params", .boolean, default: .bool(true), "record the parameters with each row"),
+        ParameterInfo("record_internals", .boolean, default: .bool(false),
+                      "record the optimizer's internals with each row: its state vectors (per coordinate up to 8 parameters, "
+                      + "else their norms), the averaged point, the update's norm and effective step size"),
         ParameterInfo("analysis", .object([
             ParameterInfo("sharpness_every", .integer(.stepCount), nullable: true,
                           "steps between records of λmax of the full training loss and the gradient's alignment with its eigenvector (null: none)"),

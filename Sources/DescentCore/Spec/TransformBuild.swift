@@ -30,10 +30,10 @@ extension ExperimentSpec {
     }
 
     /// The spec's gradient transforms in order, its parameter average and its mini-batches per update.
-    /// - Throws: `SpecError` at `transforms[i]` for a second average or an average with `asgd` (whose own
-    ///   average is the summary's), for a gradient transform with `lbfgs` (which evaluates its own gradients,
-    ///   so a transform would silently do nothing), or for an `accumulate` that is not first, not the only one,
-    ///   or without mini-batches.
+    /// - Throws: `SpecError` at `transforms[i]` for a second average or an average with `asgd` or a schedule-free
+    ///   rule (whose own average is the summary's), for a gradient transform with `lbfgs` (which evaluates its own
+    ///   gradients, so a transform would silently do nothing), or for an `accumulate` that is not first, not the
+    ///   only one, or without mini-batches.
     func buildTransforms(optimizer: OptimizerConfiguration) throws(SpecError)
         -> (transforms: [GradientTransform], averaging: ParameterAveraging?, accumulation: Int) {
         var gradientTransforms: [GradientTransform] = []
@@ -75,6 +75,12 @@ extension ExperimentSpec {
                 if case .asgd = optimizer {
                     throw SpecError(field: path, message: "\(entry.type) cannot be used with asgd, which reports its own average (ax) as averaged_params",
                                     code: "invalid_value")
+                }
+                switch optimizer {
+                case .scheduleFreeSGD, .scheduleFreeAdamW:
+                    throw SpecError(field: path, message: "\(entry.type) cannot be used with \(self.optimizer.type), which reports its own "
+                                    + "average (x) as averaged_params", code: "invalid_value")
+                default: break
                 }
                 averaging = average
             }

@@ -28,6 +28,11 @@ extension Trainer {
         case let .prodigy(_, beta1, beta2, beta3, eps, estimLR0, estimLRCoef, weightDecay, safeguardWarmup):
             return run(Prodigy(dimension: n, beta1: beta1, beta2: beta2, beta3: beta3, epsilon: eps, initialEstimate: estimLR0,
                                estimateCoefficient: estimLRCoef, weightDecay: weightDecay, safeguardWarmup: safeguardWarmup))
+        case let .scheduleFreeSGD(_, b1, weightDecay, power):
+            return run(ScheduleFree(start: configuration.start, base: .sgd, beta: b1, weightPower: power, weightDecay: weightDecay))
+        case let .scheduleFreeAdamW(_, b1, b2, eps, weightDecay, power):
+            return run(ScheduleFree(start: configuration.start, base: .adamw(beta2: b2, epsilon: eps), beta: b1, weightPower: power,
+                                    weightDecay: weightDecay))
         default:
             preconditionFailure("runOptax is called for the optax-named rules only")
         }

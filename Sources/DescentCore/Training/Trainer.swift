@@ -83,7 +83,7 @@ public enum Trainer {
                          configuration, control, progressEvery, onProgress)
             }
             return run(objective)
-        case .lion, .adabelief, .yogi, .lamb, .lars, .adan, .prodigy:
+        case .lion, .adabelief, .yogi, .lamb, .lars, .adan, .prodigy, .scheduleFreeSGD, .scheduleFreeAdamW:
             return runOptax(objective: objective, optimizer: optimizer, configuration: configuration, control: control,
                             progressEvery: progressEvery, onProgress: onProgress, fastPath: fastPath)
         case let .sam(_, rho, momentum, nesterov):

@@ -11,9 +11,12 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         var sharpness: [SharpnessRecord] = []
         var layerStats: [LayerStatsRecord] = []
         let c = configuration
+        let internals = c.recordInternals
+            ? OptimizerInternals(optimizer: optimizer, dimension: objective.dimension, averaging: c.averaging != nil) : nil
         var trajectory = TrajectoryColumns.fill(rows: c.columnRows(reportEvery: progressEvery), dimension: objective.dimension,
-                                                withParams: c.recordParams, keep: c.keepsTrajectory) { columns in
-            loop(columns, control: control, progressEvery: progressEvery, onProgress: onProgress,
+                                                withParams: c.recordParams, keep: c.keepsTrajectory,
+                                                internalNames: internals?.names ?? []) { columns in
+            loop(columns, control: control, progressEvery: progressEvery, onProgress: onProgress, internals: internals,
                  epochs: &epochs, sharpness: &sharpness, layerStats: &layerStats, summary: &summary)
         }
         if c.keepsTrajectory {
@@ -27,7 +30,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
 
     /// The loop proper: fills `columns`, returns the number of rows.
     private func loop(_ columns: TrajectoryColumns, control: RunControl, progressEvery: Int,
-                      onProgress: ((TrajectoryChunk) -> Void)?, epochs: inout [EpochRecord],
+                      onProgress: ((TrajectoryChunk) -> Void)?, internals: OptimizerInternals?, epochs: inout [EpochRecord],
                       sharpness: inout [SharpnessRecord], layerStats: inout [LayerStatsRecord],
                       summary: inout RunSummary?) -> Int {
         let c = configuration
@@ -78,6 +81,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         var transforms = GradientTransformChain(c.transforms, seed: c.seed)
         let averaging = c.averaging != nil
         var average = ParameterAverage(c.averaging ?? .polyak)
+        // Optimizer internals (`record_internals`): read-only copies, written beside each recorded row.
+        var internals = internals
+        let recordsInternals = internals != nil
         if hasData {
             let initial = epochRecord(theta, buffers, epoch: 0, step: 0)
             if c.layerStats { layerStats += LayerStatsRecord.measure(objective, at: theta, buffers: buffers, step: 0) }
@@ -141,6 +147,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             if untilRecord == 0 {
                 columns.write(row: rows, step: t, epoch: rowEpoch, lr: lr, loss: loss, gradNorm: gradNorm,
                               params: theta, recordParams: recordParams)
+                internals?.write(to: columns.internals(row: rows), optimizer: optimizer, theta: theta, average: average.point)
                 rows += 1
                 untilRecord = recordEvery
             }
@@ -157,7 +164,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 stop = .pruned; break
             }
             if transforming { transforms.apply(to: &gradient, step: t) }
+            if recordsInternals { internals?.willUpdate(theta, gradient: gradient) }
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
+            if recordsInternals { internals?.didUpdate(theta) }
             if averaging { average.update(theta) }
             if !watchesEvaluations { plateau?.observe(loss) }
             t += 1
@@ -201,6 +210,9 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
         let finalRate = plateau?.rate ?? c.schedule.learningRate(at: t, base: c.learningRate)
         if sharpnessEvery != nil, sharpness.last?.step != t {
             sharpness.append(SharpnessRecord.measure(objective, at: theta, step: t, lr: finalRate))
+        }
+        if let internals, columns.needsFinalRow(rows: rows, step: t) {
+            internals.write(to: columns.internals(row: rows), optimizer: optimizer, theta: theta, average: average.point)
         }
         rows = columns.finish(rows: rows, step: t, epoch: epoch, lr: finalRate,
                               loss: finalLoss, gradNorm: squares.squareRoot(), params: theta, recordParams: recordParams,

@@ -20,6 +20,10 @@ public struct Trajectory: Sendable, Equatable, Codable {
     public var sharpness: [SharpnessRecord] = []
     /// Per-hidden-layer pre-activation statistics at every evaluation (`analysis.layer_stats`; empty unless asked for).
     public var layerStats: [LayerStatsRecord] = []
+    /// Names of the optimizer-internals columns (`record_internals`; empty unless asked for), see `OptimizerInternals`.
+    public var internalNames: [String] = []
+    /// The internals, `internalNames.count` values per row (row-major); empty unless recorded.
+    public var internals: [Double] = []
 
     /// An empty trajectory for `dimension` parameters.
     public init(dimension: Int) {
@@ -35,6 +39,7 @@ public struct Trajectory: Sendable, Equatable, Codable {
         step.reserveCapacity(rows); epoch.reserveCapacity(rows); lr.reserveCapacity(rows)
         loss.reserveCapacity(rows); gradNorm.reserveCapacity(rows)
         if withParams { params.reserveCapacity(rows * dimension) }
+        internals.reserveCapacity(rows * internalNames.count)
     }
 
     /// Rows `from..<count` (and epoch records from `epochsFrom`) as a new trajectory.
@@ -43,6 +48,8 @@ public struct Trajectory: Sendable, Equatable, Codable {
         part.step = Array(step[from...]); part.epoch = Array(epoch[from...]); part.lr = Array(lr[from...])
         part.loss = Array(loss[from...]); part.gradNorm = Array(gradNorm[from...])
         if !params.isEmpty { part.params = Array(params[(from * dimension)...]) }
+        part.internalNames = internalNames
+        if !internals.isEmpty { part.internals = Array(internals[(from * internalNames.count)...]) }
         part.epochs = Array(epochs[epochsFrom...])
         return part
     }
@@ -57,7 +64,23 @@ public struct Trajectory: Sendable, Equatable, Codable {
         if !loss.isEmpty { part.loss = Array(loss[range]) }
         if !gradNorm.isEmpty { part.gradNorm = Array(gradNorm[range]) }
         if !params.isEmpty { part.params = Array(params[(range.lowerBound * dimension)..<(range.upperBound * dimension)]) }
+        part.internalNames = internalNames
+        let k = internalNames.count
+        if !internals.isEmpty { part.internals = Array(internals[(range.lowerBound * k)..<(range.upperBound * k)]) }
         return part
+    }
+
+    /// The optimizer internals of row `row` (empty when not recorded).
+    public func internals(atRow row: Int) -> ArraySlice<Double> {
+        let k = internalNames.count
+        return internals.isEmpty ? [] : internals[(row * k)..<((row + 1) * k)]
+    }
+
+    /// The column of internal `name` (empty when not recorded).
+    public func internalColumn(_ name: String) -> [Double] {
+        guard let j = internalNames.firstIndex(of: name), !internals.isEmpty else { return [] }
+        let k = internalNames.count
+        return stride(from: j, to: internals.count, by: k).map { internals[$0] }
     }
 
     /// Parameters of row `row` (empty when params were not recorded).
@@ -66,10 +89,10 @@ public struct Trajectory: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case dimension, step, epoch, lr, loss, gradNorm, params, epochs, sharpness, layerStats
+        case dimension, step, epoch, lr, loss, gradNorm, params, epochs, sharpness, layerStats, internalNames, internals
     }
 
-    /// Decodes a trajectory; `sharpness` and `layerStats` may be absent (runs without them).
+    /// Decodes a trajectory; `sharpness`, `layerStats` and the internals may be absent (runs without them).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         dimension = try c.decode(Int.self, forKey: .dimension)
@@ -79,9 +102,12 @@ public struct Trajectory: Sendable, Equatable, Codable {
         epochs = try c.decode([EpochRecord].self, forKey: .epochs)
         sharpness = try c.decodeIfPresent([SharpnessRecord].self, forKey: .sharpness) ?? []
         layerStats = try c.decodeIfPresent([LayerStatsRecord].self, forKey: .layerStats) ?? []
+        internalNames = try c.decodeIfPresent([String].self, forKey: .internalNames) ?? []
+        internals = try c.decodeIfPresent([Double].self, forKey: .internals) ?? []
     }
 
-    /// Encodes every column; `sharpness` and `layerStats` only when there are records, so runs without them print as before.
+    /// Encodes every column; `sharpness`, `layerStats` and the internals only when there are any, so runs without them
+    /// print as before.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(dimension, forKey: .dimension)
@@ -90,6 +116,9 @@ public struct Trajectory: Sendable, Equatable, Codable {
         try c.encode(epochs, forKey: .epochs)
         if !sharpness.isEmpty { try c.encode(sharpness, forKey: .sharpness) }
         if !layerStats.isEmpty { try c.encode(layerStats, forKey: .layerStats) }
+        if !internalNames.isEmpty {
+            try c.encode(internalNames, forKey: .internalNames); try c.encode(internals, forKey: .internals)
+        }
     }
 }
 

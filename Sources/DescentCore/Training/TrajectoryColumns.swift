@@ -10,6 +10,17 @@ struct TrajectoryColumns {
     let gradNorm: UnsafeMutablePointer<Double>
     /// Parameters, `dimension` per row (room for one value when not recorded).
     let params: UnsafeMutablePointer<Double>
+    /// Optimizer internals, `internalNames.count` per row (when not recorded, the params pointer, never written through).
+    let internals: UnsafeMutablePointer<Double>
+    /// The internals' column names (`OptimizerInternals`; empty when not recorded).
+    let internalNames: [String]
+
+    /// Where row `row`'s internals go.
+    @inline(__always)
+    func internals(row: Int) -> UnsafeMutablePointer<Double> { internals + row * internalNames.count }
+
+    /// Whether `finish` will add a row for the final point at step `t` (its internals are written first).
+    func needsFinalRow(rows: Int, step t: Int) -> Bool { rows == 0 || step[rows - 1] != t }
 
     /// Writes one row (and θ when `recordParams`).
     @inline(__always)
@@ -54,7 +65,7 @@ struct TrajectoryColumns {
                 sharpness: ArraySlice<SharpnessRecord> = [], layerStats: ArraySlice<LayerStatsRecord> = [],
                 onProgress: ((TrajectoryChunk) -> Void)?) -> Int {
         var rows = rows
-        if rows == 0 || step[rows - 1] != t {
+        if needsFinalRow(rows: rows, step: t) {
             write(row: rows, step: t, epoch: e, lr: rate, loss: value, gradNorm: norm, params: theta, recordParams: recordParams)
             rows += 1
         }
@@ -75,6 +86,8 @@ struct TrajectoryColumns {
         let last = rows - 1
         step[0] = step[last]; epoch[0] = epoch[last]; lr[0] = lr[last]; loss[0] = loss[last]; gradNorm[0] = gradNorm[last]
         if withParams { for i in 0..<n { params[i] = params[last * n + i] } }
+        let k = internalNames.count
+        for j in 0..<k { internals[j] = internals[last * k + j] }
         return 1
     }
 
@@ -88,19 +101,23 @@ struct TrajectoryColumns {
         part.loss = Array(UnsafeBufferPointer(start: loss + from, count: k))
         part.gradNorm = Array(UnsafeBufferPointer(start: gradNorm + from, count: k))
         if withParams { part.params = Array(UnsafeBufferPointer(start: params + from * dimension, count: k * dimension)) }
+        if !internalNames.isEmpty {
+            part.internalNames = internalNames
+            part.internals = Array(UnsafeBufferPointer(start: internals + from * internalNames.count, count: k * internalNames.count))
+        }
         return part
     }
 
     /// Allocates the columns for at most `rows` rows, lets `body` fill them and return the row
     /// count, and returns the filled trajectory (params empty unless `withParams`; empty when not `keep`,
-    /// for windowed recording).
-    static func fill(rows: Int, dimension: Int, withParams: Bool, keep: Bool = true,
+    /// for windowed recording), with the internal columns `internalNames` (none by default).
+    static func fill(rows: Int, dimension: Int, withParams: Bool, keep: Bool = true, internalNames: [String] = [],
                      _ body: (TrajectoryColumns) -> Int) -> Trajectory {
         var trajectory = Trajectory(dimension: dimension)
         var filled = 0
         let paramCapacity = withParams ? max(1, rows * dimension) : 1
         var step: [Int] = [], epoch: [Int] = [], lr: [Double] = [], loss: [Double] = [], gradNorm: [Double] = []
-        var params: [Double] = []
+        var params: [Double] = [], internals: [Double] = []
         step = Array(unsafeUninitializedCapacity: max(1, rows)) { s, sCount in
             epoch = Array(unsafeUninitializedCapacity: max(1, rows)) { e, eCount in
                 lr = Array(unsafeUninitializedCapacity: max(1, rows)) { l, lCount in
@@ -109,8 +126,20 @@ struct TrajectoryColumns {
                             params = Array(unsafeUninitializedCapacity: paramCapacity) { p, pCount in
                                 guard let sb = s.baseAddress, let eb = e.baseAddress, let lb = l.baseAddress,
                                       let fb = f.baseAddress, let gb = g.baseAddress, let pb = p.baseAddress else { return }
-                                filled = body(TrajectoryColumns(step: sb, epoch: eb, lr: lb, loss: fb, gradNorm: gb, params: pb))
-                                if !keep { filled = 0 }
+                                func run(_ qb: UnsafeMutablePointer<Double>) {
+                                    filled = body(TrajectoryColumns(step: sb, epoch: eb, lr: lb, loss: fb, gradNorm: gb, params: pb,
+                                                                    internals: qb, internalNames: internalNames))
+                                    if !keep { filled = 0 }
+                                }
+                                if internalNames.isEmpty {
+                                    run(pb)  // no internal column is written: no allocation for runs without them
+                                } else {
+                                    internals = Array(unsafeUninitializedCapacity: max(1, rows * internalNames.count)) { q, qCount in
+                                        guard let qb = q.baseAddress else { return }
+                                        run(qb)
+                                        qCount = filled * internalNames.count
+                                    }
+                                }
                                 pCount = withParams ? filled * dimension : 0
                             }
                             gCount = filled
@@ -125,6 +154,7 @@ struct TrajectoryColumns {
         }
         trajectory.step = step; trajectory.epoch = epoch; trajectory.lr = lr; trajectory.loss = loss
         trajectory.gradNorm = gradNorm; trajectory.params = params
+        if !internalNames.isEmpty { trajectory.internalNames = internalNames; trajectory.internals = internals }
         return trajectory
     }
 }

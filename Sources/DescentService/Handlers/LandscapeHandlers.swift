@@ -166,7 +166,7 @@ struct LandscapeHandlers: Sendable {
         }
         var view = TrajectoryView()
         view.maxPoints = maxPoints
-        view.fields = .all
+        view.fields = [.epoch, .lr, .loss, .gradNorm, .params]
         view.shape = .path
         let rows = try experiments.store.view(subject.record.id, dimension: subject.experiment.dimension, view).rows
         guard rows.count >= 2 else {

@@ -137,7 +137,7 @@ struct PlotHandlers: Sendable {
         if dimension == nil { dimension = try? record.spec.validated(limits: limits).dimension }
         var view = TrajectoryView()
         view.maxPoints = Self.maxPoints
-        view.fields = params ? .all : [.epoch, .lr, .loss, .gradNorm]
+        view.fields = params ? [.epoch, .lr, .loss, .gradNorm, .params] : [.epoch, .lr, .loss, .gradNorm]
         view.shape = params ? .path : .loss
         return try store.view(record.id, dimension: dimension ?? 0, view).rows
     }

@@ -5,7 +5,7 @@ import Foundation
 /// Handlers for trajectories (JSON or CSV) and live progress events (SSE).
 struct TrajectoryHandlers: Sendable {
     let experiments: ExperimentHandlers
-    static let allFields = ["epoch", "lr", "loss", "grad_norm", "params"]
+    static let allFields = ["epoch", "lr", "loss", "grad_norm", "params", "internals"]
 
     /// `GET /v1/experiments/{id}/trajectory`: a view (step range, stride, fields, `max_points`) as JSON or
     /// CSV; only the chunks and summaries the view needs are read. Long full views stream (chunked), and
@@ -14,6 +14,13 @@ struct TrajectoryHandlers: Sendable {
         let record = try experiments.load(request)
         var view = TrajectoryView()
         view.fields = try requestedFields(request)
+        if !record.spec.recordInternals {
+            if request.query["fields"].map({ $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "internals" } }) == true {
+                throw ServiceError.invalid(field: "fields", message: "the run did not record internals; set record_internals in its spec",
+                                           code: "invalid_query")
+            }
+            view.fields.remove(.internals)
+        }
         view.from = try RequestDecoding.int(request, "from", range: 0...Int.max)
         view.to = try RequestDecoding.int(request, "to", range: 0...Int.max)
         view.every = try RequestDecoding.int(request, "every", default: 1, range: 1...Int.max) ?? 1
@@ -80,6 +87,7 @@ struct TrajectoryHandlers: Sendable {
             case "loss": fields.insert(.loss)
             case "grad_norm": fields.insert(.gradNorm)
             case "params": fields.insert(.params)
+            case "internals": fields.insert(.internals)
             default:
                 throw ServiceError.invalid(field: "fields", message: "unknown field '\(name)'; allowed: step, \(Self.allFields.joined(separator: ", "))", code: "invalid_query")
             }

@@ -46,6 +46,10 @@ struct TrajectoryExport: Sendable {
         out.raw(try epochsJSON())
         if f.contains(.gradNorm) { column("grad_norm", t.gradNorm) { $0.number($1) } }
         out.raw(",\"id\":\"\(id)\"")
+        if f.contains(.internals) && !t.internalNames.isEmpty {
+            out.raw(Self.internalNamesJSON(t.internalNames))
+            column("internals", Array(0..<t.count)) { out, row in Self.paramsRow(&out, t.internals(atRow: row)) }
+        }
         out.raw(try layerStatsJSON())
         if f.contains(.loss) { column("loss", t.loss) { $0.number($1) } }
         if f.contains(.lr) { column("lr", t.lr) { $0.number($1) } }
@@ -65,8 +69,9 @@ struct TrajectoryExport: Sendable {
     func csv(_ page: TrajectoryPage) -> [UInt8] {
         let withParams = view.fields.contains(.params) && !page.rows.params.isEmpty
         let records = recordColumns
+        let internals = view.fields.contains(.internals) ? page.rows.internalNames : []
         var out = JSONWriter(capacity: 64 + page.rows.count * 64)
-        out.raw(csvHeader(withParams: withParams, records: records))
+        out.raw(csvHeader(withParams: withParams, internals: internals, records: records))
         for i in 0..<page.rows.count { csvRow(&out, page.rows, i, withParams: withParams, records: records) }
         return out.bytes
     }
@@ -76,6 +81,8 @@ struct TrajectoryExport: Sendable {
     /// What one streaming pass writes for each row.
     enum Output: Sendable {
         case step, epoch, lr, loss, gradNorm, params
+        /// The optimizer internals of the row (an array, like `params`).
+        case internals
         /// A CSV line with these columns.
         case csv(withParams: Bool)
     }
@@ -87,6 +94,8 @@ struct TrajectoryExport: Sendable {
         var before: [Int] = []
         var rangeRows = 0
         var withParams = false
+        /// The optimizer-internals columns written (none unless recorded and asked for).
+        var internalNames: [String] = []
         /// Rows of the whole stored trajectory.
         var total = 0
     }
@@ -104,7 +113,11 @@ struct TrajectoryExport: Sendable {
                 var t = Trajectory(dimension: dimension)
                 let blob = try store.chunkData(id, indices: c.index...c.index).first ?? []
                 try blob.withUnsafeBytes { raw in
-                    if k == 0 { p.withParams = try TrajectoryCodec.layout(raw).hasParams && view.fields.contains(.params) }
+                    if k == 0 {
+                        let layout = try TrajectoryCodec.layout(raw)
+                        p.withParams = layout.hasParams && view.fields.contains(.params)
+                        if view.fields.contains(.internals) { p.internalNames = layout.internalNames }
+                    }
                     try TrajectoryCodec.decode(raw, epoch: false, lr: false, loss: false, gradNorm: false, params: false, into: &t)
                 }
                 span = planner.span(t.step)
@@ -129,13 +142,22 @@ struct TrajectoryExport: Sendable {
             var t = Trajectory(dimension: dimension)
             try blob.withUnsafeBytes { raw in
                 switch output {
-                case .step: try TrajectoryCodec.decode(raw, epoch: false, lr: false, loss: false, gradNorm: false, params: false, into: &t)
-                case .epoch: try TrajectoryCodec.decode(raw, step: false, lr: false, loss: false, gradNorm: false, params: false, into: &t)
-                case .lr: try TrajectoryCodec.decode(raw, step: false, epoch: false, loss: false, gradNorm: false, params: false, into: &t)
-                case .loss: try TrajectoryCodec.decode(raw, step: false, epoch: false, lr: false, gradNorm: false, params: false, into: &t)
-                case .gradNorm: try TrajectoryCodec.decode(raw, step: false, epoch: false, lr: false, loss: false, params: false, into: &t)
-                case .params: try TrajectoryCodec.decode(raw, step: false, epoch: false, lr: false, loss: false, gradNorm: false, into: &t)
-                case .csv(let withParams): try TrajectoryCodec.decode(raw, params: withParams, into: &t)
+                case .step: try TrajectoryCodec.decode(raw, epoch: false, lr: false, loss: false, gradNorm: false, params: false,
+                                                       internals: false, into: &t)
+                case .epoch: try TrajectoryCodec.decode(raw, step: false, lr: false, loss: false, gradNorm: false, params: false,
+                                                        internals: false, into: &t)
+                case .lr: try TrajectoryCodec.decode(raw, step: false, epoch: false, loss: false, gradNorm: false, params: false,
+                                                     internals: false, into: &t)
+                case .loss: try TrajectoryCodec.decode(raw, step: false, epoch: false, lr: false, gradNorm: false, params: false,
+                                                       internals: false, into: &t)
+                case .gradNorm: try TrajectoryCodec.decode(raw, step: false, epoch: false, lr: false, loss: false, params: false,
+                                                           internals: false, into: &t)
+                case .params: try TrajectoryCodec.decode(raw, step: false, epoch: false, lr: false, loss: false, gradNorm: false,
+                                                         internals: false, into: &t)
+                case .internals: try TrajectoryCodec.decode(raw, step: false, epoch: false, lr: false, loss: false, gradNorm: false,
+                                                                 params: false, into: &t)
+                case .csv(let withParams): try TrajectoryCodec.decode(raw, params: withParams, internals: !plan.internalNames.isEmpty,
+                                                                      into: &t)
                 }
             }
             let span = plan.spans[k]
@@ -155,6 +177,7 @@ struct TrajectoryExport: Sendable {
                 case .loss: out.number(t.loss[i])
                 case .gradNorm: out.number(t.gradNorm[i])
                 case .params: Self.paramsRow(&out, t.parameters(atRow: i))
+                case .internals: Self.paramsRow(&out, t.internals(atRow: i))
                 case .csv: break
                 }
             }
@@ -196,7 +219,7 @@ struct TrajectoryExport: Sendable {
             }
         }
         if csv {
-            try await send(Array(csvHeader(withParams: plan.withParams, records: recordColumns).utf8))
+            try await send(Array(csvHeader(withParams: plan.withParams, internals: plan.internalNames, records: recordColumns).utf8))
             try await pass(.csv(withParams: plan.withParams))
             return
         }
@@ -214,6 +237,10 @@ struct TrajectoryExport: Sendable {
         out.raw(try epochsJSON())
         if f.contains(.gradNorm) { try await column("grad_norm", .gradNorm) }
         out.raw(",\"id\":\"\(id)\"")
+        if !plan.internalNames.isEmpty {
+            out.raw(Self.internalNamesJSON(plan.internalNames))
+            try await column("internals", .internals)
+        }
         out.raw(try layerStatsJSON())
         if f.contains(.loss) { try await column("loss", .loss) }
         if f.contains(.lr) { try await column("lr", .lr) }
@@ -249,6 +276,18 @@ struct TrajectoryExport: Sendable {
         layerStats.isEmpty ? [] : Array(",\"layer_stats\":".utf8) + (try JSONCoding.encode(layerStats))
     }
 
+    /// `,"internal_names":[…]`: the names of the internals' values, in row order.
+    private static func internalNamesJSON(_ names: [String]) -> [UInt8] {
+        var out = JSONWriter(capacity: 32 * names.count)
+        out.raw(",\"internal_names\":[")
+        for (j, name) in names.enumerated() {
+            if j > 0 { out.raw(byte: 0x2C) }
+            out.string(name)
+        }
+        out.raw(byte: 0x5D)
+        return out.bytes
+    }
+
     private static func paramsRow(_ out: inout JSONWriter, _ p: ArraySlice<Double>) {
         out.raw(byte: 0x5B)
         var first = true
@@ -263,7 +302,7 @@ struct TrajectoryExport: Sendable {
     /// The sharpness and layer-statistics columns of the CSV.
     private var recordColumns: TrajectoryRecordColumns { TrajectoryRecordColumns(sharpness: sharpness, layerStats: layerStats) }
 
-    private func csvHeader(withParams: Bool, records: TrajectoryRecordColumns) -> String {
+    private func csvHeader(withParams: Bool, internals: [String], records: TrajectoryRecordColumns) -> String {
         var header = ["step"]
         let f = view.fields
         if f.contains(.epoch) { header.append("epoch") }
@@ -271,6 +310,7 @@ struct TrajectoryExport: Sendable {
         if f.contains(.loss) { header.append("loss") }
         if f.contains(.gradNorm) { header.append("grad_norm") }
         if withParams { header += (0..<dimension).map { "p\($0)" } }
+        header += internals
         return header.joined(separator: ",") + records.header + "\n"
     }
 
@@ -283,6 +323,7 @@ struct TrajectoryExport: Sendable {
         if f.contains(.loss) { out.raw(byte: 0x2C); out.description(t.loss[i]) }
         if f.contains(.gradNorm) { out.raw(byte: 0x2C); out.description(t.gradNorm[i]) }
         if withParams { for v in t.parameters(atRow: i) { out.raw(byte: 0x2C); out.description(v) } }
+        if f.contains(.internals) { for v in t.internals(atRow: i) { out.raw(byte: 0x2C); out.description(v) } }
         records.write(&out, step: t.step[i])
         out.raw(byte: 0x0A)
     }

@@ -79,3 +79,18 @@ CASES += [
     on_saddle("prodigy-saddle", {"type": "prodigy", "lr": 1.0}),
     on_quadratic("prodigy-quadratic", {"type": "prodigy", "lr": 1.0}),
 ]
+
+CASES += [
+    # optax.contrib.schedule_free_sgd and schedule_free_adamw (warmup_steps None); params are y, where the gradient
+    # is taken, and each row also records x = optax.contrib.schedule_free_eval_params(state, params).
+    case("schedule-free-sgd", {"type": "schedule_free_sgd", "lr": 1e-3}),
+    case("schedule-free-sgd-options", {"type": "schedule_free_sgd", "lr": 5e-4, "b1": 0.95, "weight_decay": 0.01,
+                                       "weight_lr_power": 1.0}),
+    on_saddle("schedule-free-sgd-saddle", {"type": "schedule_free_sgd", "lr": 0.1}),
+    on_quadratic("schedule-free-sgd-quadratic", {"type": "schedule_free_sgd", "lr": 0.2}),
+    case("schedule-free-adamw", {"type": "schedule_free_adamw", "lr": 0.0025}),
+    case("schedule-free-adamw-options", {"type": "schedule_free_adamw", "lr": 0.01, "b1": 0.8, "b2": 0.99, "eps": 1e-6,
+                                         "weight_decay": 0.05, "weight_lr_power": 0.0}),
+    on_saddle("schedule-free-adamw-saddle", {"type": "schedule_free_adamw", "lr": 0.05}),
+    on_quadratic("schedule-free-adamw-quadratic", {"type": "schedule_free_adamw", "lr": 0.05}),
+]

@@ -5,6 +5,9 @@ Each case runs the real optax rule (float64: jax_enable_x64, CPU, not jitted, as
 `tx.update(grads, state, params)` then `optax.apply_updates`) on a 2-D closed-form objective for a few
 hundred steps from a fixed start and records the parameters before every step and after the last
 (and, for SAM, the gradient evaluations done before each row, cumulative).
+For the schedule-free rules each row also has the averaged point x (`averaged`: the initial point, then
+`optax.contrib.schedule_free_eval_params(state, params)` after every step), where params are y, the points
+where the gradient is taken.
 The Swift test `OptaxFixtureTests` runs the case's Descent spec (the `spec` member, a complete
 experiment) and compares every row.
 
@@ -36,8 +39,11 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 OPTAX_FUNCTIONS = {
     "lion": optax.lion, "adabelief": optax.adabelief, "lamb": optax.lamb, "lars": optax.lars, "adan": optax.adan,
-    "prodigy": optax.contrib.prodigy,
+    "prodigy": optax.contrib.prodigy, "schedule_free_sgd": optax.contrib.schedule_free_sgd,
+    "schedule_free_adamw": optax.contrib.schedule_free_adamw,
 }
+# Rules whose fixtures also record the averaged point x at every row (schedule_free_eval_params).
+SCHEDULE_FREE = {"schedule_free_sgd", "schedule_free_adamw"}
 TUPLE_ARGUMENTS = {"betas"}
 # optax.yogi does not take initial_accumulator_value; scale_by_yogi does.
 YOGI_ARGUMENTS = {"b1", "b2", "eps", "initial_accumulator_value"}
@@ -115,7 +121,7 @@ def optax_transformation(spec):
         return transformation, call
     arguments = {k: tuple(v) if k in TUPLE_ARGUMENTS else v for k, v in arguments.items()}
     listed = ", ".join([f"learning_rate={rate!r}"] + [f"{k}={v!r}" for k, v in arguments.items()])
-    name = f"optax.contrib.{kind}" if kind == "prodigy" else f"optax.{kind}"
+    name = f"optax.contrib.{kind}" if kind == "prodigy" or kind in SCHEDULE_FREE else f"optax.{kind}"
     return OPTAX_FUNCTIONS[kind](learning_rate=rate, **arguments), f"{name}({listed})"
 
 
@@ -127,6 +133,7 @@ def run(case):
     params = jnp.array(start, dtype=jnp.float64)
     state = transformation.init(params)
     rows, evaluations = [list(start)], [0]
+    averaged = [list(start)] if spec["type"] in SCHEDULE_FREE else None
 
     def gradient_at(point, _=None):
         """The closed-form gradient at `point` (checked against jax.grad), counted."""
@@ -143,6 +150,8 @@ def run(case):
         updates, state = transformation.update(gradient, state, params, **extra)
         params = optax.apply_updates(params, updates)
         rows.append([float(x) for x in params])
+        if averaged is not None:
+            averaged.append([float(x) for x in optax.contrib.schedule_free_eval_params(state, params)])
     for row in rows:
         if not all(math.isfinite(x) for x in row):
             sys.exit(f"{case['name']}: non-finite parameters; choose a smaller lr")
@@ -151,6 +160,8 @@ def run(case):
     record = {"name": case["name"], "optax": call, "spec": experiment, "lr": [spec["lr"]] * steps, "params": rows}
     if spec["type"] == "sam":
         record["evaluations"] = evaluations
+    if averaged is not None:
+        record["averaged"] = averaged
     return record
 
 

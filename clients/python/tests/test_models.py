@@ -58,6 +58,15 @@ def test_trajectory_columns_follow_the_csv_header_with_params_split() -> None:
     assert t.params == [[1.0, 2.0], [3.0, -math.inf]]
 
 
+def test_trajectory_internals_become_columns_by_name_after_the_parameters() -> None:
+    t = Trajectory({"id": "exp_1", "status": "succeeded", "dimension": 1, "total": 2, "count": 2, "step": [0, 1],
+                    "loss": [1, 0.5], "params": [[1], [0.9]], "internal_names": ["m[0]", "update_norm"],
+                    "internals": [[0, 0], [0.2, "NaN"]], "epochs": [], "downsampled": False})
+    assert list(t) == ["step", "loss", "p0", "m[0]", "update_norm"]
+    assert t["m[0]"] == [0.0, 0.2] and math.isnan(t["update_norm"][1])
+    assert t.internal_names == ["m[0]", "update_norm"]
+
+
 def test_trajectory_without_params_has_no_parameter_columns() -> None:
     t = Trajectory({"id": "e", "status": "succeeded", "dimension": 2, "total": 1, "count": 1, "step": [0],
                     "loss": [0.5], "epochs": [], "downsampled": False})

@@ -86,10 +86,24 @@ async function pageExperiment(main, id) {
       el("dt", { text: "stop reason" }), el("dd", { text: s.stop_reason || "–" }),
       x.error ? el("dt", { text: "error" }) : null, x.error ? el("dd", { text: x.error.message }) : null));
   }
+  // record_internals: one small chart per state vector (m, v, b, sigma, avg: its coordinates or its norm) and one
+  // of the update's size, so the moments can be watched next to the loss.
+  function internalsCards(steps, names, rows) {
+    const groups = new Map();
+    names.forEach((name, j) => {
+      const key = ["update_norm", "effective_lr"].includes(name) ? "update" : name.replace(/(\[\d+\]|_norm)$/, "");
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push({ name, xs: steps, ys: rows.map((r) => num(r[j])) });
+    });
+    return [...groups].map(([key, series]) => key === "update"
+      ? card("Update size vs step", lineChart(series, { title: "‖Δθ‖ and effective step size ‖Δθ‖/‖g‖", xLabel: "step", yLabel: "size", logY: true, legend: true }))
+      : card("Optimizer state " + key + " vs step", lineChart(series, { title: key + " (optimizer internals)", xLabel: "step", yLabel: key, legend: series.length > 1 })));
+  }
   function drawCharts() {
     if (!traj) return;
     const steps = traj.step, parts = [];
     parts.push(card("Loss vs step", lineChart([{ name: "loss", xs: steps, ys: traj.loss.map(num) }], { title: "loss vs step", xLabel: "step", yLabel: "loss", logY: logToggle.checked })));
+    if (traj.internal_names && traj.internals) parts.push(...internalsCards(steps, traj.internal_names, traj.internals));
     parts.push(card("Learning rate vs step", lineChart([{ name: "lr", xs: steps, ys: traj.lr.map(num) }], { title: "learning rate vs step", xLabel: "step", yLabel: "lr" })));
     parts.push(card("Gradient norm vs step", lineChart([{ name: "grad norm", xs: steps, ys: traj.grad_norm.map(num) }], { title: "gradient norm vs step", xLabel: "step", yLabel: "‖g‖", logY: true })));
     if (traj.epochs && traj.epochs.length) {
@@ -107,7 +121,7 @@ async function pageExperiment(main, id) {
     charts.replaceChildren(...parts);
   }
   async function loadTrajectory() {
-    traj = await api(`/v1/experiments/${encodeURIComponent(id)}/trajectory?max_points=1500&fields=epoch,lr,loss,grad_norm`);
+    traj = await api(`/v1/experiments/${encodeURIComponent(id)}/trajectory?max_points=1500&fields=epoch,lr,loss,grad_norm${x.spec.record_internals ? ",internals" : ""}`);
     drawCharts();
   }
   // Above two parameters: the loss landscape around the run (POST /v1/analysis/landscape), for a finished run

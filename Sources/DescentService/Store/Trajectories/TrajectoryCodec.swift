@@ -5,11 +5,14 @@ import Foundation
 /// columns it needs (all integers little-endian):
 ///
 /// ```
-/// u32 magic "DTC2" | u32 rows | u32 dimension | u8 flags (1: parameters recorded) | u8 reserved
-/// directory, one entry per column (step, epoch, lr, loss, grad_norm, then p0 … p(d−1) when recorded):
+/// u32 magic "DTC2" | u32 rows | u32 dimension | u8 flags (1: parameters recorded) | u8 k (optimizer internals)
+/// directory, one entry per column (step, epoch, lr, loss, grad_norm, then p0 … p(d−1) when recorded, then the
+/// k internal columns):
 ///   u8 encoding (ColumnCodec.Encoding) | u32 byte length
 /// the columns' bytes, in directory order
+/// when k > 0: the k internal columns' names, each u8 byte length | UTF-8 bytes
 /// ```
+/// Chunks written before internals existed have k = 0 (the byte was reserved and written as 0).
 /// Epoch, sharpness and layer-statistics records are stored beside the chunk (`encodeEpochs`), not in it.
 public enum TrajectoryCodec {
     /// Errors reading a chunk.
@@ -28,14 +31,15 @@ public enum TrajectoryCodec {
     public static func encode(_ t: Trajectory) -> [UInt8] {
         let rows = t.count
         let hasParams = !t.params.isEmpty && t.dimension > 0
-        let columns = 5 + (hasParams ? t.dimension : 0)
+        let k = t.internals.isEmpty ? 0 : t.internalNames.count
+        let columns = 5 + (hasParams ? t.dimension : 0) + k
         var out: [UInt8] = []
         out.reserveCapacity(headerSize + columns * entrySize + rows * 16 + 64)
         out.putRaw(magic)
         out.putRaw(UInt32(rows))
         out.putRaw(UInt32(t.dimension))
         out.append(hasParams ? 1 : 0)
-        out.append(0)
+        out.append(UInt8(k))
         out.append(contentsOf: repeatElement(0, count: columns * entrySize))
         var column = 0
         func finish(_ start: Int, _ encoding: ColumnCodec.Encoding) {
@@ -61,6 +65,19 @@ public enum TrajectoryCodec {
                 }
             }
         }
+        if k > 0 {
+            t.internals.withUnsafeBufferPointer { q in
+                for j in 0..<k {
+                    let start = out.count
+                    finish(start, ColumnCodec.encode(doubles: q.baseAddress! + j, count: rows, stride: k, into: &out))
+                }
+            }
+            for name in t.internalNames {
+                let bytes = Array(name.utf8.prefix(255))
+                out.append(UInt8(bytes.count))
+                out += bytes
+            }
+        }
         return out
     }
 
@@ -70,6 +87,8 @@ public enum TrajectoryCodec {
         let dimension: Int
         let hasParams: Bool
         let entries: [(encoding: ColumnCodec.Encoding, range: Range<Int>)]
+        /// The optimizer-internals columns' names (their entries are the last ones).
+        let internalNames: [String]
     }
 
     /// Reads the header and column directory of an encoded chunk.
@@ -79,8 +98,8 @@ public enum TrajectoryCodec {
         guard m == magic else { throw DecodeError(reason: m == legacyMagic ? "v1 chunk (not migrated)" : "bad magic") }
         let rows = Int(try r.u32()), dimension = Int(try r.u32())
         let hasParams = try r.u8() & 1 != 0
-        _ = try r.u8()
-        let columns = 5 + (hasParams ? dimension : 0)
+        let k = Int(try r.u8())
+        let columns = 5 + (hasParams ? dimension : 0) + k
         var entries: [(encoding: ColumnCodec.Encoding, range: Range<Int>)] = []
         entries.reserveCapacity(columns)
         var offset = headerSize + columns * entrySize
@@ -91,13 +110,22 @@ public enum TrajectoryCodec {
             entries.append((encoding, offset..<(offset + length)))
             offset += length
         }
-        return Layout(rows: rows, dimension: dimension, hasParams: hasParams, entries: entries)
+        var names: [String] = []
+        if k > 0 {
+            r.offset = offset
+            for _ in 0..<k {
+                let length = Int(try r.u8())
+                names.append(String(decoding: try r.bytes(length), as: UTF8.self))
+            }
+        }
+        return Layout(rows: rows, dimension: dimension, hasParams: hasParams, entries: entries, internalNames: names)
     }
 
     /// Decodes the columns in `columns` of a chunk and appends them to `t` (other columns stay untouched).
-    /// Parameter columns are decoded only when every `.param` is requested via `params`.
+    /// Parameter columns are decoded only when every `.param` is requested via `params`, the optimizer internals
+    /// (when the chunk has them) only with `internals`.
     static func decode(_ bytes: UnsafeRawBufferPointer, step: Bool = true, epoch: Bool = true, lr: Bool = true, loss: Bool = true,
-                       gradNorm: Bool = true, params: Bool = true, into t: inout Trajectory) throws {
+                       gradNorm: Bool = true, params: Bool = true, internals: Bool = true, into t: inout Trajectory) throws {
         let l = try layout(bytes)
         guard l.dimension == t.dimension else { throw DecodeError(reason: "dimension \(l.dimension) ≠ \(t.dimension)") }
         func slice(_ c: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[l.entries[c].range]) }
@@ -120,6 +148,20 @@ public enum TrajectoryCodec {
                 for j in 0..<d {
                     try ColumnCodec.decodeDoubles(slice(5 + j), encoding: l.entries[5 + j].encoding, rows: l.rows) { i, v in
                         p[base + i * d + j] = v
+                    }
+                }
+            }
+        }
+        let k = l.internalNames.count
+        if internals && k > 0 {
+            if t.internalNames.isEmpty { t.internalNames = l.internalNames }
+            guard t.internalNames == l.internalNames else { throw DecodeError(reason: "internal columns differ between chunks") }
+            let first = 5 + (l.hasParams ? l.dimension : 0), base = t.internals.count
+            t.internals.append(contentsOf: repeatElement(0, count: l.rows * k))
+            try t.internals.withUnsafeMutableBufferPointer { q in
+                for j in 0..<k {
+                    try ColumnCodec.decodeDoubles(slice(first + j), encoding: l.entries[first + j].encoding, rows: l.rows) { i, v in
+                        q[base + i * k + j] = v
                     }
                 }
             }

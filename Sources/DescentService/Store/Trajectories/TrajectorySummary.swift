@@ -149,14 +149,15 @@ enum TrajectorySummary {
 
         init(dimension: Int) { rows = Trajectory(dimension: dimension) }
 
-        /// Decodes an encoded level (see `encode`), appending its sample rows; parameters only when `params`.
-        mutating func decode(_ bytes: [UInt8], params: Bool) throws -> [Bucket] {
+        /// Decodes an encoded level (see `encode`), appending its sample rows; parameters only when `params`, the
+        /// optimizer internals (kept in the sample rows of runs that record them) only when `internals`.
+        mutating func decode(_ bytes: [UInt8], params: Bool, internals: Bool = false) throws -> [Bucket] {
             try bytes.withUnsafeBytes { raw in
                 var r = ByteReader(raw)
                 let n = Int(try r.u32())
                 let sampleLength = Int(try r.u32())
                 let base = rows.count
-                try TrajectoryCodec.decode(try r.bytes(sampleLength), params: params, into: &rows)
+                try TrajectoryCodec.decode(try r.bytes(sampleLength), params: params, internals: internals, into: &rows)
                 guard rows.count == base + 4 * n else { throw TrajectoryCodec.DecodeError(reason: "summary rows ≠ 4 × buckets") }
                 func column() throws -> (ColumnCodec.Encoding, UnsafeRawBufferPointer) {
                     guard let e = ColumnCodec.Encoding(rawValue: try r.u8()) else { throw TrajectoryCodec.DecodeError(reason: "unknown encoding") }
@@ -196,5 +197,9 @@ extension Trajectory {
         if !t.loss.isEmpty { loss.append(t.loss[i]) }
         if !t.gradNorm.isEmpty { gradNorm.append(t.gradNorm[i]) }
         if params && !t.params.isEmpty { self.params += t.parameters(atRow: i) }
+        if !t.internals.isEmpty {
+            if internalNames.isEmpty { internalNames = t.internalNames }
+            internals += t.internals(atRow: i)
+        }
     }
 }

@@ -10,8 +10,10 @@ public struct TrajectoryFields: OptionSet, Sendable, Hashable {
     public static let loss = TrajectoryFields(rawValue: 4)
     public static let gradNorm = TrajectoryFields(rawValue: 8)
     public static let params = TrajectoryFields(rawValue: 16)
+    /// The optimizer internals (runs with `record_internals`).
+    public static let internals = TrajectoryFields(rawValue: 32)
     /// Every column.
-    public static let all: TrajectoryFields = [.epoch, .lr, .loss, .gradNorm, .params]
+    public static let all: TrajectoryFields = [.epoch, .lr, .loss, .gradNorm, .params, .internals]
 }
 
 /// What part of a trajectory to read, and at what resolution.
@@ -165,7 +167,7 @@ struct ViewPlanner {
         }
         for c in chunks {
             if let blob = stored[c.index] {
-                buckets += try pool.decode(blob, params: params)
+                buckets += try pool.decode(blob, params: params, internals: view.fields.contains(.internals))
             } else {
                 let rows = try cut[c.index] ?? self.decode(c.index...c.index)
                 buckets += pool.buckets(of: rows, bucketRows: size)
@@ -184,9 +186,10 @@ struct ViewPlanner {
                     // A path view needs no summaries: only the columns asked for, and the parameters.
                     let f = view.fields
                     try TrajectoryCodec.decode(raw, epoch: f.contains(.epoch), lr: f.contains(.lr), loss: f.contains(.loss),
-                                               gradNorm: f.contains(.gradNorm), params: true, into: &t)
+                                               gradNorm: f.contains(.gradNorm), params: true, internals: f.contains(.internals), into: &t)
                 } else {
-                    try TrajectoryCodec.decode(raw, params: view.fields.contains(.params), into: &t)
+                    try TrajectoryCodec.decode(raw, params: view.fields.contains(.params), internals: view.fields.contains(.internals),
+                                               into: &t)
                 }
             }
         }
@@ -280,5 +283,9 @@ extension Trajectory {
     /// Appends every row of `t` (the columns it has).
     mutating func appendRows(of t: Trajectory) {
         step += t.step; epoch += t.epoch; lr += t.lr; loss += t.loss; gradNorm += t.gradNorm; params += t.params
+        if !t.internals.isEmpty {
+            if internalNames.isEmpty { internalNames = t.internalNames }
+            internals += t.internals
+        }
     }
 }

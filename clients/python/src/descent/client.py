@@ -281,16 +281,17 @@ class Client:
         """The recorded trajectory (partial while the run goes on) as columns, or a DataFrame.
 
         Args:
-            fields: a subset of `epoch`, `lr`, `loss`, `grad_norm`, `params` (list or comma-separated;
-                default all); `step` always comes.
+            fields: a subset of `epoch`, `lr`, `loss`, `grad_norm`, `params`, `internals` (list or
+                comma-separated; default all; `internals` only for runs with `record_internals`); `step` always comes.
             max_points: at most this many rows (≥ 3), downsampled by the server keeping each bucket's
                 first, last, lowest- and highest-loss rows.
             from_step, to_step: inclusive step range.
             every: keep every k-th row.
             as_frame: return a pandas DataFrame instead of a `Trajectory` (needs pandas).
         Returns:
-            A `Trajectory`: a mapping of columns `step`, `epoch`, `lr`, `loss`, `grad_norm`, `p0`…, with
-            `params`, `epochs`, `total`, `count` and `downsampled`.
+            A `Trajectory`: a mapping of columns `step`, `epoch`, `lr`, `loss`, `grad_norm`, `p0`… and the
+            optimizer internals by name (`m[0]`, …), with `params`, `internal_names`, `epochs`, `total`, `count`
+            and `downsampled`.
         """
         if isinstance(fields, (list, tuple)):
             fields = ",".join(fields)

@@ -438,14 +438,16 @@ class Trajectory(_MappingABC):  # type: ignore[type-arg]
     """A recorded trajectory as a mapping of equal-length columns.
 
     Columns: `step`, `epoch`, `lr`, `loss`, `grad_norm` (those requested) and `p0` … `p{n-1}` for the
-    parameters, as in the CSV export, so `pandas.DataFrame(trajectory)` works as is. Numbers are floats
-    (non-finite ones too); `step` and `epoch` are ints.
+    parameters, as in the CSV export, so `pandas.DataFrame(trajectory)` works as is, then, for runs with
+    `record_internals`, one column per optimizer internal under its name (`m[0]`, `v[0]`, …, `update_norm`,
+    `effective_lr`). Numbers are floats (non-finite ones too); `step` and `epoch` are ints.
 
     Attributes:
         id, status: the experiment's.
         dimension: number of parameters.
         total: rows stored; `count`: rows returned; `downsampled`: whether `max_points` thinned them.
         params: the parameter rows (`[[p0, p1, …], …]`), None when not requested or not recorded.
+        internal_names: the names of the optimizer internals' columns (empty without `record_internals`).
         epochs: one `EpochRecord` per finished epoch (dataset runs).
         sharpness: one `SharpnessRecord` per λmax evaluation (`analysis.sharpness_every`; empty otherwise).
         layer_stats: one `LayerStatsRecord` per hidden layer and evaluation (`analysis.layer_stats`; empty otherwise).
@@ -475,6 +477,11 @@ class Trajectory(_MappingABC):  # type: ignore[type-arg]
             self.params = [[float(v) for v in row] for row in params]
             for i in range(self.dimension):
                 columns[f"p{i}"] = [row[i] for row in self.params]
+        self.internal_names: List[str] = [str(n) for n in obj.get("internal_names") or []]
+        internals = obj.get("internals")
+        if internals is not None:
+            for j, name in enumerate(self.internal_names):
+                columns[name] = [float(row[j]) for row in internals]
         self._columns = columns
 
     def __getitem__(self, key: str) -> List[Any]:
