@@ -52,6 +52,7 @@ extension ExperimentSpec {
                             code: "invalid_value")
         }
         let schedule = try self.schedule?.build(baseLR: optimizer.learningRate, steps: steps, path: "schedule") ?? .constant
+        let parameterGroups = try self.optimizer.buildGroups(objective: objective, schedule: schedule, path: "optimizer")
         let n = objective.dimension
         let initial: [Double]
         if let start {
@@ -77,6 +78,7 @@ extension ExperimentSpec {
             layerStats: layerStats)
         configuration.transforms = gradientTransforms
         configuration.averaging = averaging
+        configuration.parameterGroups = parameterGroups
         let rows = configuration.maximumRows
         if rows > limits.maxTrajectoryPoints {
             throw SpecError(field: "record_every", message: "steps / record_every gives \(rows) rows; at most \(limits.maxTrajectoryPoints)",

@@ -45,8 +45,32 @@ public enum OptimizerKind: String, SpecKind {
         }
     }
 
-    /// Its parameters.
+    /// Its parameters: its options, and `param_groups` for the rules that take parameter groups.
     public var parameters: [ParameterInfo] {
+        let options = self.options
+        return acceptsParameterGroups ? options + [Self.parameterGroups(options)] : options
+    }
+
+    /// Whether the rule takes torch's parameter groups: the torch.optim rules that update each coordinate from
+    /// its own gradient and state (L-BFGS is excluded, as torch excludes it).
+    public var acceptsParameterGroups: Bool {
+        switch self {
+        case .sgd, .adagrad, .rmsprop, .adam, .adamw, .nadam, .radam, .adamax, .adadelta, .rprop, .asgd: true
+        case .momentumLecture, .adagradLecture, .rmspropLecture, .lbfgs, .lion, .adabelief, .yogi, .lamb, .lars, .adan, .sam,
+             .prodigy, .newton, .saddleFreeNewton, .negativeCurvature: false
+        }
+    }
+
+    /// The `param_groups` parameter: groups of tensors, each with any of `options` in place of the optimizer's.
+    private static func parameterGroups(_ options: [ParameterInfo]) -> ParameterInfo {
+        ParameterInfo("param_groups", .parameterGroups(options: options.map {
+            ParameterInfo($0.name, $0.kind, nullable: true, $0.summary + " (absent or null: the optimizer's)")
+        }), default: .array([]), "torch's param_groups: tensors chosen by name or kind, each group with its own options; "
+            + "the tensors in no group use the optimizer's")
+    }
+
+    /// The rule's own options (every parameter but `param_groups`).
+    private var options: [ParameterInfo] {
         switch self {
         case .sgd: [
             Self.lr(1e-3),

@@ -21,6 +21,11 @@ public enum Trainer {
         let n = objective.dimension
         // Transforms, averages and loss-observing schedules run on the general loop only.
         let fastPath = fastPath && !configuration.needsGeneralLoop
+        if !configuration.parameterGroups.isEmpty {
+            return dispatch(objective, GroupedOptimizer(groups: configuration.parameterGroups, dimension: n,
+                                                        schedule: configuration.schedule),
+                            configuration, control, progressEvery, onProgress)
+        }
         switch optimizer {
         case let .sgd(_, momentum, dampening, nesterov, weightDecay, maximize):
             return dispatchFast(objective, SGD(dimension: n, momentum: momentum, dampening: dampening, nesterov: nesterov,

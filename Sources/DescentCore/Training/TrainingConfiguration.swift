@@ -40,6 +40,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var transforms: [GradientTransform] = []
     /// A running average of the parameters after each update, reported in the summary; nil = none.
     public var averaging: ParameterAveraging? = nil
+    /// torch's parameter groups, resolved: every coordinate in exactly one group, each with its rule's options and
+    /// initial rate (the schedule scales each group's own); empty = one group of everything with the optimizer's.
+    public var parameterGroups: [ParameterGroup] = []
     /// Whether the run's result holds the whole trajectory (default true). When false the rows go only to the
     /// progress receiver, recorded into a window of one report's rows that is reused after every report, and
     /// `RunResult.trajectory` is empty: a run then touches memory in proportion to its report interval, not its
@@ -62,8 +65,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     /// Whether the run needs the general loop: gradient transforms and averages are not part of the closed-form
     /// fast path or of lockstep runs, which therefore refuse such runs rather than differ from them.
-    /// A schedule that observes the loss (ReduceLROnPlateau) needs it too.
-    var needsGeneralLoop: Bool { !transforms.isEmpty || averaging != nil || schedule.isStateful }
+    /// A schedule that observes the loss (ReduceLROnPlateau) needs it too, and so do parameter groups.
+    var needsGeneralLoop: Bool { !transforms.isEmpty || averaging != nil || schedule.isStateful || !parameterGroups.isEmpty }
 
     /// Rows the trajectory will hold at most: the recorded steps plus the final point.
     public var maximumRows: Int { (steps + recordEvery - 1) / max(1, recordEvery) + 1 }

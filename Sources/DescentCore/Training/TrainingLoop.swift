@@ -134,6 +134,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
             if averaging { average.update(theta) }
             plateau?.observe(loss)
+            optimizer.observe(loss: loss)
             t += 1
             batchIndex += 1
             untilReport -= 1
