@@ -48,7 +48,7 @@ private func tensorRange(_ json: String, _ name: String) throws -> Range<Int> {
     @Test func softmaxRegressionHasAWeightMatrixThenOneBiasPerClass() {
         let data = Dataset(features: Matrix([[1, 2], [3, 4], [5, 6]]), targets: [0, 1, 2], classCount: 3)
         let model = SoftmaxRegressionObjective(training: data)
-        #expect(model.namedTensors == [NamedTensor("weight", .weight, 0..<6), NamedTensor("bias", .bias, 6..<9)])
+        #expect(model.namedTensors == [NamedTensor("weight", .weight, 0..<6, matrix: (3, 2)), NamedTensor("bias", .bias, 6..<9)])
     }
 
     @Test func groupsWithTheOptimizersOwnOptionsRunBitIdenticalToNoGroups() throws {

@@ -55,6 +55,9 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     /// `optax.contrib.prodigy`; `beta3` nil means √β₂.
     case prodigy(lr: Double, beta1: Double, beta2: Double, beta3: Double?, eps: Double, estimLR0: Double, estimLRCoef: Double,
                  weightDecay: Double, safeguardWarmup: Bool)
+    /// `optax.contrib.muon`: Newton–Schulz on the weight matrices, Nesterov AdamW on the rest.
+    case muon(lr: Double, nsCoefficients: [Double], nsSteps: Int, beta: Double, eps: Double, weightDecay: Double, nesterov: Bool,
+              adamB1: Double, adamB2: Double, adamEpsRoot: Double, adamWeightDecay: Double, consistentRMS: Double?)
     /// Damped Newton θ ← θ − η(H + μI)⁺g.
     case newton(lr: Double, damping: Double, krylovDimension: Int)
     /// Saddle-free Newton θ ← θ − η(|H| + μI)⁺g (Dauphin et al. 2014).
@@ -76,7 +79,7 @@ public enum OptimizerConfiguration: Sendable, Equatable {
             return lr
         case let .lion(lr, _, _, _), let .adabelief(lr, _, _, _, _, _), let .yogi(lr, _, _, _, _), let .lamb(lr, _, _, _, _, _),
              let .lars(lr, _, _, _, _, _), let .adan(lr, _, _, _, _, _, _), let .sam(lr, _, _, _),
-             let .prodigy(lr, _, _, _, _, _, _, _, _):
+             let .prodigy(lr, _, _, _, _, _, _, _, _), let .muon(lr, _, _, _, _, _, _, _, _, _, _, _):
             return lr
         }
     }

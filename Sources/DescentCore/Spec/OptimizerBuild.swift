@@ -86,6 +86,11 @@ extension OptimizerSpec {
             return .prodigy(lr: lr, beta1: betas.0, beta2: betas.1, beta3: value("beta3").number, eps: number("eps"),
                             estimLR0: number("estim_lr0"), estimLRCoef: number("estim_lr_coef"),
                             weightDecay: number("weight_decay"), safeguardWarmup: flag("safeguard_warmup"))
+        case .muon:
+            return .muon(lr: lr, nsCoefficients: value("ns_coeffs").numbers ?? [], nsSteps: integer("ns_steps"), beta: number("beta"),
+                         eps: number("eps"), weightDecay: number("weight_decay"), nesterov: flag("nesterov"),
+                         adamB1: number("adam_b1"), adamB2: number("adam_b2"), adamEpsRoot: number("adam_eps_root"),
+                         adamWeightDecay: number("adam_weight_decay"), consistentRMS: value("consistent_rms").number)
         case .newton: return .newton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
         case .saddleFreeNewton:
             return .saddleFreeNewton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))

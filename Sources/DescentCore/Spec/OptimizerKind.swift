@@ -8,7 +8,7 @@ public enum OptimizerKind: String, SpecKind {
     case rmspropLecture = "rmsprop_lecture"
     case adam, adamw
     case nadam, radam, adamax, adadelta, rprop, asgd, lbfgs
-    case lion, adabelief, yogi, lamb, lars, adan, sam, prodigy
+    case lion, adabelief, yogi, lamb, lars, adan, sam, prodigy, muon
     case newton
     case saddleFreeNewton = "saddle_free_newton"
     case negativeCurvature = "negative_curvature"
@@ -39,6 +39,7 @@ public enum OptimizerKind: String, SpecKind {
         case .adan: Self.adanSummary
         case .sam: Self.samSummary
         case .prodigy: Self.prodigySummary
+        case .muon: Self.muonSummary
         case .newton: "damped Newton: θ ← θ − η(H + μI)⁺g (dense H for n ≤ 64, Krylov space of g above)"
         case .saddleFreeNewton: "saddle-free Newton (Dauphin et al. 2014): θ ← θ − η(|H| + μI)⁺g, |H| from the eigendecomposition"
         case .negativeCurvature: "gradient descent; when ‖g‖ ≤ grad_tol and λmin < 0, a step of length escape_step along the eigenvector of λmin instead"
@@ -57,7 +58,7 @@ public enum OptimizerKind: String, SpecKind {
         switch self {
         case .sgd, .adagrad, .rmsprop, .adam, .adamw, .nadam, .radam, .adamax, .adadelta, .rprop, .asgd: true
         case .momentumLecture, .adagradLecture, .rmspropLecture, .lbfgs, .lion, .adabelief, .yogi, .lamb, .lars, .adan, .sam,
-             .prodigy, .newton, .saddleFreeNewton, .negativeCurvature: false
+             .prodigy, .muon, .newton, .saddleFreeNewton, .negativeCurvature: false
         }
     }
 
@@ -168,6 +169,7 @@ public enum OptimizerKind: String, SpecKind {
         case .adan: Self.adanParameters
         case .sam: Self.samParameters
         case .prodigy: Self.prodigyParameters
+        case .muon: Self.muonParameters
         case .newton: [Self.lr(1), Self.damping(0), Self.krylovDimension]
         case .saddleFreeNewton: [Self.lr(1), Self.damping(1e-3), Self.krylovDimension]
         case .negativeCurvature: [

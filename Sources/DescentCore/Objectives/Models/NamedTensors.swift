@@ -18,10 +18,13 @@ public struct NamedTensor: Sendable, Equatable {
     public let kind: TensorKind
     /// Where it lives in θ.
     public let range: Range<Int>
+    /// (rows, columns) of a weight matrix stored row-major (torch's (outputs, inputs)); nil for a vector.
+    public let matrixShape: [Int]?
 
-    /// A tensor `name` of `kind` at `range`.
-    public init(_ name: String, _ kind: TensorKind, _ range: Range<Int>) {
+    /// A tensor `name` of `kind` at `range`, a `rows` × `columns` matrix when `matrix` is given.
+    public init(_ name: String, _ kind: TensorKind, _ range: Range<Int>, matrix: (rows: Int, columns: Int)? = nil) {
         self.name = name; self.kind = kind; self.range = range
+        matrixShape = matrix.map { [$0.rows, $0.columns] }
     }
 }
 
@@ -40,7 +43,8 @@ extension MLPObjective: NamedParameterTensors {
     public var namedTensors: [NamedTensor] {
         architecture.layers.enumerated().flatMap { index, layer -> [NamedTensor] in
             let prefix = "layer\(index + 1)."
-            var tensors = [NamedTensor(prefix + "weight", .weight, layer.weights..<layer.bias),
+            var tensors = [NamedTensor(prefix + "weight", .weight, layer.weights..<layer.bias,
+                                       matrix: (layer.outputs, layer.inputs)),
                            NamedTensor(prefix + "bias", .bias, layer.bias..<(layer.bias + layer.outputs))]
             if let gamma = layer.gamma, let beta = layer.beta {
                 tensors += [NamedTensor(prefix + "gamma", .gamma, gamma..<beta),
@@ -64,7 +68,9 @@ extension LogisticRegressionObjective: NamedParameterTensors {
 extension SoftmaxRegressionObjective: NamedParameterTensors {
     /// `weight` (K×d, row per class) then `bias` (K values).
     public var namedTensors: [NamedTensor] {
-        singleLayerTensors(weights: dimension - classCount, dimension: dimension)
+        let weights = dimension - classCount
+        return [NamedTensor("weight", .weight, 0..<weights, matrix: (classCount, weights / classCount)),
+                NamedTensor("bias", .bias, weights..<dimension)]
     }
 }
 
