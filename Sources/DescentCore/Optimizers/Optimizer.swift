@@ -5,6 +5,14 @@
 public protocol Optimizer: Sendable {
     /// Applies one update to `parameters` using `gradient` at the learning rate `learningRate`.
     mutating func step(parameters: inout [Double], gradient: inout [Double], learningRate: Double)
+    /// Sees the batch loss of the step just taken (parameter groups' ReduceLROnPlateau); by default nothing.
+    mutating func observe(loss: Double)
+}
+
+extension Optimizer {
+    /// Nothing: the rule does not depend on the losses.
+    @inline(__always)
+    public mutating func observe(loss: Double) {}
 }
 
 /// An optimizer whose momentum coefficient a schedule may set before each step, as torch's `CyclicLR` and

@@ -59,6 +59,9 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     case scheduleFreeSGD(lr: Double, b1: Double, weightDecay: Double, weightLRPower: Double)
     /// `optax.contrib.schedule_free_adamw` (warmup_steps None).
     case scheduleFreeAdamW(lr: Double, b1: Double, b2: Double, eps: Double, weightDecay: Double, weightLRPower: Double)
+    /// `optax.contrib.muon`: Newton–Schulz on the weight matrices, Nesterov AdamW on the rest.
+    case muon(lr: Double, nsCoefficients: [Double], nsSteps: Int, beta: Double, eps: Double, weightDecay: Double, nesterov: Bool,
+              adamB1: Double, adamB2: Double, adamEpsRoot: Double, adamWeightDecay: Double, consistentRMS: Double?)
     /// Damped Newton θ ← θ − η(H + μI)⁺g.
     case newton(lr: Double, damping: Double, krylovDimension: Int)
     /// Saddle-free Newton θ ← θ − η(|H| + μI)⁺g (Dauphin et al. 2014).
@@ -80,7 +83,8 @@ public enum OptimizerConfiguration: Sendable, Equatable {
             return lr
         case let .lion(lr, _, _, _), let .adabelief(lr, _, _, _, _, _), let .yogi(lr, _, _, _, _), let .lamb(lr, _, _, _, _, _),
              let .lars(lr, _, _, _, _, _), let .adan(lr, _, _, _, _, _, _), let .sam(lr, _, _, _),
-             let .prodigy(lr, _, _, _, _, _, _, _, _), let .scheduleFreeSGD(lr, _, _, _), let .scheduleFreeAdamW(lr, _, _, _, _, _):
+             let .prodigy(lr, _, _, _, _, _, _, _, _), let .scheduleFreeSGD(lr, _, _, _), let .scheduleFreeAdamW(lr, _, _, _, _, _),
+             let .muon(lr, _, _, _, _, _, _, _, _, _, _, _):
             return lr
         }
     }

@@ -104,6 +104,7 @@ public struct CatalogParameter: Sendable, Equatable, Codable {
         case let .numberList(r, count): numeric = r; length = count
         case let .string(allowed): self.allowed = allowed
         case let .object(members): fields = members.map(CatalogParameter.init)
+        case let .parameterGroups(options): fields = ([ParameterGroupSelection.parameter] + options).map(CatalogParameter.init)
         case .boolean, .stringList, .matrix, .typed, .typedList: break
         }
         if let r = numeric, r != .any {

@@ -60,6 +60,17 @@ extension ExperimentSpec {
                             message: "needs an optimizer with momentum or betas (sgd, rmsprop, adam, adamw, nadam, radam, adamax); "
                                 + "\(self.optimizer.type) has neither", code: "invalid_value")
         }
+        let parameterGroups = try self.optimizer.buildGroups(objective: objective, schedule: schedule, path: "optimizer")
+        if !parameterGroups.isEmpty {
+            // Each group keeps its own ReduceLROnPlateau fed with the batch loss, and its own rule's momentum: the
+            // evaluation metrics and the cycled momentum act on the one optimizer of runs without groups.
+            if case let .reduceOnPlateau(rule) = schedule, rule.metric != .batchLoss {
+                throw SpecError(field: "schedule.metric", message: "must be batch_loss with optimizer.param_groups", code: "invalid_value")
+            }
+            if schedule.momentumCycle != nil {
+                throw SpecError(field: "schedule.cycle_momentum", message: "cannot be used with optimizer.param_groups", code: "invalid_value")
+            }
+        }
         let n = objective.dimension
         let initial: [Double]
         if let start {
@@ -87,6 +98,7 @@ extension ExperimentSpec {
         configuration.averaging = averaging
         configuration.accumulation = accumulation
         configuration.recordInternals = recordInternals
+        configuration.parameterGroups = parameterGroups
         let rows = configuration.maximumRows
         if rows > limits.maxTrajectoryPoints {
             throw SpecError(field: "record_every", message: "steps / record_every gives \(rows) rows; at most \(limits.maxTrajectoryPoints)",

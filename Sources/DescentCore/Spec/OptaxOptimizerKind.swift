@@ -104,6 +104,28 @@ extension OptimizerKind {
                                                          "λ, added to the base update as λy (then scaled by the rate)")
     private static let weightLRPower = ParameterInfo("weight_lr_power", .number(.nonNegative), default: .number(2),
                                                      "p: each z enters the average with weight (largest rate so far)^p")
+    /// Catalog line of `muon`.
+    static let muonSummary = "optax.contrib.muon (Jordan 2024): momentum of each weight matrix orthogonalised by Newton–Schulz; "
+        + "AdamW with Nesterov momentum for biases, batch norm and vectors"
+
+    /// Parameters of `muon`.
+    static let muonParameters: [ParameterInfo] = [
+        Self.lr(0.02),
+        ParameterInfo("ns_coeffs", .numberList(.any, count: 3), default: .array([.number(3.4445), .number(-4.7750), .number(2.0315)]),
+                      "(a, b, c) of the Newton–Schulz step M ← aM + (bA + cA²)M, A = MMᵀ"),
+        ParameterInfo("ns_steps", .integer(.init(lower: 0, lowerInclusive: true, upper: 100, upperInclusive: true)),
+                      default: .number(5), "Newton–Schulz iterations per step"),
+        Self.decay("beta", 0.95, "β, decay of the matrices' momentum"),
+        Self.epsilon(1e-8, "ε added to the Frobenius norm and to Adam's √v̂"),
+        Self.decoupledDecay(0),
+        ParameterInfo("nesterov", .boolean, default: .bool(true), "Nesterov momentum (matrices and Adam)"),
+        Self.decay("adam_b1", 0.9, "Adam's β₁ (coordinates outside the weight matrices)"),
+        Self.decay("adam_b2", 0.999, "Adam's β₂"),
+        ParameterInfo("adam_eps_root", .number(.nonNegative), default: .number(0), "Adam's ε inside the square root"),
+        ParameterInfo("adam_weight_decay", .number(.nonNegative), default: .number(0), "Adam's decoupled weight decay"),
+        ParameterInfo("consistent_rms", .number(.positive), nullable: true,
+                      "scale each matrix update by √max(in, out)·consistent_rms (null: √max(1, out/in))"),
+    ]
 
     private static func decay(_ name: String, _ d: Double, _ summary: String) -> ParameterInfo {
         ParameterInfo(name, .number(.unitOpen), default: .number(d), summary)

@@ -91,6 +91,11 @@ extension OptimizerSpec {
         case .scheduleFreeAdamW:
             return .scheduleFreeAdamW(lr: lr, b1: number("b1"), b2: number("b2"), eps: number("eps"), weightDecay: number("weight_decay"),
                                       weightLRPower: number("weight_lr_power"))
+        case .muon:
+            return .muon(lr: lr, nsCoefficients: value("ns_coeffs").numbers ?? [], nsSteps: integer("ns_steps"), beta: number("beta"),
+                         eps: number("eps"), weightDecay: number("weight_decay"), nesterov: flag("nesterov"),
+                         adamB1: number("adam_b1"), adamB2: number("adam_b2"), adamEpsRoot: number("adam_eps_root"),
+                         adamWeightDecay: number("adam_weight_decay"), consistentRMS: value("consistent_rms").number)
         case .newton: return .newton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))
         case .saddleFreeNewton:
             return .saddleFreeNewton(lr: lr, damping: number("damping"), krylovDimension: integer("krylov_dimension"))

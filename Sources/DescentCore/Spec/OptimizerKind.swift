@@ -11,6 +11,7 @@ public enum OptimizerKind: String, SpecKind {
     case lion, adabelief, yogi, lamb, lars, adan, sam, prodigy
     case scheduleFreeSGD = "schedule_free_sgd"
     case scheduleFreeAdamW = "schedule_free_adamw"
+    case muon
     case newton
     case saddleFreeNewton = "saddle_free_newton"
     case negativeCurvature = "negative_curvature"
@@ -43,14 +44,39 @@ public enum OptimizerKind: String, SpecKind {
         case .prodigy: Self.prodigySummary
         case .scheduleFreeSGD: Self.scheduleFreeSGDSummary
         case .scheduleFreeAdamW: Self.scheduleFreeAdamWSummary
+        case .muon: Self.muonSummary
         case .newton: "damped Newton: θ ← θ − η(H + μI)⁺g (dense H for n ≤ 64, Krylov space of g above)"
         case .saddleFreeNewton: "saddle-free Newton (Dauphin et al. 2014): θ ← θ − η(|H| + μI)⁺g, |H| from the eigendecomposition"
         case .negativeCurvature: "gradient descent; when ‖g‖ ≤ grad_tol and λmin < 0, a step of length escape_step along the eigenvector of λmin instead"
         }
     }
 
-    /// Its parameters.
+    /// Its parameters: its options, and `param_groups` for the rules that take parameter groups.
     public var parameters: [ParameterInfo] {
+        let options = self.options
+        return acceptsParameterGroups ? options + [Self.parameterGroups(options)] : options
+    }
+
+    /// Whether the rule takes torch's parameter groups: the torch.optim rules that update each coordinate from
+    /// its own gradient and state (L-BFGS is excluded, as torch excludes it).
+    public var acceptsParameterGroups: Bool {
+        switch self {
+        case .sgd, .adagrad, .rmsprop, .adam, .adamw, .nadam, .radam, .adamax, .adadelta, .rprop, .asgd: true
+        case .momentumLecture, .adagradLecture, .rmspropLecture, .lbfgs, .lion, .adabelief, .yogi, .lamb, .lars, .adan, .sam,
+             .prodigy, .muon, .newton, .saddleFreeNewton, .negativeCurvature: false
+        }
+    }
+
+    /// The `param_groups` parameter: groups of tensors, each with any of `options` in place of the optimizer's.
+    private static func parameterGroups(_ options: [ParameterInfo]) -> ParameterInfo {
+        ParameterInfo("param_groups", .parameterGroups(options: options.map {
+            ParameterInfo($0.name, $0.kind, nullable: true, $0.summary + " (absent or null: the optimizer's)")
+        }), default: .array([]), "torch's param_groups: tensors chosen by name or kind, each group with its own options; "
+            + "the tensors in no group use the optimizer's")
+    }
+
+    /// The rule's own options (every parameter but `param_groups`).
+    private var options: [ParameterInfo] {
         switch self {
         case .sgd: [
             Self.lr(1e-3),
@@ -150,6 +176,7 @@ public enum OptimizerKind: String, SpecKind {
         case .prodigy: Self.prodigyParameters
         case .scheduleFreeSGD: Self.scheduleFreeSGDParameters
         case .scheduleFreeAdamW: Self.scheduleFreeAdamWParameters
+        case .muon: Self.muonParameters
         case .newton: [Self.lr(1), Self.damping(0), Self.krylovDimension]
         case .saddleFreeNewton: [Self.lr(1), Self.damping(1e-3), Self.krylovDimension]
         case .negativeCurvature: [

@@ -64,6 +64,9 @@ public indirect enum ParameterKind: Sendable, Equatable {
     case typed(section: SpecSection)
     /// An array of typed objects of the section's kinds.
     case typedList(section: SpecSection)
+    /// An optimizer's parameter groups: objects each with `params` (tensor names or kinds, at least one) and
+    /// any of `options`.
+    case parameterGroups(options: [ParameterInfo])
 
     /// Name used in messages and the catalog.
     public var name: String {
@@ -79,6 +82,7 @@ public indirect enum ParameterKind: Sendable, Equatable {
         case .object: "object"
         case let .typed(section): section.rawValue
         case let .typedList(section): section.rawValue + "_list"
+        case .parameterGroups: "param_group_list"
         }
     }
 }

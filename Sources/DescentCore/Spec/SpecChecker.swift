@@ -107,6 +107,15 @@ enum SpecChecker {
         case .typed(.optimizer): _ = checkTyped(v, OptimizerKind.self, path: path, into: &issues)
         case .typed(.schedule): _ = checkTyped(v, ScheduleKind.self, path: path, into: &issues)
         case .typed(.transform): _ = checkTyped(v, TransformKind.self, path: path, into: &issues)
+        case let .parameterGroups(options):
+            guard let groups = v.array else { return issues.add(wrongType(path, "an array of parameter groups")) }
+            for (i, group) in groups.enumerated() where !issues.isFull {
+                let groupPath = "\(path)[\(i)]"
+                let members = checkObject(group, [ParameterGroupSelection.parameter] + options, path: groupPath, into: &issues)
+                if let selection = members?["params"]?.array, selection.isEmpty {
+                    issues.add(SpecError(field: groupPath + ".params", message: "must name at least one tensor", code: "invalid_value"))
+                }
+            }
         case let .typedList(section):
             guard let items = v.array else { return issues.add(wrongType(path, "an array of objects with a \"type\"")) }
             for (i, item) in items.enumerated() where !issues.isFull { checkValue(item, .typed(section: section), path: "\(path)[\(i)]", into: &issues) }

@@ -119,6 +119,9 @@ extension RunSummary {
         if let averaging = optimizer as? any AveragingOptimizer, steps > 0 {
             reportAverage(averaging.averagedParameters, objective: objective, buffers: buffers)
         }
+        if let grouped = optimizer as? GroupedOptimizer, steps > 0, let average = grouped.averagedParameters {
+            reportAverage(average, objective: objective, buffers: buffers)
+        }
         if let counting = optimizer as? any EvaluationCountingOptimizer { functionEvaluations = counting.functionEvaluations }
     }
 

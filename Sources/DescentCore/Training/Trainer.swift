@@ -21,6 +21,11 @@ public enum Trainer {
         let n = objective.dimension
         // Transforms, averages and loss-observing schedules run on the general loop only.
         let fastPath = fastPath && !configuration.needsGeneralLoop
+        if !configuration.parameterGroups.isEmpty {
+            return dispatch(objective, GroupedOptimizer(groups: configuration.parameterGroups, dimension: n,
+                                                        schedule: configuration.schedule),
+                            configuration, control, progressEvery, onProgress)
+        }
         switch optimizer {
         case let .sgd(_, momentum, dampening, nesterov, weightDecay, maximize):
             return dispatchFast(objective, SGD(dimension: n, momentum: momentum, dampening: dampening, nesterov: nesterov,
@@ -93,6 +98,13 @@ public enum Trainer {
                          configuration, control, progressEvery, onProgress)
             }
             return run(objective)
+        case let .muon(_, coefficients, nsSteps, beta, eps, weightDecay, nesterov, adamB1, adamB2, adamEpsRoot, adamWeightDecay, rms):
+            let c = coefficients.count == 3 ? (coefficients[0], coefficients[1], coefficients[2]) : (3.4445, -4.7750, 2.0315)
+            return dispatch(objective, Muon(dimension: n, matrices: Muon.weightMatrices(of: objective), coefficients: c, steps: nsSteps,
+                                            beta: beta, epsilon: eps, weightDecay: weightDecay, nesterov: nesterov,
+                                            adamBeta1: adamB1, adamBeta2: adamB2, adamEpsilonRoot: adamEpsRoot,
+                                            adamWeightDecay: adamWeightDecay, consistentRMS: rms),
+                            configuration, control, progressEvery, onProgress)
         case let .newton(_, damping, m):
             return dispatch(objective, DampedNewton(objective: objective, damping: damping, krylovDimension: m),
                             configuration, control, progressEvery, onProgress)

@@ -46,6 +46,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Record the optimizer's internals with each row (`OptimizerInternals`: state vectors, averaged point, update
     /// size). They read the state only, so the run is the same without them; such runs take the general loop.
     public var recordInternals = false
+    /// torch's parameter groups, resolved: every coordinate in exactly one group, each with its rule's options and
+    /// initial rate (the schedule scales each group's own); empty = one group of everything with the optimizer's.
+    public var parameterGroups: [ParameterGroup] = []
     /// Whether the run's result holds the whole trajectory (default true). When false the rows go only to the
     /// progress receiver, recorded into a window of one report's rows that is reused after every report, and
     /// `RunResult.trajectory` is empty: a run then touches memory in proportion to its report interval, not its
@@ -69,11 +72,11 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Whether the run needs the general loop: gradient transforms and averages are not part of the closed-form
     /// fast path or of lockstep runs, which therefore refuse such runs rather than differ from them.
     /// A schedule that observes the loss (ReduceLROnPlateau) or cycles the momentum (`MomentumCycled`) needs it too,
-    /// and so does recording the internals (only the general loop keeps the copies they need, so the other paths
-    /// carry no per-step branch for them).
+    /// and so do parameter groups and recording the internals (only the general loop keeps the copies they need,
+    /// so the other paths carry no per-step branch for them).
     var needsGeneralLoop: Bool {
         !transforms.isEmpty || averaging != nil || accumulation > 1 || schedule.isStateful || schedule.momentumCycle != nil
-            || recordInternals
+            || recordInternals || !parameterGroups.isEmpty
     }
 
     /// Rows the trajectory will hold at most: the recorded steps plus the final point.

@@ -168,7 +168,10 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
             optimizer.step(parameters: &theta, gradient: &gradient, learningRate: lr)
             if recordsInternals { internals?.didUpdate(theta) }
             if averaging { average.update(theta) }
-            if !watchesEvaluations { plateau?.observe(loss) }
+            if !watchesEvaluations {
+                plateau?.observe(loss)
+                optimizer.observe(loss: loss)
+            }
             t += 1
             batchIndex += 1
             untilReport -= 1

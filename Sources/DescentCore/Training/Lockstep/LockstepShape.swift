@@ -51,7 +51,7 @@ public struct LockstepShape: Sendable, Equatable {
         // No lockstep form: the lecture's rules, and the rules without a shared per-coordinate function
         // (they run alone, on the single-run loops).
         case .momentumLecture, .adagradLecture, .rmspropLecture, .nadam, .radam, .adamax, .adadelta, .rprop, .asgd, .lbfgs,
-             .lion, .adabelief, .yogi, .lamb, .lars, .adan, .sam, .prodigy, .scheduleFreeSGD, .scheduleFreeAdamW,
+             .lion, .adabelief, .yogi, .lamb, .lars, .adan, .sam, .prodigy, .scheduleFreeSGD, .scheduleFreeAdamW, .muon,
              .newton, .saddleFreeNewton, .negativeCurvature:
             return nil
         }
