@@ -51,6 +51,23 @@ import Testing
         #expect(Set(trials.flatMap(\.experimentIDs)).count == 40)
     }
 
+    @Test(arguments: backends) func stepsAndReadsFromANumberSeeOnlyTheTrialsFromThereOn(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try searchingStudy(store)
+        for _ in 0..<4 { _ = try store.advanceSearch(id) { try oneTrial(id, $0) } }
+        #expect(try store.trials(id, from: 2).map(\.number) == [2, 3])
+        #expect(try store.trials(id, from: 4).isEmpty)
+        var seen: [Int] = []
+        _ = try store.advanceSearch(id, from: 3) { rest in
+            seen = rest.map(\.number)
+            var step = try oneTrial(id, Array(repeating: rest[0], count: 3) + rest)  // numbered after trials 0 … 3
+            step.trials[0].state = .failed
+            return step
+        }
+        #expect(seen == [3])
+        #expect(try store.trials(id).map(\.number) == [0, 1, 2, 3, 4] && store.trials(id, from: 4).first?.state == .failed)
+    }
+
     @Test(arguments: backends) func aTrialEndsOnceAndKeepsItsFirstValue(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
         let id = try searchingStudy(store)

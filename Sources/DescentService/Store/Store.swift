@@ -77,8 +77,8 @@ public protocol Store: Sendable {
     func studies(_ query: StudyQuery) throws -> [StudyRecord]
     /// Ids of the search studies still searching, oldest first.
     func activeSearches() throws -> [String]
-    /// A search study's trials, by number.
-    func trials(_ studyID: String) throws -> [TrialRecord]
+    /// A search study's trials numbered `first` and after, by number.
+    func trials(_ studyID: String, from first: Int) throws -> [TrialRecord]
     /// Records a running trial's end (`complete` with its value, `pruned`, or `failed`) and its reports (when its
     /// study prunes); a trial already ended is left as it is (every instance computes the same value, so the first
     /// write wins).
@@ -87,8 +87,9 @@ public protocol Store: Sendable {
     /// reads its trials, passes them to `propose`, and inserts the trials and queued experiments it returns,
     /// numbered after the existing ones, in the same transaction — so concurrent callers on any instance
     /// never propose the same trial twice, and a trial exists exactly when its experiments do. Returns the
-    /// step inserted.
-    func advanceSearch(_ studyID: String, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep
+    /// step inserted. Reads only the trials numbered `first` and after (the caller holds the ended ones before
+    /// them: an ended trial never changes).
+    func advanceSearch(_ studyID: String, from first: Int, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep
     /// Whether the database accepts writes.
     func isWritable() -> Bool
     /// Flushes and closes the store; later calls fail.
@@ -112,6 +113,14 @@ public struct ChunkInfo: Sendable, Equatable {
 }
 
 extension Store {
+    /// A search study's trials, by number.
+    func trials(_ studyID: String) throws -> [TrialRecord] { try trials(studyID, from: 0) }
+
+    /// One step of a search over all its trials (see `advanceSearch(_:from:_:)`).
+    func advanceSearch(_ studyID: String, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+        try advanceSearch(studyID, from: 0, propose)
+    }
+
     /// Every epoch record of an experiment's trajectory, in order.
     public func epochRecords(_ id: String) throws -> [EpochRecord] {
         try recordBlobs(id).flatMap { try TrajectoryCodec.decodeEpochs($0) }

@@ -73,8 +73,8 @@ extension PostgresStore {
         return (0..<rows.count).compactMap { rows.string($0, "id") }
     }
 
-    public func trials(_ studyID: String) throws -> [TrialRecord] {
-        try pool.with { try Self.trials($0, studyID) }
+    public func trials(_ studyID: String, from first: Int) throws -> [TrialRecord] {
+        try pool.with { try Self.trials($0, studyID, from: first) }
     }
 
     public func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?, reports: [PruneReport]?) throws {
@@ -86,11 +86,11 @@ extension PostgresStore {
         }
     }
 
-    public func advanceSearch(_ studyID: String, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+    public func advanceSearch(_ studyID: String, from first: Int, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
         try pool.with { c in
             try c.transaction {
                 try c.execute("SELECT id FROM study WHERE id = $1 FOR UPDATE", [.text(studyID)])
-                let step = try propose(try Self.trials(c, studyID))
+                let step = try propose(try Self.trials(c, studyID, from: first))
                 if !step.experiments.isEmpty { try Self.insertRows(c, try Self.rowsJSON(step.experiments)) }
                 for t in step.trials {
                     try c.execute("""
@@ -104,8 +104,9 @@ extension PostgresStore {
         }
     }
 
-    private static func trials(_ c: PGConnection, _ studyID: String) throws -> [TrialRecord] {
-        let rows = try c.execute("SELECT * FROM study_trial WHERE study_id = $1 ORDER BY number", [.text(studyID)])
+    private static func trials(_ c: PGConnection, _ studyID: String, from first: Int) throws -> [TrialRecord] {
+        let rows = try c.execute("SELECT * FROM study_trial WHERE study_id = $1 AND number >= $2 ORDER BY number",
+                                 [.text(studyID), PGValue(first)])
         return try (0..<rows.count).map { i in
             TrialRecord(studyID: studyID, number: rows.int(i, "number") ?? 0,
                         experimentIDs: try JSONCoding.decode([String].self, rows.string(i, "experiment_ids") ?? "[]"),

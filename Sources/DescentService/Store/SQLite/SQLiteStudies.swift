@@ -68,8 +68,8 @@ extension SQLiteStore {
         try pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM study WHERE search_state = 'searching' ORDER BY created_at, id") }
     }
 
-    public func trials(_ studyID: String) throws -> [TrialRecord] {
-        try pool.read { db in try Self.trials(db, studyID) }
+    public func trials(_ studyID: String, from first: Int) throws -> [TrialRecord] {
+        try pool.read { db in try Self.trials(db, studyID, from: first) }
     }
 
     public func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?, reports: [PruneReport]?) throws {
@@ -80,10 +80,10 @@ extension SQLiteStore {
         }
     }
 
-    public func advanceSearch(_ studyID: String, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+    public func advanceSearch(_ studyID: String, from first: Int, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
         let arguments = { (step: SearchStep) in try step.experiments.map(Self.insertArguments) }
         return try pool.write { db in
-            let step = try propose(try Self.trials(db, studyID))
+            let step = try propose(try Self.trials(db, studyID, from: first))
             let statement = try db.makeStatement(sql: Self.insertSQL)
             for a in try arguments(step) { try statement.execute(arguments: a) }
             for t in step.trials {
@@ -98,8 +98,9 @@ extension SQLiteStore {
         }
     }
 
-    private static func trials(_ db: Database, _ studyID: String) throws -> [TrialRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM study_trial WHERE study_id = ? ORDER BY number", arguments: [studyID]).map { row in
+    private static func trials(_ db: Database, _ studyID: String, from first: Int) throws -> [TrialRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM study_trial WHERE study_id = ? AND number >= ? ORDER BY number",
+                         arguments: [studyID, first]).map { row in
             TrialRecord(studyID: studyID, number: row["number"],
                         experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
                         params: try JSONCoding.decode(SearchAssignment.self, row["params"] as String),
