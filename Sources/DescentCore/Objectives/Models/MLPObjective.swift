@@ -155,10 +155,13 @@ public struct MLPObjective: Objective {
         return Evaluation(loss: result.loss, accuracy: accuracy)
     }
 
-    /// One Double pass with a fresh workspace.
+    /// One Double pass: the fused pass where it applies (no batch norm, one output), else a fresh workspace.
     private func pass(
         _ theta: [Double], _ data: ModelData, _ rows: SampleRows, _ mode: NormalizationMode, _ gradient: inout [Double]
     ) -> (loss: Double, correct: Int) {
+        if MLPFusedPass.handles(architecture) {
+            return MLPFusedPass(architecture: architecture).run(theta: theta, data: data, rows: rows, gradient: &gradient)
+        }
         var workspace = MLPPass<Double>(architecture, batchSize: rows.count)
         return workspace.run(theta: theta, data: data, rows: rows, mode: mode, gradient: &gradient)
     }

@@ -18,7 +18,7 @@ protocol ModelScalar: Sendable {
     static func * (a: Self, b: Self) -> Self
     static func / (a: Self, b: Self) -> Self
     static prefix func - (a: Self) -> Self
-    /// Hyperbolic tangent.
+    /// Hyperbolic tangent (`LaneTanh`, as everywhere in the models, so every path gives the same bits).
     func tanhValue() -> Self
     /// e^x.
     func expValue() -> Self
@@ -38,7 +38,7 @@ extension ModelScalar {
 extension Double: ModelScalar {
     init(constant value: Double) { self = value }
     var primal: Double { self }
-    func tanhValue() -> Double { tanh(self) }
+    func tanhValue() -> Double { LaneTanh.value(self) }
     func expValue() -> Double { exp(self) }
     func log1pValue() -> Double { log1p(self) }
     func logValue() -> Double { log(self) }
@@ -74,7 +74,7 @@ struct DualNumber: ModelScalar {
     }
     static prefix func - (a: DualNumber) -> DualNumber { DualNumber(-a.value, -a.tangent) }
     func tanhValue() -> DualNumber {
-        let t = tanh(value)
+        let t = LaneTanh.value(value)
         return DualNumber(t, (1 - t * t) * tangent)
     }
     func expValue() -> DualNumber {
