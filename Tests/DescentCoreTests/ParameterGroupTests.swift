@@ -184,6 +184,18 @@ private func tensorRange(_ json: String, _ name: String) throws -> Range<Int> {
         #expect(checkError(json)?.field == "optimizer.param_groups[0].lr")
     }
 
+    @Test func aPlateauOnEvaluationsOrACycledMomentumIsRefusedWithGroups() throws {
+        let groups = #""type": "sgd", "momentum": 0.9, "param_groups": [{"params": ["bias"], "weight_decay": 0}]"#
+        let plateau = try #require(checkError(mlpSpec(groups, schedule: #"{"type": "reduce_on_plateau", "metric": "train_loss"}"#)))
+        #expect(plateau.field == "schedule.metric" && plateau.code == "invalid_value")
+        let cycled = try #require(checkError(mlpSpec(groups, schedule: #"{"type": "one_cycle", "max_lr": 0.1, "cycle_momentum": true}"#)))
+        #expect(cycled.field == "schedule.cycle_momentum" && cycled.code == "invalid_value")
+        // Without groups both are accepted, and with groups the batch-loss plateau is too.
+        #expect(checkError(mlpSpec(#""type": "sgd", "momentum": 0.9"#, schedule: #"{"type": "reduce_on_plateau", "metric": "train_loss"}"#)) == nil)
+        #expect(checkError(mlpSpec(#""type": "sgd", "momentum": 0.9"#, schedule: #"{"type": "one_cycle", "max_lr": 0.1, "cycle_momentum": true}"#)) == nil)
+        #expect(checkError(mlpSpec(groups, schedule: #"{"type": "reduce_on_plateau"}"#)) == nil)
+    }
+
     @Test func groupsSurviveTheSpecsJSONRoundTrip() throws {
         let original = try spec(mlpSpec(#""type": "adam", "param_groups": [{"params": ["bias", "bn"], "weight_decay": 0}]"#))
         let data = try JSONEncoder().encode(original)

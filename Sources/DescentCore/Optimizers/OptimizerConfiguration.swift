@@ -95,7 +95,8 @@ public enum OptimizerConfiguration: Sendable, Equatable {
         switch self {
         case .sgd, .rmsprop, .adam, .adamw, .nadam, .radam, .adamax: true
         case .momentumLecture, .adagrad, .adagradLecture, .rmspropLecture, .adadelta, .rprop, .asgd, .lbfgs, .lion, .adabelief,
-             .yogi, .lamb, .lars, .adan, .sam, .prodigy, .newton, .saddleFreeNewton, .negativeCurvature: false
+             .yogi, .lamb, .lars, .adan, .sam, .prodigy, .scheduleFreeSGD, .scheduleFreeAdamW, .muon, .newton, .saddleFreeNewton,
+             .negativeCurvature: false
         }
     }
 }

@@ -143,7 +143,7 @@ extension OptimizerConfiguration {
         case let .asgd(_, lambd, alpha, t0, weightDecay, maximize):
             ASGD(dimension: n, lambd: lambd, alpha: alpha, t0: t0, weightDecay: weightDecay, maximize: maximize)
         case .momentumLecture, .adagradLecture, .rmspropLecture, .lbfgs, .lion, .adabelief, .yogi, .lamb, .lars, .adan, .sam,
-             .prodigy, .muon, .newton, .saddleFreeNewton, .negativeCurvature:
+             .prodigy, .scheduleFreeSGD, .scheduleFreeAdamW, .muon, .newton, .saddleFreeNewton, .negativeCurvature:
             preconditionFailure("\(self) takes no parameter groups (OptimizerKind.acceptsParameterGroups)")
         }
     }

@@ -63,7 +63,7 @@ public enum OptimizerKind: String, SpecKind {
         switch self {
         case .sgd, .adagrad, .rmsprop, .adam, .adamw, .nadam, .radam, .adamax, .adadelta, .rprop, .asgd: true
         case .momentumLecture, .adagradLecture, .rmspropLecture, .lbfgs, .lion, .adabelief, .yogi, .lamb, .lars, .adan, .sam,
-             .prodigy, .muon, .newton, .saddleFreeNewton, .negativeCurvature: false
+             .prodigy, .scheduleFreeSGD, .scheduleFreeAdamW, .muon, .newton, .saddleFreeNewton, .negativeCurvature: false
         }
     }
 
