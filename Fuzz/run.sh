@@ -12,7 +12,7 @@ cp -n "$here"/corpus/* "$here/corpus-run/" 2>/dev/null || true
 swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name DescentHTTPFuzz \
   "$src/RequestParser.swift" "$src/RequestLineCheck.swift" "$src/HeaderSyntax.swift" "$src/TextUtilities.swift" \
   "$src/HTTPMethod.swift" "$src/HTTPHeaders.swift" "$src/QueryParameters.swift" "$src/HTTPRequest.swift" \
-  "$src/HTTPResponse.swift" "$src/HTTPMiddleware.swift" "$src/EventStream.swift" "$here/ParserFuzz.swift" -o "$out/parser-fuzz"
+  "$src/HTTPResponse.swift" "$src/HTTPMiddleware.swift" "$src/HTTPResponder.swift" "$src/ErrorResponse.swift" "$src/EventStream.swift" "$here/ParserFuzz.swift" -o "$out/parser-fuzz"
 if [ -n "${RUNS:-}" ]; then stop=(-runs="$RUNS"); else stop=(-max_total_time="$seconds"); fi
 "$out/parser-fuzz" "${stop[@]}" -max_len=8192 -print_final_stats=1 \
   -artifact_prefix="$out/" "$here/corpus-run" 2>&1 | tail -n 25
