@@ -85,6 +85,17 @@ func referenceTrajectory(_ spec: String) throws -> Trajectory {
     return try decoder.decode(Document.self, from: Data(contentsOf: output)).trajectory
 }
 
+/// Submits `spec`, waits for it to succeed and checks its served trajectory is bit-identical to `descent run`'s;
+/// returns the finished experiment and its trajectory (every column).
+func runServedAndCompared(_ client: Client, _ spec: String) async throws -> (Client.Experiment, Client.TrajectoryData) {
+    let submitted = try await client.submit(json: spec.data)
+    let done = try await client.wait(id: submitted.id, timeout: .seconds(60))
+    #expect(done.status == .succeeded)
+    let served = try await client.trajectory(id: submitted.id, allColumns)
+    #expect(bitIdentical(served, try referenceTrajectory(spec)))
+    return (done, served)
+}
+
 /// An experiment run twice through the service, once with an opt-in analysis record and once without.
 struct AnalysedPair {
     var analysedID: String

@@ -17,11 +17,7 @@ extension Integration {
         @Test func servedRunEqualsTheCommandLineRunAndFreezesTheGroupAtRateZero() async throws {
             try await withServer { server in
                 let client = server.client()
-                let submitted = try await client.submit(json: Self.spec.data)
-                let done = try await client.wait(id: submitted.id, timeout: .seconds(60))
-                #expect(done.status == .succeeded)
-                let served = try await client.trajectory(id: submitted.id, allColumns)
-                #expect(bitIdentical(served, try referenceTrajectory(Self.spec)))
+                let (done, served) = try await runServedAndCompared(client, Self.spec)
                 // layer1.weight (6 × 2 values, first in θ) is in the group with lr 0: it never moves.
                 let first = try #require(served.params?.first), last = try #require(done.summary?.finalParams)
                 #expect(Array(last.prefix(12)) == Array(first.prefix(12)))

@@ -15,11 +15,7 @@ extension Integration {
         @Test func servedRunEqualsTheCommandLineRunAndReducesTheRate() async throws {
             try await withServer { server in
                 let client = server.client()
-                let submitted = try await client.submit(json: Self.spec.data)
-                let done = try await client.wait(id: submitted.id, timeout: .seconds(60))
-                #expect(done.status == .succeeded)
-                let served = try await client.trajectory(id: submitted.id, allColumns)
-                #expect(bitIdentical(served, try referenceTrajectory(Self.spec)))
+                let (_, served) = try await runServedAndCompared(client, Self.spec)
                 // Each rate is the one before, or half of it, never below min_lr; the first is the optimizer's.
                 let rates = try #require(served.lr)
                 #expect(rates.first == 0.03)
@@ -75,11 +71,7 @@ extension Integration {
         @Test func servedRunEqualsTheCommandLineRunAndRestartsAtEachMilestone() async throws {
             try await withServer { server in
                 let client = server.client()
-                let submitted = try await client.submit(json: Self.spec.data)
-                let done = try await client.wait(id: submitted.id, timeout: .seconds(60))
-                #expect(done.status == .succeeded)
-                let served = try await client.trajectory(id: submitted.id, allColumns)
-                #expect(bitIdentical(served, try referenceTrajectory(Self.spec)))
+                let (_, served) = try await runServedAndCompared(client, Self.spec)
                 let rates = try #require(served.lr)
                 #expect(rates[0] == 0.001 * 0.1)
                 #expect(rates[50] == 0.001)
