@@ -15,6 +15,7 @@ public final class BlockingPool: @unchecked Sendable {
     private var jobs: [() -> Void] = []
     private var head = 0
     private var busyThreads = 0
+    private var stopping = false
     /// Threads that run work (at least 1).
     public let threads: Int
     /// Most pieces of work waiting for a thread (at least 0); one more is refused.
@@ -53,9 +54,18 @@ public final class BlockingPool: @unchecked Sendable {
         { request in try await self.run { try handler(request) } }
     }
 
+    /// Lets the threads end once the work already accepted has run; later work is refused (as busy).
+    public func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
     private func submit(_ job: @escaping () -> Void) -> Bool {
         condition.lock()
         defer { condition.unlock() }
+        guard !stopping else { return false }
         let idle = threads - busyThreads
         guard jobs.count - head < queueLimit + idle else { return false }
         jobs.append(job)
@@ -66,7 +76,11 @@ public final class BlockingPool: @unchecked Sendable {
     private func loop() {
         while true {
             condition.lock()
-            while head == jobs.count { condition.wait() }
+            while head == jobs.count && !stopping { condition.wait() }
+            if head == jobs.count {  // stopping, and nothing left to run
+                condition.unlock()
+                return
+            }
             let job = jobs[head]
             head += 1
             if head == jobs.count {

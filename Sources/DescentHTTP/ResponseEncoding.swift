@@ -136,7 +136,7 @@ extension [UInt8] {
             append(UInt8(ascii: "0"))
             return
         }
-        var digits: (UInt64, Int) = (0, 0)  // up to 19 digits, most significant first, packed 4 bits each
+        var digits: (UInt64, Int) = (0, 0)  // up to 16 digits, 4 bits each; a longer value is written through String
         var v = value
         while v > 0, digits.1 < 16 {
             digits.0 = digits.0 << 4 | UInt64(v % 10)

@@ -81,12 +81,32 @@ import Testing
         #expect(fields == [field])
     }
 
-    @Test func runsWithItHaveNoLockstepShape() throws {
+    @Test func runsWithItTakeTheGeneralLoop() throws {
         let experiment = try spec(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear","samples":30},"#
                                   + #""optimizer":{"type":"sgd","lr":0.01},"batch_size":4,"steps":20,"transforms":[{"type":"accumulate","steps":2}]}"#)
             .validated()
         #expect(experiment.configuration.needsGeneralLoop)
-        #expect(LockstepShape(objective: experiment.objective, optimizer: experiment.optimizer,
-                              configuration: experiment.configuration) == nil)
+    }
+
+    /// The mini-batch evaluations a spec asks for (steps × k, or epochs × batches per epoch) are bounded by the step
+    /// limit, and an epoch budget must hold one whole update: 30 samples in batches of 4 make 8 batches an epoch.
+    @Test(arguments: [
+        (#""steps":10,"transforms":[{"type":"accumulate","steps":2000000}]"#, "transforms[0].steps"),
+        (#""steps":10,"transforms":[{"type":"accumulate","steps":4000000000000000}]"#, "transforms[0].steps"),
+        (#""epochs":1,"transforms":[{"type":"accumulate","steps":9}]"#, "transforms[0].steps"),
+        (#""epochs":2000000,"transforms":[{"type":"accumulate","steps":2}]"#, "epochs"),
+        (#""epochs":2000000000000000000"#, "epochs"),
+    ])
+    func budgetsBeyondTheLimitsAreRefused(_ members: String, _ field: String) throws {
+        let fields = try errorFields(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear","samples":30},"#
+                                     + #""optimizer":{"type":"sgd"},"batch_size":4,"# + members + "}")
+        #expect(fields == [field])
+    }
+
+    @Test func anEpochBudgetHoldingWholeUpdatesIsAccepted() throws {
+        let experiment = try spec(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear","samples":30},"#
+                                  + #""optimizer":{"type":"sgd","lr":0.01},"batch_size":4,"epochs":1,"transforms":[{"type":"accumulate","steps":8}]}"#)
+            .validated()
+        #expect(experiment.configuration.steps == 1)
     }
 }

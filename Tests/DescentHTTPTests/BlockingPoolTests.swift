@@ -94,4 +94,22 @@ final class Gate: Sendable {
         #expect(sum == 500_500)
         await #expect(throws: Failure.self) { try await pool.run { () throws -> Int in throw Failure() } }
     }
+
+    @Test func shutdownRunsTheAcceptedWorkThenEndsTheThreadsAndRefusesMore() async throws {
+        final class Watch: @unchecked Sendable { weak var pool: BlockingPool? }  // written once, before the wait
+        let watch = Watch()
+        do {
+            let pool = BlockingPool(threads: 2, queueLimit: 4, name: "test-compute")
+            watch.pool = pool
+            let gate = Gate()
+            async let first: Int = pool.run { gate.pass(); return 1 }
+            try await waitUntil("the work has started", timeout: 10) { gate.blocked == 1 }
+            pool.shutdown()
+            await #expect(throws: BlockingPoolBusy.self) { try await pool.run { 2 } }
+            gate.open()
+            #expect(try await first == 1)
+        }
+        // Each thread holds the pool while it loops: the pool goes once both threads have ended.
+        try await waitUntil("the pool's threads have ended", timeout: 10) { watch.pool == nil }
+    }
 }

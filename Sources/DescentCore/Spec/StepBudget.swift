@@ -43,11 +43,34 @@ extension ExperimentSpec {
         case .model(let model):
             guard let dataset else { return }  // building reports the missing dataset
             let n = dataset.trainingSampleCount
-            if let e = epochs, e >= 1, steps == nil, stepBudget > limits.maxSteps {
-                issues.add(SpecError(field: "epochs", message: "gives \(stepBudget) steps (\(e) × \(batchesPerEpoch) batches per epoch); "
-                                     + "at most \(limits.maxSteps)", code: "out_of_range"))
-            }
+            checkBatchEvaluations(limits: limits, into: &issues)
             if model == .mlp { checkBatchNorm(trainingSamples: n, into: &issues) }
+        }
+    }
+
+    /// The run's mini-batch evaluations — `epochs` × batches per epoch, or `steps` × k with `accumulate` (k per
+    /// update) — stay within `limits.maxSteps`, without overflow, and `epochs` give at least one whole update.
+    private func checkBatchEvaluations(limits: SpecLimits, into issues: inout SpecIssues) {
+        let k = accumulationSteps
+        let kField = "transforms[\(transforms.firstIndex { $0.kind == .accumulate } ?? 0)].steps"
+        if let s = steps, s >= 1, k > 1 {
+            let (evaluations, overflow) = s.multipliedReportingOverflow(by: k)
+            if overflow || evaluations > limits.maxSteps {
+                issues.add(SpecError(field: kField, message: "makes \(overflow ? "more than \(Int.max)" : "\(evaluations)") mini-batch "
+                                     + "evaluations (\(s) steps × \(k) per update); at most \(limits.maxSteps)", code: "out_of_range"))
+            }
+        }
+        guard let e = epochs, e >= 1, steps == nil else { return }
+        let perEpoch = batchesPerEpoch
+        let (batches, overflow) = e.multipliedReportingOverflow(by: perEpoch)
+        if overflow || batches > limits.maxSteps {
+            let shown = overflow ? "more than \(Int.max)" : "\(batches)"
+            let updates = k > 1 ? ", \(batches / k) updates of \(k)" : ""
+            issues.add(SpecError(field: "epochs", message: "gives \(shown) mini-batches (\(e) × \(perEpoch) batches per epoch\(updates)); "
+                                 + "at most \(limits.maxSteps)", code: "out_of_range"))
+        } else if k > batches {
+            issues.add(SpecError(field: kField, message: "is more than the \(batches) mini-batches of \(e) epoch(s) (\(perEpoch) per "
+                                 + "epoch): not one whole update would fit; lower it or give more epochs", code: "out_of_range"))
         }
     }
 

@@ -133,6 +133,7 @@ struct TrainingLoop<O: Objective, P: Optimizer> {
                 loss *= share
                 for i in 0..<n { gradient[i] *= share }
                 for _ in 1..<accumulation {
+                    if control.isCancelled { stop = .cancelled; break updates }
                     batchIndex += 1
                     if batchIndex == batchesPerEpoch, let reason = endEpoch() { stop = reason; break updates }
                     let microLoss = objective.trainingStep(at: theta, batch: fullBatch ? .full : batcher.batch(batchIndex),

@@ -9,6 +9,8 @@ public final class ServiceHost: Sendable {
     /// The runner (store + queue + workers).
     public let runner: ExperimentRunner
     private let server: HTTPServer
+    /// The threads of the compute routes; ended by `stop`.
+    private let computePool: BlockingPool
     private let logger: Logger
 
     /// Opens the store `settings` name (SQLite in `dataDir` by default, creating it; or PostgreSQL, applying
@@ -35,7 +37,7 @@ public final class ServiceHost: Sendable {
         runner = ExperimentRunner(store: store, coordination: coordination, workers: settings.resolvedWorkers,
                                   queueCapacity: settings.queueCapacity, leaseSeconds: Double(settings.leaseSeconds),
                                   recoverAtStart: soleUser, limits: settings.specLimits, metrics: ServiceMetrics(), logger: logger)
-        let computePool = ServiceAPI.makeComputePool(threads: settings.computeThreads, queueLimit: settings.computeQueueLimit)
+        computePool = ServiceAPI.makeComputePool(threads: settings.computeThreads, queueLimit: settings.computeQueueLimit)
         let api = ServiceAPI(runner: runner, authToken: settings.authToken, computePool: computePool, logger: logger)
         server = HTTPServer(configuration: settings.serverConfiguration, responder: api.makeRouter().makeResponder(), logger: logger)
     }
@@ -53,6 +55,7 @@ public final class ServiceHost: Sendable {
         runner.stop(timeout: grace)
         runner.hub.finishAll()  // open event streams end with their final chunk, not a reset
         await http
+        computePool.shutdown()
         do { try runner.store.close() } catch { logger.error("could not close the store", metadata: ["error": "\(error)"]) }
         logger.info("stopped")
     }
