@@ -23,7 +23,6 @@ The gradients are the objectives' closed forms, evaluated in the order their def
 (see `objective_gradient`), and checked against torch.autograd at every point, so what the
 fixtures test is the optimizer alone.
 """
-import json
 import math
 import pathlib
 import sys
@@ -31,6 +30,9 @@ import sys
 import torch
 
 from cases import CASES
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # Tests/Fixtures
+from fixture_json import write_cases  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 HERE = pathlib.Path(__file__).resolve().parent
@@ -450,11 +452,7 @@ def main():
     for kind, records in files.items():
         header = {"generator": "Tests/Fixtures/torch/generate.py", "torch_version": torch.__version__,
                   "dtype": "float64"}
-        # One case per line: small diffs when a case changes, still plain JSON.
-        lines = ",\n".join(json.dumps(record) for record in records)
-        path = HERE / f"{kind}.json"
-        path.write_text(json.dumps(header)[:-1] + ', "cases": [\n' + lines + "\n]}\n")
-        print(f"{path.name}: {len(records)} cases")
+        write_cases(HERE / f"{kind}.json", header, records)
 
 
 if __name__ == "__main__":
