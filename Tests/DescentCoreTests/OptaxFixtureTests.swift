@@ -27,25 +27,12 @@ struct OptaxCase: Sendable, Decodable, CustomTestStringConvertible {
 }
 
 /// The fixture files under Tests/Fixtures/optax and their cases.
-enum OptaxFixtures {
+enum OptaxFixtures: FixtureFolder {
+    typealias Case = OptaxCase
     /// Tests/Fixtures/optax.
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/optax")
-
-    /// The JSON files in the directory, sorted.
-    static func files() throws -> [URL] {
-        try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
-    }
-
-    /// The cases of one file.
-    static func cases(in file: URL) throws -> [OptaxCase] {
-        struct Document: Decodable { let cases: [OptaxCase] }
-        return try JSONDecoder().decode(Document.self, from: Data(contentsOf: file)).cases
-    }
-
+    static let directory = fixtureDirectory("optax")
     /// Every case of every file (empty if a file is unreadable: `everyFixtureFileDecodes` fails then).
-    static let all: [OptaxCase] = ((try? files()) ?? []).flatMap { (try? cases(in: $0)) ?? [] }
+    static let all = everyCase()
 }
 
 @Suite struct OptaxFixtureTests {

@@ -2,23 +2,6 @@ import Foundation
 import Testing
 @testable import DescentCore
 
-private func decode(_ json: String) throws -> ExperimentSpec {
-    try JSONDecoder().decode(ExperimentSpec.self, from: Data(json.utf8))
-}
-
-/// The SpecError thrown by decoding (or validating) `json`, if any.
-private func specError(_ json: String) -> SpecError? {
-    do {
-        _ = try decode(json).validated()
-        return nil
-    } catch let error as SpecError {
-        return error
-    } catch {
-        Issue.record("unexpected error \(error)")
-        return nil
-    }
-}
-
 private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam"}"#
 
 @Test func fullContractExampleDecodesAndValidates() throws {
@@ -32,9 +15,9 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
      "stop":{"grad_norm_tol":1e-8,"loss_target":null,"divergence_factor":1e6},
      "record_every":1,"record_params":true}
     """
-    let spec = try decode(json)
-    #expect(spec.seed == 42 && spec.batchSize == 20 && spec.stop.gradNormTol == 1e-8)
-    let experiment = try spec.validated()
+    let checked = try spec(json)
+    #expect(checked.seed == 42 && checked.batchSize == 20 && checked.stop.gradNormTol == 1e-8)
+    let experiment = try checked.validated()
     // 1 → 16 → 16 → 1 with batch norm (γ, β per hidden unit): 32 + 272 + 17 + 64 = 385.
     #expect(experiment.dimension > 300)
     #expect(experiment.configuration.schedule == .linearWarmup(warmupSteps: 100, startFactor: 1.0 / 3.0,
@@ -42,70 +25,70 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
 }
 
 @Test func specRoundTripsThroughJSON() throws {
-    let spec = try decode(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.01,0.02],"steps":10}"#)
-    let again = try JSONDecoder().decode(ExperimentSpec.self, from: JSONEncoder().encode(spec))
-    #expect(again == spec)
+    let checked = try spec(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":0.1},"start":[0.01,0.02],"steps":10}"#)
+    let again = try JSONDecoder().decode(ExperimentSpec.self, from: JSONEncoder().encode(checked))
+    #expect(again == checked)
 }
 
 @Test func unknownOptimizerTypeNamesFieldAndAllowedValues() {
-    let error = specError(#"{"objective":{"type":"saddle"},"optimizer":{"type":"adamm"}}"#)
+    let error = checkError(#"{"objective":{"type":"saddle"},"optimizer":{"type":"adamm"}}"#)
     #expect(error?.field == "optimizer.type")
     #expect(error?.code == "unknown_type")
     #expect(error?.message.contains("adamw") == true)
 }
 
 @Test func betaOutOfRangeNamesTheArrayElement() {
-    let error = specError(#"{"objective":{"type":"saddle"},"optimizer":{"type":"adam","betas":[0.9,1.0]}}"#)
+    let error = checkError(#"{"objective":{"type":"saddle"},"optimizer":{"type":"adam","betas":[0.9,1.0]}}"#)
     #expect(error == SpecError(field: "optimizer.betas[1]", message: "must be in [0, 1)", code: "out_of_range"))
 }
 
 @Test func unknownKeyIsRejectedWithItsPath() {
-    #expect(specError(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lrr":0.1}}"#)?.field == "optimizer.lrr")
-    #expect(specError(base + #","step":10}"#)?.field == "step")
-    #expect(specError(base + #","stop":{"grad_tol":1}}"#)?.field == "stop.grad_tol")
+    #expect(checkError(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lrr":0.1}}"#)?.field == "optimizer.lrr")
+    #expect(checkError(base + #","step":10}"#)?.field == "step")
+    #expect(checkError(base + #","stop":{"grad_tol":1}}"#)?.field == "stop.grad_tol")
 }
 
 @Test func nestedScheduleErrorsNameTheNestedPath() {
-    let error = specError(base + #","schedule":{"type":"linear_warmup","warmup_steps":10,"then":{"type":"cosine"}}}"#)
+    let error = checkError(base + #","schedule":{"type":"linear_warmup","warmup_steps":10,"then":{"type":"cosine"}}}"#)
     #expect(error?.field == "schedule.then.t_max")
     #expect(error?.code == "missing_field")
 }
 
 @Test func wrongTypeAndRangeErrorsNameTheField() {
-    #expect(specError(base + #","steps":"many"}"#)?.field == "steps")
-    #expect(specError(base + #","steps":0}"#)?.message == "must be in [1, inf)")
-    #expect(specError(base + #","batch_size":2.5}"#)?.field == "batch_size")
-    #expect(specError(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":-1}}"#)?.field == "optimizer.lr")
+    #expect(checkError(base + #","steps":"many"}"#)?.field == "steps")
+    #expect(checkError(base + #","steps":0}"#)?.message == "must be in [1, inf)")
+    #expect(checkError(base + #","batch_size":2.5}"#)?.field == "batch_size")
+    #expect(checkError(#"{"objective":{"type":"saddle"},"optimizer":{"type":"sgd","lr":-1}}"#)?.field == "optimizer.lr")
 }
 
 @Test func datasetObjectiveWithoutDatasetIsRejected() {
-    #expect(specError(#"{"objective":{"type":"mlp"},"optimizer":{"type":"adam"}}"#)?.field == "dataset")
+    #expect(checkError(#"{"objective":{"type":"mlp"},"optimizer":{"type":"adam"}}"#)?.field == "dataset")
 }
 
 @Test func closedFormObjectiveWithDatasetIsRejected() {
-    let error = specError(base + #","dataset":{"type":"synthetic","generator":"xor"}}"#)
+    let error = checkError(base + #","dataset":{"type":"synthetic","generator":"xor"}}"#)
     #expect(error?.field == "dataset")
 }
 
 @Test func startWithWrongLengthIsRejected() {
-    #expect(specError(base + #","start":[1,2,3]}"#)?.field == "start")
+    #expect(checkError(base + #","start":[1,2,3]}"#)?.field == "start")
 }
 
 @Test func badExpressionReportsPosition() {
-    let error = specError(#"{"objective":{"type":"expression","expression":"(1-x*y","variables":["x","y"]},"optimizer":{"type":"sgd"}}"#)
+    let error = checkError(#"{"objective":{"type":"expression","expression":"(1-x*y","variables":["x","y"]},"optimizer":{"type":"sgd"}}"#)
     #expect(error?.field == "objective.expression")
     #expect(error?.code == "invalid_expression")
 }
 
 @Test func inlineDatasetShapeErrorsNameTheRow() {
     let json = #"{"objective":{"type":"linear_regression"},"optimizer":{"type":"sgd"},"dataset":{"type":"inline","x":[[1,2],[3]],"y":[1,2]}}"#
-    #expect(specError(json)?.field == "dataset.x[1]")
+    #expect(checkError(json)?.field == "dataset.x[1]")
 }
 
 @Test func limitsAreEnforced() throws {
-    let spec = try decode(base + #","steps":1000}"#)
-    #expect(throws: SpecError.self) { try spec.validated(limits: SpecLimits(maxSteps: 999)) }
-    var big = spec
+    let checked = try spec(base + #","steps":1000}"#)
+    #expect(throws: SpecError.self) { try checked.validated(limits: SpecLimits(maxSteps: 999)) }
+    var big = checked
     big.objective = ObjectiveSpec(.closedForm(.rosenbrock), parameters: ["dimension": .number(200_001)])
     #expect(throws: SpecError.self) { try big.validated() }
 }

@@ -41,25 +41,12 @@ struct TorchCase: Sendable, Decodable, CustomTestStringConvertible {
 }
 
 /// The fixture files and their cases.
-enum TorchFixtures {
+enum TorchFixtures: FixtureFolder {
+    typealias Case = TorchCase
     /// Tests/Fixtures/torch.
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/torch")
-
-    /// The JSON files in the directory, sorted.
-    static func files() throws -> [URL] {
-        try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
-    }
-
-    /// The cases of one file.
-    static func cases(in file: URL) throws -> [TorchCase] {
-        struct Document: Decodable { let cases: [TorchCase] }
-        return try JSONDecoder().decode(Document.self, from: Data(contentsOf: file)).cases
-    }
-
+    static let directory = fixtureDirectory("torch")
     /// Every case of every file (empty if a file is unreadable: `everyFixtureFileDecodes` fails then).
-    static let all: [TorchCase] = ((try? files()) ?? []).flatMap { (try? cases(in: $0)) ?? [] }
+    static let all = everyCase()
 }
 
 /// Largest |a − b| / |b| over paired values (0 where both are equal, ∞ when b = 0 ≠ a).

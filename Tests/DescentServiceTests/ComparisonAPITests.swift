@@ -17,19 +17,6 @@ import Testing
             + #""confirm":\#(confirm)\#(extra)}"#
     }
 
-    /// Creates the study and waits for its search to finish; returns its final JSON.
-    private func runToEnd(_ h: ServiceHarness, _ body: String) async throws -> [String: Any] {
-        let r = try await h.request(.post, "/v1/studies", json: body)
-        #expect(r.status == 202, "\(r.body)")
-        let id = try #require(h.object(r.body)["id"] as? String)
-        var study: [String: Any] = [:]
-        try await waitUntil("study \(id) finishes", timeout: 120) {
-            study = h.object(try await h.request(.get, "/v1/studies/\(id)").body)
-            return (study["search"] as? [String: Any])?["state"] as? String == "finished"
-        }
-        return study
-    }
-
     private func board(_ study: [String: Any]) -> [[String: Any]] {
         (study["comparison"] as? [String: Any])?["problems"] as? [[String: Any]] ?? []
     }
@@ -45,7 +32,7 @@ import Testing
     /// trial did (the mean of four equal numbers is that number exactly) and the entries rank by the best tuning values.
     @Test func eachCellTunesThenRunsItsBestAgain() async throws {
         let h = try ServiceHarness(workers: 2)
-        let study = try await runToEnd(h, comparison())
+        let study = try await h.runStudyToEnd(comparison(), timeout: 120)
         let problems = board(study)
         #expect(problems.map { $0["problem"] as? String } == ["quadratic", "rosenbrock"])
         let stride = 5  // 4 tuning trials + the confirmation trial
@@ -82,7 +69,7 @@ import Testing
         let h = try ServiceHarness(workers: 2)
         let body = #"{"compare":{"optimizers":[{"type":"sgd"},{"type":"adam"}],"problems":[\#(quadratic)]},"#
             + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.05,"high":0.1}},"sampler":"random","trials":2},"confirm":2}"#
-        let study = try await runToEnd(h, body)
+        let study = try await h.runStudyToEnd(body, timeout: 120)
         let rows = entries(try #require(board(study).first))
         #expect(rows.map { $0["optimizer"] as? String } == ["adam", "sgd"])
         #expect(rows.map { $0["rank"] as? Int } == [1, nil])
@@ -94,7 +81,7 @@ import Testing
     /// The confirmation runs use seeds no tuning trial used: replicates 1 … k of the base seed.
     @Test func confirmationRunsUseFreshSeeds() async throws {
         let h = try ServiceHarness(workers: 2)
-        let study = try await runToEnd(h, comparison(trials: 2, confirm: 2))
+        let study = try await h.runStudyToEnd(comparison(trials: 2, confirm: 2), timeout: 120)
         for trial in trials(study) {
             let ids = try #require(trial["experiment_ids"] as? [String])
             var seeds: [UInt64] = []
@@ -116,7 +103,7 @@ import Testing
         var runs: [String] = []
         for workers in [1, 3] {
             let h = try ServiceHarness(workers: workers)
-            let study = try await runToEnd(h, body)
+            let study = try await h.runStudyToEnd(body, timeout: 120)
             let trialText = trials(study).map { "\($0["number"] ?? "") \($0["params"] ?? "") \($0["value"] ?? "")" }
             var boardText: [String] = []
             for var row in board(study).flatMap(entries) {
@@ -131,7 +118,7 @@ import Testing
 
     @Test func stepsToTargetCountOnlyRunsThatReachedIt() async throws {
         let h = try ServiceHarness(workers: 2)
-        let study = try await runToEnd(h, comparison(trials: 3, confirm: 2, extra: #","loss_target":1e-3"#))
+        let study = try await h.runStudyToEnd(comparison(trials: 3, confirm: 2, extra: #","loss_target":1e-3"#), timeout: 120)
         let target = (study["comparison"] as? [String: Any])?["target"] as? Double
         #expect(target == 1e-3)
         for row in board(study).flatMap(entries) {
@@ -149,7 +136,7 @@ import Testing
         let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1.2,1],"steps":300,"seed":3}"#
         let request = #"{"base":\#(base),"search":{"space":{"optimizer.lr":{"type":"log_uniform","low":1e-3,"high":0.3}},"#
             + #""sampler":"random","trials":3,"seed":1},"confirm":2}"#
-        let study = try await runToEnd(h, request)
+        let study = try await h.runStudyToEnd(request, timeout: 120)
         let search = try #require(study["search"] as? [String: Any])
         let best = try #require(search["best"] as? [String: Any])
         let confirmation = try #require(search["confirmation"] as? [String: Any])
@@ -162,7 +149,7 @@ import Testing
 
     @Test func leaderboardSVGDrawsOneCurvePerOptimizerInRankOrder() async throws {
         let h = try ServiceHarness(workers: 2)
-        let study = try await runToEnd(h, comparison(trials: 2, confirm: 2))
+        let study = try await h.runStudyToEnd(comparison(trials: 2, confirm: 2), timeout: 120)
         let id = try #require(study["id"] as? String)
         let r = try await h.request(.get, "/v1/studies/\(id)/leaderboard.svg?problem=rosenbrock")
         #expect(r.status == 200 && r.headers["Content-Type"]?.hasPrefix("image/svg+xml") == true)

@@ -27,10 +27,7 @@ import Testing
         let h = try ServiceHarness(workers: 2)
         let body = #"{"base":{"objective":{"type":"mlp","hidden":[4]},"dataset":{"type":"synthetic","generator":"two_moons","samples":64},"optimizer":{"type":"sgd","lr":0.05},"batch_size":16,"steps":40},"#
             + #""search":{"space":{"optimizer.lr":{"type":"uniform","low":0.01,"high":0.1}},"sampler":"random","trials":1,"seed":1},"replicates":3}"#
-        let id = try #require(h.object(try await h.request(.post, "/v1/studies", json: body).body)["id"] as? String)
-        try await waitUntil("search finishes", timeout: 60) {
-            (h.object(try await h.request(.get, "/v1/studies/\(id)").body)["search"] as? [String: Any])?["state"] as? String == "finished"
-        }
+        let id = try #require(try await h.runStudyToEnd(body)["id"] as? String)
         let r = try await h.request(.get, "/v1/studies/\(id)/trials/0/curves?max_points=5")
         #expect(r.status == 200)
         let curves = try #require(h.object(r.body)["curves"] as? [String: Any])

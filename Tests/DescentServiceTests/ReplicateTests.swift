@@ -42,14 +42,7 @@ import Testing
         let body = #"{"base":{"objective":{"type":"mlp","hidden":[4]},"dataset":{"type":"synthetic","generator":"two_moons","samples":64},"optimizer":{"type":"sgd","lr":0.05},"batch_size":16,"steps":40,"seed":5},"#
             + #""search":{"space":{"optimizer.lr":{"type":"uniform","low":0.01,"high":0.1}},"sampler":"random","trials":2,"seed":1},"#
             + #""replicates":3,"loss_target":10}"#
-        let r = try await h.request(.post, "/v1/studies", json: body)
-        #expect(r.status == 202, "\(r.body)")
-        let id = try #require(h.object(r.body)["id"] as? String)
-        var search: [String: Any] = [:]
-        try await waitUntil("search finishes", timeout: 60) {
-            search = h.object(try await h.request(.get, "/v1/studies/\(id)").body)["search"] as? [String: Any] ?? [:]
-            return search["state"] as? String == "finished"
-        }
+        let search = try await h.runStudyToEnd(body)["search"] as? [String: Any] ?? [:]
         #expect(search["replicates"] as? Int == 3)
         let trials = search["trials"] as? [[String: Any]] ?? []
         #expect(trials.count == 2)

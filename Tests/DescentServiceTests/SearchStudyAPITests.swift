@@ -12,26 +12,13 @@ import Testing
             + #""sampler":\#(sampler),"trials":\#(trials),"max_concurrent":\#(concurrent),"seed":4}}"#
     }
 
-    /// Creates the study and waits for its search to finish; returns its final JSON.
-    private func runToEnd(_ h: ServiceHarness, _ body: String) async throws -> [String: Any] {
-        let r = try await h.request(.post, "/v1/studies", json: body)
-        #expect(r.status == 202, "\(r.body)")
-        let id = try #require(h.object(r.body)["id"] as? String)
-        var study: [String: Any] = [:]
-        try await waitUntil("study \(id) finishes", timeout: 60) {
-            study = h.object(try await h.request(.get, "/v1/studies/\(id)").body)
-            return (study["search"] as? [String: Any])?["state"] as? String == "finished"
-        }
-        return study
-    }
-
     private func trials(_ study: [String: Any]) -> [[String: Any]] {
         (study["search"] as? [String: Any])?["trials"] as? [[String: Any]] ?? []
     }
 
     @Test func randomSearchScoresEachTrialWithItsFinalLoss() async throws {
         let h = try ServiceHarness(workers: 2)
-        let study = try await runToEnd(h, search(#""random""#, trials: 5, concurrent: 2))
+        let study = try await h.runStudyToEnd(search(#""random""#, trials: 5, concurrent: 2))
         let rows = trials(study)
         #expect(rows.map { $0["number"] as? Int } == [0, 1, 2, 3, 4])
         var values: [Double] = []
@@ -53,7 +40,7 @@ import Testing
         var runs: [[String]] = []
         for workers in [1, 3] {
             let h = try ServiceHarness(workers: workers)
-            let study = try await runToEnd(h, body)
+            let study = try await h.runStudyToEnd(body)
             runs.append(trials(study).map { "\($0["params"] ?? "")=\($0["value"] ?? "")" })
         }
         #expect(runs[0].count == 9)
@@ -86,14 +73,7 @@ extension SearchStudyAPITests {
         let body = #"{"base":{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1,1],"steps":200},"#
             + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.01,"high":0.1}},"sampler":"random","trials":2},"#
             + #""objective":{"metric":"steps_to_target"},"loss_target":10}"#
-        let r = try await h.request(.post, "/v1/studies", json: body)
-        #expect(r.status == 202, "\(r.body)")
-        let id = try #require(h.object(r.body)["id"] as? String)
-        var search: [String: Any] = [:]
-        try await waitUntil("study \(id) finishes", timeout: 60) {
-            search = h.object(try await h.request(.get, "/v1/studies/\(id)").body)["search"] as? [String: Any] ?? [:]
-            return search["state"] as? String == "finished"
-        }
+        let search = try await h.runStudyToEnd(body)["search"] as? [String: Any] ?? [:]
         let values = (search["trials"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? Double }
         #expect(values.count == 2 && values.allSatisfy { $0 >= 0 && $0 < 200 })
     }

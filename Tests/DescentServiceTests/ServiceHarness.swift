@@ -69,6 +69,21 @@ final class ServiceHarness: @unchecked Sendable {
         return last
     }
 
+    /// Creates a study by posting `json` to `target` (202 expected), polls until its search has finished and returns the
+    /// study's JSON; throws when `timeout` seconds pass first.
+    func runStudyToEnd(_ json: String?, at target: String = "/v1/studies", timeout: Double = 60,
+                       poll: Duration = .milliseconds(10)) async throws -> [String: Any] {
+        let r = try await request(.post, target, json: json)
+        #expect(r.status == 202, "\(r.body)")
+        let id = try #require(object(r.body)["id"] as? String)
+        var study: [String: Any] = [:]
+        try await waitUntil("study \(id) finishes", timeout: timeout, poll: poll) {
+            study = object(try await request(.get, "/v1/studies/\(id)").body)
+            return (study["search"] as? [String: Any])?["state"] as? String == "finished"
+        }
+        return study
+    }
+
     /// Polls until a worker has claimed the experiment (status running); throws when `timeout` seconds pass first.
     func waitUntilRunning(_ id: String, timeout: Double = 30) async throws {
         try await waitUntil("experiment \(id) is running", timeout: timeout) { try runner.store.experiment(id)?.status == .running }

@@ -141,8 +141,7 @@ struct SearchSummary: Encodable {
     /// Fills each trial's `replicates` from its experiments' records (studies with more than one replicate).
     mutating func aggregate(records: [String: ExperimentRecord], studyTarget: Double?) {
         for i in trials.indices where replicates > 1 || trials[i].confirmation == true {
-            let finished = trials[i].experimentIds.compactMap { records[$0] }.filter { $0.status == .succeeded || $0.status == .diverged }
-            trials[i].replicates = ReplicateAggregate(finalLosses: finished.map { $0.summary?.finalLoss ?? .infinity },
+            trials[i].replicates = ReplicateAggregate(finishedRuns: ReplicateAggregate.finishedRuns(trials[i].experimentIds, in: records),
                                                       target: objective.target ?? studyTarget)
         }
         if let b = best?.number, let t = trials.first(where: { $0.number == b }) { best = t }

@@ -108,19 +108,17 @@ struct Leaderboard: Encodable {
                 case .complete, .pruned: "finished"
                 }
                 entry.value = confirmation.value.flatMap { $0.isNaN ? nil : $0 }
-                let runs = confirmation.experimentIDs.compactMap { records[$0] }.filter { $0.status == .succeeded || $0.status == .diverged }
+                let runs = ReplicateAggregate.finishedRuns(confirmation.experimentIDs, in: records)
                 if !runs.isEmpty {
-                    entry.finalLoss = ReplicateAggregate(finalLosses: runs.map { $0.summary?.finalLoss ?? .infinity }, target: target)
+                    entry.finalLoss = ReplicateAggregate(finishedRuns: runs, target: target)
                     let walls = runs.compactMap(Self.wallMs)
-                    entry.wallMsMean = walls.isEmpty ? nil : walls.reduce(0, +) / Double(walls.count)
+                    entry.wallMsMean = walls.isEmpty ? nil : SampleStatistics.mean(walls)
                     if let target {
                         let steps = try runs.compactMap { try stepsToTarget($0, target) }.map(Double.init)
                         if !steps.isEmpty {
-                            let mean = steps.reduce(0, +) / Double(steps.count)
+                            let mean = SampleStatistics.mean(steps)
                             entry.stepsToTargetMean = mean
-                            if steps.count > 1 {
-                                entry.stepsToTargetStd = (steps.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(steps.count - 1)).squareRoot()
-                            }
+                            entry.stepsToTargetStd = SampleStatistics.standardDeviation(steps, mean: mean)
                         }
                     }
                 }

@@ -34,10 +34,8 @@ struct ReplicateCurves: Encodable, Equatable {
                 while cursors[c] + 1 < curve.step.count && curve.step[cursors[c] + 1] <= g { cursors[c] += 1 }
                 values.append(curve.loss[cursors[c]])
             }
-            let n = Double(values.count)
-            let mean = values.reduce(0, +) / n
-            let variance = values.count > 1 ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1) : 0
-            step.append(g); lossMean.append(mean); lossStd.append(variance.squareRoot())
+            let mean = SampleStatistics.mean(values)
+            step.append(g); lossMean.append(mean); lossStd.append(SampleStatistics.standardDeviation(values, mean: mean) ?? 0)
             lossMin.append(values.min() ?? .nan); lossMax.append(values.max() ?? .nan)
         }
     }

@@ -62,21 +62,23 @@ struct ReplicateAggregate: Encodable, Equatable {
         self.target = target
         if let target, runs > 0 { successRate = Double(finite.count { $0 <= target }) / Double(runs) }
         guard let first = finite.first, let last = finite.last else { return }
-        let n = Double(finite.count)
-        let mean = finite.reduce(0, +) / n
+        let mean = SampleStatistics.mean(finite)
         finalLossMean = mean
-        if finite.count > 1 { finalLossStd = (finite.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)).squareRoot() }
-        finalLossMedian = Self.quantile(finite, 0.5)
-        finalLossIqr = Self.quantile(finite, 0.75) - Self.quantile(finite, 0.25)
+        finalLossStd = SampleStatistics.standardDeviation(finite, mean: mean)
+        finalLossMedian = SampleStatistics.quantile(finite, 0.5)
+        finalLossIqr = SampleStatistics.quantile(finite, 0.75) - SampleStatistics.quantile(finite, 0.25)
         finalLossMin = first
         finalLossMax = last
     }
 
-    /// The q-quantile of sorted, non-empty `x` by linear interpolation at position q·(n − 1).
-    static func quantile(_ x: [Double], _ q: Double) -> Double {
-        let h = q * Double(x.count - 1)
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, x.count - 1)
-        return x[lo] + (h - Double(lo)) * (x[hi] - x[lo])
+    /// The aggregate of finished runs' final losses; a run without a summary counts as diverged.
+    init(finishedRuns runs: [ExperimentRecord], target: Double?) {
+        self.init(finalLosses: runs.map { $0.summary?.finalLoss ?? .infinity }, target: target)
+    }
+
+    /// The runs among `ids` that have a final loss to aggregate (succeeded or diverged), in the order of `ids`.
+    static func finishedRuns(_ ids: [String], in records: [String: ExperimentRecord]) -> [ExperimentRecord] {
+        ids.compactMap { records[$0] }.filter { $0.status == .succeeded || $0.status == .diverged }
     }
 
     enum CodingKeys: String, CodingKey {

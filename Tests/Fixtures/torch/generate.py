@@ -20,10 +20,9 @@ torch.optim.swa_utils.AveragedModel of the parameters (updated after each step; 
 get_ema_multi_avg_fn(decay)), recorded as `averaged_model` (one row per step).
 
 The gradients are the objectives' closed forms, evaluated in the order their definitions state
-(see `objective_gradient`), and checked against torch.autograd at every point, so what the
+(../closed_forms.py), and checked against torch.autograd at every point, so what the
 fixtures test is the optimizer alone.
 """
-import json
 import math
 import pathlib
 import sys
@@ -31,6 +30,10 @@ import sys
 import torch
 
 from cases import CASES
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # Tests/Fixtures
+from closed_forms import check_against_reference, objective_value_and_gradient  # noqa: E402
+from fixture_json import write_cases  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 HERE = pathlib.Path(__file__).resolve().parent
@@ -44,32 +47,6 @@ TORCH_CLASSES = {
 # Classes whose constructor takes `foreach` (L-BFGS has a single code path).
 HAS_FOREACH = set(TORCH_CLASSES) - {"lbfgs"}
 TUPLE_ARGUMENTS = {"betas", "etas", "step_sizes"}
-
-
-def objective_value_and_gradient(objective, theta):
-    """Loss and gradient as Python floats, in the order of the objective's stated formula."""
-    kind = objective["type"]
-    if kind == "rosenbrock":
-        a, b = objective.get("a", 1.0), objective.get("b", 100.0)
-        x, y = theta
-        u, v = y - x * x, a - x
-        return b * u * u + v * v, [-4 * b * x * u - 2 * v, 2 * b * u]
-    if kind == "saddle":
-        w1, w2 = theta
-        r = 1 - w1 * w2
-        return r * r, [-2 * r * w2, -2 * r * w1]
-    if kind == "quadratic":
-        # ½θᵀAθ + bᵀθ with A symmetric: g = Aθ + b, L = Σ θᵢ(½(Aθ)ᵢ + bᵢ).
-        matrix, shift = objective["a"], objective["b"]
-        total, gradient = 0.0, []
-        for i, row in enumerate(matrix):
-            ax = 0.0
-            for j, entry in enumerate(row):
-                ax += entry * theta[j]
-            gradient.append(ax + shift[i])
-            total += theta[i] * (0.5 * ax + shift[i])
-        return total, gradient
-    raise ValueError(f"unknown objective {kind}")
 
 
 def autograd_value_and_gradient(objective, theta):
@@ -89,13 +66,7 @@ def autograd_value_and_gradient(objective, theta):
 
 
 def check_against_autograd(objective, theta, loss, gradient):
-    reference_loss, reference_gradient = autograd_value_and_gradient(objective, theta)
-    scale = max(1.0, max(abs(g) for g in reference_gradient))
-    for mine, theirs in zip(gradient, reference_gradient):
-        if abs(mine - theirs) > 1e-12 * scale:
-            sys.exit(f"gradient {gradient} differs from autograd {reference_gradient} at {theta}")
-    if abs(loss - reference_loss) > 1e-12 * max(1.0, abs(reference_loss)):
-        sys.exit(f"loss {loss} differs from autograd {reference_loss} at {theta}")
+    check_against_reference(theta, loss, gradient, *autograd_value_and_gradient(objective, theta), "autograd")
 
 
 def torch_optimizer(spec, parameter):
@@ -450,11 +421,7 @@ def main():
     for kind, records in files.items():
         header = {"generator": "Tests/Fixtures/torch/generate.py", "torch_version": torch.__version__,
                   "dtype": "float64"}
-        # One case per line: small diffs when a case changes, still plain JSON.
-        lines = ",\n".join(json.dumps(record) for record in records)
-        path = HERE / f"{kind}.json"
-        path.write_text(json.dumps(header)[:-1] + ', "cases": [\n' + lines + "\n]}\n")
-        print(f"{path.name}: {len(records)} cases")
+        write_cases(HERE / f"{kind}.json", header, records)
 
 
 if __name__ == "__main__":

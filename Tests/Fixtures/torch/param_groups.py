@@ -17,13 +17,15 @@ for ASGD, `ax` the averaged parameters after the last step.
 
     /work/venv-torch/bin/python Tests/Fixtures/torch/param_groups.py
 """
-import json
 import pathlib
 import sys
 
 import torch
 
 from generate import HAS_FOREACH, TORCH_CLASSES, TUPLE_ARGUMENTS, torch_scheduler
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # Tests/Fixtures
+from fixture_json import write_cases  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 HERE = pathlib.Path(__file__).resolve().parent
@@ -160,10 +162,7 @@ def run(entry):
 def main():
     records = [run(entry) for entry in CASES]
     header = {"generator": "Tests/Fixtures/torch/param_groups.py", "torch_version": torch.__version__, "dtype": "float64"}
-    lines = ",\n".join(json.dumps(record) for record in records)
-    path = HERE / "param_groups.json"
-    path.write_text(json.dumps(header)[:-1] + ', "cases": [\n' + lines + "\n]}\n")
-    print(f"{path.name}: {len(records)} cases")
+    write_cases(HERE / "param_groups.json", header, records)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 """pandas conversions (optional: `pip install './clients/python[pandas]'`)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict
+from typing import TYPE_CHECKING, Any, Dict, Sequence, Type
 
 if TYPE_CHECKING:
-    from .models import Study, Trajectory
+    from .models import Study, Trajectory, _NumberRecord
 
 
 def require_pandas() -> Any:
@@ -22,18 +22,23 @@ def trajectory_frame(trajectory: "Trajectory") -> Any:
     return pd.DataFrame({name: trajectory[name] for name in trajectory})
 
 
+def records_frame(records: Sequence["_NumberRecord"], record_type: Type["_NumberRecord"]) -> Any:
+    """One row per record; the columns are the record type's fields (`record_type.columns()`), even with no rows."""
+    pd = require_pandas()
+    columns = record_type.columns()
+    return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in records], columns=columns)
+
+
 def epochs_frame(trajectory: "Trajectory") -> Any:
     """One row per epoch: epoch, step, train_loss, validation_loss, validation_accuracy."""
-    pd = require_pandas()
-    columns = ["epoch", "step", "train_loss", "validation_loss", "validation_accuracy"]
-    return pd.DataFrame([{c: getattr(e, c) for c in columns} for e in trajectory.epochs], columns=columns)
+    from .models import EpochRecord
+    return records_frame(trajectory.epochs, EpochRecord)
 
 
 def sharpness_frame(trajectory: "Trajectory") -> Any:
     """One row per sharpness record: step, lr, lambda_max, alignment."""
-    pd = require_pandas()
-    columns = ["step", "lr", "lambda_max", "alignment"]
-    return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in trajectory.sharpness], columns=columns)
+    from .models import SharpnessRecord
+    return records_frame(trajectory.sharpness, SharpnessRecord)
 
 
 def layer_stats_frame(trajectory: "Trajectory") -> Any:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping as _MappingABC
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+from dataclasses import MISSING, Field, dataclass, field, fields
+from typing import Any, Callable, ClassVar, Dict, Iterator, List, Mapping, Optional, Sequence, Type, TypeVar
 
 FINAL_STATUSES = frozenset({"succeeded", "failed", "diverged", "cancelled", "pruned"})
 """Statuses an experiment does not leave."""
@@ -55,6 +55,40 @@ class _Record:
     def get(self, key: str, default: Any = None) -> Any:
         """The field `key` of the JSON, or `default`."""
         return self.raw.get(key, default)
+
+
+_N = TypeVar("_N", bound="_NumberRecord")
+
+
+class _NumberRecord(_Record):
+    """A record of JSON numbers (one row of a trajectory's table): each field but `raw` is the number under its
+    own name, in the order declared.
+
+    An `int` or `float` field without a default is required (a missing key raises KeyError); one with a default
+    (`Optional[float] = None`) is None when absent. `raw` keeps every field, the non-finite number strings turned
+    into floats. `columns()` names the fields, the columns of the record's table (`frames.records_frame`).
+    """
+
+    __dataclass_fields__: ClassVar[Dict[str, "Field[Any]"]]
+
+    @classmethod
+    def columns(cls) -> List[str]:
+        """The record's fields but `raw`, in the order declared."""
+        return [f.name for f in fields(cls) if f.name != "raw"]
+
+    @classmethod
+    def from_json(cls: Type[_N], obj: Mapping[str, Any]) -> _N:
+        """The record from its JSON object."""
+        values: Dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name == "raw":
+                continue
+            if f.default is not MISSING:
+                values[f.name] = number(obj.get(f.name))
+            else:
+                values[f.name] = int(obj[f.name]) if f.type in ("int", int) else float(obj[f.name])
+        make: Callable[..., _N] = cls
+        return make(**values, raw=_numeric_extras(obj))
 
 
 @dataclass(frozen=True)
@@ -361,7 +395,7 @@ class Spectrum(_Record):
 
 
 @dataclass(frozen=True)
-class EpochRecord(_Record):
+class EpochRecord(_NumberRecord):
     """Losses at the end of one epoch (dataset runs)."""
 
     epoch: int
@@ -371,14 +405,9 @@ class EpochRecord(_Record):
     validation_accuracy: Optional[float] = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> "EpochRecord":
-        return cls(int(obj["epoch"]), int(obj["step"]), float(obj["train_loss"]),
-                   number(obj.get("validation_loss")), number(obj.get("validation_accuracy")), _numeric_extras(obj))
-
 
 @dataclass(frozen=True)
-class SharpnessRecord(_Record):
+class SharpnessRecord(_NumberRecord):
     """λmax of the full training loss at one step (`"analysis": {"sharpness_every": k}`), with the learning rate
     then (edge of stability: λmax against 2/lr) and the alignment |cos| of the gradient with the top eigenvector."""
 
@@ -388,14 +417,9 @@ class SharpnessRecord(_Record):
     alignment: float
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> "SharpnessRecord":
-        return cls(int(obj["step"]), float(obj["lr"]), float(obj["lambda_max"]), float(obj["alignment"]),
-                   _numeric_extras(obj))
-
 
 @dataclass(frozen=True)
-class LayerStatsRecord(_Record):
+class LayerStatsRecord(_NumberRecord):
     """One hidden layer's pre-activation mean and std over the training set at one evaluation
     (`"analysis": {"layer_stats": True}`); with batch norm also those of γx̂ + β, the activation's input."""
 
@@ -406,11 +430,6 @@ class LayerStatsRecord(_Record):
     normalized_mean: Optional[float] = None
     normalized_std: Optional[float] = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> "LayerStatsRecord":
-        return cls(int(obj["step"]), int(obj["layer"]), float(obj["mean"]), float(obj["std"]),
-                   number(obj.get("normalized_mean")), number(obj.get("normalized_std")), _numeric_extras(obj))
 
 
 @dataclass(frozen=True)
