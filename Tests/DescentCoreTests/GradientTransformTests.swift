@@ -192,7 +192,7 @@ private func firstError(_ json: String) throws -> String? {
         #expect(try firstError(json) == expected)
     }
 
-    @Test(arguments: ["lbfgs", "sam"])
+    @Test(arguments: ["lbfgs", "sam", "asam"])
     func gradientTransformsAreRefusedWithRulesThatEvaluateTheirOwnGradientsButAveragesAreNot(_ rule: String) throws {
         let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":""# + rule + #""},"steps":5,"transforms":"#
         #expect(try firstError(base + #"[{"type":"clip_grad_norm","max_norm":1}]}"#) == "transforms[0] invalid_value")

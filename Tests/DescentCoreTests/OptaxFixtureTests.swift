@@ -100,7 +100,7 @@ enum OptaxFixtures: FixtureFolder {
     @Test(arguments: OptaxFixtures.all.filter { $0.evaluations != nil })
     func samCountsItsGradientEvaluationsAsOptaxDoes(_ c: OptaxCase) throws {
         let experiment = try c.spec.validated()
-        guard case let .sam(lr, rho, momentum, nesterov) = experiment.optimizer, let evaluations = c.evaluations else {
+        guard case let .sam(.optax(lr, rho, momentum, nesterov)) = experiment.optimizer, let evaluations = c.evaluations else {
             Issue.record("\(c.name) is not a SAM case"); return
         }
         func counts<O: Objective>(_ objective: O) -> [Int] {

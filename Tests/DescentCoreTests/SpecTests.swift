@@ -97,7 +97,7 @@ private let base = #"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"ada
     let doc = Catalog.document
     #expect(doc.optimizers.map(\.type) == ["sgd", "momentum_lecture", "adagrad", "adagrad_lecture", "rmsprop",
                                            "rmsprop_lecture", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "rprop",
-                                           "asgd", "lbfgs", "lion", "adabelief", "yogi", "lamb", "lars", "adan", "sam", "prodigy",
+                                           "asgd", "lbfgs", "lion", "adabelief", "yogi", "lamb", "lars", "adan", "sam", "asam", "prodigy",
                                            "schedule_free_sgd", "schedule_free_adamw", "muon",
                                            "newton", "saddle_free_newton", "negative_curvature"])
     #expect(doc.schedules.count == 16)

@@ -50,8 +50,8 @@ public enum OptimizerConfiguration: Sendable, Equatable {
     case lars(lr: Double, weightDecay: Double, trustCoefficient: Double, eps: Double, momentum: Double, nesterov: Bool)
     /// `optax.adan`.
     case adan(lr: Double, b1: Double, b2: Double, b3: Double, eps: Double, epsRoot: Double, weightDecay: Double)
-    /// `optax.contrib.sam` with an SGD outer optimizer (full batch).
-    case sam(lr: Double, rho: Double, momentum: Double, nesterov: Bool)
+    /// Sharpness-aware minimization (full batch): `optax.contrib.sam` with SGD, or the authors' ASAM around torch.optim.SGD.
+    case sam(SharpnessAwareRule)
     /// `optax.contrib.prodigy`; `beta3` nil means √β₂.
     case prodigy(lr: Double, beta1: Double, beta2: Double, beta3: Double?, eps: Double, estimLR0: Double, estimLRCoef: Double,
                  weightDecay: Double, safeguardWarmup: Bool)
@@ -82,10 +82,12 @@ public enum OptimizerConfiguration: Sendable, Equatable {
         case let .newton(lr, _, _), let .saddleFreeNewton(lr, _, _), let .negativeCurvature(lr, _, _):
             return lr
         case let .lion(lr, _, _, _), let .adabelief(lr, _, _, _, _, _), let .yogi(lr, _, _, _, _), let .lamb(lr, _, _, _, _, _),
-             let .lars(lr, _, _, _, _, _), let .adan(lr, _, _, _, _, _, _), let .sam(lr, _, _, _),
+             let .lars(lr, _, _, _, _, _), let .adan(lr, _, _, _, _, _, _),
              let .prodigy(lr, _, _, _, _, _, _, _, _), let .scheduleFreeSGD(lr, _, _, _), let .scheduleFreeAdamW(lr, _, _, _, _, _),
              let .muon(lr, _, _, _, _, _, _, _, _, _, _, _):
             return lr
+        case let .sam(rule):
+            return rule.learningRate
         }
     }
 
@@ -97,6 +99,31 @@ public enum OptimizerConfiguration: Sendable, Equatable {
         case .momentumLecture, .adagrad, .adagradLecture, .rmspropLecture, .adadelta, .rprop, .asgd, .lbfgs, .lion, .adabelief,
              .yogi, .lamb, .lars, .adan, .sam, .prodigy, .scheduleFreeSGD, .scheduleFreeAdamW, .muon, .newton, .saddleFreeNewton,
              .negativeCurvature: false
+        }
+    }
+}
+
+/// The sharpness-aware rules. They are forms of one configuration case (`sam`) because the loops and checks treat them
+/// alike: both evaluate the objective themselves on the full batch (`batch_size` null, no gradient transforms, no
+/// parameter groups) and neither has a lockstep or fast-path form.
+public enum SharpnessAwareRule: Sendable, Equatable {
+    /// `optax.contrib.sam` with an SGD outer optimizer (`SAM`).
+    case optax(lr: Double, rho: Double, momentum: Double, nesterov: Bool)
+    /// The authors' ASAM (Kwon et al. 2021) around `torch.optim.SGD` (`ASAM`).
+    case adaptive(lr: Double, rho: Double, eta: Double, momentum: Double, dampening: Double, weightDecay: Double, nesterov: Bool)
+
+    /// The base learning rate γ₀.
+    public var learningRate: Double {
+        switch self {
+        case let .optax(lr, _, _, _), let .adaptive(lr, _, _, _, _, _, _): lr
+        }
+    }
+
+    /// The spec's optimizer type: "sam" or "asam".
+    public var typeName: String {
+        switch self {
+        case .optax: "sam"
+        case .adaptive: "asam"
         }
     }
 }

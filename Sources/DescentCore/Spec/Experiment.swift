@@ -40,8 +40,8 @@ extension ExperimentSpec {
         if case .lbfgs = optimizer, batchSize != nil {
             throw SpecError(field: "batch_size", message: "must be null with lbfgs, which evaluates the full batch", code: "invalid_value")
         }
-        if case .sam = optimizer, batchSize != nil {
-            throw SpecError(field: "batch_size", message: "must be null with sam, which evaluates the full batch at its ascent point",
+        if case let .sam(rule) = optimizer, batchSize != nil {
+            throw SpecError(field: "batch_size", message: "must be null with \(rule.typeName), which evaluates the full batch at its ascent point",
                             code: "invalid_value")
         }
         let (gradientTransforms, averaging, accumulation) = try buildTransforms(optimizer: optimizer)

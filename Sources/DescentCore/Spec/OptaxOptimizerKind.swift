@@ -1,4 +1,4 @@
-/// The rules beyond torch.optim, named and defaulted as optax names them (learning rates, which optax
+/// The rules beyond torch.optim, named and defaulted as optax names them (ASAM as its authors' code names it; learning rates, which optax
 /// leaves to the caller, default to the authors' recommendations).
 extension OptimizerKind {
     /// Catalog line of `lion`.
@@ -16,6 +16,10 @@ extension OptimizerKind {
 
     /// Catalog line of `sam`.
     static let samSummary = "optax.contrib.sam (Foret et al. 2021) with SGD: the gradient at θ + ρg/‖g‖ applied at θ; two gradient evaluations a step, full batch"
+
+    /// Catalog line of `asam`.
+    static let asamSummary = "ASAM (Kwon et al. 2021, the authors' code) around torch.optim.SGD: the gradient at θ + ρT²g/‖Tg‖, "
+        + "T = |w| + η on weight tensors, applied at θ; two gradient evaluations a step, full batch"
 
     /// Catalog line of `prodigy`.
     static let prodigySummary = "optax.contrib.prodigy (Mishchenko & Defazio 2023): Adam with its step size d estimated from the run; lr scales d"
@@ -73,6 +77,17 @@ extension OptimizerKind {
         ParameterInfo("rho", .number(.above(0)), default: .number(0.05), "ρ, length of the ascent step g/‖g‖"),
         ParameterInfo("momentum", .number(.unitOpen), default: .number(0), "μ of the outer SGD (0: none)"),
         ParameterInfo("nesterov", .boolean, default: .bool(false), "Nesterov momentum in the outer SGD (needs momentum > 0)"),
+    ]
+
+    /// Parameters of `asam`: the authors' `ASAM(optimizer, model, rho, eta)` and the wrapped torch.optim.SGD's own.
+    static let asamParameters: [ParameterInfo] = [
+        Self.lr(1e-3),
+        ParameterInfo("rho", .number(.above(0)), default: .number(0.5), "ρ, radius of the ascent step ρT²g/‖Tg‖"),
+        ParameterInfo("eta", .number(.nonNegative), default: .number(0.01), "η in T = |w| + η (weight tensors only)"),
+        ParameterInfo("momentum", .number(.nonNegative), default: .number(0), "μ of torch.optim.SGD"),
+        ParameterInfo("dampening", .number(.unitClosed), default: .number(0), "τ of torch.optim.SGD"),
+        ParameterInfo("weight_decay", .number(.nonNegative), default: .number(0), "λ, torch.optim.SGD's L2 penalty added to g′"),
+        ParameterInfo("nesterov", .boolean, default: .bool(false), "Nesterov momentum in torch.optim.SGD (needs momentum > 0, dampening 0)"),
     ]
 
     /// Parameters of `prodigy`.

@@ -81,7 +81,14 @@ extension OptimizerSpec {
             if flag("nesterov") && number("momentum") <= 0 {
                 throw SpecError(field: fieldPath(path, "nesterov"), message: "requires momentum > 0", code: "invalid_value")
             }
-            return .sam(lr: lr, rho: number("rho"), momentum: number("momentum"), nesterov: flag("nesterov"))
+            return .sam(.optax(lr: lr, rho: number("rho"), momentum: number("momentum"), nesterov: flag("nesterov")))
+        case .asam:
+            if flag("nesterov") && (number("momentum") <= 0 || number("dampening") != 0) {
+                throw SpecError(field: fieldPath(path, "nesterov"), message: "requires momentum > 0 and dampening 0",
+                                code: "invalid_value")
+            }
+            return .sam(.adaptive(lr: lr, rho: number("rho"), eta: number("eta"), momentum: number("momentum"),
+                                  dampening: number("dampening"), weightDecay: number("weight_decay"), nesterov: flag("nesterov")))
         case .prodigy:
             return .prodigy(lr: lr, beta1: betas.0, beta2: betas.1, beta3: value("beta3").number, eps: number("eps"),
                             estimLR0: number("estim_lr0"), estimLRCoef: number("estim_lr_coef"),

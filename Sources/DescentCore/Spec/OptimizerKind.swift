@@ -8,7 +8,7 @@ public enum OptimizerKind: String, SpecKind {
     case rmspropLecture = "rmsprop_lecture"
     case adam, adamw
     case nadam, radam, adamax, adadelta, rprop, asgd, lbfgs
-    case lion, adabelief, yogi, lamb, lars, adan, sam, prodigy
+    case lion, adabelief, yogi, lamb, lars, adan, sam, asam, prodigy
     case scheduleFreeSGD = "schedule_free_sgd"
     case scheduleFreeAdamW = "schedule_free_adamw"
     case muon
@@ -41,6 +41,7 @@ public enum OptimizerKind: String, SpecKind {
         case .lars: Self.larsSummary
         case .adan: Self.adanSummary
         case .sam: Self.samSummary
+        case .asam: Self.asamSummary
         case .prodigy: Self.prodigySummary
         case .scheduleFreeSGD: Self.scheduleFreeSGDSummary
         case .scheduleFreeAdamW: Self.scheduleFreeAdamWSummary
@@ -62,7 +63,7 @@ public enum OptimizerKind: String, SpecKind {
     public var acceptsParameterGroups: Bool {
         switch self {
         case .sgd, .adagrad, .rmsprop, .adam, .adamw, .nadam, .radam, .adamax, .adadelta, .rprop, .asgd: true
-        case .momentumLecture, .adagradLecture, .rmspropLecture, .lbfgs, .lion, .adabelief, .yogi, .lamb, .lars, .adan, .sam,
+        case .momentumLecture, .adagradLecture, .rmspropLecture, .lbfgs, .lion, .adabelief, .yogi, .lamb, .lars, .adan, .sam, .asam,
              .prodigy, .scheduleFreeSGD, .scheduleFreeAdamW, .muon, .newton, .saddleFreeNewton, .negativeCurvature: false
         }
     }
@@ -173,6 +174,7 @@ public enum OptimizerKind: String, SpecKind {
         case .lars: Self.larsParameters
         case .adan: Self.adanParameters
         case .sam: Self.samParameters
+        case .asam: Self.asamParameters
         case .prodigy: Self.prodigyParameters
         case .scheduleFreeSGD: Self.scheduleFreeSGDParameters
         case .scheduleFreeAdamW: Self.scheduleFreeAdamWParameters

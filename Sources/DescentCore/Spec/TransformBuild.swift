@@ -41,7 +41,7 @@ extension ExperimentSpec {
         var accumulation = 1
         let ownGradients: String? = switch optimizer {
         case .lbfgs: "lbfgs"
-        case .sam: "sam"
+        case let .sam(rule): rule.typeName
         default: nil
         }
         for (i, entry) in transforms.enumerated() {

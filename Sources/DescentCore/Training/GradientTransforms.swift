@@ -71,11 +71,12 @@ struct GradientTransformChain: Sendable {
     /// s_j ← fma(gᵢ, gᵢ, s_j) over whole groups of four (i ≡ j mod 4), added s₀ + s₁ + s₂ + s₃, then the
     /// remaining coordinates fused in one by one. That is torch's order exactly up to 7 coordinates (so on
     /// every 2-D objective); beyond, its kernel's wider reduction tree is not reproduced and the norm can
-    /// differ in the last bit.
-    static func euclideanNorm(_ g: [Double]) -> Double {
+    /// differ in the last bit. `g` is an array or a slice of one (ASAM's tensors).
+    static func euclideanNorm<C: RandomAccessCollection<Double>>(_ g: C) -> Double where C.Index == Int {
         var partial = (0.0, 0.0, 0.0, 0.0)
-        let whole = g.count / 4 * 4
-        var i = 0
+        let start = g.startIndex
+        let whole = start + g.count / 4 * 4
+        var i = start
         while i < whole {
             partial.0 = partial.0.addingProduct(g[i], g[i])
             partial.1 = partial.1.addingProduct(g[i + 1], g[i + 1])
@@ -84,7 +85,7 @@ struct GradientTransformChain: Sendable {
             i += 4
         }
         var squares = partial.0 + partial.1 + partial.2 + partial.3
-        while i < g.count {
+        while i < g.endIndex {
             squares = squares.addingProduct(g[i], g[i])
             i += 1
         }

@@ -91,11 +91,19 @@ public enum Trainer {
         case .lion, .adabelief, .yogi, .lamb, .lars, .adan, .prodigy, .scheduleFreeSGD, .scheduleFreeAdamW:
             return runOptax(objective: objective, optimizer: optimizer, configuration: configuration, control: control,
                             progressEvery: progressEvery, onProgress: onProgress, fastPath: fastPath)
-        case let .sam(_, rho, momentum, nesterov):
-            // SAM evaluates the objective itself: open the existential to give it the concrete type.
+        case let .sam(rule):
+            // SAM and ASAM evaluate the objective themselves: open the existential to give them the concrete type.
             func run<Concrete: Objective>(_ concrete: Concrete) -> RunResult {
-                dispatch(concrete, SAM(objective: concrete, rho: rho, momentum: momentum, nesterov: nesterov),
-                         configuration, control, progressEvery, onProgress)
+                switch rule {
+                case let .optax(_, rho, momentum, nesterov):
+                    dispatch(concrete, SAM(objective: concrete, rho: rho, momentum: momentum, nesterov: nesterov),
+                             configuration, control, progressEvery, onProgress)
+                case let .adaptive(_, rho, eta, momentum, dampening, weightDecay, nesterov):
+                    dispatch(concrete, ASAM(objective: concrete, rho: rho, eta: eta,
+                                            base: SGD(dimension: concrete.dimension, momentum: momentum, dampening: dampening,
+                                                      nesterov: nesterov, weightDecay: weightDecay)),
+                             configuration, control, progressEvery, onProgress)
+                }
             }
             return run(objective)
         case let .muon(_, coefficients, nsSteps, beta, eps, weightDecay, nesterov, adamB1, adamB2, adamEpsRoot, adamWeightDecay, rms):
