@@ -142,7 +142,8 @@ presets = [
      "save is the fixed cost of each update (the optimizer step, the batch's slice, the loop), paid 512 times an epoch "
      "at B = 1 and 8 times at B = 64: an epoch of B = 64 costs less, for the same sample gradients (a third in a "
      "release build, two thirds in a debug build).",
-     "batch_cost", {"spec": ex("batch-cost-mlp"), "batch_sizes": [1, 2, 4, 8, 16, 32, 64], "epochs": 5, "repeats": 3}),
+     "batch_cost", {"spec": ex("batch-cost-mlp"), "batch_sizes": [1, 2, 4, 8, 16, 32, 64], "epochs": 5, "repeats": 3,
+                   "split": "lanes"}),
     ("saddle-noise", "Mini-batch noise escapes the saddle at the origin; full-batch gradient descent stays on it",
      "The lecture's network without bias or activation, ŷ = w2·(w1·x) (deep_linear, depth 2, width 1), on 16 samples "
      "y = x1 ± 0.5 with a second feature x2 = ±1 that is uncorrelated with y and x1 over the whole set but not within "
