@@ -42,6 +42,7 @@ SCRIPTS = [
     ("experiment-pages.js", "Pages: the experiment list, one experiment (live), the comparison (`ExperimentPages`)."),
     ("study-pages.js", "Pages: the study list, one search study or comparison (trials, hyperparameters, bands, leaderboard) (`StudyPages`)."),
     ("form-pages.js", "Pages: the new-experiment form and the critical-point analysis (`FormPages`)."),
+    ("landscape-page.js", "Page: loss landscapes of finished experiments, lines and planes drawn as heat maps with contours (`LandscapePage`)."),
     ("app.js", "The hash router: renders the page the URL names; loaded last."),
 ]
 SCRIPTS_SWIFT = "DashboardScripts.swift"

@@ -31,12 +31,18 @@ extension Client {
         public var epochs: Int
         /// Runs per batch size (the fastest kept).
         public var repeats: Int
-        /// Threads a batch is split across (1).
+        /// Threads a batch is summed on (1).
         public var threads: Int
         /// `thread_cpu`.
         public var clock: String
-        /// One row per batch size, in increasing order.
+        /// The split timed beside the in-order sum: `none` or `lanes`.
+        public var split: String
+        /// Samples the split computes at once (1 for `none`, 4 for `lanes`).
+        public var splitWidth: Int
+        /// One row per batch size, in increasing order: the batch summed in sample order.
         public var rows: [Row]
+        /// The split's rows at the same batch sizes; nil for `none`.
+        public var splitRows: [Row]?
     }
 
     /// Measures cost per update against batch size (`POST /v1/analysis/batch-cost`) from a raw JSON body.

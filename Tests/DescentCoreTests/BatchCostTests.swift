@@ -41,3 +41,25 @@ import Testing
         #expect(x > 0 && BatchCost.threadCPUSeconds() > start)
     }
 }
+
+/// `BatchCost.measure(objectives:…)`: several ways of summing a batch timed side by side.
+@Suite struct BatchCostSideBySideTests {
+    @Test func eachRepeatRunsEveryObjectiveInTurnAndEachKeepsItsFastest() throws {
+        let moons = SyntheticDataset.twoMoons(samples: 12, noise: 0.1, seed: 1)
+        let mlp = MLPObjective(training: moons, hiddenLayers: [3], activation: .tanh)
+        let lanes = try #require(BatchSplit.lanes.apply(to: mlp))
+        let sgd = OptimizerConfiguration.sgd(lr: 0.05, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false)
+        // Runs alternate in-order, lanes, in-order, lanes; the k-th run (from 1) takes k seconds, so the in-order
+        // figures come from runs 1 (B = 4) and 5 (B = 12), the lanes' from runs 2 and 6.
+        var readings = 0, now = 0.0
+        let rows = BatchCost.measure(objectives: [mlp, lanes], optimizer: sgd, start: mlp.initialParameters(seed: 1), seed: 0,
+                                     batchSizes: [4, 12], epochs: 1, repeats: 2, clock: {
+                                         readings += 1
+                                         if readings % 2 == 0 { now += Double(readings / 2) }
+                                         return now
+                                     })
+        #expect(readings == 16)
+        #expect(rows.count == 2 && rows.allSatisfy { $0.map(\.batchSize) == [4, 12] && $0.map(\.updates) == [3, 1] })
+        #expect(rows[0].map(\.secondsPerUpdate) == [1.0 / 3, 5] && rows[1].map(\.secondsPerUpdate) == [2.0 / 3, 6])
+    }
+}

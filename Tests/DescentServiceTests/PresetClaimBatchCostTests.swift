@@ -31,6 +31,24 @@ extension PresetClaimTests {
         #expect(a.rows.map(\.batchSize) == [1, 2, 4, 8, 16, 32, 64])
         #expect(a.rows.map(\.updatesPerEpoch) == [512, 256, 128, 64, 32, 16, 8])
         #expect(a.rows.map(\.updates) == a.rows.map { 5 * $0.updatesPerEpoch })
+        // The same training on four SIMD sample lanes, timed beside it at the same batch sizes.
+        #expect(a.split == "lanes" && a.splitWidth == 4)
+        let lanes = try #require(a.splitRows)
+        #expect(lanes.map(\.batchSize) == a.rows.map(\.batchSize) && lanes.map(\.updates) == a.rows.map(\.updates))
+    }
+
+    @Test func onFourLanesAnUpdateOfFourSamplesCostsAboutWhatOneCosts() async throws {
+        let a = try await Self.batchCost()
+        let lanes = try #require(a.splitRows)
+        let one = try #require(lanes.first { $0.batchSize == 1 }), four = try #require(lanes.first { $0.batchSize == 4 })
+        let sixtyFour = try #require(lanes.last), inOrderOne = try #require(a.rows.first), inOrderFour = try #require(a.rows.first { $0.batchSize == 4 })
+        // B = 1 and B = 4 run the same lane group (three lanes idle at B = 1): within a few per cent of each other
+        // when measured; the check allows 1.6×. In order, four samples cost about 2.5× one (the check asks 1.6×).
+        #expect(four.secondsPerUpdate < 1.6 * one.secondsPerUpdate, "lanes: B=1 \(one.secondsPerUpdate) s, B=4 \(four.secondsPerUpdate) s")
+        #expect(inOrderFour.secondsPerUpdate > 1.6 * inOrderOne.secondsPerUpdate,
+                "in order: B=1 \(inOrderOne.secondsPerUpdate) s, B=4 \(inOrderFour.secondsPerUpdate) s")
+        // Past the four lanes the cost grows with B again: 16 lane groups at B = 64 against one at B = 4.
+        #expect(sixtyFour.secondsPerUpdate > 4 * four.secondsPerUpdate, "lanes: B=4 \(four.secondsPerUpdate) s, B=64 \(sixtyFour.secondsPerUpdate) s")
     }
 
     @Test func batchCostPerUpdateGrowsWithBAndPerEpochFalls() async throws {

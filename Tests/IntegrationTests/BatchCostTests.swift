@@ -29,6 +29,22 @@ extension Integration {
             }
         }
 
+        @Test func aLaneSplitIsTimedBesideTheInOrderSumAtTheSameBatchSizes() async throws {
+            try await withServer { server in
+                let client = server.client()
+                let body = #"{"spec":\#(Self.spec),"batch_sizes":[1,4,40],"epochs":2,"repeats":1,"split":"lanes"}"#
+                let r = try await client.batchCost(json: body.data)
+                #expect(r.split == "lanes" && r.splitWidth == 4 && r.rows.map(\.batchSize) == [1, 4, 40])
+                let split = try #require(r.splitRows)
+                #expect(split.map(\.batchSize) == [1, 4, 40] && split.map(\.updates) == [80, 20, 2])
+                #expect(split.allSatisfy { $0.secondsPerUpdate > 0 && $0.secondsPerUpdate.isFinite })
+                let svg = try await client.batchCostSVG(json: body.data)
+                #expect(svg.contains("in order") && svg.contains("lanes (4 samples at once)"))
+                let plain = try await client.batchCost(json: #"{"spec":\#(Self.spec),"batch_sizes":[8],"epochs":1,"repeats":1}"#.data)
+                #expect(plain.split == "none" && plain.splitWidth == 1 && plain.splitRows == nil)
+            }
+        }
+
         @Test func limitsAndModelsWithoutDataAreClearErrors() async throws {
             try await withServer { server in
                 let client = server.client()
@@ -43,6 +59,13 @@ extension Integration {
                     (#"{"spec":{"objective":{"type":"rosenbrock"},"optimizer":{"type":"sgd","lr":0.001}},"batch_sizes":[1]}"#,
                      422, "invalid_value", "spec.objective"),
                     (#"{"spec":{"objective":{"type":"mlp"},"optimizer":{"type":"sgd"}},"batch_sizes":[1]}"#, 422, nil, nil),
+                    (#"{"spec":\#(Self.spec),"batch_sizes":[1],"split":"threads"}"#, 422, "invalid_value", "split"),
+                    (#"{"spec":\#(Self.spec),"batch_sizes":[1],"split":4}"#, 422, "invalid_value", "split"),
+                    (#"{"spec":{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear","samples":20},"#
+                     + #""optimizer":{"type":"sgd","lr":0.01},"steps":1},"batch_sizes":[1],"split":"lanes"}"#, 422, "invalid_value", "split"),
+                    (#"{"spec":{"objective":{"type":"mlp","hidden":[4],"batch_norm":{"momentum":0.9}},"#
+                     + #""dataset":{"type":"synthetic","generator":"two_moons","samples":40},"optimizer":{"type":"sgd","lr":0.05},"steps":1},"#
+                     + #""batch_sizes":[1],"split":"lanes"}"#, 422, "invalid_value", "split"),
                 ]
                 for (body, status, code, field) in cases {
                     let error = await #expect(throws: ClientError.self, "\(body)") { try await client.batchCost(json: body.data) }

@@ -14,10 +14,11 @@ import Darwin
 /// run `repeats` times and the fastest run is kept: interference from other work on a shared machine only
 /// ever adds time. Time is the calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), not wall-clock time.
 ///
-/// One thread, by design: the models sum their batch's per-sample gradients in sample order on the thread
-/// that runs the update. Splitting a batch across threads or SIMD lanes would change that summation order,
-/// and with it every trajectory's bits, unless the split were fixed independently of the thread count. The
-/// figures are what one core pays per update — they grow with B — not what parallel hardware pays.
+/// One thread, by design: by default the models sum their batch's per-sample gradients in sample order, as every
+/// experiment does, and those figures grow with B — what one core pays per update, not what parallel hardware
+/// pays. A `BatchSplit` measures the same training with the batch's samples summed another fixed way (`lanes`:
+/// four samples per SIMD register), timed beside the in-order runs: its bits depend on the split, never on the
+/// thread count, and its figures show what summing a batch in parallel saves on this one core.
 public enum BatchCost {
     /// The cost at one batch size.
     public struct Row: Sendable, Equatable {
@@ -48,25 +49,44 @@ public enum BatchCost {
     public static func measure(objective: any Objective, optimizer: OptimizerConfiguration, start: [Double], seed: UInt64,
                                batchSizes: [Int], epochs: Int, repeats: Int,
                                clock: () -> Double = threadCPUSeconds) -> [Row] {
-        let samples = objective.sampleCount
+        measure(objectives: [objective], optimizer: optimizer, start: start, seed: seed, batchSizes: batchSizes, epochs: epochs,
+                repeats: repeats, clock: clock)[0]
+    }
+
+    /// Measures several objectives of one dimension and sample count (the same model summed different ways, e.g.
+    /// `BatchSplit.apply(to:)`) side by side: for each batch size, each repeat runs every objective in the order
+    /// given, so slow phases of a shared machine touch them alike.
+    /// - Returns: per objective, one row per batch size.
+    public static func measure(objectives: [any Objective], optimizer: OptimizerConfiguration, start: [Double], seed: UInt64,
+                               batchSizes: [Int], epochs: Int, repeats: Int,
+                               clock: () -> Double = threadCPUSeconds) -> [[Row]] {
+        precondition(!objectives.isEmpty, "at least one objective")
+        let samples = objectives[0].sampleCount
         precondition(samples >= 1 && epochs >= 1 && repeats >= 1, "a dataset objective, epochs ≥ 1 and repeats ≥ 1")
-        return batchSizes.map { b in
+        precondition(objectives.allSatisfy { $0.sampleCount == samples }, "objectives of one training set")
+        var rows = [[Row]](repeating: [], count: objectives.count)
+        for b in batchSizes {
             precondition((1...samples).contains(b), "batch size \(b) outside 1...\(samples)")
             let perEpoch = (samples + b - 1) / b, updates = epochs * perEpoch
             var configuration = TrainingConfiguration(start: start, steps: updates, learningRate: optimizer.learningRate,
                                                       batchSize: b, seed: seed, recordEvery: updates, recordParams: false,
                                                       evaluateEvery: updates)
             configuration.keepsTrajectory = false
-            var best = Double.infinity, made = updates
+            var best = [Double](repeating: .infinity, count: objectives.count), made = [Int](repeating: updates, count: objectives.count)
             for _ in 0..<repeats {
-                let begin = clock()
-                let result = Trainer.run(objective: objective, optimizer: optimizer, configuration: configuration)
-                let perUpdate = (clock() - begin) / Double(max(1, result.summary.stepsRun))
-                if perUpdate < best { best = perUpdate; made = result.summary.stepsRun }
+                for (k, objective) in objectives.enumerated() {
+                    let begin = clock()
+                    let result = Trainer.run(objective: objective, optimizer: optimizer, configuration: configuration)
+                    let perUpdate = (clock() - begin) / Double(max(1, result.summary.stepsRun))
+                    if perUpdate < best[k] { best[k] = perUpdate; made[k] = result.summary.stepsRun }
+                }
             }
-            return Row(batchSize: b, updatesPerEpoch: perEpoch, updates: made, secondsPerUpdate: best,
-                       secondsPerEpoch: best * Double(perEpoch), secondsPerSampleGradient: best / Double(b))
+            for k in objectives.indices {
+                rows[k].append(Row(batchSize: b, updatesPerEpoch: perEpoch, updates: made[k], secondsPerUpdate: best[k],
+                                   secondsPerEpoch: best[k] * Double(perEpoch), secondsPerSampleGradient: best[k] / Double(b)))
+            }
         }
+        return rows
     }
 
     /// CPU seconds the calling thread has used.

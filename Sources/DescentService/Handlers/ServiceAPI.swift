@@ -108,8 +108,8 @@ public struct ServiceAPI: Sendable {
         let landscape = LandscapeHandlers(experiments: experiments, analysis: analysis, limits: .standard)
         r.on(.post, "/v1/analysis/landscape", query: [], computePool.handler(landscape.json))
         r.on(.post, "/v1/analysis/landscape.svg", query: [], computePool.handler(landscape.svg))
-        r.on(.post, "/v1/analysis/batch-cost", computePool.handler(batchCost.json))
-        r.on(.post, "/v1/analysis/batch-cost.svg", computePool.handler(batchCost.svg))
+        r.on(.post, "/v1/analysis/batch-cost", computePool.handler(batchCost.handler(.json)))
+        r.on(.post, "/v1/analysis/batch-cost.svg", computePool.handler(batchCost.handler(.svg)))
         // Bodies that are the same for every request are built once, here.
         let catalog = Result { try JSONCoding.encode(Catalog.document(limits: runner.limits)) }
         r.onSynchronous(.get, "/v1/catalog") { _ in .json(try catalog.get()) }

@@ -190,7 +190,7 @@ struct StudyHandlers: Sendable {
         if preset.kind == "batch_cost" {
             // A measurement, not a run to store: answered as `POST /v1/analysis/batch-cost` with the preset's body.
             let batchCost = self.batchCost
-            return try await computePool.run { .json(try JSONCoding.encode(try batchCost.answer(body))) }
+            return try await computePool.run { try batchCost.respond(to: body, as: .json) }
         }
         let spec = try experiments.check(body)
         return try experiments.respond(try experiments.submit(spec), status: 202)

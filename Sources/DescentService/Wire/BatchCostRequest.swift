@@ -1,7 +1,7 @@
 import DescentCore
 
 /// A checked body of `POST /v1/analysis/batch-cost` (and its `.svg` twin):
-/// `{"spec": <experiment spec with a dataset>, "batch_sizes": [1, 2, …], "epochs": 5, "repeats": 3}`.
+/// `{"spec": <experiment spec with a dataset>, "batch_sizes": [1, 2, …], "epochs": 5, "repeats": 3, "split": "none"}`.
 struct BatchCostRequest {
     /// The experiment whose model, optimizer, start and seed are timed (its `batch_size`, `steps` and
     /// recording members are replaced by the measurement's own).
@@ -12,6 +12,10 @@ struct BatchCostRequest {
     var epochs: Int
     /// Runs per batch size, the fastest kept (default 3).
     var repeats: Int
+    /// A way of summing the batch to time beside the in-order sum (default `none`: the in-order sum alone).
+    var split: BatchSplit
+    /// The experiment's objective summed by `split`, when `split` is not `none`.
+    var splitObjective: (any Objective)?
 
     /// Most batch sizes in one request (16).
     static let maxBatchSizes = 16
@@ -21,9 +25,9 @@ struct BatchCostRequest {
     static let maxRepeats = 20
 
     /// Checks every member; the work bound is `limits.maxLandscapeWork` (batch sizes × repeats × epochs ×
-    /// samples × parameters: each sample gradient costs about one pass over the parameters).
+    /// samples × parameters, twice with a split: each sample gradient costs about one pass over the parameters).
     init(_ body: SpecValue, specLimits: SpecLimits, limits: AnalysisLimits) throws(ServiceError) {
-        let m = try BodyFields(body, allowed: ["spec", "batch_sizes", "epochs", "repeats"])
+        let m = try BodyFields(body, allowed: ["spec", "batch_sizes", "epochs", "repeats", "split"])
         guard let specValue = m["spec"] else {
             throw .invalid(field: "spec", message: "is required: an experiment spec with a dataset", code: "invalid_value")
         }
@@ -50,10 +54,18 @@ struct BatchCostRequest {
         }
         epochs = try m.int("epochs", in: 1...Self.maxEpochs, default: 5) ?? 5
         repeats = try m.int("repeats", in: 1...Self.maxRepeats, default: 3) ?? 3
-        let work = Double(batchSizes.count * repeats * epochs) * Double(samples) * Double(experiment.dimension)
+        split = try m.choice("split", BatchSplit.self) ?? BatchSplit.none
+        if split != .none {
+            guard let splitObjective = split.apply(to: experiment.objective) else {
+                throw .invalid(field: "split", message: "\(split.rawValue) sums the samples of an MLP without batch_norm and with one output "
+                               + "(regression or two classes); this spec's model is not one", code: "invalid_value")
+            }
+            self.splitObjective = splitObjective
+        }
+        let work = Double(batchSizes.count * repeats * epochs * (split == .none ? 1 : 2)) * Double(samples) * Double(experiment.dimension)
         guard work <= limits.maxLandscapeWork else {
             throw .invalid(field: "epochs", message: "needs \(work) parameter-sample operations (batch sizes × repeats × epochs × "
-                           + "samples × parameters); at most \(limits.maxLandscapeWork): fewer epochs, repeats or batch sizes",
+                           + "samples × parameters, twice with a split); at most \(limits.maxLandscapeWork): fewer epochs, repeats or batch sizes",
                            code: "too_large")
         }
     }

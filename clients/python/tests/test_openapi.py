@@ -135,6 +135,8 @@ def test_requests_sent_by_every_client_method_are_documented(spec: Dict[str, Any
                  "dataset": {"type": "synthetic", "generator": "two_moons", "samples": 8}, "steps": 1}
         assert [r["batch_size"] for r in c.analysis.batch_cost(small, [1, 8], epochs=1, repeats=1)["rows"]] == [1, 8]
         assert "<svg" in c.analysis.batch_cost_svg(small, [2], epochs=1, repeats=1)
+        split = c.analysis.batch_cost(small, [4], epochs=1, repeats=1, split="lanes")
+        assert split["split"] == "lanes" and [r["batch_size"] for r in split["split_rows"]] == [4]
         c.catalog()
         c.health()
         c.ready()

@@ -1,6 +1,6 @@
 "use strict";
 // Descent dashboard router: renders the page named by the URL hash into <main>. Loaded last.
-/* global UI, ExperimentPages, StudyPages, FormPages */
+/* global UI, ExperimentPages, StudyPages, FormPages, LandscapePage */
 (function () {
 const { reportError, problem, leavePage, isPageGone } = UI;
 
@@ -21,6 +21,7 @@ async function route() {
     else if (parts[0] === "new") await FormPages.newExperiment(main);
     else if (parts[0] === "analysis") await FormPages.analysis(main, params);
     else if (parts[0] === "batch-cost") await FormPages.batchCost(main, params);
+    else if (parts[0] === "landscape") await LandscapePage.landscape(main, params);
     else await ExperimentPages.list(main, params);
     if (life.alive()) document.body.setAttribute("data-page-ready", parts[0] || "experiments");
   } catch (e) {

@@ -184,8 +184,9 @@ function contourSegments(grid, level) {
 // opts: {grid, paths:[{name,xs,ys}], markers:[{x,y,label}], arrows:[{x,y,dx,dy,label}], title}
 function contourChart(opts) {
   const g = opts.grid, flat = g.values.flat().map(num).filter(isFinite);
-  const f = frame({ title: opts.title, width: 560, height: 480, xb: [g.xs[0], g.xs[g.xs.length - 1]], yb: [g.ys[0], g.ys[g.ys.length - 1]], xLabel: "w1", yLabel: "w2" });
+  const f = frame({ title: opts.title, width: 560, height: 480, xb: [g.xs[0], g.xs[g.xs.length - 1]], yb: [g.ys[0], g.ys[g.ys.length - 1]], xLabel: opts.xLabel || "w1", yLabel: opts.yLabel || "w2" });
   const lo = Math.min(...flat), hi = Math.max(...flat), n = 14;
+  if (opts.heat && hi > lo) f.plot.append(heatMap(g, f, lo, hi));
   const cg = svgEl("g", { class: "contours", fill: "none" });
   for (let k = 0; k < n && hi > lo; k++) {
     const t = k / (n - 1), level = lo + (hi - lo) * Math.pow(10, -3 + 3 * t) * 0.98;
@@ -216,6 +217,22 @@ function contourChart(opts) {
   const box = el("figure", { class: "plot" }, f.svg);
   if ((opts.paths || []).length) box.append(legend(opts.paths.map((p) => p.name)));
   return box;
+}
+// The grid's cells filled by log(value − lowest + a thousandth of the span): light at the lowest loss, dark at the highest.
+function heatMap(g, f, lo, hi) {
+  const cells = svgEl("g", { class: "heat" }), span = hi - lo, floor = Math.log10(span * 1e-3), top = Math.log10(span * 1.001);
+  const edges = (vs, k) => [k === 0 ? vs[0] : (vs[k - 1] + vs[k]) / 2, k === vs.length - 1 ? vs[k] : (vs[k] + vs[k + 1]) / 2];
+  g.ys.forEach((yv, j) => {
+    const [ya, yb] = edges(g.ys, j).map(f.sy);
+    g.xs.forEach((xv, i) => {
+      const v = num(g.values[j][i]), [xa, xb] = edges(g.xs, i).map(f.sx);
+      if (!isFinite(v) || [xa, xb, ya, yb].includes(null)) return;
+      const t = (Math.log10(v - lo + span * 1e-3) - floor) / (top - floor);
+      cells.append(svgEl("rect", { class: "cell", x: xa.toFixed(1), y: Math.min(ya, yb).toFixed(1), width: (xb - xa + 0.6).toFixed(1), height: (Math.abs(yb - ya) + 0.6).toFixed(1),
+        fill: `rgb(${255 - 200 * t | 0},${250 - 160 * t | 0},${225 - 95 * t | 0})` }));
+    });
+  });
+  return cells;
 }
 function rangeOf(vals, pad) {
   const v = vals.filter(isFinite); if (!v.length) return [-2, 2];

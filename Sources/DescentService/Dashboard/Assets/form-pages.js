@@ -204,8 +204,9 @@ async function pageAnalysis(main, params) {
   await run().catch((err) => { if (isPageGone(err)) throw err; problem(out, err); });
 }
 // ---------- cost per update against batch size ----------
-// Runs a batch_cost preset (POST /v1/presets/{name}/run, which measures the spec's model at each batch size) and
-// draws CPU time per update and per epoch against log2 B, with the figures in a table.
+// Runs a batch_cost preset (POST /v1/presets/{name}/run, which measures the spec's model at each batch size, in
+// sample order and, when the preset asks, with the batch split over SIMD lanes) and draws CPU time per update and
+// per epoch against log2 B, with the figures in a table.
 async function pageBatchCost(main, params) {
   const life = page(), api = life.api.bind(life);
   main.append(el("h1", { text: "Cost per update against batch size" }));
@@ -216,15 +217,26 @@ async function pageBatchCost(main, params) {
     el("p", { class: "muted", id: "bc-status", text: "Measuring… (each batch size is trained for a few epochs, several times)" }));
   const r = await api(`/v1/presets/${encodeURIComponent(chosen.name)}/run`, { method: "POST" });
   const xs = r.rows.map((row) => Math.log2(row.batch_size));
-  const chart = lineChart([
-    { name: "µs per update", xs, ys: r.rows.map((row) => num(row.seconds_per_update) * 1e6) },
-    { name: `ms per epoch (${r.samples} samples)`, xs, ys: r.rows.map((row) => num(row.seconds_per_epoch) * 1e3) },
-  ], { title: "CPU time against log2 of the batch size", xLabel: "log2 B", yLabel: "CPU time", logY: true, legend: true });
-  const head = el("tr", {}, ["B", "updates per epoch", "µs per update", "ms per epoch", "µs per sample gradient"].map((t) => el("th", { text: t })));
-  const rows = r.rows.map((row) => el("tr", {}, [row.batch_size, row.updates_per_epoch, num(row.seconds_per_update) * 1e6,
-    num(row.seconds_per_epoch) * 1e3, num(row.seconds_per_sample_gradient) * 1e6].map((v) => el("td", { text: fmt(v) }))));
+  const splitName = `${r.split} (${r.split_width} samples at once)`;
+  const measured = [["in order", r.rows]].concat(r.split_rows ? [[splitName, r.split_rows]] : []);
+  const series = [];
+  for (const [name, rows] of measured) {
+    series.push({ name: `µs per update, ${name}`, xs, ys: rows.map((row) => num(row.seconds_per_update) * 1e6) },
+      { name: `ms per epoch (${r.samples} samples), ${name}`, xs, ys: rows.map((row) => num(row.seconds_per_epoch) * 1e3) });
+  }
+  const chart = lineChart(series, { title: "CPU time against log2 of the batch size", xLabel: "log2 B", yLabel: "CPU time", logY: true, legend: true });
+  const head = el("tr", {}, ["B", "summed", "updates per epoch", "µs per update", "ms per epoch", "µs per sample gradient"].map((t) => el("th", { text: t })));
+  const rows = [];
+  r.rows.forEach((row, i) => {
+    for (const [name, all] of measured) {
+      const m = all[i];
+      rows.push(el("tr", {}, [el("td", { text: String(m.batch_size) }), el("td", { text: name })].concat([m.updates_per_epoch,
+        num(m.seconds_per_update) * 1e6, num(m.seconds_per_epoch) * 1e3, num(m.seconds_per_sample_gradient) * 1e6].map((v) => el("td", { text: fmt(v) })))));
+    }
+  });
   main.querySelector("#bc-status").textContent = `${r.objective}, ${r.dimension} parameters, ${r.optimizer}; ${r.epochs} epochs per run, fastest of ${r.repeats}; ` +
-    `${r.threads} thread (a batch's sample gradients are summed in order on one core), ${r.clock.replace("_", " ")} time.`;
+    `${r.threads} thread; a batch's sample gradients summed in order` + (r.split_rows ? ` and, beside it, ${r.split_width} samples at a time on SIMD lanes` : "") +
+    `; ${r.clock.replace("_", " ")} time.`;
   main.append(card("Time per update and per epoch", chart, el("p", {}, el("a", { href: "#/new" }, "presets"))),
     card("Figures", el("table", { id: "bc-table" }, el("thead", {}, head), el("tbody", {}, rows))));
 }

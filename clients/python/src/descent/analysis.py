@@ -147,25 +147,29 @@ class Analysis:
         return self._landscape("landscape_svg", dict(fields, kind=kind)).body.decode("utf-8")
 
     def batch_cost(self, spec: Mapping[str, Any], batch_sizes: Sequence[int], *, epochs: Optional[int] = None,
-                   repeats: Optional[int] = None) -> Dict[str, Any]:
+                   repeats: Optional[int] = None, split: Optional[str] = None) -> Dict[str, Any]:
         """CPU time per update and per epoch at each batch size (`POST /v1/analysis/batch-cost`): the spec's model
         trained `epochs` whole epochs (default 5) per batch size, fastest of `repeats` runs (default 3), on one
         thread. Returns the answer as decoded: `rows` of batch_size, updates_per_epoch, updates,
-        seconds_per_update, seconds_per_epoch, seconds_per_sample_gradient. The figures are measurements."""
-        return dict(json.loads(self._batch_cost("batch_cost", spec, batch_sizes, epochs, repeats).body))
+        seconds_per_update, seconds_per_epoch, seconds_per_sample_gradient, with the batch summed in sample order;
+        with `split="lanes"` also `split_rows`, the same training with four samples per SIMD register, timed beside
+        it. The figures are measurements."""
+        return dict(json.loads(self._batch_cost("batch_cost", spec, batch_sizes, epochs, repeats, split).body))
 
     def batch_cost_svg(self, spec: Mapping[str, Any], batch_sizes: Sequence[int], *, epochs: Optional[int] = None,
-                       repeats: Optional[int] = None) -> str:
+                       repeats: Optional[int] = None, split: Optional[str] = None) -> str:
         """The same measurement drawn as SVG (`POST /v1/analysis/batch-cost.svg`)."""
-        return self._batch_cost("batch_cost_svg", spec, batch_sizes, epochs, repeats).body.decode("utf-8")
+        return self._batch_cost("batch_cost_svg", spec, batch_sizes, epochs, repeats, split).body.decode("utf-8")
 
     def _batch_cost(self, route: str, spec: Mapping[str, Any], batch_sizes: Sequence[int], epochs: Optional[int],
-                    repeats: Optional[int]) -> "Response":
+                    repeats: Optional[int], split: Optional[str]) -> "Response":
         body: Dict[str, Any] = {"spec": dict(spec), "batch_sizes": list(batch_sizes)}
         if epochs is not None:
             body["epochs"] = epochs
         if repeats is not None:
             body["repeats"] = repeats
+        if split is not None:
+            body["split"] = split
         return self._transport.call(route, body=body, composed_body=True)
 
     def _landscape(self, route: str, fields: Mapping[str, Any]) -> "Response":
