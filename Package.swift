@@ -25,7 +25,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "DescentCore", dependencies: ["CLaneMath"], swiftSettings: coreSettings),
-        // Four-lane √ for the lockstep lanes (static inline C: SSE2 sqrtpd on x86-64).
+        // Four-lane √ and lane tests for the lockstep lanes (static inline C: SSE2 on x86-64), and their fused
+        // multiply-add (one FMA3 instruction, chosen at load time when the CPU has it).
         .target(name: "CLaneMath"),
         .target(name: "DescentHTTP", dependencies: ["CZlib", "CEpoll", .product(name: "Logging", package: "swift-log")]),
         .target(
@@ -62,7 +63,8 @@ let package = Package(
             path: "Benchmarks/HTTPBench"),
         .executableTarget(name: "descent-store-bench", dependencies: ["DescentService", "DescentCore"], path: "Benchmarks/StoreBench"),
         .executableTarget(name: "descent-memory-bench", dependencies: ["DescentService", "DescentCore"], path: "Benchmarks/MemoryBench"),
-        .testTarget(name: "DescentCoreTests", dependencies: ["DescentCore"]),
+        // CLaneMath: the tests call its fused multiply-add paths directly.
+        .testTarget(name: "DescentCoreTests", dependencies: ["DescentCore", "CLaneMath"]),
         .target(name: "DescentTestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DescentHTTPTests", dependencies: ["DescentHTTP", "DescentTestSupport"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import CLaneMath
 import Testing
 @testable import DescentCore
 
@@ -248,4 +249,54 @@ private func sweepMember(_ i: Int, start: [Double], base: Double, schedule: Lear
     // Generic code over `LaneArithmetic` (the update rules) reaches the same root.
     func root<V: LaneArithmetic>(_ x: V) -> V { x.squareRoot() }
     #expect(root(Lanes(2, 3, 5, 7)) == Lanes(2.0.squareRoot(), 3.0.squareRoot(), 5.0.squareRoot(), 7.0.squareRoot()))
+}
+
+@Test func lanesFusedMultiplyAddGivesEachLaneTheBitsOfTheScalarOne() {
+    // `Lanes.addingProduct` is one FMA3 instruction when the CPU has it, else the C library's fma per lane (CLaneMath);
+    // every lane must have `Double.addingProduct`'s bits on both paths, NaN payloads included: which NaN an fma returns
+    // depends on the order it takes its operands in.
+    let specials: [Double] = [0, -0.0, 1, -1, 0.5, 3, .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude,
+                              .infinity, -.infinity, .nan, -.nan, Double(bitPattern: 0x7FF8_0000_0000_1234),
+                              Double(bitPattern: 0xFFF8_0000_dead_beef), 1e-300, 1e300, 1.0000000000000002]
+    var triples: [(Double, Double, Double)] = []
+    for x in specials { for y in specials { for z in specials { triples.append((x, y, z)) } } }
+    var random = SeededRandom(seed: 18)
+    for _ in 0..<4000 {
+        let x = random.nextDouble() * 4 - 2, y = random.nextDouble() * 4 - 2
+        triples.append((x, y, -(x * y)))  // cancellation: where one rounding differs from two
+        triples.append((Double(bitPattern: random.next()), Double(bitPattern: random.next()), Double(bitPattern: random.next())))
+    }
+    while triples.count % 4 != 0 { triples.append((1, 1, 1)) }
+    var mismatches = (dispatched: 0, library: 0, instruction: 0)
+    for start in stride(from: 0, to: triples.count, by: 4) {
+        let t = triples[start..<start + 4]
+        let x = Lanes(t.map(\.0)), y = Lanes(t.map(\.1)), z = Lanes(t.map(\.2))
+        let dispatched = z.addingProduct(x, y), library = descent_lanes_fma_library(x, y, z)
+        var instruction = library
+        if descent_lanes_fma_available() != 0 {
+            withUnsafePointer(to: x) { xp in
+                withUnsafePointer(to: y) { yp in
+                    withUnsafePointer(to: z) { zp in
+                        withUnsafeMutablePointer(to: &instruction) { out in
+                            descent_lanes_fma_instruction(UnsafeRawPointer(xp).assumingMemoryBound(to: Double.self),
+                                                          UnsafeRawPointer(yp).assumingMemoryBound(to: Double.self),
+                                                          UnsafeRawPointer(zp).assumingMemoryBound(to: Double.self),
+                                                          UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self))
+                        }
+                    }
+                }
+            }
+        }
+        for (k, triple) in t.enumerated() {
+            let scalar = triple.2.addingProduct(triple.0, triple.1).bitPattern
+            if dispatched[k].bitPattern != scalar { mismatches.dispatched += 1 }
+            if library[k].bitPattern != scalar { mismatches.library += 1 }
+            if instruction[k].bitPattern != scalar { mismatches.instruction += 1 }
+        }
+    }
+    #expect(mismatches.dispatched == 0 && mismatches.library == 0 && mismatches.instruction == 0, "\(mismatches)")
+    // Generic code over `LaneArithmetic` (the update rules) reaches the same operation.
+    func fused<V: LaneArithmetic>(_ z: V, _ x: V, _ y: V) -> V { z.addingProduct(x, y) }
+    let (x, y, z) = (Lanes(0.1, 0.2, 0.3, 0.4), Lanes(3, 5, 7, 11), Lanes(-0.3, -1, -2.1, -4.4))
+    #expect(fused(z, x, y) == Lanes((0..<4).map { z[$0].addingProduct(x[$0], y[$0]) }))
 }

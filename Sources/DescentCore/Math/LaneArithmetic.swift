@@ -43,18 +43,30 @@ extension SIMD4: LaneArithmetic where Scalar == Double {
     /// takes four scalar roots, each with a branch into the C library's `sqrt`. IEEE √ is correctly
     /// rounded either way, so each lane has the bits `Double.squareRoot()` gives.
     @inline(__always) func squareRoot() -> SIMD4<Double> { descent_lanes_square_root(self) }
+    /// self + a·b rounded once in every lane: one FMA3 `vfmadd` for all four when the CPU has it (checked once at
+    /// load), else the C library's fma per lane (`CLaneMath`). The standard `SIMD4.addingProduct` makes four library
+    /// calls on baseline x86-64, and each call forces every live vector out of its register. The fused multiply-add
+    /// is correctly rounded either way and the kernel takes its operands in the C library's NaN order, so each lane
+    /// has the bits `Double.addingProduct` gives, NaN payloads included.
+    @inline(__always) func addingProduct(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> {
+        descent_lanes_fused_multiply_add(a, b, self)
+    }
     @inline(__always) static func larger(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> {
         a.replacing(with: b, where: b .>= a)
     }
     @inline(__always) static func lerp(_ a: SIMD4<Double>, _ b: SIMD4<Double>, weight w: SIMD4<Double>) -> SIMD4<Double> {
         let difference = b - a
-        // |w| < ½ exactly where the scalar branch takes `near` (false for NaN, as there). A group's weights are
-        // its members' hyper-parameters, so the lanes nearly always agree: then only their branch is computed
-        // (a fused multiply-add is a library call per lane on baseline x86-64).
-        let nearLanes = (w .< 0.5) .& (w .> -0.5)
-        if all(nearLanes) { return a.addingProduct(w, difference) }
+        // |w| < ½ exactly where the scalar branch takes `near` (false for NaN, as there), tested by one SSE2
+        // compare (`CLaneMath`; Swift's lane masks compile to scalar loops). A group's weights are its members'
+        // hyper-parameters, so the lanes nearly always agree: then only their branch is computed (a fused
+        // multiply-add is a library call per lane on baseline x86-64).
+        let near = descent_lanes_below_half(w)
+        if near == 0b1111 { return a.addingProduct(w, difference) }
         let far = b.addingProduct(-difference, SIMD4(repeating: 1) - w)
-        if !any(nearLanes) { return far }
-        return far.replacing(with: a.addingProduct(w, difference), where: nearLanes)
+        if near == 0 { return far }
+        var mixed = far
+        let nearValues = a.addingProduct(w, difference)
+        for k in 0..<4 where near & (1 << k) != 0 { mixed[k] = nearValues[k] }
+        return mixed
     }
 }
