@@ -16,8 +16,8 @@ import Darwin
 /// samples runs one sample after another in row order. So both passes give the same bits, for any widths.
 /// The rows go through in chunks of `chunkSize` samples; the last chunk's missing lanes are zeros that no sum
 /// reads. Per chunk:
-/// - forward, layer by layer: aₒ = bₒ + Σᵢ Wₒᵢhᵢ summed over i in order, eight samples per lane group, the
-///   hidden activation applied to the whole lane group;
+/// - forward, layer by layer: aₒ = bₒ + Σᵢ Wₒᵢhᵢ summed over i in order, eight samples per lane group, then
+///   the hidden activation over each unit's row of samples (one `LaneTanh.apply` call per row);
 /// - the loss, one sample after another, and ∂L/∂z of each sample;
 /// - backward, last layer first: ∂L/∂bₒ and ∂L/∂Wₒᵢ add the chunk's samples in row order onto what the earlier
 ///   chunks left, sixteen, eight or four consecutive i per lane group (reading a sample-major copy of the
@@ -144,8 +144,8 @@ struct MLPFusedPass {
         return (log1p(e), e / (1 + e))
     }
 
-    /// output = W·input + b, then the activation for hidden layers, eight samples per lane group; `copy`, when
-    /// given, receives the outputs sample-major.
+    /// output = W·input + b, eight samples per lane group; then, for hidden layers, the activation over each
+    /// output row (`LaneTanh.apply`, or ReLU) and, when `copy` is given, the outputs sample-major into it.
     @inline(__always)
     private static func forward(_ layer: MLPLayer, weights w: UnsafePointer<Double>, input: UnsafePointer<Double>,
                                 output: UnsafeMutablePointer<Double>, copy: UnsafeMutablePointer<Double>?, groups: Int,
@@ -153,18 +153,35 @@ struct MLPFusedPass {
         let n = layer.outputs, m = layer.inputs
         for group in 0..<groups {
             let lane = group * laneWidth
+            var row = w + layer.weights
             for o in 0..<n {
                 var s = Lanes(repeating: w[layer.bias + o])
-                let row = w + layer.weights + o * m
-                for i in 0..<m { s += Lanes(repeating: row[i]) * load(input + i * chunkSize + lane) }
-                if hidden {
-                    s = tanh ? Lanes(lowHalf: LaneTanh.lanes(s.lowHalf), highHalf: LaneTanh.lanes(s.highHalf))
-                        : s.replacing(with: 0, where: .!(s .> 0))
+                var source = input + lane
+                for i in 0..<m {
+                    s += Lanes(repeating: row[i]) * load(source)
+                    source += chunkSize
                 }
                 store(s, output + o * chunkSize + lane)
-                if let copy {
-                    for k in 0..<laneWidth { copy[(lane + k) * n + o] = s[k] }
+                row += m
+            }
+        }
+        guard hidden else { return }
+        let used = groups * laneWidth
+        for o in 0..<n {
+            let values = output + o * chunkSize
+            if tanh {
+                LaneTanh.apply(to: values, count: used)
+            } else {
+                for group in 0..<groups {
+                    let s = load(values + group * laneWidth)
+                    store(s.replacing(with: 0, where: .!(s .> 0)), values + group * laneWidth)
                 }
+            }
+            guard let copy else { continue }
+            var target = copy + o
+            for k in 0..<used {
+                target.pointee = values[k]
+                target += n
             }
         }
     }
@@ -184,10 +201,12 @@ struct MLPFusedPass {
             var i = 0
             while i + 16 <= m {
                 var low = load(row + i), high = load(row + i + 8)
+                var sample = h + i
                 for k in 0..<count {
-                    let lanes = Lanes(repeating: d[k]), sample = h + k * m + i
+                    let lanes = Lanes(repeating: d[k])
                     low += lanes * load(sample)
                     high += lanes * load(sample + 8)
+                    sample += m
                 }
                 store(low, row + i)
                 store(high, row + i + 8)
@@ -195,19 +214,31 @@ struct MLPFusedPass {
             }
             if i + 8 <= m {
                 var sum = load(row + i)
-                for k in 0..<count { sum += Lanes(repeating: d[k]) * load(h + k * m + i) }
+                var sample = h + i
+                for k in 0..<count {
+                    sum += Lanes(repeating: d[k]) * load(sample)
+                    sample += m
+                }
                 store(sum, row + i)
                 i += 8
             }
             if i + 4 <= m {
                 var sum = loadFour(row + i)
-                for k in 0..<count { sum += SIMD4(repeating: d[k]) * loadFour(h + k * m + i) }
+                var sample = h + i
+                for k in 0..<count {
+                    sum += SIMD4(repeating: d[k]) * loadFour(sample)
+                    sample += m
+                }
                 storeFour(sum, row + i)
                 i += 4
             }
             while i < m {
                 var sum = row[i]
-                for k in 0..<count { sum += d[k] * h[k * m + i] }
+                var sample = h + i
+                for k in 0..<count {
+                    sum += d[k] * sample.pointee
+                    sample += m
+                }
                 row[i] = sum
                 i += 1
             }
@@ -226,7 +257,12 @@ struct MLPFusedPass {
             let lane = group * laneWidth
             for i in 0..<m {
                 var s = Lanes(repeating: 0)
-                for o in 0..<n { s += load(delta + o * chunkSize + lane) * Lanes(repeating: weights[o * m + i]) }
+                var source = delta + lane, weight = weights + i
+                for _ in 0..<n {
+                    s += load(source) * Lanes(repeating: weight.pointee)
+                    source += chunkSize
+                    weight += m
+                }
                 let a = load(activations + i * chunkSize + lane)
                 let slope = tanh ? Lanes(repeating: 1) - a * a : Lanes(repeating: 0).replacing(with: 1, where: a .> 0)
                 store(s * slope, below + i * chunkSize + lane)
