@@ -110,6 +110,25 @@ private let worstKnown = 0.5670856374969137
     }
 }
 
+/// `apply` (four lanes at a time over a row, the last one to three values through `value`) gives every value the
+/// one-value call's bits, for every row length from 0 to 11 at starts spread over every 37th value of the sweep.
+@Test func laneTanhApplyGivesEveryValueTheBitsOfTheOneValueCall() {
+    let values = Swift.stride(from: 0, to: sweep.count, by: 37).map { sweep[$0] }
+        + [0, -0.0, .infinity, -.infinity, 0.55, -0.55, 22, -22, 1e-300]
+    for count in 0...11 {
+        for start in Swift.stride(from: 0, to: values.count - count, by: 13) {
+            var row = Array(values[start..<(start + count)])
+            row.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                LaneTanh.apply(to: base, count: buffer.count)
+            }
+            for (x, y) in zip(values[start..<(start + count)], row) {
+                #expect(y.bitPattern == LaneTanh.value(x).bitPattern, "x = \(x), row of \(count)")
+            }
+        }
+    }
+}
+
 #else
 @Test func laneTanhNeedsTheExtendedPrecisionReference() {
     Issue.record("LaneTanh's accuracy tests need x86-64 Glibc for the Float80 `tanhl` reference")

@@ -5,21 +5,22 @@ import Testing
 struct FusedCase: Sendable, CustomTestStringConvertible {
     let regression: Bool
     let activation: Activation
-    /// Widths that are multiples of four run on lanes only; the others also take the scalar tails.
+    /// Input widths of 16, 8 and 4 take the gradient's lane blocks; the others also take its scalar tail.
     let hidden: [Int]
     var testDescription: String {
         "\(regression ? "regression" : "binary")-\(activation.rawValue)-\(hidden.map(String.init).joined(separator: "x"))"
     }
 
     var data: Dataset {
-        regression ? SyntheticDataset.linear(samples: 40, features: 3, noise: 0.1, seed: 8)
-            : SyntheticDataset.twoMoons(samples: 40, noise: 0.1, seed: 8)
+        // 75 samples: two whole chunks of `MLPFusedPass.chunkSize` and a part-filled one.
+        regression ? SyntheticDataset.linear(samples: 75, features: 3, noise: 0.1, seed: 8)
+            : SyntheticDataset.twoMoons(samples: 75, noise: 0.1, seed: 8)
     }
 }
 
 private let fusedCases: [FusedCase] = [false, true].flatMap { regression in
     [Activation.tanh, .relu].flatMap { activation in
-        [[16, 16], [5, 3], [7], []].map { FusedCase(regression: regression, activation: activation, hidden: $0) }
+        [[16, 16], [29, 12], [5, 3], [7], []].map { FusedCase(regression: regression, activation: activation, hidden: $0) }
     }
 }
 
@@ -37,7 +38,8 @@ func fusedPassGivesTheGenericPassesLossAndGradientBitForBit(_ testCase: FusedCas
     #expect(MLPFusedPass.handles(architecture))
     let data = ModelData(features: set.features.storage, targets: set.targets, labels: [])
     let theta = parameters(architecture)
-    for batch in [Batch.full, .indices([3, 17, 0, 39, 8, 8, 22][...])] {
+    let repeated = (0..<40).map { ($0 * 17 + 5) % 75 } + [3, 3, 74]  // 43 rows, one repeated: one chunk and a part
+    for batch in [Batch.full, .indices([3, 17, 0, 39, 8, 8, 22][...]), .indices(repeated[...])] {
         let rows = SampleRows(batch, total: set.sampleCount)
         var generic = MLPPass<Double>(architecture, batchSize: rows.count)
         var genericGradient = [Double](repeating: 0, count: architecture.parameterCount)

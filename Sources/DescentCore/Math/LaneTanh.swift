@@ -94,6 +94,21 @@ enum LaneTanh {
         return x.replacing(with: signed, where: inRange .| (a .>= 22))
     }
 
+    /// Replaces each of the `count` values at `values` by its tanh: four lanes at a time, a tail of one to three
+    /// through `value`. One call per row of values, so the constants and the call stay out of the per-lane work.
+    static func apply(to values: UnsafeMutablePointer<Double>, count: Int) {
+        var k = 0
+        while k + 4 <= count {
+            let raw = UnsafeMutableRawPointer(values + k)
+            raw.storeBytes(of: lanes(raw.loadUnaligned(as: SIMD4<Double>.self)), as: SIMD4<Double>.self)
+            k += 4
+        }
+        while k < count {
+            values[k] = value(values[k])
+            k += 1
+        }
+    }
+
     /// tanh x: lane 0 of `lanes`, so one value gets exactly the bits it gets among four.
     @inline(__always)
     static func value(_ x: Double) -> Double {

@@ -1,21 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The MLP's `Double` pass for networks without batch normalisation and with one output (mean squared error
-/// or binary cross-entropy): forward and backward fused sample by sample, on SIMD lanes, with no allocation.
+/// or binary cross-entropy): eight samples per SIMD lane group, forward and backward fused chunk by chunk,
+/// with no allocation.
 ///
 /// Without batch normalisation a sample's forward and backward pass need nothing from the other samples, so
-/// each sample runs forward, then backward, and adds its share into the gradient before the next sample
-/// starts. Every sum keeps the order of `MLPPass` (the generic pass the dual-number Hessians and batch norm
-/// use), so both give the same bits:
-/// - aₒ = bₒ + Σᵢ Wₒᵢhᵢ summed over i in order — four outputs per SIMD lane group, reading a transposed copy
-///   of W so the lanes are adjacent; the hidden activation is applied to the four sums at once;
-/// - the loss and every gradient entry summed over the samples in batch order (each sample adds its term);
-/// - ∂L/∂hᵢ = Σₒ δₒWₒᵢ from zero over o in order, four inputs per lane group.
-/// Widths that are not multiples of four finish with scalar code doing the same operations. tanh is
-/// `LaneTanh`, whose lanes and one-value calls agree bit for bit.
+/// the samples can sit side by side in SIMD lanes: each lane does, for its sample, the operations `MLPPass`
+/// (the generic pass the dual-number Hessians and batch norm use) does, in the same order, and every sum over
+/// samples runs one sample after another in row order. So both passes give the same bits, for any widths.
+/// The rows go through in chunks of `chunkSize` samples; the last chunk's missing lanes are zeros that no sum
+/// reads. Per chunk:
+/// - forward, layer by layer: aₒ = bₒ + Σᵢ Wₒᵢhᵢ summed over i in order, eight samples per lane group, then
+///   the hidden activation over each unit's row of samples (one `LaneTanh.apply` call per row);
+/// - the loss, one sample after another, and ∂L/∂z of each sample;
+/// - backward, last layer first: ∂L/∂bₒ and ∂L/∂Wₒᵢ add the chunk's samples in row order onto what the earlier
+///   chunks left, sixteen, eight or four consecutive i per lane group (reading a sample-major copy of the
+///   layer's input written during the forward pass); then ∂L/∂hᵢ = (Σₒ δₒWₒᵢ from zero over o in order)·act′,
+///   eight samples per lane group.
+/// tanh is `LaneTanh`, whose lanes and one-value calls agree bit for bit.
 ///
-/// Scratch memory (the transposed weights and one sample's activations and deltas) comes from
-/// `withUnsafeTemporaryAllocation`, on the stack for networks of this size.
+/// Activations and deltas are stored unit-major (one row of `chunkSize` samples per unit), so a lane group is
+/// eight adjacent values. Scratch memory comes from `withUnsafeTemporaryAllocation`, on the stack for networks
+/// of this size.
 struct MLPFusedPass {
     let architecture: MLPArchitecture
+
+    /// The SIMD lane group: one sample per lane.
+    private typealias Lanes = SIMD8<Double>
+    /// Samples per lane group.
+    private static let laneWidth = 8
+    /// Samples per chunk (a multiple of `laneWidth`): one unit's row in the unit-major scratch.
+    static let chunkSize = 32
 
     /// Whether this pass computes `architecture`'s loss (no batch norm, one output).
     static func handles(_ architecture: MLPArchitecture) -> Bool {
@@ -27,148 +48,245 @@ struct MLPFusedPass {
     func run(theta: [Double], data: ModelData, rows: SampleRows, gradient: inout [Double]) -> (loss: Double, correct: Int) {
         let layers = architecture.layers
         let widths = architecture.layerSizes
-        let activationTotal = widths.reduce(0, +)
-        let widest = widths.max() ?? 0
-        let parameters = architecture.parameterCount
         let withGradient = !gradient.isEmpty
         let scale = rows.count > 0 ? 1 / Double(rows.count) : 0
         let tanh = architecture.activation == .tanh
         let loss = architecture.loss
-        // One block: transposed weights (as many as θ), activations of every layer, and two delta rows.
-        let scratchCount = parameters + activationTotal + 2 * widest
+        let stride = Self.chunkSize
+        // Unit-major activations of every layer, the input's included.
+        let unitMajorCount = widths.reduce(0, +) * stride
+        // Sample-major copies of every affine layer's input (all widths but the output's), for the gradient.
+        let sampleMajorCount = withGradient ? (widths.reduce(0, +) - (widths.last ?? 0)) * stride : 0
+        let deltaCount = (widths.max() ?? 0) * stride
+        let scratchCount = unitMajorCount + sampleMajorCount + 2 * deltaCount
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: scratchCount) { scratch in
-            guard let base = scratch.baseAddress else { return (0, 0) }
-            let transposed = base, activations = base + parameters
-            let delta = activations + activationTotal, below = delta + widest
+            guard let unitMajor = scratch.baseAddress else { return (0, 0) }
+            let sampleMajor = unitMajor + unitMajorCount
+            var delta = sampleMajor + sampleMajorCount, below = delta + deltaCount
             return theta.withUnsafeBufferPointer { thetaBuffer in
                 gradient.withUnsafeMutableBufferPointer { gradientBuffer in
                     data.features.withUnsafeBufferPointer { featureBuffer in
-                        guard let w = thetaBuffer.baseAddress, let x = featureBuffer.baseAddress else { return (0, 0) }
-                        let g = gradientBuffer.baseAddress
-                        for layer in layers {
-                            for o in 0..<layer.outputs {
-                                for i in 0..<layer.inputs {
-                                    transposed[layer.weights + i * layer.outputs + o] = w[layer.weights + o * layer.inputs + i]
+                        data.targets.withUnsafeBufferPointer { targetBuffer in
+                            guard let w = thetaBuffer.baseAddress, let x = featureBuffer.baseAddress,
+                                  let targets = targetBuffer.baseAddress else { return (0, 0) }
+                            let g = gradientBuffer.baseAddress
+                            var total = 0.0, correct = 0
+                            let d = widths[0]
+                            var start = 0
+                            while start < rows.count {
+                                let count = min(stride, rows.count - start)
+                                let groups = (count + Self.laneWidth - 1) / Self.laneWidth
+                                // The chunk's inputs, unit-major (zeros past `count`) and sample-major.
+                                for k in 0..<(groups * Self.laneWidth) {
+                                    let source = k < count ? x + rows[start + k] * d : nil
+                                    for j in 0..<d {
+                                        let value = source?[j] ?? 0
+                                        unitMajor[j * stride + k] = value
+                                        if withGradient { sampleMajor[k * d + j] = value }
+                                    }
                                 }
+                                // Forward: layer l reads unit-major rows at `offset` and writes after them.
+                                var offset = 0
+                                for (l, layer) in layers.enumerated() {
+                                    let hidden = l < layers.count - 1
+                                    let next = offset + layer.inputs * stride
+                                    Self.forward(layer, weights: w, input: unitMajor + offset, output: unitMajor + next,
+                                                 copy: withGradient && hidden ? sampleMajor + next : nil, groups: groups,
+                                                 hidden: hidden, tanh: tanh)
+                                    offset = next
+                                }
+                                // The loss, sample after sample; ∂L/∂z into `delta` (zeros past `count`).
+                                let z = unitMajor + offset
+                                for k in 0..<count {
+                                    let y = targets[rows[start + k]]
+                                    switch loss {
+                                    case .meanSquaredError:
+                                        let residual = z[k] - y
+                                        total += residual * residual
+                                        delta[k] = 2 * residual * scale
+                                    default:
+                                        let (softplus, sigmoid) = Self.softplusAndSigmoid(z[k])
+                                        total += softplus - y * z[k]
+                                        if (z[k] > 0) == (y >= 0.5) { correct += 1 }
+                                        delta[k] = (sigmoid - y) * scale
+                                    }
+                                }
+                                if let g, withGradient {
+                                    for k in count..<(groups * Self.laneWidth) { delta[k] = 0 }
+                                    // Backward, last layer first; `delta` holds ∂L/∂a of the layer being processed.
+                                    for l in layers.indices.reversed() {
+                                        let layer = layers[l]
+                                        offset -= layer.inputs * stride
+                                        Self.accumulate(layer, gradient: g, delta: delta, input: sampleMajor + offset,
+                                                        count: count)
+                                        guard l > 0 else { break }
+                                        Self.propagate(layer, weights: w, delta: delta, activations: unitMajor + offset,
+                                                       below: below, groups: groups, tanh: tanh)
+                                        swap(&delta, &below)
+                                    }
+                                }
+                                start += count
                             }
+                            return (total * scale, correct)
                         }
-                        var total = 0.0, correct = 0
-                        let d = widths[0]
-                        for k in 0..<rows.count {
-                            let row = rows[k]
-                            for j in 0..<d { activations[j] = x[row * d + j] }
-                            // Forward: layer l reads its input at `offset` and writes after it.
-                            var offset = 0
-                            for (l, layer) in layers.enumerated() {
-                                let hidden = l < layers.count - 1
-                                Self.affine(layer, weights: w, transposed: transposed, input: activations + offset,
-                                            output: activations + offset + layer.inputs, hidden: hidden, tanh: tanh)
-                                offset += layer.inputs
-                            }
-                            let z = activations[offset], y = data.targets[row]
-                            let outputDelta: Double
-                            switch loss {
-                            case .meanSquaredError:
-                                let residual = z - y
-                                total += residual * residual
-                                outputDelta = 2 * residual * scale
-                            default:
-                                total += StableMath.softplus(z) - y * z
-                                if (z > 0) == (y >= 0.5) { correct += 1 }
-                                outputDelta = (StableMath.sigmoid(z) - y) * scale
-                            }
-                            guard withGradient, let g else { continue }
-                            // Backward, last layer first; `delta` holds ∂L/∂a of the layer being processed.
-                            delta[0] = outputDelta
-                            for l in layers.indices.reversed() {
-                                let layer = layers[l]
-                                offset -= layer.inputs
-                                Self.backward(layer, weights: w, gradient: g, input: activations + offset, delta: delta,
-                                              below: l > 0 ? below : nil, tanh: tanh)
-                                if l > 0 { delta.update(from: below, count: layer.inputs) }
-                            }
-                        }
-                        return (total * scale, correct)
                     }
                 }
             }
         }
     }
 
-    /// output = W·input + b, then the activation for hidden layers; four outputs per lane group.
+    /// softplus(z) = log(1 + eᶻ) and σ(z) = 1/(1 + e⁻ᶻ) through one e^−|z|: `StableMath.softplus` and
+    /// `StableMath.sigmoid` evaluate the same exponential on either side of 0, so the bits are theirs.
     @inline(__always)
-    private static func affine(_ layer: MLPLayer, weights w: UnsafePointer<Double>, transposed: UnsafePointer<Double>,
-                               input: UnsafePointer<Double>, output: UnsafeMutablePointer<Double>, hidden: Bool, tanh: Bool) {
+    private static func softplusAndSigmoid(_ z: Double) -> (Double, Double) {
+        let e = exp(-abs(z))
+        if z >= 0 { return (z + log1p(e), 1 / (1 + e)) }
+        return (log1p(e), e / (1 + e))
+    }
+
+    /// output = W·input + b, eight samples per lane group; then, for hidden layers, the activation over each
+    /// output row (`LaneTanh.apply`, or ReLU) and, when `copy` is given, the outputs sample-major into it.
+    @inline(__always)
+    private static func forward(_ layer: MLPLayer, weights w: UnsafePointer<Double>, input: UnsafePointer<Double>,
+                                output: UnsafeMutablePointer<Double>, copy: UnsafeMutablePointer<Double>?, groups: Int,
+                                hidden: Bool, tanh: Bool) {
         let n = layer.outputs, m = layer.inputs
-        let wT = transposed + layer.weights, bias = w + layer.bias
-        var o = 0
-        while o + 4 <= n {
-            var s = load(bias + o)
-            for i in 0..<m { s += load(wT + i * n + o) * SIMD4(repeating: input[i]) }
-            if hidden {
-                s = tanh ? LaneTanh.lanes(s) : s.replacing(with: 0, where: .!(s .> 0))
+        for group in 0..<groups {
+            let lane = group * laneWidth
+            var row = w + layer.weights
+            for o in 0..<n {
+                var s = Lanes(repeating: w[layer.bias + o])
+                var source = input + lane
+                for i in 0..<m {
+                    s += Lanes(repeating: row[i]) * load(source)
+                    source += chunkSize
+                }
+                store(s, output + o * chunkSize + lane)
+                row += m
             }
-            store(s, output + o)
-            o += 4
         }
-        while o < n {
-            var s = bias[o]
-            for i in 0..<m { s += wT[i * n + o] * input[i] }
-            if hidden { s = tanh ? LaneTanh.value(s) : (s > 0 ? s : 0) }
-            output[o] = s
-            o += 1
+        guard hidden else { return }
+        let used = groups * laneWidth
+        for o in 0..<n {
+            let values = output + o * chunkSize
+            if tanh {
+                LaneTanh.apply(to: values, count: used)
+            } else {
+                for group in 0..<groups {
+                    let s = load(values + group * laneWidth)
+                    store(s.replacing(with: 0, where: .!(s .> 0)), values + group * laneWidth)
+                }
+            }
+            guard let copy else { continue }
+            var target = copy + o
+            for k in 0..<used {
+                target.pointee = values[k]
+                target += n
+            }
         }
     }
 
-    /// Adds δₒ to ∂L/∂bₒ and δₒ·inputᵢ to ∂L/∂Wₒᵢ; when `below` is given, writes ∂L/∂a of the layer below:
-    /// (Σₒ δₒWₒᵢ)·act′, with act′ from the activation hᵢ = inputᵢ.
+    /// Adds, for the chunk's `count` samples in order, δₒ to ∂L/∂bₒ and δₒ·inputᵢ to ∂L/∂Wₒᵢ; `input` is
+    /// sample-major.
     @inline(__always)
-    private static func backward(_ layer: MLPLayer, weights w: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-                                 input h: UnsafePointer<Double>, delta: UnsafePointer<Double>,
-                                 below: UnsafeMutablePointer<Double>?, tanh: Bool) {
+    private static func accumulate(_ layer: MLPLayer, gradient g: UnsafeMutablePointer<Double>,
+                                   delta: UnsafePointer<Double>, input h: UnsafePointer<Double>, count: Int) {
         let n = layer.outputs, m = layer.inputs
         for o in 0..<n {
-            let d = delta[o]
-            g[layer.bias + o] += d
+            let d = delta + o * chunkSize
+            var bias = g[layer.bias + o]
+            for k in 0..<count { bias += d[k] }
+            g[layer.bias + o] = bias
             let row = g + layer.weights + o * m
-            let lanes = SIMD4(repeating: d)
             var i = 0
-            while i + 4 <= m {
-                store(load(row + i) + lanes * load(h + i), row + i)
+            while i + 16 <= m {
+                var low = load(row + i), high = load(row + i + 8)
+                var sample = h + i
+                for k in 0..<count {
+                    let lanes = Lanes(repeating: d[k])
+                    low += lanes * load(sample)
+                    high += lanes * load(sample + 8)
+                    sample += m
+                }
+                store(low, row + i)
+                store(high, row + i + 8)
+                i += 16
+            }
+            if i + 8 <= m {
+                var sum = load(row + i)
+                var sample = h + i
+                for k in 0..<count {
+                    sum += Lanes(repeating: d[k]) * load(sample)
+                    sample += m
+                }
+                store(sum, row + i)
+                i += 8
+            }
+            if i + 4 <= m {
+                var sum = loadFour(row + i)
+                var sample = h + i
+                for k in 0..<count {
+                    sum += SIMD4(repeating: d[k]) * loadFour(sample)
+                    sample += m
+                }
+                storeFour(sum, row + i)
                 i += 4
             }
             while i < m {
-                row[i] += d * h[i]
+                var sum = row[i]
+                var sample = h + i
+                for k in 0..<count {
+                    sum += d[k] * sample.pointee
+                    sample += m
+                }
+                row[i] = sum
                 i += 1
             }
         }
-        guard let below else { return }
-        var i = 0
-        while i + 4 <= m {
-            var s = SIMD4<Double>(repeating: 0)
-            for o in 0..<n { s += SIMD4(repeating: delta[o]) * load(w + layer.weights + o * m + i) }
-            let a = load(h + i)
-            let slope = tanh ? SIMD4(repeating: 1) - a * a
-                : SIMD4<Double>(repeating: 0).replacing(with: 1, where: a .> 0)
-            store(s * slope, below + i)
-            i += 4
-        }
-        while i < m {
-            var s = 0.0
-            for o in 0..<n { s += delta[o] * w[layer.weights + o * m + i] }
-            let a = h[i]
-            below[i] = s * (tanh ? 1 - a * a : (a > 0 ? 1 : 0))
-            i += 1
+    }
+
+    /// below = (Σₒ δₒWₒᵢ)·act′ for every input i, with act′ from the activation hᵢ = `activations`ᵢ; eight
+    /// samples per lane group.
+    @inline(__always)
+    private static func propagate(_ layer: MLPLayer, weights w: UnsafePointer<Double>, delta: UnsafePointer<Double>,
+                                  activations: UnsafePointer<Double>, below: UnsafeMutablePointer<Double>, groups: Int,
+                                  tanh: Bool) {
+        let n = layer.outputs, m = layer.inputs
+        let weights = w + layer.weights
+        for group in 0..<groups {
+            let lane = group * laneWidth
+            for i in 0..<m {
+                var s = Lanes(repeating: 0)
+                var source = delta + lane, weight = weights + i
+                for _ in 0..<n {
+                    s += load(source) * Lanes(repeating: weight.pointee)
+                    source += chunkSize
+                    weight += m
+                }
+                let a = load(activations + i * chunkSize + lane)
+                let slope = tanh ? Lanes(repeating: 1) - a * a : Lanes(repeating: 0).replacing(with: 1, where: a .> 0)
+                store(s * slope, below + i * chunkSize + lane)
+            }
         }
     }
 
     @inline(__always)
-    private static func load(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+    private static func load(_ p: UnsafePointer<Double>) -> Lanes {
+        UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+    }
+
+    @inline(__always)
+    private static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
+    }
+
+    @inline(__always)
+    private static func loadFour(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
     }
 
     @inline(__always)
-    private static func store(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+    private static func storeFour(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
     }
 }
