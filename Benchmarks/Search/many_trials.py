@@ -9,7 +9,8 @@ learning rate log-uniform in [1e-4, 1]. Each arm runs in its own fresh `descent 
   - study: one POST /v1/studies, random sampler, TRIALS trials, max_concurrent 256, then wait until it is finished
     (the study listing polled every 0.2 s; the study's whole JSON read once, at the end).
 Figures: wall time from the first request to the end, runs per second, and the study's rate as a fraction of the
-batch's.
+batch's; then each arm's server CPU seconds (user + system, from the server's start to the end of the arm), which
+depend far less than wall time on other work sharing the machine.
 
 Usage: many_trials.py DESCENT_BINARY [TRIALS=10000] [STEPS=100]
 """
@@ -24,8 +25,8 @@ BASE = {"objective": {"type": "rosenbrock"}, "optimizer": {"type": "adam", "lr":
 SERVE = ("--queue-capacity", "20000")
 
 
-def batch_arm():
-    with serve(BINARY, "descent-many-trials-", SERVE) as port:
+def batch_arm(usage):
+    with serve(BINARY, "descent-many-trials-", SERVE, usage) as port:
         rng = random.Random(0)
         start = time.monotonic()
         for first in range(0, TRIALS, 1000):
@@ -35,8 +36,8 @@ def batch_arm():
         return time.monotonic() - start
 
 
-def study_arm():
-    with serve(BINARY, "descent-many-trials-", SERVE) as port:
+def study_arm(usage):
+    with serve(BINARY, "descent-many-trials-", SERVE, usage) as port:
         start = time.monotonic()
         sid = call(port, "POST", "/v1/studies", {"name": "many", "base": BASE, "search": {
             "space": {"optimizer.lr": {"type": "log_uniform", "low": 1e-4, "high": 1}}, "sampler": "random",
@@ -48,13 +49,16 @@ def study_arm():
 
 
 def main():
-    batch = batch_arm()
-    study = study_arm()
+    batch_usage, study_usage = {}, {}
+    batch = batch_arm(batch_usage)
+    study = study_arm(study_usage)
     print(f"{TRIALS} runs of Rosenbrock + Adam, {STEPS} steps each")
     print(f"{'arm':28} {'wall s':>8} {'runs/s':>8}")
     print(f"{'batch (10 x 1,000 specs)':28} {batch:8.1f} {TRIALS / batch:8.0f}")
     print(f"{'random-search study':28} {study:8.1f} {TRIALS / study:8.0f}")
     print(f"study rate / batch rate: {batch / study:.2f}")
+    print(f"server CPU s: batch {batch_usage['cpu_s']:.1f}, study {study_usage['cpu_s']:.1f} "
+          f"(study / batch {study_usage['cpu_s'] / batch_usage['cpu_s']:.2f})")
 
 
 if __name__ == "__main__":

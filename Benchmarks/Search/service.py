@@ -2,7 +2,7 @@
 
 The benchmarks import it from their own folder (run them as `python3 Benchmarks/Search/NAME.py ...`).
 """
-import contextlib, json, socket, subprocess, tempfile, time, urllib.parse, urllib.request
+import contextlib, json, os, socket, subprocess, tempfile, time, urllib.parse, urllib.request
 
 
 def call(port, method, path, body=None, raw=False, timeout=600):
@@ -15,10 +15,18 @@ def call(port, method, path, body=None, raw=False, timeout=600):
         return text.decode() if raw else json.loads(text)
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a live process, in seconds (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def serve(binary, prefix, extra=()):
+def serve(binary, prefix, extra=(), usage=None):
     """Runs `binary serve` (with the `extra` arguments) on a free loopback port with a fresh data folder; yields
-    the port once /healthz answers."""
+    the port once /healthz answers. With a `usage` dict, sets usage["cpu_s"] to the server's CPU seconds (user +
+    system) when the block ends: unlike wall time, it hardly depends on what else the machine runs."""
     sock = socket.socket(); sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]; sock.close()
     folder = tempfile.mkdtemp(prefix=prefix)
     server = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", folder, "--log-level", "warning", *extra])
@@ -32,6 +40,8 @@ def serve(binary, prefix, extra=()):
                     raise RuntimeError(f"{binary} serve did not answer on port {port}")
                 time.sleep(0.05)
         yield port
+        if usage is not None:
+            usage["cpu_s"] = cpu_seconds(server.pid)
     finally:
         server.terminate(); server.wait()
 
