@@ -21,16 +21,21 @@ struct SearchPlanner {
     /// `confirm`, once every tuning trial has ended, one more trial runs the best of them again (`confirmationTrial`);
     /// the search is finished when that trial has ended.
     func step(_ trials: [TrialRecord]) -> SearchStep {
-        var assignments = trials.map(\.params)
-        var scores: [Double?] = trials.map { t in
+        // The sampler's history (values, scores) only for TPE, the pruner's (reports) only with a pruner: each is
+        // O(trials) to build on every step, and a long random search would build them for nothing.
+        let readsHistory: Bool
+        if case .tpe = search.sampler { readsHistory = true } else { readsHistory = false }
+        let prunes = search.pruner != nil
+        var assignments = readsHistory ? trials.map(\.params) : []
+        var scores: [Double?] = !readsHistory ? [] : trials.map { t in
             switch t.state {
             case .complete: t.value.map(objective.score)
             case .pruned: t.reports?.last?.value
             case .running, .failed: nil
             }
         }
-        var prunedAt: [Int?] = trials.map { $0.state == .pruned ? $0.reports?.last?.step : nil }
-        var history: [TrialReports] = trials.map { t in
+        var prunedAt: [Int?] = readsHistory ? trials.map { $0.state == .pruned ? $0.reports?.last?.step : nil } : []
+        var history: [TrialReports] = !prunes ? [] : trials.map { t in
             TrialReports(outcome: t.state == .complete ? .complete : t.state == .pruned ? .pruned : .other, reports: t.reports ?? [])
         }
         let every = definition.reportEvery(search)
@@ -44,7 +49,10 @@ struct SearchPlanner {
         while i < search.trials {
             let h = search.historyLength(forTrial: i)
             guard h <= firstOpen else { break }
-            guard let a = search.propose(trial: i, assignments: assignments, scores: scores, prunedAt: prunedAt, grid: grid) else {
+            // The other samplers ignore the history (`StudySearch.propose` asks it only of TPE), so none is passed.
+            let proposal = readsHistory ? search.propose(trial: i, assignments: assignments, scores: scores, prunedAt: prunedAt, grid: grid)
+                : search.sampler.propose(search.space, trial: i, seed: search.seed, history: [], grid: grid)
+            guard let a = proposal else {
                 exhausted = true
                 break
             }
@@ -63,10 +71,12 @@ struct SearchPlanner {
                 step.trials.append(TrialRecord(studyID: studyID, number: i, experimentIDs: [], params: a, state: .failed))
                 ended.append(true)
             }
-            assignments.append(a)
-            scores.append(nil)
-            prunedAt.append(nil)
-            history.append(TrialReports(outcome: .other, reports: []))
+            if readsHistory {
+                assignments.append(a)
+                scores.append(nil)
+                prunedAt.append(nil)
+            }
+            if prunes { history.append(TrialReports(outcome: .other, reports: [])) }
             while firstOpen < ended.count && ended[firstOpen] { firstOpen += 1 }
             i += 1
         }
