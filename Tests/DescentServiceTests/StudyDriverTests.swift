@@ -35,6 +35,38 @@ import Testing
         #expect(search.endedPrefix == 2)
     }
 
+    private func planner(_ sampler: String) throws -> (SearchPlanner, HeldSearch) {
+        let text = #"{"base":{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1,1],"steps":10},"#
+            + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.001,"high":0.1}},"sampler":"\#(sampler)","trials":6,"max_concurrent":2,"seed":1}}"#
+        let held = try HeldSearch(definition: text, trials: [])
+        return (SearchPlanner(studyID: "s", definition: held.definition, search: held.search, objective: held.objective,
+                              check: { try ExperimentSpec(checking: $0) }), held)
+    }
+
+    /// Random values depend on the seed and the trial number only: with trial 0 still running and trial 1 ended, trial 2
+    /// is proposed at once (c = 2), with the values it would have had after waiting.
+    @Test func aSearchThatReadsNoHistoryProposesWheneverFewerThanCTrialsRun() throws {
+        let (p, held) = try planner("random")
+        var trials = p.step([]).trials
+        #expect(trials.map(\.number) == [0, 1])
+        trials[1].state = .complete
+        trials[1].value = 1
+        let next = p.step(trials).trials
+        #expect(next.map(\.number) == [2])
+        #expect(next.first?.params == held.search.sampler.propose(held.search.space, trial: 2, seed: 1, history: []))
+    }
+
+    /// TPE reads trials 0 … i − c: trial 2 waits for trial 0 however many others have ended.
+    @Test func tpeWaitsForTheTrialsItsProposalReads() throws {
+        let (p, _) = try planner("tpe")
+        var trials = p.step([]).trials
+        trials[1].state = .complete
+        trials[1].value = 1
+        #expect(p.step(trials).trials.isEmpty)
+        trials[0].state = .failed
+        #expect(p.step(trials).trials.map(\.number) == [2, 3])
+    }
+
     /// Two drivers over one store, as two instances over one database, each holding its own view of the study between
     /// passes: the TPE search proposes the same trials, in the same order, with the same values, as with one driver.
     @Test func twoDriversOnOneStoreProposeWhatOneDriverDoes() async throws {

@@ -16,7 +16,9 @@ struct SearchPlanner {
     let check: (SpecValue) throws -> ExperimentSpec
 
     /// New trials numbered from `trials.count`, each with one queued experiment per replicate: trial i is proposed while trials 0 … i − c have all ended
-    /// (see `StudySearch`), up to the budget. A trial whose spec fails the check ends at once as failed. When the
+    /// (see `StudySearch`), up to the budget. A search whose proposals read nothing of earlier trials (not TPE, no
+    /// pruner: trial i's values are a function of the seed and i alone) proposes instead whenever fewer than c trials
+    /// run: the same trials in the same order, without waiting for the oldest running one. A trial whose spec fails the check ends at once as failed. When the
     /// search prunes, each new experiment carries the rule the pruner derives from the same trials 0 … i − c. With
     /// `confirm`, once every tuning trial has ended, one more trial runs the best of them again (`confirmationTrial`);
     /// the search is finished when that trial has ended.
@@ -42,13 +44,17 @@ struct SearchPlanner {
         var ended = trials.map { $0.state != .running }
         // Trials 0 ..< firstOpen have all ended: trial i may be proposed when its history length is at most this.
         var firstOpen = ended.firstIndex(of: false) ?? ended.count
+        // Why the prefix rule only where the history is read: it is what makes TPE's and the pruner's inputs a function
+        // of the study, and elsewhere it would only hold new trials back behind a slow one (a long random search).
+        let independent = !readsHistory && !prunes
+        var running = ended.count { !$0 }
         let grid = search.sampler == .grid ? search.space.grid(limit: StudySearch.maxTrials) ?? [] : []
         var step = SearchStep()
         var exhausted = false
         var i = trials.count
         while i < search.trials {
             let h = search.historyLength(forTrial: i)
-            guard h <= firstOpen else { break }
+            guard independent ? running < search.maxConcurrent : h <= firstOpen else { break }
             // The other samplers ignore the history (`StudySearch.propose` asks it only of TPE), so none is passed.
             let proposal = readsHistory ? search.propose(trial: i, assignments: assignments, scores: scores, prunedAt: prunedAt, grid: grid)
                 : search.sampler.propose(search.space, trial: i, seed: search.seed, history: [], grid: grid)
@@ -67,6 +73,7 @@ struct SearchPlanner {
                 step.experiments += records
                 step.trials.append(TrialRecord(studyID: studyID, number: i, experimentIDs: records.map(\.id), params: a, state: .running))
                 ended.append(false)
+                running += 1
             } else {
                 step.trials.append(TrialRecord(studyID: studyID, number: i, experimentIDs: [], params: a, state: .failed))
                 ended.append(true)
