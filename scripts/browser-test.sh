@@ -123,6 +123,10 @@ done
 # The leaderboard lists the three optimizers of each problem; every confirmation trial is in the table.
 [ "$(grep -o 'data-optimizer="' "$WORK/study.html" | wc -l)" -eq 6 ] || fail "study: leaderboard rows are not 3 per problem"
 [ "$(grep -o 'class="confirmation"' "$WORK/study.html" | wc -l)" -eq 6 ] || fail "study: not one confirmation trial per cell"
+# Parallel coordinates: one chart per cell (problem × optimizer), not the cells' trials mixed in one.
+[ "$(grep -o 'class="chart parallel"' "$WORK/study.html" | wc -l)" -eq 6 ] || fail "study: not one parallel-coordinates chart per cell"
+# A trial whose runs diverged shows as diverged, never as succeeded with an infinite value.
+if grep -q 'succeeded</span></td><td class="num">Infinity' "$WORK/study.html"; then fail "study: a diverged trial shows as succeeded"; fi
 check new "#/new" 0 '&quot;objective&quot;\|"objective"'
 check analysis "#/analysis" 0 'saddle'
 # Phone width.

@@ -38,6 +38,7 @@ struct PlotHandlers: Sendable {
         }
     }
 
+    /// A grid's or list's experiments, one line each; a search study's best trials (`StudyPlotLines`).
     func study(_ request: HTTPRequest) throws -> HTTPResponse {
         let id = request.pathParameters["id"] ?? ""
         let found: StudyRecord?
@@ -45,12 +46,13 @@ struct PlotHandlers: Sendable {
         guard let study = found else { throw ServiceError.notFound("study '\(id)'") }
         let logY = try flag(request, "log", default: true)
         var series: [SVGPlot.Series] = []
-        for (eid, label) in zip(study.experimentIDs, study.labels) {
-            guard let record = try? store.experiment(eid), let t = try? trajectory(of: record, params: false) else { continue }
+        for line in try StudyPlotLines.lines(of: study, store: store) {
+            guard let record = try? store.experiment(line.experimentID), let t = try? trajectory(of: record, params: false) else { continue }
             let rows = Self.rows(t.loss)
-            series.append(.init(name: label, xs: rows.map { Double(t.step[$0]) }, ys: rows.map { t.loss[$0] }))
+            series.append(.init(name: line.label, xs: rows.map { Double(t.step[$0]) }, ys: rows.map { t.loss[$0] }))
         }
-        return svg(SVGPlot.LineChart(title: "\(study.name): loss", xLabel: "step", yLabel: "loss", series: series, logY: logY).render())
+        let title = study.definition == nil ? "\(study.name): loss" : "\(study.name): loss of the best trials"
+        return svg(SVGPlot.LineChart(title: title, xLabel: "step", yLabel: "loss", series: series, logY: logY).render())
     }
 
     /// The path over the contour of a 2-parameter objective, with the end point classified.

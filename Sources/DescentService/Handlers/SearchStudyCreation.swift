@@ -71,6 +71,9 @@ struct SearchSummary: Encodable {
         var cell: Int? = nil
         /// True for a confirmation trial (the best tuning trial's values run again); absent otherwise.
         var confirmation: Bool? = nil
+        /// How many of its runs ended diverged: a complete trial with any is scored worst (its `value` ±∞), and
+        /// shows as diverged rather than succeeded.
+        var diverged = 0
     }
     var state: String
     /// Runs per configuration.
@@ -136,6 +139,15 @@ struct SearchSummary: Encodable {
         if stride == nil, let b = TrialRecord.best(of: trials.filter { definition.confirm == nil || $0.number != search.trials }, objective) {
             best = self.trials.first { $0.number == b.number }
         }
+    }
+
+    /// Counts each trial's diverged runs from its experiments' records (a deleted one counts as not diverged).
+    mutating func countDiverged(records: [String: ExperimentRecord]) {
+        for i in trials.indices {
+            trials[i].diverged = trials[i].experimentIds.count { records[$0]?.status == .diverged }
+        }
+        if let b = best?.number, let t = trials.first(where: { $0.number == b }) { best = t }
+        if let b = confirmation?.number, let t = trials.first(where: { $0.number == b }) { confirmation = t }
     }
 
     /// Fills each trial's `replicates` from its experiments' records (studies with more than one replicate).

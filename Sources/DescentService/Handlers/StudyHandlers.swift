@@ -155,6 +155,7 @@ struct StudyHandlers: Sendable {
             if let target = study.lossTarget, r.status.isFinal { row.stepsToTarget = try? experiments.store.stepsToTarget(r, target) }
             rows.append(row)
         }
+        search?.countDiverged(records: records)
         search?.aggregate(records: records, studyTarget: study.lossTarget)
         var comparison: Leaderboard?
         if let definition, definition.comparison != nil {

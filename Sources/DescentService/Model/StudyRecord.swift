@@ -67,6 +67,23 @@ public struct TrialRecord: Sendable, Equatable {
     }
 }
 
+/// How a running trial ended, to be recorded (`Store.advanceSearch`).
+public struct TrialEnd: Sendable, Equatable {
+    /// The trial's number.
+    public var number: Int
+    /// `complete`, `pruned` or `failed`.
+    public var state: TrialState
+    /// The objective's value when complete.
+    public var value: Double?
+    /// Its run's reports when the study prunes.
+    public var reports: [PruneReport]?
+
+    /// A trial's end.
+    public init(number: Int, state: TrialState, value: Double? = nil, reports: [PruneReport]? = nil) {
+        self.number = number; self.state = state; self.value = value; self.reports = reports
+    }
+}
+
 /// What one step of a search adds, in one transaction: new trials with their experiments, and whether the
 /// search is finished.
 public struct SearchStep: Sendable {

@@ -83,13 +83,20 @@ public protocol Store: Sendable {
     /// study prunes); a trial already ended is left as it is (every instance computes the same value, so the first
     /// write wins).
     func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?, reports: [PruneReport]?) throws
-    /// One step of a search, serialized per study (SQLite's one writer; PostgreSQL locks the study row):
-    /// reads its trials, passes them to `propose`, and inserts the trials and queued experiments it returns,
-    /// numbered after the existing ones, in the same transaction — so concurrent callers on any instance
-    /// never propose the same trial twice, and a trial exists exactly when its experiments do. Returns the
-    /// step inserted. Reads only the trials numbered `first` and after (the caller holds the ended ones before
-    /// them: an ended trial never changes).
-    func advanceSearch(_ studyID: String, from first: Int, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep
+    /// One step of a search, serialized per study (SQLite's one writer; PostgreSQL locks the study row), in one
+    /// transaction: records `ends` (each as `endTrial` does: a trial already ended keeps its first end), reads the
+    /// study's trials, passes them to `propose`, and inserts the trials and queued experiments it returns — so
+    /// concurrent callers on any instance never propose the same trial twice, and a trial exists exactly when its
+    /// experiments do. Returns the step inserted.
+    ///
+    /// Reads only the trials numbered `first` and after (the caller holds the ended ones before them: an ended trial
+    /// never changes), and of those only the ones `held` does not describe: `held` maps the trial numbers the caller
+    /// holds to their state as it holds them (after its `ends`), and a trial is passed to `propose` when its number
+    /// is missing from `held` or its stored state differs. With `held` empty every trial from `first` on is passed.
+    func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
+                       _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep
+    /// The status of each of these experiments, read in one query; an id without an experiment (deleted) is absent.
+    func experimentStatuses(_ ids: [String]) throws -> [String: ExperimentStatus]
     /// Whether the database accepts writes.
     func isWritable() -> Bool
     /// Flushes and closes the store; later calls fail.
@@ -116,9 +123,14 @@ extension Store {
     /// A search study's trials, by number.
     func trials(_ studyID: String) throws -> [TrialRecord] { try trials(studyID, from: 0) }
 
-    /// One step of a search over all its trials (see `advanceSearch(_:from:_:)`).
+    /// One step of a search over all its trials (see `advanceSearch(_:ending:from:holding:_:)`).
     func advanceSearch(_ studyID: String, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
-        try advanceSearch(studyID, from: 0, propose)
+        try advanceSearch(studyID, ending: [], from: 0, holding: [:], propose)
+    }
+
+    /// One step of a search over its trials numbered `first` and after (see `advanceSearch(_:ending:from:holding:_:)`).
+    func advanceSearch(_ studyID: String, from first: Int, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+        try advanceSearch(studyID, ending: [], from: first, holding: [:], propose)
     }
 
     /// Every epoch record of an experiment's trajectory, in order.

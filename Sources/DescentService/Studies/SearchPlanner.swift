@@ -16,35 +16,49 @@ struct SearchPlanner {
     let check: (SpecValue) throws -> ExperimentSpec
 
     /// New trials numbered from `trials.count`, each with one queued experiment per replicate: trial i is proposed while trials 0 … i − c have all ended
-    /// (see `StudySearch`), up to the budget. A trial whose spec fails the check ends at once as failed. When the
+    /// (see `StudySearch`), up to the budget. A search whose proposals read nothing of earlier trials (not TPE, no
+    /// pruner: trial i's values are a function of the seed and i alone) proposes instead whenever fewer than c trials
+    /// run: the same trials in the same order, without waiting for the oldest running one. A trial whose spec fails the check ends at once as failed. When the
     /// search prunes, each new experiment carries the rule the pruner derives from the same trials 0 … i − c. With
     /// `confirm`, once every tuning trial has ended, one more trial runs the best of them again (`confirmationTrial`);
     /// the search is finished when that trial has ended.
     func step(_ trials: [TrialRecord]) -> SearchStep {
-        var assignments = trials.map(\.params)
-        var scores: [Double?] = trials.map { t in
+        // The sampler's history (values, scores) only for TPE, the pruner's (reports) only with a pruner: each is
+        // O(trials) to build on every step, and a long random search would build them for nothing.
+        let readsHistory: Bool
+        if case .tpe = search.sampler { readsHistory = true } else { readsHistory = false }
+        let prunes = search.pruner != nil
+        var assignments = readsHistory ? trials.map(\.params) : []
+        var scores: [Double?] = !readsHistory ? [] : trials.map { t in
             switch t.state {
             case .complete: t.value.map(objective.score)
             case .pruned: t.reports?.last?.value
             case .running, .failed: nil
             }
         }
-        var prunedAt: [Int?] = trials.map { $0.state == .pruned ? $0.reports?.last?.step : nil }
-        var history: [TrialReports] = trials.map { t in
+        var prunedAt: [Int?] = readsHistory ? trials.map { $0.state == .pruned ? $0.reports?.last?.step : nil } : []
+        var history: [TrialReports] = !prunes ? [] : trials.map { t in
             TrialReports(outcome: t.state == .complete ? .complete : t.state == .pruned ? .pruned : .other, reports: t.reports ?? [])
         }
         let every = definition.reportEvery(search)
         var ended = trials.map { $0.state != .running }
         // Trials 0 ..< firstOpen have all ended: trial i may be proposed when its history length is at most this.
         var firstOpen = ended.firstIndex(of: false) ?? ended.count
+        // Why the prefix rule only where the history is read: it is what makes TPE's and the pruner's inputs a function
+        // of the study, and elsewhere it would only hold new trials back behind a slow one (a long random search).
+        let independent = !readsHistory && !prunes
+        var running = ended.count { !$0 }
         let grid = search.sampler == .grid ? search.space.grid(limit: StudySearch.maxTrials) ?? [] : []
         var step = SearchStep()
         var exhausted = false
         var i = trials.count
         while i < search.trials {
             let h = search.historyLength(forTrial: i)
-            guard h <= firstOpen else { break }
-            guard let a = search.propose(trial: i, assignments: assignments, scores: scores, prunedAt: prunedAt, grid: grid) else {
+            guard independent ? running < search.maxConcurrent : h <= firstOpen else { break }
+            // The other samplers ignore the history (`StudySearch.propose` asks it only of TPE), so none is passed.
+            let proposal = readsHistory ? search.propose(trial: i, assignments: assignments, scores: scores, prunedAt: prunedAt, grid: grid)
+                : search.sampler.propose(search.space, trial: i, seed: search.seed, history: [], grid: grid)
+            guard let a = proposal else {
                 exhausted = true
                 break
             }
@@ -59,14 +73,17 @@ struct SearchPlanner {
                 step.experiments += records
                 step.trials.append(TrialRecord(studyID: studyID, number: i, experimentIDs: records.map(\.id), params: a, state: .running))
                 ended.append(false)
+                running += 1
             } else {
                 step.trials.append(TrialRecord(studyID: studyID, number: i, experimentIDs: [], params: a, state: .failed))
                 ended.append(true)
             }
-            assignments.append(a)
-            scores.append(nil)
-            prunedAt.append(nil)
-            history.append(TrialReports(outcome: .other, reports: []))
+            if readsHistory {
+                assignments.append(a)
+                scores.append(nil)
+                prunedAt.append(nil)
+            }
+            if prunes { history.append(TrialReports(outcome: .other, reports: [])) }
             while firstOpen < ended.count && ended[firstOpen] { firstOpen += 1 }
             i += 1
         }

@@ -10,11 +10,17 @@ import Synchronization
 ///
 /// Work runs on one serial queue per driver; `poke` coalesces wake-ups into at most one pending pass.
 ///
-/// Each study's leading ended trials (0 ..< k, every one ended) are kept decoded between passes: an ended trial
-/// never changes (`Store.endTrial` only ends a running one), so a pass reads only the trials from k on, and a
-/// pass costs the open window of trials rather than the whole study. Why: reading and decoding every trial
-/// twice per pass made a 10,000-trial search quadratic. The kept trials are those another instance would read,
-/// so proposals stay a function of the study alone.
+/// The driver holds each active search between passes (`HeldSearch`): its decoded definition and every trial it
+/// has seen, with the state it last saw. A pass asks the store for the statuses of the running trials'
+/// experiments in one query, scores the trials whose runs have all ended (reading only those runs), and records
+/// those ends, reads what it does not hold and proposes, all in one transaction (`advanceSearch(_:ending:from:
+/// holding:_:)`): the store returns only the trials whose stored state differs from the held one or that it lacks
+/// (those another instance proposed or ended), so a pass costs the trials that changed, not the study's size. Why:
+/// reading and JSON-decoding every open trial twice per pass, each running trial's experiments one query at a
+/// time, and a write transaction per ended trial made the driver, not the runs, the limit of a 10,000-trial
+/// search (BENCHMARKS.md). What is held is what a full read would give: an ended trial never changes, a trial
+/// another instance ended is read back, and one this driver ended got the value every instance computes (the
+/// store keeps the first end), so proposals stay a function of the study alone.
 final class StudyDriver: Sendable {
     private let store: any Store
     private let check: @Sendable (SpecValue) throws -> ExperimentSpec
@@ -24,8 +30,8 @@ final class StudyDriver: Sendable {
     private let queue = DispatchQueue(label: "descent-studies")
     private let pending = Atomic<Bool>(false)
     private let timer: Mutex<(any DispatchSourceTimer)?> = Mutex(nil)
-    /// Per study, its trials 0 ..< k when all of them have ended (dropped when the search ends).
-    private let ended = Mutex<[String: [TrialRecord]]>([:])
+    /// The active searches, by study id (dropped when the search ends).
+    private let held = Mutex<[String: HeldSearch]>([:])
 
     /// A driver over `store`; `check` validates trial specs, `announceWork` wakes the workers after trials are
     /// queued, and the driver stops polling once `isRunning` turns false.
@@ -77,41 +83,103 @@ final class StudyDriver: Sendable {
     @discardableResult
     func advance(_ studyID: String) throws -> SearchStep {
         guard let study = try store.study(studyID), let text = study.definition, study.searchState == .searching else {
-            ended.withLock { $0[studyID] = nil }
+            held.withLock { $0[studyID] = nil }
             return SearchStep()
         }
-        let definition = try JSONCoding.decode(SearchDefinition.self, text)
-        let objective = try definition.parsedObjective()
-        let search = try definition.parsedSearch()
-        // Comparisons refuse pruners, so only a plain search reads reports.
-        let scoring = TrialScoring(store: store, objective: objective,
-                                   reportEvery: search.pruner == nil ? nil : definition.reportEvery(search))
-        let prefix = ended.withLock { $0[studyID] } ?? []
-        for trial in try store.trials(studyID, from: prefix.count) where trial.state == .running {
-            if let end = try scoring.end(of: trial) {
-                try store.endTrial(studyID, number: trial.number, state: end.state, value: end.value, reports: end.reports)
-            }
-        }
-        let plan: ([TrialRecord]) -> SearchStep
-        if definition.comparison != nil {
-            let planner = try ComparisonPlanner(studyID: studyID, definition: definition, check: check)
-            plan = { planner.step($0) }
-        } else {
-            let planner = SearchPlanner(studyID: studyID, definition: definition, search: search, objective: objective, check: check)
-            plan = { planner.step($0) }
-        }
+        // Another call may advance the same study meanwhile (a new study's first step runs on the request's thread):
+        // each works on its own copy, and the store returns whatever the copy lacks.
+        var search = try held.withLock { $0[studyID] } ?? HeldSearch(definition: text, trials: try store.trials(studyID))
+        let ends = try scoreEndedTrials(&search)
+        let first = search.endedPrefix
+        let holding = Dictionary(uniqueKeysWithValues: search.trials[first...].map { ($0.number, $0.state) })
+        let plan = try planner(studyID, search)
         var known: [TrialRecord] = []
-        let step = try store.advanceSearch(studyID, from: prefix.count) { rest in
-            known = prefix + rest
+        let step = try store.advanceSearch(studyID, ending: ends, from: first, holding: holding) { changed in
+            known = HeldSearch.merging(search.trials, changed)
             return plan(known)
         }
-        known += step.trials
-        // The kept prefix is trials 0 … k−1, all ended: a comparison numbers its cells' trials c·s + j, so numbers
-        // can have gaps, and a prefix must stop at the first gap (a later trial may fill it).
-        var firstOpen = 0
-        while firstOpen < known.count && known[firstOpen].number == firstOpen && known[firstOpen].state != .running { firstOpen += 1 }
-        ended.withLock { $0[studyID] = step.finished ? nil : Array(known[..<firstOpen]) }
+        search.trials = HeldSearch.merging(known, step.trials)
+        held.withLock { $0[studyID] = step.finished ? nil : search }
         if !step.experiments.isEmpty { announceWork() }
         return step
+    }
+
+    /// Ends the running trials whose runs have all ended: their experiments' statuses in one query, then the records
+    /// of those trials only. Marks them ended in `search`; returns the ends to record.
+    private func scoreEndedTrials(_ search: inout HeldSearch) throws -> [TrialEnd] {
+        let running = search.trials.indices.filter { search.trials[$0].state == .running }
+        guard !running.isEmpty else { return [] }
+        let statuses = try store.experimentStatuses(running.flatMap { search.trials[$0].experimentIDs })
+        // Comparisons refuse pruners, so only a plain search reads reports.
+        let scoring = TrialScoring(store: store, objective: search.objective,
+                                   reportEvery: search.search.pruner == nil ? nil : search.definition.reportEvery(search.search))
+        var ends: [TrialEnd] = []
+        for i in running where search.trials[i].experimentIDs.allSatisfy({ statuses[$0]?.isFinal ?? true }) {
+            guard let end = try scoring.end(of: search.trials[i]) else { continue }
+            ends.append(TrialEnd(number: search.trials[i].number, state: end.state, value: end.value, reports: end.reports))
+            search.trials[i].state = end.state
+            search.trials[i].value = end.value
+            search.trials[i].reports = end.reports
+        }
+        return ends
+    }
+
+    /// The step rule of the study: its `SearchPlanner`, or a comparison's per-cell planner.
+    private func planner(_ studyID: String, _ search: HeldSearch) throws -> ([TrialRecord]) -> SearchStep {
+        if search.definition.comparison != nil {
+            let planner = try ComparisonPlanner(studyID: studyID, definition: search.definition, check: check)
+            return { planner.step($0) }
+        }
+        let planner = SearchPlanner(studyID: studyID, definition: search.definition, search: search.search, objective: search.objective,
+                                    check: check)
+        return { planner.step($0) }
+    }
+}
+
+/// What the driver holds of one active search between passes: its definition, parsed once, and every trial it has
+/// seen, by number, in the state it last saw.
+struct HeldSearch: Sendable {
+    let definition: SearchDefinition
+    let objective: StudyObjective
+    /// The plain search's (a comparison's shared one: its cells are parsed by `ComparisonPlanner`).
+    let search: StudySearch
+    var trials: [TrialRecord]
+
+    /// A search read from its stored definition and trials.
+    init(definition text: String, trials: [TrialRecord]) throws {
+        definition = try JSONCoding.decode(SearchDefinition.self, text)
+        objective = try definition.parsedObjective()
+        search = try definition.parsedSearch()
+        self.trials = trials
+    }
+
+    /// How many leading trials have all ended: trials 0 … k − 1 are numbered 0 … k − 1 and none runs. A comparison
+    /// numbers its cells' trials c·s + j, so numbers can have gaps, and the prefix stops at the first (a later trial
+    /// may fill it).
+    var endedPrefix: Int {
+        var k = 0
+        while k < trials.count && trials[k].number == k && trials[k].state != .running { k += 1 }
+        return k
+    }
+
+    /// `trials` (by number) with `newer` in place of the trials of the same numbers and the others added, by number.
+    static func merging(_ trials: [TrialRecord], _ newer: [TrialRecord]) -> [TrialRecord] {
+        var out = trials
+        var added: [TrialRecord] = []
+        for t in newer {
+            // Binary search: the first position whose number is at least t's.
+            var (lo, hi) = (0, trials.count)
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if trials[mid].number < t.number { lo = mid + 1 } else { hi = mid }
+            }
+            if lo < trials.count && trials[lo].number == t.number { out[lo] = t } else { added.append(t) }
+        }
+        guard !added.isEmpty else { return out }
+        added.sort { $0.number < $1.number }
+        out += added
+        // New trials come after the held ones, except a comparison's earlier cells' (numbered below later cells').
+        if let last = trials.last, let first = added.first, first.number < last.number { out.sort { $0.number < $1.number } }
+        return out
     }
 }

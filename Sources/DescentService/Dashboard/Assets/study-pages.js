@@ -88,11 +88,21 @@ async function pageStudy(main, id) {
     byParam.append(scatterChart(groups, { title: obj.metric + " vs " + c.name, xLabel: c.name, yLabel: obj.metric, logX: c.log, logY: true, width: 420, height: 280 }));
   }
   main.append(card(obj.metric + " against each hyperparameter", scored.length ? byParam : el("p", { class: "muted", text: "No complete trial yet." })));
-  if (columns.length && scored.length > 1) {
-    const values = scored.map((t) => num(t.value)), order = [...values.keys()].sort((a, b) => minimize ? values[a] - values[b] : values[b] - values[a]);
+  // Parallel coordinates, one chart per cell ranked within it: a comparison's cells are other problems and
+  // optimizers, whose values are not on one scale and whose searched paths may differ.
+  const parallel = cells.map((name, cell) => {
+    const own = scored.filter((t) => cellOf(t) === cell), ownColumns = paramColumns(own);
+    if (!ownColumns.length || own.length < 2) return null;
+    const values = own.map((t) => num(t.value)), order = [...values.keys()].sort((a, b) => minimize ? values[a] - values[b] : values[b] - values[a]);
     const rank = []; order.forEach((i, k) => { rank[i] = k / Math.max(1, order.length - 1); });
-    const all = columns.concat([{ name: obj.metric, values, log: values.every((v) => v > 0) }]);
-    main.append(card("parallel coordinates (darkest: best)", parallelCoordinates(all, rank, { title: "trials across the hyperparameters" })));
+    const all = ownColumns.concat([{ name: obj.metric, values, log: values.every((v) => v > 0) }]);
+    const chart = parallelCoordinates(all, rank, { title: (cells.length > 1 ? name + ": " : "") + "trials across the hyperparameters" });
+    chart.setAttribute("data-cell", String(cell));
+    return cells.length > 1 ? el("div", {}, el("h3", { text: name }), chart) : chart;
+  }).filter((x) => x);
+  if (parallel.length) {
+    main.append(card(cells.length > 1 ? "parallel coordinates per cell (darkest: best of its cell)" : "parallel coordinates (darkest: best)",
+      cells.length > 1 ? el("div", { class: "grid2", id: "parallel-cells" }, parallel) : parallel[0]));
   }
 
   // Replicate bands: the confirmation trials (or the best trial of a search with replicates).
@@ -132,6 +142,16 @@ function leaderboard(study) {
   return box;
 }
 
+// A trial's state as the experiments' badges show it: a complete trial whose runs diverged is "diverged" (its value
+// is then the objective's worst), not "succeeded"; with replicates, how many of its runs did.
+function trialBadge(t) {
+  if (t.state === "complete" && t.diverged > 0) {
+    const runs = t.experiment_ids.length;
+    return el("span", { class: "status diverged", title: `${t.diverged} of ${runs} runs diverged`, text: t.diverged < runs ? `diverged (${t.diverged} of ${runs})` : "diverged" });
+  }
+  return statusBadge(t.state === "complete" ? "succeeded" : t.state === "running" ? "running" : t.state === "pruned" ? "pruned" : "failed");
+}
+
 function trialsTable(s, cells) {
   const paths = [...new Set(s.trials.flatMap((t) => Object.keys(t.params)))].sort();
   const head = ["#", ...(cells.length > 1 ? ["Cell"] : []), "State", "Value", ...paths, "Runs"];
@@ -139,7 +159,7 @@ function trialsTable(s, cells) {
     const r = t.replicates;
     return el("tr", { class: t.confirmation ? "confirmation" : null },
       el("td", { class: "num", text: t.number + (t.confirmation ? " ✓" : "") }), cells.length > 1 ? el("td", { text: cells[t.cell] || "" }) : null,
-      el("td", {}, statusBadge(t.state === "complete" ? "succeeded" : t.state === "running" ? "running" : t.state === "pruned" ? "pruned" : "failed")),
+      el("td", {}, trialBadge(t)),
       el("td", { class: "num", text: fmt(t.value) + (r && !isAbsent(r.final_loss_std) ? " ± " + fmt(r.final_loss_std) : "") }),
       paths.map((p) => el("td", { class: "num", text: isAbsent(t.params[p]) ? "" : typeof t.params[p] === "number" ? fmt(t.params[p]) : String(t.params[p]) })),
       el("td", {}, t.experiment_ids.map((e, i) => el("a", { href: "#/experiments/" + encodeURIComponent(e), text: i ? " " + (i + 1) : "1" }))));

@@ -78,19 +78,17 @@ extension PostgresStore {
     }
 
     public func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?, reports: [PruneReport]?) throws {
-        let reportsText = try reports.map(JSONCoding.string)
-        try pool.with { c in
-            try c.execute("""
-                UPDATE study_trial SET state = $1, value = $2, reports = $3 WHERE study_id = $4 AND number = $5 AND state = 'running'
-                """, [.text(state.rawValue), PGValue(value), PGValue(reportsText), .text(studyID), PGValue(number)])
-        }
+        let end = TrialEnd(number: number, state: state, value: value, reports: reports)
+        try pool.with { c in try Self.record([end], of: studyID, c) }
     }
 
-    public func advanceSearch(_ studyID: String, from first: Int, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+    public func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
+                              _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
         try pool.with { c in
             try c.transaction {
                 try c.execute("SELECT id FROM study WHERE id = $1 FOR UPDATE", [.text(studyID)])
-                let step = try propose(try Self.trials(c, studyID, from: first))
+                try Self.record(ends, of: studyID, c)
+                let step = try propose(try Self.trials(c, studyID, from: first, notHeld: held))
                 if !step.experiments.isEmpty { try Self.insertRows(c, try Self.rowsJSON(step.experiments)) }
                 for t in step.trials {
                     try c.execute("""
@@ -104,15 +102,55 @@ extension PostgresStore {
         }
     }
 
+    public func experimentStatuses(_ ids: [String]) throws -> [String: ExperimentStatus] {
+        guard !ids.isEmpty else { return [:] }
+        // Identifiers are generated ("exp_" + hex), so they need no quoting inside an array literal.
+        let list = "{" + ids.joined(separator: ",") + "}"
+        let rows = try pool.with { try $0.execute("SELECT id, status FROM experiment WHERE id = ANY($1::text[])", [.text(list)]) }
+        var statuses: [String: ExperimentStatus] = [:]
+        for i in 0..<rows.count {
+            if let id = rows.string(i, "id"), let status = rows.string(i, "status").flatMap(ExperimentStatus.init(rawValue:)) { statuses[id] = status }
+        }
+        return statuses
+    }
+
+    /// Records trial ends; a trial already ended is left as it is.
+    private static func record(_ ends: [TrialEnd], of studyID: String, _ c: PGConnection) throws {
+        for end in ends {
+            try c.execute("""
+                UPDATE study_trial SET state = $1, value = $2, reports = $3 WHERE study_id = $4 AND number = $5 AND state = 'running'
+                """, [.text(end.state.rawValue), PGValue(end.value), PGValue(try end.reports.map(JSONCoding.string)), .text(studyID),
+                      PGValue(end.number)])
+        }
+    }
+
+    /// The trials numbered `first` and after that `held` does not describe (missing from it, or with another state).
+    private static func trials(_ c: PGConnection, _ studyID: String, from first: Int, notHeld held: [Int: TrialState]) throws -> [TrialRecord] {
+        guard !held.isEmpty else { return try trials(c, studyID, from: first) }
+        let rows = try c.execute("SELECT number, state FROM study_trial WHERE study_id = $1 AND number >= $2 ORDER BY number",
+                                 [.text(studyID), PGValue(first)])
+        let numbers = (0..<rows.count).compactMap { i -> Int? in
+            guard let n = rows.int(i, "number"), held[n]?.rawValue != rows.string(i, "state") else { return nil }
+            return n
+        }
+        guard !numbers.isEmpty else { return [] }
+        let list = "{" + numbers.map(String.init).joined(separator: ",") + "}"
+        let changed = try c.execute("SELECT * FROM study_trial WHERE study_id = $1 AND number = ANY($2::int[]) ORDER BY number",
+                                    [.text(studyID), .text(list)])
+        return try (0..<changed.count).map { try trial(changed, $0, studyID) }
+    }
+
     private static func trials(_ c: PGConnection, _ studyID: String, from first: Int) throws -> [TrialRecord] {
         let rows = try c.execute("SELECT * FROM study_trial WHERE study_id = $1 AND number >= $2 ORDER BY number",
                                  [.text(studyID), PGValue(first)])
-        return try (0..<rows.count).map { i in
-            TrialRecord(studyID: studyID, number: rows.int(i, "number") ?? 0,
-                        experimentIDs: try JSONCoding.decode([String].self, rows.string(i, "experiment_ids") ?? "[]"),
-                        params: try JSONCoding.decode(SearchAssignment.self, rows.string(i, "params") ?? "{}"),
-                        state: rows.string(i, "state").flatMap(TrialState.init(rawValue:)) ?? .failed, value: rows.double(i, "value"),
-                        reports: try rows.string(i, "reports").map { try JSONCoding.decode([PruneReport].self, $0, snakeCase: true) })
-        }
+        return try (0..<rows.count).map { try trial(rows, $0, studyID) }
+    }
+
+    private static func trial(_ rows: PGRows, _ i: Int, _ studyID: String) throws -> TrialRecord {
+        TrialRecord(studyID: studyID, number: rows.int(i, "number") ?? 0,
+                    experimentIDs: try JSONCoding.decode([String].self, rows.string(i, "experiment_ids") ?? "[]"),
+                    params: try JSONCoding.decode(SearchAssignment.self, rows.string(i, "params") ?? "{}"),
+                    state: rows.string(i, "state").flatMap(TrialState.init(rawValue:)) ?? .failed, value: rows.double(i, "value"),
+                    reports: try rows.string(i, "reports").map { try JSONCoding.decode([PruneReport].self, $0, snakeCase: true) })
     }
 }

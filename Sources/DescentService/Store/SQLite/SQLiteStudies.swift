@@ -73,23 +73,22 @@ extension SQLiteStore {
     }
 
     public func endTrial(_ studyID: String, number: Int, state: TrialState, value: Double?, reports: [PruneReport]?) throws {
-        let reportsText = try reports.map(JSONCoding.string)
-        try pool.write { db in
-            try db.execute(sql: "UPDATE study_trial SET state = ?, value = ?, reports = ? WHERE study_id = ? AND number = ? AND state = 'running'",
-                           arguments: [state.rawValue, value, reportsText, studyID, number])
-        }
+        let end = TrialEnd(number: number, state: state, value: value, reports: reports)
+        try pool.write { db in try Self.record([end], of: studyID, db) }
     }
 
-    public func advanceSearch(_ studyID: String, from first: Int, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+    public func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
+                              _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
         let arguments = { (step: SearchStep) in try step.experiments.map(Self.insertArguments) }
         return try pool.write { db in
-            let step = try propose(try Self.trials(db, studyID, from: first))
+            try Self.record(ends, of: studyID, db)
+            let step = try propose(try Self.trials(db, studyID, from: first, notHeld: held))
             let statement = try db.makeStatement(sql: Self.insertSQL)
             for a in try arguments(step) { try statement.execute(arguments: a) }
+            let insertTrial = try db.makeStatement(sql: "INSERT INTO study_trial (study_id, number, experiment_ids, params, state, value) VALUES (?,?,?,?,?,?)")
             for t in step.trials {
-                try db.execute(sql: "INSERT INTO study_trial (study_id, number, experiment_ids, params, state, value) VALUES (?,?,?,?,?,?)",
-                               arguments: [studyID, t.number, try JSONCoding.string(t.experimentIDs), try JSONCoding.string(t.params),
-                                           t.state.rawValue, t.value])
+                try insertTrial.execute(arguments: [studyID, t.number, try JSONCoding.string(t.experimentIDs), try JSONCoding.string(t.params),
+                                                    t.state.rawValue, t.value])
             }
             if step.finished {
                 try db.execute(sql: "UPDATE study SET search_state = 'finished' WHERE id = ?", arguments: [studyID])
@@ -98,14 +97,56 @@ extension SQLiteStore {
         }
     }
 
+    public func experimentStatuses(_ ids: [String]) throws -> [String: ExperimentStatus] {
+        var statuses: [String: ExperimentStatus] = [:]
+        // In slices, under SQLite's limit on bound variables.
+        let slices = stride(from: 0, to: ids.count, by: 500).map { ids[$0..<min(ids.count, $0 + 500)] }
+        try pool.read { db in
+            for slice in slices {
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT id, status FROM experiment WHERE id IN (\(marks))", arguments: StatementArguments(slice.map { $0 as any DatabaseValueConvertible })) {
+                    if let status = ExperimentStatus(rawValue: row["status"]) { statuses[row["id"]] = status }
+                }
+            }
+        }
+        return statuses
+    }
+
+    /// Records trial ends; a trial already ended is left as it is.
+    private static func record(_ ends: [TrialEnd], of studyID: String, _ db: Database) throws {
+        guard !ends.isEmpty else { return }
+        let statement = try db.makeStatement(sql: "UPDATE study_trial SET state = ?, value = ?, reports = ? WHERE study_id = ? AND number = ? AND state = 'running'")
+        for end in ends {
+            try statement.execute(arguments: [end.state.rawValue, end.value, try end.reports.map(JSONCoding.string), studyID, end.number])
+        }
+    }
+
+    /// The trials numbered `first` and after that `held` does not describe (missing from it, or with another state).
+    private static func trials(_ db: Database, _ studyID: String, from first: Int, notHeld held: [Int: TrialState]) throws -> [TrialRecord] {
+        guard !held.isEmpty else { return try trials(db, studyID, from: first) }
+        let rows = try Row.fetchAll(db, sql: "SELECT number, state FROM study_trial WHERE study_id = ? AND number >= ? ORDER BY number",
+                                    arguments: [studyID, first])
+        var changed: [TrialRecord] = []
+        for row in rows {
+            let number: Int = row["number"]
+            guard held[number]?.rawValue != row["state"] as String else { continue }
+            if let t = try Row.fetchOne(db, sql: "SELECT * FROM study_trial WHERE study_id = ? AND number = ?", arguments: [studyID, number]) {
+                changed.append(try trial(t, studyID))
+            }
+        }
+        return changed
+    }
+
     private static func trials(_ db: Database, _ studyID: String, from first: Int) throws -> [TrialRecord] {
         try Row.fetchAll(db, sql: "SELECT * FROM study_trial WHERE study_id = ? AND number >= ? ORDER BY number",
-                         arguments: [studyID, first]).map { row in
-            TrialRecord(studyID: studyID, number: row["number"],
-                        experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
-                        params: try JSONCoding.decode(SearchAssignment.self, row["params"] as String),
-                        state: TrialState(rawValue: row["state"]) ?? .failed, value: row["value"],
-                        reports: try (row["reports"] as String?).map { try JSONCoding.decode([PruneReport].self, $0, snakeCase: true) })
-        }
+                         arguments: [studyID, first]).map { try trial($0, studyID) }
+    }
+
+    private static func trial(_ row: Row, _ studyID: String) throws -> TrialRecord {
+        TrialRecord(studyID: studyID, number: row["number"],
+                    experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
+                    params: try JSONCoding.decode(SearchAssignment.self, row["params"] as String),
+                    state: TrialState(rawValue: row["state"]) ?? .failed, value: row["value"],
+                    reports: try (row["reports"] as String?).map { try JSONCoding.decode([PruneReport].self, $0, snakeCase: true) })
     }
 }

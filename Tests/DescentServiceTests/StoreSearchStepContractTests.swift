@@ -1,0 +1,88 @@
+import DescentCore
+import Foundation
+import Testing
+@testable import DescentService
+
+/// The store's side of the study driver's passes (`advanceSearch(_:ending:from:holding:_:)`, `experimentStatuses`),
+/// on every backend.
+@Suite struct StoreSearchStepContractTests {
+    static let backends = StoreBackend.available
+
+    private func searchingStudy(_ store: any Store) throws -> String {
+        let id = "std_" + UUID().uuidString
+        try store.insertStudy(StudyRecord(id: id, name: "s", createdAt: Date(timeIntervalSince1970: 1_800_000_000), experimentIDs: [],
+                                          labels: [], lossTarget: nil, definition: "{}", searchState: .searching))
+        return id
+    }
+
+    /// A step proposing trial `number` with one queued experiment.
+    private func trial(_ studyID: String, _ number: Int) throws -> SearchStep {
+        var step = SearchStep()
+        var r = try makeRecord()
+        r.studyID = studyID
+        step.experiments = [r]
+        step.trials = [TrialRecord(studyID: studyID, number: number, experimentIDs: [r.id], params: ["optimizer.lr": .number(0.1)], state: .running)]
+        return step
+    }
+
+    private func threeTrials(_ store: any Store) throws -> String {
+        let id = try searchingStudy(store)
+        for n in 0..<3 { _ = try store.advanceSearch(id) { _ in try trial(id, n) } }
+        return id
+    }
+
+    @Test(arguments: backends) func stepRecordsItsEndsBeforeReadingTheTrials(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try threeTrials(store)
+        var seen: [TrialRecord] = []
+        _ = try store.advanceSearch(id, ending: [TrialEnd(number: 1, state: .complete, value: 0.25)], from: 0, holding: [:]) { trials in
+            seen = trials
+            return SearchStep()
+        }
+        #expect(seen.map(\.number) == [0, 1, 2])
+        #expect(seen.map(\.state) == [.running, .complete, .running] && seen[1].value == 0.25)
+        #expect(try store.trials(id)[1].value == 0.25)
+    }
+
+    @Test(arguments: backends) func stepPassesOnlyTheTrialsTheCallerLacksOrHoldsInAnotherState(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try threeTrials(store)
+        try store.endTrial(id, number: 2, state: .failed, value: nil, reports: nil)  // as another instance would
+        var seen: [TrialRecord] = []
+        _ = try store.advanceSearch(id, ending: [TrialEnd(number: 0, state: .complete, value: 1)], from: 0,
+                                    holding: [0: .complete, 1: .running, 2: .running]) { trials in
+            seen = trials
+            return try trial(id, 3)
+        }
+        #expect(seen.map(\.number) == [2] && seen.first?.state == .failed, "trial 2 ended elsewhere; 0 and 1 are as held")
+        // Trial 3 is new to a caller holding 0 … 2; trials before `from` are not read at all.
+        _ = try store.advanceSearch(id, ending: [], from: 1, holding: [1: .running, 2: .failed]) { trials in
+            seen = trials
+            return SearchStep()
+        }
+        #expect(seen.map(\.number) == [3] && seen.first?.experimentIDs.count == 1 && seen.first?.params == ["optimizer.lr": .number(0.1)])
+    }
+
+    @Test(arguments: backends) func anEndInAStepKeepsTheFirstEnd(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try threeTrials(store)
+        try store.endTrial(id, number: 0, state: .complete, value: 2, reports: nil)
+        let reports = [PruneReport(step: 10, value: 0.5)]
+        _ = try store.advanceSearch(id, ending: [TrialEnd(number: 0, state: .failed), TrialEnd(number: 1, state: .pruned, reports: reports)],
+                                    from: 0, holding: [0: .failed, 1: .pruned, 2: .running]) { _ in SearchStep() }
+        let trials = try store.trials(id)
+        #expect(trials[0].state == .complete && trials[0].value == 2)
+        #expect(trials[1].state == .pruned && trials[1].reports == reports)
+    }
+
+    @Test(arguments: backends) func experimentStatusesReadsEveryAskedIdAndLeavesOutMissingOnes(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        var records: [ExperimentRecord] = []
+        for i in 0..<600 { records.append(try makeRecord(status: i % 3 == 0 ? .succeeded : .queued)) }  // more than one slice
+        try store.insert(records, queueCapacity: nil)
+        let statuses = try store.experimentStatuses(records.map(\.id) + ["exp_missing"])
+        #expect(statuses.count == 600 && statuses["exp_missing"] == nil)
+        #expect(records.indices.allSatisfy { statuses[records[$0].id] == ($0 % 3 == 0 ? .succeeded : .queued) })
+        #expect(try store.experimentStatuses([]).isEmpty)
+    }
+}

@@ -1,0 +1,104 @@
+import DescentTestSupport
+import DescentCore
+import Foundation
+import Logging
+import Testing
+@testable import DescentService
+
+/// The study driver's held state (`HeldSearch`) and driving one study from two drivers at once.
+@Suite struct StudyDriverTests {
+    private func trial(_ number: Int, _ state: TrialState = .running, value: Double? = nil) -> TrialRecord {
+        TrialRecord(studyID: "s", number: number, experimentIDs: ["e\(number)"], params: [:], state: state, value: value)
+    }
+
+    @Test func mergingReplacesHeldTrialsAndAppendsNewOnesInNumberOrder() {
+        let held = [trial(0, .complete, value: 1), trial(1), trial(2)]
+        let merged = HeldSearch.merging(held, [trial(4), trial(1, .failed), trial(3)])
+        #expect(merged.map(\.number) == [0, 1, 2, 3, 4])
+        #expect(merged.map(\.state) == [.complete, .failed, .running, .running, .running])
+        #expect(HeldSearch.merging(held, []) == held)
+        #expect(HeldSearch.merging([], [trial(1), trial(0)]).map(\.number) == [0, 1])
+    }
+
+    /// A comparison numbers cell c's trials c·s + j: a new trial of cell 0 goes before cell 1's held ones.
+    @Test func mergingPlacesAnEarlierCellsNewTrialBeforeLaterCellsTrials() {
+        let held = [trial(0), trial(1), trial(10), trial(11)]
+        #expect(HeldSearch.merging(held, [trial(12), trial(2)]).map(\.number) == [0, 1, 2, 10, 11, 12])
+    }
+
+    @Test func endedPrefixStopsAtTheFirstRunningTrialOrGap() throws {
+        var search = try HeldSearch(definition: #"{"base":{},"search":{"space":{"x":{"type":"uniform","low":0,"high":1}}}}"#, trials: [])
+        #expect(search.endedPrefix == 0)
+        search.trials = [trial(0, .complete, value: 1), trial(1, .failed), trial(2), trial(3, .complete, value: 2)]
+        #expect(search.endedPrefix == 2)
+        search.trials = [trial(0, .complete, value: 1), trial(1, .pruned), trial(10, .complete, value: 2)]
+        #expect(search.endedPrefix == 2)
+    }
+
+    private func planner(_ sampler: String) throws -> (SearchPlanner, HeldSearch) {
+        let text = #"{"base":{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1,1],"steps":10},"#
+            + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.001,"high":0.1}},"sampler":"\#(sampler)","trials":6,"max_concurrent":2,"seed":1}}"#
+        let held = try HeldSearch(definition: text, trials: [])
+        return (SearchPlanner(studyID: "s", definition: held.definition, search: held.search, objective: held.objective,
+                              check: { try ExperimentSpec(checking: $0) }), held)
+    }
+
+    /// Random values depend on the seed and the trial number only: with trial 0 still running and trial 1 ended, trial 2
+    /// is proposed at once (c = 2), with the values it would have had after waiting.
+    @Test func aSearchThatReadsNoHistoryProposesWheneverFewerThanCTrialsRun() throws {
+        let (p, held) = try planner("random")
+        var trials = p.step([]).trials
+        #expect(trials.map(\.number) == [0, 1])
+        trials[1].state = .complete
+        trials[1].value = 1
+        let next = p.step(trials).trials
+        #expect(next.map(\.number) == [2])
+        #expect(next.first?.params == held.search.sampler.propose(held.search.space, trial: 2, seed: 1, history: []))
+    }
+
+    /// TPE reads trials 0 … i − c: trial 2 waits for trial 0 however many others have ended.
+    @Test func tpeWaitsForTheTrialsItsProposalReads() throws {
+        let (p, _) = try planner("tpe")
+        var trials = p.step([]).trials
+        trials[1].state = .complete
+        trials[1].value = 1
+        #expect(p.step(trials).trials.isEmpty)
+        trials[0].state = .failed
+        #expect(p.step(trials).trials.map(\.number) == [2, 3])
+    }
+
+    /// Two drivers over one store, as two instances over one database, each holding its own view of the study between
+    /// passes: the TPE search proposes the same trials, in the same order, with the same values, as with one driver.
+    @Test func twoDriversOnOneStoreProposeWhatOneDriverDoes() async throws {
+        let body = #"{"name":"tune","base":{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1,1],"steps":200},"#
+            + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.001,"high":0.5}},"#
+            + #""sampler":{"type":"tpe","startup_trials":3},"trials":12,"max_concurrent":3,"seed":9}}"#
+        var runs: [[String]] = []
+        for drivers in [1, 2] {
+            let h = try ServiceHarness(workers: 3)
+            var extra: [StudyDriver] = []
+            if drivers == 2 {
+                let experiments = ExperimentHandlers(runner: h.runner)
+                let runner = h.runner
+                let second = StudyDriver(store: runner.store, check: { try experiments.check($0) }, announceWork: runner.announceWork,
+                                         isRunning: { runner.isRunning }, logger: Logger(label: "test"))
+                runner.hub.onEnd { [weak second] _ in second?.poke() }
+                second.start()
+                extra.append(second)
+            }
+            let r = try await h.request(.post, "/v1/studies", json: body)
+            #expect(r.status == 202, "\(r.body)")
+            let id = try #require(h.object(r.body)["id"] as? String)
+            var trials: [[String: Any]] = []
+            try await waitUntil("study \(id) finishes", timeout: 90) {
+                let search = h.object(try await h.request(.get, "/v1/studies/\(id)").body)["search"] as? [String: Any]
+                trials = search?["trials"] as? [[String: Any]] ?? []
+                return search?["state"] as? String == "finished"
+            }
+            runs.append(trials.map { "\($0["number"] ?? "")|\($0["params"] ?? "")|\($0["state"] ?? "")|\($0["value"] ?? "")" })
+            withExtendedLifetime(extra) {}
+        }
+        #expect(runs[0].count == 12)
+        #expect(runs[0] == runs[1])
+    }
+}
