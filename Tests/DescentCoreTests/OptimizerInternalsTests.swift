@@ -116,6 +116,40 @@ private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-14) -> Boo
         #expect(Array(t.internals(atRow: 2).prefix(2)) == Array(t.parameters(atRow: 2)))
     }
 
+    @Test func cycledMomentumStillRecordsTheRulesState() throws {
+        let cycled = #", "schedule": {"type": "one_cycle", "max_lr": 0.1, "total_steps": 5, "cycle_momentum": true}"#
+        let sgd = try run(quadraticSpec(#"{"type": "sgd", "lr": 0.05, "momentum": 0.9}"#, extra: cycled)).trajectory
+        #expect(sgd.internalNames == ["b[0]", "b[1]", "update_norm", "effective_lr"])
+        let g0 = gradient(sgd, row: 0)
+        #expect(sgd.internalColumn("b[0]")[1] == g0[0] && sgd.internalColumn("b[1]")[1] == g0[1])  // b₁ = g₀
+        let adam = try run(quadraticSpec(#"{"type": "adam", "lr": 0.05}"#, extra: cycled)).trajectory
+        #expect(adam.internalNames == ["m[0]", "m[1]", "v[0]", "v[1]", "update_norm", "effective_lr"])
+        #expect(close(adam.internalColumn("v[0]")[1], 0.001 * g0[0] * g0[0]))  // v₁ = (1 − β₂)g₀², β₂ is not cycled
+    }
+
+    /// Linear regression on two features: θ = (weight[0], weight[1], bias). A bias group without momentum keeps no
+    /// buffer, so its coordinate of b stays 0, while the weights' buffer starts as g₀ as without groups.
+    @Test func parameterGroupsRecordEveryGroupsStateAtItsCoordinates() throws {
+        func linear(_ optimizer: String) -> String {
+            #"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear","samples":30,"features":2},"#
+                + #""optimizer":"# + optimizer + #","steps":6,"record_internals":true}"#
+        }
+        let grouped = try run(linear(#"{"type":"sgd","lr":0.01,"momentum":0.9,"param_groups":[{"params":["bias"],"momentum":0}]}"#))
+            .trajectory
+        let plain = try run(linear(#"{"type":"sgd","lr":0.01,"momentum":0.9}"#)).trajectory
+        #expect(grouped.internalNames == ["b[0]", "b[1]", "b[2]", "update_norm", "effective_lr"])
+        #expect(grouped.internalColumn("b[0]")[1] == plain.internalColumn("b[0]")[1])
+        #expect(grouped.internalColumn("b[1]")[1] == plain.internalColumn("b[1]")[1])
+        #expect(grouped.internalColumn("b[0]")[1] != 0 && plain.internalColumn("b[2]")[1] != 0)
+        #expect(grouped.internalColumn("b[2]").allSatisfy { $0 == 0 })
+
+        let asgd = try run(linear(#"{"type":"asgd","lr":0.01,"t0":0,"param_groups":[{"params":["bias"],"lr":0.02}]}"#)).trajectory
+        #expect(asgd.internalNames == ["avg[0]", "avg[1]", "avg[2]", "update_norm", "effective_lr"])
+        // With t0 = 0, μ = 1 for the first two steps: every group's θ̄ ← θ after each of them.
+        #expect(Array(asgd.internals(atRow: 1).prefix(3)) == Array(asgd.parameters(atRow: 1)))
+        #expect(Array(asgd.internals(atRow: 2).prefix(3)) == Array(asgd.parameters(atRow: 2)))
+    }
+
     @Test func polyakAverageIsTheMeanOfTheIteratesAfterUpdates() throws {
         let t = try run(quadraticSpec(#"{"type": "sgd", "lr": 0.05}"#, extra: #", "transforms": [{"type": "polyak"}]"#)).trajectory
         let avg = t.internalColumn("avg[0]")

@@ -69,7 +69,7 @@ import Testing
         let json = #"{"objective": {"type": "linear_regression"}, "dataset": {"type": "synthetic", "generator": "linear", "samples": 1000}, "#
             + #""optimizer": {"type": "sgd"}, "batch_size": 1, "epochs": 20000}"#
         let e = try #require(problems(json).first)
-        #expect(e.field == "epochs" && e.message.hasPrefix("gives 20000000 steps (20000 × 1000 batches per epoch); at most"))
+        #expect(e.field == "epochs" && e.message.hasPrefix("gives 20000000 mini-batches (20000 × 1000 batches per epoch); at most"))
     }
 
     @Test func catalogListsEpochsAndEvaluation() {

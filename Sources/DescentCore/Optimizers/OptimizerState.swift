@@ -61,3 +61,26 @@ extension AdagradLecture: StateReportingOptimizer {
     /// The sum of squared gradients Σ g².
     var stateVectors: [OptimizerStateVector] { [OptimizerStateVector("sum", sumOfSquares)] }
 }
+
+extension MomentumCycled: StateReportingOptimizer where Base: StateReportingOptimizer {
+    /// The cycled rule's own state vectors.
+    var stateVectors: [OptimizerStateVector] { base.stateVectors }
+}
+
+extension GroupedOptimizer: StateReportingOptimizer {
+    /// Every group's state vectors put together, coordinate by coordinate: the names in the order the groups first
+    /// give them, and 0 at the coordinates of a group whose rule keeps no such vector (an SGD group without
+    /// momentum beside one with it).
+    var stateVectors: [OptimizerStateVector] {
+        var names: [String] = []
+        var full: [String: [Double]] = [:]
+        forEachGroupState { name, scatter in
+            if full[name] == nil {
+                names.append(name)
+                full[name] = [Double](repeating: 0, count: dimensionCount)
+            }
+            scatter(&full[name]!)
+        }
+        return names.map { OptimizerStateVector($0, full[$0]!) }
+    }
+}

@@ -75,6 +75,20 @@ struct GroupedOptimizer: Optimizer {
         for m in members.indices { members[m].plateau?.observe(loss) }
     }
 
+    /// Number of coordinates over all groups.
+    var dimensionCount: Int { dimension }
+
+    /// Calls `body` with each group's state vectors in turn, each with a function that writes the vector to its
+    /// group's coordinates of a full-length vector.
+    func forEachGroupState(_ body: (String, (inout [Double]) -> Void) -> Void) {
+        for member in members {
+            guard let reporting = member.rule as? any StateReportingOptimizer else { continue }
+            for vector in reporting.stateVectors {
+                body(vector.name) { full in member.scatter(vector.values, into: &full) }
+            }
+        }
+    }
+
     /// ASGD's average (`ax`) of every group put together; nil when the rule keeps none.
     var averagedParameters: [Double]? {
         var average = [Double](repeating: 0, count: dimension)

@@ -32,7 +32,7 @@ struct OptimizerInternals {
     init<P: Optimizer>(optimizer: P, dimension n: Int, averaging: Bool) {
         dimension = n
         let vectors = (optimizer as? any StateReportingOptimizer)?.stateVectors.map(\.name) ?? []
-        averaged = averaging || optimizer is any AveragingOptimizer
+        averaged = averaging || optimizer is any AveragingOptimizer || (optimizer as? GroupedOptimizer)?.averagedParameters != nil
         func columns(_ name: String) -> [String] {
             n <= Self.perCoordinateLimit ? (0..<n).map { "\(name)[\($0)]" } : ["\(name)_norm"]
         }
@@ -77,6 +77,8 @@ struct OptimizerInternals {
         if averaged {
             if let asgd = optimizer as? any AveragingOptimizer {
                 put(asgd.averagedParameters)
+            } else if let grouped = optimizer as? GroupedOptimizer, let groupsAverage = grouped.averagedParameters {
+                put(groupsAverage)  // ASGD in every group: their averages put together
             } else {
                 put(average.flatMap { $0.isEmpty ? nil : $0 } ?? theta)
             }
