@@ -107,7 +107,7 @@ import Testing
                 group.addTask {
                     var failed = 0
                     for (k, n) in sizes.enumerated() {
-                        let column = (0..<n).map { 1 / (1 + Double($0 + task + k)) + sin(Double($0)) * 1e-3 }
+                        let column = (0..<n).map { 1 + 1 / (2 + Double($0 + task + k)) + sin(Double($0)) * 1e-6 }  // in (1, 2): compressible
                         var bytes: [UInt8] = [0xAB]  // an encoding appends after what is there
                         let encoding = column.withUnsafeBufferPointer { ColumnCodec.encode(doubles: $0.baseAddress!, count: n, into: &bytes) }
                         var back = [Double](repeating: 0, count: n)
