@@ -79,6 +79,53 @@ import Testing
         #expect(e == .arithmetic && arithmetic.count == 16)
     }
 
+    /// A float column written by builds that compressed at zstd level 1 (bytes made by libzstd 1.5.4's
+    /// `ZSTD_compress` at level 1 from the column's XOR-ed byte planes): 1 + i·2⁻²⁰ + (i mod 7)·2⁻⁴⁰, i < 80.
+    static let levelOneColumn = "28b52ffd6080012d0200e8000010301070103060010301070103010f1f0f3f0f1f0f7f0ff0003f0010000b28ae142877c920038e0127c01d700c3801ee8063c089159701a658904141a9a086518005"
+
+    @Test func columnsCompressedAtLevelOneStillDecode() throws {
+        var hex = Substring(Self.levelOneColumn)
+        var bytes: [UInt8] = []
+        while !hex.isEmpty { bytes.append(try #require(UInt8(hex.prefix(2), radix: 16))); hex = hex.dropFirst(2) }
+        let expected = (0..<80).map { 1 + Double($0) * 0x1p-20 + Double($0 % 7) * 0x1p-40 }
+        var back = [Double](repeating: 0, count: 80)
+        try bytes.withUnsafeBytes { raw in
+            try ColumnCodec.decodeDoubles(raw, encoding: .xorShuffleZstd, rows: 80) { i, v in back[i] = v }
+        }
+        #expect(Self.bits(back) == Self.bits(expected))
+        // The current encoder writes the same column in the same encoding, at its own level.
+        var now: [UInt8] = []
+        #expect(expected.withUnsafeBufferPointer { ColumnCodec.encode(doubles: $0.baseAddress!, count: 80, into: &now) } == .xorShuffleZstd)
+    }
+
+    @Test func doubleColumnsOfEverySizeRoundTripOnManyThreadsAtOnce() async throws {
+        // Sizes below, at and above a context's kept scratch memory (1 MiB of planes is 131,072 values), so reused,
+        // grown and temporary scratch buffers are all exercised, by several threads sharing the contexts.
+        let sizes = [8192, 100, 200_000, 5000, 131_072, 64]
+        let failures = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var failed = 0
+                    for (k, n) in sizes.enumerated() {
+                        let column = (0..<n).map { 1 + 1 / (2 + Double($0 + task + k)) + sin(Double($0)) * 1e-6 }  // in (1, 2): compressible
+                        var bytes: [UInt8] = [0xAB]  // an encoding appends after what is there
+                        let encoding = column.withUnsafeBufferPointer { ColumnCodec.encode(doubles: $0.baseAddress!, count: n, into: &bytes) }
+                        var back = [Double](repeating: 0, count: n)
+                        do {
+                            try bytes.withUnsafeBytes { raw in
+                                try ColumnCodec.decodeDoubles(UnsafeRawBufferPointer(rebasing: raw[1...]), encoding: encoding, rows: n) { i, v in back[i] = v }
+                            }
+                        } catch { failed += 1 }
+                        if (n >= 5000 && encoding != .xorShuffleZstd) || bytes[0] != 0xAB || Self.bits(back) != Self.bits(column) { failed += 1 }
+                    }
+                    return failed
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(failures == 0)
+    }
+
     @Test func chunksRoundTripAndDecodeColumnsSeparately() throws {
         let t = Self.sample(rows: 3000, dimension: 3)
         let bytes = TrajectoryCodec.encode(t)

@@ -15,8 +15,9 @@ import Synchronization
 ///   and cost about a byte each. `raw` (8 bytes per value) when nothing is smaller.
 ///
 /// zstd rather than deflate or lz4: on these planes it compresses better than lz4 and decompresses
-/// several times faster than deflate (BENCHMARKS.md, "Trajectory storage"); level 1 keeps the worker's
-/// encoding cost small next to the numerics.
+/// several times faster than deflate (BENCHMARKS.md, "Trajectory storage"). Columns are written at a
+/// negative ("fast") level, `zstdLevel`; the level is not stored and the decoder reads any level, so chunks
+/// written at level 1 by earlier builds read unchanged.
 enum ColumnCodec {
     /// How a column is encoded (stored as one byte in the chunk's column directory).
     enum Encoding: UInt8 {
@@ -33,8 +34,11 @@ enum ColumnCodec {
         var description: String { "trajectory column: \(reason)" }
     }
 
-    /// zstd level for float columns (1: fastest of the regular levels).
-    static let zstdLevel: Int32 = 1
+    /// zstd level for float columns. −3: on the planes of a 64-member Rosenbrock + Adam sweep it stores 0.35 %
+    /// more bytes than level 1 (5.74 against 5.72 bytes per value) at about 2.7 times its speed; the planes of
+    /// low mantissa bytes are noise that no level compresses, so a slower level buys almost nothing
+    /// (BENCHMARKS.md, "The service's study").
+    static let zstdLevel: Int32 = -3
     /// Columns shorter than this are not compressed (a zstd frame's overhead outweighs the gain).
     static let minCompressedCount = 64
 
@@ -117,30 +121,24 @@ enum ColumnCodec {
             for i in 0..<n { out.putRaw(bits(i)) }
             return .raw
         }
-        let planes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: n * 8)
-        defer { planes.deallocate() }
-        var previous: UInt64 = 0
-        for i in 0..<n {
-            let b = bits(i)
-            var x = b ^ previous
-            previous = b
-            for p in 0..<8 {
-                planes[p * n + i] = UInt8(truncatingIfNeeded: x)
-                x >>= 8
+        // XOR with the previous value, split into 8 byte planes and compressed, all in the context's scratch
+        // memory: no buffer is allocated or zero-filled per column, and only the compressed bytes are copied out.
+        let size = n * 8, bound = ZSTD_compressBound(size)
+        let compressed = ZstdContexts.shared.compressing(planeBytes: size, outputBytes: bound) { (context, planes, output) -> Bool in
+            var previous: UInt64 = 0
+            for i in 0..<n {
+                let b = bits(i)
+                let x = b ^ previous
+                previous = b
+                for p in 0..<8 { planes[p &* n &+ i] = UInt8(truncatingIfNeeded: x &>> UInt64(8 &* p)) }
             }
+            let written = ZSTD_compressCCtx(context, output, bound, planes, size, zstdLevel)
+            guard ZSTD_isError(written) == 0, written < size else { return false }
+            out.append(contentsOf: UnsafeBufferPointer(start: output, count: written))
+            return true
         }
-        let bound = ZSTD_compressBound(n * 8)
-        out.append(contentsOf: repeatElement(0, count: bound))
-        let written = ZstdContexts.shared.compressing { context in
-            out.withUnsafeMutableBytes { raw in
-                ZSTD_compressCCtx(context, raw.baseAddress! + start, bound, planes.baseAddress, n * 8, zstdLevel)
-            }
-        }
-        if ZSTD_isError(written) == 0 && written < n * 8 {
-            out.removeLast(bound - written)
-            return .xorShuffleZstd
-        }
-        out.removeLast(bound)
+        if compressed { return .xorShuffleZstd }
+        out.reserveCapacity(out.count + size)
         for i in 0..<n { out.putRaw(bits(i)) }
         return .raw
     }
@@ -183,26 +181,64 @@ enum ColumnCodec {
 }
 
 /// zstd compression and decompression contexts kept for reuse: making one per call costs more than
-/// compressing a short column.
+/// compressing a short column. A compression context keeps scratch memory for the byte planes and the
+/// compressed output, grown to the largest column it met up to `maxKeptScratchBytes`.
 final class ZstdContexts: Sendable {
     /// The process's contexts.
     static let shared = ZstdContexts()
 
-    /// A context owned by whoever took it from the free list.
-    private struct Context: @unchecked Sendable { let pointer: OpaquePointer }
-    private let freeCompressors = Mutex<[Context]>([])
-    private let freeDecompressors = Mutex<[Context]>([])
+    /// Largest scratch buffer a context keeps between calls (bytes; 1 MiB, a 8,192-row column needs 64 KiB);
+    /// larger ones are freed after the call.
+    static let maxKeptScratchBytes = 1 << 20
 
-    /// Runs `body` with a compression context no one else uses meanwhile.
-    func compressing<T>(_ body: (OpaquePointer) -> T) -> T {
-        let c = freeCompressors.withLock { $0.popLast() } ?? Context(pointer: ZSTD_createCCtx())
+    /// A compression context and its scratch memory, owned by whoever took it from the free list.
+    private final class Compressor: @unchecked Sendable {  // used by one thread at a time: the free list hands it out
+        let pointer: OpaquePointer
+        var planes = Scratch()
+        var output = Scratch()
+        init() { pointer = ZSTD_createCCtx() }
+    }
+
+    /// A growable buffer of uninitialised bytes.
+    private struct Scratch {
+        var base: UnsafeMutablePointer<UInt8>? = nil
+        var capacity = 0
+
+        /// Memory for at least `bytes` bytes, and whether it is temporary (to be freed after the call).
+        mutating func take(_ bytes: Int) -> (UnsafeMutablePointer<UInt8>, temporary: Bool) {
+            if bytes <= capacity, let base { return (base, false) }
+            if bytes > ZstdContexts.maxKeptScratchBytes { return (UnsafeMutablePointer<UInt8>.allocate(capacity: bytes), true) }
+            base?.deallocate()
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes)
+            base = grown
+            capacity = bytes
+            return (grown, false)
+        }
+    }
+
+    /// A decompression context owned by whoever took it from the free list.
+    private struct Decompressor: @unchecked Sendable { let pointer: OpaquePointer }
+    private let freeCompressors = Mutex<[Compressor]>([])
+    private let freeDecompressors = Mutex<[Decompressor]>([])
+
+    /// Runs `body` with a compression context no one else uses meanwhile and scratch memory of `planeBytes` and
+    /// `outputBytes` bytes (uninitialised, valid during the call only).
+    func compressing<T>(planeBytes: Int, outputBytes: Int,
+                        _ body: (OpaquePointer, UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<UInt8>) -> T) -> T {
+        let c = freeCompressors.withLock { $0.popLast() } ?? Compressor()
         defer { freeCompressors.withLock { $0.append(c) } }
-        return body(c.pointer)
+        let (planes, planesTemporary) = c.planes.take(planeBytes)
+        let (output, outputTemporary) = c.output.take(outputBytes)
+        defer {
+            if planesTemporary { planes.deallocate() }
+            if outputTemporary { output.deallocate() }
+        }
+        return body(c.pointer, planes, output)
     }
 
     /// Runs `body` with a decompression context no one else uses meanwhile.
     func decompressing<T>(_ body: (OpaquePointer) -> T) -> T {
-        let c = freeDecompressors.withLock { $0.popLast() } ?? Context(pointer: ZSTD_createDCtx())
+        let c = freeDecompressors.withLock { $0.popLast() } ?? Decompressor(pointer: ZSTD_createDCtx())
         defer { freeDecompressors.withLock { $0.append(c) } }
         return body(c.pointer)
     }
