@@ -87,7 +87,11 @@ import Testing
         var hex = Substring(Self.levelOneColumn)
         var bytes: [UInt8] = []
         while !hex.isEmpty { bytes.append(try #require(UInt8(hex.prefix(2), radix: 16))); hex = hex.dropFirst(2) }
-        let expected = (0..<80).map { 1 + Double($0) * 0x1p-20 + Double($0 % 7) * 0x1p-40 }
+        let expected: [Double] = (0..<80).map { (i: Int) -> Double in
+            let step: Double = Double(i) * 0x1p-20
+            let wobble: Double = Double(i % 7) * 0x1p-40
+            return 1 + step + wobble
+        }
         var back = [Double](repeating: 0, count: 80)
         try bytes.withUnsafeBytes { raw in
             try ColumnCodec.decodeDoubles(raw, encoding: .xorShuffleZstd, rows: 80) { i, v in back[i] = v }
