@@ -65,7 +65,18 @@ extension Integration {
                      + #""optimizer":{"type":"sgd","lr":0.01},"steps":1},"batch_sizes":[1],"split":"lanes"}"#, 422, "invalid_value", "split"),
                     (#"{"spec":{"objective":{"type":"mlp","hidden":[4],"batch_norm":{"momentum":0.9}},"#
                      + #""dataset":{"type":"synthetic","generator":"two_moons","samples":40},"optimizer":{"type":"sgd","lr":0.05},"steps":1},"#
-                     + #""batch_sizes":[1],"split":"lanes"}"#, 422, "invalid_value", "split"),
+                     + #""batch_sizes":[2],"split":"lanes"}"#, 422, "invalid_value", "split"),
+                    (#"{"spec":{"objective":{"type":"mlp","hidden":[4],"batch_norm":{"momentum":0.9}},"#
+                     + #""dataset":{"type":"synthetic","generator":"two_moons","samples":40},"optimizer":{"type":"sgd","lr":0.05},"steps":1},"#
+                     + #""batch_sizes":[4,1]}"#, 422, "invalid_value", "batch_sizes[1]"),
+                    (#"{"spec":{"objective":{"type":"mlp","hidden":[4],"batch_norm":{"momentum":0.9}},"#
+                     + #""dataset":{"type":"synthetic","generator":"two_moons","samples":40},"optimizer":{"type":"sgd","lr":0.05},"steps":1},"#
+                     + #""batch_sizes":[3]}"#, 422, "invalid_value", "batch_sizes[0]"),
+                    (#"{"spec":{"objective":{"type":"mlp","hidden":[4]},"dataset":{"type":"synthetic","generator":"two_moons","samples":40},"#
+                     + #""optimizer":{"type":"lbfgs"},"steps":1},"batch_sizes":[1]}"#, 422, "invalid_value", "spec.optimizer.type"),
+                    (#"{"spec":{"objective":{"type":"mlp","hidden":[4]},"dataset":{"type":"synthetic","generator":"two_moons","samples":40},"#
+                     + #""optimizer":{"type":"sgd","lr":0.05},"schedule":{"type":"cosine","t_max":10},"steps":1},"batch_sizes":[1]}"#,
+                     422, "invalid_value", "spec.schedule"),
                 ]
                 for (body, status, code, field) in cases {
                     let error = await #expect(throws: ClientError.self, "\(body)") { try await client.batchCost(json: body.data) }

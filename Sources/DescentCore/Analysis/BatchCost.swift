@@ -10,7 +10,9 @@ import Darwin
 ///
 /// For each B the experiment's model and optimizer train for `epochs` whole epochs (⌈N/B⌉ updates each,
 /// the last batch of an epoch possibly short) from the experiment's start, recording one row and evaluating
-/// the full training-set loss only at the start and the end, so the time is that of the updates. Each B is
+/// the full training-set loss only at the start and the end. The timed run includes those two evaluations and the
+/// summary's final full-set gradient (about three passes over the training set, spread over every update of the run:
+/// a few per cent of the figure at small B, more when the run has few updates). Each B is
 /// run `repeats` times and the fastest run is kept: interference from other work on a shared machine only
 /// ever adds time. Time is the calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), not wall-clock time.
 ///

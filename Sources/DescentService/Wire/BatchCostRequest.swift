@@ -39,6 +39,19 @@ struct BatchCostRequest {
             throw .invalid(field: "spec.objective", message: "needs training samples (a model with a dataset); \(spec.objective.type) has none",
                            code: "invalid_value")
         }
+        // The measurement times mini-batch gradient steps: a rule that evaluates the objective itself or forms Hessians
+        // would do other (and unbounded) work per update, and refuses mini-batches in a spec anyway.
+        switch experiment.optimizer {
+        case .lbfgs, .sam, .newton, .saddleFreeNewton, .negativeCurvature:
+            throw .invalid(field: "spec.optimizer.type", message: "\(spec.optimizer.type) evaluates the objective itself or uses the "
+                           + "Hessian, so it takes no mini-batches; time a gradient rule (sgd, adam, …)", code: "invalid_value")
+        default: break
+        }
+        if !experiment.configuration.parameterGroups.isEmpty || !spec.transforms.isEmpty || spec.schedule != nil {
+            throw .invalid(field: !spec.transforms.isEmpty ? "spec.transforms" : spec.schedule != nil ? "spec.schedule" : "spec.optimizer.param_groups",
+                           message: "is not used by the measurement, which times the optimizer's own update at a constant rate; "
+                           + "remove it", code: "invalid_value")
+        }
         guard let sizes = try m.numbers("batch_sizes"), !sizes.isEmpty else {
             throw .invalid(field: "batch_sizes", message: "is required: 1 to \(Self.maxBatchSizes) batch sizes", code: "invalid_value")
         }
@@ -47,6 +60,13 @@ struct BatchCostRequest {
         }
         for (i, b) in sizes.enumerated() where !(b == b.rounded() && b >= 1 && b <= Double(samples)) {
             throw .invalid(field: "batch_sizes[\(i)]", message: "must be an integer in [1, \(samples)] (the training samples)", code: "out_of_range")
+        }
+        // Batch normalisation needs two samples in every batch, as a spec's batch_size does (and drop_last is not used here).
+        if spec.objective.parameters["batch_norm"]?.object != nil {
+            for (i, b) in sizes.enumerated() where b == 1 || (Int(b) < samples && samples % Int(b) == 1) {
+                throw .invalid(field: "batch_sizes[\(i)]", message: "leaves a batch of 1 sample with batch_norm (\(samples) training samples); "
+                               + "batch normalisation needs at least 2 samples per batch", code: "invalid_value")
+            }
         }
         batchSizes = Array(Set(sizes.map { Int($0) })).sorted()
         guard batchSizes.count == sizes.count else {
