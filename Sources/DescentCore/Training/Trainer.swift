@@ -107,7 +107,8 @@ public enum Trainer {
             }
             return run(objective)
         case let .muon(_, coefficients, nsSteps, beta, eps, weightDecay, nesterov, adamB1, adamB2, adamEpsRoot, adamWeightDecay, rms):
-            let c = coefficients.count == 3 ? (coefficients[0], coefficients[1], coefficients[2]) : (3.4445, -4.7750, 2.0315)
+            precondition(coefficients.count == 3, "ns_coeffs holds 3 numbers (checked by the spec)")
+            let c = (coefficients[0], coefficients[1], coefficients[2])
             return dispatch(objective, Muon(dimension: n, matrices: Muon.weightMatrices(of: objective), coefficients: c, steps: nsSteps,
                                             beta: beta, epsilon: eps, weightDecay: weightDecay, nesterov: nesterov,
                                             adamBeta1: adamB1, adamBeta2: adamB2, adamEpsilonRoot: adamEpsRoot,

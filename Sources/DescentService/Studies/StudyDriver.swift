@@ -71,6 +71,9 @@ final class StudyDriver: Sendable {
             logger.error("could not list active searches", metadata: ["error": "\(error)"])
             return
         }
+        // A search another instance finished (or that was deleted) is no longer listed: drop what is held for it.
+        let active = Set(ids)
+        held.withLock { searches in searches = searches.filter { active.contains($0.key) } }
         for id in ids {
             do { _ = try advance(id) } catch {
                 logger.error("could not advance study", metadata: ["study": "\(id)", "error": "\(error)"])
