@@ -101,12 +101,12 @@ grep -q "loss on the path's top two principal directions" "$WORK/sharpness-run.h
 grep -q 'L((1 − α)·θ₀ + α·θ_end)' "$WORK/sharpness-run.html" || fail "sharpness-run: no line landscape"
 # The landscape page: the run's PCA plane with its path, a filter-normalised random plane and an eigenvector plane
 # (heat maps under contours), the line from its start to its end, and the line between two runs of the momentum study.
-check landscape "#/landscape?experiment=$SHARP_EXP&kind=pca&resolution=21" 50 'class="heat"'
+check landscape "#/landscape?experiment=$SHARP_EXP&kind=pca&resolution=21" 41 'class="heat"'
 grep -q 'explained variance' "$WORK/landscape.html" || fail "landscape: no explained variance"
 check landscape-random "#/landscape?experiment=$SHARP_EXP&kind=random&resolution=15&seed=3" 0 'filter-normalised for MLPs (seed 3)'
 [ "$(grep -o 'class="cell"' "$WORK/landscape-random.html" | wc -l)" -eq 225 ] || fail "landscape-random: the heat map is not 15×15 cells"
 check landscape-eigenvectors "#/landscape?experiment=$SHARP_EXP&kind=eigenvectors&resolution=11" 0 'the top two eigenvectors, λ ='
-check landscape-line "#/landscape?experiment=$SHARP_EXP&kind=line" 100 'loss against α'
+check landscape-line "#/landscape?experiment=$SHARP_EXP&kind=line" 31 'loss against α'
 OTHER="$(curl -fsS "$URL/v1/studies/$STUDY" | grep -o '"id":"exp_[^"]*"' | sed -n '2s/"id":"\(.*\)"/\1/p')"
 [ -n "$OTHER" ] && [ "$OTHER" != "$EXP" ] || fail "landscape: the momentum study has no second experiment"
 check landscape-two "#/landscape?experiment=$EXP&other=$OTHER&kind=line&resolution=41" 41 'loss against α'
