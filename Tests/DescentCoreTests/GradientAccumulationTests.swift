@@ -68,16 +68,24 @@ import Testing
         #expect(run.trajectory.epochs.map(\.epoch) == [0, 1, 2])
     }
 
+    /// Misplaced or malformed entries, and budgets beyond the limits: the mini-batch evaluations a spec asks for (steps × k,
+    /// or epochs × batches per epoch) are bounded by the step limit, and an epoch budget must hold one whole update
+    /// (30 samples in batches of 4 make 8 batches an epoch).
     @Test(arguments: [
-        (#""transforms":[{"type":"clip_grad_norm","max_norm":1},{"type":"accumulate","steps":2}],"batch_size":4"#, "transforms[1].type"),
-        (#""transforms":[{"type":"accumulate","steps":2}]"#, "transforms[0]"),
-        (#""transforms":[{"type":"accumulate","steps":0}],"batch_size":4"#, "transforms[0].steps"),
-        (#""transforms":[{"type":"accumulate","steps":2.5}],"batch_size":4"#, "transforms[0].steps"),
-        (#""transforms":[{"type":"accumulate"}],"batch_size":4"#, "transforms[0].steps"),
+        (#""steps":10,"transforms":[{"type":"clip_grad_norm","max_norm":1},{"type":"accumulate","steps":2}],"batch_size":4"#, "transforms[1].type"),
+        (#""steps":10,"transforms":[{"type":"accumulate","steps":2}]"#, "transforms[0]"),
+        (#""steps":10,"transforms":[{"type":"accumulate","steps":0}],"batch_size":4"#, "transforms[0].steps"),
+        (#""steps":10,"transforms":[{"type":"accumulate","steps":2.5}],"batch_size":4"#, "transforms[0].steps"),
+        (#""steps":10,"transforms":[{"type":"accumulate"}],"batch_size":4"#, "transforms[0].steps"),
+        (#""steps":10,"transforms":[{"type":"accumulate","steps":2000000}],"batch_size":4"#, "transforms[0].steps"),
+        (#""steps":10,"transforms":[{"type":"accumulate","steps":4000000000000000}],"batch_size":4"#, "transforms[0].steps"),
+        (#""epochs":1,"transforms":[{"type":"accumulate","steps":9}],"batch_size":4"#, "transforms[0].steps"),
+        (#""epochs":2000000,"transforms":[{"type":"accumulate","steps":2}],"batch_size":4"#, "epochs"),
+        (#""epochs":2000000000000000000,"batch_size":4"#, "epochs"),
     ])
-    func badEntriesNameTheirField(_ members: String, _ field: String) throws {
+    func badEntriesAndBudgetsNameTheirField(_ members: String, _ field: String) throws {
         let fields = try errorFields(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear","samples":30},"#
-                                     + #""optimizer":{"type":"sgd"},"steps":10,"# + members + "}")
+                                     + #""optimizer":{"type":"sgd"},"# + members + "}")
         #expect(fields == [field])
     }
 
@@ -86,21 +94,6 @@ import Testing
                                   + #""optimizer":{"type":"sgd","lr":0.01},"batch_size":4,"steps":20,"transforms":[{"type":"accumulate","steps":2}]}"#)
             .validated()
         #expect(experiment.configuration.needsGeneralLoop)
-    }
-
-    /// The mini-batch evaluations a spec asks for (steps × k, or epochs × batches per epoch) are bounded by the step
-    /// limit, and an epoch budget must hold one whole update: 30 samples in batches of 4 make 8 batches an epoch.
-    @Test(arguments: [
-        (#""steps":10,"transforms":[{"type":"accumulate","steps":2000000}]"#, "transforms[0].steps"),
-        (#""steps":10,"transforms":[{"type":"accumulate","steps":4000000000000000}]"#, "transforms[0].steps"),
-        (#""epochs":1,"transforms":[{"type":"accumulate","steps":9}]"#, "transforms[0].steps"),
-        (#""epochs":2000000,"transforms":[{"type":"accumulate","steps":2}]"#, "epochs"),
-        (#""epochs":2000000000000000000"#, "epochs"),
-    ])
-    func budgetsBeyondTheLimitsAreRefused(_ members: String, _ field: String) throws {
-        let fields = try errorFields(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear","samples":30},"#
-                                     + #""optimizer":{"type":"sgd"},"batch_size":4,"# + members + "}")
-        #expect(fields == [field])
     }
 
     @Test func anEpochBudgetHoldingWholeUpdatesIsAccepted() throws {
