@@ -134,17 +134,17 @@ presets = [
          ("full-batch gradient descent, lr 0.3", {"type": "sgd", "lr": 0.3}),
          ("full-batch gradient descent, lr 0.2", {"type": "sgd", "lr": 0.2})])),
     ("batch-cost", "Cost per update and per epoch against batch size (MLP, one thread, in order and on four SIMD lanes)",
-     "The 2-16-16-1 tanh network (337 parameters) with SGD on 512 two-moons samples, trained 5 epochs at each batch "
-     "size B = 1, 2, 4, …, 64 and timed (CPU time of the measuring thread, fastest of 3 runs). The lecture says a larger "
+     "The 2-16-16-1 tanh network (337 parameters) with SGD on 256 two-moons samples, trained 2 epochs at each batch "
+     "size B = 1, 2, 4, …, 64 and timed (CPU time of the measuring thread, fastest of 2 runs). The lecture says a larger "
      "batch costs little more per update on parallel hardware. In sample order on one core (as every experiment sums a "
      "batch) the time per update grows in proportion to B (about 1.5 µs per sample gradient in a release build). Timed "
      "beside it, the same training with the batch on four SIMD lanes (split lanes, four samples per register, a fixed "
      "rule of the batch): an update of B = 4 costs about what one of B = 1 costs, and past the four lanes the cost "
      "grows with B again. What a larger batch does "
-     "save is the fixed cost of each update (the optimizer step, the batch's slice, the loop), paid 512 times an epoch "
-     "at B = 1 and 8 times at B = 64: an epoch of B = 64 costs less, for the same sample gradients (a third in a "
+     "save is the fixed cost of each update (the optimizer step, the batch's slice, the loop), paid 256 times an epoch "
+     "at B = 1 and 4 times at B = 64: an epoch of B = 64 costs less, for the same sample gradients (a third in a "
      "release build, two thirds in a debug build).",
-     "batch_cost", {"spec": ex("batch-cost-mlp"), "batch_sizes": [1, 2, 4, 8, 16, 32, 64], "epochs": 5, "repeats": 3,
+     "batch_cost", {"spec": ex("batch-cost-mlp"), "batch_sizes": [1, 2, 4, 8, 16, 32, 64], "epochs": 2, "repeats": 2,
                    "split": "lanes"}),
     ("saddle-noise", "Mini-batch noise escapes the saddle at the origin; full-batch gradient descent stays on it",
      "The lecture's network without bias or activation, ŷ = w2·(w1·x) (deep_linear, depth 2, width 1), on 16 samples "
