@@ -2,8 +2,9 @@ import Testing
 @testable import DescentCore
 
 @Suite struct GradientAccumulationTests {
-    /// The cases of accumulate.json: linear regression on inline samples, torch's optimizers stepped on the sum of
-    /// k micro-batch gradients gⱼ·(1/k), the batches in the order Batcher documents (reproduced by the script).
+    /// The cases of accumulate.json: linear regression on inline samples, the batches in the order Batcher documents
+    /// (reproduced by the script), and torch's own accumulation: zero_grad(), then (loss/k).backward() for each of the
+    /// k micro-batches (torch.autograd summing into .grad), then the other transforms, then the torch optimizer's step().
     static let cases = TorchFixtures.all.filter { $0.spec.transforms.first?.kind == .accumulate }
 
     @Test func theFixturesStraddleEpochEndsAndCombineWithClipping() {
@@ -13,8 +14,9 @@ import Testing
         #expect(Self.cases.contains { $0.spec.transforms.count > 1 })
     }
 
-    /// Every row's parameters to 1e-12 relative (the micro-batch gradients are summed in the script's order,
-    /// the regression's rounding not necessarily ours), the rates exactly.
+    /// Every row's parameters to 1e-12 normwise relative against the fixture's, whose gradients are what torch's backward
+    /// of loss/k accumulated (its rounding of the regression and of the sum over micro-batches not necessarily ours),
+    /// the rates exactly.
     @Test(arguments: cases)
     func trajectoryMatchesTorchsPattern(_ c: TorchCase) throws {
         let run = try c.spec.validated().run()

@@ -22,6 +22,11 @@ get_ema_multi_avg_fn(decay)), recorded as `averaged_model` (one row per step).
 The gradients are the objectives' closed forms, evaluated in the order their definitions state
 (../closed_forms.py), and checked against torch.autograd at every point, so what the
 fixtures test is the optimizer alone.
+
+The exception is accumulate.json (`run_accumulated`): there the gradient is torch's own. Each step is the
+pattern torch users write for gradient accumulation: optimizer.zero_grad(), then for each of the k
+micro-batches loss = torch.mean((features @ p[:-1] + p[-1] - targets) ** 2) and (loss / k).backward()
+(autograd sums into .grad), then the case's other gradient transforms, then optimizer.step().
 """
 import math
 import pathlib
@@ -323,8 +328,10 @@ def check_regression_against_autograd(x, y, theta, rows, loss, gradient):
 
 
 def run_accumulated(case):
-    """An `accumulate` case: k micro-batches per update, each (loss/k).backward() adding gⱼ·(1/k) into .grad
-    (the backward of loss/k feeds 1/k into the chain), then the other transforms and optimizer.step()."""
+    """An `accumulate` case, written the way torch users write gradient accumulation, with torch's own autograd:
+    optimizer.zero_grad(); then for each of the k micro-batches (from `batch_stream`)
+    loss = torch.mean((features @ p[:-1] + p[-1] - targets) ** 2) and (loss / k).backward(), autograd
+    accumulating into p.grad; then the transforms after `accumulate` (gradient_transforms); then optimizer.step()."""
     x, y = case["dataset"]["x"], case["dataset"]["y"]
     k = case["transforms"][0]["steps"]
     spec, start, steps = case["optimizer"], case["start"], case["steps"]
@@ -335,15 +342,12 @@ def run_accumulated(case):
     params, lrs = [list(start)], []
     for _ in range(steps):
         lrs.append(optimizer.param_groups[0]["lr"])
-        theta = parameter.detach().tolist()
-        accumulated = None
+        optimizer.zero_grad()
         for _ in range(k):
             rows = next(batches)
-            loss, gradient = regression_value_and_gradient(x, y, theta, rows)
-            check_regression_against_autograd(x, y, theta, rows, loss, gradient)
-            share = [g * (1 / k) for g in gradient]
-            accumulated = share if accumulated is None else [a + s for a, s in zip(accumulated, share)]
-        parameter.grad = torch.tensor(accumulated)
+            features, targets = torch.tensor([x[i] for i in rows]), torch.tensor([y[i] for i in rows])
+            loss = torch.mean((features @ parameter[:-1] + parameter[-1] - targets) ** 2)
+            (loss / k).backward()
         for clip in clips:
             clip(parameter)
         optimizer.step()
@@ -352,8 +356,9 @@ def run_accumulated(case):
     experiment = {"objective": case["objective"], "dataset": case["dataset"], "optimizer": spec, "start": start,
                   "steps": steps, "batch_size": case["batch_size"], "drop_last": case["drop_last"], "seed": case["seed"],
                   "transforms": case["transforms"], "stop": {"divergence_factor": 1e300}}
-    call = (f"torch.optim.{TORCH_CLASSES[spec['type']].__name__}({arguments}), {k} backward passes of loss/{k} per step"
-            + "".join(f" then {t['type']}" for t in case["transforms"][1:]))
+    call = (f"torch.optim.{TORCH_CLASSES[spec['type']].__name__}({arguments}): per step zero_grad(), then for each of "
+            f"{k} micro-batches loss = torch.mean((features @ p[:-1] + p[-1] - targets) ** 2) and (loss / {k}).backward()"
+            + "".join(f", then {t['type']}" for t in case["transforms"][1:]) + ", then step()")
     return {"name": case["name"], "torch": call, "spec": experiment, "lr": lrs, "params": params}
 
 
