@@ -17,10 +17,10 @@ import Testing
         let id = try await submitted(h)
         let r = try await h.request("PATCH", "/v1/experiments/\(id)", json: #"{"tags":["keep","best"],"note":"lr too high"}"#)
         #expect(r.status == 200)
-        let body = try h.object(r.body)
+        let body = h.object(r.body)
         #expect(body["tags"] as? [String] == ["keep", "best"] && body["note"] as? String == "lr too high")
         #expect((body["spec"] as? [String: Any])?["tags"] as? [String] == ["keep", "best"])
-        let read = try h.object(try await h.request(.get, "/v1/experiments/\(id)").body)
+        let read = h.object(try await h.request(.get, "/v1/experiments/\(id)").body)
         #expect(read["note"] as? String == "lr too high")
     }
 

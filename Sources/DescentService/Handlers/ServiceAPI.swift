@@ -50,19 +50,17 @@ public struct ServiceAPI: Sendable {
     /// The default compute pool (one thread per core, at most 64 waiting), shared by the APIs made without one.
     public static let sharedComputePool = makeComputePool(threads: 0, queueLimit: 64)
 
-    /// Routes whose handlers run on `computePool` (including their store calls).
+    /// Routes whose handlers run on `computePool` (including their store calls). They are also the asynchronous
+    /// routes that run where the request arrived, without the hop to `ioExecutor` and back, since they hand their
+    /// whole work to `computePool`; every other asynchronous route hops, the safe default. Routes that make no store
+    /// call nor any other blocking call and answer in microseconds (`/healthz`, `/metrics`, `/openapi.yaml`, the
+    /// catalog, the presets, the dashboard's static files) are synchronous routes instead: answered on the event loop
+    /// without a task.
     static let computeRoutes: Set<String> = [
         "/v1/analysis/critical-point", "/v1/analysis/surface", "/v1/analysis/landscape", "/v1/analysis/landscape.svg",
         "/v1/analysis/batch-cost", "/v1/analysis/batch-cost.svg",
         "/v1/experiments/:id/analysis", "/v1/experiments/:id/plot.svg", "/v1/studies/:id/plot.svg", "/v1/studies/:id/leaderboard.svg",
     ]
-
-    /// Asynchronous routes that run where the request arrived, without the hop to `ioExecutor` and back:
-    /// those that hand their whole work to `computePool`. Every other asynchronous route hops, the safe
-    /// default. Routes that make no store call nor any other blocking call and answer in microseconds
-    /// (`/healthz`, `/metrics`, `/openapi.yaml`, the catalog, the presets, the dashboard's static files) are
-    /// synchronous routes instead: answered on the event loop without a task.
-    static let nonBlockingRoutes: Set<String> = computeRoutes
 
     /// The router with every route and middleware.
     public func makeRouter() -> Router { makeRoutes().router }
@@ -82,7 +80,7 @@ public struct ServiceAPI: Sendable {
         var r = RouteTable()
         r.use(RequestObserverMiddleware(metrics: runner.metrics, logger: logger))
         r.use(AuthMiddleware(token: authToken))
-        r.use(BlockingIOMiddleware(executor: ioExecutor, nonBlockingRoutes: Self.nonBlockingRoutes))
+        r.use(BlockingIOMiddleware(executor: ioExecutor, nonBlockingRoutes: Self.computeRoutes))
 
         r.on(.post, "/v1/experiments", experiments.create)
         r.on(.post, "/v1/experiments/batch", BatchSubmission(experiments: experiments).create)

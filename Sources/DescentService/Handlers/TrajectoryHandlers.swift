@@ -15,7 +15,8 @@ struct TrajectoryHandlers: Sendable {
         var view = TrajectoryView()
         view.fields = try requestedFields(request)
         if !record.spec.recordInternals {
-            if request.query["fields"].map({ $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "internals" } }) == true {
+            let named = request.query["fields"].map { !$0.isEmpty } ?? false  // else every field, internals where recorded
+            if named && view.fields.contains(.internals) {
                 throw ServiceError.invalid(field: "fields", message: "the run did not record internals; set record_internals in its spec",
                                            code: "invalid_query")
             }
