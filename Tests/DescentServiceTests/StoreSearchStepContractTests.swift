@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import DescentService
 
-/// The store's side of the study driver's passes (`advanceSearch(_:ending:from:holding:_:)`, `experimentStatuses`),
+/// The store's side of the study driver's passes (`advanceSearch(_:ending:from:holding:_:)`, `experimentEnds`),
 /// on every backend.
 @Suite struct StoreSearchStepContractTests {
     static let backends = StoreBackend.available
@@ -75,14 +75,28 @@ import Testing
         #expect(trials[1].state == .pruned && trials[1].reports == reports)
     }
 
-    @Test(arguments: backends) func experimentStatusesReadsEveryAskedIdAndLeavesOutMissingOnes(_ backend: StoreBackend) throws {
+    @Test(arguments: backends) func experimentEndsReadsEveryAskedIdAndLeavesOutMissingOnes(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
         var records: [ExperimentRecord] = []
         for i in 0..<600 { records.append(try makeRecord(status: i % 3 == 0 ? .succeeded : .queued)) }  // more than one slice
         try store.insert(records, queueCapacity: nil)
-        let statuses = try store.experimentStatuses(records.map(\.id) + ["exp_missing"])
-        #expect(statuses.count == 600 && statuses["exp_missing"] == nil)
-        #expect(records.indices.allSatisfy { statuses[records[$0].id] == ($0 % 3 == 0 ? .succeeded : .queued) })
-        #expect(try store.experimentStatuses([]).isEmpty)
+        let ends = try store.experimentEnds(records.map(\.id) + ["exp_missing"])
+        #expect(ends.count == 600 && ends["exp_missing"] == nil)
+        #expect(records.indices.allSatisfy { ends[records[$0].id]?.status == ($0 % 3 == 0 ? .succeeded : .queued) })
+        #expect(ends.values.allSatisfy { $0.summary == nil })
+        #expect(try store.experimentEnds([]).isEmpty)
+    }
+
+    @Test(arguments: backends) func experimentEndsCarryTheSummaryOfACompletedRun(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let done = try makeRecord(steps: 7), waiting = try makeRecord()
+        try store.insert([done, waiting], queueCapacity: nil)
+        let claim = try #require(try store.claim(owner: "w", leaseSeconds: 30))
+        #expect(claim.record.id == done.id)
+        let summary = try done.spec.validated().run().summary
+        _ = try #require(try store.complete(claim.lease, status: .succeeded, summary: summary, error: nil, stepsDone: 7))
+        let ends = try store.experimentEnds([done.id, waiting.id])
+        #expect(ends[done.id]?.status == .succeeded && ends[done.id]?.summary == summary)
+        #expect(ends[waiting.id]?.status == .queued && ends[waiting.id]?.summary == nil)
     }
 }

@@ -95,8 +95,9 @@ public protocol Store: Sendable {
     /// is missing from `held` or its stored state differs. With `held` empty every trial from `first` on is passed.
     func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
                        _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep
-    /// The status of each of these experiments, read in one query; an id without an experiment (deleted) is absent.
-    func experimentStatuses(_ ids: [String]) throws -> [String: ExperimentStatus]
+    /// The status and summary of each of these experiments, read in one query (no spec is decoded); an id without
+    /// an experiment (deleted) is absent.
+    func experimentEnds(_ ids: [String]) throws -> [String: ExperimentEnd]
     /// Whether the database accepts writes.
     func isWritable() -> Bool
     /// Flushes and closes the store; later calls fail.
@@ -182,4 +183,10 @@ extension Store {
     public func appendChunk(_ lease: Lease, index: Int, chunk: Trajectory, stepsDone: Int, leaseSeconds: Double) throws -> Bool {
         try appendChunk(lease, chunk: StoredChunk(index: index, records: chunk), stepsDone: stepsDone, leaseSeconds: leaseSeconds)
     }
+}
+
+/// What a study needs of a run to tell whether it ended and to score it: its status and summary, without the spec.
+public struct ExperimentEnd: Sendable {
+    public var status: ExperimentStatus
+    public var summary: RunSummary?
 }

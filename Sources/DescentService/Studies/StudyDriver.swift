@@ -112,13 +112,14 @@ final class StudyDriver: Sendable {
     private func scoreEndedTrials(_ search: inout HeldSearch) throws -> [TrialEnd] {
         let running = search.trials.indices.filter { search.trials[$0].state == .running }
         guard !running.isEmpty else { return [] }
-        let statuses = try store.experimentStatuses(running.flatMap { search.trials[$0].experimentIDs })
+        // One query for the running trials' statuses and summaries: most objectives score from the summary alone.
+        let runs = try store.experimentEnds(running.flatMap { search.trials[$0].experimentIDs })
         // Comparisons refuse pruners, so only a plain search reads reports.
         let scoring = TrialScoring(store: store, objective: search.objective,
                                    reportEvery: search.search.pruner == nil ? nil : search.definition.reportEvery(search.search))
         var ends: [TrialEnd] = []
-        for i in running where search.trials[i].experimentIDs.allSatisfy({ statuses[$0]?.isFinal ?? true }) {
-            guard let end = try scoring.end(of: search.trials[i]) else { continue }
+        for i in running where search.trials[i].experimentIDs.allSatisfy({ runs[$0]?.status.isFinal ?? true }) {
+            guard let end = try scoring.end(of: search.trials[i], ends: runs) else { continue }
             ends.append(TrialEnd(number: search.trials[i].number, state: end.state, value: end.value, reports: end.reports))
             search.trials[i].state = end.state
             search.trials[i].value = end.value

@@ -9,7 +9,37 @@ struct TrialScoring {
     /// The report interval of closed-form runs when the study prunes (nil: it does not, and no reports are read).
     var reportEvery: Int? = nil
 
-    /// The trial's end once every one of its experiments is final; nil while one still runs.
+    /// Whether scoring reads more of a run than its status and summary: the reports of a pruning study, or a metric
+    /// (steps to a target, area under the loss curve) computed from the recorded rows.
+    var needsRecords: Bool {
+        if reportEvery != nil { return true }
+        switch objective.metric {
+        case .stepsToTarget: return objective.target != nil
+        case .lossArea: return true
+        default: return false
+        }
+    }
+
+    /// The trial's end once every one of its experiments is final; nil while one still runs. `ends` holds what
+    /// `Store.experimentEnds` read of them; when scoring needs no more (`needsRecords` false) nothing else is read.
+    func end(of trial: TrialRecord, ends: [String: ExperimentEnd]) throws -> (state: TrialState, value: Double?, reports: [PruneReport]?)? {
+        guard !needsRecords else { return try end(of: trial) }
+        var values: [Double] = []
+        for id in trial.experimentIDs {
+            guard let e = ends[id] else { return (.failed, nil, nil) }  // deleted
+            guard e.status.isFinal else { return nil }
+        }
+        let runs = trial.experimentIDs.compactMap { ends[$0] }
+        if runs.contains(where: { $0.status == .pruned }) { return (.pruned, nil, nil) }
+        for e in runs {
+            guard let figures = Self.figures(status: e.status, summary: e.summary) else { return (.failed, nil, nil) }
+            values.append(objective.value(figures))
+        }
+        guard !values.isEmpty else { return (.failed, nil, nil) }
+        return (.complete, values.reduce(0, +) / Double(values.count), nil)
+    }
+
+    /// The trial's end read from its runs' whole records; nil while one still runs.
     func end(of trial: TrialRecord) throws -> (state: TrialState, value: Double?, reports: [PruneReport]?)? {
         var values: [Double] = []
         var records: [ExperimentRecord] = []
@@ -51,13 +81,8 @@ struct TrialScoring {
 
     /// The figures of a final run; nil when it failed or was cancelled (no score).
     private func figures(_ r: ExperimentRecord) throws -> StudyObjective.RunFigures? {
-        guard let s = r.summary else { return r.status == .diverged ? .init(diverged: true, finalLoss: .nan, bestLoss: .nan) : nil }
-        switch r.status {
-        case .succeeded, .diverged: break
-        default: return nil
-        }
-        var f = StudyObjective.RunFigures(diverged: r.status == .diverged, finalLoss: s.finalLoss, bestLoss: s.bestLoss,
-                                          validationLoss: s.validationLoss, validationAccuracy: s.validationAccuracy)
+        guard var f = Self.figures(status: r.status, summary: r.summary) else { return nil }
+        guard r.summary != nil else { return f }
         switch objective.metric {
         case .stepsToTarget:
             if let target = objective.target { f.stepsToTarget = try store.stepsToTarget(r, target) }
@@ -66,6 +91,18 @@ struct TrialScoring {
         default: break
         }
         return f
+    }
+
+    /// The figures a run's summary gives; nil when it failed or was cancelled (no score). A diverged run without a
+    /// summary scores as diverged with unknown losses.
+    private static func figures(status: ExperimentStatus, summary: RunSummary?) -> StudyObjective.RunFigures? {
+        guard let s = summary else { return status == .diverged ? .init(diverged: true, finalLoss: .nan, bestLoss: .nan) : nil }
+        switch status {
+        case .succeeded, .diverged: break
+        default: return nil
+        }
+        return StudyObjective.RunFigures(diverged: status == .diverged, finalLoss: s.finalLoss, bestLoss: s.bestLoss,
+                                         validationLoss: s.validationLoss, validationAccuracy: s.validationAccuracy)
     }
 
     /// The area under the run's full-loss curve: every recorded row for closed forms, the evaluations for datasets.

@@ -102,16 +102,18 @@ extension PostgresStore {
         }
     }
 
-    public func experimentStatuses(_ ids: [String]) throws -> [String: ExperimentStatus] {
+    public func experimentEnds(_ ids: [String]) throws -> [String: ExperimentEnd] {
         guard !ids.isEmpty else { return [:] }
         // Identifiers are generated ("exp_" + hex), so they need no quoting inside an array literal.
         let list = "{" + ids.joined(separator: ",") + "}"
-        let rows = try pool.with { try $0.execute("SELECT id, status FROM experiment WHERE id = ANY($1::text[])", [.text(list)]) }
-        var statuses: [String: ExperimentStatus] = [:]
+        let rows = try pool.with { try $0.execute("SELECT id, status, summary FROM experiment WHERE id = ANY($1::text[])", [.text(list)]) }
+        var ends: [String: ExperimentEnd] = [:]
         for i in 0..<rows.count {
-            if let id = rows.string(i, "id"), let status = rows.string(i, "status").flatMap(ExperimentStatus.init(rawValue:)) { statuses[id] = status }
+            guard let id = rows.string(i, "id"), let status = rows.string(i, "status").flatMap(ExperimentStatus.init(rawValue:)) else { continue }
+            let summary = try rows.string(i, "summary").map { try StoredJSON.summaries.decode($0).value }
+            ends[id] = ExperimentEnd(status: status, summary: summary)
         }
-        return statuses
+        return ends
     }
 
     /// Records trial ends; a trial already ended is left as it is.

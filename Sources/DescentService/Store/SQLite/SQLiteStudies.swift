@@ -97,19 +97,23 @@ extension SQLiteStore {
         }
     }
 
-    public func experimentStatuses(_ ids: [String]) throws -> [String: ExperimentStatus] {
-        var statuses: [String: ExperimentStatus] = [:]
+    public func experimentEnds(_ ids: [String]) throws -> [String: ExperimentEnd] {
+        var ends: [String: ExperimentEnd] = [:]
         // In slices, under SQLite's limit on bound variables.
         let slices = stride(from: 0, to: ids.count, by: 500).map { ids[$0..<min(ids.count, $0 + 500)] }
         try pool.read { db in
             for slice in slices {
                 let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT id, status FROM experiment WHERE id IN (\(marks))", arguments: StatementArguments(slice.map { $0 as any DatabaseValueConvertible })) {
-                    if let status = ExperimentStatus(rawValue: row["status"]) { statuses[row["id"]] = status }
+                let rows = try Row.fetchAll(db, sql: "SELECT id, status, summary FROM experiment WHERE id IN (\(marks))",
+                                            arguments: StatementArguments(slice.map { $0 as any DatabaseValueConvertible }))
+                for row in rows {
+                    guard let status = ExperimentStatus(rawValue: row[1]) else { continue }
+                    let summary = try (row[2] as String?).map { try StoredJSON.summaries.decode($0).value }
+                    ends[row[0]] = ExperimentEnd(status: status, summary: summary)
                 }
             }
         }
-        return statuses
+        return ends
     }
 
     /// Records trial ends; a trial already ended is left as it is.
