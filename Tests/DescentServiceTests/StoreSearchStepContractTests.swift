@@ -99,4 +99,16 @@ import Testing
         #expect(ends[done.id]?.status == .succeeded && ends[done.id]?.summary == summary)
         #expect(ends[waiting.id]?.status == .queued && ends[waiting.id]?.summary == nil)
     }
+
+    @Test(arguments: backends) func experimentsByIdReadsEveryAskedOneAsTheSingleReadDoes(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        var records: [ExperimentRecord] = []
+        for i in 0..<600 { records.append(try makeRecord(name: "r\(i)")) }  // more than one slice
+        try store.insert(records, queueCapacity: nil)
+        let read = try store.experiments(ids: records.map(\.id) + ["exp_missing"])
+        #expect(read.count == 600 && read["exp_missing"] == nil)
+        #expect(records.allSatisfy { read[$0.id]?.spec.name == $0.spec.name })
+        for r in records.prefix(5) { #expect(read[r.id] == (try store.experiment(r.id))) }
+        #expect(try store.experiments(ids: []).isEmpty)
+    }
 }

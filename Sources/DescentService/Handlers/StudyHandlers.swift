@@ -142,13 +142,13 @@ struct StudyHandlers: Sendable {
             definition = d
         }
         var rows: [Row] = []
-        var records: [String: ExperimentRecord] = [:]
+        // Every member in one query (a search of 10,000 trials has as many).
+        let records = try experiments.store.experiments(ids: members.map(\.0))
         for (id, label) in members {
-            guard let r = try? experiments.store.experiment(id) else {
+            guard let r = records[id] else {
                 rows.append(Row(id: id, label: label, status: "deleted"))
                 continue
             }
-            records[id] = r
             var row = Row(id: id, label: label, status: r.status.rawValue, finalLoss: r.summary?.finalLoss,
                           bestLoss: r.summary?.bestLoss, stepsRun: r.summary?.stepsRun)
             if let s = r.startedAt, let f = r.finishedAt { row.durationMs = (f.timeIntervalSince(s) * 1e6).rounded() / 1e3 }

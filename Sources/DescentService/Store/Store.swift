@@ -18,6 +18,8 @@ public protocol Store: Sendable {
     func experiment(_ id: String) throws -> ExperimentRecord?
     /// The experiment submitted with this idempotency key.
     func experiment(idempotencyKey: String) throws -> ExperimentRecord?
+    /// These experiments by id, read in one query (a study's members); an id without an experiment is absent.
+    func experiments(ids: [String]) throws -> [String: ExperimentRecord]
     /// A page of experiments.
     func experiments(_ query: ExperimentQuery) throws -> [ExperimentRecord]
     /// Replaces the mutable fields of an experiment (status, summary, error, times, steps done).

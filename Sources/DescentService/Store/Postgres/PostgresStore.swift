@@ -206,6 +206,19 @@ public final class PostgresStore: Store {
         try first(try pool.with { try $0.execute("SELECT * FROM experiment WHERE idempotency_key = $1", [.text(idempotencyKey)]) })
     }
 
+    public func experiments(ids: [String]) throws -> [String: ExperimentRecord] {
+        guard !ids.isEmpty else { return [:] }
+        // Identifiers are generated ("exp_" + hex), so they need no quoting inside an array literal.
+        let list = "{" + ids.joined(separator: ",") + "}"
+        let rows = try pool.with { try $0.execute("SELECT * FROM experiment WHERE id = ANY($1::text[])", [.text(list)]) }
+        var records: [String: ExperimentRecord] = [:]
+        for i in 0..<rows.count {
+            let r = try Self.record(rows, i)
+            records[r.id] = r
+        }
+        return records
+    }
+
     /// SQL for `column` with ASCII capitals made small, as `ExperimentQuery.folded` does (not `lower`, which
     /// also folds other letters by the locale).
     static func folded(_ column: String) -> String {

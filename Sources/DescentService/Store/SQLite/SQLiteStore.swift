@@ -154,6 +154,31 @@ public final class SQLiteStore: Store {
         }.map(Self.record)
     }
 
+    public func experiments(ids: [String]) throws -> [String: ExperimentRecord] {
+        var records: [String: ExperimentRecord] = [:]
+        try pool.read { db in
+            for slice in Self.idSlices(ids) {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM experiment WHERE id IN (\(slice.marks))", arguments: slice.arguments)
+                guard let first = rows.first else { continue }
+                let columns = ExperimentColumns(first)
+                for row in rows {
+                    let r = try Self.record(row, columns)
+                    records[r.id] = r
+                }
+            }
+        }
+        return records
+    }
+
+    /// `ids` in slices under SQLite's limit on bound variables, each with its `?` marks for `IN (…)` and its arguments.
+    static func idSlices(_ ids: [String]) -> [(marks: String, arguments: StatementArguments)] {
+        stride(from: 0, to: ids.count, by: 500).map { start in
+            let slice = ids[start..<min(ids.count, start + 500)]
+            return (Array(repeating: "?", count: slice.count).joined(separator: ","),
+                    StatementArguments(slice.map { $0 as any DatabaseValueConvertible }))
+        }
+    }
+
     public func experiments(_ q: ExperimentQuery) throws -> [ExperimentRecord] {
         var args: [any DatabaseValueConvertible] = []
         func bind(_ v: any DatabaseValueConvertible) -> String { args.append(v); return "?" }

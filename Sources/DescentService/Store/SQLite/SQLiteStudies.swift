@@ -99,13 +99,10 @@ extension SQLiteStore {
 
     public func experimentEnds(_ ids: [String]) throws -> [String: ExperimentEnd] {
         var ends: [String: ExperimentEnd] = [:]
-        // In slices, under SQLite's limit on bound variables.
-        let slices = stride(from: 0, to: ids.count, by: 500).map { ids[$0..<min(ids.count, $0 + 500)] }
         try pool.read { db in
-            for slice in slices {
-                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: "SELECT id, status, summary FROM experiment WHERE id IN (\(marks))",
-                                            arguments: StatementArguments(slice.map { $0 as any DatabaseValueConvertible }))
+            for slice in Self.idSlices(ids) {
+                let rows = try Row.fetchAll(db, sql: "SELECT id, status, summary FROM experiment WHERE id IN (\(slice.marks))",
+                                            arguments: slice.arguments)
                 for row in rows {
                     guard let status = ExperimentStatus(rawValue: row[1]) else { continue }
                     let summary = try (row[2] as String?).map { try StoredJSON.summaries.decode($0).value }
