@@ -1,4 +1,5 @@
-/* The fused multiply-add kernel and its CPU check; everything else in CLaneMath is static inline in include/CLaneMath.h. */
+/* The fused multiply-add and tanh kernels and their CPU checks; everything else in CLaneMath is static inline in
+ * include/CLaneMath.h. */
 #include "CLaneMath.h"
 
 #if defined(__x86_64__)
@@ -16,9 +17,24 @@ static int descent_lanes_detect_fma(void) {
     return (xcr0_low & 6) == 6;  /* SSE and AVX state */
 }
 
-int descent_lanes_have_fma = 0;
+/* Whether the CPU has AVX and the operating system saves AVX state. */
+static int descent_lanes_detect_avx(void) {
+    unsigned int eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    const unsigned int osxsave = 1u << 27, avx = 1u << 28;
+    if ((ecx & (osxsave | avx)) != (osxsave | avx)) return 0;
+    unsigned int xcr0_low, xcr0_high;
+    __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    return (xcr0_low & 6) == 6;  /* SSE and AVX state */
+}
 
-__attribute__((constructor)) static void descent_lanes_initialize(void) { descent_lanes_have_fma = descent_lanes_detect_fma(); }
+int descent_lanes_have_fma = 0;
+int descent_lanes_have_avx = 0;
+
+__attribute__((constructor)) static void descent_lanes_initialize(void) {
+    descent_lanes_have_fma = descent_lanes_detect_fma();
+    descent_lanes_have_avx = descent_lanes_detect_avx();
+}
 
 /* y is the instruction's first operand: when several operands are NaN, `vfmadd` returns the first in its order, and
  * the C library's fma (which the scalar runs call) returns y's NaN before x's before z's. The product commutes, so only
@@ -27,8 +43,107 @@ __attribute__((target("avx,fma"))) void descent_lanes_fma_instruction(const doub
                                                                        double *out) {
     _mm256_storeu_pd(out, _mm256_fmadd_pd(_mm256_loadu_pd(y), _mm256_loadu_pd(x), _mm256_loadu_pd(z)));
 }
+
+/*
+ * LaneTanh's four-lane tanh (Sources/DescentCore/Math/LaneTanh.swift, where the algorithm and its accuracy are
+ * documented) on 256-bit AVX registers: the same IEEE operations in the same order, lane by lane, so every value
+ * gets the bits the Swift code gives it. Swift compiles its SIMD4<Double> for baseline x86-64 as two SSE2 halves;
+ * this kernel, compiled for AVX alone and chosen at load time, does each operation once for four lanes. No
+ * contraction into fused multiply-adds (the target has none, and the pragma forbids it anyway).
+ */
+#pragma clang fp contract(off)
+
+typedef long descent_lane_bits __attribute__((ext_vector_type(4)));
+
+__attribute__((target("avx"))) static inline descent_lanes descent_tanh4(descent_lanes x) {
+    const descent_lane_bits sign_mask = (descent_lane_bits)(long)0x8000000000000000UL;
+    const descent_lane_bits bits = (descent_lane_bits)x;
+    const descent_lanes a = (descent_lanes)(bits & ~sign_mask);
+    const descent_lane_bits in_range = (a >= 0x1p-28) & (a < 22);
+    const descent_lane_bits large = a >= 0.55;
+    const descent_lanes one = 1.0;
+    descent_lanes magnitude = one;
+    if (_mm256_movemask_pd((__m256d)(in_range & ~large))) {
+        const descent_lanes z = a * a;
+        descent_lanes s = -0x1.59a834187ce22p-16;
+        s = s * z + 0x1.64fd88e9900a5p-14;
+        s = s * z + -0x1.ec1091436eb2ap-13;
+        s = s * z + 0x1.34c5a8a996cd4p-11;
+        s = s * z + -0x1.7d97cfd138c28p-10;
+        s = s * z + 0x1.d6d339333f329p-9;
+        s = s * z + -0x1.226e32f00cf0cp-7;
+        s = s * z + 0x1.664f487713373p-6;
+        s = s * z + -0x1.ba1ba1b9fec84p-5;
+        s = s * z + 0x1.1111111111032p-3;
+        s = s * z + -0x1.5555555555555p-2;
+        magnitude = a + a * z * s;
+    }
+    if (_mm256_movemask_pd((__m256d)(in_range & large))) {
+        const descent_lane_bits taken = in_range & large;
+        const descent_lanes y = (descent_lanes)((taken & (descent_lane_bits)(a + a)) | (~taken & (descent_lane_bits)one));
+        const descent_lanes shifter = 0x1.8p52;
+        const descent_lanes shifted = y * 1.44269504088896338700e+00 + shifter;
+        const descent_lanes k = shifted - shifter;
+        const descent_lanes head = y - k * 6.93147180369123816490e-01;
+        const descent_lanes tail = k * 1.90821492927058770002e-10;
+        const descent_lanes r = head - tail;
+        const descent_lanes c = (head - r) - tail;
+        descent_lanes q = 1.0 / 6227020800.0;
+        q = q * r + 1.0 / 479001600.0;
+        q = q * r + 1.0 / 39916800.0;
+        q = q * r + 1.0 / 3628800.0;
+        q = q * r + 1.0 / 362880.0;
+        q = q * r + 1.0 / 40320.0;
+        q = q * r + 1.0 / 5040.0;
+        q = q * r + 1.0 / 720.0;
+        q = q * r + 1.0 / 120.0;
+        q = q * r + 1.0 / 24.0;
+        q = q * r + 1.0 / 6.0;
+        q = q * r + 1.0 / 2.0;
+        descent_lanes p = r + (r * r) * q;
+        p = p + c * (one + p);
+        const descent_lane_bits k_bits = (descent_lane_bits)shifted - (descent_lane_bits)(long)0x4338000000000000L;
+        const descent_lanes scale = (descent_lanes)((k_bits + 1023) << 52);
+        const descent_lanes scaled = scale * p;
+        const descent_lanes shift = scale + one;
+        const descent_lanes denominator = scaled + shift;
+        const descent_lanes error = (shift - denominator) + scaled;
+        descent_lanes quotient = 2.0 / denominator;
+        quotient = quotient - quotient * quotient * error * 0.5;
+        const descent_lanes result = one - quotient;
+        magnitude = (descent_lanes)((large & (descent_lane_bits)result) | (~large & (descent_lane_bits)magnitude));
+    }
+    magnitude = (descent_lanes)((in_range & (descent_lane_bits)magnitude) | (~in_range & (descent_lane_bits)one));
+    const descent_lanes signed_magnitude = (descent_lanes)((descent_lane_bits)magnitude | (bits & sign_mask));
+    const descent_lane_bits keep = in_range | (a >= 22);
+    return (descent_lanes)((keep & (descent_lane_bits)signed_magnitude) | (~keep & bits));
+}
+
+__attribute__((target("avx"))) void descent_tanh_avx(double *values, long count) {
+    long k = 0;
+    for (; k + 4 <= count; k += 4) {
+        descent_lanes x;
+        __builtin_memcpy(&x, values + k, sizeof x);
+        x = descent_tanh4(x);
+        __builtin_memcpy(values + k, &x, sizeof x);
+    }
+    if (k < count) {
+        /* The last one to three values in lanes of their own, the others zero: lanes do not mix. */
+        descent_lanes x = 0.0;
+        for (long j = 0; k + j < count; j++) x[j] = values[k + j];
+        x = descent_tanh4(x);
+        for (long j = 0; k + j < count; j++) values[k + j] = x[j];
+    }
+}
 #else
 int descent_lanes_have_fma = 0;
+int descent_lanes_have_avx = 0;
+
+void descent_tanh_avx(double *values, long count) {
+    (void)values;
+    (void)count;
+    __builtin_trap(); /* never called: descent_lanes_have_avx is 0 */
+}
 
 void descent_lanes_fma_instruction(const double *x, const double *y, const double *z, double *out) {
     for (int k = 0; k < 4; k++) out[k] = __builtin_fma(x[k], y[k], z[k]);

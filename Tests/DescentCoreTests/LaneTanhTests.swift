@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Testing
 @testable import DescentCore
+import CLaneMath
 
 // The reference is the C library's `tanhl` on x87 extended precision (64-bit significand, 11 more bits than a
 // Double), so its own error is under 0.001 ulp of a Double: good enough to measure errors of about 1 ulp.
@@ -126,6 +127,32 @@ private let worstKnown = 0.5670856374969137
                 #expect(y.bitPattern == LaneTanh.value(x).bitPattern, "x = \(x), row of \(count)")
             }
         }
+    }
+}
+
+/// The AVX kernel (CLaneMath's `descent_tanh_avx`, which `apply` calls on a CPU with AVX) against the Swift lanes
+/// (`applyPortable`), bit for bit: 400,000 values of random bit patterns (every exponent, NaNs with payloads,
+/// infinities, zeros and subnormals) and as many uniform in (−24, 24), in rows of every length from 1 to 9.
+@Test func laneTanhAVXKernelGivesTheSwiftLanesBits() {
+    // Every x86-64 machine the project runs on has AVX; without it `apply` takes the Swift lanes and this test
+    // would compare them with themselves.
+    #expect(descent_lanes_avx_available() != 0, "no AVX: the kernel is not used on this CPU")
+    var rng = SeededRandom(seed: 11)
+    var values: [Double] = []
+    for _ in 0..<400_000 { values.append(Double(bitPattern: rng.next())) }
+    for _ in 0..<400_000 { values.append(48 * rng.nextDouble() - 24) }
+    var start = 0, length = 1
+    while start < values.count {
+        let count = min(length, values.count - start)
+        var kernel = Array(values[start..<(start + count)]), portable = kernel
+        kernel.withUnsafeMutableBufferPointer { LaneTanh.apply(to: $0.baseAddress!, count: count) }
+        portable.withUnsafeMutableBufferPointer { LaneTanh.applyPortable(to: $0.baseAddress!, count: count) }
+        if kernel.map(\.bitPattern) != portable.map(\.bitPattern) {
+            Issue.record("rows differ at \(start): \(values[start..<(start + count)]) → \(kernel) against \(portable)")
+            return
+        }
+        start += count
+        length = length % 9 + 1
     }
 }
 

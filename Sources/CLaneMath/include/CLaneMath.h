@@ -126,6 +126,16 @@ static inline __attribute__((always_inline)) int descent_lanes_fma_available(voi
  * `descent_lanes_have_fma`). */
 void descent_lanes_fma_instruction(const double *x, const double *y, const double *z, double *out);
 
+/* Whether `descent_tanh_avx` may run (the CPU has AVX and AVX state is enabled); set once at load time. */
+extern int descent_lanes_have_avx;
+
+/* `descent_lanes_have_avx` for Swift. */
+static inline __attribute__((always_inline)) int descent_lanes_avx_available(void) { return descent_lanes_have_avx; }
+
+/* Replaces each of the `count` values by its tanh, with the bits LaneTanh (DescentCore) gives: its four-lane
+ * algorithm on 256-bit AVX registers (call it only when `descent_lanes_have_avx`). */
+void descent_tanh_avx(double *values, long count);
+
 /* x·y + z lane by lane through the C library's fma (four calls; the path without FMA3). */
 static inline __attribute__((always_inline)) descent_lanes descent_lanes_fma_library(descent_lanes x, descent_lanes y,
                                                                                      descent_lanes z) {

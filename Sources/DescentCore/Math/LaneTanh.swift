@@ -1,3 +1,5 @@
+internal import CLaneMath
+
 /// The hyperbolic tangent the models use: four values per call in SIMD lanes, or one, with the same bits.
 ///
 /// One value goes through lane 0 of the same four-lane code, so a value's result never depends on the path
@@ -96,7 +98,18 @@ enum LaneTanh {
 
     /// Replaces each of the `count` values at `values` by its tanh: four lanes at a time, a tail of one to three
     /// through `value`. One call per row of values, so the constants and the call stay out of the per-lane work.
+    /// On a CPU with AVX the same operations run in CLaneMath's kernel on 256-bit registers (the same bits; Swift
+    /// compiles `lanes` for baseline x86-64, two SSE2 halves per operation, and this is most of an MLP's time).
     static func apply(to values: UnsafeMutablePointer<Double>, count: Int) {
+        if descent_lanes_avx_available() != 0 {
+            descent_tanh_avx(values, count)
+            return
+        }
+        applyPortable(to: values, count: count)
+    }
+
+    /// `apply` without the AVX kernel.
+    static func applyPortable(to values: UnsafeMutablePointer<Double>, count: Int) {
         var k = 0
         while k + 4 <= count {
             let raw = UnsafeMutableRawPointer(values + k)
