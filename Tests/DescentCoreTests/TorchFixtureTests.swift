@@ -139,8 +139,12 @@ func normwiseRelativeDeviation(_ actual: some Collection<Double>, _ expected: so
     /// Gradient clipping and parameter averages reproduce torch's rounding, so their cases agree bit for bit.
     /// Not clip-grad-norm-adam: fed torch's own clipped gradients (identical bits at every step), Adam's update
     /// itself rounds one coordinate one ulp away from torch's at step 217 there; that case is held to the
-    /// 1e-12 of `trajectoryMatchesTorch` like the other rules.
-    @Test(arguments: TorchFixtures.all.filter { !$0.spec.transforms.isEmpty && $0.name != "clip-grad-norm-adam" })
+    /// 1e-12 of `trajectoryMatchesTorch` like the other rules. Not the accumulate cases either: their gradients
+    /// come from torch's autograd, whose rounding of the regression's gradient is not the closed form's
+    /// (`GradientAccumulationTests` holds them to 1e-12).
+    @Test(arguments: TorchFixtures.all.filter {
+        !$0.spec.transforms.isEmpty && $0.name != "clip-grad-norm-adam" && $0.spec.transforms.first?.kind != .accumulate
+    })
     func transformTrajectoryIsTorchsBitForBit(_ c: TorchCase) throws {
         let trajectory = try c.spec.validated().run().trajectory
         let rows = (0..<trajectory.count).map { Array(trajectory.parameters(atRow: $0)).map(\.bitPattern) }
