@@ -55,15 +55,14 @@ extension PresetClaimTests {
     @Test func onFourLanesAnUpdateOfFourSamplesCostsAboutWhatOneCosts() async throws {
         let lanes = try #require(try await Self.lanesOneAndFour.value.splitRows)
         let one = try #require(lanes.first { $0.batchSize == 1 }), four = try #require(lanes.first { $0.batchSize == 4 })
-        // B = 1 and B = 4 run the same lane group (three lanes idle at B = 1): within a few per cent of each other in
-        // a release build, so the check there allows 1.3×. A debug build spends most of an update outside the lane
-        // arithmetic, in per-sample code it does not optimise (1.3× to 1.9× measured on a quiet machine), so there the
-        // check only allows 2.5×. (In order, four samples cost 1.2× to 2.5× one, depending on the build and on how much
-        // of each update the fixed costs take — too wide a spread for a steady check, so none is made.)
+        // B = 1 and B = 4 run the same lane group (three lanes idle at B = 1): 0.96× to 1.3× measured in a release
+        // build, where the fixed cost of an update is most of it, so the check there allows 1.6×. A debug build spends
+        // most of an update outside the lane arithmetic, in per-sample code it does not optimise (1.3× to 1.9×
+        // measured on a quiet machine), so there the check only allows 2.5×.
         #if DEBUG
         let allowed = 2.5
         #else
-        let allowed = 1.3
+        let allowed = 1.6
         #endif
         #expect(four.secondsPerUpdate < allowed * one.secondsPerUpdate, "lanes: B=1 \(one.secondsPerUpdate) s, B=4 \(four.secondsPerUpdate) s")
     }
@@ -72,18 +71,18 @@ extension PresetClaimTests {
         let a = try await Self.batchCost()
         let lanes = try #require(a.splitRows)
         let four = try #require(lanes.first { $0.batchSize == 4 }), sixtyFour = try #require(lanes.last)
-        // 16 lane groups at B = 64 against one at B = 4 (12× to 16× measured).
+        // 16 lane groups at B = 64 against one at B = 4 (6× to 8× measured in a release build, 12× to 16× in a debug build).
         #expect(sixtyFour.secondsPerUpdate > 4 * four.secondsPerUpdate, "lanes: B=4 \(four.secondsPerUpdate) s, B=64 \(sixtyFour.secondsPerUpdate) s")
     }
 
     @Test func batchCostPerUpdateGrowsWithBAndPerEpochFalls() async throws {
         let a = try await Self.batchCost()
         let one = try #require(a.rows.first), sixtyFour = try #require(a.rows.last)
-        // One thread sums 64 sample gradients where B = 1 sums one: an update costs about 20× more (release build),
-        // and at least 8× in any build.
-        #expect(sixtyFour.secondsPerUpdate > 8 * one.secondsPerUpdate, "B=1 \(one.secondsPerUpdate) s, B=64 \(sixtyFour.secondsPerUpdate) s")
-        // The fixed cost of each update is paid 256 times an epoch at B = 1 and 4 times at B = 64: the epoch costs a
-        // third (release build) to two thirds (debug build) as much; the check asks only that it falls.
+        // One thread sums 64 sample gradients where B = 1 sums one: an update costs 4–6× more in a release build (the
+        // fixed cost of an update is most of B = 1's), more in a debug build; the check asks for 3×.
+        #expect(sixtyFour.secondsPerUpdate > 3 * one.secondsPerUpdate, "B=1 \(one.secondsPerUpdate) s, B=64 \(sixtyFour.secondsPerUpdate) s")
+        // The fixed cost of each update is paid 256 times an epoch at B = 1 and 4 times at B = 64: the epoch costs
+        // about a tenth as much in a release build; the check asks only that it falls.
         #expect(sixtyFour.secondsPerEpoch < one.secondsPerEpoch, "B=1 \(one.secondsPerEpoch) s, B=64 \(sixtyFour.secondsPerEpoch) s")
     }
 }

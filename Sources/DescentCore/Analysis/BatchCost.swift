@@ -10,11 +10,13 @@ import Darwin
 ///
 /// For each B the experiment's model and optimizer train for `epochs` whole epochs (⌈N/B⌉ updates each,
 /// the last batch of an epoch possibly short) from the experiment's start, recording one row and evaluating
-/// the full training-set loss only at the start and the end. The timed run includes those two evaluations and the
-/// summary's final full-set gradient (about three passes over the training set, spread over every update of the run:
-/// a few per cent of the figure at small B, more when the run has few updates). Each B is
-/// run `repeats` times and the fastest run is kept: interference from other work on a shared machine only
-/// ever adds time. Time is the calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), not wall-clock time.
+/// the full training-set loss only at the start and the end. What a run costs besides its updates (those two
+/// evaluations, the summary's final full-set gradient, setting up the model's buffers: about three passes over the
+/// training set, which would be spread over the run's updates and weigh most where there are few) is measured by a
+/// run of one update made just after it and taken off: the figure is (time of epochs × ⌈N/B⌉ + 1 updates − time of
+/// 1 update) / (epochs × ⌈N/B⌉), the updates alone. Each B is run `repeats` times and the fastest of each of the
+/// two runs is kept: interference from other work on a shared machine only ever adds time. Time is the calling
+/// thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), not wall-clock time.
 ///
 /// One thread, by design: by default the models sum their batch's per-sample gradients in sample order, as every
 /// experiment does, and those figures grow with B — what one core pays per update, not what parallel hardware
@@ -28,9 +30,10 @@ public enum BatchCost {
         public var batchSize: Int
         /// ⌈N/B⌉.
         public var updatesPerEpoch: Int
-        /// Updates the fastest run made (fewer than epochs × ⌈N/B⌉ only if it diverged and stopped).
+        /// Updates timed: the long run's less the short run's (fewer than epochs × ⌈N/B⌉ only if a run diverged and
+        /// stopped).
         public var updates: Int
-        /// CPU seconds per update of the fastest run.
+        /// CPU seconds per update: the difference of the fastest long and the fastest short run, over `updates`.
         public var secondsPerUpdate: Double
         /// `secondsPerUpdate` × ⌈N/B⌉.
         public var secondsPerEpoch: Double
@@ -70,22 +73,34 @@ public enum BatchCost {
         for b in batchSizes {
             precondition((1...samples).contains(b), "batch size \(b) outside 1...\(samples)")
             let perEpoch = (samples + b - 1) / b, updates = epochs * perEpoch
-            var configuration = TrainingConfiguration(start: start, steps: updates, learningRate: optimizer.learningRate,
-                                                      batchSize: b, seed: seed, recordEvery: updates, recordParams: false,
-                                                      evaluateEvery: updates)
-            configuration.keepsTrajectory = false
-            var best = [Double](repeating: .infinity, count: objectives.count), made = [Int](repeating: updates, count: objectives.count)
+            func configuration(steps: Int) -> TrainingConfiguration {
+                var c = TrainingConfiguration(start: start, steps: steps, learningRate: optimizer.learningRate, batchSize: b, seed: seed,
+                                              recordEvery: steps, recordParams: false, evaluateEvery: steps)
+                c.keepsTrajectory = false
+                return c
+            }
+            // The long run makes one update more than the figure is of, so that the short run's one update is the
+            // long run's first and their difference is `updates` updates.
+            let long = configuration(steps: updates + 1), short = configuration(steps: 1)
+            var fastestLong = [Double](repeating: .infinity, count: objectives.count), fastestShort = fastestLong
+            var made = [Int](repeating: updates, count: objectives.count)
             for _ in 0..<repeats {
                 for (k, objective) in objectives.enumerated() {
                     let begin = clock()
-                    let result = Trainer.run(objective: objective, optimizer: optimizer, configuration: configuration)
-                    let perUpdate = (clock() - begin) / Double(max(1, result.summary.stepsRun))
-                    if perUpdate < best[k] { best[k] = perUpdate; made[k] = result.summary.stepsRun }
+                    let result = Trainer.run(objective: objective, optimizer: optimizer, configuration: long)
+                    let middle = clock()
+                    _ = Trainer.run(objective: objective, optimizer: optimizer, configuration: short)
+                    let end = clock()
+                    fastestLong[k] = min(fastestLong[k], middle - begin)
+                    fastestShort[k] = min(fastestShort[k], end - middle)
+                    made[k] = min(made[k], result.summary.stepsRun - 1)
                 }
             }
             for k in objectives.indices {
-                rows[k].append(Row(batchSize: b, updatesPerEpoch: perEpoch, updates: made[k], secondsPerUpdate: best[k],
-                                   secondsPerEpoch: best[k] * Double(perEpoch), secondsPerSampleGradient: best[k] / Double(b)))
+                // A run that diverged at its first update times none: its whole time is given per update.
+                let perUpdate = made[k] >= 1 ? max(0, fastestLong[k] - fastestShort[k]) / Double(made[k]) : fastestLong[k]
+                rows[k].append(Row(batchSize: b, updatesPerEpoch: perEpoch, updates: max(made[k], 1), secondsPerUpdate: perUpdate,
+                                   secondsPerEpoch: perUpdate * Double(perEpoch), secondsPerSampleGradient: perUpdate / Double(b)))
             }
         }
         return rows
