@@ -23,12 +23,13 @@ import Testing
                         state: .complete, value: 0.25),
             TrialRecord(studyID: "s", number: 1, experimentIDs: ["c"], params: ["optimizer.lr": .number(1)], state: .running),
         ]
-        let experiments = ["a": try record("a", summary(0.2, steps: 10)), "b": try record("b", summary(0.3, steps: 20)),
-                           "c": try record("c", nil)]
+        var diverged = try record("b", summary(0.3, steps: 20))
+        diverged.status = .diverged
+        let experiments = ["a": try record("a", summary(0.2, steps: 10)), "b": diverged, "c": try record("c", nil)]
         #expect(TrialsCSV.encode(trials, experiments: experiments) == """
-            trial,state,value,optimizer.lr,optimizer.type,experiments,final_loss,best_loss,steps_run
-            0,complete,0.25,0.01,sgd,2,0.25,0.125,15
-            1,running,,1,,1,,,
+            trial,state,value,optimizer.lr,optimizer.type,experiments,diverged,final_loss,best_loss,steps_run
+            0,complete,0.25,0.01,sgd,2,1,0.25,0.125,15
+            1,running,,1,,1,0,,,
 
             """)
     }
@@ -37,7 +38,7 @@ import Testing
         let trials = [TrialRecord(studyID: "s", number: 0, experimentIDs: [], params: ["name": .string(#"a,"b""#)],
                                   state: .complete, value: .infinity)]
         let csv = TrialsCSV.encode(trials, experiments: [:])
-        #expect(csv.split(separator: "\n")[1] == #"0,complete,Infinity,"a,""b""",0,,,"#)
+        #expect(csv.split(separator: "\n")[1] == #"0,complete,Infinity,"a,""b""",0,0,,,"#)
     }
 
     @Test func aSearchStudyExportsOneRowPerTrial() async throws {
@@ -52,7 +53,7 @@ import Testing
             return r.status == 200 && r.headers["Content-Type"] == "text/csv; charset=utf-8" && csv.components(separatedBy: ",complete,").count == 4
         }
         let lines = csv.split(separator: "\n")
-        #expect(lines.count == 4 && lines[0] == "trial,state,value,optimizer.lr,experiments,final_loss,best_loss,steps_run")
+        #expect(lines.count == 4 && lines[0] == "trial,state,value,optimizer.lr,experiments,diverged,final_loss,best_loss,steps_run")
     }
 
     @Test func aListStudyHasNoTrialsAndIs409() async throws {

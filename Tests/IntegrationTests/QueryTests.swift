@@ -84,7 +84,7 @@ extension Integration.Queries {
                 rows = try await client.studyTrialsCSV(id: study.id).split(separator: "\n")
                 return rows.dropFirst().filter { $0.contains(",complete,") }.count == 4
             }
-            #expect(rows.first == "trial,state,value,optimizer.lr,experiments,final_loss,best_loss,steps_run")
+            #expect(rows.first == "trial,state,value,optimizer.lr,experiments,diverged,final_loss,best_loss,steps_run")
             #expect(rows.dropFirst().map { $0.split(separator: ",").first } == ["0", "1", "2", "3"])
         }
     }

@@ -10,10 +10,7 @@ struct StudyTrialExport: Sendable {
         guard let study = try store.study(id) else { throw ServiceError.notFound("study '\(id)'") }
         guard study.definition != nil else { throw ServiceError.conflict("study '\(id)' is a grid or list, not a search: it has no trials") }
         let trials = try store.trials(id)
-        var experiments: [String: ExperimentRecord] = [:]
-        for experimentID in trials.flatMap(\.experimentIDs) {
-            if let r = try store.experiment(experimentID) { experiments[experimentID] = r }
-        }
+        let experiments = try store.experiments(ids: trials.flatMap(\.experimentIDs))
         var response = HTTPResponse.text(TrialsCSV.encode(trials, experiments: experiments), contentType: "text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = "attachment; filename=\"\(id)-trials.csv\""
         return response

@@ -4,15 +4,16 @@ import Foundation
 /// A search study's trials as CSV: one row per trial, in trial order, with a header row.
 ///
 /// Columns: `trial`, `state`, `value` (the objective's value), then one column per searched path (sorted; empty
-/// where a conditional parameter was inactive), then `experiments` (replicates run) and the means over the
-/// trial's finished experiments of `final_loss`, `best_loss` and `steps_run` (empty when none has finished).
+/// where a conditional parameter was inactive), then `experiments` (replicates run), `diverged` (how many of them
+/// ended diverged: such a trial is `complete` with the worst value) and the means over the trial's finished
+/// experiments of `final_loss`, `best_loss` and `steps_run` (empty when none has finished).
 /// Numbers are written as shortest round-trip decimals, non-finite ones as `Infinity`, `-Infinity`, `NaN`;
 /// a field holding a comma, a quote or a line break is quoted (RFC 4180).
 enum TrialsCSV {
     /// The CSV text; `experiments` holds the trials' experiments by id (a missing one counts as unfinished).
     static func encode(_ trials: [TrialRecord], experiments: [String: ExperimentRecord]) -> String {
         let paths = Set(trials.flatMap(\.params.keys)).sorted()
-        var lines = [(["trial", "state", "value"] + paths + ["experiments", "final_loss", "best_loss", "steps_run"]).map(field).joined(separator: ",")]
+        var lines = [(["trial", "state", "value"] + paths + ["experiments", "diverged", "final_loss", "best_loss", "steps_run"]).map(field).joined(separator: ",")]
         for t in trials {
             let summaries = t.experimentIDs.compactMap { experiments[$0]?.summary }
             func mean(_ metric: (RunSummary) -> Double) -> String {
@@ -20,7 +21,8 @@ enum TrialsCSV {
             }
             var row = [String(t.number), t.state.rawValue, t.value.map(number) ?? ""]
             row += paths.map { t.params[$0].map(value) ?? "" }
-            row += [String(t.experimentIDs.count), mean(\.finalLoss), mean(\.bestLoss), mean { Double($0.stepsRun) }]
+            let diverged = t.experimentIDs.filter { experiments[$0]?.status == .diverged }.count
+            row += [String(t.experimentIDs.count), String(diverged), mean(\.finalLoss), mean(\.bestLoss), mean { Double($0.stepsRun) }]
             lines.append(row.map(field).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

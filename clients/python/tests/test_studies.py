@@ -92,7 +92,7 @@ def test_study_trials_csv_has_a_header_and_one_row_per_trial(client: descent.Cli
         "space": {"optimizer.lr": {"type": "uniform", "low": 0.01, "high": 0.1}}, "sampler": "random", "trials": 2, "seed": 1}})
     client.wait(study, timeout=60)
     lines = client.study_trials_csv(study).splitlines()
-    assert lines[0] == "trial,state,value,optimizer.lr,experiments,final_loss,best_loss,steps_run"
+    assert lines[0] == "trial,state,value,optimizer.lr,experiments,diverged,final_loss,best_loss,steps_run"
     assert [line.split(",")[0] for line in lines[1:]] == ["0", "1"]
 
 
