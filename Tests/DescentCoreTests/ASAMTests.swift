@@ -21,25 +21,20 @@ struct ASAMCase: Sendable, Decodable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-/// Tests/Fixtures/asam/asam.json and its cases.
-enum ASAMFixtures {
-    /// The fixture file.
-    static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/asam/asam.json")
-
-    /// The file's cases.
-    static func cases() throws -> [ASAMCase] {
-        struct Document: Decodable { let cases: [ASAMCase] }
-        return try JSONDecoder().decode(Document.self, from: Data(contentsOf: file)).cases
-    }
-
+/// Tests/Fixtures/asam (asam.json) and its cases.
+enum ASAMFixtures: FixtureFolder {
+    typealias Case = ASAMCase
+    /// Tests/Fixtures/asam.
+    static let directory = fixtureDirectory("asam")
     /// Every case (empty if the file is unreadable: `theFixtureFileDecodes` fails then).
-    static let all: [ASAMCase] = (try? cases()) ?? []
+    static let all = everyCase()
 }
 
 @Suite struct ASAMTests {
     @Test func theFixtureFileDecodes() throws {
-        let cases = try ASAMFixtures.cases()
+        let files = try ASAMFixtures.files()
+        #expect(files.map(\.lastPathComponent) == ["asam.json"])
+        let cases = try files.flatMap { try ASAMFixtures.cases(in: $0) }
         #expect(cases.map(\.name) == ["asam", "asam-momentum-decay", "asam-saddle-nesterov", "asam-quadratic-dampening",
                                       "asam-linear-regression"])
         for c in cases { #expect(c.params.count == c.spec.stepBudget + 1 && c.params.count > 200, "\(c.name)") }
@@ -91,7 +86,7 @@ enum ASAMFixtures {
     }
 
     @Test func weightsAndBatchNormScaleAreScaledBiasesAndShiftAreNot() throws {
-        let mlp = try spec("""
+        let mlp = try decodedSpec("""
             {"seed": 2, "objective": {"type": "mlp", "hidden": [5, 3], "batch_norm": {}},
              "dataset": {"type": "synthetic", "generator": "two_moons", "samples": 32}, "optimizer": {"type": "asam"}}
             """).validated().objective
@@ -100,15 +95,15 @@ enum ASAMFixtures {
         }
         #expect(tensors(mlp) == ["0..<10 true", "10..<15 false", "15..<20 true", "20..<25 false",
                                  "25..<40 true", "40..<43 false", "43..<46 true", "46..<49 false", "49..<52 true", "52..<53 false"])
-        let linear = try spec(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear"},"optimizer":{"type":"asam"}}"#)
+        let linear = try decodedSpec(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear"},"optimizer":{"type":"asam"}}"#)
             .validated().objective
         #expect(tensors(linear) == ["0..<\(linear.dimension - 1) true", "\(linear.dimension - 1)..<\(linear.dimension) false"])
-        let rosenbrock = try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"asam"}}"#).validated().objective
+        let rosenbrock = try decodedSpec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"asam"}}"#).validated().objective
         #expect(tensors(rosenbrock) == ["0..<2 true"])
     }
 
     @Test func defaultsAreTheAuthorsClassAndTorchSGDs() throws {
-        let experiment = try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"asam"}}"#).validated()
+        let experiment = try decodedSpec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"asam"}}"#).validated()
         #expect(experiment.optimizer == .sam(.adaptive(lr: 1e-3, rho: 0.5, eta: 0.01, momentum: 0, dampening: 0, weightDecay: 0,
                                                        nesterov: false)))
         let info = OptimizerKind.asam.info
@@ -126,28 +121,21 @@ enum ASAMFixtures {
         (#"{"type":"asam","b1":0.9}"#, "optimizer.b1 unknown_field"),
     ])
     func badHyperParameterIsRejectedNamingItsField(_ optimizer: String, _ expected: String) throws {
-        let value = try SpecValue(parsingJSON: Array(#"{"objective":{"type":"rosenbrock"},"optimizer":\#(optimizer)}"#.utf8))
-        var errors: [String] = []
-        do { _ = try ExperimentSpec.check(value, limits: SpecLimits()) } catch { errors = error.errors.map { "\($0.field) \($0.code)" } }
-        #expect(errors == [expected])
+        #expect(try optimizerErrors(optimizer) == [expected])
     }
 
     @Test(arguments: [#"{"type":"asam","nesterov":true}"#, #"{"type":"asam","nesterov":true,"momentum":0.9,"dampening":0.1}"#])
     func nesterovNeedsMomentumAndNoDampening(_ optimizer: String) {
         let error = #expect(throws: SpecError.self) {
-            try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":"# + optimizer + "}").validated()
+            try decodedSpec(#"{"objective":{"type":"rosenbrock"},"optimizer":"# + optimizer + "}").validated()
         }
         #expect(error?.field == "optimizer.nesterov")
     }
 
     @Test func asamNeedsTheFullBatch() {
         let error = #expect(throws: SpecError.self) {
-            try spec(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear"},"optimizer":{"type":"asam"},"batch_size":8}"#).validated()
+            try decodedSpec(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear"},"optimizer":{"type":"asam"},"batch_size":8}"#).validated()
         }
         #expect(error?.field == "batch_size" && error?.message.contains("asam") == true)
-    }
-
-    private func spec(_ json: String) throws -> ExperimentSpec {
-        try JSONDecoder().decode(ExperimentSpec.self, from: Data(json.utf8))
     }
 }

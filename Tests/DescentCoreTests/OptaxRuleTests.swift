@@ -84,20 +84,8 @@ import Testing
     }
 
     @Test func aClosedFormIsOneTensor() throws {
-        let experiment = try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"lamb"}}"#).validated()
+        let experiment = try decodedSpec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"lamb"}}"#).validated()
         #expect(parameterTensors(of: experiment.objective) == [0..<2])
-    }
-
-    private func spec(_ json: String) throws -> ExperimentSpec {
-        try JSONDecoder().decode(ExperimentSpec.self, from: Data(json.utf8))
-    }
-
-    private func errors(_ optimizer: String) throws -> [String] {
-        let value = try SpecValue(parsingJSON: Array(#"{"objective":{"type":"rosenbrock"},"optimizer":\#(optimizer)}"#.utf8))
-        do {
-            _ = try ExperimentSpec.check(value, limits: SpecLimits())
-            return []
-        } catch { return error.errors.map { "\($0.field) \($0.code)" } }
     }
 
     @Test(arguments: [
@@ -116,20 +104,20 @@ import Testing
         (#"{"type":"prodigy","betas":[0.9]}"#, "optimizer.betas invalid_value"),
     ])
     func badHyperParameterIsRejectedNamingItsField(_ optimizer: String, _ expected: String) throws {
-        #expect(try errors(optimizer) == [expected])
+        #expect(try optimizerErrors(optimizer) == [expected])
     }
 
     @Test func defaultsAreOptaxs() throws {
-        let lion = try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"lion"}}"#).validated()
+        let lion = try decodedSpec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"lion"}}"#).validated()
         #expect(lion.optimizer == .lion(lr: 1e-4, b1: 0.9, b2: 0.99, weightDecay: 1e-3))
-        let adan = try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adan"}}"#).validated()
+        let adan = try decodedSpec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adan"}}"#).validated()
         #expect(adan.optimizer == .adan(lr: 1e-3, b1: 0.98, b2: 0.92, b3: 0.99, eps: 1e-8, epsRoot: 1e-8, weightDecay: 0))
-        let lars = try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"lars"}}"#).validated()
+        let lars = try decodedSpec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"lars"}}"#).validated()
         #expect(lars.optimizer == .lars(lr: 1, weightDecay: 0, trustCoefficient: 1e-3, eps: 0, momentum: 0.9, nesterov: false))
     }
 
     @Test func prodigyBeta3DefaultsToTheRootOfBeta2() throws {
-        let experiment = try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"prodigy","beta3":null}}"#).validated()
+        let experiment = try decodedSpec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"prodigy","beta3":null}}"#).validated()
         guard case let .prodigy(_, _, beta2, beta3, _, _, _, _, _) = experiment.optimizer else { Issue.record("not prodigy"); return }
         #expect(beta3 == nil)
         #expect(Prodigy(dimension: 2, beta2: beta2).beta3 == 0.999.squareRoot())
@@ -144,14 +132,14 @@ import Testing
 
     @Test func samWithNesterovNeedsMomentum() {
         let error = #expect(throws: SpecError.self) {
-            try spec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"sam","nesterov":true}}"#).validated()
+            try decodedSpec(#"{"objective":{"type":"rosenbrock"},"optimizer":{"type":"sam","nesterov":true}}"#).validated()
         }
         #expect(error?.field == "optimizer.nesterov")
     }
 
     @Test func samNeedsTheFullBatch() {
         let error = #expect(throws: SpecError.self) {
-            try spec(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear"},"optimizer":{"type":"sam"},"batch_size":8}"#).validated()
+            try decodedSpec(#"{"objective":{"type":"linear_regression"},"dataset":{"type":"synthetic","generator":"linear"},"optimizer":{"type":"sam"},"batch_size":8}"#).validated()
         }
         #expect(error?.field == "batch_size")
     }

@@ -1,9 +1,24 @@
+import Foundation
 import Testing
 @testable import DescentCore
 
 /// The spec `json` describes, checked as the service checks a submission (all fields, fine error codes).
 func spec(_ json: String) throws -> ExperimentSpec {
     try ExperimentSpec(checking: SpecValue(parsingJSON: Array(json.utf8)))
+}
+
+/// The spec `json` describes, decoded as `Codable` does (the fixtures' way), not checked field by field.
+func decodedSpec(_ json: String) throws -> ExperimentSpec {
+    try JSONDecoder().decode(ExperimentSpec.self, from: Data(json.utf8))
+}
+
+/// "field code" of every error of checking Rosenbrock with `optimizer` (a JSON object) fully; empty when it checks.
+func optimizerErrors(_ optimizer: String) throws -> [String] {
+    let value = try SpecValue(parsingJSON: Array(#"{"objective":{"type":"rosenbrock"},"optimizer":\#(optimizer)}"#.utf8))
+    do {
+        _ = try ExperimentSpec.check(value, limits: SpecLimits())
+        return []
+    } catch { return error.errors.map { "\($0.field) \($0.code)" } }
 }
 
 /// The `SpecError` that checking and validating `json` gives, or nil when it is a valid experiment.
