@@ -24,24 +24,17 @@ struct TrialScoring {
     /// `Store.experimentEnds` read of them; when scoring needs no more (`needsRecords` false) nothing else is read.
     func end(of trial: TrialRecord, ends: [String: ExperimentEnd]) throws -> (state: TrialState, value: Double?, reports: [PruneReport]?)? {
         guard !needsRecords else { return try end(of: trial) }
-        var values: [Double] = []
+        var runs: [ExperimentEnd] = []
         for id in trial.experimentIDs {
             guard let e = ends[id] else { return (.failed, nil, nil) }  // deleted
             guard e.status.isFinal else { return nil }
+            runs.append(e)
         }
-        let runs = trial.experimentIDs.compactMap { ends[$0] }
-        if runs.contains(where: { $0.status == .pruned }) { return (.pruned, nil, nil) }
-        for e in runs {
-            guard let figures = Self.figures(status: e.status, summary: e.summary) else { return (.failed, nil, nil) }
-            values.append(objective.value(figures))
-        }
-        guard !values.isEmpty else { return (.failed, nil, nil) }
-        return (.complete, values.reduce(0, +) / Double(values.count), nil)
+        return score(runs, reports: nil, status: \.status) { Self.figures(status: $0.status, summary: $0.summary) }
     }
 
     /// The trial's end read from its runs' whole records; nil while one still runs.
     func end(of trial: TrialRecord) throws -> (state: TrialState, value: Double?, reports: [PruneReport]?)? {
-        var values: [Double] = []
         var records: [ExperimentRecord] = []
         for id in trial.experimentIDs {
             guard let r = try store.experiment(id) else { return (.failed, nil, nil) }  // deleted
@@ -50,10 +43,19 @@ struct TrialScoring {
         }
         // A pruning study has one run per trial (replicates are refused with a pruner).
         let reports = try reportEvery.flatMap { every in try records.first.map { try self.reports($0, every: every) } }
-        if records.contains(where: { $0.status == .pruned }) { return (.pruned, nil, reports) }
-        for r in records {
-            guard let figures = try figures(r) else { return (.failed, nil, reports) }
-            values.append(objective.value(figures))
+        return try score(records, reports: reports, status: \.status, figures: figures)
+    }
+
+    /// The end of a trial whose runs are all final: `pruned` if one was, `failed` if one has no score (or there are
+    /// none), else `complete` with the objective's mean over the runs.
+    private func score<Run>(_ runs: [Run], reports: [PruneReport]?, status: (Run) -> ExperimentStatus,
+                            figures: (Run) throws -> StudyObjective.RunFigures?) rethrows
+        -> (state: TrialState, value: Double?, reports: [PruneReport]?) {
+        if runs.contains(where: { status($0) == .pruned }) { return (.pruned, nil, reports) }
+        var values: [Double] = []
+        for run in runs {
+            guard let f = try figures(run) else { return (.failed, nil, reports) }
+            values.append(objective.value(f))
         }
         guard !values.isEmpty else { return (.failed, nil, reports) }
         return (.complete, values.reduce(0, +) / Double(values.count), reports)

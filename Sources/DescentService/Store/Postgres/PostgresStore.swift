@@ -208,15 +208,19 @@ public final class PostgresStore: Store {
 
     public func experiments(ids: [String]) throws -> [String: ExperimentRecord] {
         guard !ids.isEmpty else { return [:] }
-        // Identifiers are generated ("exp_" + hex), so they need no quoting inside an array literal.
-        let list = "{" + ids.joined(separator: ",") + "}"
-        let rows = try pool.with { try $0.execute("SELECT * FROM experiment WHERE id = ANY($1::text[])", [.text(list)]) }
+        let rows = try pool.with { try $0.execute("SELECT * FROM experiment WHERE id = ANY($1::text[])", [Self.idArray(ids)]) }
         var records: [String: ExperimentRecord] = [:]
         for i in 0..<rows.count {
             let r = try Self.record(rows, i)
             records[r.id] = r
         }
         return records
+    }
+
+    /// `ids` as one `text[]` parameter. Identifiers are generated ("exp_" + hex), so they need no quoting inside the
+    /// array literal.
+    static func idArray(_ ids: [String]) -> PGValue {
+        .text("{" + ids.joined(separator: ",") + "}")
     }
 
     /// SQL for `column` with ASCII capitals made small, as `ExperimentQuery.folded` does (not `lower`, which

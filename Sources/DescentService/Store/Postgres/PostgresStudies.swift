@@ -104,9 +104,7 @@ extension PostgresStore {
 
     public func experimentEnds(_ ids: [String]) throws -> [String: ExperimentEnd] {
         guard !ids.isEmpty else { return [:] }
-        // Identifiers are generated ("exp_" + hex), so they need no quoting inside an array literal.
-        let list = "{" + ids.joined(separator: ",") + "}"
-        let rows = try pool.with { try $0.execute("SELECT id, status, summary FROM experiment WHERE id = ANY($1::text[])", [.text(list)]) }
+        let rows = try pool.with { try $0.execute("SELECT id, status, summary FROM experiment WHERE id = ANY($1::text[])", [Self.idArray(ids)]) }
         var ends: [String: ExperimentEnd] = [:]
         for i in 0..<rows.count {
             guard let id = rows.string(i, "id"), let status = rows.string(i, "status").flatMap(ExperimentStatus.init(rawValue:)) else { continue }
