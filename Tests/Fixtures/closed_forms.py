@@ -1,7 +1,8 @@
 """The closed-form objectives of the fixture cases (rosenbrock, saddle, quadratic) as the generators evaluate them.
 
 The loss and gradient are Python floats computed in the order the objective's formula states (Descent's order),
-and every point is checked against an automatic-differentiation reference (torch.autograd in torch/generate.py),
+and every point is checked against an automatic-differentiation reference (torch.autograd in torch/generate.py,
+jax.grad in optax/generate.py),
 so what the fixtures test is the update rule alone. The generators run from their own folders; each puts this
 folder on `sys.path` to import this module.
 """

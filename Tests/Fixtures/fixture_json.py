@@ -1,4 +1,4 @@
-"""How the fixture generators write their JSON files (torch/generate.py, torch/param_groups.py).
+"""How the fixture generators write their JSON files (torch/generate.py, torch/param_groups.py, optax/generate.py).
 
 A file is one object: the header's members (generator, library versions, dtype), then `cases`, one case per line,
 so a changed case is a small diff and the file is still plain JSON. The generators run from their own folders;

@@ -18,11 +18,10 @@ Needs optax and jax, which CI does not: make a scratch environment and run this 
 
 (with rule names, e.g. `sam`, only those rules' files are written).
 
-The gradients are the objectives' closed forms, evaluated in the order their definitions state (as
+The gradients are the objectives' closed forms (../closed_forms.py), evaluated in the order their definitions state (as
 in ../torch/generate.py), and checked against jax.grad at every point, so what the fixtures test is
 the update rule alone.
 """
-import json
 import math
 import pathlib
 import sys
@@ -34,6 +33,10 @@ import jax.numpy as jnp  # noqa: E402  (after the float64 switch)
 import optax  # noqa: E402
 
 from cases import CASES  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # Tests/Fixtures
+from closed_forms import check_against_reference, objective_value_and_gradient  # noqa: E402
+from fixture_json import write_cases  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -49,32 +52,6 @@ TUPLE_ARGUMENTS = {"betas"}
 YOGI_ARGUMENTS = {"b1", "b2", "eps", "initial_accumulator_value"}
 
 
-def objective_value_and_gradient(objective, theta):
-    """Loss and gradient as Python floats, in the order of the objective's stated formula."""
-    kind = objective["type"]
-    if kind == "rosenbrock":
-        a, b = objective.get("a", 1.0), objective.get("b", 100.0)
-        x, y = theta
-        u, v = y - x * x, a - x
-        return b * u * u + v * v, [-4 * b * x * u - 2 * v, 2 * b * u]
-    if kind == "saddle":
-        w1, w2 = theta
-        r = 1 - w1 * w2
-        return r * r, [-2 * r * w2, -2 * r * w1]
-    if kind == "quadratic":
-        # ½θᵀAθ + bᵀθ with A symmetric: g = Aθ + b, L = Σ θᵢ(½(Aθ)ᵢ + bᵢ).
-        matrix, shift = objective["a"], objective["b"]
-        total, gradient = 0.0, []
-        for i, row in enumerate(matrix):
-            ax = 0.0
-            for j, entry in enumerate(row):
-                ax += entry * theta[j]
-            gradient.append(ax + shift[i])
-            total += theta[i] * (0.5 * ax + shift[i])
-        return total, gradient
-    raise ValueError(f"unknown objective {kind}")
-
-
 def jax_value_and_gradient(objective, theta):
     """The same loss through jax.grad (an independent check of the closed forms)."""
     kind = objective["type"]
@@ -88,16 +65,6 @@ def jax_value_and_gradient(objective, theta):
         loss = lambda t: 0.5 * t @ matrix @ t + shift @ t  # noqa: E731
     value, gradient = jax.value_and_grad(loss)(jnp.array(theta))
     return float(value), [float(g) for g in gradient]
-
-
-def check_against_jax(objective, theta, loss, gradient):
-    reference_loss, reference_gradient = jax_value_and_gradient(objective, theta)
-    scale = max(1.0, max(abs(g) for g in reference_gradient))
-    for mine, theirs in zip(gradient, reference_gradient):
-        if abs(mine - theirs) > 1e-12 * scale:
-            sys.exit(f"gradient {gradient} differs from jax.grad {reference_gradient} at {theta}")
-    if abs(loss - reference_loss) > 1e-12 * max(1.0, abs(reference_loss)):
-        sys.exit(f"loss {loss} differs from jax.grad's {reference_loss} at {theta}")
 
 
 def optax_transformation(spec):
@@ -139,7 +106,7 @@ def run(case):
         """The closed-form gradient at `point` (checked against jax.grad), counted."""
         theta = [float(x) for x in point]
         loss, gradient = objective_value_and_gradient(objective, theta)
-        check_against_jax(objective, theta, loss, gradient)
+        check_against_reference(theta, loss, gradient, *jax_value_and_gradient(objective, theta), "jax.grad")
         evaluations[-1] += 1
         return jnp.array(gradient, dtype=jnp.float64)
 
@@ -175,10 +142,7 @@ def main():
     for name, records in files.items():
         header = {"generator": "Tests/Fixtures/optax/generate.py", "optax_version": optax.__version__,
                   "jax_version": jax.__version__, "dtype": "float64"}
-        lines = [json.dumps(record) for record in records]
-        text = json.dumps(header)[:-1] + ', "cases": [\n' + ",\n".join(lines) + "\n]}\n"
-        (HERE / f"{name}.json").write_text(text)
-        print(f"{name}.json: {len(records)} cases")
+        write_cases(HERE / f"{name}.json", header, records)
 
 
 if __name__ == "__main__":
