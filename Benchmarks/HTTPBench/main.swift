@@ -11,7 +11,7 @@ config.host = "127.0.0.1"
 config.port = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 8091
 config.maxConnections = 20_000
 config.limits.maxBodyBytes = 1 << 20
-// Event loops: DESCENT_EVENT_LOOPS as for `descent serve` (default 0, one per core).
+// Event loops: DESCENT_EVENT_LOOPS as for `descent serve` (default 0: one per two cores, at least one).
 config.eventLoops = Int(ProcessInfo.processInfo.environment["DESCENT_EVENT_LOOPS"] ?? "") ?? 0
 var router = Router()
 let healthBody = Array(#"{"status":"ok"}"#.utf8)

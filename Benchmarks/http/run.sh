@@ -4,7 +4,7 @@
 # Usage: Benchmarks/http/run.sh [seconds] [reps] [connections...]   (defaults: 8 3 32 256)
 # Needs wrk and nginx (apt-get install wrk nginx-light); SCRATCH names the SwiftPM build folder.
 # The servers listen on free ports picked at start. HUMMINGBIRD=<binary> uses a peer built elsewhere (no
-# build); LOOPS=<n> sets DescentHTTP's event loops (default 0: one per core); NO_BUILD=1 uses the
+# build); LOOPS=<n> sets DescentHTTP's event loops (default 0: one per two cores); NO_BUILD=1 uses the
 # descent-http-bench binary in SCRATCH as is.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -55,7 +55,7 @@ public final class HTTPServer: Sendable {
         let fd = try SocketAddress.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         let boundPort = SocketAddress.localPort(fd)
         let count = configuration.eventLoops > 0
-            ? configuration.eventLoops : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            ? configuration.eventLoops : ServerConfiguration.defaultEventLoops(processors: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let loops: [EventLoop]
         do {
             loops = try (0..<count).map { try EventLoop(name: "descent.http.loop.\($0)") }

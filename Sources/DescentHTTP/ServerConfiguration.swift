@@ -29,11 +29,20 @@ public struct ServerConfiguration: Sendable {
     public var timeouts = HTTPTimeouts()
     /// Value of the Server header. Default "descent".
     public var serverName = "descent"
-    /// Number of event loops (one thread each) connections are spread over; 0 means one per active
-    /// processor. Default 0.
+    /// Number of event loops (one thread each) connections are spread over; 0 means one per two active
+    /// processors, at least one (`defaultEventLoops`). Default 0.
     public var eventLoops = 0
     /// Default configuration.
     public init() {}
+
+    /// The event loops that `eventLoops = 0` gives on `processors` active processors: one per two, at least one.
+    /// Why not one per processor: a loop is busy only while it has requests to answer, and the cores are shared
+    /// with whatever makes and serves those requests (the service's workers and compute threads, a client on the
+    /// same machine). On 2 cores, with the load generator beside the server, one loop answered 1.2–1.4× the
+    /// requests/s of two, with a quarter of the p99 latency at 32 connections (BENCHMARKS.md, HTTP server): two
+    /// loop threads and a third busy thread on two cores meant a loop was preempted for a scheduler slice while
+    /// holding all its connections.
+    public static func defaultEventLoops(processors: Int) -> Int { max(1, processors / 2) }
 }
 
 extension Duration {

@@ -8,14 +8,16 @@ import Testing
 @testable import DescentHTTP
 
 @Suite(.serialized) struct ServerLoadTests {
-    @Test func holdsAThousandConcurrentConnections() async throws {
+    /// With the default loops (one on a 2-core machine) and with three, so the listener's hand-out of connections
+    /// to the other loops runs on every machine.
+    @Test(arguments: [0, 3]) func holdsAThousandConcurrentConnections(loops: Int) async throws {
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         if limit.rlim_cur < 4096 {
             limit.rlim_cur = min(limit.rlim_max, 8192)
             setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         }
-        try await withServer(testRouter()) { server, port in
+        try await withServer(testRouter(), configure: { $0.eventLoops = loops }) { server, port in
             var clients: [RawClient] = []
             for _ in 0..<1000 { clients.append(try RawClient(port: port)) }
             for c in clients { c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n") }
@@ -27,6 +29,11 @@ import Testing
             #expect(ok == 1000)
             #expect(server.connectionCount == 1000)
         }
+    }
+
+    @Test func defaultEventLoopsAreOnePerTwoProcessors() {
+        #expect([1, 2, 3, 4, 8, 64].map { ServerConfiguration.defaultEventLoops(processors: $0) } == [1, 1, 1, 2, 4, 32])
+        #expect(ServerConfiguration.defaultEventLoops(processors: 0) == 1)
     }
 
     @Test func gracefulShutdownFinishesInFlightRequest() async throws {

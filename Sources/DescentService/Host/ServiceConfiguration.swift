@@ -29,7 +29,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var maxBodyBytes = 8 << 20
     /// Most open connections. Default 4096.
     public var maxConnections = 4096
-    /// Event-loop threads of the HTTP server; 0 = one per core. Default 0.
+    /// Event-loop threads of the HTTP server; 0 = one per two cores, at least one. Default 0.
     public var eventLoops = 0
     /// Threads of the compute pool that runs the long analysis and plot handlers; 0 = one per core. Default 0.
     public var computeThreads = 0
