@@ -74,6 +74,45 @@ import Testing
     ])
     func summaryMatchesJSONEncoder(_ summary: RunSummary) throws {
         #expect(SummaryJSON.string(summary) == (try JSONCoding.string(summary)))
+        // Read back: the same summary JSONDecoder reads, compared through its canonical text (NaN ≠ NaN), and the
+        // same bits in every number.
+        let text = SummaryJSON.string(summary)
+        let read = try SummaryJSON.decode(text)
+        let reference = try JSONCoding.decode(RunSummary.self, text, snakeCase: true)
+        #expect(SummaryJSON.string(read) == SummaryJSON.string(reference))
+        #expect(read.finalParams.map(\.bitPattern) == reference.finalParams.map(\.bitPattern))
+        #expect(read.finalLoss.bitPattern == reference.finalLoss.bitPattern)
+        #expect(read.finalGradNorm.bitPattern == reference.finalGradNorm.bitPattern)
+    }
+
+    /// Numbers whose shortest text needs correct rounding to read back, and texts JSONEncoder would not write
+    /// (other key order, white space, an unknown key, a null optional, a number with an exponent).
+    @Test func summaryReadsWhatJSONDecoderReads() throws {
+        let values = [0.1, 1.0 / 3, 2.2250738585072014e-308, 4.9e-324, 1.7976931348623157e308, -0.0, 9007199254740993, 0.30000000000000004]
+        for x in values {
+            let s = RunSummary(stopReason: .budget, stepsRun: 3, finalLoss: x, bestLoss: x, bestStep: 1, finalParams: [x, -x],
+                               finalGradNorm: x, trainLoss: x, validationLoss: nil, validationAccuracy: nil)
+            let read = try SummaryJSON.decode(SummaryJSON.string(s))
+            #expect(read.finalLoss.bitPattern == x.bitPattern)
+            #expect(read.finalParams.map(\.bitPattern) == [x.bitPattern, (-x).bitPattern])
+        }
+        let text = #"{ "stop_reason": "grad_norm_tol", "final_params": [1e0, -2.5], "steps_run": 200, "best_step": 5, "best_loss": 0.5,"#
+            + #" "final_loss": "Infinity", "final_grad_norm": "NaN", "validation_loss": null, "future_field": {"a": [1]} }"#
+        let read = try SummaryJSON.decode(text)
+        let reference = try JSONCoding.decode(RunSummary.self, text, snakeCase: true)
+        #expect(SummaryJSON.string(read) == SummaryJSON.string(reference))
+        #expect(read.stepsRun == 200 && read.stopReason == .gradientTolerance && read.validationLoss == nil)
+    }
+
+    @Test(arguments: [
+        "[]", "{", #"{"stop_reason": "budget"}"#, #"{"stop_reason": "later", "steps_run": 1, "final_loss": 1, "best_loss": 1, "best_step": 0, "final_params": [], "final_grad_norm": 0}"#,
+        #"{"stop_reason": "budget", "steps_run": 1.5, "final_loss": 1, "best_loss": 1, "best_step": 0, "final_params": [], "final_grad_norm": 0}"#,
+        #"{"stop_reason": "budget", "steps_run": 1, "final_loss": "1", "best_loss": 1, "best_step": 0, "final_params": [], "final_grad_norm": 0}"#,
+        #"{"stop_reason": "budget", "steps_run": 1, "final_loss": 1, "best_loss": 1, "best_step": 0, "final_params": [true], "final_grad_norm": 0}"#,
+    ])
+    func summaryRefusesWhatJSONDecoderRefuses(_ text: String) {
+        #expect(throws: (any Error).self) { try JSONCoding.decode(RunSummary.self, text, snakeCase: true) }
+        #expect(throws: ServiceError.self) { try SummaryJSON.decode(text) }
     }
 
     @Test func newRecordCarriesItsSpecEncoding() throws {

@@ -37,13 +37,22 @@ final class DecodedJSONCache<Value: Codable & Equatable & Sendable>: @unchecked 
     private var entries: [Key: EncodedJSON<Value>] = [:]
     private var size = 0
     private let capacityBytes: Int
-    private let snakeCase: Bool
+    private let read: @Sendable (String) throws -> Value
+    private let write: @Sendable (Value) throws -> [UInt8]
 
-    /// A cache holding texts and encodings of at most `capacityBytes` together (then it starts afresh);
-    /// `snakeCase` as in `JSONCoding.decode`.
-    init(capacityBytes: Int, snakeCase: Bool) {
+    /// A cache holding texts and encodings of at most `capacityBytes` together (then it starts afresh); a miss
+    /// reads the text with `JSONCoding.decode` (`snakeCase` as there) and writes its encoding with `JSONCoding.encode`.
+    convenience init(capacityBytes: Int, snakeCase: Bool) {
+        self.init(capacityBytes: capacityBytes, read: { try JSONCoding.decode(Value.self, $0, snakeCase: snakeCase) },
+                  write: { try JSONCoding.encode($0) })
+    }
+
+    /// A cache whose misses read a text with `read` and encode the value with `write` (both must agree with
+    /// `JSONCoding`'s reading and encoding).
+    init(capacityBytes: Int, read: @escaping @Sendable (String) throws -> Value, write: @escaping @Sendable (Value) throws -> [UInt8]) {
         self.capacityBytes = capacityBytes
-        self.snakeCase = snakeCase
+        self.read = read
+        self.write = write
     }
 
     /// The decoded value of `text` and its API encoding.
@@ -53,8 +62,8 @@ final class DecodedJSONCache<Value: Codable & Equatable & Sendable>: @unchecked 
         let hit = entries[key]
         lock.unlock()
         if let hit { return hit }
-        let value = try JSONCoding.decode(Value.self, text, snakeCase: snakeCase)
-        let entry = EncodedJSON(value: value, bytes: try JSONCoding.encode(value))
+        let value = try read(text)
+        let entry = EncodedJSON(value: value, bytes: try write(value))
         add(key, entry)
         return entry
     }
@@ -87,6 +96,8 @@ extension DecodedJSONCache where Value == ExperimentSpec {
 enum StoredJSON {
     /// `experiment.spec`.
     static let specs = DecodedJSONCache<ExperimentSpec>(capacityBytes: 16 << 20, snakeCase: false)
-    /// `experiment.summary`.
-    static let summaries = DecodedJSONCache<RunSummary>(capacityBytes: 8 << 20, snakeCase: true)
+    /// `experiment.summary`, read and written by `SummaryJSON` (every summary is a different text, so each read of
+    /// a finished run is a miss).
+    static let summaries = DecodedJSONCache<RunSummary>(capacityBytes: 8 << 20, read: SummaryJSON.decode,
+                                                        write: { Array(SummaryJSON.string($0).utf8) })
 }

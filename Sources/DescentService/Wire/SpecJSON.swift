@@ -94,3 +94,76 @@ extension JSONWriter {
         }
     }
 }
+
+extension SummaryJSON {
+    /// A stored summary's text read back: what `JSONCoding.decode(RunSummary.self, text, snakeCase: true)` gives
+    /// (the same values bit for bit: numbers are read by `Double(_:)`, correctly rounded, and "Infinity",
+    /// "-Infinity" and "NaN" strings are the non-finite values; unknown keys are ignored, absent optionals are
+    /// nil). Why not JSONDecoder: the study driver reads one summary per ended trial, and decoding with it (its
+    /// snake_case key conversion included) was a tenth of a 10,000-trial search's CPU time.
+    /// - Throws: an internal failure (500) when the text is not such a summary.
+    static func decode(_ text: String) throws -> RunSummary {
+        let members: [String: SpecValue]
+        do {
+            guard case .object(let m) = try SpecValue(parsingJSON: Array(text.utf8)) else { throw bad("not an object") }
+            members = m
+        } catch let error as ServiceError { throw error } catch { throw bad("not JSON") }
+        func double(_ key: String) throws -> Double? {
+            switch members[key] {
+            case nil, .null?: return nil
+            case .number(let x)?: return x
+            case .string("Infinity")?: return .infinity
+            case .string("-Infinity")?: return -.infinity
+            case .string("NaN")?: return .nan
+            default: throw bad("\(key) is not a number")
+            }
+        }
+        func integer(_ key: String) throws -> Int? {
+            guard let x = try double(key) else { return nil }
+            guard let i = Int(exactly: x) else { throw bad("\(key) is not an integer") }
+            return i
+        }
+        func doubles(_ key: String) throws -> [Double]? {
+            switch members[key] {
+            case nil, .null?: return nil
+            case .array(let items)?:
+                return try items.map { item in
+                    switch item {
+                    case .number(let x): return x
+                    case .string("Infinity"): return .infinity
+                    case .string("-Infinity"): return -.infinity
+                    case .string("NaN"): return .nan
+                    default: throw bad("\(key) holds a value that is not a number")
+                    }
+                }
+            default: throw bad("\(key) is not an array")
+            }
+        }
+        func required<T>(_ value: T?, _ key: String) throws -> T {
+            guard let value else { throw bad("\(key) is missing") }
+            return value
+        }
+        guard case .string(let reason)? = members["stop_reason"], let stop = StopReason(rawValue: reason) else {
+            throw bad("stop_reason is missing or unknown")
+        }
+        var s = RunSummary(stopReason: stop, stepsRun: try required(integer("steps_run"), "steps_run"),
+                           finalLoss: try required(double("final_loss"), "final_loss"),
+                           bestLoss: try required(double("best_loss"), "best_loss"),
+                           bestStep: try required(integer("best_step"), "best_step"),
+                           bestBatchLoss: try double("best_batch_loss"), bestBatchStep: try integer("best_batch_step"),
+                           evaluationEvery: try integer("evaluation_every"),
+                           finalParams: try required(doubles("final_params"), "final_params"),
+                           finalGradNorm: try required(double("final_grad_norm"), "final_grad_norm"),
+                           trainLoss: try double("train_loss"), validationLoss: try double("validation_loss"),
+                           validationAccuracy: try double("validation_accuracy"),
+                           trainLossBatchStats: try double("train_loss_batch_stats"))
+        s.averagedParams = try doubles("averaged_params")
+        s.averagedLoss = try double("averaged_loss")
+        s.functionEvaluations = try integer("function_evaluations")
+        return s
+    }
+
+    private static func bad(_ what: String) -> ServiceError {
+        .internalFailure("a stored run summary could not be read: \(what)")
+    }
+}
