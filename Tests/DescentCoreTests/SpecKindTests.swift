@@ -8,6 +8,23 @@ import Testing
         Kind.allCases.allSatisfy { Kind(rawValue: $0.rawValue) == $0 } && Set(Kind.allCases.map(\.rawValue)).count == Kind.allCases.count
     }
 
+    /// Every parameter's default read from the built-once table is the kind's own table default (and a parameter
+    /// without one, or a name no kind has, reads as null).
+    private func defaultsMatch<Kind: SectionKind>(_: Kind.Type) -> Bool {
+        Kind.allCases.allSatisfy { kind in
+            let spec = TypedSpec(kind)
+            return kind.parameters.allSatisfy { p in spec.value(p.name) == (kind.defaultValue(of: p.name) ?? .null) }
+                && spec.value("no_such_parameter") == .null
+        }
+    }
+
+    @Test func sectionDefaultsAreTheTablesDefaults() {
+        #expect(defaultsMatch(ObjectiveKind.self) && defaultsMatch(DatasetKind.self) && defaultsMatch(OptimizerKind.self))
+        #expect(defaultsMatch(ScheduleKind.self) && defaultsMatch(TransformKind.self))
+        #expect(TypedSpec(OptimizerKind.adam).value("lr") == .number(0.001))
+        #expect(TypedSpec(OptimizerKind.adam, parameters: ["lr": .number(0.5)]).value("lr") == .number(0.5))
+    }
+
     @Test func everyKindNameParsesBackToItsCase() {
         #expect(roundTrips(ObjectiveKind.self) && roundTrips(ClosedFormKind.self) && roundTrips(ModelKind.self))
         #expect(roundTrips(DatasetKind.self) && roundTrips(GeneratorKind.self))

@@ -99,33 +99,6 @@ struct StudyHandlers: Sendable {
     }
 
     func summary(_ study: StudyRecord, status: Int) throws -> HTTPResponse {
-        struct Row: Encodable {
-            var id: String; var label: String; var status: String; var finalLoss: Double?; var bestLoss: Double?
-            var stepsRun: Int?; var stepsToTarget: Int?; var durationMs: Double?
-            enum CodingKeys: CodingKey { case id, label, status, finalLoss, bestLoss, stepsRun, stepsToTarget, durationMs }
-            // Every column is written, null when unknown, so the table has the same keys in each row.
-            func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(id, forKey: .id); try c.encode(label, forKey: .label); try c.encode(status, forKey: .status)
-                try c.encode(finalLoss, forKey: .finalLoss); try c.encode(bestLoss, forKey: .bestLoss)
-                try c.encode(stepsRun, forKey: .stepsRun); try c.encode(stepsToTarget, forKey: .stepsToTarget)
-                try c.encode(durationMs, forKey: .durationMs)
-            }
-        }
-        struct Body: Encodable {
-            var id: String; var name: String; var status: String; var createdAt: String; var lossTarget: Double?; var experiments: [Row]
-            var search: SearchSummary?
-            var comparison: Leaderboard?
-            enum CodingKeys: CodingKey { case id, name, status, createdAt, lossTarget, experiments, search, comparison }
-            func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(status, forKey: .status)
-                try c.encode(createdAt, forKey: .createdAt); try c.encode(lossTarget, forKey: .lossTarget)
-                try c.encode(experiments, forKey: .experiments)
-                try c.encodeIfPresent(search, forKey: .search)
-                try c.encodeIfPresent(comparison, forKey: .comparison)
-            }
-        }
         var members = Array(zip(study.experimentIDs, study.labels))
         var search: SearchSummary?
         var trials: [TrialRecord] = []
@@ -141,15 +114,15 @@ struct StudyHandlers: Sendable {
             search = try SearchSummary(study, trials: trials)
             definition = d
         }
-        var rows: [Row] = []
+        var rows: [StudyMemberRow] = []
         // Every member in one query (a search of 10,000 trials has as many).
         let records = try experiments.store.experiments(ids: members.map(\.0))
         for (id, label) in members {
             guard let r = records[id] else {
-                rows.append(Row(id: id, label: label, status: "deleted"))
+                rows.append(StudyMemberRow(id: id, label: label, status: "deleted"))
                 continue
             }
-            var row = Row(id: id, label: label, status: r.status.rawValue, finalLoss: r.summary?.finalLoss,
+            var row = StudyMemberRow(id: id, label: label, status: r.status.rawValue, finalLoss: r.summary?.finalLoss,
                           bestLoss: r.summary?.bestLoss, stepsRun: r.summary?.stepsRun)
             if let s = r.startedAt, let f = r.finishedAt { row.durationMs = (f.timeIntervalSince(s) * 1e6).rounded() / 1e3 }
             if let target = study.lossTarget, r.status.isFinal { row.stepsToTarget = try? experiments.store.stepsToTarget(r, target) }
@@ -167,9 +140,8 @@ struct StudyHandlers: Sendable {
         else if rows.allSatisfy({ ExperimentStatus(rawValue: $0.status)?.isFinal ?? true }) { overall = "finished" }
         else if rows.contains(where: { $0.status == "running" }) { overall = "running" }
         else { overall = "queued" }
-        let body = Body(id: study.id, name: study.name, status: overall, createdAt: Timestamp.format(study.createdAt),
-                        lossTarget: study.lossTarget, experiments: rows, search: search, comparison: comparison)
-        return .json(try JSONCoding.encode(body), status: status)
+        return .json(try StudyJSON.body(id: study.id, name: study.name, status: overall, createdAt: Timestamp.format(study.createdAt),
+                                        lossTarget: study.lossTarget, rows: rows, search: search, comparison: comparison), status: status)
     }
 
     /// The body of `GET /v1/presets`: the same for every request (built once, at route setup).

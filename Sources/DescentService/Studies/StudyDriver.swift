@@ -89,19 +89,26 @@ final class StudyDriver: Sendable {
             held.withLock { $0[studyID] = nil }
             return SearchStep()
         }
-        // Another call may advance the same study meanwhile (a new study's first step runs on the request's thread):
-        // each works on its own copy, and the store returns whatever the copy lacks.
-        var search = try held.withLock { $0[studyID] } ?? HeldSearch(definition: text, trials: try store.trials(studyID))
+        // Taken out while the pass works on it, so its trials are not shared and are changed in place (a copy of a
+        // 10,000-trial array per pass was a tenth of a long search's time). Another call may advance the same study
+        // meanwhile (a new study's first step runs on the request's thread): it then reads the trials afresh, and the
+        // store returns whatever either copy lacks.
+        var search = try held.withLock { $0.removeValue(forKey: studyID) } ?? HeldSearch(definition: text, trials: try store.trials(studyID))
         let ends = try scoreEndedTrials(&search)
         let first = search.endedPrefix
         let holding = Dictionary(uniqueKeysWithValues: search.trials[first...].map { ($0.number, $0.state) })
         let plan = try planner(studyID, search)
-        var known: [TrialRecord] = []
-        let step = try store.advanceSearch(studyID, ending: ends, from: first, holding: holding) { changed in
-            known = HeldSearch.merging(search.trials, changed)
-            return plan(known)
+        // Planned from what is held before the store's transaction, so the proposals' spec checks do not hold the
+        // store's write lock (the workers ending runs wait on it): the step is a function of the trials alone, and
+        // when the store reports none changed (the usual case on one instance) the transaction only writes it.
+        let planned = plan(search.trials)
+        var changed: [TrialRecord] = []
+        let step = try store.advanceSearch(studyID, ending: ends, from: first, holding: holding) { stored in
+            changed = stored
+            return stored.isEmpty ? planned : plan(HeldSearch.merging(search.trials, stored))
         }
-        search.trials = HeldSearch.merging(known, step.trials)
+        HeldSearch.merge(changed, into: &search.trials)
+        HeldSearch.merge(step.trials, into: &search.trials)
         held.withLock { $0[studyID] = step.finished ? nil : search }
         if !step.experiments.isEmpty { announceWork() }
         return step
@@ -169,21 +176,29 @@ struct HeldSearch: Sendable {
     /// `trials` (by number) with `newer` in place of the trials of the same numbers and the others added, by number.
     static func merging(_ trials: [TrialRecord], _ newer: [TrialRecord]) -> [TrialRecord] {
         var out = trials
+        merge(newer, into: &out)
+        return out
+    }
+
+    /// `merging`, in place.
+    static func merge(_ newer: [TrialRecord], into trials: inout [TrialRecord]) {
+        guard !newer.isEmpty else { return }
+        let held = trials.count
         var added: [TrialRecord] = []
         for t in newer {
-            // Binary search: the first position whose number is at least t's.
-            var (lo, hi) = (0, trials.count)
+            // Binary search among the held trials: the first position whose number is at least t's.
+            var (lo, hi) = (0, held)
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if trials[mid].number < t.number { lo = mid + 1 } else { hi = mid }
             }
-            if lo < trials.count && trials[lo].number == t.number { out[lo] = t } else { added.append(t) }
+            if lo < held && trials[lo].number == t.number { trials[lo] = t } else { added.append(t) }
         }
-        guard !added.isEmpty else { return out }
+        guard !added.isEmpty else { return }
         added.sort { $0.number < $1.number }
-        out += added
+        let last = held > 0 ? trials[held - 1].number : nil
+        trials += added
         // New trials come after the held ones, except a comparison's earlier cells' (numbered below later cells').
-        if let last = trials.last, let first = added.first, first.number < last.number { out.sort { $0.number < $1.number } }
-        return out
+        if let last, let first = added.first, first.number < last { trials.sort { $0.number < $1.number } }
     }
 }
