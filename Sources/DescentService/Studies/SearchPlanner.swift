@@ -41,7 +41,10 @@ struct SearchPlanner {
             TrialReports(outcome: t.state == .complete ? .complete : t.state == .pruned ? .pruned : .other, reports: t.reports ?? [])
         }
         let every = definition.reportEvery(search)
-        var ended = trials.map { $0.state != .running }
+        // By index: a closure over the elements copied each trial (its arrays and strings retained), per pass.
+        var ended: [Bool] = []
+        ended.reserveCapacity(max(trials.count, search.trials) + 1)
+        for i in trials.indices { ended.append(trials[i].state != .running) }
         // Trials 0 ..< firstOpen have all ended: trial i may be proposed when its history length is at most this.
         var firstOpen = ended.firstIndex(of: false) ?? ended.count
         // Why the prefix rule only where the history is read: it is what makes TPE's and the pruner's inputs a function
