@@ -36,6 +36,27 @@ import Testing
         #expect(try store.study(id)?.searchState == .searching && store.activeSearches() == [id])
     }
 
+    /// A trial's params and experiment ids read back as written: numbers to the bit, a string that spells a
+    /// non-finite number stays a string, escapes and non-ASCII text survive.
+    @Test(arguments: backends) func trialParamsAndIdsReadBackExactly(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try searchingStudy(store)
+        let params: SearchAssignment = ["optimizer.lr": .number(0.1 + 0.2), "optimizer.eps": .number(4.9e-324),
+                                        "objective.type": .string("NaN"), "name": .string("quote \" tab \t é"), "flag": .bool(true)]
+        _ = try store.advanceSearch(id) { trials in
+            var step = SearchStep()
+            step.trials = [TrialRecord(studyID: id, number: 0, experimentIDs: [], params: params, state: .failed)]
+            return step
+        }
+        let read = try #require(try store.trials(id).first)
+        #expect(read.params == params)
+        #expect(read.params["optimizer.lr"]?.number?.bitPattern == (0.1 + 0.2).bitPattern)
+        #expect(read.experimentIDs == [])
+        #expect(try StoredJSON.strings(#"["exp_1","a\"b","\u00e9"]"#) == ["exp_1", "a\"b", "é"])
+        #expect(throws: ServiceError.self) { try StoredJSON.strings(#"["a",1]"#) }
+        #expect(throws: ServiceError.self) { try StoredJSON.assignment("[]") }
+    }
+
     @Test(arguments: backends) func concurrentStepsNeverProposeATrialTwice(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
         let id = try searchingStudy(store)

@@ -62,8 +62,8 @@ extension PostgresStore {
         guard let sid = rows.string(i, "id"), let name = rows.string(i, "name"), let created = rows.double(i, "created_at")
         else { throw CorruptRow(column: "study") }
         return StudyRecord(id: sid, name: name, createdAt: Date(timeIntervalSince1970: created),
-                           experimentIDs: try JSONCoding.decode([String].self, rows.string(i, "experiment_ids") ?? "[]"),
-                           labels: try JSONCoding.decode([String].self, rows.string(i, "labels") ?? "[]"),
+                           experimentIDs: try StoredJSON.strings(rows.string(i, "experiment_ids") ?? "[]"),
+                           labels: try StoredJSON.strings(rows.string(i, "labels") ?? "[]"),
                            lossTarget: rows.double(i, "loss_target"), definition: rows.string(i, "definition"),
                            searchState: rows.string(i, "search_state").flatMap(SearchState.init(rawValue:)))
     }
@@ -148,8 +148,8 @@ extension PostgresStore {
 
     private static func trial(_ rows: PGRows, _ i: Int, _ studyID: String) throws -> TrialRecord {
         TrialRecord(studyID: studyID, number: rows.int(i, "number") ?? 0,
-                    experimentIDs: try JSONCoding.decode([String].self, rows.string(i, "experiment_ids") ?? "[]"),
-                    params: try JSONCoding.decode(SearchAssignment.self, rows.string(i, "params") ?? "{}"),
+                    experimentIDs: try StoredJSON.strings(rows.string(i, "experiment_ids") ?? "[]"),
+                    params: try StoredJSON.assignment(rows.string(i, "params") ?? "{}"),
                     state: rows.string(i, "state").flatMap(TrialState.init(rawValue:)) ?? .failed, value: rows.double(i, "value"),
                     reports: try rows.string(i, "reports").map { try JSONCoding.decode([PruneReport].self, $0, snakeCase: true) })
     }

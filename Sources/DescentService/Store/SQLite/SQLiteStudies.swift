@@ -58,8 +58,8 @@ extension SQLiteStore {
 
     private static func study(_ row: Row) throws -> StudyRecord {
         StudyRecord(id: row["id"], name: row["name"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                    experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
-                    labels: try JSONCoding.decode([String].self, row["labels"] as String),
+                    experimentIDs: try StoredJSON.strings(row["experiment_ids"] as String),
+                    labels: try StoredJSON.strings(row["labels"] as String),
                     lossTarget: row["loss_target"], definition: row["definition"],
                     searchState: (row["search_state"] as String?).flatMap(SearchState.init(rawValue:)))
     }
@@ -145,8 +145,8 @@ extension SQLiteStore {
 
     private static func trial(_ row: Row, _ studyID: String) throws -> TrialRecord {
         TrialRecord(studyID: studyID, number: row["number"],
-                    experimentIDs: try JSONCoding.decode([String].self, row["experiment_ids"] as String),
-                    params: try JSONCoding.decode(SearchAssignment.self, row["params"] as String),
+                    experimentIDs: try StoredJSON.strings(row["experiment_ids"] as String),
+                    params: try StoredJSON.assignment(row["params"] as String),
                     state: TrialState(rawValue: row["state"]) ?? .failed, value: row["value"],
                     reports: try (row["reports"] as String?).map { try JSONCoding.decode([PruneReport].self, $0, snakeCase: true) })
     }
