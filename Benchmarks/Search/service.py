@@ -2,7 +2,7 @@
 
 The benchmarks import it from their own folder (run them as `python3 Benchmarks/Search/NAME.py ...`).
 """
-import contextlib, json, os, socket, subprocess, tempfile, time, urllib.parse, urllib.request
+import contextlib, json, os, shutil, socket, subprocess, tempfile, time, urllib.parse, urllib.request
 
 
 def call(port, method, path, body=None, raw=False, timeout=600):
@@ -44,6 +44,7 @@ def serve(binary, prefix, extra=(), usage=None):
             usage["cpu_s"] = cpu_seconds(server.pid)
     finally:
         server.terminate(); server.wait()
+        shutil.rmtree(folder, ignore_errors=True)  # a 10,000-run store is tens of MB; runs must not fill the disk
 
 
 def searching(port):

@@ -5,7 +5,7 @@ recorded, POSTed as one study to a fresh `descent serve`; timed from the POST un
 Usage: Benchmarks/service/study.py BINARY [--members 64] [--steps 100000] [--workers 2]
 Run it with a binary built from before lockstep runs and with one built after to compare.
 """
-import argparse, http.client, json, re, subprocess, tempfile, time
+import argparse, http.client, json, re, shutil, subprocess, tempfile, time
 
 p = argparse.ArgumentParser()
 p.add_argument("binary")
@@ -34,5 +34,6 @@ assert r.status == 202, r.status
 while finished() < a.members: time.sleep(0.02)
 elapsed = time.perf_counter() - start
 server.terminate(); server.wait()
+shutil.rmtree(data, ignore_errors=True)  # the store of a 64-member study is ~150 MB
 print(f"study_rosenbrock2d_adam_lr_sweep: members={a.members} steps={a.steps} workers={a.workers} "
       f"wall_s={elapsed:.2f} member_steps_per_wall_s={a.members * a.steps / elapsed:.0f}")

@@ -4,7 +4,7 @@ and compare the overall step rate with the same specs run in one process by `des
 
 Usage: Benchmarks/service/submit.py BINARY [--count 1000] [--steps 1000] [--clients 8] [--workers 2] [--record-every 1]
 """
-import argparse, http.client, json, os, re, subprocess, sys, tempfile, threading, time
+import argparse, http.client, json, os, re, shutil, subprocess, sys, tempfile, threading, time
 
 p = argparse.ArgumentParser()
 p.add_argument("binary")
@@ -47,6 +47,7 @@ total = a.clients * (a.count // a.clients)
 while finished() < total: time.sleep(0.01)
 elapsed = time.perf_counter() - start
 server.terminate(); server.wait()
+shutil.rmtree(data, ignore_errors=True)
 
 # The same numerics without the service: one experiment in one process by `descent run`, recording
 # only its last row (so printing the result costs nothing); the ideal service rate is that rate
