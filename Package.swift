@@ -28,11 +28,13 @@ let package = Package(
         // Four-lane √ and lane tests for the lockstep lanes (static inline C: SSE2 on x86-64), and their fused
         // multiply-add (one FMA3 instruction, chosen at load time when the CPU has it).
         .target(name: "CLaneMath"),
+        // The trajectory columns' XOR byte planes, eight values per SSE2 transpose.
+        .target(name: "CBytePlanes"),
         .target(name: "DescentHTTP", dependencies: ["CZlib", "CEpoll", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "DescentService",
             dependencies: [
-                "DescentCore", "DescentHTTP", "CLibPQ", "CZstd", "CZlib",
+                "DescentCore", "DescentHTTP", "CLibPQ", "CZstd", "CZlib", "CBytePlanes",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -69,7 +71,7 @@ let package = Package(
         .testTarget(name: "DescentHTTPTests", dependencies: ["DescentHTTP", "DescentTestSupport"]),
         .testTarget(
             name: "DescentServiceTests",
-            dependencies: ["DescentService", "DescentCore", "DescentHTTP", "DescentTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["DescentService", "DescentCore", "DescentHTTP", "DescentTestSupport", "CBytePlanes", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "IntegrationTests", dependencies: ["DescentTestSupport", "DescentClient", "DescentCore"]),
     ]
 )

@@ -88,7 +88,7 @@ import Testing
     /// Numbers whose shortest text needs correct rounding to read back, and texts JSONEncoder would not write
     /// (other key order, white space, an unknown key, a null optional, a number with an exponent).
     @Test func summaryReadsWhatJSONDecoderReads() throws {
-        let values = [0.1, 1.0 / 3, 2.2250738585072014e-308, 4.9e-324, 1.7976931348623157e308, -0.0, 9007199254740993, 0.30000000000000004]
+        let values = [0.1, 1.0 / 3, 2.2250738585072014e-308, .leastNonzeroMagnitude, 1.7976931348623157e308, -0.0, 9007199254740994, 0.30000000000000004]
         for x in values {
             let s = RunSummary(stopReason: .budget, stepsRun: 3, finalLoss: x, bestLoss: x, bestStep: 1, finalParams: [x, -x],
                                finalGradNorm: x, trainLoss: x, validationLoss: nil, validationAccuracy: nil)

@@ -41,7 +41,7 @@ import Testing
     @Test(arguments: backends) func trialParamsAndIdsReadBackExactly(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
         let id = try searchingStudy(store)
-        let params: SearchAssignment = ["optimizer.lr": .number(0.1 + 0.2), "optimizer.eps": .number(4.9e-324),
+        let params: SearchAssignment = ["optimizer.lr": .number(0.1 + 0.2), "optimizer.eps": .number(.leastNonzeroMagnitude),
                                         "objective.type": .string("NaN"), "name": .string("quote \" tab \t é"), "flag": .bool(true)]
         _ = try store.advanceSearch(id) { trials in
             var step = SearchStep()

@@ -1,3 +1,4 @@
+import CBytePlanes
 import DescentCore
 import Foundation
 import GRDB
@@ -59,6 +60,33 @@ import Testing
                 try ColumnCodec.decodeDoubles(raw, encoding: encoding, rows: column.count) { i, v in back[i] = v }
             }
             #expect(Self.bits(back) == Self.bits(column), "encoding \(encoding)")
+        }
+    }
+
+    /// The C byte-plane split gives the planes the byte-at-a-time definition gives, for every length around the
+    /// eight-value blocks, every stride the columns use, and values with every byte set.
+    @Test func bytePlanesMatchTheirDefinition() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state }
+        for stride in [1, 2, 3, 7] {
+            for n in 0..<41 {
+                var values = (0..<(n * stride)).map { _ in Double(bitPattern: next()) }
+                if n > 2 { values[stride] = Self.awkward[n % Self.awkward.count] }
+                var expected = [UInt8](repeating: 0, count: n * 8)
+                var previous: UInt64 = 0
+                for i in 0..<n {
+                    let b = values[i * stride].bitPattern
+                    for p in 0..<8 { expected[p * n + i] = UInt8(truncatingIfNeeded: (b ^ previous) >> UInt64(8 * p)) }
+                    previous = b
+                }
+                var planes = [UInt8](repeating: 0xAA, count: n * 8)
+                values.withUnsafeBufferPointer { v in
+                    planes.withUnsafeMutableBufferPointer { p in
+                        if let base = v.baseAddress, let out = p.baseAddress { descent_xor_byte_planes(base, n, stride, out) }
+                    }
+                }
+                #expect(planes == expected, "n \(n), stride \(stride)")
+            }
         }
     }
 

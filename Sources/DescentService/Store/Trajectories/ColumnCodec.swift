@@ -1,3 +1,4 @@
+import CBytePlanes
 import CZstd
 import Synchronization
 
@@ -125,13 +126,7 @@ enum ColumnCodec {
         // memory: no buffer is allocated or zero-filled per column, and only the compressed bytes are copied out.
         let size = n * 8, bound = ZSTD_compressBound(size)
         let compressed = ZstdContexts.shared.compressing(planeBytes: size, outputBytes: bound) { (context, planes, output) -> Bool in
-            var previous: UInt64 = 0
-            for i in 0..<n {
-                let b = bits(i)
-                let x = b ^ previous
-                previous = b
-                for p in 0..<8 { planes[p &* n &+ i] = UInt8(truncatingIfNeeded: x &>> UInt64(8 &* p)) }
-            }
+            descent_xor_byte_planes(v, n, stride, planes)
             let written = ZSTD_compressCCtx(context, output, bound, planes, size, zstdLevel)
             guard ZSTD_isError(written) == 0, written < size else { return false }
             out.append(contentsOf: UnsafeBufferPointer(start: output, count: written))
