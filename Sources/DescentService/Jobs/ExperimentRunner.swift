@@ -54,8 +54,25 @@ public final class ExperimentRunner: Sendable {
         let lost = Atomic<Bool>(false)
         /// Set when a chunk could not be committed: the run stops and is recorded as failed.
         let storeFailed = Atomic<Bool>(false)
+        /// `waiting` from the claim until its worker starts it (`started`) or the heartbeat hands it back to the
+        /// queue (`handedBack`): whichever comes first, by compare-and-exchange, so a job is never both.
+        let phase = Atomic<Int>(Job.waiting)
+        /// When it was claimed.
+        let claimed = ContinuousClock.now
+        static let waiting = 0, started = 1, handedBack = 2
         init(_ lease: Lease) { self.lease = lease }
+
+        /// Claims the job for its worker; false when the heartbeat has handed it back.
+        func start() -> Bool {
+            phase.compareExchange(expected: Job.waiting, desired: Job.started, ordering: .acquiringAndReleasing).exchanged
+        }
     }
+
+    /// How long a claimed job may wait behind the other runs of its worker's batch before the heartbeat hands it
+    /// back to the queue (seconds). Why: a worker claims up to `maxClaimBatch` at a time after short runs, and a long
+    /// run at the head of such a batch held the rest behind it — a 300-step run queued just after a run until
+    /// cancelled waited for that run's end while the other worker was idle.
+    static let maxClaimWait = 1.0
 
     /// A runner over `store` with `workers` threads. `recoverAtStart` re-queues every running experiment
     /// at start (only right when this process is the store's sole user, i.e. SQLite).
@@ -202,11 +219,13 @@ public final class ExperimentRunner: Sendable {
     /// Renews the leases of this instance's running jobs a few times per lease period; stops jobs whose
     /// lease was lost and those someone asked to cancel. Ends when `stop` signals `heartbeatStop`.
     private func heartbeatLoop() {
-        let period = max(0.05, leaseSeconds / 3)
+        // Often enough to renew leases and to hand back runs waiting behind a long one soon after `maxClaimWait`.
+        let period = max(0.05, min(leaseSeconds / 3, Self.maxClaimWait / 2))
         while heartbeatStop.wait(timeout: .now() + period) == .timedOut {
             updateQueueDepth()
-            let current = jobs.withLock { Array($0.values) }
+            var current = jobs.withLock { Array($0.values) }
             guard !current.isEmpty else { continue }
+            current = current.filter { !handBackIfWaiting($0) }
             do {
                 let states = try store.renew(current.map(\.lease), owner: instanceID, leaseSeconds: leaseSeconds)
                 for job in current {
@@ -223,6 +242,25 @@ public final class ExperimentRunner: Sendable {
                 logger.error("could not renew leases", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// Hands `job` back to the queue if it has waited behind its batch for longer than `maxClaimWait`; true if it did
+    /// (the job is then no longer this instance's: its worker skips it, and any worker may claim it again).
+    private func handBackIfWaiting(_ job: Job) -> Bool {
+        guard ContinuousClock.now - job.claimed > .seconds(Self.maxClaimWait),
+              job.phase.compareExchange(expected: Job.waiting, desired: Job.handedBack, ordering: .acquiringAndReleasing).exchanged
+        else { return false }
+        forget(job)
+        do {
+            if try store.release(job.lease) {
+                coordination.publish(job.lease.id, .status(.queued))
+                coordination.announceWork()
+            }
+        } catch {
+            metrics.storeErrors.increment()
+            logger.error("could not hand a waiting run back to the queue", metadata: ["id": "\(job.lease.id)", "error": "\(error)"])
+        }
+        return true
     }
 
     /// More queued members of the first claim's study when it can run in lockstep, up to `maxClaimBatch` in all:
@@ -250,8 +288,11 @@ public final class ExperimentRunner: Sendable {
         let grouped = Set(groups.joined())
         for (i, (claim, job)) in claimed.enumerated() {
             if let group = leaders[i] {
-                runLockstep(group.compactMap { k in (try? experiments[k].get()).map { (claimed[k].1, $0) } })
-            } else if !grouped.contains(i) {
+                // The members the heartbeat has not handed back meanwhile.
+                runLockstep(group.compactMap { k in
+                    (try? experiments[k].get()).flatMap { e in claimed[k].1.start() ? (claimed[k].1, e) : nil }
+                })
+            } else if !grouped.contains(i), job.start() {
                 run(claim, job, experiments[i])
             }
         }
