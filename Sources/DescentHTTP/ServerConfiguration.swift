@@ -39,7 +39,7 @@ public struct ServerConfiguration: Sendable {
     /// Why not one per processor: a loop is busy only while it has requests to answer, and the cores are shared
     /// with whatever makes and serves those requests (the service's workers and compute threads, a client on the
     /// same machine). On 2 cores, with the load generator beside the server, one loop answered 1.2–1.4× the
-    /// requests/s of two, with 0.3–0.4 of its p99 latency at 32 connections (BENCHMARKS.md, HTTP server): two
+    /// requests/s of two, with 0.3–0.6 of its p99 latency at 32 connections (BENCHMARKS.md, HTTP server): two
     /// loop threads and a third busy thread on two cores meant a loop was preempted for a scheduler slice while
     /// holding all its connections.
     public static func defaultEventLoops(processors: Int) -> Int { max(1, processors / 2) }
