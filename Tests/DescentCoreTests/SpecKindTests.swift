@@ -13,7 +13,7 @@ import Testing
     private func defaultsMatch<Kind: SectionKind>(_: Kind.Type) -> Bool {
         Kind.allCases.allSatisfy { kind in
             let spec = TypedSpec(kind)
-            return kind.parameters.allSatisfy { p in spec.value(p.name) == (kind.defaultValue(of: p.name) ?? .null) }
+            return kind.parameters.allSatisfy { p in spec.value(p.name) == (kind.parameters.first { $0.name == p.name }?.defaultValue ?? .null) }
                 && spec.value("no_such_parameter") == .null
         }
     }

@@ -33,9 +33,4 @@ extension SpecKind {
 
     /// The names, comma-separated, for "allowed: …" messages.
     static var allowedNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
-
-    /// The table default of parameter `name` (nil when it has none).
-    func defaultValue(of name: String) -> SpecValue? {
-        parameters.first { $0.name == name }?.defaultValue
-    }
 }

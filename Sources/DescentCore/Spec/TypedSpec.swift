@@ -91,7 +91,7 @@ enum SectionDefaults {
         .schedule: defaults(ScheduleKind.self), .transform: defaults(TransformKind.self),
     ]
 
-    /// Each kind's parameters that have a default (the first entry of a name, as `SpecKind.defaultValue(of:)` takes).
+    /// Each kind's parameters that have a default (the first entry of a name).
     private static func defaults<K: SpecKind>(_ kind: K.Type) -> [String: [String: SpecValue]] {
         Dictionary(K.allCases.map { k in
             (k.rawValue, Dictionary(k.parameters.compactMap { p in p.defaultValue.map { (p.name, $0) } }, uniquingKeysWith: { first, _ in first }))

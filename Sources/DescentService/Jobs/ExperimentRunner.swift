@@ -217,15 +217,19 @@ public final class ExperimentRunner: Sendable {
     }
 
     /// Renews the leases of this instance's running jobs a few times per lease period; stops jobs whose
-    /// lease was lost and those someone asked to cancel. Ends when `stop` signals `heartbeatStop`.
+    /// lease was lost and those someone asked to cancel; hands back runs waiting behind a long one soon after
+    /// `maxClaimWait`. Ends when `stop` signals `heartbeatStop`.
     private func heartbeatLoop() {
-        // Often enough to renew leases and to hand back runs waiting behind a long one soon after `maxClaimWait`.
-        let period = max(0.05, min(leaseSeconds / 3, Self.maxClaimWait / 2))
-        while heartbeatStop.wait(timeout: .now() + period) == .timedOut {
-            updateQueueDepth()
+        let renewEvery = max(0.05, leaseSeconds / 3), tick = min(renewEvery, Self.maxClaimWait / 2)
+        var lastRenewal = ContinuousClock.now
+        while heartbeatStop.wait(timeout: .now() + tick) == .timedOut {
             var current = jobs.withLock { Array($0.values) }
-            guard !current.isEmpty else { continue }
             current = current.filter { !handBackIfWaiting($0) }
+            // The queue depth and the renewal (a store write) only once per renewal period.
+            guard ContinuousClock.now - lastRenewal >= .seconds(renewEvery - tick / 2) else { continue }
+            lastRenewal = ContinuousClock.now
+            updateQueueDepth()
+            guard !current.isEmpty else { continue }
             do {
                 let states = try store.renew(current.map(\.lease), owner: instanceID, leaseSeconds: leaseSeconds)
                 for job in current {
@@ -252,15 +256,20 @@ public final class ExperimentRunner: Sendable {
         else { return false }
         forget(job)
         do {
-            if try store.release(job.lease) {
-                coordination.publish(job.lease.id, .status(.queued))
-                coordination.announceWork()
-            }
+            try requeue(job.lease)
         } catch {
             metrics.storeErrors.increment()
             logger.error("could not hand a waiting run back to the queue", metadata: ["id": "\(job.lease.id)", "error": "\(error)"])
         }
         return true
+    }
+
+    /// Puts a claimed run back in the queue for this or another instance (nothing if its lease is no longer held) and
+    /// says so.
+    private func requeue(_ lease: Lease) throws {
+        guard try store.release(lease) else { return }
+        coordination.publish(lease.id, .status(.queued))
+        coordination.announceWork()
     }
 
     /// More queued members of the first claim's study when it can run in lockstep, up to `maxClaimBatch` in all:
@@ -393,10 +402,7 @@ public final class ExperimentRunner: Sendable {
         if stopping.load(ordering: .relaxed), summary.stopReason == .cancelled, !storeFailed {
             // Shutdown, not a user's cancel: back to the queue for this or another instance. Chunks still
             // waiting in the writer are fenced out once the lease is released.
-            if (try? store.release(lease)) == true {
-                coordination.publish(id, .status(.queued))
-                coordination.announceWork()
-            }
+            try? requeue(lease)
             forget(job)
             return
         }

@@ -71,6 +71,16 @@ struct JSONWriter {
         if let s { string(s) } else { raw("null") }
     }
 
+    /// Appends an integer or `null`.
+    mutating func integer(_ n: Int?) {
+        if let n { integer(n) } else { raw("null") }
+    }
+
+    /// Appends a number (as `number(_:)`) or `null`.
+    mutating func number(_ d: Double?) {
+        if let d { number(d) } else { raw("null") }
+    }
+
     /// Appends an integer.
     mutating func integer(_ n: Int) {
         if n == 0 { bytes.append(UInt8(ascii: "0")); return }

@@ -108,15 +108,20 @@ extension SummaryJSON {
             guard case .object(let m) = try SpecValue(parsingJSON: Array(text.utf8)) else { throw bad("not an object") }
             members = m
         } catch let error as ServiceError { throw error } catch { throw bad("not JSON") }
-        func double(_ key: String) throws -> Double? {
-            switch members[key] {
-            case nil, .null?: return nil
-            case .number(let x)?: return x
-            case .string("Infinity")?: return .infinity
-            case .string("-Infinity")?: return -.infinity
-            case .string("NaN")?: return .nan
-            default: throw bad("\(key) is not a number")
+        /// A number as JSONCoding writes one: JSON's, or the string of a non-finite value.
+        func number(_ value: SpecValue) -> Double? {
+            switch value {
+            case .number(let x): return x
+            case .string("Infinity"): return .infinity
+            case .string("-Infinity"): return -.infinity
+            case .string("NaN"): return .nan
+            default: return nil
             }
+        }
+        func double(_ key: String) throws -> Double? {
+            guard let value = members[key], !value.isNull else { return nil }
+            guard let x = number(value) else { throw bad("\(key) is not a number") }
+            return x
         }
         func integer(_ key: String) throws -> Int? {
             guard let x = try double(key) else { return nil }
@@ -128,13 +133,8 @@ extension SummaryJSON {
             case nil, .null?: return nil
             case .array(let items)?:
                 return try items.map { item in
-                    switch item {
-                    case .number(let x): return x
-                    case .string("Infinity"): return .infinity
-                    case .string("-Infinity"): return -.infinity
-                    case .string("NaN"): return .nan
-                    default: throw bad("\(key) holds a value that is not a number")
-                    }
+                    guard let x = number(item) else { throw bad("\(key) holds a value that is not a number") }
+                    return x
                 }
             default: throw bad("\(key) is not an array")
             }

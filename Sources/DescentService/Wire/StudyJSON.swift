@@ -133,15 +133,3 @@ extension ReplicateAggregate {
         w.raw("}")
     }
 }
-
-extension JSONWriter {
-    /// Appends a number or `null`.
-    mutating func number(_ d: Double?) {
-        if let d { number(d) } else { raw("null") }
-    }
-
-    /// Appends an integer or `null`.
-    mutating func integer(_ n: Int?) {
-        if let n { integer(n) } else { raw("null") }
-    }
-}
