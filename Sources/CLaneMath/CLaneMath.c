@@ -135,6 +135,82 @@ __attribute__((target("avx"))) void descent_tanh_avx(double *values, long count)
         for (long j = 0; k + j < count; j++) values[k + j] = x[j];
     }
 }
+/*
+ * Adam / AdamW over a lockstep group's blocks (LockstepAdam, DescentCore): AdamUpdate.apply's operations in its
+ * order, lane by lane, on 256-bit registers. The fused multiply-adds are Torch's (one `vfmadd` each, operands in
+ * descent_lanes_fma_instruction's order); every other operation is a plain IEEE one and the pragma above forbids
+ * contraction, so each lane has the bits of the Swift code (and of the member run alone). Called once per step for
+ * all blocks, so the loop over blocks keeps no vector live across a call.
+ */
+__attribute__((target("avx,fma"))) static inline __m256d descent_fused(__m256d x, __m256d y, __m256d z) {
+    return _mm256_fmadd_pd(y, x, z); /* z + x·y, as z.addingProduct(x, y) */
+}
+
+__attribute__((target("avx,fma"))) void descent_adam_lanes_step(const descent_adam_lanes *group, double *theta,
+                                                               const double *gradient, double *moments,
+                                                               const unsigned char *running) {
+    const long n = group->dimension;
+    const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5);
+    const __m256d magnitude = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
+    const __m256d sign = _mm256_castsi256_pd(_mm256_set1_epi64x((long long)0x8000000000000000ULL));
+    for (long b = 0; b < group->blocks; b++) {
+        if (!running[b]) continue;
+        const __m256d lr = _mm256_loadu_pd(group->learning_rates + 4 * b);
+        const __m256d b1 = _mm256_loadu_pd(group->beta1 + 4 * b), b2 = _mm256_loadu_pd(group->beta2 + 4 * b);
+        const __m256d eps = _mm256_loadu_pd(group->epsilon + 4 * b), wd = _mm256_loadu_pd(group->weight_decay + 4 * b);
+        const __m256d c2 = _mm256_loadu_pd(group->correction2 + 4 * b);
+        const __m256d step_size = _mm256_div_pd(lr, _mm256_loadu_pd(group->correction1 + 4 * b));
+        const __m256d minus_step_size = _mm256_xor_pd(step_size, sign);
+        const __m256d decay = _mm256_sub_pd(one, _mm256_mul_pd(lr, wd));
+        const __m256d w1 = _mm256_sub_pd(one, b1), w2 = _mm256_sub_pd(one, b2);
+        /* |w| < 1/2 (false for NaN): torch's lerp takes fma(w, b − a, a) there, fma(−(b − a), 1 − w, b) elsewhere. */
+        const __m256d near = _mm256_cmp_pd(_mm256_and_pd(w1, magnitude), half, _CMP_LT_OQ);
+        const __m256d one_minus_w1 = _mm256_sub_pd(one, w1);
+        double *th = theta + 4 * n * b, *state = moments + 12 * n * b;
+        const double *g_in = gradient + 4 * n * b;
+        for (long i = 0; i < n; i++) {
+            __m256d t = _mm256_loadu_pd(th + 4 * i);
+            __m256d g = _mm256_loadu_pd(g_in + 4 * i);
+            if (group->maximize) g = _mm256_xor_pd(g, sign);
+            if (group->decays) {
+                if (group->decoupled) t = _mm256_mul_pd(t, decay);
+                else g = descent_fused(wd, t, g);
+            }
+            const __m256d m = _mm256_loadu_pd(state + 12 * i), v = _mm256_loadu_pd(state + 12 * i + 4);
+            const __m256d difference = _mm256_sub_pd(g, m);
+            const __m256d mi = _mm256_blendv_pd(descent_fused(_mm256_xor_pd(difference, sign), one_minus_w1, g),
+                                                descent_fused(w1, difference, m), near);
+            const __m256d vi = descent_fused(_mm256_mul_pd(w2, g), g, _mm256_mul_pd(b2, v));
+            _mm256_storeu_pd(state + 12 * i, mi);
+            _mm256_storeu_pd(state + 12 * i + 4, vi);
+            __m256d u = vi;
+            if (group->amsgrad) {
+                const __m256d v_max = _mm256_loadu_pd(state + 12 * i + 8);
+                u = _mm256_blendv_pd(v_max, vi, _mm256_cmp_pd(vi, v_max, _CMP_GE_OQ));
+                _mm256_storeu_pd(state + 12 * i + 8, u);
+            }
+            const __m256d denominator = _mm256_add_pd(_mm256_div_pd(_mm256_sqrt_pd(u), c2), eps);
+            t = _mm256_add_pd(t, _mm256_div_pd(_mm256_mul_pd(minus_step_size, mi), denominator));
+            _mm256_storeu_pd(th + 4 * i, t);
+        }
+    }
+}
+/* The gradient norms of a lockstep group's blocks: for each block whose `running[b]` is nonzero, √(0 + g₀² + g₁² + …)
+ * lane by lane in coordinate order (LockstepLoop's sum, on 256-bit registers; no contraction, so the bits are the
+ * same). */
+__attribute__((target("avx"))) void descent_lanes_gradient_norms(long blocks, long dimension, const double *gradient,
+                                                                 const unsigned char *running, double *norms) {
+    for (long b = 0; b < blocks; b++) {
+        if (!running[b]) continue;
+        const double *g = gradient + 4 * dimension * b;
+        __m256d squares = _mm256_setzero_pd();
+        for (long j = 0; j < dimension; j++) {
+            const __m256d x = _mm256_loadu_pd(g + 4 * j);
+            squares = _mm256_add_pd(squares, _mm256_mul_pd(x, x));
+        }
+        _mm256_storeu_pd(norms + 4 * b, _mm256_sqrt_pd(squares));
+    }
+}
 #else
 int descent_lanes_have_fma = 0;
 int descent_lanes_have_avx = 0;
@@ -147,5 +223,25 @@ void descent_tanh_avx(double *values, long count) {
 
 void descent_lanes_fma_instruction(const double *x, const double *y, const double *z, double *out) {
     for (int k = 0; k < 4; k++) out[k] = __builtin_fma(x[k], y[k], z[k]);
+}
+
+void descent_adam_lanes_step(const descent_adam_lanes *group, double *theta, const double *gradient, double *moments,
+                             const unsigned char *running) {
+    (void)group;
+    (void)theta;
+    (void)gradient;
+    (void)moments;
+    (void)running;
+    __builtin_trap(); /* never called: descent_lanes_have_fma is 0 */
+}
+
+void descent_lanes_gradient_norms(long blocks, long dimension, const double *gradient, const unsigned char *running,
+                                  double *norms) {
+    (void)blocks;
+    (void)dimension;
+    (void)gradient;
+    (void)running;
+    (void)norms;
+    __builtin_trap(); /* never called: descent_lanes_have_avx is 0 */
 }
 #endif

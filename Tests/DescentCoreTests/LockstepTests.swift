@@ -149,6 +149,22 @@ private func sweepMember(_ i: Int, start: [Double], base: Double, schedule: Lear
     #expect(group.map(\.summary.stepsRun) == Array(repeating: 200, count: 6))
 }
 
+/// β₁ on both sides of ½ within one block: torch's lerp takes fma(w, b − a, a) where w = 1 − β₁ < ½ and
+/// fma(−(b − a), 1 − w, b) elsewhere, lane by lane (β₁ = ½ exactly takes the second), with and without amsgrad,
+/// decoupled decay and maximize, so every branch of the four-lane kernel meets the scalar run.
+@Test func lockstepAdamMembersWithBetaOneOnBothSidesOfAHalfMatchTheirRunsAlone() {
+    let betas = [0.9, 0.3, 0.5, 0.7, 0.05, 0.55, 0.45]
+    for (amsgrad, decoupled, maximize) in [(false, false, false), (true, true, false), (true, false, true)] {
+        compareGroup("adam beta1 mixed amsgrad \(amsgrad) decoupled \(decoupled) maximize \(maximize)", { recorder, i in
+            let optimizer = OptimizerConfiguration.adam(lr: 1e-2, beta1: betas[i], beta2: 0.99, eps: 1e-8,
+                                                        weightDecay: decoupled ? 1e-2 : 0, amsgrad: amsgrad, maximize: maximize,
+                                                        decoupledWeightDecay: decoupled)
+            let c = TrainingConfiguration(start: [-1.2, 1], steps: 300, learningRate: maximize ? 1e-4 : 1e-2 * Double(i + 1))
+            return recorder.member(RosenbrockObjective(), optimizer, c)
+        }, count: betas.count)
+    }
+}
+
 @Test func lockstepMemberCancelledBeforeStartStopsAtStepZeroAndTheOthersRunOn() {
     let cancelled = LockstepMember(objective: SaddleObjective(), optimizer: rules[4].1,
                                    configuration: TrainingConfiguration(start: [0.3, -0.2], steps: 100, learningRate: 1e-2))

@@ -136,6 +136,26 @@ static inline __attribute__((always_inline)) int descent_lanes_avx_available(voi
  * algorithm on 256-bit AVX registers (call it only when `descent_lanes_have_avx`). */
 void descent_tanh_avx(double *values, long count);
 
+/* A lockstep Adam group's per-block hyper-parameters and this step's values, four doubles per block (lane k of block
+ * b at [4b + k]), and its shape. */
+typedef struct {
+    long blocks, dimension;
+    const double *learning_rates, *beta1, *beta2, *epsilon, *weight_decay, *correction1, *correction2;
+    int decays, decoupled, amsgrad, maximize;
+} descent_adam_lanes;
+
+/* One Adam / AdamW step of every block whose `running[b]` is nonzero: θ (4·dimension doubles per block), its gradient
+ * and m, v, v^max (12 per coordinate) in place, with the bits AdamUpdate.apply gives each lane (call it only when
+ * `descent_lanes_have_fma`). */
+void descent_adam_lanes_step(const descent_adam_lanes *group, double *theta, const double *gradient, double *moments,
+                             const unsigned char *running);
+
+/* For each block whose `running[b]` is nonzero, the four lanes' √(0 + g₀² + … + g_{n−1}²) of its `dimension` gradient
+ * coordinates (4 doubles each, block after block) into `norms[4b …]`: LockstepLoop's sum in its order on 256-bit
+ * registers (call it only when `descent_lanes_have_avx`). */
+void descent_lanes_gradient_norms(long blocks, long dimension, const double *gradient, const unsigned char *running,
+                                  double *norms);
+
 /* x·y + z lane by lane through the C library's fma (four calls; the path without FMA3). */
 static inline __attribute__((always_inline)) descent_lanes descent_lanes_fma_library(descent_lanes x, descent_lanes y,
                                                                                      descent_lanes z) {

@@ -1,18 +1,21 @@
+import Synchronization
 internal import CLaneMath
 
 /// The loop of a lockstep group: members of one shape advance together, four per block of `Lanes`.
 ///
 /// Per step: each member's cancel flag; the learning rates (each distinct schedule and base once); the rule's
-/// shared values (`beginStep`); then block by block the kernel, the gradient norms, the rows, the best losses,
-/// the stop checks and the update. A member that stops is finished at once, from its lane's θ, exactly as
+/// shared values (`beginStep`); then block by block the kernel, the gradient norms, the rows, the best losses and
+/// the stop checks; then the update of all blocks that still run (`stepBlocks`, one call where the rule has a
+/// kernel for the whole group). A member that stops is finished at once, from its lane's θ, exactly as
 /// `ClosedFormLoop` finishes a run, and its lane is ignored from then on (a block with no member left is skipped).
 /// Every operation and check is `ClosedFormLoop`'s, lane by lane, so each member's trajectory and summary are
 /// bit-identical to its run alone (`LockstepTests`).
 ///
 /// The per-member work is done on whole blocks where it can be: the best loss and its step are kept by a vector
 /// select, and one vector test (`descent_lanes_stop_candidates`) flags the lanes that may stop, so only those run
-/// the scalar checks (which decide the stop and its reason). Rows are written lane by lane, with the lanes
-/// constant when the whole block runs, and the running members share one row count.
+/// the scalar checks (which decide the stop and its reason). Rows are staged block by block as the lanes hold them
+/// (a tile of 64 recorded steps) and moved into the members' columns a column at a time; the running members share
+/// one row count.
 struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
     let objective: K
     let members: [LockstepMember]
@@ -126,11 +129,19 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
             (lanes + b).initialize(to: Block(running: (1 << min(width, m - b * width)) - 1, tolerance: tolerance, target: target))
         }
         let rowColumns = UnsafeMutablePointer<Rows>.allocate(capacity: m)
+        let columnRows = shared.columnRows(reportEvery: progressEvery)
         for i in 0..<m {
             let c = columns[i]
+            c.epoch.update(repeating: 0, count: columnRows)
             (rowColumns + i).initialize(to: Rows(step: c.step, epoch: c.epoch, lr: c.lr, loss: c.loss, gradNorm: c.gradNorm,
                                                  params: c.params))
         }
+        // Whether block b takes this step's update (some member of it still runs).
+        let stepping = UnsafeMutablePointer<UInt8>.allocate(capacity: blocks)
+        stepping.initialize(repeating: 0, count: blocks)
+        // This step's loss and gradient norm per block.
+        let losses = UnsafeMutablePointer<Lanes>.allocate(capacity: blocks), norms = UnsafeMutablePointer<Lanes>.allocate(capacity: blocks)
+        losses.initialize(repeating: Lanes(), count: blocks); norms.initialize(repeating: Lanes(), count: blocks)
         let controls = UnsafeMutablePointer<RunControl>.allocate(capacity: m)
         controls.initialize(from: members.map(\.control), count: m)
         var rule = R(members.map(\.optimizer), blocks: blocks, dimension: n)
@@ -138,13 +149,77 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
         defer {
             rule.deallocate()
             theta.deallocate(); gradient.deallocate(); learningRates.deallocate(); lanes.deallocate(); rowColumns.deallocate()
+            stepping.deallocate(); losses.deallocate(); norms.deallocate()
             controls.deinitialize(count: m); controls.deallocate()
             summaries = (0..<m).map { state[$0].summary }
             state.deinitialize(count: m); state.deallocate()
         }
 
+        // Rows are staged in tiles of `tile` steps, block by block as the lanes hold them: per staged row and block the
+        // rate, loss, gradient norm and θ's coordinates, one `Lanes` each (a few vector stores per block, all into one
+        // small buffer that stays in cache). A flush moves a tile's rows into each member's columns, one column at a
+        // time, before anything reads them (a report, a member's finish) and when the tile is full. Writing each
+        // lane's values straight into its member's columns instead touched 5 + n streams per member every step.
+        let tile = 64, fields = 3 + (recordParams ? n : 0)
+        let staged = UnsafeMutablePointer<Lanes>.allocate(capacity: tile * blocks * fields)
+        let stagedSteps = UnsafeMutablePointer<Int>.allocate(capacity: tile)
+        /// The column row of staged row 0.
+        var stagedFrom = 0
+        defer { staged.deallocate(); stagedSteps.deallocate() }
+        /// Moves member `i`'s staged rows up to column row `end` into its columns.
+        func flush(_ i: Int, to end: Int) {
+            let (b, k) = (i / width, i % width)
+            let out = rowColumns[i]
+            for r in 0..<(end - stagedFrom) { out.step[stagedFrom + r] = stagedSteps[r] }
+            /// Field `f`'s lane k of the staged rows into `column` (its row r at `column[r · stride]`).
+            func copy(field f: Int, to column: UnsafeMutablePointer<Double>, stride: Int) {
+                var source = staged + b * fields + f
+                for r in stagedFrom..<end {
+                    column[r * stride] = source.pointee[k]
+                    source += blocks * fields
+                }
+            }
+            copy(field: 0, to: out.lr, stride: 1)
+            copy(field: 1, to: out.loss, stride: 1)
+            copy(field: 2, to: out.gradNorm, stride: 1)
+            if recordParams { for j in 0..<n { copy(field: 3 + j, to: out.params + j, stride: n) } }
+        }
+        /// Moves every running member's staged rows into its columns and empties the tile: a block whose four members
+        /// all run by one vector load per staged value, the others member by member.
+        func flushAll(to end: Int) {
+            for b in 0..<blocks {
+                guard lanes[b].running == 0b1111 else {
+                    for i in b * width..<min(m, (b + 1) * width) where state[i].active { flush(i, to: end) }
+                    continue
+                }
+                let out = rowColumns + b * width
+                for r in 0..<(end - stagedFrom) {
+                    let t = stagedSteps[r]
+                    out[0].step[stagedFrom + r] = t; out[1].step[stagedFrom + r] = t
+                    out[2].step[stagedFrom + r] = t; out[3].step[stagedFrom + r] = t
+                }
+                /// Field `f` of the staged rows into each lane's column (its row r at `column[r · stride]`).
+                func copy(field f: Int, _ column: (Rows) -> UnsafeMutablePointer<Double>, offset: Int, stride: Int) {
+                    let (c0, c1, c2, c3) = (column(out[0]) + offset, column(out[1]) + offset, column(out[2]) + offset,
+                                            column(out[3]) + offset)
+                    var source = staged + b * fields + f
+                    for r in stagedFrom..<end {
+                        let v = source.pointee
+                        c0[r * stride] = v[0]; c1[r * stride] = v[1]; c2[r * stride] = v[2]; c3[r * stride] = v[3]
+                        source += blocks * fields
+                    }
+                }
+                copy(field: 0, \.lr, offset: 0, stride: 1)
+                copy(field: 1, \.loss, offset: 0, stride: 1)
+                copy(field: 2, \.gradNorm, offset: 0, stride: 1)
+                if recordParams { for j in 0..<n { copy(field: 3 + j, \.params, offset: j, stride: n) } }
+            }
+            stagedFrom = end
+        }
+
         /// Ends member `i` at step `t` for `stop` with `rows` rows recorded, as `ClosedFormLoop` ends a run.
         func finish(_ i: Int, _ stop: StopReason, at t: Int, rows: Int, reportedRows: Int) {
+            flush(i, to: rows)
             let (b, k) = (i / width, i % width)
             state[i].active = false
             active -= 1
@@ -181,9 +256,18 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
         var rows = 0, reportedRows = 0
         var untilRecord = 0, untilReport = reportEvery
         var t = 0
+        // A count no load returns, so the first step looks at every member's flag (one may be cancelled already).
+        var seenCancellations = -1
+        let haveAVX = descent_lanes_avx_available() != 0
         while t < steps && active > 0 {
-            for i in 0..<m where state[i].active && controls[i].isCancelled {
-                finish(i, .cancelled, at: t, rows: rows, reportedRows: reportedRows)
+            // The members' flags only when some run anywhere was cancelled since the last look (one load per step
+            // instead of one per member: the flags' cache lines are cold while the rows stream out).
+            let cancellations = RunControl.cancellations.load(ordering: .acquiring)
+            if cancellations != seenCancellations {
+                seenCancellations = cancellations
+                for i in 0..<m where state[i].active && controls[i].isCancelled {
+                    finish(i, .cancelled, at: t, rows: rows, reportedRows: reportedRows)
+                }
             }
             if active == 0 { break }
             if !constantRates {
@@ -192,36 +276,40 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
             }
             rule.beginStep()
             let record = untilRecord == 0
+            if record {
+                if rows - stagedFrom == tile { flushAll(to: rows) }
+                stagedSteps[rows - stagedFrom] = t
+            }
             let rowsAfter = record ? rows + 1 : rows
             let stepLanes = Lanes(repeating: Double(t))
             let pruneStep = t > 0 && pruneIntervals.contains { t % $0 == 0 }
+            // The losses and gradients of all blocks first: independent work, so the blocks' long operations (√)
+            // overlap where one block's checks would wait on them.
+            for b in 0..<blocks {
+                stepping[b] = lanes[b].running != 0 ? 1 : 0
+                if stepping[b] != 0 { losses[b] = objective.valueAndGradient(lanes: UnsafePointer(theta + b * n), gradient + b * n) }
+            }
+            if haveAVX {
+                descent_lanes_gradient_norms(blocks, n, UnsafeRawPointer(gradient).assumingMemoryBound(to: Double.self),
+                                             stepping, UnsafeMutableRawPointer(norms).assumingMemoryBound(to: Double.self))
+            } else {
+                for b in 0..<blocks where stepping[b] != 0 {
+                    let g = gradient + b * n
+                    var squares = Lanes()
+                    for j in 0..<n { squares = squares + g[j] * g[j] }
+                    norms[b] = squares.squareRoot()
+                }
+            }
             for b in 0..<blocks {
                 let running = lanes[b].running
-                if running == 0 { continue }
-                let th = theta + b * n, g = gradient + b * n
-                let loss = objective.valueAndGradient(lanes: UnsafePointer(th), g)
-                var squares = Lanes()
-                for j in 0..<n { squares = squares + g[j] * g[j] }
-                let gradNorm = squares.squareRoot()
+                if running == 0 { stepping[b] = 0; continue }
+                let th = theta + b * n
+                let loss = losses[b], gradNorm = norms[b]
                 let lr = learningRates[b]
                 if record {
-                    let out = rowColumns + b * width
-                    // All four lanes running (the usual case): constant lanes, so each value leaves its register directly.
-                    if running == 0b1111 {
-                        Self.write(out[0], row: rows, step: t, lane: 0, lr: lr, loss: loss, gradNorm: gradNorm, theta: th,
-                                   dimension: n, recordParams: recordParams)
-                        Self.write(out[1], row: rows, step: t, lane: 1, lr: lr, loss: loss, gradNorm: gradNorm, theta: th,
-                                   dimension: n, recordParams: recordParams)
-                        Self.write(out[2], row: rows, step: t, lane: 2, lr: lr, loss: loss, gradNorm: gradNorm, theta: th,
-                                   dimension: n, recordParams: recordParams)
-                        Self.write(out[3], row: rows, step: t, lane: 3, lr: lr, loss: loss, gradNorm: gradNorm, theta: th,
-                                   dimension: n, recordParams: recordParams)
-                    } else {
-                        for k in 0..<width where running & (1 << k) != 0 {
-                            Self.write(out[k], row: rows, step: t, lane: k, lr: lr, loss: loss, gradNorm: gradNorm, theta: th,
-                                       dimension: n, recordParams: recordParams)
-                        }
-                    }
+                    let out = staged + ((rows - stagedFrom) * blocks + b) * fields
+                    out[0] = lr; out[1] = loss; out[2] = gradNorm
+                    if recordParams { for j in 0..<n { out[3 + j] = th[j] } }
                 }
                 if t == 0 {
                     // The divergence threshold factor·|initial loss|, exactly as the scalar check computes it each step.
@@ -259,14 +347,19 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
                     }
                     finish(i, stop, at: t, rows: rowsAfter, reportedRows: reportedRows)
                 }
-                rule.step(block: b, theta: th, gradient: UnsafePointer(g), learningRate: lr)
+                stepping[b] = lanes[b].running != 0 ? 1 : 0
             }
+            // The update of every block after all of them are checked (blocks are independent, and a member that
+            // stops is finished from its θ before the update, as before): one call where the rule has a kernel.
+            rule.stepBlocks(theta: theta, gradient: UnsafePointer(gradient), learningRates: UnsafePointer(learningRates),
+                            running: UnsafePointer(stepping), blocks: blocks, dimension: n)
             rows = rowsAfter
             if record { untilRecord = recordEvery }
             untilRecord -= 1
             t += 1
             untilReport -= 1
             if untilReport == 0 {
+                flushAll(to: rows)
                 var reported = reportedRows
                 for i in 0..<m where state[i].active {
                     if let onProgress = members[i].onProgress {
@@ -282,22 +375,12 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
                     }
                     rows = kept
                     reportedRows = kept
+                    stagedFrom = kept
                 }
                 untilReport = reportEvery
             }
         }
         for i in 0..<m where state[i].active { finish(i, .budget, at: t, rows: rows, reportedRows: reportedRows) }
         return (0..<m).map { state[$0].rows }
-    }
-
-    /// Writes lane `k`'s row (its step, rate, loss, gradient norm and, when `recordParams`, θ) into `out` at `row`.
-    @inline(__always)
-    private static func write(_ out: Rows, row: Int, step t: Int, lane k: Int, lr: Lanes, loss: Lanes, gradNorm: Lanes,
-                              theta: UnsafeMutablePointer<Lanes>, dimension n: Int, recordParams: Bool) {
-        out.step[row] = t; out.epoch[row] = 0; out.lr[row] = lr[k]; out.loss[row] = loss[k]; out.gradNorm[row] = gradNorm[k]
-        if recordParams {
-            let params = out.params + row * n
-            for j in 0..<n { params[j] = theta[j][k] }
-        }
     }
 }

@@ -11,8 +11,22 @@ protocol LockstepRule {
     mutating func beginStep()
     /// Updates block `block`'s `dimension` coordinates of θ in place from its gradient.
     mutating func step(block: Int, theta: UnsafeMutablePointer<Lanes>, gradient: UnsafePointer<Lanes>, learningRate: Lanes)
+    /// Updates every block whose `running[b]` is nonzero (block b's θ and gradient at `b·dimension`, its rate at
+    /// `learningRates[b]`): `step(block:…)` for each, unless the rule has a kernel that steps them all at once.
+    mutating func stepBlocks(theta: UnsafeMutablePointer<Lanes>, gradient: UnsafePointer<Lanes>,
+                             learningRates: UnsafePointer<Lanes>, running: UnsafePointer<UInt8>, blocks: Int, dimension: Int)
     /// Frees the state (the rule is not used afterwards).
     func deallocate()
+}
+
+extension LockstepRule {
+    @inline(__always)
+    mutating func stepBlocks(theta: UnsafeMutablePointer<Lanes>, gradient: UnsafePointer<Lanes>,
+                             learningRates: UnsafePointer<Lanes>, running: UnsafePointer<UInt8>, blocks: Int, dimension n: Int) {
+        for b in 0..<blocks where running[b] != 0 {
+            step(block: b, theta: theta + b * n, gradient: gradient + b * n, learningRate: learningRates[b])
+        }
+    }
 }
 
 /// Helpers for laying per-member values into lanes.
