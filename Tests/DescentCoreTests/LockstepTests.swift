@@ -316,3 +316,58 @@ private func sweepMember(_ i: Int, start: [Double], base: Double, schedule: Lear
     let (x, y, z) = (Lanes(0.1, 0.2, 0.3, 0.4), Lanes(3, 5, 7, 11), Lanes(-0.3, -1, -2.1, -4.4))
     #expect(fused(z, x, y) == Lanes((0..<4).map { z[$0].addingProduct(x[$0], y[$0]) }))
 }
+
+@Test func adamBlocksKernelGivesTheSwiftLanesBits() {
+    // `LockstepAdam.stepBlocks` is one call of the FMA3 kernel (`descent_adam_lanes_step`) where the CPU has it; the
+    // Swift lanes (`step(block:…)`, `AdamUpdate.apply` over `Lanes`) are the path without it. Both must give every lane
+    // the same bits, on every branch (decay coupled or decoupled, amsgrad, maximize, β₁ on both sides of ½) and on
+    // special values (signed zeros, subnormals, infinities, NaN). NaNs are compared as NaN: which payload an addition
+    // of two NaNs keeps depends on the operand order the compiler picks, on the scalar path as much as here.
+    let specials: [Double] = [0, -0.0, 1e-310, -1e-310, .infinity, -.infinity, .nan, 1e300, -1e300, 1e-8]
+    func same(_ a: Double, _ b: Double) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
+    let blocks = 2, n = 3
+    var random = SeededRandom(seed: 2026)
+    for (decay, decoupled, amsgrad, maximize) in [(0.0, false, false, false), (1e-2, false, true, false), (1e-2, true, false, true),
+                                                  (5e-2, true, true, true)] {
+        let optimizers = (0..<blocks * Lanes.scalarCount).map { i in
+            OptimizerConfiguration.adam(lr: 1e-2, beta1: [0.9, 0.3, 0.5, 0.7, 0.05, 0.55, 0.45, 0.99][i], beta2: 0.9 + 0.01 * Double(i),
+                                        eps: 1e-8 * Double(i + 1), weightDecay: decay, amsgrad: amsgrad, maximize: maximize,
+                                        decoupledWeightDecay: decoupled)
+        }
+        var kernel = LockstepAdam(optimizers, blocks: blocks, dimension: n), lanes = LockstepAdam(optimizers, blocks: blocks, dimension: n)
+        defer { kernel.deallocate(); lanes.deallocate() }
+        var thetaA = (0..<blocks * n).map { _ in Lanes((0..<4).map { _ in random.nextDouble() * 4 - 2 }) }, thetaB = thetaA
+        let rates = (0..<blocks).map { b in Lanes((0..<4).map { k in 1e-3 * Double(1 + 4 * b + k) }) }
+        var running: [UInt8] = [1, 1]
+        var mismatches = 0
+        for step in 0..<60 {
+            var gradient = (0..<blocks * n).map { _ in Lanes((0..<4).map { _ in random.nextDouble() * 2 - 1 }) }
+            if step >= 40 {  // then special values, one lane a step (a NaN or ∞ stays in that lane's moments)
+                let (j, k) = (Int(random.next() % UInt64(blocks * n)), Int(random.next() % 4))
+                gradient[j][k] = specials[(step - 40) % specials.count]
+            }
+            running[1] = step % 11 == 5 ? 0 : 1  // a block that does not step leaves its lanes alone
+            kernel.beginStep(); lanes.beginStep()
+            thetaA.withUnsafeMutableBufferPointer { theta in
+                gradient.withUnsafeBufferPointer { g in
+                    rates.withUnsafeBufferPointer { r in
+                        running.withUnsafeBufferPointer { run in
+                            kernel.stepBlocks(theta: theta.baseAddress!, gradient: g.baseAddress!, learningRates: r.baseAddress!,
+                                              running: run.baseAddress!, blocks: blocks, dimension: n)
+                        }
+                    }
+                }
+            }
+            thetaB.withUnsafeMutableBufferPointer { theta in
+                gradient.withUnsafeBufferPointer { g in
+                    for b in 0..<blocks where running[b] != 0 {
+                        lanes.step(block: b, theta: theta.baseAddress! + b * n, gradient: g.baseAddress! + b * n, learningRate: rates[b])
+                    }
+                }
+            }
+            for j in 0..<blocks * n { for k in 0..<4 where !same(thetaA[j][k], thetaB[j][k]) { mismatches += 1 } }
+        }
+        #expect(thetaA.contains { lane in (0..<4).contains { lane[$0].isFinite } }, "some lanes stay finite")
+        #expect(mismatches == 0, "decay \(decay) decoupled \(decoupled) amsgrad \(amsgrad) maximize \(maximize)")
+    }
+}
