@@ -46,6 +46,17 @@ import Testing
         #expect(String(decoding: w.bytes, as: UTF8.self) == (try JSONCoding.string(SpecValue.number(x))))
     }
 
+    @Test func compactTextOfAScalarIsItsJSONEncoderText() throws {
+        // Trial labels (`#3 optimizer.lr=0.0123`) write their numbers with `JSONWriter`, not an encoder per value.
+        var values: [SpecValue] = [.null, .bool(true), .bool(false), .number(0), .number(-0.0), .number(3), .number(0.1),
+                                   .number(1e-7), .number(1e21), .number(-2.5e-5), .number(.greatestFiniteMagnitude)]
+        var random = SeededRandom(seed: 13)
+        for _ in 0..<2000 { values.append(.number(pow(10, random.nextDouble() * 8 - 6))) }
+        for value in values { #expect(value.compactText == (try JSONCoding.string(value))) }
+        #expect(SpecValue.string("adam").compactText == "adam")
+        #expect(SpecValue.array([.number(1), .number(0.5)]).compactText == "[1,0.5]")
+    }
+
     @Test(arguments: [[], ["a"], ["quotes \" back\\slash / \u{1}", "é😀"]] as [[String]])
     func tagsMatchJSONEncoder(_ tags: [String]) throws {
         #expect(SpecJSON.tags(tags) == (try JSONCoding.string(tags)))

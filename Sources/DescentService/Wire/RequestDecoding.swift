@@ -75,10 +75,17 @@ extension SpecValue {
         return .object(members)
     }
 
-    /// Compact JSON text of the value (for labels).
+    /// Compact JSON text of the value (for labels); a string as itself. Numbers are written as JSONEncoder writes
+    /// them (`JSONWriter.number`), without an encoder per value: a 10,000-trial study's labels are built on every read.
     var compactText: String {
         switch self {
         case .string(let s): return s
+        case .number(let d):
+            var writer = JSONWriter(capacity: 24)
+            writer.number(d)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
         default: return (try? JSONCoding.string(self)) ?? "?"
         }
     }

@@ -210,6 +210,7 @@ public final class PostgresStore: Store {
         guard !ids.isEmpty else { return [:] }
         let rows = try pool.with { try $0.execute("SELECT * FROM experiment WHERE id = ANY($1::text[])", [Self.idArray(ids)]) }
         var records: [String: ExperimentRecord] = [:]
+        records.reserveCapacity(rows.count)
         for i in 0..<rows.count {
             let r = try Self.record(rows, i)
             records[r.id] = r

@@ -156,6 +156,7 @@ public final class SQLiteStore: Store {
 
     public func experiments(ids: [String]) throws -> [String: ExperimentRecord] {
         var records: [String: ExperimentRecord] = [:]
+        records.reserveCapacity(ids.count)
         try pool.read { db in
             for slice in Self.idSlices(ids) {
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM experiment WHERE id IN (\(slice.marks))", arguments: slice.arguments)
