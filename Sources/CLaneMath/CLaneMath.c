@@ -54,73 +54,98 @@ __attribute__((target("avx,fma"))) void descent_lanes_fma_instruction(const doub
 #pragma clang fp contract(off)
 
 typedef long descent_lane_bits __attribute__((ext_vector_type(4)));
+/* Eight lanes: two 256-bit registers per operation, so the two halves' long dependency chains (two polynomials and a
+ * division) interleave where one four-lane chain would leave the units waiting. Lane by lane the same operations. */
+typedef double descent_lanes8 __attribute__((ext_vector_type(8)));
+typedef long descent_lane_bits8 __attribute__((ext_vector_type(8)));
+
+/* The kernel's body, for four or eight lanes; `ANY(mask)` is whether some lane of a mask is set. */
+#define DESCENT_TANH_BODY(LANES, BITS, ANY) \
+    const BITS sign_mask = (BITS)(long)0x8000000000000000UL;                       \
+    const BITS bits = (BITS)x;                                                     \
+    const LANES a = (LANES)(bits & ~sign_mask);                                    \
+    const BITS in_range = (a >= 0x1p-28) & (a < 22);                               \
+    const BITS large = a >= 0.55;                                                  \
+    const LANES one = 1.0;                                                         \
+    LANES magnitude = one;                                                         \
+    if (ANY(in_range & ~large)) {                                                  \
+        const LANES z = a * a;                                                     \
+        LANES s = -0x1.59a834187ce22p-16;                                          \
+        s = s * z + 0x1.64fd88e9900a5p-14;                                         \
+        s = s * z + -0x1.ec1091436eb2ap-13;                                        \
+        s = s * z + 0x1.34c5a8a996cd4p-11;                                         \
+        s = s * z + -0x1.7d97cfd138c28p-10;                                        \
+        s = s * z + 0x1.d6d339333f329p-9;                                          \
+        s = s * z + -0x1.226e32f00cf0cp-7;                                         \
+        s = s * z + 0x1.664f487713373p-6;                                          \
+        s = s * z + -0x1.ba1ba1b9fec84p-5;                                         \
+        s = s * z + 0x1.1111111111032p-3;                                          \
+        s = s * z + -0x1.5555555555555p-2;                                         \
+        magnitude = a + a * z * s;                                                 \
+    }                                                                              \
+    if (ANY(in_range & large)) {                                                   \
+        const BITS taken = in_range & large;                                       \
+        const LANES y = (LANES)((taken & (BITS)(a + a)) | (~taken & (BITS)one));   \
+        const LANES shifter = 0x1.8p52;                                            \
+        const LANES shifted = y * 1.44269504088896338700e+00 + shifter;            \
+        const LANES k = shifted - shifter;                                         \
+        const LANES head = y - k * 6.93147180369123816490e-01;                     \
+        const LANES tail = k * 1.90821492927058770002e-10;                         \
+        const LANES r = head - tail;                                               \
+        const LANES c = (head - r) - tail;                                         \
+        LANES q = 1.0 / 6227020800.0;                                              \
+        q = q * r + 1.0 / 479001600.0;                                             \
+        q = q * r + 1.0 / 39916800.0;                                              \
+        q = q * r + 1.0 / 3628800.0;                                               \
+        q = q * r + 1.0 / 362880.0;                                                \
+        q = q * r + 1.0 / 40320.0;                                                 \
+        q = q * r + 1.0 / 5040.0;                                                  \
+        q = q * r + 1.0 / 720.0;                                                   \
+        q = q * r + 1.0 / 120.0;                                                   \
+        q = q * r + 1.0 / 24.0;                                                    \
+        q = q * r + 1.0 / 6.0;                                                     \
+        q = q * r + 1.0 / 2.0;                                                     \
+        LANES p = r + (r * r) * q;                                                 \
+        p = p + c * (one + p);                                                     \
+        const BITS k_bits = (BITS)shifted - (BITS)(long)0x4338000000000000L;       \
+        const LANES scale = (LANES)((k_bits + 1023) << 52);                        \
+        const LANES scaled = scale * p;                                            \
+        const LANES shift = scale + one;                                           \
+        const LANES denominator = scaled + shift;                                  \
+        const LANES error = (shift - denominator) + scaled;                        \
+        LANES quotient = 2.0 / denominator;                                        \
+        quotient = quotient - quotient * quotient * error * 0.5;                   \
+        const LANES result = one - quotient;                                       \
+        magnitude = (LANES)((large & (BITS)result) | (~large & (BITS)magnitude));  \
+    }                                                                              \
+    magnitude = (LANES)((in_range & (BITS)magnitude) | (~in_range & (BITS)one));   \
+    const LANES signed_magnitude = (LANES)((BITS)magnitude | (bits & sign_mask));  \
+    const BITS keep = in_range | (a >= 22);                                        \
+    return (LANES)((keep & (BITS)signed_magnitude) | (~keep & bits));
+
+#define DESCENT_ANY4(mask) _mm256_movemask_pd((__m256d)(mask))
+#define DESCENT_ANY8(mask) __builtin_reduce_or(mask)
 
 __attribute__((target("avx"))) static inline descent_lanes descent_tanh4(descent_lanes x) {
-    const descent_lane_bits sign_mask = (descent_lane_bits)(long)0x8000000000000000UL;
-    const descent_lane_bits bits = (descent_lane_bits)x;
-    const descent_lanes a = (descent_lanes)(bits & ~sign_mask);
-    const descent_lane_bits in_range = (a >= 0x1p-28) & (a < 22);
-    const descent_lane_bits large = a >= 0.55;
-    const descent_lanes one = 1.0;
-    descent_lanes magnitude = one;
-    if (_mm256_movemask_pd((__m256d)(in_range & ~large))) {
-        const descent_lanes z = a * a;
-        descent_lanes s = -0x1.59a834187ce22p-16;
-        s = s * z + 0x1.64fd88e9900a5p-14;
-        s = s * z + -0x1.ec1091436eb2ap-13;
-        s = s * z + 0x1.34c5a8a996cd4p-11;
-        s = s * z + -0x1.7d97cfd138c28p-10;
-        s = s * z + 0x1.d6d339333f329p-9;
-        s = s * z + -0x1.226e32f00cf0cp-7;
-        s = s * z + 0x1.664f487713373p-6;
-        s = s * z + -0x1.ba1ba1b9fec84p-5;
-        s = s * z + 0x1.1111111111032p-3;
-        s = s * z + -0x1.5555555555555p-2;
-        magnitude = a + a * z * s;
-    }
-    if (_mm256_movemask_pd((__m256d)(in_range & large))) {
-        const descent_lane_bits taken = in_range & large;
-        const descent_lanes y = (descent_lanes)((taken & (descent_lane_bits)(a + a)) | (~taken & (descent_lane_bits)one));
-        const descent_lanes shifter = 0x1.8p52;
-        const descent_lanes shifted = y * 1.44269504088896338700e+00 + shifter;
-        const descent_lanes k = shifted - shifter;
-        const descent_lanes head = y - k * 6.93147180369123816490e-01;
-        const descent_lanes tail = k * 1.90821492927058770002e-10;
-        const descent_lanes r = head - tail;
-        const descent_lanes c = (head - r) - tail;
-        descent_lanes q = 1.0 / 6227020800.0;
-        q = q * r + 1.0 / 479001600.0;
-        q = q * r + 1.0 / 39916800.0;
-        q = q * r + 1.0 / 3628800.0;
-        q = q * r + 1.0 / 362880.0;
-        q = q * r + 1.0 / 40320.0;
-        q = q * r + 1.0 / 5040.0;
-        q = q * r + 1.0 / 720.0;
-        q = q * r + 1.0 / 120.0;
-        q = q * r + 1.0 / 24.0;
-        q = q * r + 1.0 / 6.0;
-        q = q * r + 1.0 / 2.0;
-        descent_lanes p = r + (r * r) * q;
-        p = p + c * (one + p);
-        const descent_lane_bits k_bits = (descent_lane_bits)shifted - (descent_lane_bits)(long)0x4338000000000000L;
-        const descent_lanes scale = (descent_lanes)((k_bits + 1023) << 52);
-        const descent_lanes scaled = scale * p;
-        const descent_lanes shift = scale + one;
-        const descent_lanes denominator = scaled + shift;
-        const descent_lanes error = (shift - denominator) + scaled;
-        descent_lanes quotient = 2.0 / denominator;
-        quotient = quotient - quotient * quotient * error * 0.5;
-        const descent_lanes result = one - quotient;
-        magnitude = (descent_lanes)((large & (descent_lane_bits)result) | (~large & (descent_lane_bits)magnitude));
-    }
-    magnitude = (descent_lanes)((in_range & (descent_lane_bits)magnitude) | (~in_range & (descent_lane_bits)one));
-    const descent_lanes signed_magnitude = (descent_lanes)((descent_lane_bits)magnitude | (bits & sign_mask));
-    const descent_lane_bits keep = in_range | (a >= 22);
-    return (descent_lanes)((keep & (descent_lane_bits)signed_magnitude) | (~keep & bits));
+    DESCENT_TANH_BODY(descent_lanes, descent_lane_bits, DESCENT_ANY4)
+}
+
+/* Always inlined, so no eight-lane value crosses a call (whose ABI would differ without AVX-512). */
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpsabi"
+__attribute__((target("avx"), always_inline)) static inline descent_lanes8 descent_tanh8(descent_lanes8 x) {
+    DESCENT_TANH_BODY(descent_lanes8, descent_lane_bits8, DESCENT_ANY8)
 }
 
 __attribute__((target("avx"))) void descent_tanh_avx(double *values, long count) {
     long k = 0;
+    for (; k + 8 <= count; k += 8) {
+        descent_lanes8 x;
+        __builtin_memcpy(&x, values + k, sizeof x);
+        x = descent_tanh8(x);
+        __builtin_memcpy(values + k, &x, sizeof x);
+    }
+#pragma clang diagnostic pop
     for (; k + 4 <= count; k += 4) {
         descent_lanes x;
         __builtin_memcpy(&x, values + k, sizeof x);
