@@ -160,7 +160,9 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
         // small buffer that stays in cache). A flush moves a tile's rows into each member's columns, one column at a
         // time, before anything reads them (a report, a member's finish) and when the tile is full. Writing each
         // lane's values straight into its member's columns instead touched 5 + n streams per member every step.
-        let tile = 64, fields = 3 + (recordParams ? n : 0)
+        // At most the columns' own rows: a sparse recording's window may hold fewer than 64, and no more are staged
+        // between two reports.
+        let tile = max(1, min(64, columnRows)), fields = 3 + (recordParams ? n : 0)
         let staged = UnsafeMutablePointer<Lanes>.allocate(capacity: tile * blocks * fields)
         let stagedSteps = UnsafeMutablePointer<Int>.allocate(capacity: tile)
         /// The column row of staged row 0.
