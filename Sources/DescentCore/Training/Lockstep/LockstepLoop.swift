@@ -3,7 +3,7 @@ internal import CLaneMath
 
 /// The loop of a lockstep group: members of one shape advance together, four per block of `Lanes`.
 ///
-/// Per step: each member's cancel flag; the learning rates (each distinct schedule and base once); the rule's
+/// Per step: the members' cancel flags (when the process-wide count of cancellations has moved); the learning rates (each distinct schedule and base once); the rule's
 /// shared values (`beginStep`); then block by block the kernel, the gradient norms, the rows, the best losses and
 /// the stop checks; then the update of all blocks that still run (`stepBlocks`, one call where the rule has a
 /// kernel for the whole group). A member that stops is finished at once, from its lane's θ, exactly as
