@@ -100,9 +100,8 @@ struct LockstepAdam: LockstepRule {
     mutating func stepBlocks(theta: UnsafeMutablePointer<Lanes>, gradient: UnsafePointer<Lanes>,
                              learningRates: UnsafePointer<Lanes>, running: UnsafePointer<UInt8>, blocks: Int, dimension: Int) {
         guard descent_lanes_fma_available() != 0 else {
-            for b in 0..<blocks where running[b] != 0 {
-                step(block: b, theta: theta + b * n, gradient: gradient + b * n, learningRate: learningRates[b])
-            }
+            stepEachBlock(theta: theta, gradient: gradient, learningRates: learningRates, running: running, blocks: blocks,
+                          dimension: dimension)
             return
         }
         func doubles(_ p: UnsafePointer<Lanes>) -> UnsafePointer<Double> { UnsafeRawPointer(p).assumingMemoryBound(to: Double.self) }

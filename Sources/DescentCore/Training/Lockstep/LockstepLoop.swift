@@ -304,7 +304,7 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
             }
             for b in 0..<blocks {
                 let running = lanes[b].running
-                if running == 0 { stepping[b] = 0; continue }
+                if running == 0 { continue }  // `stepping[b]` is 0 since the gradient phase
                 let th = theta + b * n
                 let loss = losses[b], gradNorm = norms[b]
                 let lr = learningRates[b]

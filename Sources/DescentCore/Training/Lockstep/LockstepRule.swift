@@ -20,12 +20,20 @@ protocol LockstepRule {
 }
 
 extension LockstepRule {
+    /// `stepBlocks` without a kernel: `step(block:…)` for each running block.
     @inline(__always)
-    mutating func stepBlocks(theta: UnsafeMutablePointer<Lanes>, gradient: UnsafePointer<Lanes>,
-                             learningRates: UnsafePointer<Lanes>, running: UnsafePointer<UInt8>, blocks: Int, dimension n: Int) {
+    mutating func stepEachBlock(theta: UnsafeMutablePointer<Lanes>, gradient: UnsafePointer<Lanes>,
+                                learningRates: UnsafePointer<Lanes>, running: UnsafePointer<UInt8>, blocks: Int, dimension n: Int) {
         for b in 0..<blocks where running[b] != 0 {
             step(block: b, theta: theta + b * n, gradient: gradient + b * n, learningRate: learningRates[b])
         }
+    }
+
+    @inline(__always)
+    mutating func stepBlocks(theta: UnsafeMutablePointer<Lanes>, gradient: UnsafePointer<Lanes>,
+                             learningRates: UnsafePointer<Lanes>, running: UnsafePointer<UInt8>, blocks: Int, dimension: Int) {
+        stepEachBlock(theta: theta, gradient: gradient, learningRates: learningRates, running: running, blocks: blocks,
+                      dimension: dimension)
     }
 }
 
