@@ -62,6 +62,18 @@ import Testing
         #expect(SpecJSON.tags(tags) == (try JSONCoding.string(tags)))
     }
 
+    @Test func trialParamsMatchJSONEncoder() throws {
+        // A trial's stored `params`: spec paths to numbers, categorical strings, booleans, null and arrays.
+        var random = SeededRandom(seed: 29)
+        var assignments: [SearchAssignment] = [[:], ["optimizer.type": .string("sgd"), "optimizer.nesterov": .bool(true), "seed": .null],
+                                               ["optimizer.betas": .array([.number(0.9), .number(0.999)]), "x": .string("NaN / \"q\" é")]]
+        for _ in 0..<500 {
+            assignments.append(["optimizer.lr": .number(pow(10, random.nextDouble() * 6 - 5)), "optimizer.betas.0": .number(random.nextDouble()),
+                                "batch_size": .number(Double(Int(random.nextDouble() * 256)))])
+        }
+        for a in assignments { #expect(StoredJSON.text(assignment: a) == (try JSONCoding.string(a))) }
+    }
+
     @Test(arguments: [
         RunSummary(stopReason: .budget, stepsRun: 1000, finalLoss: 0.25, bestLoss: 1e-300, bestStep: 7, finalParams: [0.01, -0.0, 3e20],
                    finalGradNorm: 1, trainLoss: nil, validationLoss: nil, validationAccuracy: nil),

@@ -67,6 +67,35 @@ import Testing
         #expect(p.step(trials).trials.map(\.number) == [2, 3])
     }
 
+    /// A pass reads the statuses of the running trials' experiments whose end the driver heard of; an end it did not
+    /// hear of is found by the read of every running trial (once a second in a running service).
+    @Test func aPassScoresTheTrialsWhoseEndsItHeardOfAndTheRestOnAFullRead() throws {
+        let store = try StoreBackend.sqlite.makeStore()
+        let text = #"{"base":{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1,1],"steps":10},"#
+            + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.001,"high":0.1}},"sampler":"random","trials":6,"max_concurrent":2,"seed":1}}"#
+        let id = "std_heard"
+        try store.insertStudy(StudyRecord(id: id, name: "s", createdAt: Date(timeIntervalSince1970: 1_800_000_000), experimentIDs: [],
+                                          labels: [], lossTarget: nil, definition: text, searchState: .searching))
+        let driver = StudyDriver(store: store, check: { try ExperimentSpec(checking: $0) }, announceWork: {}, isRunning: { true },
+                                 logger: Logger(label: "test"))
+        try driver.advance(id)
+        var trials = try store.trials(id)
+        #expect(trials.map(\.number) == [0, 1] && trials.allSatisfy { $0.state == .running })
+        for _ in 0..<2 {
+            let claim = try #require(try store.claim(owner: "w", leaseSeconds: 30))
+            _ = try store.complete(claim.lease, status: .succeeded, summary: try claim.record.spec.validated().run().summary, error: nil,
+                                   stepsDone: 10)
+        }
+        try driver.advance(id, ended: [trials[1].experimentIDs[0], "exp_of_another_study"])
+        trials = try store.trials(id)
+        #expect(trials.map(\.state) == [.running, .complete, .running], "only trial 1's end was heard; trial 2 is proposed")
+        try driver.advance(id, ended: [])
+        #expect(try store.trials(id)[0].state == .running)
+        try driver.advance(id)
+        trials = try store.trials(id)
+        #expect(trials[0].state == .complete && trials[0].value != nil && trials.count == 4)
+    }
+
     /// Two drivers over one store, as two instances over one database, each holding its own view of the study between
     /// passes: the TPE search proposes the same trials, in the same order, with the same values, as with one driver.
     @Test func twoDriversOnOneStoreProposeWhatOneDriverDoes() async throws {

@@ -142,7 +142,7 @@ struct SearchSummary: Encodable {
     }
 
     /// Counts each trial's diverged runs from its experiments' records (a deleted one counts as not diverged).
-    mutating func countDiverged(records: [String: ExperimentRecord]) {
+    mutating func countDiverged(records: [String: ExperimentEnd]) {
         for i in trials.indices {
             trials[i].diverged = trials[i].experimentIds.count { records[$0]?.status == .diverged }
         }
@@ -151,7 +151,7 @@ struct SearchSummary: Encodable {
     }
 
     /// Fills each trial's `replicates` from its experiments' records (studies with more than one replicate).
-    mutating func aggregate(records: [String: ExperimentRecord], studyTarget: Double?) {
+    mutating func aggregate(records: [String: ExperimentEnd], studyTarget: Double?) {
         for i in trials.indices where replicates > 1 || trials[i].confirmation == true {
             trials[i].replicates = ReplicateAggregate(finishedRuns: ReplicateAggregate.finishedRuns(trials[i].experimentIds, in: records),
                                                       target: objective.target ?? studyTarget)

@@ -73,7 +73,7 @@ public struct ServiceAPI: Sendable {
         let runner = self.runner
         let driver = StudyDriver(store: runner.store, check: { try experiments.check($0) }, announceWork: runner.announceWork,
                                  isRunning: { runner.isRunning }, logger: logger)
-        runner.hub.onEnd { [weak driver] _ in driver?.poke() }
+        runner.hub.onEnd { [weak driver] id in driver?.ended(id) }
         driver.start()
         let batchCost = BatchCostHandlers(specLimits: runner.limits, limits: .standard)
         let studies = StudyHandlers(experiments: experiments, driver: driver, batchCost: batchCost, computePool: computePool)

@@ -115,21 +115,29 @@ struct StudyHandlers: Sendable {
             definition = d
         }
         var rows: [StudyMemberRow] = []
-        // Every member in one query (a search of 10,000 trials has as many).
-        let records = try experiments.store.experiments(ids: members.map(\.0))
+        rows.reserveCapacity(members.count)
+        // Every member in one query (a search of 10,000 trials has as many). Whole records (each spec decoded) only
+        // where a row needs one: steps to the study's loss target and a comparison's leaderboard read the run; the
+        // table otherwise needs its status, summary and times, which `experimentEnds` reads without the spec (the
+        // whole records were two thirds of a 10,000-trial study's read).
+        let ids = members.map(\.0)
+        let records = study.lossTarget != nil || definition?.comparison != nil ? try experiments.store.experiments(ids: ids) : [:]
+        let ends = records.isEmpty ? try experiments.store.experimentEnds(ids) : records.mapValues(ExperimentEnd.init)
         for (id, label) in members {
-            guard let r = records[id] else {
+            guard let r = ends[id] else {
                 rows.append(StudyMemberRow(id: id, label: label, status: "deleted"))
                 continue
             }
             var row = StudyMemberRow(id: id, label: label, status: r.status.rawValue, finalLoss: r.summary?.finalLoss,
                           bestLoss: r.summary?.bestLoss, stepsRun: r.summary?.stepsRun)
             if let s = r.startedAt, let f = r.finishedAt { row.durationMs = (f.timeIntervalSince(s) * 1e6).rounded() / 1e3 }
-            if let target = study.lossTarget, r.status.isFinal { row.stepsToTarget = try? experiments.store.stepsToTarget(r, target) }
+            if let target = study.lossTarget, r.status.isFinal, let record = records[id] {
+                row.stepsToTarget = try? experiments.store.stepsToTarget(record, target)
+            }
             rows.append(row)
         }
-        search?.countDiverged(records: records)
-        search?.aggregate(records: records, studyTarget: study.lossTarget)
+        search?.countDiverged(records: ends)
+        search?.aggregate(records: ends, studyTarget: study.lossTarget)
         var comparison: Leaderboard?
         if let definition, definition.comparison != nil {
             let store = experiments.store

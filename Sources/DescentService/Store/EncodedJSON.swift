@@ -113,6 +113,15 @@ enum StoredJSON {
         return members
     }
 
+    /// The stored text of a trial's `params`, as `JSONCoding.string` writes it (keys sorted; spec paths have no
+    /// capital letter for its snake_case conversion to change; tested), by the project's writer: JSONEncoder for a
+    /// trial's `params` and `experiment_ids` (`SpecJSON.tags`) was a twentieth of a long search's driver.
+    static func text(assignment: SearchAssignment) -> String {
+        var w = JSONWriter(capacity: 64)
+        w.value(.object(assignment))
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
     private static func unreadable(_ what: String) -> ServiceError {
         .internalFailure("a stored study column is not \(what)")
     }

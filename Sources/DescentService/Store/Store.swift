@@ -97,8 +97,8 @@ public protocol Store: Sendable {
     /// is missing from `held` or its stored state differs. With `held` empty every trial from `first` on is passed.
     func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
                        _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep
-    /// The status and summary of each of these experiments, read in one query (no spec is decoded); an id without
-    /// an experiment (deleted) is absent.
+    /// The status, summary and run times of each of these experiments, read in one query (no spec is decoded); an
+    /// id without an experiment (deleted) is absent.
     func experimentEnds(_ ids: [String]) throws -> [String: ExperimentEnd]
     /// Whether the database accepts writes.
     func isWritable() -> Bool
@@ -187,8 +187,18 @@ extension Store {
     }
 }
 
-/// What a study needs of a run to tell whether it ended and to score it: its status and summary, without the spec.
+/// What a study needs of a run to tell whether it ended, to score it and to list it: its status, summary and run
+/// times, without the spec.
 public struct ExperimentEnd: Sendable {
     public var status: ExperimentStatus
     public var summary: RunSummary?
+    public var startedAt: Date? = nil
+    public var finishedAt: Date? = nil
+}
+
+extension ExperimentEnd {
+    /// The end of a record read whole.
+    init(_ r: ExperimentRecord) {
+        self.init(status: r.status, summary: r.summary, startedAt: r.startedAt, finishedAt: r.finishedAt)
+    }
 }

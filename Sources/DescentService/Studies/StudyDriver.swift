@@ -12,7 +12,9 @@ import Synchronization
 ///
 /// The driver holds each active search between passes (`HeldSearch`): its decoded definition and every trial it
 /// has seen, with the state it last saw. A pass asks the store for the statuses of the running trials'
-/// experiments in one query, scores the trials whose runs have all ended (reading only those runs), and records
+/// experiments in one query (only of those whose end this instance has heard of since the last pass, and of all of
+/// them once a second: reading every running trial's statuses at every wake-up read each of a long search's runs
+/// dozens of times), scores the trials whose runs have all ended (reading only those runs), and records
 /// those ends, reads what it does not hold and proposes, all in one transaction (`advanceSearch(_:ending:from:
 /// holding:_:)`): the store returns only the trials whose stored state differs from the held one or that it lacks
 /// (those another instance proposed or ended), so a pass costs the trials that changed, not the study's size. Why:
@@ -32,6 +34,14 @@ final class StudyDriver: Sendable {
     private let timer: Mutex<(any DispatchSourceTimer)?> = Mutex(nil)
     /// The active searches, by study id (dropped when the search ends).
     private let held = Mutex<[String: HeldSearch]>([:])
+    /// Experiments whose end this instance has heard of (`ended(_:)`) since a pass last took them: a pass reads the
+    /// statuses of the running trials' experiments among these only, and of all of them once a second (`fullEvery`).
+    private let heard = Mutex<Set<String>>([])
+    /// When a pass last read the statuses of every running trial's experiments.
+    private let lastFullRead = Mutex<ContinuousClock.Instant?>(nil)
+    /// How often a pass reads every running trial's statuses whatever it has heard: ends missed or not announced here
+    /// (an instance whose notifications were lost) are found within this time.
+    private let fullEvery = Duration.seconds(1)
 
     /// A driver over `store`; `check` validates trial specs, `announceWork` wakes the workers after trials are
     /// queued, and the driver stops polling once `isRunning` turns false.
@@ -50,6 +60,12 @@ final class StudyDriver: Sendable {
             source.resume()
             t = source
         }
+    }
+
+    /// Notes that experiment `id` ended (on any instance) and asks for a pass.
+    func ended(_ id: String) {
+        heard.withLock { _ = $0.insert(id) }
+        poke()
     }
 
     /// Asks for a pass over the active searches soon (coalesced with any pass not yet begun).
@@ -74,17 +90,30 @@ final class StudyDriver: Sendable {
         // A search another instance finished (or that was deleted) is no longer listed: drop what is held for it.
         let active = Set(ids)
         held.withLock { searches in searches = searches.filter { active.contains($0.key) } }
+        // Taken before the statuses are read, so an end heard during this pass is read by the next one.
+        let ended = heard.withLock { set in
+            let taken = set
+            set = []
+            return taken
+        }
+        let now = ContinuousClock.now
+        let full = lastFullRead.withLock { last in
+            guard last.map({ now - $0 >= fullEvery }) ?? true else { return false }
+            last = now
+            return true
+        }
         for id in ids {
-            do { _ = try advance(id) } catch {
+            do { _ = try advance(id, ended: full ? nil : ended) } catch {
                 logger.error("could not advance study", metadata: ["study": "\(id)", "error": "\(error)"])
             }
         }
     }
 
     /// Scores the study's finished trials, then proposes what the rule allows (per cell for a comparison); returns
-    /// the step taken.
+    /// the step taken. With `ended`, only the running trials with an experiment among these are looked at (the
+    /// statuses of the others are not read); without, every running trial is.
     @discardableResult
-    func advance(_ studyID: String) throws -> SearchStep {
+    func advance(_ studyID: String, ended: Set<String>? = nil) throws -> SearchStep {
         guard let study = try store.study(studyID), let text = study.definition, study.searchState == .searching else {
             held.withLock { $0[studyID] = nil }
             return SearchStep()
@@ -93,8 +122,10 @@ final class StudyDriver: Sendable {
         // 10,000-trial array per pass was a tenth of a long search's time). Another call may advance the same study
         // meanwhile (a new study's first step runs on the request's thread): it then reads the trials afresh, and the
         // store returns whatever either copy lacks.
-        var search = try held.withLock { $0.removeValue(forKey: studyID) } ?? HeldSearch(definition: text, trials: try store.trials(studyID))
-        let ends = try scoreEndedTrials(&search)
+        let taken = held.withLock { $0.removeValue(forKey: studyID) }
+        var search = try taken ?? HeldSearch(definition: text, trials: try store.trials(studyID))
+        // A search read afresh may have trials whose runs ended before this driver held it: all are looked at.
+        let ends = try scoreEndedTrials(&search, among: taken == nil ? nil : ended)
         let first = search.endedPrefix
         let holding = Dictionary(uniqueKeysWithValues: search.trials[first...].map { ($0.number, $0.state) })
         let plan = try planner(studyID, search)
@@ -116,8 +147,10 @@ final class StudyDriver: Sendable {
 
     /// Ends the running trials whose runs have all ended: their experiments' statuses in one query, then the records
     /// of those trials only. Marks them ended in `search`; returns the ends to record.
-    private func scoreEndedTrials(_ search: inout HeldSearch) throws -> [TrialEnd] {
-        let running = search.trials.indices.filter { search.trials[$0].state == .running }
+    private func scoreEndedTrials(_ search: inout HeldSearch, among ended: Set<String>?) throws -> [TrialEnd] {
+        let running = search.trials.indices.filter { i in
+            search.trials[i].state == .running && (ended.map { e in search.trials[i].experimentIDs.contains(where: e.contains) } ?? true)
+        }
         guard !running.isEmpty else { return [] }
         // One query for the running trials' statuses and summaries: most objectives score from the summary alone.
         let runs = try store.experimentEnds(running.flatMap { search.trials[$0].experimentIDs })

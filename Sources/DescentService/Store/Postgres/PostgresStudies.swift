@@ -93,8 +93,8 @@ extension PostgresStore {
                 for t in step.trials {
                     try c.execute("""
                         INSERT INTO study_trial (study_id, number, experiment_ids, params, state, value) VALUES ($1,$2,$3,$4,$5,$6)
-                        """, [.text(studyID), PGValue(t.number), .text(try JSONCoding.string(t.experimentIDs)),
-                              .text(try JSONCoding.string(t.params)), .text(t.state.rawValue), PGValue(t.value)])
+                        """, [.text(studyID), PGValue(t.number), .text(SpecJSON.tags(t.experimentIDs)),
+                              .text(StoredJSON.text(assignment: t.params)), .text(t.state.rawValue), PGValue(t.value)])
                 }
                 if step.finished { try c.execute("UPDATE study SET search_state = 'finished' WHERE id = $1", [.text(studyID)]) }
                 return step
@@ -104,12 +104,13 @@ extension PostgresStore {
 
     public func experimentEnds(_ ids: [String]) throws -> [String: ExperimentEnd] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try pool.with { try $0.execute("SELECT id, status, summary FROM experiment WHERE id = ANY($1::text[])", [Self.idArray(ids)]) }
+        let rows = try pool.with { try $0.execute("SELECT id, status, summary, started_at, finished_at FROM experiment WHERE id = ANY($1::text[])", [Self.idArray(ids)]) }
         var ends: [String: ExperimentEnd] = [:]
         for i in 0..<rows.count {
             guard let id = rows.string(i, "id"), let status = rows.string(i, "status").flatMap(ExperimentStatus.init(rawValue:)) else { continue }
             let summary = try rows.string(i, "summary").map { try StoredJSON.summaries.decode($0).value }
-            ends[id] = ExperimentEnd(status: status, summary: summary)
+            ends[id] = ExperimentEnd(status: status, summary: summary, startedAt: rows.double(i, "started_at").map(Date.init(timeIntervalSince1970:)),
+                                     finishedAt: rows.double(i, "finished_at").map(Date.init(timeIntervalSince1970:)))
         }
         return ends
     }
