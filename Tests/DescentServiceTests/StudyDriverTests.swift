@@ -56,6 +56,34 @@ import Testing
         #expect(next.first?.params == held.search.sampler.propose(held.search.space, trial: 2, seed: 1, history: []))
     }
 
+    /// A search that reads no history proposes trials in number order with their own values until c run; a trial that
+    /// fails its check ends as failed and makes room for the next.
+    @Test func aStepProposesTheTrialsInOrderAndReplacesOnesThatFailTheirCheck() throws {
+        let text = #"{"base":{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1,1],"steps":10},"#
+            + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.001,"high":0.1}},"sampler":"random","trials":40,"max_concurrent":12,"seed":4}}"#
+        let held = try HeldSearch(definition: text, trials: [])
+        struct TooLarge: Error {}
+        let p = SearchPlanner(studyID: "s", definition: held.definition, search: held.search, objective: held.objective, check: { value in
+            if case .object(let o) = value, case .object(let opt)? = o["optimizer"], case .number(let lr)? = opt["lr"], lr > 0.02 { throw TooLarge() }
+            return try ExperimentSpec(checking: value)
+        })
+        let trials = p.step([]).trials
+        var expected: [(Int, SearchAssignment, TrialState)] = []
+        var (n, running) = (0, 0)
+        while running < 12 {
+            let a = try #require(held.search.sampler.propose(held.search.space, trial: n, seed: 4, history: []))
+            guard case .number(let lr)? = a["optimizer.lr"] else { Issue.record("no lr"); return }
+            expected.append((n, a, lr > 0.02 ? .failed : .running))
+            if lr <= 0.02 { running += 1 }
+            n += 1
+        }
+        #expect(expected.contains { $0.2 == .failed }, "the seed gives no failing trial; the test checks nothing")
+        #expect(trials.map(\.number) == expected.map(\.0))
+        #expect(trials.map(\.params) == expected.map(\.1))
+        #expect(trials.map(\.state) == expected.map(\.2))
+        #expect(trials.allSatisfy { $0.experimentIDs.count == ($0.state == .running ? 1 : 0) })
+    }
+
     /// TPE reads trials 0 … i − c: trial 2 waits for trial 0 however many others have ended.
     @Test func tpeWaitsForTheTrialsItsProposalReads() throws {
         let (p, _) = try planner("tpe")
