@@ -6,6 +6,7 @@ import GRDB
 extension SQLiteStore {
     public func commit(_ writes: [QueueWrite], leaseSeconds: Double) throws -> [Bool] {
         guard !writes.isEmpty else { return [] }
+        let files = ChunkFiles.Appends(chunkFiles)
         return try pool.write { db in
             var held = [Bool](repeating: false, count: writes.count)
             let now = Date().timeIntervalSince1970
@@ -17,10 +18,14 @@ extension SQLiteStore {
                 guard try Self.fence(db, lease: lease, writes: positions.map { writes[$0] }, now: now, leaseSeconds: leaseSeconds)
                 else { continue }
                 for i in positions {
-                    if case .chunk(_, let chunk, _) = writes[i] { try Self.insertChunk(db, id: lease.id, chunk: chunk) }
+                    if case .chunk(_, let chunk, _) = writes[i] {
+                        try Self.insertChunk(db, id: lease.id, chunk: chunk, files: files, attempt: lease.attempt)
+                    }
                     held[i] = true
                 }
             }
+            // On disk before the rows that point at them commit.
+            try files.finish()
             return held
         }
     }

@@ -8,9 +8,12 @@ import GRDB
 public final class SQLiteStore: Store {
     /// The connection pool (one writer, many readers).
     let pool: DatabasePool
+    /// The data of large chunks, in files beside the database (`<path>-chunks/`).
+    let chunkFiles: ChunkFiles
 
     /// Opens (creating and migrating as needed) the database at `path`.
     public init(path: String) throws {
+        chunkFiles = try ChunkFiles(folder: path + "-chunks")
         var config = Configuration()
         config.busyMode = .timeout(5)
         config.prepareDatabase { db in
@@ -86,6 +89,14 @@ public final class SQLiteStore: Store {
         // A search's pruning: the rule each proposed experiment runs under, and each ended trial's reports.
         m.registerMigration("v7-pruning") { db in
             try db.execute(sql: "ALTER TABLE experiment ADD COLUMN prune_rule TEXT; ALTER TABLE study_trial ADD COLUMN reports TEXT")
+        }
+        // Large chunks' data in files (`ChunkFiles`): where a row's bytes are when its `data` is empty.
+        m.registerMigration("v8-chunk-files") { db in
+            try db.execute(sql: """
+                ALTER TABLE trajectory_chunk_data ADD COLUMN file_attempt INTEGER;
+                ALTER TABLE trajectory_chunk_data ADD COLUMN file_offset INTEGER;
+                ALTER TABLE trajectory_chunk_data ADD COLUMN file_length INTEGER;
+                """)
         }
         return m
     }
@@ -250,10 +261,17 @@ public final class SQLiteStore: Store {
     }
 
     public func delete(_ id: String) throws {
-        try pool.write { db in
-            try Self.deleteTrajectory(db, id: id)
+        let dropped = try pool.write { db in
+            let dropped = try Self.deleteTrajectory(db, id: id)
             try db.execute(sql: "DELETE FROM experiment WHERE id = ?", arguments: [id])
+            return dropped
         }
+        removeFiles(dropped)
+    }
+
+    /// Removes the chunk files of attempts whose rows a committed transaction deleted.
+    func removeFiles(_ dropped: [DroppedAttempts]) {
+        for d in dropped { chunkFiles.remove(d.id, attempts: d.attempts) }
     }
 
     public func queuedCount() throws -> Int {
@@ -261,7 +279,7 @@ public final class SQLiteStore: Store {
     }
 
     public func claim(owner: String, leaseSeconds: Double, limit: Int) throws -> [Claim] {
-        try pool.write { db in
+        let claims = try pool.write { db in
             let now = Date().timeIntervalSince1970
             let rows = try Row.fetchAll(try db.cachedStatement(sql: """
                 UPDATE experiment SET status = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires = ?,
@@ -272,10 +290,12 @@ public final class SQLiteStore: Store {
                 """), arguments: [owner, now + leaseSeconds, now, now, max(1, limit)])
             return try Self.claims(db, rows)
         }
+        removeFiles(claims.dropped)
+        return claims.claims
     }
 
     public func claim(owner: String, leaseSeconds: Double, limit: Int, study studyID: String) throws -> [Claim] {
-        try pool.write { db in
+        let claims = try pool.write { db in
             let now = Date().timeIntervalSince1970
             let rows = try Row.fetchAll(try db.cachedStatement(sql: """
                 UPDATE experiment SET status = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires = ?,
@@ -285,19 +305,24 @@ public final class SQLiteStore: Store {
                 """), arguments: [owner, now + leaseSeconds, now, studyID, max(1, limit)])
             return try Self.claims(db, rows)
         }
+        removeFiles(claims.dropped)
+        return claims.claims
     }
 
-    /// The claims of rows just marked running, oldest first.
-    private static func claims(_ db: Database, _ rows: [Row]) throws -> [Claim] {
+    /// The claims of rows just marked running, oldest first, and the earlier attempts whose chunks they dropped.
+    private static func claims(_ db: Database, _ rows: [Row]) throws -> (claims: [Claim], dropped: [DroppedAttempts]) {
         var claims: [Claim] = []
+        var dropped: [DroppedAttempts] = []
         for row in rows {
             let record = try Self.record(row)
             // A first attempt has nothing stored; later ones drop what a taken-over or released run left.
-            if record.attempt > 1 { try Self.deleteTrajectory(db, id: record.id) }
+            if record.attempt > 1 {
+                dropped += try Self.deleteTrajectory(db, id: record.id)
+            }
             claims.append(Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
                                 cancelRequested: row["cancel_requested"] as Bool))
         }
-        return claims.sorted { $0.record.sequence < $1.record.sequence }
+        return (claims.sorted { $0.record.sequence < $1.record.sequence }, dropped)
     }
 
     public func renew(_ leases: [Lease], owner: String, leaseSeconds: Double) throws -> [Lease: LeaseState] {
@@ -331,15 +356,17 @@ public final class SQLiteStore: Store {
     }
 
     public func release(_ lease: Lease) throws -> Bool {
-        try pool.write { db in
+        let dropped: [DroppedAttempts]? = try pool.write { db in
             try db.execute(sql: """
                 UPDATE experiment SET status = 'queued', started_at = NULL, steps_done = 0, lease_owner = NULL, lease_expires = NULL
                 WHERE id = ? AND attempt = ? AND status = 'running'
                 """, arguments: [lease.id, lease.attempt])
-            guard db.changesCount == 1 else { return false }
-            try Self.deleteTrajectory(db, id: lease.id)
-            return true
+            guard db.changesCount == 1 else { return nil }
+            return try Self.deleteTrajectory(db, id: lease.id)
         }
+        guard let dropped else { return false }
+        removeFiles(dropped)
+        return true
     }
 
     public func cancelQueued(_ id: String) throws -> ExperimentRecord? {
@@ -359,14 +386,16 @@ public final class SQLiteStore: Store {
     }
 
     public func requeueRunning() throws -> Int {
-        try pool.write { db in
-            try Self.deleteRunningTrajectories(db)
+        let (count, dropped) = try pool.write { db in
+            let dropped = try Self.deleteRunningTrajectories(db)
             try db.execute(sql: """
                 UPDATE experiment SET status = 'queued', started_at = NULL, steps_done = 0, lease_owner = NULL, lease_expires = NULL
                 WHERE status = 'running';
                 """)
-            return db.changesCount
+            return (db.changesCount, dropped)
         }
+        removeFiles(dropped)
+        return count
     }
 
     public func isWritable() -> Bool {

@@ -5,35 +5,52 @@ import GRDB
 /// Trajectory chunks and their summaries in SQLite: the statements every writer of chunks uses, and
 /// the reads behind trajectory views.
 extension SQLiteStore {
-    /// Inserts one stored chunk (its rows, epoch records and summary levels) of experiment `id`.
-    static func insertChunk(_ db: Database, id: String, chunk: StoredChunk, table: String = "trajectory_chunk") throws {
+    /// Inserts one stored chunk (its rows, epoch records and summary levels) of experiment `id`; with `files`, data of
+    /// at least `ChunkFiles.threshold` bytes goes to the file of the run's `attempt` and the row records where.
+    static func insertChunk(_ db: Database, id: String, chunk: StoredChunk, table: String = "trajectory_chunk",
+                            files: ChunkFiles.Appends? = nil, attempt: Int = 0) throws {
         try db.cachedStatement(sql: """
             INSERT INTO \(table) (experiment_id, chunk_index, first_step, last_step, rows, dimension, levels, epochs)
             VALUES (?,?,?,?,?,?,?,?)
             """).execute(arguments: [id, chunk.index, chunk.firstStep, chunk.lastStep, chunk.rows, chunk.dimension, chunk.summaries.count,
                              chunk.epochs.map { Data($0) }])
-        try db.cachedStatement(sql: "INSERT INTO trajectory_chunk_data (experiment_id, chunk_index, data) VALUES (?,?,?)")
-            .execute(arguments: [id, chunk.index, Data(chunk.data)])
+        if let files, chunk.data.count >= ChunkFiles.threshold {
+            let offset = try files.append(chunk.data, id: id, attempt: attempt)
+            try db.cachedStatement(sql: """
+                INSERT INTO trajectory_chunk_data (experiment_id, chunk_index, data, file_attempt, file_offset, file_length) VALUES (?,?,?,?,?,?)
+                """).execute(arguments: [id, chunk.index, Data(), attempt, offset, chunk.data.count])
+        } else {
+            try db.cachedStatement(sql: "INSERT INTO trajectory_chunk_data (experiment_id, chunk_index, data) VALUES (?,?,?)")
+                .execute(arguments: [id, chunk.index, Data(chunk.data)])
+        }
         for (level, blob) in chunk.summaries.enumerated() {
             try db.cachedStatement(sql: "INSERT INTO trajectory_summary (experiment_id, level, chunk_index, data) VALUES (?,?,?,?)")
                 .execute(arguments: [id, level, chunk.index, Data(blob)])
         }
     }
 
-    /// Deletes every chunk and summary of experiment `id`.
-    static func deleteTrajectory(_ db: Database, id: String) throws {
+    /// Deletes every chunk and summary of experiment `id`; returns its attempts, whose chunk files the caller removes
+    /// once the transaction has committed.
+    static func deleteTrajectory(_ db: Database, id: String) throws -> [DroppedAttempts] {
         for table in ["trajectory_summary", "trajectory_chunk_data", "trajectory_chunk"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE experiment_id = ?", arguments: [id])
         }
+        let attempt = try Int.fetchOne(db, sql: "SELECT attempt FROM experiment WHERE id = ?", arguments: [id]) ?? 0
+        return attempt < 1 ? [] : [DroppedAttempts(id: id, attempts: 1...attempt)]
     }
 
-    /// Deletes the chunks and summaries of every running experiment (recovery at start).
-    static func deleteRunningTrajectories(_ db: Database) throws {
+    /// Deletes the chunks and summaries of every running experiment (recovery at start); returns their attempts (as
+    /// `deleteTrajectory`).
+    static func deleteRunningTrajectories(_ db: Database) throws -> [DroppedAttempts] {
+        let dropped = try Row.fetchAll(db, sql: "SELECT id, attempt FROM experiment WHERE status = 'running' AND attempt >= 1").map { row in
+            DroppedAttempts(id: row[0], attempts: 1...(row[1] as Int))
+        }
         try db.execute(sql: """
             DELETE FROM trajectory_summary WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running');
             DELETE FROM trajectory_chunk_data WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running');
             DELETE FROM trajectory_chunk WHERE experiment_id IN (SELECT id FROM experiment WHERE status = 'running');
             """)
+        return dropped
     }
 
     /// Schema v3: chunks carry their step range, row count and epoch records in columns before the data, so
@@ -66,11 +83,30 @@ extension SQLiteStore {
     }
 
     public func chunkData(_ id: String, indices: ClosedRange<Int>) throws -> [[UInt8]] {
-        try pool.read { db in
-            try Data.fetchAll(db, sql: """
-                SELECT data FROM trajectory_chunk_data WHERE experiment_id = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index
-                """, arguments: [id, indices.lowerBound, indices.upperBound]).map { Array($0) }
+        // The rows first, then the files, outside the read transaction. A file is removed only after the transaction
+        // that deleted its rows has committed, and only when the run is deleted or run again, whose trajectory a
+        // reader then no longer asks for.
+        let rows = try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT data, file_attempt, file_offset, file_length FROM trajectory_chunk_data
+                WHERE experiment_id = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index
+                """, arguments: [id, indices.lowerBound, indices.upperBound]).map { row -> ChunkPlace in
+                if let attempt = row[1] as Int? { return .file(attempt: attempt, offset: row[2], length: row[3]) }
+                return .row(Array(row[0] as Data))
+            }
         }
+        return try rows.map { place in
+            switch place {
+            case .row(let bytes): return bytes
+            case .file(let attempt, let offset, let length): return try chunkFiles.read(id, attempt: attempt, offset: offset, length: length)
+            }
+        }
+    }
+
+    /// Where a chunk's bytes are.
+    private enum ChunkPlace {
+        case row([UInt8])
+        case file(attempt: Int, offset: Int, length: Int)
     }
 
     public func summaryData(_ id: String, level: Int, indices: ClosedRange<Int>) throws -> [Int: [UInt8]] {
@@ -94,4 +130,10 @@ extension SQLiteStore {
         }
         return blobs.map { Array($0) }
     }
+}
+
+/// An experiment's attempts whose chunks a transaction deleted: their chunk files go once it has committed.
+struct DroppedAttempts: Sendable {
+    let id: String
+    let attempts: ClosedRange<Int>
 }
