@@ -49,16 +49,34 @@ enum TrajectorySummary {
         /// The bucket summarising rows `range` of `t` (indices into `t`).
         init(_ t: Trajectory, rows range: Range<Int>) {
             rows = range.count
-            first = range.lowerBound; last = range.upperBound - 1; lowest = range.lowerBound; highest = range.lowerBound
-            lrMin = .nan; lrMax = .nan; lrSum = 0; lossMin = .nan; lossMax = .nan; lossSum = 0; gradMin = .nan; gradMax = .nan; gradSum = 0
-            for i in range {
-                let l = t.loss[i]
-                if Self.key(l) < Self.key(t.loss[lowest]) { lowest = i }
-                if Self.higher(l, than: t.loss[highest]) { highest = i }
-                lrMin = .minimum(lrMin, t.lr[i]); lrMax = .maximum(lrMax, t.lr[i]); lrSum += t.lr[i]
-                lossMin = .minimum(lossMin, l); lossMax = .maximum(lossMax, l); lossSum += l
-                gradMin = .minimum(gradMin, t.gradNorm[i]); gradMax = .maximum(gradMax, t.gradNorm[i]); gradSum += t.gradNorm[i]
+            first = range.lowerBound; last = range.upperBound - 1
+            var lowest = range.lowerBound, highest = range.lowerBound
+            var lrMin = Double.nan, lrMax = Double.nan, lrSum = 0.0, lossMin = Double.nan, lossMax = Double.nan, lossSum = 0.0
+            var gradMin = Double.nan, gradMax = Double.nan, gradSum = 0.0
+            precondition(range.lowerBound >= 0 && range.upperBound <= min(t.loss.count, t.lr.count, t.gradNorm.count))
+            // Through buffer pointers, with the extreme rows' losses kept in registers: the same comparisons and sums
+            // in the same order, without three bounds checks and two reloads per row (this loop was a tenth of a
+            // worker's time on a study recording every step).
+            t.loss.withUnsafeBufferPointer { loss in
+                t.lr.withUnsafeBufferPointer { lr in
+                    t.gradNorm.withUnsafeBufferPointer { grad in
+                        guard !range.isEmpty else { return }
+                        var low = loss[lowest], high = loss[highest]
+                        for i in range {
+                            let l = loss[i], r = lr[i], g = grad[i]
+                            if Self.key(l) < Self.key(low) { lowest = i; low = l }
+                            if Self.higher(l, than: high) { highest = i; high = l }
+                            lrMin = .minimum(lrMin, r); lrMax = .maximum(lrMax, r); lrSum += r
+                            lossMin = .minimum(lossMin, l); lossMax = .maximum(lossMax, l); lossSum += l
+                            gradMin = .minimum(gradMin, g); gradMax = .maximum(gradMax, g); gradSum += g
+                        }
+                    }
+                }
             }
+            self.lowest = lowest; self.highest = highest
+            self.lrMin = lrMin; self.lrMax = lrMax; self.lrSum = lrSum
+            self.lossMin = lossMin; self.lossMax = lossMax; self.lossSum = lossSum
+            self.gradMin = gradMin; self.gradMax = gradMax; self.gradSum = gradSum
         }
 
         /// The bucket of `a`'s rows followed by `b`'s (both indexing the pool whose losses are `loss`).
