@@ -185,6 +185,46 @@ import Testing
         #expect(back[1].validationLoss?.sign == .minus && back[1].validationAccuracy == nil)
     }
 
+    /// A bucket is what the plain loop over its rows with `Double.minimum`/`maximum` gives, bit for bit (NaN sums: NaN):
+    /// on rows with NaN (the general loop) and without (the branch-free one), with ±0 ties, infinities and repeated
+    /// extremes.
+    @Test func bucketsMatchThePlainLoopWithAndWithoutNaN() {
+        var rng = SplitMix(7)
+        let specials: [Double] = [0, -0.0, .infinity, -.infinity, 1, 1, -1, .leastNonzeroMagnitude, -0.0, 0]
+        for withNaN in [false, true] {
+            var t = Trajectory(dimension: 1)
+            for i in 0..<3000 {
+                let pick = { (k: Int) -> Double in i % 7 == k ? specials[(i / 7) % specials.count] : rng.double() * 2 - 1 }
+                t.step.append(i); t.epoch.append(0); t.params.append(0)
+                // lr: both zeros among positive values (ties at the minimum); gradient norm: both zeros among negative
+                // values (ties at the maximum); loss: infinities, repeated values and ±1 among random values.
+                t.lr.append(i % 11 == 0 ? -0.0 : i % 13 == 0 ? 0.0 : rng.double() + 0.5)
+                t.loss.append(withNaN && i % 501 == 250 ? .nan : pick(2))
+                t.gradNorm.append(withNaN && i % 777 == 3 ? -.nan : i % 5 == 0 ? 0.0 : i % 17 == 0 ? -0.0 : -rng.double() - 0.5)
+            }
+            for range in [0..<3000, 0..<1, 5..<6, 7..<263, 250..<251, 1000..<2024] {
+                let b = TrajectorySummary.Bucket(t, rows: range)
+                var lowest = range.lowerBound, highest = range.lowerBound
+                var mins = [Double](repeating: .nan, count: 3), maxs = mins, sums = [0.0, 0.0, 0.0]
+                for i in range {
+                    let l = t.loss[i]
+                    if TrajectorySummary.Bucket.key(l) < TrajectorySummary.Bucket.key(t.loss[lowest]) { lowest = i }
+                    if TrajectorySummary.Bucket.higher(l, than: t.loss[highest]) { highest = i }
+                    for (k, v) in [t.lr[i], l, t.gradNorm[i]].enumerated() {
+                        mins[k] = .minimum(mins[k], v); maxs[k] = .maximum(maxs[k], v); sums[k] += v
+                    }
+                }
+                #expect(b.lowest == lowest && b.highest == highest && b.rows == range.count, "\(range) nan=\(withNaN)")
+                #expect(Self.bits([b.lrMin, b.lossMin, b.gradMin]) == Self.bits(mins), "\(range) nan=\(withNaN)")
+                #expect(Self.bits([b.lrMax, b.lossMax, b.gradMax]) == Self.bits(maxs), "\(range) nan=\(withNaN)")
+                // A sum that met NaN (or ∞ − ∞) is NaN; which NaN depends on the order the compiler gives an addition's
+                // operands, so only its NaN-ness is compared.
+                let got = [b.lrSum, b.lossSum, b.gradSum].map { $0.isNaN ? Double.nan : $0 }
+                #expect(Self.bits(got) == Self.bits(sums.map { $0.isNaN ? Double.nan : $0 }), "\(range) nan=\(withNaN)")
+            }
+        }
+    }
+
     @Test func summaryBucketsAgreeWithTheirRows() throws {
         let t = Self.sample(rows: 5000)
         let levels = TrajectorySummary.levels(of: t)

@@ -62,6 +62,27 @@ enum TrajectorySummary {
                     t.gradNorm.withUnsafeBufferPointer { grad in
                         guard !range.isEmpty else { return }
                         var low = loss[lowest], high = loss[highest]
+                        var nan = false
+                        for i in range where loss[i].isNaN || lr[i].isNaN || grad[i].isNaN {
+                            nan = true
+                            break
+                        }
+                        if !nan {
+                            // Without NaN, `minimum(a, b)` is `a <= b ? a : b`, `maximum(a, b)` is `a > b ? a : b` and the
+                            // extremes' keys are the losses: the same results as the loop below, from branch-free
+                            // selects (the general loop's NaN tests were most of its time).
+                            let f = range.lowerBound
+                            lrMin = lr[f]; lrMax = lr[f]; lossMin = loss[f]; lossMax = loss[f]; gradMin = grad[f]; gradMax = grad[f]
+                            for i in range {
+                                let l = loss[i], r = lr[i], g = grad[i]
+                                if l < low { lowest = i; low = l }
+                                if l > high { highest = i; high = l }
+                                lrMin = lrMin <= r ? lrMin : r; lrMax = lrMax > r ? lrMax : r; lrSum += r
+                                lossMin = lossMin <= l ? lossMin : l; lossMax = lossMax > l ? lossMax : l; lossSum += l
+                                gradMin = gradMin <= g ? gradMin : g; gradMax = gradMax > g ? gradMax : g; gradSum += g
+                            }
+                            return
+                        }
                         for i in range {
                             let l = loss[i], r = lr[i], g = grad[i]
                             if Self.key(l) < Self.key(low) { lowest = i; low = l }
