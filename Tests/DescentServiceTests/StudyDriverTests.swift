@@ -124,6 +124,37 @@ import Testing
         #expect(trials[0].state == .complete && trials[0].value != nil && trials.count == 4)
     }
 
+    /// A run this instance's writer stored is scored from the end it stored (the same status and summary a read would
+    /// give): here the store still shows the run as running, so the trial can only have ended from the stored end.
+    @Test func aPassScoresARunThisInstanceStoredWithoutReadingIt() throws {
+        let store = try StoreBackend.sqlite.makeStore()
+        let text = #"{"base":{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1,1],"steps":10},"#
+            + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.001,"high":0.1}},"sampler":"random","trials":3,"max_concurrent":1,"seed":1}}"#
+        let id = "std_stored"
+        try store.insertStudy(StudyRecord(id: id, name: "s", createdAt: Date(timeIntervalSince1970: 1_800_000_000), experimentIDs: [],
+                                          labels: [], lossTarget: nil, definition: text, searchState: .searching))
+        let driver = StudyDriver(store: store, check: { try ExperimentSpec(checking: $0) }, announceWork: {}, isRunning: { true },
+                                 logger: Logger(label: "test"))
+        try driver.advance(id)
+        let claim = try #require(try store.claim(owner: "w", leaseSeconds: 30))
+        var summary = try claim.record.spec.validated().run().summary
+        summary.finalLoss = 0.125
+        let run = claim.record.id
+        try driver.advance(id, ended: [run], stored: [run: ExperimentEnd(status: .succeeded, summary: summary)])
+        let trials = try store.trials(id)
+        #expect(trials.first?.state == .complete && trials.first?.value == 0.125 && trials.count == 2)
+        #expect(try store.experiment(run)?.status == .running)
+    }
+
+    @Test func aRememberedSummaryIsItsStoredTextAndReadsBackDecoded() throws {
+        let summary = RunSummary(stopReason: .budget, stepsRun: 7, finalLoss: 1.0 / 3, bestLoss: 0.25, bestStep: 3, finalParams: [0.5, -0.0],
+                                 finalGradNorm: .nan, trainLoss: nil, validationLoss: nil, validationAccuracy: nil)
+        let text = StoredJSON.summaries.remember(summary)
+        #expect(text == SummaryJSON.string(summary))
+        let read = try StoredJSON.summaries.decode(text)
+        #expect(read.value.finalLoss == summary.finalLoss && read.value.finalParams == summary.finalParams && read.bytes == Array(text.utf8))
+    }
+
     /// Two drivers over one store, as two instances over one database, each holding its own view of the study between
     /// passes: the TPE search proposes the same trials, in the same order, with the same values, as with one driver.
     @Test func twoDriversOnOneStoreProposeWhatOneDriverDoes() async throws {

@@ -73,6 +73,7 @@ public struct ServiceAPI: Sendable {
         let runner = self.runner
         let driver = StudyDriver(store: runner.store, check: { try experiments.check($0) }, announceWork: runner.announceWork,
                                  isRunning: { runner.isRunning }, logger: logger)
+        runner.hub.onStoredEnd { [weak driver] id, end in driver?.stored(id, end) }
         runner.hub.onEnd { [weak driver] id in driver?.ended(id) }
         driver.start()
         let batchCost = BatchCostHandlers(specLimits: runner.limits, limits: .standard)

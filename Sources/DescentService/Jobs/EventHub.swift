@@ -18,6 +18,7 @@ public final class EventHub: Sendable {
     private let subscribers = Mutex<[String: [UUID: AsyncStream<ExperimentEvent>.Continuation]]>([:])
     private let closed = Atomic<Bool>(false)
     private let endObservers = Mutex<[@Sendable (String) -> Void]>([])
+    private let storedEndObservers = Mutex<[@Sendable (String, ExperimentEnd) -> Void]>([])
 
     /// Creates an empty hub.
     public init() {}
@@ -57,6 +58,18 @@ public final class EventHub: Sendable {
     /// advance on it).
     public func onEnd(_ observer: @escaping @Sendable (String) -> Void) {
         endObservers.withLock { $0.append(observer) }
+    }
+
+    /// Calls `observer` with the id and the stored status and summary of every run this instance's workers end from
+    /// now on, once its result is committed and before its `.end` is published (the study driver scores trials from
+    /// them without reading the store).
+    public func onStoredEnd(_ observer: @escaping @Sendable (String, ExperimentEnd) -> Void) {
+        storedEndObservers.withLock { $0.append(observer) }
+    }
+
+    /// Tells the `onStoredEnd` observers that the result of run `id` was committed as `end`.
+    public func stored(_ id: String, _ end: ExperimentEnd) {
+        for observer in storedEndObservers.withLock({ $0 }) { observer(id, end) }
     }
 
     /// Sends an event to every subscriber of `id`.

@@ -430,7 +430,10 @@ public final class ExperimentRunner: Sendable {
             switch written {
             case .written:
                 metrics.finished.increment(label: outcome.status.rawValue)
-                publisher.async { [coordination] in coordination.publish(lease.id, [.status(outcome.status), .end]) }
+                publisher.async { [coordination, hub] in
+                    hub.stored(lease.id, ExperimentEnd(status: outcome.status, summary: outcome.summary))
+                    coordination.publish(lease.id, [.status(outcome.status), .end])
+                }
             case .lost:
                 logger.notice("lease lost before the result was stored", metadata: ["id": "\(lease.id)", "attempt": "\(lease.attempt)"])
             case .failed(let reason):

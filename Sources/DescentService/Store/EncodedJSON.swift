@@ -92,6 +92,16 @@ extension DecodedJSONCache where Value == ExperimentSpec {
     }
 }
 
+extension DecodedJSONCache where Value == RunSummary {
+    /// The text a result's summary is stored as, remembered with its value: the study driver and a study's read then
+    /// find it decoded (every summary is a different text, so without this each read of a finished run was a miss).
+    func remember(_ summary: RunSummary) -> String {
+        let text = SummaryJSON.string(summary)
+        add(Key(text), EncodedJSON(value: summary, bytes: Array(text.utf8)))
+        return text
+    }
+}
+
 /// The caches of the experiment table's JSON columns (16 MiB for specs, 8 MiB for summaries), and the readers of the
 /// study tables' small JSON columns.
 enum StoredJSON {

@@ -37,6 +37,9 @@ final class StudyDriver: Sendable {
     /// Experiments whose end this instance has heard of (`ended(_:)`) since a pass last took them: a pass reads the
     /// statuses of the running trials' experiments among these only, and of all of them once a second (`fullEvery`).
     private let heard = Mutex<Set<String>>([])
+    /// The stored ends (status, summary) of runs this instance's workers ended since a pass last took them: a pass
+    /// scores those runs' trials without reading them (`stored(_:_:)`).
+    private let known = Mutex<[String: ExperimentEnd]>([:])
     /// When a pass last read the statuses of every running trial's experiments.
     private let lastFullRead = Mutex<ContinuousClock.Instant?>(nil)
     /// How often a pass reads every running trial's statuses whatever it has heard: ends missed or not announced here
@@ -60,6 +63,21 @@ final class StudyDriver: Sendable {
             source.resume()
             t = source
         }
+    }
+
+    /// Notes the status and summary run `id` was stored with (by this instance's writer, before its end is announced).
+    func stored(_ id: String, _ end: ExperimentEnd) {
+        // As the store gives them back: a NaN is stored as JSON's "NaN" and read as the canonical NaN.
+        var end = end
+        if var s = end.summary {
+            func canonical(_ x: Double) -> Double { x.isNaN ? .nan : x }
+            s.finalLoss = canonical(s.finalLoss)
+            s.bestLoss = canonical(s.bestLoss)
+            s.validationLoss = s.validationLoss.map(canonical)
+            s.validationAccuracy = s.validationAccuracy.map(canonical)
+            end.summary = s
+        }
+        known.withLock { $0[id] = end }
     }
 
     /// Notes that experiment `id` ended (on any instance) and asks for a pass.
@@ -96,6 +114,13 @@ final class StudyDriver: Sendable {
             set = []
             return taken
         }
+        // After the heard ends: a run's stored end is noted before its end is announced, so each heard end's stored
+        // one, if this instance wrote it, is here too.
+        let stored = known.withLock { ends in
+            let taken = ends
+            ends = [:]
+            return taken
+        }
         let now = ContinuousClock.now
         let full = lastFullRead.withLock { last in
             guard last.map({ now - $0 >= fullEvery }) ?? true else { return false }
@@ -103,7 +128,7 @@ final class StudyDriver: Sendable {
             return true
         }
         for id in ids {
-            do { _ = try advance(id, ended: full ? nil : ended) } catch {
+            do { _ = try advance(id, ended: full ? nil : ended, stored: stored) } catch {
                 logger.error("could not advance study", metadata: ["study": "\(id)", "error": "\(error)"])
             }
         }
@@ -113,7 +138,7 @@ final class StudyDriver: Sendable {
     /// the step taken. With `ended`, only the running trials with an experiment among these are looked at (the
     /// statuses of the others are not read); without, every running trial is.
     @discardableResult
-    func advance(_ studyID: String, ended: Set<String>? = nil) throws -> SearchStep {
+    func advance(_ studyID: String, ended: Set<String>? = nil, stored: [String: ExperimentEnd] = [:]) throws -> SearchStep {
         guard let study = try store.study(studyID), let text = study.definition, study.searchState == .searching else {
             held.withLock { $0[studyID] = nil }
             return SearchStep()
@@ -125,7 +150,7 @@ final class StudyDriver: Sendable {
         let taken = held.withLock { $0.removeValue(forKey: studyID) }
         var search = try taken ?? HeldSearch(definition: text, trials: try store.trials(studyID))
         // A search read afresh may have trials whose runs ended before this driver held it: all are looked at.
-        let ends = try scoreEndedTrials(&search, among: taken == nil ? nil : ended)
+        let ends = try scoreEndedTrials(&search, among: taken == nil ? nil : ended, stored: stored)
         let first = search.endedPrefix
         let holding = Dictionary(uniqueKeysWithValues: search.trials[first...].map { ($0.number, $0.state) })
         let plan = try planner(studyID, search)
@@ -147,13 +172,18 @@ final class StudyDriver: Sendable {
 
     /// Ends the running trials whose runs have all ended: their experiments' statuses in one query, then the records
     /// of those trials only. Marks them ended in `search`; returns the ends to record.
-    private func scoreEndedTrials(_ search: inout HeldSearch, among ended: Set<String>?) throws -> [TrialEnd] {
+    private func scoreEndedTrials(_ search: inout HeldSearch, among ended: Set<String>?, stored: [String: ExperimentEnd]) throws -> [TrialEnd] {
         let running = search.trials.indices.filter { i in
             search.trials[i].state == .running && (ended.map { e in search.trials[i].experimentIDs.contains(where: e.contains) } ?? true)
         }
         guard !running.isEmpty else { return [] }
         // One query for the running trials' statuses and summaries: most objectives score from the summary alone.
-        let runs = try store.experimentEnds(running.flatMap { search.trials[$0].experimentIDs })
+        // Runs this instance stored are scored from what it stored (the same status and summary a read would give);
+        // the others are read.
+        let ids = running.flatMap { search.trials[$0].experimentIDs }
+        let unknown = ids.filter { stored[$0] == nil }
+        var runs = unknown.isEmpty ? [:] : try store.experimentEnds(unknown)
+        if unknown.count < ids.count { for id in ids { if let end = stored[id] { runs[id] = end } } }
         // Comparisons refuse pruners, so only a plain search reads reports.
         let scoring = TrialScoring(store: store, objective: search.objective,
                                    reportEvery: search.search.pruner == nil ? nil : search.definition.reportEvery(search.search))

@@ -19,7 +19,7 @@ extension PostgresStore {
             }
             if let o = outcome {
                 results.append(ResultRow(id: lease.id, attempt: lease.attempt, status: o.status.rawValue,
-                                         summary: o.summary.map(SummaryJSON.string), errorCode: o.errorCode,
+                                         summary: o.summary.map(StoredJSON.summaries.remember), errorCode: o.errorCode,
                                          errorMessage: o.errorMessage, stepsDone: o.stepsDone))
             } else {
                 progress.append(ProgressRow(id: lease.id, attempt: lease.attempt, stepsDone: stepsDone))

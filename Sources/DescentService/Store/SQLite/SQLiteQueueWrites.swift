@@ -40,7 +40,7 @@ extension SQLiteStore {
             try db.cachedStatement(sql: """
                 UPDATE experiment SET status = ?, summary = ?, error_code = ?, error_message = ?, finished_at = ?, steps_done = ?,
                   lease_owner = NULL, lease_expires = NULL WHERE id = ? AND attempt = ? AND status = 'running'
-                """).execute(arguments: [result.status.rawValue, result.summary.map(SummaryJSON.string), result.errorCode,
+                """).execute(arguments: [result.status.rawValue, result.summary.map(StoredJSON.summaries.remember), result.errorCode,
                                  result.errorMessage, now, result.stepsDone, lease.id, lease.attempt])
         } else {
             let stepsDone = writes.reduce(0) { done, write in
