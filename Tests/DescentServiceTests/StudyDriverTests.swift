@@ -95,17 +95,25 @@ import Testing
         #expect(p.step(trials).trials.map(\.number) == [2, 3])
     }
 
-    /// A pass reads the statuses of the running trials' experiments whose end the driver heard of; an end it did not
-    /// hear of is found by the read of every running trial (once a second in a running service).
-    @Test func aPassScoresTheTrialsWhoseEndsItHeardOfAndTheRestOnAFullRead() throws {
+    /// A searching random-search study (10-step Adam runs on Rosenbrock) in a fresh SQLite store, and a driver over it
+    /// with no timer and no workers: the tests end runs in the store themselves.
+    private func randomSearch(trials: Int, maxConcurrent: Int) throws -> (any Store, StudyDriver, String) {
         let store = try StoreBackend.sqlite.makeStore()
         let text = #"{"base":{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1,1],"steps":10},"#
-            + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.001,"high":0.1}},"sampler":"random","trials":6,"max_concurrent":2,"seed":1}}"#
-        let id = "std_heard"
+            + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.001,"high":0.1}},"sampler":"random","#
+            + #""trials":\#(trials),"max_concurrent":\#(maxConcurrent),"seed":1}}"#
+        let id = "std_" + UUID().uuidString
         try store.insertStudy(StudyRecord(id: id, name: "s", createdAt: Date(timeIntervalSince1970: 1_800_000_000), experimentIDs: [],
                                           labels: [], lossTarget: nil, definition: text, searchState: .searching))
         let driver = StudyDriver(store: store, check: { try ExperimentSpec(checking: $0) }, announceWork: {}, isRunning: { true },
                                  logger: Logger(label: "test"))
+        return (store, driver, id)
+    }
+
+    /// A pass reads the statuses of the running trials' experiments whose end the driver heard of; an end it did not
+    /// hear of is found by the read of every running trial (once a second in a running service).
+    @Test func aPassScoresTheTrialsWhoseEndsItHeardOfAndTheRestOnAFullRead() throws {
+        let (store, driver, id) = try randomSearch(trials: 6, maxConcurrent: 2)
         try driver.advance(id)
         var trials = try store.trials(id)
         #expect(trials.map(\.number) == [0, 1] && trials.allSatisfy { $0.state == .running })
@@ -127,14 +135,7 @@ import Testing
     /// A run this instance's writer stored is scored from the end it stored (the same status and summary a read would
     /// give): here the store still shows the run as running, so the trial can only have ended from the stored end.
     @Test func aPassScoresARunThisInstanceStoredWithoutReadingIt() throws {
-        let store = try StoreBackend.sqlite.makeStore()
-        let text = #"{"base":{"objective":{"type":"rosenbrock"},"optimizer":{"type":"adam","lr":0.01},"start":[-1,1],"steps":10},"#
-            + #""search":{"space":{"optimizer.lr":{"type":"log_uniform","low":0.001,"high":0.1}},"sampler":"random","trials":3,"max_concurrent":1,"seed":1}}"#
-        let id = "std_stored"
-        try store.insertStudy(StudyRecord(id: id, name: "s", createdAt: Date(timeIntervalSince1970: 1_800_000_000), experimentIDs: [],
-                                          labels: [], lossTarget: nil, definition: text, searchState: .searching))
-        let driver = StudyDriver(store: store, check: { try ExperimentSpec(checking: $0) }, announceWork: {}, isRunning: { true },
-                                 logger: Logger(label: "test"))
+        let (store, driver, id) = try randomSearch(trials: 3, maxConcurrent: 1)
         try driver.advance(id)
         let claim = try #require(try store.claim(owner: "w", leaseSeconds: 30))
         var summary = try claim.record.spec.validated().run().summary
