@@ -196,7 +196,16 @@ public struct ExperimentEnd: Sendable {
     public var finishedAt: Date? = nil
 }
 
-extension ExperimentEnd {
+/// What a trial's score and a configuration's aggregate read of a run: its status and summary (a record read whole,
+/// or its end).
+protocol RunStatusAndSummary {
+    var status: ExperimentStatus { get }
+    var summary: RunSummary? { get }
+}
+
+extension ExperimentRecord: RunStatusAndSummary {}
+
+extension ExperimentEnd: RunStatusAndSummary {
     /// The end of a record read whole.
     init(_ r: ExperimentRecord) {
         self.init(status: r.status, summary: r.summary, startedAt: r.startedAt, finishedAt: r.finishedAt)

@@ -72,23 +72,13 @@ struct ReplicateAggregate: Encodable, Equatable {
     }
 
     /// The aggregate of finished runs' final losses; a run without a summary counts as diverged.
-    init(finishedRuns runs: [ExperimentRecord], target: Double?) {
-        self.init(finalLosses: runs.map { $0.summary?.finalLoss ?? .infinity }, target: target)
-    }
-
-    /// The aggregate of finished runs' final losses, from their ends; a run without a summary counts as diverged.
-    init(finishedRuns runs: [ExperimentEnd], target: Double?) {
+    init(finishedRuns runs: [some RunStatusAndSummary], target: Double?) {
         self.init(finalLosses: runs.map { $0.summary?.finalLoss ?? .infinity }, target: target)
     }
 
     /// The runs among `ids` that have a final loss to aggregate (succeeded or diverged), in the order of `ids`.
-    static func finishedRuns(_ ids: [String], in records: [String: ExperimentRecord]) -> [ExperimentRecord] {
-        ids.compactMap { records[$0] }.filter { $0.status == .succeeded || $0.status == .diverged }
-    }
-
-    /// The same, from the runs' ends.
-    static func finishedRuns(_ ids: [String], in ends: [String: ExperimentEnd]) -> [ExperimentEnd] {
-        ids.compactMap { ends[$0] }.filter { $0.status == .succeeded || $0.status == .diverged }
+    static func finishedRuns<Run: RunStatusAndSummary>(_ ids: [String], in runs: [String: Run]) -> [Run] {
+        ids.compactMap { runs[$0] }.filter { $0.status == .succeeded || $0.status == .diverged }
     }
 
     enum CodingKeys: String, CodingKey {

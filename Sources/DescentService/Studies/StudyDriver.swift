@@ -110,16 +110,14 @@ final class StudyDriver: Sendable {
         held.withLock { searches in searches = searches.filter { active.contains($0.key) } }
         // Taken before the statuses are read, so an end heard during this pass is read by the next one.
         let ended = heard.withLock { set in
-            let taken = set
-            set = []
-            return taken
+            defer { set = [] }
+            return set
         }
         // After the heard ends: a run's stored end is noted before its end is announced, so each heard end's stored
         // one, if this instance wrote it, is here too.
         let stored = known.withLock { ends in
-            let taken = ends
-            ends = [:]
-            return taken
+            defer { ends = [:] }
+            return ends
         }
         let now = ContinuousClock.now
         let full = lastFullRead.withLock { last in

@@ -61,23 +61,13 @@ struct ChunkFiles: Sendable {
             }
             let offset = file.end
             // Kept open from here: `finish()` (or deinit) closes it even when the write fails.
-            open[path] = file
-            var failure: ChunkFileError?
-            bytes.withUnsafeBytes { raw in
-                var done = 0
-                while done < raw.count {
-                    let n = pwrite(file.fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        failure = .io("write", path, errno)
-                        return
-                    }
-                    done += n
+            open[path] = (file.fd, offset + bytes.count)
+            let failure = bytes.withUnsafeBytes { raw in
+                ChunkFiles.transfer(raw.count, "write", path, offset: offset) { done in
+                    pwrite(file.fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
                 }
             }
             if let failure { throw failure }
-            file.end += bytes.count
-            open[path] = file
             return offset
         }
 
@@ -104,25 +94,31 @@ struct ChunkFiles: Sendable {
         guard fd >= 0 else { throw .io("open", path, errno) }
         defer { close(fd) }
         var out = [UInt8](repeating: 0, count: length)
-        var failure: ChunkFileError?
-        out.withUnsafeMutableBytes { raw in
-            var done = 0
-            while done < length {
-                let n = pread(fd, raw.baseAddress! + done, length - done, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = .io("read", path, errno)
-                    return
-                }
-                if n == 0 {
-                    failure = .truncated(path, expected: offset + length, found: offset + done)
-                    return
-                }
-                done += n
+        let failure = out.withUnsafeMutableBytes { raw in
+            Self.transfer(length, "read", path, offset: offset) { done in
+                pread(fd, raw.baseAddress! + done, length - done, off_t(offset + done))
             }
         }
         if let failure { throw failure }
         return out
+    }
+
+    /// Calls `move(done)` — a `pread` or `pwrite` of the bytes from `done` on — until `count` bytes have moved, again
+    /// after an interrupted call; the failure, if any (a read that meets the end of the file at `offset + done` is
+    /// `truncated`).
+    private static func transfer(_ count: Int, _ call: String, _ path: String, offset: Int,
+                                 _ move: (Int) -> Int) -> ChunkFileError? {
+        var done = 0
+        while done < count {
+            let n = move(done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .io(call, path, errno)
+            }
+            if n == 0 { return .truncated(path, expected: offset + count, found: offset + done) }
+            done += n
+        }
+        return nil
     }
 
     /// Removes experiment `id`'s files of attempts 1 … `attempts` (those that exist).

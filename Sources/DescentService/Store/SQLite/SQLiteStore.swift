@@ -262,7 +262,8 @@ public final class SQLiteStore: Store {
 
     public func delete(_ id: String) throws {
         let dropped = try pool.write { db in
-            let dropped = try Self.deleteTrajectory(db, id: id)
+            let attempts = try Int.fetchOne(db, sql: "SELECT attempt FROM experiment WHERE id = ?", arguments: [id]) ?? 0
+            let dropped = try Self.deleteTrajectory(db, id: id, attempts: attempts)
             try db.execute(sql: "DELETE FROM experiment WHERE id = ?", arguments: [id])
             return dropped
         }
@@ -316,9 +317,7 @@ public final class SQLiteStore: Store {
         for row in rows {
             let record = try Self.record(row)
             // A first attempt has nothing stored; later ones drop what a taken-over or released run left.
-            if record.attempt > 1 {
-                dropped += try Self.deleteTrajectory(db, id: record.id)
-            }
+            if record.attempt > 1 { dropped += try Self.deleteTrajectory(db, id: record.id, attempts: record.attempt - 1) }
             claims.append(Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt),
                                 cancelRequested: row["cancel_requested"] as Bool))
         }
@@ -362,7 +361,7 @@ public final class SQLiteStore: Store {
                 WHERE id = ? AND attempt = ? AND status = 'running'
                 """, arguments: [lease.id, lease.attempt])
             guard db.changesCount == 1 else { return nil }
-            return try Self.deleteTrajectory(db, id: lease.id)
+            return try Self.deleteTrajectory(db, id: lease.id, attempts: lease.attempt)
         }
         guard let dropped else { return false }
         removeFiles(dropped)

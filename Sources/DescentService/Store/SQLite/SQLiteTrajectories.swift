@@ -29,14 +29,13 @@ extension SQLiteStore {
         }
     }
 
-    /// Deletes every chunk and summary of experiment `id`; returns its attempts, whose chunk files the caller removes
-    /// once the transaction has committed.
-    static func deleteTrajectory(_ db: Database, id: String) throws -> [DroppedAttempts] {
+    /// Deletes every chunk and summary of experiment `id`, written by its attempts 1 … `attempts`; returns those
+    /// attempts, whose chunk files the caller removes once the transaction has committed.
+    static func deleteTrajectory(_ db: Database, id: String, attempts: Int) throws -> [DroppedAttempts] {
         for table in ["trajectory_summary", "trajectory_chunk_data", "trajectory_chunk"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE experiment_id = ?", arguments: [id])
         }
-        let attempt = try Int.fetchOne(db, sql: "SELECT attempt FROM experiment WHERE id = ?", arguments: [id]) ?? 0
-        return attempt < 1 ? [] : [DroppedAttempts(id: id, attempts: 1...attempt)]
+        return attempts < 1 ? [] : [DroppedAttempts(id: id, attempts: 1...attempts)]
     }
 
     /// Deletes the chunks and summaries of every running experiment (recovery at start); returns their attempts (as
