@@ -106,7 +106,10 @@ private let adam = OptimizerConfiguration.adam(lr: 1e-2, beta1: 0.9, beta2: 0.99
     }
 }
 
-@Test func windowedLockstepMembersReportTheRowsOfTheirKeptRunsAlone() {
+// Both report paths of a windowed group: straight from a whole staged interval (the default limit), and through the
+// members' columns (a limit no interval fits). Six members leave a block part-empty; eight fill two.
+@Test(arguments: [Trainer.lockstepMaxStagedBytes, 0], [6, 8])
+func windowedLockstepMembersReportTheRowsOfTheirKeptRunsAlone(maxStagedBytes: Int, count: Int) {
     let rules: [OptimizerConfiguration] = [
         adam, .sgd(lr: 1e-3, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 1e-2, maximize: false),
         .rmsprop(lr: 1e-3, alpha: 0.9, eps: 1e-6, weightDecay: 0, momentum: 0.5, centered: true),
@@ -114,7 +117,7 @@ private let adam = OptimizerConfiguration.adam(lr: 1e-2, beta1: 0.9, beta2: 0.99
     ]
     for rule in rules {
         for (progressEvery, recordEvery) in [(1, 1), (13, 1), (40, 3), (1000, 1)] {
-            // 6 members: one stops at a gradient tolerance, one at a loss target, one cancels itself.
+            // One member stops at a gradient tolerance, one at a loss target, one cancels itself.
             func configuration(_ i: Int, keep: Bool) -> TrainingConfiguration {
                 var c = TrainingConfiguration(start: [-1.2 + 0.05 * Double(i), 1], steps: 257, learningRate: rule.learningRate * Double(i + 1))
                 c.recordEvery = recordEvery
@@ -123,12 +126,12 @@ private let adam = OptimizerConfiguration.adam(lr: 1e-2, beta1: 0.9, beta2: 0.99
                 if i == 2 { c.lossTarget = 3 }
                 return c
             }
-            let chunks = (0..<6).map { Chunks(dimension: 2, cancelAfter: $0 == 4 ? 100 : nil) }
-            let group = Trainer.runLockstep((0..<6).map { i in
+            let chunks = (0..<count).map { Chunks(dimension: 2, cancelAfter: $0 == 4 ? 100 : nil) }
+            let group = Trainer.runLockstep((0..<count).map { i in
                 LockstepMember(objective: RosenbrockObjective(), optimizer: rule, configuration: configuration(i, keep: false),
                                control: chunks[i].control, onProgress: chunks[i].receive)
-            }, progressEvery: progressEvery)
-            for i in 0..<6 {
+            }, progressEvery: progressEvery, maxStagedBytes: maxStagedBytes)
+            for i in 0..<count {
                 let keptChunks = Chunks(dimension: 2, cancelAfter: i == 4 ? 100 : nil)
                 let kept = Trainer.run(objective: RosenbrockObjective(), optimizer: rule, configuration: configuration(i, keep: true),
                                        control: keptChunks.control, progressEvery: progressEvery, onProgress: keptChunks.receive)

@@ -14,11 +14,13 @@ internal import CLaneMath
 /// The per-member work is done on whole blocks where it can be: the best loss and its step are kept by a vector
 /// select, and one vector test (`descent_lanes_stop_candidates`) flags the lanes that may stop, so only those run
 /// the scalar checks (which decide the stop and its reason). Rows are staged block by block as the lanes hold them
-/// (a tile of 64 recorded steps) and moved into the members' columns a column at a time; the running members share
-/// one row count.
+/// (a tile of 64 recorded steps, or a windowed group's whole report interval) and moved into the members' columns a
+/// column at a time, or straight into a windowed group's reports; the running members share one row count.
 struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
     let objective: K
     let members: [LockstepMember]
+    /// Most bytes a windowed group stages to hold a whole report interval's rows (`reportStaged`).
+    let maxStagedBytes: Int
 
     /// Bookkeeping of one member, read when it stops, reports or may stop.
     private struct Member {
@@ -57,6 +59,15 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
         let step: UnsafeMutablePointer<Int>, epoch: UnsafeMutablePointer<Int>
         let lr: UnsafeMutablePointer<Double>, loss: UnsafeMutablePointer<Double>, gradNorm: UnsafeMutablePointer<Double>
         let params: UnsafeMutablePointer<Double>
+    }
+
+    /// Makes `column` `count` values long and copies them from `source` (zeros when nil), reusing its storage when no
+    /// one else holds it.
+    private static func fill<T: Numeric>(_ column: inout [T], from source: UnsafePointer<T>?, count: Int) {
+        if column.count > count { column.removeLast(column.count - count) }
+        if column.count < count { column.append(contentsOf: repeatElement(0, count: count - column.count)) }
+        guard let source, count > 0 else { return }
+        column.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: source, count: count) }
     }
 
     /// Runs every member to its stop; results in member order.
@@ -162,12 +173,27 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
         // lane's values straight into its member's columns instead touched 5 + n streams per member every step.
         // At most the columns' own rows: a sparse recording's window may hold fewer than 64, and no more are staged
         // between two reports.
-        let tile = max(1, min(64, columnRows)), fields = 3 + (recordParams ? n : 0)
+        //
+        // A windowed group (the service's runs) stages a whole report interval instead, when that takes at most
+        // `maxStagedBytes`: its reports are then built straight from the staged rows (`reportStaged`), and only a member
+        // that stops between reports passes through its columns. Why: flushing 64-row tiles into 32 members' windows
+        // (14 MB, past the core's cache) and copying each window out again at the report was a sixth of a worker's
+        // time on a study recording every step, more than the steps themselves (BENCHMARKS.md).
+        let fields = 3 + (recordParams ? n : 0)
+        let stagesInterval = windowed && columnRows * blocks * fields * MemoryLayout<Lanes>.stride <= maxStagedBytes
+        let tile = stagesInterval ? columnRows : max(1, min(64, columnRows))
         let staged = UnsafeMutablePointer<Lanes>.allocate(capacity: tile * blocks * fields)
+        // Staged row r of block b starts at staged[r · rowStride + b · blockStride]: row by row in a tile (one small
+        // buffer written in order), block by block for a whole interval (each block's rows read back in order:
+        // rows of all blocks interleaved put each of a block's rows on other pages, and every one was a cache miss).
+        let (rowStride, blockStride) = stagesInterval ? (fields, tile * fields) : (blocks * fields, fields)
         let stagedSteps = UnsafeMutablePointer<Int>.allocate(capacity: tile)
         /// The column row of staged row 0.
         var stagedFrom = 0
-        defer { staged.deallocate(); stagedSteps.deallocate() }
+        /// A block's lanes' rows taken out of `staged` (`reportStaged`), and the report handed to each member.
+        let lanesOut = UnsafeMutablePointer<Double>.allocate(capacity: stagesInterval ? width * fields * tile : 0)
+        var report = Trajectory(dimension: n)
+        defer { staged.deallocate(); stagedSteps.deallocate(); lanesOut.deallocate() }
         /// Moves member `i`'s staged rows up to column row `end` into its columns.
         func flush(_ i: Int, to end: Int) {
             let (b, k) = (i / width, i % width)
@@ -175,10 +201,10 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
             for r in 0..<(end - stagedFrom) { out.step[stagedFrom + r] = stagedSteps[r] }
             /// Field `f`'s lane k of the staged rows into `column` (its row r at `column[r · stride]`).
             func copy(field f: Int, to column: UnsafeMutablePointer<Double>, stride: Int) {
-                var source = staged + b * fields + f
+                var source = staged + b * blockStride + f
                 for r in stagedFrom..<end {
                     column[r * stride] = source.pointee[k]
-                    source += blocks * fields
+                    source += rowStride
                 }
             }
             copy(field: 0, to: out.lr, stride: 1)
@@ -204,11 +230,11 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
                 func copy(field f: Int, _ column: (Rows) -> UnsafeMutablePointer<Double>, offset: Int, stride: Int) {
                     let (c0, c1, c2, c3) = (column(out[0]) + offset, column(out[1]) + offset, column(out[2]) + offset,
                                             column(out[3]) + offset)
-                    var source = staged + b * fields + f
+                    var source = staged + b * blockStride + f
                     for r in stagedFrom..<end {
                         let v = source.pointee
                         c0[r * stride] = v[0]; c1[r * stride] = v[1]; c2[r * stride] = v[2]; c3[r * stride] = v[3]
-                        source += blocks * fields
+                        source += rowStride
                     }
                 }
                 copy(field: 0, \.lr, offset: 0, stride: 1)
@@ -217,6 +243,56 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
                 if recordParams { for j in 0..<n { copy(field: 3 + j, \.params, offset: j, stride: n) } }
             }
             stagedFrom = end
+        }
+
+        /// The report of every running member when a windowed group staged all its unreported rows: block by block, the
+        /// staged rows are read once, row by row, into `lanesOut` (each lane's columns), then copied into `report`, one
+        /// member after the other (both stay in the core's cache; `report`'s arrays are reused while no receiver keeps
+        /// them). Each member's last row goes into its columns' row 0 (what `rewind` keeps), and the window starts
+        /// again after it.
+        func reportStaged(stepsDone: Int) {
+            let from = reportedRows - stagedFrom, count = rows - reportedRows
+            let laneStride = fields * tile
+            for b in 0..<blocks {
+                let block = b * width..<min(m, (b + 1) * width)
+                guard block.contains(where: { state[$0].active }) else { continue }
+                if block.contains(where: { state[$0].active && members[$0].onProgress != nil }) {
+                    // Lane k's lr, loss and gradient norm at lanesOut[k · laneStride + f · tile + r], its θ row r at
+                    // [k · laneStride + 3 · tile + r · n + j].
+                    var source = staged + from * rowStride + b * blockStride
+                    for r in 0..<count {
+                        for k in 0..<width {
+                            let out = lanesOut + k * laneStride
+                            out[r] = source[0][k]; out[tile + r] = source[1][k]; out[2 * tile + r] = source[2][k]
+                            if recordParams { for j in 0..<n { out[3 * tile + r * n + j] = source[3 + j][k] } }
+                        }
+                        source += rowStride
+                    }
+                }
+                for i in block where state[i].active {
+                    let k = i % width
+                    if let onProgress = members[i].onProgress {
+                        let lane = lanesOut + k * laneStride
+                        Self.fill(&report.step, from: stagedSteps + from, count: count)
+                        Self.fill(&report.epoch, from: nil, count: count)
+                        Self.fill(&report.lr, from: lane, count: count)
+                        Self.fill(&report.loss, from: lane + tile, count: count)
+                        Self.fill(&report.gradNorm, from: lane + 2 * tile, count: count)
+                        Self.fill(&report.params, from: lane + 3 * tile, count: recordParams ? count * n : 0)
+                        onProgress(TrajectoryChunk(records: report, stepsDone: stepsDone))
+                    }
+                    if rows > stagedFrom {
+                        let last = staged + (rows - 1 - stagedFrom) * rowStride + b * blockStride, out = rowColumns[i]
+                        out.step[0] = stagedSteps[rows - 1 - stagedFrom]; out.epoch[0] = 0
+                        out.lr[0] = last[0][k]; out.loss[0] = last[1][k]; out.gradNorm[0] = last[2][k]
+                        if recordParams { for j in 0..<n { out.params[j] = last[3 + j][k] } }
+                    } else {
+                        _ = columns[i].rewind(rows: rows, dimension: n, withParams: recordParams)
+                    }
+                }
+            }
+            let kept = rows > 0 ? 1 : 0
+            rows = kept; reportedRows = kept; stagedFrom = kept
         }
 
         /// Ends member `i` at step `t` for `stop` with `rows` rows recorded, as `ClosedFormLoop` ends a run.
@@ -309,7 +385,7 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
                 let loss = losses[b], gradNorm = norms[b]
                 let lr = learningRates[b]
                 if record {
-                    let out = staged + ((rows - stagedFrom) * blocks + b) * fields
+                    let out = staged + (rows - stagedFrom) * rowStride + b * blockStride
                     out[0] = lr; out[1] = loss; out[2] = gradNorm
                     if recordParams { for j in 0..<n { out[3 + j] = th[j] } }
                 }
@@ -360,7 +436,10 @@ struct LockstepLoop<K: LaneKernel, R: LockstepRule> {
             untilRecord -= 1
             t += 1
             untilReport -= 1
-            if untilReport == 0 {
+            if untilReport == 0 && stagesInterval && stagedFrom <= reportedRows {
+                reportStaged(stepsDone: t)
+                untilReport = reportEvery
+            } else if untilReport == 0 {
                 flushAll(to: rows)
                 var reported = reportedRows
                 for i in 0..<m where state[i].active {
