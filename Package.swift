@@ -30,11 +30,13 @@ let package = Package(
         .target(name: "CLaneMath"),
         // The trajectory columns' XOR byte planes, eight values per SSE2 transpose.
         .target(name: "CBytePlanes"),
+        // sync_file_range for the SQLite store's chunk files.
+        .target(name: "CFileSync"),
         .target(name: "DescentHTTP", dependencies: ["CZlib", "CEpoll", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "DescentService",
             dependencies: [
-                "DescentCore", "DescentHTTP", "CLibPQ", "CZstd", "CZlib", "CBytePlanes",
+                "DescentCore", "DescentHTTP", "CLibPQ", "CZstd", "CZlib", "CBytePlanes", "CFileSync",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

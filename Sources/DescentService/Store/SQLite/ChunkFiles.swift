@@ -1,3 +1,4 @@
+import CFileSync
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +17,8 @@ import Glibc
 /// SQLite has one writer, so a run whose lease was taken over writes nothing, and the claim, release, delete and
 /// recovery that drop an attempt's rows remove its file once their transaction has committed. A file written in a
 /// transaction is flushed (`fdatasync`) before the transaction's commit, so a committed row never points past what
-/// is on disk. A file left by a crash between its write and the commit has no rows and is removed with the
+/// is on disk; each append starts its own write to disk at once (`sync_file_range`), so those flushes overlap the
+/// rest of the transaction instead of writing every file's bytes in turn at its end. A file left by a crash between its write and the commit has no rows and is removed with the
 /// experiment's other attempts.
 struct ChunkFiles: Sendable {
     /// The folder of the files.
@@ -68,6 +70,9 @@ struct ChunkFiles: Sendable {
                 }
             }
             if let failure { throw failure }
+            // The disk write starts now, while the transaction appends the other chunks and the workers go on: the
+            // flush in `finish()` then waits for writes mostly done, not for every file's bytes one file after another.
+            _ = descent_start_writeback(file.fd, Int64(offset), Int64(bytes.count))
             return offset
         }
 
