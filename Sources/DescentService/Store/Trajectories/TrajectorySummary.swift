@@ -129,7 +129,22 @@ enum TrajectorySummary {
         }
 
         /// The statistics in stored order.
-        var stats: [Double] { [lrMin, lrMax, lrSum, lossMin, lossMax, lossSum, gradMin, gradMax, gradSum] }
+        var stats: [Double] { (0..<9).map(stat) }
+
+        /// Statistic `k` in stored order: lr min, max, sum, loss min, max, sum, grad-norm min, max, sum.
+        func stat(_ k: Int) -> Double {
+            switch k {
+            case 0: lrMin
+            case 1: lrMax
+            case 2: lrSum
+            case 3: lossMin
+            case 4: lossMax
+            case 5: lossSum
+            case 6: gradMin
+            case 7: gradMax
+            default: gradSum
+            }
+        }
     }
 
     /// Buckets of `bucketRows` rows over rows `range` of `t` (indices into `t`).
@@ -160,24 +175,29 @@ enum TrajectorySummary {
         let keep = !t.params.isEmpty && t.dimension <= maxDimension
         samples.reserve(rows: level.count * 4, withParams: keep)
         for b in level { for i in [b.first, b.last, b.lowest, b.highest] { samples.appendRow(of: t, at: i, params: keep) } }
-        var out: [UInt8] = []
-        out.putRaw(UInt32(level.count))
         let sampleBytes = TrajectoryCodec.encode(samples)
+        var out: [UInt8] = []
+        out.reserveCapacity(8 + sampleBytes.count + 10 * (5 + 8 * level.count + 16))
+        out.putRaw(UInt32(level.count))
         out.putRaw(UInt32(sampleBytes.count))
         out += sampleBytes
+        // Each column straight into `out`, its encoding and length filled in after it (no buffer per column, no array of
+        // statistics per bucket: these allocations were most of this function's time).
         func column(_ encode: (inout [UInt8]) -> ColumnCodec.Encoding) {
-            var bytes: [UInt8] = []
-            let e = encode(&bytes)
-            out.append(e.rawValue)
-            out.putRaw(UInt32(bytes.count))
-            out += bytes
+            let entry = out.count
+            out.append(0)
+            out.putRaw(UInt32(0))
+            let e = encode(&out)
+            out[entry] = e.rawValue
+            let length = UInt32(out.count - entry - 5)
+            for b in 0..<4 { out[entry + 1 + b] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(b))) }
         }
         let counts = level.map(\.rows)
         column { o in counts.withUnsafeBufferPointer { ColumnCodec.encode(ints: $0, into: &o) } }
-        let stats = level.map(\.stats)
+        var values = [Double](repeating: 0, count: level.count)
         for k in 0..<9 {
-            let values = stats.map { $0[k] }
-            column { o in values.withUnsafeBufferPointer { ColumnCodec.encode(doubles: $0.baseAddress!, count: values.count, into: &o) } }
+            for i in level.indices { values[i] = level[i].stat(k) }
+            column { o in values.withUnsafeBufferPointer { ColumnCodec.encode(doubles: $0.baseAddress!, count: $0.count, into: &o) } }
         }
         return out
     }
