@@ -18,7 +18,7 @@ import Synchronization
 /// zstd rather than deflate or lz4: on these planes it compresses better than lz4 and decompresses
 /// several times faster than deflate (BENCHMARKS.md, "Trajectory storage"). Columns are written at a
 /// negative ("fast") level, `zstdLevel`; the level is not stored and the decoder reads any level, so chunks
-/// written at level 1 by earlier builds read unchanged.
+/// written at other levels by earlier builds read unchanged.
 enum ColumnCodec {
     /// How a column is encoded (stored as one byte in the chunk's column directory).
     enum Encoding: UInt8 {
@@ -35,11 +35,12 @@ enum ColumnCodec {
         var description: String { "trajectory column: \(reason)" }
     }
 
-    /// zstd level for float columns. −3: on the planes of a 64-member Rosenbrock + Adam sweep it stores 0.35 %
-    /// more bytes than level 1 (5.74 against 5.72 bytes per value) at about 2.7 times its speed; the planes of
-    /// low mantissa bytes are noise that no level compresses, so a slower level buys almost nothing
-    /// (BENCHMARKS.md, "The service's study").
-    static let zstdLevel: Int32 = -3
+    /// zstd level for float columns. −12, one of zstd's fast levels: on the float columns of a 64-member Rosenbrock +
+    /// Adam sweep it stores 2.4 % more bytes than −3 (5.88 against 5.74 bytes per value; level 1: 5.72) and compresses a
+    /// third faster (2.0 against 1.5 GB of planes per CPU-second), which took the service's 64-member study from
+    /// 0.36 to 0.33 s. The planes of low mantissa bytes are noise that no level compresses, so slower levels buy
+    /// almost nothing (BENCHMARKS.md, "Reports from the staged interval").
+    static let zstdLevel: Int32 = -12
     /// Columns shorter than this are not compressed (a zstd frame's overhead outweighs the gain).
     static let minCompressedCount = 64
 
