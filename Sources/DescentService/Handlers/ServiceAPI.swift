@@ -75,6 +75,7 @@ public struct ServiceAPI: Sendable {
                                  isRunning: { runner.isRunning }, logger: logger)
         runner.hub.onStoredEnd { [weak driver] id, end in driver?.stored(id, end) }
         runner.hub.onEnd { [weak driver] id in driver?.ended(id) }
+        runner.onStop { [weak driver] in driver?.stop() }
         driver.start()
         let batchCost = BatchCostHandlers(specLimits: runner.limits, limits: .standard)
         let studies = StudyHandlers(experiments: experiments, driver: driver, batchCost: batchCost, computePool: computePool)

@@ -31,6 +31,9 @@ public final class ExperimentRunner: Sendable {
     private let recoverAtStart: Bool
     private let logger: Logger
     private let jobs = Mutex<[String: Job]>([:])
+    /// Run by `stop()` once the workers and the writer are done: work that reads the store on threads of its own and
+    /// must end before the store is closed (the study driver's passes).
+    private let stopHooks = Mutex<[@Sendable () -> Void]>([])
     private let stopping = Atomic<Bool>(false)
     private let signal = WorkSignal()
     private let heartbeatStop = DispatchSemaphore(value: 0)
@@ -135,7 +138,14 @@ public final class ExperimentRunner: Sendable {
         _ = threadsDone.wait(timeout: deadline)
         writer.close(timeout: deadline)  // after the workers: their last results are committed
         publisher.sync {}  // and their events sent
+        for hook in stopHooks.withLock({ $0 }) { hook() }
         coordination.stop()
+    }
+
+    /// Adds work for `stop()` to do after the workers and the writer have stopped and before it returns (the host
+    /// closes the store after that): a component that reads the store on a thread of its own ends there.
+    public func onStop(_ body: @escaping @Sendable () -> Void) {
+        stopHooks.withLock { $0.append(body) }
     }
 
     /// Stores new queued experiments, admitted atomically against `queueCapacity` (all or none), in a

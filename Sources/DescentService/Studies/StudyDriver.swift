@@ -65,6 +65,13 @@ final class StudyDriver: Sendable {
         }
     }
 
+    /// Stops the poll and waits for a pass under way; later pokes find the runner stopped and do nothing. Why: a pass
+    /// that began before the host stopped read the store after the host had closed it (a crash inside SQLite).
+    func stop() {
+        timer.withLock { $0?.cancel(); $0 = nil }
+        queue.sync {}
+    }
+
     /// Notes the status and summary run `id` was stored with (by this instance's writer, before its end is announced).
     func stored(_ id: String, _ end: ExperimentEnd) {
         // As the store gives them back: a NaN is stored as JSON's "NaN" and read as the canonical NaN.
