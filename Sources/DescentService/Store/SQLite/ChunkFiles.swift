@@ -18,8 +18,8 @@ import Glibc
 /// recovery that drop an attempt's rows remove its file once their transaction has committed. A file written in a
 /// transaction is flushed (`fdatasync`) before the transaction's commit, so a committed row never points past what
 /// is on disk; each append starts its own write to disk at once (`sync_file_range`), so those flushes overlap the
-/// rest of the transaction instead of writing every file's bytes in turn at its end. A file left by a crash between its write and the commit has no rows and is removed with the
-/// experiment's other attempts.
+/// rest of the transaction instead of writing every file's bytes in turn at its end. A file left by a crash between
+/// its write and the commit has no rows and is removed with the experiment's other attempts.
 struct ChunkFiles: Sendable {
     /// The folder of the files.
     let folder: String
