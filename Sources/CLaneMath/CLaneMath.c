@@ -28,12 +28,26 @@ static int descent_lanes_detect_avx(void) {
     return (xcr0_low & 6) == 6;  /* SSE and AVX state */
 }
 
+/* Whether the CPU has AVX-512F and the operating system saves its state (opmask and all 512 bits of 32 registers). */
+static int descent_lanes_detect_avx512(void) {
+    if (!descent_lanes_detect_avx()) return 0;
+    unsigned int eax, ebx, ecx, edx;
+    if (__get_cpuid_max(0, 0) < 7) return 0;
+    __cpuid_count(7, 0, eax, ebx, ecx, edx);
+    if (!(ebx & (1u << 16))) return 0;
+    unsigned int xcr0_low, xcr0_high;
+    __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    return (xcr0_low & 0xE6) == 0xE6;  /* SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM state */
+}
+
 int descent_lanes_have_fma = 0;
 int descent_lanes_have_avx = 0;
+int descent_lanes_have_avx512 = 0;
 
 __attribute__((constructor)) static void descent_lanes_initialize(void) {
     descent_lanes_have_fma = descent_lanes_detect_fma();
     descent_lanes_have_avx = descent_lanes_detect_avx();
+    descent_lanes_have_avx512 = descent_lanes_have_fma && descent_lanes_detect_avx512();
 }
 
 /* y is the instruction's first operand: when several operands are NaN, `vfmadd` returns the first in its order, and
@@ -45,22 +59,27 @@ __attribute__((target("avx,fma"))) void descent_lanes_fma_instruction(const doub
 }
 
 /*
- * LaneTanh's four-lane tanh (Sources/DescentCore/Math/LaneTanh.swift, where the algorithm and its accuracy are
- * documented) on 256-bit AVX registers: the same IEEE operations in the same order, lane by lane, so every value
- * gets the bits the Swift code gives it. Swift compiles its SIMD4<Double> for baseline x86-64 as two SSE2 halves;
- * this kernel, compiled for AVX alone and chosen at load time, does each operation once for four lanes. No
- * contraction into fused multiply-adds (the target has none, and the pragma forbids it anyway).
+ * LaneTanh's tanh (Sources/DescentCore/Math/LaneTanh.swift, where the algorithm and its accuracy are documented) on
+ * 256-bit AVX or 512-bit AVX-512 registers: the same IEEE operations in the same order, lane by lane, its 23 fused
+ * multiply-adds as FMA3 instructions, so every value gets the bits the Swift lanes give it (which round each fused
+ * multiply-add once too: an FMA3 instruction where the compiler may use one, else the C library's fma). Nothing
+ * else is contracted (the pragma forbids it). Lanes never mix, so how many go through at once does not change a bit:
+ * 32 per iteration on AVX-512 and 16 on AVX (four and two independent chains of registers, whose two polynomials,
+ * division and long dependency chains interleave), four for what is left, and a last one to three padded with zeros.
  */
 #pragma clang fp contract(off)
 
 typedef long descent_lane_bits __attribute__((ext_vector_type(4)));
-/* Eight lanes: two 256-bit registers per operation, so the two halves' long dependency chains (two polynomials and a
- * division) interleave where one four-lane chain would leave the units waiting. Lane by lane the same operations. */
-typedef double descent_lanes8 __attribute__((ext_vector_type(8)));
-typedef long descent_lane_bits8 __attribute__((ext_vector_type(8)));
+typedef double descent_lanes16 __attribute__((ext_vector_type(16)));
+typedef long descent_lane_bits16 __attribute__((ext_vector_type(16)));
+typedef double descent_lanes32 __attribute__((ext_vector_type(32)));
+typedef long descent_lane_bits32 __attribute__((ext_vector_type(32)));
 
-/* The kernel's body, for four or eight lanes; `ANY(mask)` is whether some lane of a mask is set. */
-#define DESCENT_TANH_BODY(LANES, BITS, ANY) \
+/* x·y + z, rounded once, lane by lane (constants are broadcast). */
+#define DESCENT_FMA(x, y, z) __builtin_elementwise_fma((x), (y), (__typeof__(x))(z))
+
+/* The kernel's body for LANES lanes; `ANY(mask)` is whether some lane of a mask is set. */
+#define DESCENT_TANH_BODY(LANES, BITS, ANY)                                        \
     const BITS sign_mask = (BITS)(long)0x8000000000000000UL;                       \
     const BITS bits = (BITS)x;                                                     \
     const LANES a = (LANES)(bits & ~sign_mask);                                    \
@@ -71,17 +90,17 @@ typedef long descent_lane_bits8 __attribute__((ext_vector_type(8)));
     if (ANY(in_range & ~large)) {                                                  \
         const LANES z = a * a;                                                     \
         LANES s = -0x1.59a834187ce22p-16;                                          \
-        s = s * z + 0x1.64fd88e9900a5p-14;                                         \
-        s = s * z + -0x1.ec1091436eb2ap-13;                                        \
-        s = s * z + 0x1.34c5a8a996cd4p-11;                                         \
-        s = s * z + -0x1.7d97cfd138c28p-10;                                        \
-        s = s * z + 0x1.d6d339333f329p-9;                                          \
-        s = s * z + -0x1.226e32f00cf0cp-7;                                         \
-        s = s * z + 0x1.664f487713373p-6;                                          \
-        s = s * z + -0x1.ba1ba1b9fec84p-5;                                         \
-        s = s * z + 0x1.1111111111032p-3;                                          \
-        s = s * z + -0x1.5555555555555p-2;                                         \
-        magnitude = a + a * z * s;                                                 \
+        s = DESCENT_FMA(s, z, 0x1.64fd88e9900a5p-14);                              \
+        s = DESCENT_FMA(s, z, -0x1.ec1091436eb2ap-13);                             \
+        s = DESCENT_FMA(s, z, 0x1.34c5a8a996cd4p-11);                              \
+        s = DESCENT_FMA(s, z, -0x1.7d97cfd138c28p-10);                             \
+        s = DESCENT_FMA(s, z, 0x1.d6d339333f329p-9);                               \
+        s = DESCENT_FMA(s, z, -0x1.226e32f00cf0cp-7);                              \
+        s = DESCENT_FMA(s, z, 0x1.664f487713373p-6);                               \
+        s = DESCENT_FMA(s, z, -0x1.ba1ba1b9fec84p-5);                              \
+        s = DESCENT_FMA(s, z, 0x1.1111111111032p-3);                               \
+        s = DESCENT_FMA(s, z, -0x1.5555555555555p-2);                              \
+        magnitude = DESCENT_FMA(a * z, s, a);                                      \
     }                                                                              \
     if (ANY(in_range & large)) {                                                   \
         const BITS taken = in_range & large;                                       \
@@ -94,18 +113,18 @@ typedef long descent_lane_bits8 __attribute__((ext_vector_type(8)));
         const LANES r = head - tail;                                               \
         const LANES c = (head - r) - tail;                                         \
         LANES q = 1.0 / 6227020800.0;                                              \
-        q = q * r + 1.0 / 479001600.0;                                             \
-        q = q * r + 1.0 / 39916800.0;                                              \
-        q = q * r + 1.0 / 3628800.0;                                               \
-        q = q * r + 1.0 / 362880.0;                                                \
-        q = q * r + 1.0 / 40320.0;                                                 \
-        q = q * r + 1.0 / 5040.0;                                                  \
-        q = q * r + 1.0 / 720.0;                                                   \
-        q = q * r + 1.0 / 120.0;                                                   \
-        q = q * r + 1.0 / 24.0;                                                    \
-        q = q * r + 1.0 / 6.0;                                                     \
-        q = q * r + 1.0 / 2.0;                                                     \
-        LANES p = r + (r * r) * q;                                                 \
+        q = DESCENT_FMA(q, r, 1.0 / 479001600.0);                                  \
+        q = DESCENT_FMA(q, r, 1.0 / 39916800.0);                                   \
+        q = DESCENT_FMA(q, r, 1.0 / 3628800.0);                                    \
+        q = DESCENT_FMA(q, r, 1.0 / 362880.0);                                     \
+        q = DESCENT_FMA(q, r, 1.0 / 40320.0);                                      \
+        q = DESCENT_FMA(q, r, 1.0 / 5040.0);                                       \
+        q = DESCENT_FMA(q, r, 1.0 / 720.0);                                        \
+        q = DESCENT_FMA(q, r, 1.0 / 120.0);                                        \
+        q = DESCENT_FMA(q, r, 1.0 / 24.0);                                         \
+        q = DESCENT_FMA(q, r, 1.0 / 6.0);                                          \
+        q = DESCENT_FMA(q, r, 1.0 / 2.0);                                          \
+        LANES p = DESCENT_FMA(r * r, q, r);                                        \
         p = p + c * (one + p);                                                     \
         const BITS k_bits = (BITS)shifted - (BITS)(long)0x4338000000000000L;       \
         const LANES scale = (LANES)((k_bits + 1023) << 52);                        \
@@ -123,29 +142,31 @@ typedef long descent_lane_bits8 __attribute__((ext_vector_type(8)));
     const BITS keep = in_range | (a >= 22);                                        \
     return (LANES)((keep & (BITS)signed_magnitude) | (~keep & bits));
 
-#define DESCENT_ANY4(mask) _mm256_movemask_pd((__m256d)(mask))
-#define DESCENT_ANY8(mask) __builtin_reduce_or(mask)
+#define DESCENT_ANY(mask) __builtin_reduce_or(mask)
 
-__attribute__((target("avx"))) static inline descent_lanes descent_tanh4(descent_lanes x) {
-    DESCENT_TANH_BODY(descent_lanes, descent_lane_bits, DESCENT_ANY4)
-}
-
-/* Always inlined, so no eight-lane value crosses a call (whose ABI would differ without AVX-512). */
+/* Always inlined, so no wide value crosses a call (whose ABI would depend on the target). */
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wpsabi"
-__attribute__((target("avx"), always_inline)) static inline descent_lanes8 descent_tanh8(descent_lanes8 x) {
-    DESCENT_TANH_BODY(descent_lanes8, descent_lane_bits8, DESCENT_ANY8)
+__attribute__((target("avx,fma"), always_inline)) static inline descent_lanes descent_tanh4(descent_lanes x) {
+    DESCENT_TANH_BODY(descent_lanes, descent_lane_bits, DESCENT_ANY)
 }
 
-__attribute__((target("avx"))) void descent_tanh_avx(double *values, long count) {
+__attribute__((target("avx,fma"), always_inline)) static inline descent_lanes16 descent_tanh16(descent_lanes16 x) {
+    DESCENT_TANH_BODY(descent_lanes16, descent_lane_bits16, DESCENT_ANY)
+}
+
+__attribute__((target("avx512f,fma"), always_inline)) static inline descent_lanes32 descent_tanh32(descent_lanes32 x) {
+    DESCENT_TANH_BODY(descent_lanes32, descent_lane_bits32, DESCENT_ANY)
+}
+
+__attribute__((target("avx,fma"))) void descent_tanh_fma256(double *values, long count) {
     long k = 0;
-    for (; k + 8 <= count; k += 8) {
-        descent_lanes8 x;
+    for (; k + 16 <= count; k += 16) {
+        descent_lanes16 x;
         __builtin_memcpy(&x, values + k, sizeof x);
-        x = descent_tanh8(x);
+        x = descent_tanh16(x);
         __builtin_memcpy(values + k, &x, sizeof x);
     }
-#pragma clang diagnostic pop
     for (; k + 4 <= count; k += 4) {
         descent_lanes x;
         __builtin_memcpy(&x, values + k, sizeof x);
@@ -160,6 +181,24 @@ __attribute__((target("avx"))) void descent_tanh_avx(double *values, long count)
         for (long j = 0; k + j < count; j++) values[k + j] = x[j];
     }
 }
+
+__attribute__((target("avx512f,fma"))) static long descent_tanh_avx512(double *values, long count) {
+    long k = 0;
+    for (; k + 32 <= count; k += 32) {
+        descent_lanes32 x;
+        __builtin_memcpy(&x, values + k, sizeof x);
+        x = descent_tanh32(x);
+        __builtin_memcpy(values + k, &x, sizeof x);
+    }
+    return k;
+}
+#pragma clang diagnostic pop
+
+void descent_tanh_fma(double *values, long count) {
+    long k = descent_lanes_have_avx512 ? descent_tanh_avx512(values, count) : 0;
+    descent_tanh_fma256(values + k, count - k);
+}
+
 /*
  * Adam / AdamW over a lockstep group's blocks (LockstepAdam, DescentCore): AdamUpdate.apply's operations in its
  * order, lane by lane, on 256-bit registers. The fused multiply-adds are Torch's (one `vfmadd` each, operands in
@@ -239,11 +278,18 @@ __attribute__((target("avx"))) void descent_lanes_gradient_norms(long blocks, lo
 #else
 int descent_lanes_have_fma = 0;
 int descent_lanes_have_avx = 0;
+int descent_lanes_have_avx512 = 0;
 
-void descent_tanh_avx(double *values, long count) {
+void descent_tanh_fma(double *values, long count) {
     (void)values;
     (void)count;
-    __builtin_trap(); /* never called: descent_lanes_have_avx is 0 */
+    __builtin_trap(); /* never called: descent_lanes_have_fma is 0 */
+}
+
+void descent_tanh_fma256(double *values, long count) {
+    (void)values;
+    (void)count;
+    __builtin_trap(); /* never called: descent_lanes_have_fma is 0 */
 }
 
 void descent_lanes_fma_instruction(const double *x, const double *y, const double *z, double *out) {

@@ -1,3 +1,4 @@
+import CLaneMath
 import Testing
 @testable import DescentCore
 
@@ -44,15 +45,19 @@ func fusedPassGivesTheGenericPassesLossAndGradientBitForBit(_ testCase: FusedCas
         var generic = MLPPass<Double>(architecture, batchSize: rows.count)
         var genericGradient = [Double](repeating: 0, count: architecture.parameterCount)
         let expected = generic.run(theta: theta, data: data, rows: rows, mode: .runningStatistics([]), gradient: &genericGradient)
-        var fusedGradient = [Double](repeating: 0, count: architecture.parameterCount)
-        let fused = MLPFusedPass(architecture: architecture).run(theta: theta, data: data, rows: rows, gradient: &fusedGradient)
-        #expect(fused.loss.bitPattern == expected.loss.bitPattern)
-        #expect(fused.correct == expected.correct)
-        #expect(fusedGradient.map(\.bitPattern) == genericGradient.map(\.bitPattern))
-        var none: [Double] = []
-        let valueOnly = MLPFusedPass(architecture: architecture).run(theta: theta, data: data, rows: rows, gradient: &none)
-        #expect(valueOnly.loss.bitPattern == expected.loss.bitPattern)
-        #expect(none.isEmpty)
+        // The Swift loops, and the AVX kernels where the CPU has AVX.
+        for kernels in descent_lanes_avx_available() != 0 ? [false, true] : [false] {
+            let pass = MLPFusedPass(architecture: architecture, kernels: kernels)
+            var fusedGradient = [Double](repeating: 0, count: architecture.parameterCount)
+            let fused = pass.run(theta: theta, data: data, rows: rows, gradient: &fusedGradient)
+            #expect(fused.loss.bitPattern == expected.loss.bitPattern, "kernels: \(kernels)")
+            #expect(fused.correct == expected.correct)
+            #expect(fusedGradient.map(\.bitPattern) == genericGradient.map(\.bitPattern), "kernels: \(kernels)")
+            var none: [Double] = []
+            let valueOnly = pass.run(theta: theta, data: data, rows: rows, gradient: &none)
+            #expect(valueOnly.loss.bitPattern == expected.loss.bitPattern)
+            #expect(none.isEmpty)
+        }
     }
 }
 

@@ -126,15 +126,35 @@ static inline __attribute__((always_inline)) int descent_lanes_fma_available(voi
  * `descent_lanes_have_fma`). */
 void descent_lanes_fma_instruction(const double *x, const double *y, const double *z, double *out);
 
-/* Whether `descent_tanh_avx` may run (the CPU has AVX and AVX state is enabled); set once at load time. */
+/* Whether the AVX kernels may run (the CPU has AVX and AVX state is enabled); set once at load time. */
 extern int descent_lanes_have_avx;
 
 /* `descent_lanes_have_avx` for Swift. */
 static inline __attribute__((always_inline)) int descent_lanes_avx_available(void) { return descent_lanes_have_avx; }
 
-/* Replaces each of the `count` values by its tanh, with the bits LaneTanh (DescentCore) gives: its four-lane
- * algorithm on 256-bit AVX registers (call it only when `descent_lanes_have_avx`). */
-void descent_tanh_avx(double *values, long count);
+/* Whether the CPU has AVX-512F with its state enabled, and FMA3: `descent_tanh_fma` then takes 512-bit registers. */
+extern int descent_lanes_have_avx512;
+
+/* `descent_lanes_have_avx512` for Swift. */
+static inline __attribute__((always_inline)) int descent_lanes_avx512_available(void) { return descent_lanes_have_avx512; }
+
+/* Replaces each of the `count` values by its tanh, with the bits LaneTanh (DescentCore) gives: its algorithm, fused
+ * multiply-adds included, on 512-bit registers where the CPU has AVX-512F, else on 256-bit ones (call it only when
+ * `descent_lanes_have_fma`). */
+void descent_tanh_fma(double *values, long count);
+
+/* `descent_tanh_fma` on 256-bit registers only, whatever the CPU (the tests compare the two). */
+void descent_tanh_fma256(double *values, long count);
+
+/* The fused MLP pass's loops (MLPFusedPass, DescentCore) on 256-bit AVX registers, with the bits its Swift loops give
+ * (MLPKernels.c; call them only when `descent_lanes_have_avx`). Activations and deltas are unit-major rows of `stride`
+ * samples, eight samples per group; `input` of the accumulation is sample-major, m values per sample. */
+void descent_mlp_affine_avx(const double *weights, const double *bias, const double *input, double *output, long n,
+                            long m, long groups, long stride);
+void descent_mlp_accumulate_avx(double *weights, double *bias, const double *delta, const double *input, long n,
+                                long m, long count, long stride);
+void descent_mlp_propagate_avx(const double *weights, const double *delta, const double *activations, double *below,
+                               long n, long m, long groups, long stride, int tanh);
 
 /* A lockstep Adam group's per-block hyper-parameters and this step's values, four doubles per block (lane k of block
  * b at [4b + k]), and its shape. */

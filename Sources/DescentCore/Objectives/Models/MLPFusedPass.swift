@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+internal import CLaneMath
 
 /// The MLP's `Double` pass for networks without batch normalisation and with one output (mean squared error
 /// or binary cross-entropy): eight samples per SIMD lane group, forward and backward fused chunk by chunk,
@@ -25,11 +26,18 @@ import Darwin
 ///   eight samples per lane group.
 /// tanh is `LaneTanh`, whose lanes and one-value calls agree bit for bit.
 ///
+/// On a CPU with AVX the three loops over samples (the affine forward step, the gradient's accumulation and the
+/// backward step) run in CLaneMath's kernels (`MLPKernels.c`): the same operations in the same order on 256-bit
+/// registers, where Swift compiles `SIMD8<Double>` for baseline x86-64 as four SSE2 halves. So the bits are the same
+/// on either path (`MLPFusedPassTests` compares them).
+///
 /// Activations and deltas are stored unit-major (one row of `chunkSize` samples per unit), so a lane group is
 /// eight adjacent values. Scratch memory comes from `withUnsafeTemporaryAllocation`, on the stack for networks
 /// of this size.
 struct MLPFusedPass {
     let architecture: MLPArchitecture
+    /// Whether the loops run in the AVX kernels; false takes the Swift loops (the tests compare the two).
+    var kernels = descent_lanes_avx_available() != 0
 
     /// The SIMD lane group: one sample per lane.
     private typealias Lanes = SIMD8<Double>
@@ -92,7 +100,7 @@ struct MLPFusedPass {
                                     let next = offset + layer.inputs * stride
                                     Self.forward(layer, weights: w, input: unitMajor + offset, output: unitMajor + next,
                                                  copy: withGradient && hidden ? sampleMajor + next : nil, groups: groups,
-                                                 hidden: hidden, tanh: tanh)
+                                                 hidden: hidden, tanh: tanh, kernels: kernels)
                                     offset = next
                                 }
                                 // The loss, sample after sample; ∂L/∂z into `delta` (zeros past `count`).
@@ -118,10 +126,10 @@ struct MLPFusedPass {
                                         let layer = layers[l]
                                         offset -= layer.inputs * stride
                                         Self.accumulate(layer, gradient: g, delta: delta, input: sampleMajor + offset,
-                                                        count: count)
+                                                        count: count, kernels: kernels)
                                         guard l > 0 else { break }
                                         Self.propagate(layer, weights: w, delta: delta, activations: unitMajor + offset,
-                                                       below: below, groups: groups, tanh: tanh)
+                                                       below: below, groups: groups, tanh: tanh, kernels: kernels)
                                         swap(&delta, &below)
                                     }
                                 }
@@ -149,21 +157,12 @@ struct MLPFusedPass {
     @inline(__always)
     private static func forward(_ layer: MLPLayer, weights w: UnsafePointer<Double>, input: UnsafePointer<Double>,
                                 output: UnsafeMutablePointer<Double>, copy: UnsafeMutablePointer<Double>?, groups: Int,
-                                hidden: Bool, tanh: Bool) {
+                                hidden: Bool, tanh: Bool, kernels: Bool) {
         let n = layer.outputs, m = layer.inputs
-        for group in 0..<groups {
-            let lane = group * laneWidth
-            var row = w + layer.weights
-            for o in 0..<n {
-                var s = Lanes(repeating: w[layer.bias + o])
-                var source = input + lane
-                for i in 0..<m {
-                    s += Lanes(repeating: row[i]) * load(source)
-                    source += chunkSize
-                }
-                store(s, output + o * chunkSize + lane)
-                row += m
-            }
+        if kernels {
+            descent_mlp_affine_avx(w + layer.weights, w + layer.bias, input, output, n, m, groups, chunkSize)
+        } else {
+            affine(layer, weights: w, input: input, output: output, groups: groups)
         }
         guard hidden else { return }
         let used = groups * laneWidth
@@ -186,12 +185,38 @@ struct MLPFusedPass {
         }
     }
 
+    /// output = W·input + b, eight samples per lane group (the Swift loop of `descent_mlp_affine_avx`).
+    @inline(__always)
+    private static func affine(_ layer: MLPLayer, weights w: UnsafePointer<Double>, input: UnsafePointer<Double>,
+                               output: UnsafeMutablePointer<Double>, groups: Int) {
+        let n = layer.outputs, m = layer.inputs
+        for group in 0..<groups {
+            let lane = group * laneWidth
+            var row = w + layer.weights
+            for o in 0..<n {
+                var s = Lanes(repeating: w[layer.bias + o])
+                var source = input + lane
+                for i in 0..<m {
+                    s += Lanes(repeating: row[i]) * load(source)
+                    source += chunkSize
+                }
+                store(s, output + o * chunkSize + lane)
+                row += m
+            }
+        }
+    }
+
     /// Adds, for the chunk's `count` samples in order, δₒ to ∂L/∂bₒ and δₒ·inputᵢ to ∂L/∂Wₒᵢ; `input` is
     /// sample-major.
     @inline(__always)
     private static func accumulate(_ layer: MLPLayer, gradient g: UnsafeMutablePointer<Double>,
-                                   delta: UnsafePointer<Double>, input h: UnsafePointer<Double>, count: Int) {
+                                   delta: UnsafePointer<Double>, input h: UnsafePointer<Double>, count: Int,
+                                   kernels: Bool) {
         let n = layer.outputs, m = layer.inputs
+        if kernels {
+            descent_mlp_accumulate_avx(g + layer.weights, g + layer.bias, delta, h, n, m, count, chunkSize)
+            return
+        }
         for o in 0..<n {
             let d = delta + o * chunkSize
             var bias = g[layer.bias + o]
@@ -250,9 +275,13 @@ struct MLPFusedPass {
     @inline(__always)
     private static func propagate(_ layer: MLPLayer, weights w: UnsafePointer<Double>, delta: UnsafePointer<Double>,
                                   activations: UnsafePointer<Double>, below: UnsafeMutablePointer<Double>, groups: Int,
-                                  tanh: Bool) {
+                                  tanh: Bool, kernels: Bool) {
         let n = layer.outputs, m = layer.inputs
         let weights = w + layer.weights
+        if kernels {
+            descent_mlp_propagate_avx(weights, delta, activations, below, n, m, groups, chunkSize, tanh ? 1 : 0)
+            return
+        }
         for group in 0..<groups {
             let lane = group * laneWidth
             for i in 0..<m {
