@@ -11,7 +11,13 @@ public enum DatasetKind: String, SpecKind {
     }
 
     /// Its parameters.
-    public var parameters: [ParameterInfo] {
+    public var parameters: [ParameterInfo] { Self.parameterTables[self] ?? builtParameters }
+
+    /// Every kind's table, built once (`SpecKind.parameters` says why).
+    private static let parameterTables = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.builtParameters) })
+
+    /// Its parameters, built.
+    private var builtParameters: [ParameterInfo] {
         switch self {
         case .synthetic: [
             ParameterInfo("generator", .string(allowed: GeneratorKind.allCases.map(\.rawValue)), "linear, two_blobs, two_moons or xor"),
@@ -53,7 +59,13 @@ public enum GeneratorKind: String, SpecKind {
     }
 
     /// Its parameters.
-    public var parameters: [ParameterInfo] {
+    public var parameters: [ParameterInfo] { Self.parameterTables[self] ?? builtParameters }
+
+    /// Every kind's table, built once (`SpecKind.parameters` says why).
+    private static let parameterTables = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.builtParameters) })
+
+    /// Its parameters, built.
+    private var builtParameters: [ParameterInfo] {
         switch self {
         case .linear: [ParameterInfo("features", .integer(.atLeast(1)), default: .number(1), "number of features"), Self.noise]
         case .twoBlobs: [ParameterInfo("separation", .number(.nonNegative), default: .number(2), "distance between the centres")]

@@ -23,7 +23,13 @@ public enum ClosedFormKind: String, SpecKind {
     }
 
     /// Its parameters.
-    public var parameters: [ParameterInfo] {
+    public var parameters: [ParameterInfo] { Self.parameterTables[self] ?? builtParameters }
+
+    /// Every kind's table, built once (`SpecKind.parameters` says why).
+    private static let parameterTables = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.builtParameters) })
+
+    /// Its parameters, built.
+    private var builtParameters: [ParameterInfo] {
         switch self {
         case .saddle, .beale, .himmelblau, .sixHumpCamel, .booth: []
         case .quadratic: [
@@ -71,7 +77,13 @@ public enum ModelKind: String, SpecKind {
     }
 
     /// Its parameters.
-    public var parameters: [ParameterInfo] {
+    public var parameters: [ParameterInfo] { Self.parameterTables[self] ?? builtParameters }
+
+    /// Every kind's table, built once (`SpecKind.parameters` says why).
+    private static let parameterTables = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.builtParameters) })
+
+    /// Its parameters, built.
+    private var builtParameters: [ParameterInfo] {
         switch self {
         case .linearRegression, .logisticRegression, .softmaxRegression: []
         case .mlp: [

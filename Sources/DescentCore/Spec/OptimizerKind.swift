@@ -53,7 +53,13 @@ public enum OptimizerKind: String, SpecKind {
     }
 
     /// Its parameters: its options, and `param_groups` for the rules that take parameter groups.
-    public var parameters: [ParameterInfo] {
+    public var parameters: [ParameterInfo] { Self.parameterTables[self] ?? builtParameters }
+
+    /// Every kind's table, built once (`SpecKind.parameters` says why).
+    private static let parameterTables = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.builtParameters) })
+
+    /// Its parameters, built.
+    private var builtParameters: [ParameterInfo] {
         let options = self.options
         return acceptsParameterGroups ? options + [Self.parameterGroups(options)] : options
     }

@@ -34,7 +34,13 @@ public enum ScheduleKind: String, SpecKind {
     }
 
     /// Its parameters.
-    public var parameters: [ParameterInfo] {
+    public var parameters: [ParameterInfo] { Self.parameterTables[self] ?? builtParameters }
+
+    /// Every kind's table, built once (`SpecKind.parameters` says why).
+    private static let parameterTables = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.builtParameters) })
+
+    /// Its parameters, built.
+    private var builtParameters: [ParameterInfo] {
         switch self {
         case .constant: []
         case .step: [

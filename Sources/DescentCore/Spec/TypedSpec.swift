@@ -82,9 +82,9 @@ public typealias ScheduleSpec = TypedSpec<ScheduleKind>
 /// One gradient transform or parameter average: `{"type": "clip_grad_norm", "max_norm": 1}` etc.
 public typealias TransformSpec = TypedSpec<TransformKind>
 
-/// The table defaults of every section's kinds, by section, type name and parameter name, built once. Why: a kind's
-/// `parameters` builds its whole table (names, ranges, descriptions) on each call, and a spec's build reads each
-/// parameter's default through it — a tenth of a study's time went into rebuilding tables to find one default.
+/// The table defaults of every section's kinds, by section, type name and parameter name, built once. Why: a spec's
+/// build reads each parameter's default, and a search of the kind's table for each one (which, before the tables
+/// were kept, rebuilt the table each time) was a tenth of a study's time.
 enum SectionDefaults {
     static let table: [SpecSection: [String: [String: SpecValue]]] = [
         .objective: defaults(ObjectiveKind.self), .dataset: defaults(DatasetKind.self), .optimizer: defaults(OptimizerKind.self),
