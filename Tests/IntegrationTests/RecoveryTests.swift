@@ -7,8 +7,9 @@ import Testing
 extension Integration {
     /// Crash recovery and graceful shutdown against the real binary.
     @Suite struct Recovery {
-        /// 5 distinct specs × 10 copies, long enough that a kill lands with some finished, some running, some queued.
-        private static let specs = (0..<5).map { Specs.moons(seed: 20 + $0, steps: 200) }
+        /// 5 distinct specs × 10 copies, long enough that a kill lands with some finished, some running, some queued
+        /// (200 steps each let all 50 finish between two polls once the MLP got faster).
+        private static let specs = (0..<5).map { Specs.moons(seed: 20 + $0, steps: 2_000) }
 
         @Test func sigkillWithFiftyExperimentsLosesNothingAndRestartFinishesAllIdentically() async throws {
             let first = try await ServerProcess.start(arguments: ["--workers", "2"])
@@ -32,7 +33,7 @@ extension Integration {
             var finishedBefore: [String: Client.ExperimentSummary] = [:]
             let deadline = ContinuousClock.now + .seconds(60)
             while finishedBefore.count < 4, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(100))
+                try await Task.sleep(for: .milliseconds(20))
                 let page = try await client.experiments(Client.ExperimentQuery(status: .succeeded, limit: 100))
                 for e in page.items { finishedBefore[e.id] = e.summary }
             }

@@ -24,9 +24,10 @@ internal import CLaneMath
 /// - 0.55 ≤ a < 22: tanh a = 1 − 2/(e^{2a} + 1), where tanh a > ½, so the error of the quotient (at most ½)
 ///   shrinks in the subtraction. y = 2a = k·ln 2 + r with k = round(y/ln 2), |r| ≤ ln 2 / 2 (Cody–Waite: ln 2
 ///   split into a head with 32 significant bits, so k·head is exact for k ≤ 64, and a tail; c carries the
-///   rounding of r); p = eʳ − 1 = fma(r², Q(r), r) with Q(r) = 1/2! + r/3! + … + r¹¹/13! (Horner, fused), the Taylor
-///   series through r¹³/13! (the first term left out is below 0.1 ulp), corrected to p + c(1 + p); e^y + 1 = 2ᵏp + (2ᵏ + 1), whose rounding error is recovered exactly
-///   (|2ᵏp| ≤ 2ᵏ + 1, so the two-sum needs no comparison) and folded into the quotient: q − q²·err/2.
+///   rounding of r); p = eʳ − 1 = fma(r², Q(r), r) with Q(r) = 1/2! + r/3! + … + r¹¹/13! (Horner, fused), the
+///   Taylor series through r¹³/13! (the first term left out is below 0.1 ulp), corrected to p + c(1 + p);
+///   e^y + 1 = 2ᵏp + (2ᵏ + 1), whose rounding error is recovered exactly (|2ᵏp| ≤ 2ᵏ + 1, so the two-sum needs no
+///   comparison) and folded into the quotient: q − q²·err/2.
 /// - The sign of x is put back.
 ///
 /// Accuracy: `LaneTanhTests` compares a dense sweep of both signs over [2⁻³⁰, 24) (1,024 points per binade)
