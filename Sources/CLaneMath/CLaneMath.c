@@ -159,20 +159,19 @@ __attribute__((target("avx512f,fma"), always_inline)) static inline descent_lane
     DESCENT_TANH_BODY(descent_lanes32, descent_lane_bits32, DESCENT_ANY)
 }
 
+/* Replaces values[k], values[k + 1], … by their tanh, WIDTH at a time (TANH on LANES) while WIDTH remain. */
+#define DESCENT_TANH_BLOCKS(LANES, TANH, WIDTH)              \
+    for (; k + (WIDTH) <= count; k += (WIDTH)) {             \
+        LANES x;                                             \
+        __builtin_memcpy(&x, values + k, sizeof x);          \
+        x = TANH(x);                                         \
+        __builtin_memcpy(values + k, &x, sizeof x);          \
+    }
+
 __attribute__((target("avx,fma"))) void descent_tanh_fma256(double *values, long count) {
     long k = 0;
-    for (; k + 16 <= count; k += 16) {
-        descent_lanes16 x;
-        __builtin_memcpy(&x, values + k, sizeof x);
-        x = descent_tanh16(x);
-        __builtin_memcpy(values + k, &x, sizeof x);
-    }
-    for (; k + 4 <= count; k += 4) {
-        descent_lanes x;
-        __builtin_memcpy(&x, values + k, sizeof x);
-        x = descent_tanh4(x);
-        __builtin_memcpy(values + k, &x, sizeof x);
-    }
+    DESCENT_TANH_BLOCKS(descent_lanes16, descent_tanh16, 16)
+    DESCENT_TANH_BLOCKS(descent_lanes, descent_tanh4, 4)
     if (k < count) {
         /* The last one to three values in lanes of their own, the others zero: lanes do not mix. */
         descent_lanes x = 0.0;
@@ -184,12 +183,7 @@ __attribute__((target("avx,fma"))) void descent_tanh_fma256(double *values, long
 
 __attribute__((target("avx512f,fma"))) static long descent_tanh_avx512(double *values, long count) {
     long k = 0;
-    for (; k + 32 <= count; k += 32) {
-        descent_lanes32 x;
-        __builtin_memcpy(&x, values + k, sizeof x);
-        x = descent_tanh32(x);
-        __builtin_memcpy(values + k, &x, sizeof x);
-    }
+    DESCENT_TANH_BLOCKS(descent_lanes32, descent_tanh32, 32)
     return k;
 }
 #pragma clang diagnostic pop
