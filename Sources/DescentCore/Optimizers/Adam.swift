@@ -104,10 +104,11 @@ public struct Adam: Optimizer {
                 // Whole blocks of four coordinates in the lockstep kernel: each lane does `AdamUpdate.apply`'s
                 // operations in its order (torch's fused multiply-adds as FMA3 instructions), so the bits are those
                 // of the loop below.
-                let shared = [learningRate, b1, b2, eps, wd, correction1, correction2]
+                // On the stack: this runs at every step.
+                let shared: InlineArray<7, Double> = [learningRate, b1, b2, eps, wd, correction1, correction2]
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * shared.count) { lanes in
                     guard let lanes = lanes.baseAddress else { return }
-                    for (k, value) in shared.enumerated() { (lanes + 4 * k).initialize(repeating: value, count: 4) }
+                    for k in shared.indices { (lanes + 4 * k).initialize(repeating: shared[k], count: 4) }
                     var group = descent_adam_lanes(blocks: 1, dimension: blocks, learning_rates: lanes, beta1: lanes + 4,
                                                    beta2: lanes + 8, epsilon: lanes + 12, weight_decay: lanes + 16,
                                                    correction1: lanes + 20, correction2: lanes + 24, decays: wd != 0 ? 1 : 0,

@@ -33,7 +33,7 @@ public final class SQLiteStore: Store {
     }
 
     /// How often the background checkpoint runs.
-    static let checkpointEvery = Duration.seconds(1)
+    static let checkpointEvery = DispatchTimeInterval.seconds(1)
 
     /// Page size of new database files, bytes (SQLite's default is 4,096).
     static let pageSize = 16384
@@ -486,14 +486,13 @@ final class WALCheckpointer: Sendable {
     private let timer: Mutex<(any DispatchSourceTimer)?> = Mutex(nil)
 
     /// Starts checkpointing the database at `path` every `every`.
-    init(path: String, every: Duration) throws {
+    init(path: String, every: DispatchTimeInterval) throws {
         var config = Configuration()
         config.label = "descent-checkpoint"
         connection = try DatabaseQueue(path: path, configuration: config)
-        let nanoseconds = Int(every.components.seconds) * 1_000_000_000 + Int(every.components.attoseconds / 1_000_000_000)
         timer.withLock { t in
             let source = DispatchSource.makeTimerSource(queue: queue)
-            source.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds))
+            source.schedule(deadline: .now() + every, repeating: every)
             source.setEventHandler { [weak self] in _ = try? self?.checkpoint() }
             source.resume()
             t = source

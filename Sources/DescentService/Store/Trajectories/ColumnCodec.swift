@@ -302,6 +302,11 @@ extension Array where Element == UInt8 {
         var le = v.littleEndian
         Swift.withUnsafeBytes(of: &le) { append(contentsOf: $0) }
     }
+    /// Writes a little-endian UInt32 over the four bytes at `offset` (a length filled in after what it measures).
+    mutating func setRaw(_ v: UInt32, at offset: Int) {
+        var le = v.littleEndian
+        Swift.withUnsafeBytes(of: &le) { replaceSubrange(offset..<(offset + 4), with: $0) }
+    }
     /// Appends an unsigned LEB128 varint.
     mutating func putVarint(_ v: UInt64) {
         var v = v

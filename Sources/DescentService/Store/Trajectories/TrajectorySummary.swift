@@ -189,8 +189,7 @@ enum TrajectorySummary {
             out.putRaw(UInt32(0))
             let e = encode(&out)
             out[entry] = e.rawValue
-            let length = UInt32(out.count - entry - 5)
-            for b in 0..<4 { out[entry + 1 + b] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(b))) }
+            out.setRaw(UInt32(out.count - entry - 5), at: entry + 1)
         }
         let counts = level.map(\.rows)
         column { o in counts.withUnsafeBufferPointer { ColumnCodec.encode(ints: $0, into: &o) } }
