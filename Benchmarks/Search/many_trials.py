@@ -64,6 +64,7 @@ def main():
     print(f"study rate / batch rate: {batch / study:.2f} (with the final read: {batch / (study + read):.2f})")
     print(f"server CPU s: batch {batch_usage['cpu_s']:.1f}, study {study_usage['cpu_s']:.1f} "
           f"(study / batch {study_usage['cpu_s'] / batch_usage['cpu_s']:.2f})")
+    print(f"server MB written to storage: batch {batch_usage['written_mb']:.0f}, study {study_usage['written_mb']:.0f}")
 
 
 if __name__ == "__main__":

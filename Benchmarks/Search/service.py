@@ -22,6 +22,12 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def written_bytes(pid):
+    """Bytes a live process has caused to be written to storage (Linux /proc/PID/io, `write_bytes`)."""
+    with open(f"/proc/{pid}/io") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("write_bytes:"))
+
+
 @contextlib.contextmanager
 def serve(binary, prefix, extra=(), usage=None):
     """Runs `binary serve` (with the `extra` arguments) on a free loopback port with a fresh data folder; yields
@@ -42,6 +48,7 @@ def serve(binary, prefix, extra=(), usage=None):
         yield port
         if usage is not None:
             usage["cpu_s"] = cpu_seconds(server.pid)
+            usage["written_mb"] = written_bytes(server.pid) / 1e6
     finally:
         server.terminate(); server.wait()
         shutil.rmtree(folder, ignore_errors=True)  # a 10,000-run store is tens of MB; runs must not fill the disk

@@ -205,6 +205,27 @@ import Testing
         #expect(try store.experiment(r.id)?.status == .succeeded)
     }
 
+    @Test(arguments: backends) func aClaimTakesTheOldestOfTheQueuedAndTheExpiredInSequenceOrder(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
+        let a = try makeRecord(name: "a"), b = try makeRecord(name: "b"), c = try makeRecord(name: "c")
+        try store.insert([a, b, c], queueCapacity: nil)
+        let first = try store.claim(owner: "dead", leaseSeconds: 30, limit: 2)
+        #expect(first.map(\.record.id) == [a.id, b.id])
+        // b's lease lapses (its owner's last renewal asked for 1 ms); a's holds.
+        let before = Date()
+        #expect(try store.renew([first[1].lease], owner: "dead", leaseSeconds: 0.001) == [first[1].lease: .held])
+        try await waitUntil("b's lease is 50 ms past its expiry") { Date().timeIntervalSince(before) > 0.051 }
+        let d = try makeRecord(name: "d")
+        try store.insert(d)
+        let taken = try store.claim(owner: "live", leaseSeconds: 30, limit: 2)
+        // Oldest first across both kinds: the expired b before the queued c; a (held) and d (newer) are not taken.
+        #expect(taken.map(\.record.id) == [b.id, c.id])
+        #expect(taken.map(\.lease.attempt) == [2, 1])
+        #expect(taken.allSatisfy { $0.record.status == .running && $0.record.startedAt.map { $0.timeIntervalSince(before) > -1 } == true })
+        #expect(try store.claim(owner: "live", leaseSeconds: 30, limit: 8).map(\.record.id) == [d.id])
+        #expect(try store.claim(owner: "live", leaseSeconds: 30, limit: 8).isEmpty)
+    }
+
     @Test(arguments: backends) func renewingKeepsALeaseAlive(_ backend: StoreBackend) async throws {
         let store = try backend.makeStore()
         try store.insert(try makeRecord())

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import DescentService
 
-/// The store's side of the study driver's passes (`advanceSearch(_:ending:from:holding:_:)`, `experimentEnds`),
+/// The store's side of the study driver's passes (`advanceSearch(_:ending:from:holding:planned:_:)`, `experimentEnds`),
 /// on every backend.
 @Suite struct StoreSearchStepContractTests {
     static let backends = StoreBackend.available
@@ -73,6 +73,32 @@ import Testing
         let trials = try store.trials(id)
         #expect(trials[0].state == .complete && trials[0].value == 2)
         #expect(trials[1].state == .pruned && trials[1].reports == reports)
+    }
+
+    @Test(arguments: backends) func aPlannedStepIsTakenWhenTheReadFindsNothingNewAndProposeRunsOtherwise(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try threeTrials(store)
+        var proposed = 0
+        // The caller holds every trial as stored: its planned step (trial 3) is inserted without `propose`.
+        let first = try store.advanceSearch(id, ending: [TrialEnd(number: 0, state: .complete, value: 1)], from: 0,
+                                            holding: [0: .complete, 1: .running, 2: .running], planned: try trial(id, 3)) { _ in
+            proposed += 1
+            return SearchStep()
+        }
+        #expect(proposed == 0 && first.trials.map(\.number) == [3])
+        #expect(try store.trials(id).map(\.number) == [0, 1, 2, 3])
+        #expect(try store.experimentEnds(first.experiments.map(\.id)).values.map(\.status) == [.queued])
+        // Trial 2 ended elsewhere: the planned step (a trial 4 planned without knowing it) is dropped for `propose`'s.
+        try store.endTrial(id, number: 2, state: .failed, value: nil, reports: nil)
+        var seen: [TrialRecord] = []
+        let second = try store.advanceSearch(id, ending: [], from: 1, holding: [1: .running, 2: .running, 3: .running],
+                                             planned: try trial(id, 4)) { trials in
+            proposed += 1
+            seen = trials
+            return try trial(id, 5)
+        }
+        #expect(proposed == 1 && seen.map(\.number) == [2] && second.trials.map(\.number) == [5])
+        #expect(try store.trials(id).map(\.number) == [0, 1, 2, 3, 5], "the planned trial 4 was not inserted")
     }
 
     @Test(arguments: backends) func experimentEndsReadsEveryAskedIdAndLeavesOutMissingOnes(_ backend: StoreBackend) throws {

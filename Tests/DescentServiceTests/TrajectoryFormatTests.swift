@@ -398,6 +398,33 @@ import Testing
         #expect(Self.sameRows(try store.trajectory(r.id, dimension: 2), t))
         #expect(try store.chunkIndex(r.id).map(\.rows) == [100, 8192, 708])
     }
+
+    @Test func trialsKeepTheirRowsWhenTheirTableBecomesClustered() throws {
+        let folder = NSTemporaryDirectory() + "descent-migrate-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/descent.sqlite"
+        let pool = try DatabasePool(path: path)
+        try SQLiteStore.migrator.migrate(pool, upTo: "v8-chunk-files")
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO study (id, name, created_at, experiment_ids, labels, definition, search_state) VALUES ('std_1', 's', 0, '[]', '[]', '{}', 'searching')")
+            try db.execute(sql: """
+                INSERT INTO study_trial (study_id, number, experiment_ids, params, state, value, reports) VALUES
+                  ('std_1', 1, '["exp_b"]', '{"optimizer.lr":0.5}', 'pruned', NULL, '[{"step":10,"value":0.75}]'),
+                  ('std_1', 0, '["exp_a"]', '{"optimizer.lr":0.1}', 'complete', 0.25, NULL)
+                """)
+        }
+        try pool.close()
+        let store = try SQLiteStore(path: path)
+        let trials = try store.trials("std_1")
+        #expect(trials.map(\.number) == [0, 1] && trials.map(\.experimentIDs) == [["exp_a"], ["exp_b"]])
+        #expect(trials[0].state == .complete && trials[0].value == 0.25 && trials[0].params == ["optimizer.lr": .number(0.1)])
+        #expect(trials[1].state == .pruned && trials[1].value == nil && trials[1].reports == [PruneReport(step: 10, value: 0.75)])
+        let sql = try store.pool.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'study_trial'") }
+        #expect(sql?.contains("WITHOUT ROWID") == true)
+        // Deleting the study still takes its trials (the foreign key survived the rename).
+        try store.pool.write { db in try db.execute(sql: "DELETE FROM study WHERE id = 'std_1'") }
+        #expect(try store.trials("std_1").isEmpty)
+    }
 }
 
 /// A small seeded generator for test data.

@@ -95,8 +95,10 @@ public protocol Store: Sendable {
     /// never changes), and of those only the ones `held` does not describe: `held` maps the trial numbers the caller
     /// holds to their state as it holds them (after its `ends`), and a trial is passed to `propose` when its number
     /// is missing from `held` or its stored state differs. With `held` empty every trial from `first` on is passed.
+    /// When the read finds no such trial and `planned` is given, the step is `planned` and `propose` is not called:
+    /// the caller planned it from what it holds, and the store may prepare its rows before it takes its lock.
     func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
-                       _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep
+                       planned: SearchStep?, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep
     /// The status, summary and run times of each of these experiments, read in one query (no spec is decoded); an
     /// id without an experiment (deleted) is absent.
     func experimentEnds(_ ids: [String]) throws -> [String: ExperimentEnd]
@@ -126,14 +128,20 @@ extension Store {
     /// A search study's trials, by number.
     func trials(_ studyID: String) throws -> [TrialRecord] { try trials(studyID, from: 0) }
 
-    /// One step of a search over all its trials (see `advanceSearch(_:ending:from:holding:_:)`).
+    /// One step of a search over all its trials (see `advanceSearch(_:ending:from:holding:planned:_:)`).
     func advanceSearch(_ studyID: String, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
-        try advanceSearch(studyID, ending: [], from: 0, holding: [:], propose)
+        try advanceSearch(studyID, ending: [], from: 0, holding: [:], planned: nil, propose)
     }
 
-    /// One step of a search over its trials numbered `first` and after (see `advanceSearch(_:ending:from:holding:_:)`).
+    /// One step of a search over its trials numbered `first` and after (see `advanceSearch(_:ending:from:holding:planned:_:)`).
     func advanceSearch(_ studyID: String, from first: Int, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
-        try advanceSearch(studyID, ending: [], from: first, holding: [:], propose)
+        try advanceSearch(studyID, ending: [], from: first, holding: [:], planned: nil, propose)
+    }
+
+    /// `advanceSearch(_:ending:from:holding:planned:_:)` with `propose` called whatever the read finds.
+    func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
+                       _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+        try advanceSearch(studyID, ending: ends, from: first, holding: held, planned: nil, propose)
     }
 
     /// Every epoch record of an experiment's trajectory, in order.

@@ -164,9 +164,9 @@ final class StudyDriver: Sendable {
         // when the store reports none changed (the usual case on one instance) the transaction only writes it.
         let planned = plan(search.trials)
         var changed: [TrialRecord] = []
-        let step = try store.advanceSearch(studyID, ending: ends, from: first, holding: holding) { stored in
+        let step = try store.advanceSearch(studyID, ending: ends, from: first, holding: holding, planned: planned) { stored in
             changed = stored
-            return stored.isEmpty ? planned : plan(HeldSearch.merging(search.trials, stored))
+            return plan(HeldSearch.merging(search.trials, stored))
         }
         HeldSearch.merge(changed, into: &search.trials)
         HeldSearch.merge(step.trials, into: &search.trials)

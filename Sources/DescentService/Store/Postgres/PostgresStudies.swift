@@ -83,12 +83,13 @@ extension PostgresStore {
     }
 
     public func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
-                              _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+                              planned: SearchStep?, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
         try pool.with { c in
             try c.transaction {
                 try c.execute("SELECT id FROM study WHERE id = $1 FOR UPDATE", [.text(studyID)])
                 try Self.record(ends, of: studyID, c)
-                let step = try propose(try Self.trials(c, studyID, from: first, notHeld: held))
+                let changed = try Self.trials(c, studyID, from: first, notHeld: held)
+                let step = if changed.isEmpty, let planned { planned } else { try propose(changed) }
                 if !step.experiments.isEmpty { try Self.insertRows(c, try Self.rowsJSON(step.experiments)) }
                 for t in step.trials {
                     try c.execute("""

@@ -26,6 +26,9 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
             // No checkpoint at commit: `WALCheckpointer` runs them beside the writer.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            // Statement journals in memory: a claim's UPDATE of up to 32 rows journals more than SQLite's 64 KiB
+            // spill threshold of 16 KiB pages, so each claim created, wrote and deleted a file in /var/tmp.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         pool = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(pool)
@@ -107,6 +110,7 @@ public final class SQLiteStore: Store {
                 ALTER TABLE trajectory_chunk_data ADD COLUMN file_length INTEGER;
                 """)
         }
+        m.registerMigration("v9-trials-without-rowid", migrate: migrateTrialsWithoutRowID)
         return m
     }
 
@@ -288,16 +292,23 @@ public final class SQLiteStore: Store {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM experiment WHERE status = 'queued'") ?? 0 }
     }
 
+    /// The oldest `limit` of the queued runs and the running ones whose lease expired. Each kind is read from the
+    /// status index in sequence order, `limit` at most, and only those are merged. Why: as one `OR`, SQLite read every
+    /// queued row and sorted them all at each claim (a 10,000-run batch: 1.2–1.6 ms per claim of up to 32, under the
+    /// write lock that results and other claims wait for).
     public func claim(owner: String, leaseSeconds: Double, limit: Int) throws -> [Claim] {
         let claims = try pool.write { db in
             let now = Date().timeIntervalSince1970
             let rows = try Row.fetchAll(try db.cachedStatement(sql: """
-                UPDATE experiment SET status = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires = ?,
-                  started_at = ?, steps_done = 0
-                WHERE seq IN (SELECT seq FROM experiment WHERE status = 'queued' OR (status = 'running' AND lease_expires < ?)
-                              ORDER BY seq LIMIT ?)
+                UPDATE experiment SET status = 'running', attempt = attempt + 1, lease_owner = ?1, lease_expires = ?2,
+                  started_at = ?3, steps_done = 0
+                WHERE seq IN (SELECT seq FROM (SELECT seq FROM experiment WHERE status = 'queued' ORDER BY seq LIMIT ?4)
+                              UNION ALL
+                              SELECT seq FROM (SELECT seq FROM experiment WHERE status = 'running' AND lease_expires < ?3
+                                               ORDER BY seq LIMIT ?4)
+                              ORDER BY seq LIMIT ?4)
                 RETURNING *
-                """), arguments: [owner, now + leaseSeconds, now, now, max(1, limit)])
+                """), arguments: [owner, now + leaseSeconds, now, max(1, limit)])
             return try Self.claims(db, rows)
         }
         removeFiles(claims.dropped)
