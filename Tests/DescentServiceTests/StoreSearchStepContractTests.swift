@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import DescentService
 
-/// The store's side of the study driver's passes (`advanceSearch(_:ending:from:holding:planned:_:)`, `experimentEnds`),
+/// The store's side of the study driver's passes (`advanceSearch(_:ending:from:holding:planned:claiming:_:)`, `experimentEnds`),
 /// on every backend.
 @Suite struct StoreSearchStepContractTests {
     static let backends = StoreBackend.available
@@ -81,7 +81,8 @@ import Testing
         var proposed = 0
         // The caller holds every trial as stored: its planned step (trial 3) is inserted without `propose`.
         let first = try store.advanceSearch(id, ending: [TrialEnd(number: 0, state: .complete, value: 1)], from: 0,
-                                            holding: [0: .complete, 1: .running, 2: .running], planned: try trial(id, 3)) { _ in
+                                            holding: [0: .complete, 1: .running, 2: .running], planned: try trial(id, 3),
+                                            claiming: nil) { _ in
             proposed += 1
             return SearchStep()
         }
@@ -92,13 +93,49 @@ import Testing
         try store.endTrial(id, number: 2, state: .failed, value: nil, reports: nil)
         var seen: [TrialRecord] = []
         let second = try store.advanceSearch(id, ending: [], from: 1, holding: [1: .running, 2: .running, 3: .running],
-                                             planned: try trial(id, 4)) { trials in
+                                             planned: try trial(id, 4), claiming: nil) { trials in
             proposed += 1
             seen = trials
             return try trial(id, 5)
         }
         #expect(proposed == 1 && seen.map(\.number) == [2] && second.trials.map(\.number) == [5])
         #expect(try store.trials(id).map(\.number) == [0, 1, 2, 3, 5], "the planned trial 4 was not inserted")
+    }
+
+    /// A step of three experiments whose first two the caller's workers take.
+    private func threeRunStep(_ studyID: String) throws -> SearchStep {
+        var step = SearchStep()
+        for n in 0..<3 {
+            var r = try makeRecord(name: "t\(n)")
+            r.studyID = studyID
+            step.experiments.append(r)
+            step.trials.append(TrialRecord(studyID: studyID, number: n, experimentIDs: [r.id], params: [:], state: .running))
+        }
+        return step
+    }
+
+    @Test(arguments: backends) func aClaimingStepInsertsTheFirstRunsClaimedInSQLiteAndQueuedInPostgres(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let id = try searchingStudy(store)
+        let planned = try threeRunStep(id)
+        let step = try store.advanceSearch(id, ending: [], from: 0, holding: [:], planned: planned,
+                                           claiming: StepClaim(owner: "me", leaseSeconds: 30, limit: 2)) { _ in SearchStep() }
+        let stored = try planned.experiments.map { try #require(try store.experiment($0.id)) }
+        #expect(step.experiments.map(\.id) == planned.experiments.map(\.id))
+        if backend == .sqlite {
+            #expect(step.experiments.map(\.status) == [.running, .running, .queued])
+            #expect(stored.map(\.status) == [.running, .running, .queued] && stored.map(\.attempt) == [1, 1, 0])
+            #expect(stored[0].startedAt != nil && stored[2].startedAt == nil)
+            // Held under the caller's lease: renewed by its owner, not claimable by anyone else; the queued one is.
+            let leases = stored.prefix(2).map { Lease(id: $0.id, attempt: 1) }
+            #expect(try store.renew(leases, owner: "me", leaseSeconds: 30) == [leases[0]: .held, leases[1]: .held])
+            #expect(try store.claim(owner: "other", leaseSeconds: 30, limit: 8).map(\.record.id) == [planned.experiments[2].id])
+            // And finished under it.
+            #expect(try store.complete(leases[0], status: .succeeded, summary: nil, error: nil, stepsDone: 10)?.status == .succeeded)
+        } else {
+            // Several instances share PostgreSQL's queue: nothing is claimed for one of them.
+            #expect(step.experiments.map(\.status) == [.queued, .queued, .queued] && stored.map(\.status) == [.queued, .queued, .queued])
+        }
     }
 
     @Test(arguments: backends) func experimentEndsReadsEveryAskedIdAndLeavesOutMissingOnes(_ backend: StoreBackend) throws {

@@ -72,7 +72,7 @@ public struct ServiceAPI: Sendable {
         let analysis = AnalysisHandlers(limits: runner.limits)
         let runner = self.runner
         let driver = StudyDriver(store: runner.store, check: { try experiments.check($0) }, announceWork: runner.announceWork,
-                                 isRunning: { runner.isRunning }, logger: logger)
+                                 handoff: runner.studyHandoff, isRunning: { runner.isRunning }, logger: logger)
         runner.hub.onStoredEnd { [weak driver] id, end in driver?.stored(id, end) }
         runner.hub.onEnd { [weak driver] id in driver?.ended(id) }
         runner.onStop { [weak driver] in driver?.stop() }

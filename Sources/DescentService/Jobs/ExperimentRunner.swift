@@ -44,6 +44,12 @@ public final class ExperimentRunner: Sendable {
     /// Publishes the events of committed writes, in order, off the writer thread (with PostgreSQL each
     /// publication is a round trip, which must not hold up the next group commit).
     private let publisher = DispatchQueue(label: "descent-events")
+    /// Runs claimed for this instance's workers when their study's driver inserted them (`StudyHandoff`), oldest first,
+    /// each with its job (registered at once: the heartbeat renews its lease, and hands it back to the queue if no
+    /// worker starts it within `maxClaimWait`).
+    private let handed = Mutex<[(Claim, Job)]>([])
+    /// Whether the workers' last runs were short (see `workLoop`): only then does the study driver hand runs over.
+    private let runsAreShort = Atomic<Bool>(false)
     /// Most experiments one claim takes when runs are short (see `workLoop`).
     static let maxClaimBatch = 32
     /// A run shorter than this (seconds) counts as short: its worker claims more at a time.
@@ -99,6 +105,40 @@ public final class ExperimentRunner: Sendable {
         instanceID = "\(hostName)-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
 
+    /// How the study driver hands its new trials' runs to these workers (`StudyHandoff`); nil unless this process is
+    /// the store's one user (`recoverAtStart`, i.e. SQLite). While the last runs were short, the workers take up to two
+    /// claims' worth each waiting; while they were long, none (a long run is claimed one at a time, so that other
+    /// workers share a study's runs).
+    var studyHandoff: StudyHandoff? {
+        guard recoverAtStart else { return nil }
+        let capacity = workerCount * 2 * Self.maxClaimBatch
+        return StudyHandoff(owner: instanceID, leaseSeconds: leaseSeconds, room: { [weak self] in
+            guard let self, !self.stopping.load(ordering: .relaxed), self.runsAreShort.load(ordering: .relaxed) else { return 0 }
+            return max(0, capacity - self.handed.withLock { $0.count })
+        }, take: { [weak self] records in self?.take(records) })
+    }
+
+    /// Registers runs claimed for this instance (status running, attempt 1) and wakes the workers.
+    private func take(_ records: [ExperimentRecord]) {
+        let items = records.map { record in
+            let claim = Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt), cancelRequested: false)
+            let job = Job(claim.lease)
+            jobs.withLock { $0[claim.lease.id] = job }
+            return (claim, job)
+        }
+        handed.withLock { $0 += items }
+        signal.notify()
+    }
+
+    /// Up to `limit` of the handed runs, oldest first.
+    private func takeHanded(limit: Int) -> [(Claim, Job)] {
+        handed.withLock { items in
+            let n = min(limit, items.count)
+            defer { items.removeFirst(n) }
+            return Array(items.prefix(n))
+        }
+    }
+
     /// Re-queues leftovers (SQLite), starts listening for work, then the workers and the heartbeat.
     public func start() throws {
         if recoverAtStart {
@@ -136,6 +176,11 @@ public final class ExperimentRunner: Sendable {
         for job in jobs.withLock({ Array($0.values) }) { job.control.cancel() }
         let deadline = DispatchTime.now() + .nanoseconds(Int(timeout.components.seconds) * 1_000_000_000)
         _ = threadsDone.wait(timeout: deadline)
+        // Handed runs no worker started go back to the queue (as a run interrupted by the stop does).
+        for (_, job) in takeHanded(limit: .max) where job.start() {
+            forget(job)
+            try? requeue(job.lease)
+        }
         writer.close(timeout: deadline)  // after the workers: their last results are committed
         publisher.sync {}  // and their events sent
         for hook in stopHooks.withLock({ $0 }) { hook() }
@@ -197,32 +242,38 @@ public final class ExperimentRunner: Sendable {
         var batch = 1
         while !stopping.load(ordering: .relaxed) {
             let seen = signal.current
-            var claims: [Claim]
-            do {
-                claims = try store.claim(owner: instanceID, leaseSeconds: leaseSeconds, limit: batch)
-                claims += try studyMembers(after: claims)
-            } catch {
-                metrics.storeErrors.increment()
-                logger.error("could not claim work", metadata: ["error": "\(error)"])
-                signal.wait(after: seen, timeout: 1)
-                continue
-            }
-            guard !claims.isEmpty else {
-                // Poll as well as wait: expired leases of dead instances are noticed within a second.
-                signal.wait(after: seen, timeout: 1)
-                continue
-            }
-            // Registered before any runs: the heartbeat renews them all and cancels reach them while they wait.
-            let claimed = claims.map { claim in
-                let job = Job(claim.lease)
-                if claim.cancelRequested { job.control.cancel() }
-                jobs.withLock { $0[claim.lease.id] = job }
-                return (claim, job)
+            // Runs handed over by the study driver first: they are claimed already.
+            var claimed = takeHanded(limit: Self.maxClaimBatch)
+            if claimed.isEmpty {
+                var claims: [Claim]
+                do {
+                    claims = try store.claim(owner: instanceID, leaseSeconds: leaseSeconds, limit: batch)
+                    claims += try studyMembers(after: claims)
+                } catch {
+                    metrics.storeErrors.increment()
+                    logger.error("could not claim work", metadata: ["error": "\(error)"])
+                    signal.wait(after: seen, timeout: 1)
+                    continue
+                }
+                guard !claims.isEmpty else {
+                    // Poll as well as wait: expired leases of dead instances are noticed within a second.
+                    signal.wait(after: seen, timeout: 1)
+                    continue
+                }
+                // Registered before any runs: the heartbeat renews them all and cancels reach them while they wait.
+                claimed = claims.map { claim in
+                    let job = Job(claim.lease)
+                    if claim.cancelRequested { job.control.cancel() }
+                    jobs.withLock { $0[claim.lease.id] = job }
+                    return (claim, job)
+                }
             }
             let start = ContinuousClock.now
             runAll(claimed)
-            let perRun = (ContinuousClock.now - start) / claims.count
-            batch = perRun < .seconds(Self.shortRun) ? min(Self.maxClaimBatch, batch * 2) : 1
+            let perRun = (ContinuousClock.now - start) / claimed.count
+            let short = perRun < .seconds(Self.shortRun)
+            runsAreShort.store(short, ordering: .relaxed)
+            batch = short ? min(Self.maxClaimBatch, batch * 2) : 1
         }
     }
 

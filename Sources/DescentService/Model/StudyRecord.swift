@@ -98,6 +98,23 @@ public struct SearchStep: Sendable {
     public init() {}
 }
 
+/// Runs of a search step that the caller's workers take at once (`Store.advanceSearch(…, claiming:)`): the store may
+/// insert the first `limit` of the step's experiments as claimed by `owner` — running, attempt 1, started now, under a
+/// lease expiring `leaseSeconds` from now — instead of queued, and then returns those records so.
+public struct StepClaim: Sendable, Equatable {
+    /// The lease owner (an instance's `ExperimentRunner.instanceID`).
+    public var owner: String
+    /// Seconds the lease lasts without renewal.
+    public var leaseSeconds: Double
+    /// Most experiments claimed.
+    public var limit: Int
+
+    /// A claim of up to `limit` runs for `owner`.
+    public init(owner: String, leaseSeconds: Double, limit: Int) {
+        self.owner = owner; self.leaseSeconds = leaseSeconds; self.limit = limit
+    }
+}
+
 /// Filters and paging for listing studies, newest first (by creation time, then id).
 public struct StudyQuery: Sendable {
     /// Which kind of study.

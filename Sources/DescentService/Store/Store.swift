@@ -97,8 +97,11 @@ public protocol Store: Sendable {
     /// is missing from `held` or its stored state differs. With `held` empty every trial from `first` on is passed.
     /// When the read finds no such trial and `planned` is given, the step is `planned` and `propose` is not called:
     /// the caller planned it from what it holds, and the store may prepare its rows before it takes its lock.
+    /// With `claiming`, the store may insert the first of the step's experiments claimed for the caller's workers
+    /// (`StepClaim`; SQLite does, for its one process; PostgreSQL queues them all for any instance's workers); the
+    /// returned step's records say which (status running).
     func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
-                       planned: SearchStep?, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep
+                       planned: SearchStep?, claiming: StepClaim?, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep
     /// The status, summary and run times of each of these experiments, read in one query (no spec is decoded); an
     /// id without an experiment (deleted) is absent.
     func experimentEnds(_ ids: [String]) throws -> [String: ExperimentEnd]
@@ -128,20 +131,21 @@ extension Store {
     /// A search study's trials, by number.
     func trials(_ studyID: String) throws -> [TrialRecord] { try trials(studyID, from: 0) }
 
-    /// One step of a search over all its trials (see `advanceSearch(_:ending:from:holding:planned:_:)`).
+    /// One step of a search over all its trials (see `advanceSearch(_:ending:from:holding:planned:claiming:_:)`).
     func advanceSearch(_ studyID: String, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
-        try advanceSearch(studyID, ending: [], from: 0, holding: [:], planned: nil, propose)
+        try advanceSearch(studyID, ending: [], from: 0, holding: [:], planned: nil, claiming: nil, propose)
     }
 
-    /// One step of a search over its trials numbered `first` and after (see `advanceSearch(_:ending:from:holding:planned:_:)`).
+    /// One step of a search over its trials numbered `first` and after (see `advanceSearch(_:ending:from:holding:planned:claiming:_:)`).
     func advanceSearch(_ studyID: String, from first: Int, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
-        try advanceSearch(studyID, ending: [], from: first, holding: [:], planned: nil, propose)
+        try advanceSearch(studyID, ending: [], from: first, holding: [:], planned: nil, claiming: nil, propose)
     }
 
-    /// `advanceSearch(_:ending:from:holding:planned:_:)` with `propose` called whatever the read finds.
+    /// `advanceSearch(_:ending:from:holding:planned:claiming:_:)` with `propose` called whatever the read finds and
+    /// every experiment queued.
     func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
                        _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
-        try advanceSearch(studyID, ending: ends, from: first, holding: held, planned: nil, propose)
+        try advanceSearch(studyID, ending: ends, from: first, holding: held, planned: nil, claiming: nil, propose)
     }
 
     /// Every epoch record of an experiment's trajectory, in order.

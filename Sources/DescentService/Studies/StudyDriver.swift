@@ -27,6 +27,7 @@ final class StudyDriver: Sendable {
     private let store: any Store
     private let check: @Sendable (SpecValue) throws -> ExperimentSpec
     private let announceWork: @Sendable () -> Void
+    private let handoff: StudyHandoff?
     private let isRunning: @Sendable () -> Bool
     private let logger: Logger
     private let queue = DispatchQueue(label: "descent-studies")
@@ -47,10 +48,12 @@ final class StudyDriver: Sendable {
     private let fullEvery = Duration.seconds(1)
 
     /// A driver over `store`; `check` validates trial specs, `announceWork` wakes the workers after trials are
-    /// queued, and the driver stops polling once `isRunning` turns false.
+    /// queued, `handoff` (if any) takes new trials' runs claimed for this instance's workers, and the driver stops
+    /// polling once `isRunning` turns false.
     init(store: any Store, check: @escaping @Sendable (SpecValue) throws -> ExperimentSpec, announceWork: @escaping @Sendable () -> Void,
-         isRunning: @escaping @Sendable () -> Bool, logger: Logger) {
-        self.store = store; self.check = check; self.announceWork = announceWork; self.isRunning = isRunning; self.logger = logger
+         handoff: StudyHandoff? = nil, isRunning: @escaping @Sendable () -> Bool, logger: Logger) {
+        self.store = store; self.check = check; self.announceWork = announceWork; self.handoff = handoff; self.isRunning = isRunning
+        self.logger = logger
     }
 
     /// Starts the once-a-second poll (idempotent).
@@ -164,14 +167,20 @@ final class StudyDriver: Sendable {
         // when the store reports none changed (the usual case on one instance) the transaction only writes it.
         let planned = plan(search.trials)
         var changed: [TrialRecord] = []
-        let step = try store.advanceSearch(studyID, ending: ends, from: first, holding: holding, planned: planned) { stored in
+        let claim = handoff.flatMap { h in
+            let room = h.room()
+            return room > 0 ? StepClaim(owner: h.owner, leaseSeconds: h.leaseSeconds, limit: room) : nil
+        }
+        let step = try store.advanceSearch(studyID, ending: ends, from: first, holding: holding, planned: planned, claiming: claim) { stored in
             changed = stored
             return plan(HeldSearch.merging(search.trials, stored))
         }
         HeldSearch.merge(changed, into: &search.trials)
         HeldSearch.merge(step.trials, into: &search.trials)
         held.withLock { $0[studyID] = step.finished ? nil : search }
-        if !step.experiments.isEmpty { announceWork() }
+        let claimed = step.experiments.filter { $0.status == .running }
+        if !claimed.isEmpty { handoff?.take(claimed) }
+        if step.experiments.count > claimed.count { announceWork() }
         return step
     }
 
@@ -213,6 +222,23 @@ final class StudyDriver: Sendable {
                                     check: check)
         return { planner.step($0) }
     }
+}
+
+/// How a driver hands the runs of the trials it proposes to its own instance's workers, which then need not claim them:
+/// the store inserts up to `room()` of a step's experiments claimed under this instance's lease (`StepClaim`), and
+/// `take` gives them to the workers. Why: a claim is an UPDATE of each row and of its status index entry under the
+/// store's write lock, which a 10,000-trial search's results and steps wait for; a run inserted claimed costs nothing
+/// more than one inserted queued. Only where this process is the store's one user (SQLite): with several instances a
+/// run claimed for one would wait for its workers while another's were idle.
+struct StudyHandoff: Sendable {
+    /// The lease owner: the instance's id.
+    let owner: String
+    /// Seconds a lease lasts without renewal.
+    let leaseSeconds: Double
+    /// How many more claimed runs the workers take now (0: queue them all).
+    let room: @Sendable () -> Int
+    /// Gives claimed runs (status running, attempt 1) to the workers.
+    let take: @Sendable ([ExperimentRecord]) -> Void
 }
 
 /// What the driver holds of one active search between passes: its definition, parsed once, and every trial it has

@@ -83,7 +83,9 @@ extension PostgresStore {
     }
 
     public func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
-                              planned: SearchStep?, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+                              planned: SearchStep?, claiming: StepClaim?, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+        // `claiming` is not taken up: every instance's workers share the queue (`FOR UPDATE SKIP LOCKED`), and runs
+        // claimed here for one instance would wait for its workers while another instance's were idle.
         try pool.with { c in
             try c.transaction {
                 try c.execute("SELECT id FROM study WHERE id = $1 FOR UPDATE", [.text(studyID)])

@@ -100,39 +100,64 @@ extension SQLiteStore {
     }
 
     public func advanceSearch(_ studyID: String, ending ends: [TrialEnd], from first: Int, holding held: [Int: TrialState],
-                              planned: SearchStep?, _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
+                              planned: SearchStep?, claiming claim: StepClaim?,
+                              _ propose: ([TrialRecord]) throws -> SearchStep) throws -> SearchStep {
         // The planned step's rows are made before the write lock is taken. Why: making them (each spec's text, remembered
         // in the specs' cache, and each trial's JSON) was an eighth of a 10,000-trial search's time holding the lock,
         // which the workers' claims and results wait for.
-        let prepared = try planned.map { try StepRows($0, studyID) }
+        let now = Date()
+        let prepared = try planned.map { try StepRows($0, studyID, claim, now) }
         return try pool.write { db in
             try Self.record(ends, of: studyID, db)
             let changed = try Self.trials(db, studyID, from: first, notHeld: held)
-            let step: SearchStep, rows: StepRows
-            if changed.isEmpty, let planned, let prepared {
-                (step, rows) = (planned, prepared)
+            let rows: StepRows
+            if changed.isEmpty, let prepared {
+                rows = prepared
             } else {
-                step = try propose(changed)
-                rows = try StepRows(step, studyID)
+                rows = try StepRows(try propose(changed), studyID, claim, now)
             }
-            let statement = try db.makeStatement(sql: Self.insertSQL)
-            for a in rows.experiments { try statement.execute(arguments: a) }
+            let claimed = try db.makeStatement(sql: Self.insertClaimedSQL)
+            for a in rows.claimedExperiments { try claimed.execute(arguments: a) }
+            let queued = try db.makeStatement(sql: Self.insertSQL)
+            for a in rows.queuedExperiments { try queued.execute(arguments: a) }
             let insertTrial = try db.makeStatement(sql: "INSERT INTO study_trial (study_id, number, experiment_ids, params, state, value) VALUES (?,?,?,?,?,?)")
             for a in rows.trials { try insertTrial.execute(arguments: a) }
-            if step.finished {
+            if rows.step.finished {
                 try db.execute(sql: "UPDATE study SET search_state = 'finished' WHERE id = ?", arguments: [studyID])
             }
-            return step
+            return rows.step
         }
     }
 
-    /// The statement arguments of a search step's new experiments (`insertSQL`) and trials.
+    /// `insertSQL` for a run inserted claimed (`StepClaim`): its arguments, then attempt, lease owner, lease expiry and
+    /// start time.
+    static let insertClaimedSQL = """
+        INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
+          idempotency_key, body_hash, study_id, prune_rule, attempt, lease_owner, lease_expires, started_at)
+          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        """
+
+    /// A search step as it is inserted (its first `claim.limit` experiments claimed, as the step returned says), and the
+    /// statement arguments of its new experiments and trials.
     private struct StepRows {
-        var experiments: [StatementArguments]
+        var step: SearchStep
+        var claimedExperiments: [StatementArguments] = []
+        var queuedExperiments: [StatementArguments] = []
         var trials: [StatementArguments]
 
-        init(_ step: SearchStep, _ studyID: String) throws {
-            experiments = try step.experiments.map(SQLiteStore.insertArguments)
+        init(_ step: SearchStep, _ studyID: String, _ claim: StepClaim?, _ now: Date) throws {
+            self.step = step
+            let claimed = min(claim?.limit ?? 0, step.experiments.count)
+            if let claim, claimed > 0 {
+                let lease: StatementArguments = [1, claim.owner, now.timeIntervalSince1970 + claim.leaseSeconds, now.timeIntervalSince1970]
+                for i in 0..<claimed {
+                    self.step.experiments[i].status = .running
+                    self.step.experiments[i].attempt = 1
+                    self.step.experiments[i].startedAt = now
+                    claimedExperiments.append(try SQLiteStore.insertArguments(self.step.experiments[i]) + lease)
+                }
+            }
+            queuedExperiments = try step.experiments[claimed...].map(SQLiteStore.insertArguments)
             trials = step.trials.map { t in
                 [studyID, t.number, SpecJSON.tags(t.experimentIDs), StoredJSON.text(assignment: t.params), t.state.rawValue, t.value]
             }
