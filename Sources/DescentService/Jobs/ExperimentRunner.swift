@@ -120,14 +120,20 @@ public final class ExperimentRunner: Sendable {
 
     /// Registers runs claimed for this instance (status running, attempt 1) and wakes the workers.
     private func take(_ records: [ExperimentRecord]) {
-        let items = records.map { record in
-            let claim = Claim(record: record, lease: Lease(id: record.id, attempt: record.attempt), cancelRequested: false)
+        let items = register(records.map { Claim(record: $0, lease: Lease(id: $0.id, attempt: $0.attempt), cancelRequested: false) })
+        handed.withLock { $0 += items }
+        signal.notify()
+    }
+
+    /// A job per claim, registered before any of them runs: the heartbeat renews them all and cancels reach them while
+    /// they wait.
+    private func register(_ claims: [Claim]) -> [(Claim, Job)] {
+        claims.map { claim in
             let job = Job(claim.lease)
+            if claim.cancelRequested { job.control.cancel() }
             jobs.withLock { $0[claim.lease.id] = job }
             return (claim, job)
         }
-        handed.withLock { $0 += items }
-        signal.notify()
     }
 
     /// Up to `limit` of the handed runs, oldest first.
@@ -260,13 +266,7 @@ public final class ExperimentRunner: Sendable {
                     signal.wait(after: seen, timeout: 1)
                     continue
                 }
-                // Registered before any runs: the heartbeat renews them all and cancels reach them while they wait.
-                claimed = claims.map { claim in
-                    let job = Job(claim.lease)
-                    if claim.cancelRequested { job.control.cancel() }
-                    jobs.withLock { $0[claim.lease.id] = job }
-                    return (claim, job)
-                }
+                claimed = register(claims)
             }
             let start = ContinuousClock.now
             runAll(claimed)

@@ -119,7 +119,7 @@ public final class SQLiteStore: Store {
     }
 
     public func insert(groups: [[ExperimentRecord]], queueCapacity: Int?) throws -> [Result<Void, StoreError>] {
-        let rows = try groups.map { group in try group.map(Self.insertArguments) }
+        let rows = try groups.map { group in try group.map { try Self.insertArguments($0) } }
         return try pool.write { db in
             // Inside the write transaction: SQLite has one writer, so the count cannot change before the inserts.
             var queued = queueCapacity == nil ? 0 : try Int.fetchOne(db, sql: "SELECT count(*) FROM experiment WHERE status = 'queued'") ?? 0
@@ -151,14 +151,16 @@ public final class SQLiteStore: Store {
     /// The statement inserting one experiment, with `insertArguments`.
     static let insertSQL = """
         INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
-          idempotency_key, body_hash, study_id, prune_rule) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+          idempotency_key, body_hash, study_id, prune_rule, attempt, started_at, lease_owner, lease_expires)
+          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
         """
 
-    /// The arguments of `insertSQL` for `r` (remembering its spec's text in the stored-spec cache).
-    static func insertArguments(_ r: ExperimentRecord) throws -> StatementArguments {
+    /// The arguments of `insertSQL` for `r` (remembering its spec's text in the stored-spec cache): its status, attempt
+    /// and start as the record has them, under `lease` (owner, expiry) when it is inserted claimed (`StepClaim`).
+    static func insertArguments(_ r: ExperimentRecord, lease: (owner: String, expires: Double)? = nil) throws -> StatementArguments {
         [r.id, r.status.rawValue, r.spec.name, SpecJSON.tags(r.spec.tags), r.spec.objective.type, r.spec.optimizer.type,
          try StoredJSON.specs.remember(r), r.createdAt.timeIntervalSince1970, r.stepsDone, r.idempotencyKey, r.bodyHash, r.studyID,
-         try r.pruneRule.map(JSONCoding.string)]
+         try r.pruneRule.map(JSONCoding.string), r.attempt, r.startedAt?.timeIntervalSince1970, lease?.owner, lease?.expires]
     }
 
     // Reads of one SELECT use `unsafeRead` and cached statements: a single statement sees one consistent

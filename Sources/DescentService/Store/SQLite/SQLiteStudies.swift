@@ -116,10 +116,8 @@ extension SQLiteStore {
             } else {
                 rows = try StepRows(try propose(changed), studyID, claim, now)
             }
-            let claimed = try db.makeStatement(sql: Self.insertClaimedSQL)
-            for a in rows.claimedExperiments { try claimed.execute(arguments: a) }
-            let queued = try db.makeStatement(sql: Self.insertSQL)
-            for a in rows.queuedExperiments { try queued.execute(arguments: a) }
+            let insertExperiment = try db.makeStatement(sql: Self.insertSQL)
+            for a in rows.experiments { try insertExperiment.execute(arguments: a) }
             let insertTrial = try db.makeStatement(sql: "INSERT INTO study_trial (study_id, number, experiment_ids, params, state, value) VALUES (?,?,?,?,?,?)")
             for a in rows.trials { try insertTrial.execute(arguments: a) }
             if rows.step.finished {
@@ -129,35 +127,26 @@ extension SQLiteStore {
         }
     }
 
-    /// `insertSQL` for a run inserted claimed (`StepClaim`): its arguments, then attempt, lease owner, lease expiry and
-    /// start time.
-    static let insertClaimedSQL = """
-        INSERT INTO experiment (id, status, name, tags, objective, optimizer, spec, created_at, steps_done,
-          idempotency_key, body_hash, study_id, prune_rule, attempt, lease_owner, lease_expires, started_at)
-          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-        """
-
     /// A search step as it is inserted (its first `claim.limit` experiments claimed, as the step returned says), and the
     /// statement arguments of its new experiments and trials.
     private struct StepRows {
         var step: SearchStep
-        var claimedExperiments: [StatementArguments] = []
-        var queuedExperiments: [StatementArguments] = []
+        var experiments: [StatementArguments] = []
         var trials: [StatementArguments]
 
         init(_ step: SearchStep, _ studyID: String, _ claim: StepClaim?, _ now: Date) throws {
             self.step = step
             let claimed = min(claim?.limit ?? 0, step.experiments.count)
-            if let claim, claimed > 0 {
-                let lease: StatementArguments = [1, claim.owner, now.timeIntervalSince1970 + claim.leaseSeconds, now.timeIntervalSince1970]
-                for i in 0..<claimed {
+            for i in self.step.experiments.indices {
+                var lease: (owner: String, expires: Double)?
+                if let claim, i < claimed {
                     self.step.experiments[i].status = .running
                     self.step.experiments[i].attempt = 1
                     self.step.experiments[i].startedAt = now
-                    claimedExperiments.append(try SQLiteStore.insertArguments(self.step.experiments[i]) + lease)
+                    lease = (claim.owner, now.timeIntervalSince1970 + claim.leaseSeconds)
                 }
+                experiments.append(try SQLiteStore.insertArguments(self.step.experiments[i], lease: lease))
             }
-            queuedExperiments = try step.experiments[claimed...].map(SQLiteStore.insertArguments)
             trials = step.trials.map { t in
                 [studyID, t.number, SpecJSON.tags(t.experimentIDs), StoredJSON.text(assignment: t.params), t.state.rawValue, t.value]
             }
